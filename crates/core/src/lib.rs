@@ -1,0 +1,15 @@
+//! # wildling-core
+//!
+//! The pure model behind Wildling. Everything the playground shows is computed
+//! here: the causality kernel, the ring, the simulated cluster and the checker.
+//!
+//! Architecture invariant: this crate has no web crate, no clock, no I/O and no
+//! unseeded randomness. It never iterates a `HashMap` in anything observable.
+//! Time is an argument, and nodes return the messages they want sent.
+
+pub mod ids;
+
+pub use ids::NodeId;
+
+/// The version of the model crate, shown by the UI and the CLI.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
