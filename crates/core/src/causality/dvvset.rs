@@ -258,8 +258,9 @@ impl<I: Ord, V> DvvSet<I, V> {
             })
     }
 
-    /// `event/3` of the reference: a new event by `id` carrying `value`.
-    pub(crate) fn event(&mut self, id: I, value: V) {
+    /// `event/3` (private in the reference): a new event by `id` carrying
+    /// `value`, without discarding anything.
+    pub fn event(&mut self, id: I, value: V) {
         match self.entries.binary_search_by(|e| e.id.cmp(&id)) {
             Ok(n) => {
                 let entry = &mut self.entries[n];

@@ -115,7 +115,7 @@
 //! | `join/1`           | [`DvvSet::join`], [`DvvSet::join_into`] |
 //! | `update/2`         | [`DvvSet::update`]                      |
 //! | `update/3`         | [`DvvSet::update_against`]; in place: [`DvvSet::put`] |
-//! | `event/3` (private)| `DvvSet::event` (crate-private)         |
+//! | `event/3` (private)| [`DvvSet::event`]                       |
 //! | `size/1`           | [`DvvSet::size`]                        |
 //! | `ids/1`            | [`DvvSet::ids`]                         |
 //! | `values/1`         | [`DvvSet::values`]                      |
