@@ -62,7 +62,9 @@ fn run(ops: &[Op]) -> usize {
     let mut contexts: [VersionVector<u8>; CLIENTS] = Default::default();
     for (value, op) in ops.iter().enumerate() {
         match *op {
-            Op::Put { client, replica } => replicas[replica].put(&contexts[client], replica as u8, value as u32),
+            Op::Put { client, replica } => {
+                replicas[replica].put(&contexts[client], replica as u8, value as u32)
+            }
             Op::Get { client, replica } => replicas[replica].join_into(&mut contexts[client]),
             Op::Sync { to, from } => {
                 let (low, high) = replicas.split_at_mut(to.max(from));
@@ -83,7 +85,9 @@ fn kernel(c: &mut Criterion) {
     let mut group = c.benchmark_group("kernel");
     group.throughput(Throughput::Elements(OPS as u64));
     group.sample_size(20);
-    group.bench_function("dvvset-200k-ops", |b| b.iter(|| run(std::hint::black_box(&ops))));
+    group.bench_function("dvvset-200k-ops", |b| {
+        b.iter(|| run(std::hint::black_box(&ops)))
+    });
     group.finish();
 }
 

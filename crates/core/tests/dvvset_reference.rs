@@ -43,7 +43,8 @@ fn clock<V: FromStr>(term: &str) -> DvvSet<Id, V>
 where
     V::Err: fmt::Display,
 {
-    term.parse().unwrap_or_else(|e| panic!("bad test clock {term}: {e}"))
+    term.parse()
+        .unwrap_or_else(|e| panic!("bad test clock {term}: {e}"))
 }
 
 fn vv(text: &str) -> VersionVector<Id> {
@@ -57,7 +58,11 @@ fn check<V: FromStr + fmt::Display + fmt::Debug + PartialEq>(actual: &DvvSet<Id,
 where
     V::Err: fmt::Display,
 {
-    assert_eq!(*actual, clock::<V>(expected), "got {actual}, expected {expected}");
+    assert_eq!(
+        *actual,
+        clock::<V>(expected),
+        "got {actual}, expected {expected}"
+    );
     assert_eq!(actual.to_string(), expected.replace(' ', ""));
 }
 
@@ -154,9 +159,15 @@ struct Stamped(u32, u64);
 impl FromStr for Stamped {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        let inner = s.strip_prefix('{').and_then(|s| s.strip_suffix('}')).ok_or("expected {value, timestamp}")?;
+        let inner = s
+            .strip_prefix('{')
+            .and_then(|s| s.strip_suffix('}'))
+            .ok_or("expected {value, timestamp}")?;
         let (v, ts) = inner.split_once(',').ok_or("expected a comma")?;
-        Ok(Stamped(v.trim().parse().map_err(|_| "bad value")?, ts.trim().parse().map_err(|_| "bad timestamp")?))
+        Ok(Stamped(
+            v.trim().parse().map_err(|_| "bad value")?,
+            ts.trim().parse().map_err(|_| "bad timestamp")?,
+        ))
     }
 }
 
@@ -206,7 +217,15 @@ fn less() {
     for (older, newer) in [(&a, &b), (&a, &c), (&b, &c), (&b, &d), (&b2, &d), (&a, &d)] {
         assert!(older.less(newer), "{older} < {newer}");
     }
-    for (x, y) in [(&b2, &c), (&b, &b2), (&b2, &b), (&a, &a), (&c, &c), (&d, &b2), (&b3, &d)] {
+    for (x, y) in [
+        (&b2, &c),
+        (&b, &b2),
+        (&b2, &b),
+        (&a, &a),
+        (&c, &c),
+        (&d, &b2),
+        (&b3, &d),
+    ] {
         assert!(!x.less(y), "not {x} < {y}");
     }
 }
@@ -225,8 +244,14 @@ fn equal() {
 
 #[test]
 fn size() {
-    assert_eq!(DvvSet::<Id, String>::new_list(vec!["v1".to_string()]).size(), 1);
-    assert_eq!(clock::<String>("{[{a,4,[v5,v0]},{b,0,[]},{c,1,[v3]}],[v4,v1]}").size(), 5);
+    assert_eq!(
+        DvvSet::<Id, String>::new_list(vec!["v1".to_string()]).size(),
+        1
+    );
+    assert_eq!(
+        clock::<String>("{[{a,4,[v5,v0]},{b,0,[]},{c,1,[v3]}],[v4,v1]}").size(),
+        5
+    );
 }
 
 #[test]
@@ -252,7 +277,10 @@ fn map() {
     let a: DvvSet<Id, i64> = clock("{[{a,4,[]},{b,0,[]},{c,1,[]}],[10]}");
     let b: DvvSet<Id, i64> = clock("{[{a,4,[5,0]},{b,0,[]},{c,1,[2]}],[20,10]}");
     check(&a.map(|x| x * 2), "{[{a,4,[]},{b,0,[]},{c,1,[]}],[20]}");
-    check(&b.map(|x| x * 2), "{[{a,4,[10,0]},{b,0,[]},{c,1,[4]}],[40,20]}");
+    check(
+        &b.map(|x| x * 2),
+        "{[{a,4,[10,0]},{b,0,[]},{c,1,[4]}],[40,20]}",
+    );
 }
 
 #[test]
@@ -262,7 +290,11 @@ fn put_in_place_is_update_against() {
         let ctx = vv(ctx);
         let mut in_place = server.clone();
         in_place.put(&ctx, id("b"), "new".to_string());
-        assert_eq!(in_place, with_context(&ctx, "new").update_against(&server, id("b")), "context {ctx}");
+        assert_eq!(
+            in_place,
+            with_context(&ctx, "new").update_against(&server, id("b")),
+            "context {ctx}"
+        );
     }
 }
 
@@ -275,24 +307,69 @@ fn update_rejects_a_client_clock_without_one_value() {
 #[test]
 fn text_errors_name_the_problem() {
     let err = |text: &str| text.parse::<DvvSet<Id, i64>>().unwrap_err();
-    assert!(matches!(err("{[{a,1,[x]}],[]}"), ParseError::Atom { what: "value", .. }));
-    assert!(matches!(err("{[{a,one,[]}],[]}"), ParseError::Atom { what: "counter", .. }));
-    assert!(matches!(err("{[{b,1,[]},{a,1,[]}],[]}"), ParseError::Invalid { .. }));
-    assert!(matches!(err("{[{a,1,[1,2]}],[]}"), ParseError::Invalid { .. }));
-    assert!(matches!(err("{[{a,1,[]}],[]"), ParseError::Syntax { expected: "'}' closing the dvvset", .. }));
-    assert!(matches!(err("{[{a,1,[]}],[]} x"), ParseError::Syntax { .. }));
-    for bad in ["", "{", "}", "{[", "{[{", "{[{a", "{[{a,", "{[{a,1,[", "[[]]", "{[],[]}}", "{[{a,1,[]},]}"] {
-        assert!(bad.parse::<DvvSet<Id, i64>>().is_err(), "{bad:?} must not parse");
+    assert!(matches!(
+        err("{[{a,1,[x]}],[]}"),
+        ParseError::Atom { what: "value", .. }
+    ));
+    assert!(matches!(
+        err("{[{a,one,[]}],[]}"),
+        ParseError::Atom {
+            what: "counter",
+            ..
+        }
+    ));
+    assert!(matches!(
+        err("{[{b,1,[]},{a,1,[]}],[]}"),
+        ParseError::Invalid { .. }
+    ));
+    assert!(matches!(
+        err("{[{a,1,[1,2]}],[]}"),
+        ParseError::Invalid { .. }
+    ));
+    assert!(matches!(
+        err("{[{a,1,[]}],[]"),
+        ParseError::Syntax {
+            expected: "'}' closing the dvvset",
+            ..
+        }
+    ));
+    assert!(matches!(
+        err("{[{a,1,[]}],[]} x"),
+        ParseError::Syntax { .. }
+    ));
+    for bad in [
+        "",
+        "{",
+        "}",
+        "{[",
+        "{[{",
+        "{[{a",
+        "{[{a,",
+        "{[{a,1,[",
+        "[[]]",
+        "{[],[]}}",
+        "{[{a,1,[]},]}",
+    ] {
+        assert!(
+            bad.parse::<DvvSet<Id, i64>>().is_err(),
+            "{bad:?} must not parse"
+        );
     }
     assert!("{a:1, a:2}".parse::<VersionVector<Id>>().is_err());
-    assert_eq!(err("{[{a,1,[]}],[]").to_string(), "at byte 14: expected '}' closing the dvvset, found end of input");
+    assert_eq!(
+        err("{[{a,1,[]}],[]").to_string(),
+        "at byte 14: expected '}' closing the dvvset, found end of input"
+    );
 }
 
 #[test]
 fn serde_round_trip_and_validation() {
     let a: DvvSet<String, i64> = "{[{a,4,[5,2]},{b,1,[]}],[10]}".parse().unwrap();
     let json = serde_json::to_string(&a).unwrap();
-    assert_eq!(serde_json::from_str::<DvvSet<String, i64>>(&json).unwrap(), a);
+    assert_eq!(
+        serde_json::from_str::<DvvSet<String, i64>>(&json).unwrap(),
+        a
+    );
     let unsorted = r#"{"entries":[{"id":"b","counter":1,"values":[]},{"id":"a","counter":1,"values":[]}],"anonymous":[]}"#;
     assert!(serde_json::from_str::<DvvSet<String, i64>>(unsorted).is_err());
     let v: VersionVector<String> = "{a:2, b:1}".parse().unwrap();

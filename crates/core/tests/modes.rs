@@ -2,7 +2,8 @@
 //! and DVVSet without it; plus the paper DVV kernel's facts.
 
 use wildling_core::causality::{
-    CausalityMode, ClientId, Context, Dot, Dvv, DvvSiblings, KeyClock, Version, VersionVector, Write,
+    CausalityMode, ClientId, Context, Dot, Dvv, DvvSiblings, KeyClock, Version, VersionVector,
+    Write,
 };
 use wildling_core::NodeId;
 
@@ -18,19 +19,32 @@ struct Key {
 
 impl Key {
     fn new(mode: CausalityMode) -> Self {
-        Key { clock: KeyClock::new(mode), time: 0 }
+        Key {
+            clock: KeyClock::new(mode),
+            time: 0,
+        }
     }
 
     /// Client `client` puts `value` at `replica` with context `ctx`.
     fn put(&mut self, replica: NodeId, client: u16, ctx: &Context, value: &str) {
         self.time += 1;
-        let write = Write { replica, client: ClientId(client), value: value.to_string(), timestamp: self.time };
+        let write = Write {
+            replica,
+            client: ClientId(client),
+            value: value.to_string(),
+            timestamp: self.time,
+        };
         self.clock.put(ctx, write);
     }
 
     #[track_caller]
     fn check(&self, siblings: &[&str]) {
-        let mut got: Vec<&str> = self.clock.values().into_iter().map(String::as_str).collect();
+        let mut got: Vec<&str> = self
+            .clock
+            .values()
+            .into_iter()
+            .map(String::as_str)
+            .collect();
         got.sort();
         let mut want = siblings.to_vec();
         want.sort();
@@ -85,7 +99,12 @@ fn stale_context_writer(mode: CausalityMode) -> Key {
 
 #[test]
 fn server_vv_merged_explodes_into_false_conflicts() {
-    assert_eq!(stale_context_writer(CausalityMode::ServerVvMerged).clock.sibling_count(), 101);
+    assert_eq!(
+        stale_context_writer(CausalityMode::ServerVvMerged)
+            .clock
+            .sibling_count(),
+        101
+    );
     stale_context_writer(CausalityMode::DvvSet).check(&["v100", "v101"]);
 }
 
@@ -100,7 +119,12 @@ fn client_vv_grows_one_entry_per_client() {
         let mut key = Key::new(mode);
         for client in 1..=50 {
             let ctx = key.clock.context();
-            key.put(if client % 2 == 0 { A } else { B }, client, &ctx, &format!("v{client}"));
+            key.put(
+                if client % 2 == 0 { A } else { B },
+                client,
+                &ctx,
+                &format!("v{client}"),
+            );
         }
         key.check(&["v50"]);
         assert_eq!(key.clock.context().vv.len(), entries, "{mode}");
@@ -119,10 +143,19 @@ fn replicas_converge_in_every_mode() {
         let a_before = a.clock.clone();
         a.clock.sync(&b.clock);
         b.clock.sync(&a_before);
-        assert!(a.clock.equal(&b.clock), "{mode}: {} vs {}", a.clock, b.clock);
+        assert!(
+            a.clock.equal(&b.clock),
+            "{mode}: {} vs {}",
+            a.clock,
+            b.clock
+        );
         assert_eq!(mode.to_string().parse::<CausalityMode>().unwrap(), mode);
     }
-    assert!("vector-clock".parse::<CausalityMode>().unwrap_err().to_string().contains("vector-clock"));
+    assert!("vector-clock"
+        .parse::<CausalityMode>()
+        .unwrap_err()
+        .to_string()
+        .contains("vector-clock"));
 }
 
 #[test]
@@ -136,10 +169,16 @@ fn context_text_and_join() {
     let mut ctx: Context = "{n1:2, c3:1}".parse().unwrap();
     ctx.join(&"{n2:1, c1:4}".parse().unwrap());
     assert_eq!(ctx.to_string(), "{n1:2, n2:1, c1:4, c3:1}");
-    assert!("{c3:1, n1:2}".parse::<Context>().is_err(), "nodes sort before clients");
+    assert!(
+        "{c3:1, n1:2}".parse::<Context>().is_err(),
+        "nodes sort before clients"
+    );
     assert!("{n1:2, x:1}".parse::<Context>().is_err());
     let json = serde_json::to_string(&KeyClock::<String>::new(CausalityMode::DvvSet)).unwrap();
-    assert_eq!(serde_json::from_str::<KeyClock<String>>(&json).unwrap(), KeyClock::new(CausalityMode::DvvSet));
+    assert_eq!(
+        serde_json::from_str::<KeyClock<String>>(&json).unwrap(),
+        KeyClock::new(CausalityMode::DvvSet)
+    );
 }
 
 #[test]
@@ -155,15 +194,25 @@ fn keyclock_text_form() {
 // The paper kernel: the two facts from Wildling's issue.
 
 fn version(dot: (&str, u64), past: &str, value: &str) -> Version<String, String> {
-    let clock = Dvv { dot: Dot::new(dot.0.to_string(), dot.1), past: past.parse().unwrap() };
-    Version { clock, value: value.to_string() }
+    let clock = Dvv {
+        dot: Dot::new(dot.0.to_string(), dot.1),
+        past: past.parse().unwrap(),
+    };
+    Version {
+        clock,
+        value: value.to_string(),
+    }
 }
 
 #[test]
 fn dvv_sync_fact() {
-    let left = DvvSiblings::from_versions([version(("r", 1), "{}", "v1"), version(("r", 2), "{}", "v2")]);
+    let left =
+        DvvSiblings::from_versions([version(("r", 1), "{}", "v1"), version(("r", 2), "{}", "v2")]);
     let right = DvvSiblings::from_versions([version(("r", 3), "{r:1}", "v3")]);
-    let want = DvvSiblings::from_versions([version(("r", 2), "{}", "v2"), version(("r", 3), "{r:1}", "v3")]);
+    let want = DvvSiblings::from_versions([
+        version(("r", 2), "{}", "v2"),
+        version(("r", 3), "{r:1}", "v3"),
+    ]);
     assert_eq!(left.sync(&right), want);
     assert_eq!(right.sync(&left), want);
     assert_eq!(want.to_string(), "{((r,2),{})=v2, ((r,3),{r:1})=v3}");
@@ -171,7 +220,10 @@ fn dvv_sync_fact() {
 
 #[test]
 fn dvv_event_fact() {
-    let s = DvvSiblings::from_versions([version(("r", 1), "{}", "v1"), version(("r", 2), "{s:2}", "v2")]);
+    let s = DvvSiblings::from_versions([
+        version(("r", 1), "{}", "v1"),
+        version(("r", 2), "{s:2}", "v2"),
+    ]);
     let ctx: VersionVector<String> = "{r:2, s:2}".parse().unwrap();
     let event = s.event(&ctx, "r".to_string());
     assert_eq!(event.to_string(), "((r,3),{r:2, s:2})");

@@ -93,29 +93,30 @@ impl Context {
 
     /// The node entries, for the server-id mechanisms.
     fn nodes(&self) -> VersionVector<NodeId> {
-        self.vv
-            .iter()
-            .filter_map(|(a, n)| {
-                if let Actor::Node(id) = a {
-                    Some((*id, n))
-                } else {
-                    None
-                }
-            })
-            .collect()
+        self.pick(|a| {
+            if let Actor::Node(id) = a {
+                Some(*id)
+            } else {
+                None
+            }
+        })
     }
 
     /// The client entries, for client-id version vectors.
     fn clients(&self) -> VersionVector<ClientId> {
+        self.pick(|a| {
+            if let Actor::Client(id) = a {
+                Some(*id)
+            } else {
+                None
+            }
+        })
+    }
+
+    fn pick<J: Ord>(&self, id: impl Fn(&Actor) -> Option<J>) -> VersionVector<J> {
         self.vv
             .iter()
-            .filter_map(|(a, n)| {
-                if let Actor::Client(id) = a {
-                    Some((*id, n))
-                } else {
-                    None
-                }
-            })
+            .filter_map(|(a, n)| Some((id(a)?, n)))
             .collect()
     }
 }
@@ -328,10 +329,10 @@ impl<V: Clone + PartialEq> KeyClock<V> {
         );
         match (self, other) {
             (KeyClock::DvvSet(a), KeyClock::DvvSet(b)) => a.sync(b),
-            (KeyClock::Lww(a), KeyClock::Lww(Some(b))) => {
-                if a.as_ref().is_none_or(|w| b.key() > w.key()) {
-                    *a = Some(b.clone());
-                }
+            (KeyClock::Lww(a), KeyClock::Lww(Some(b)))
+                if a.as_ref().is_none_or(|w| b.key() > w.key()) =>
+            {
+                *a = Some(b.clone());
             }
             (KeyClock::ClientVv(a), KeyClock::ClientVv(b)) => sync_siblings(a, b),
             (KeyClock::ServerVvSeparate(a), KeyClock::ServerVvSeparate(b)) => sync_siblings(a, b),
@@ -349,7 +350,7 @@ impl<V: Clone + PartialEq> KeyClock<V> {
                 }
                 vv.merge(theirs);
             }
-            _ => {} // Lww(None) on the other side: nothing to learn.
+            _ => {} // LWW: the other side's write is not newer.
         }
     }
 
