@@ -7,9 +7,10 @@
 //! unseeded randomness. It never iterates a `HashMap` in anything observable.
 //! Time is an argument, and nodes return the messages they want sent.
 
+pub mod causality;
 pub mod ids;
 
-pub use ids::NodeId;
+pub use ids::{Actor, ClientId, NodeId};
 
 /// The version of the model crate, shown by the UI and the CLI.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
