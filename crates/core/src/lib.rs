@@ -8,6 +8,7 @@
 //! Time is an argument, and nodes return the messages they want sent.
 
 pub mod ids;
+pub mod ring;
 
 pub use ids::NodeId;
 
