@@ -7,7 +7,9 @@ use wildling_core::NodeId;
 fn lookup(c: &mut Criterion, partitions: u32, node_count: u16, n: usize) {
     let nodes: Vec<NodeId> = (1..=node_count).map(NodeId).collect();
     let ring = Ring::new(partitions, &nodes, n).expect("valid ring");
-    let keys: Vec<Vec<u8>> = (0..1024u32).map(|i| format!("key-{i}").into_bytes()).collect();
+    let keys: Vec<Vec<u8>> = (0..1024u32)
+        .map(|i| format!("key-{i}").into_bytes())
+        .collect();
     let mut next = 0usize;
     let name = format!("preference_list Q={partitions} nodes={node_count} N={n}");
     c.bench_function(&name, |b| {

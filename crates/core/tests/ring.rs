@@ -1,7 +1,7 @@
 //! The ring (issue 4): claim, preference lists, fallbacks, join and leave.
 
 use proptest::prelude::*;
-use wildling_core::ring::{PartitionId, Placement, Ring, RingError};
+use wildling_core::ring::{PartitionId, Placement, Ring, RingError, Transfer};
 use wildling_core::NodeId;
 
 fn nodes(count: u16) -> Vec<NodeId> {
@@ -37,13 +37,24 @@ fn check(q: u32, s: u16, n: usize) -> Ring {
     let total: u32 = stats.partitions_per_node.iter().map(|(_, c)| c).sum();
     assert_eq!(total, q);
     if claim_possible(q, s_usize, n) {
-        assert_eq!(stats.tail_violations, 0, "Q={q} S={s} N={n}: {}", owners(&ring));
+        assert_eq!(
+            stats.tail_violations,
+            0,
+            "Q={q} S={s} N={n}: {}",
+            owners(&ring)
+        );
         for p in 0..q {
-            let window: Vec<NodeId> = (0..n as u32).map(|j| ring.owner(PartitionId((p + j) % q))).collect();
+            let window: Vec<NodeId> = (0..n as u32)
+                .map(|j| ring.owner(PartitionId((p + j) % q)))
+                .collect();
             let mut distinct = window.clone();
             distinct.sort();
             distinct.dedup();
-            assert_eq!(distinct.len(), n, "Q={q} S={s} N={n}: window at p{p} is {window:?}");
+            assert_eq!(
+                distinct.len(),
+                n,
+                "Q={q} S={s} N={n}: window at p{p} is {window:?}"
+            );
         }
     }
     ring
@@ -53,7 +64,11 @@ fn check(q: u32, s: u16, n: usize) -> Ring {
 /// of the key's partition.
 fn check_preference_list(ring: &Ring, key: &[u8], n: usize) {
     let list = ring.preference_list(key, n);
-    assert_eq!(list.len(), n.min(ring.nodes().len()), "key {key:?}: {list:?}");
+    assert_eq!(
+        list.len(),
+        n.min(ring.nodes().len()),
+        "key {key:?}: {list:?}"
+    );
     let mut distinct = list.clone();
     distinct.sort();
     distinct.dedup();
@@ -174,7 +189,10 @@ proptest! {
 
 #[test]
 fn sha1_matches_the_reference_value() {
-    let hex: String = Ring::key_hash(b"foo").iter().map(|b| format!("{b:02x}")).collect();
+    let hex: String = Ring::key_hash(b"foo")
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     assert_eq!(hex, "0beec7b5ea3f0fdbc95d0dd47f3c5bc275da8a33");
 }
 
@@ -199,7 +217,10 @@ fn key_in_the_last_partition_gets_a_full_list() {
         .expect("some key lands in p63");
     let list = ring.preference_list(&key, 3);
     assert_eq!(list.len(), 3);
-    let expected: Vec<NodeId> = [63, 0, 1].iter().map(|&p| ring.owner(PartitionId(p))).collect();
+    let expected: Vec<NodeId> = [63, 0, 1]
+        .iter()
+        .map(|&p| ring.owner(PartitionId(p)))
+        .collect();
     assert_eq!(list, expected);
 }
 
@@ -211,8 +232,12 @@ fn small_rings_are_claimed_as_documented() {
         (8, 2, 2, "n1 n2 n1 n2 n1 n2 n1 n2"),
         (8, 4, 3, "n1 n2 n3 n4 n1 n2 n3 n4"),
         (8, 5, 3, "n1 n2 n3 n4 n5 n1 n2 n3"),
-        (8, 6, 3, "TODO"),
-        (16, 5, 4, "TODO"),
+        // Round robin leaves n1 n2 | n1 at the wrap; the repair hands p6, p7 to n3, n4.
+        (8, 6, 3, "n1 n2 n3 n4 n5 n6 n3 n4"),
+        // Q mod S = 1 < N: the diagonal walk skips n5 in every lap, then the repair gives it three.
+        (16, 5, 4, "n5 n2 n3 n4 n1 n5 n3 n4 n1 n2 n5 n4 n1 n2 n3 n4"),
+        // Impossible (S = N, N does not divide Q): two tail violations, p6 and p7, the fewest.
+        (8, 3, 3, "n1 n2 n3 n1 n2 n3 n1 n2"),
     ];
     for (q, s, n, expected) in table {
         assert_eq!(owners(&check(q, s, n)), expected, "Q={q} S={s} N={n}");
@@ -225,8 +250,37 @@ fn stats_report_load_and_violations() {
     assert_eq!((stats.partitions_min, stats.partitions_max), (2, 3));
     assert!((stats.partitions_mean - 8.0 / 3.0).abs() < 1e-9);
     assert!((stats.load_imbalance - 3.0 / (8.0 / 3.0)).abs() < 1e-9);
-    // Three nodes cannot give eight partitions distinct triples: 3 does not divide 8.
-    assert!(stats.tail_violations > 0);
+    // Three nodes cannot give eight partitions distinct triples: each node fits at most two
+    // partitions three apart, six in all, so at least two partitions violate.
+    assert_eq!(stats.tail_violations, 2);
+}
+
+#[test]
+fn join_and_leave_move_little_on_the_worked_example() {
+    let ring = check(8, 6, 3);
+    let (joined, transfers) = ring.join(NodeId(7)).unwrap();
+    assert_eq!(owners(&joined), "n1 n2 n7 n4 n5 n6 n3 n4");
+    let moved = [Transfer {
+        partition: PartitionId(2),
+        from: NodeId(3),
+        to: NodeId(7),
+    }];
+    assert_eq!(transfers, moved);
+    let (left, transfers) = ring.leave(NodeId(3)).unwrap();
+    assert_eq!(owners(&left), "n1 n2 n6 n4 n5 n6 n2 n4");
+    let moved = [
+        Transfer {
+            partition: PartitionId(2),
+            from: NodeId(3),
+            to: NodeId(6),
+        },
+        Transfer {
+            partition: PartitionId(6),
+            from: NodeId(3),
+            to: NodeId(2),
+        },
+    ];
+    assert_eq!(transfers, moved);
 }
 
 #[test]
@@ -240,9 +294,18 @@ fn fallbacks_stand_in_for_the_down_primaries() {
         .expect("some key lands in p0");
     let placed = ring.preference_list_with_fallbacks(&key, 3, |node| node != NodeId(2));
     let expected = [
-        Placement { node: NodeId(1), fallback_for: None },
-        Placement { node: NodeId(4), fallback_for: Some(NodeId(2)) },
-        Placement { node: NodeId(3), fallback_for: None },
+        Placement {
+            node: NodeId(1),
+            fallback_for: None,
+        },
+        Placement {
+            node: NodeId(4),
+            fallback_for: Some(NodeId(2)),
+        },
+        Placement {
+            node: NodeId(3),
+            fallback_for: None,
+        },
     ];
     assert_eq!(placed, expected);
 }
@@ -250,21 +313,45 @@ fn fallbacks_stand_in_for_the_down_primaries() {
 #[test]
 fn bad_input_is_a_clear_error() {
     let cases = [
-        (Ring::new(48, &nodes(3), 3), RingError::BadPartitionCount(48)),
+        (
+            Ring::new(48, &nodes(3), 3),
+            RingError::BadPartitionCount(48),
+        ),
         (Ring::new(4, &nodes(3), 3), RingError::BadPartitionCount(4)),
-        (Ring::new(2048, &nodes(3), 3), RingError::BadPartitionCount(2048)),
+        (
+            Ring::new(2048, &nodes(3), 3),
+            RingError::BadPartitionCount(2048),
+        ),
         (Ring::new(64, &[], 3), RingError::NoNodes),
-        (Ring::new(64, &[NodeId(1), NodeId(1)], 3), RingError::DuplicateNode(NodeId(1))),
-        (Ring::new(64, &nodes(3), 0), RingError::BadTargetN { target_n: 0, partitions: 64 }),
+        (
+            Ring::new(64, &[NodeId(1), NodeId(1)], 3),
+            RingError::DuplicateNode(NodeId(1)),
+        ),
+        (
+            Ring::new(64, &nodes(3), 0),
+            RingError::BadTargetN {
+                target_n: 0,
+                partitions: 64,
+            },
+        ),
     ];
     for (got, want) in cases {
         assert_eq!(got.unwrap_err(), want);
     }
     let ring = check(64, 3, 3);
-    assert_eq!(ring.join(NodeId(2)).unwrap_err(), RingError::DuplicateNode(NodeId(2)));
-    assert_eq!(ring.leave(NodeId(9)).unwrap_err(), RingError::UnknownNode(NodeId(9)));
+    assert_eq!(
+        ring.join(NodeId(2)).unwrap_err(),
+        RingError::DuplicateNode(NodeId(2))
+    );
+    assert_eq!(
+        ring.leave(NodeId(9)).unwrap_err(),
+        RingError::UnknownNode(NodeId(9))
+    );
     let single = check(64, 1, 3);
-    assert_eq!(single.leave(NodeId(1)).unwrap_err(), RingError::LastNode(NodeId(1)));
+    assert_eq!(
+        single.leave(NodeId(1)).unwrap_err(),
+        RingError::LastNode(NodeId(1))
+    );
     assert_eq!(
         RingError::BadPartitionCount(48).to_string(),
         "bad ring size Q = 48: it must be a power of two from 8 to 1024"

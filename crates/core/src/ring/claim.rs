@@ -107,7 +107,9 @@ fn fix_violations(owners: &mut [usize], s: usize, t: usize) {
             }
             let c = counts(owners, s);
             let fits = |n: usize| {
-                n != here && c[n] < cap && (1..t).all(|j| owners[(p + j) % q] != n && owners[(p + q - j) % q] != n)
+                n != here
+                    && c[n] < cap
+                    && (1..t).all(|j| owners[(p + j) % q] != n && owners[(p + q - j) % q] != n)
             };
             if let Some(to) = (0..s).filter(|&n| fits(n)).min_by_key(|&n| (c[n], n)) {
                 owners[p] = to;
@@ -142,12 +144,47 @@ fn balancing_move(owners: &[usize], s: usize, t: usize) -> Option<(usize, usize)
     None
 }
 
-/// The rotation of `fresh` that keeps the most partitions where `old` had them.
-pub(crate) fn best_rotation(fresh: &[usize], old: &[Option<usize>]) -> Vec<usize> {
+/// `fresh` rotated and relabelled to keep as many partitions as it can where `old` had them.
+///
+/// Rotating the circle and renaming nodes change neither windows nor loads. For every
+/// rotation, labels are matched to nodes greedily by how many partitions they share; the
+/// rotation keeping the most wins (the earliest on a tie).
+pub(crate) fn align(fresh: &[usize], old: &[Option<usize>], s: usize) -> Vec<usize> {
     let q = fresh.len();
-    let moved = |r: usize| (0..q).filter(|&p| old[p] != Some(fresh[(p + r) % q])).count();
-    let r = (0..q).min_by_key(|&r| (moved(r), r)).unwrap_or(0);
-    (0..q).map(|p| fresh[(p + r) % q]).collect()
+    let mut best: Option<(usize, Vec<usize>)> = None;
+    for r in 0..q {
+        let mut shared = vec![0usize; s * s];
+        for p in 0..q {
+            if let Some(o) = old[p] {
+                shared[fresh[(p + r) % q] * s + o] += 1;
+            }
+        }
+        let mut pairs: Vec<(usize, usize)> = (0..s * s)
+            .filter(|&i| shared[i] > 0)
+            .map(|i| (shared[i], i))
+            .collect();
+        pairs.sort_by_key(|&(count, i)| (std::cmp::Reverse(count), i));
+        let mut label_to_node = vec![usize::MAX; s];
+        let mut node_taken = vec![false; s];
+        let mut kept = 0;
+        for (count, i) in pairs {
+            let (label, node) = (i / s, i % s);
+            if label_to_node[label] == usize::MAX && !node_taken[node] {
+                label_to_node[label] = node;
+                node_taken[node] = true;
+                kept += count;
+            }
+        }
+        let mut free = (0..s).filter(|&n| !node_taken[n]);
+        for slot in label_to_node.iter_mut().filter(|slot| **slot == usize::MAX) {
+            *slot = free.next().expect("as many nodes as labels");
+        }
+        if best.as_ref().is_none_or(|(best_kept, _)| kept > *best_kept) {
+            let owners = (0..q).map(|p| label_to_node[fresh[(p + r) % q]]).collect();
+            best = Some((kept, owners));
+        }
+    }
+    best.map(|(_, owners)| owners).unwrap_or_default()
 }
 
 /// Gives every partition without an owner (`None`, its node left) to the least-loaded node
@@ -172,5 +209,8 @@ pub(crate) fn hand_off_orphans(old: &[Option<usize>], s: usize, t: usize) -> Vec
         owners[p] = Some(to);
         c[to] += 1;
     }
-    owners.into_iter().map(|o| o.expect("every partition handed off")).collect()
+    owners
+        .into_iter()
+        .map(|o| o.expect("every partition handed off"))
+        .collect()
 }

@@ -104,7 +104,9 @@ impl TryFrom<StoredRing> for Ring {
             return Err(RingError::NoNodes);
         }
         if !stored.nodes.windows(2).all(|w| w[0] < w[1]) {
-            return Err(RingError::Inconsistent("members are not sorted and distinct"));
+            return Err(RingError::Inconsistent(
+                "members are not sorted and distinct",
+            ));
         }
         if !stored
             .owners
@@ -311,7 +313,7 @@ impl Ring {
         let kept_promise = claim::tail_violations(&owners, t) <= claim::tail_violations(&fresh, t)
             && claim::counts(&owners, s).iter().all(|&c| c <= cap);
         if !kept_promise {
-            owners = claim::best_rotation(&fresh, &old);
+            owners = claim::align(&fresh, &old, s);
         }
         let ring = Ring::from_indices(self.target_n, members, &owners);
         let transfers = (0..q)
