@@ -1,4 +1,74 @@
-//! DOC_PLACEHOLDER
+//! The ring: partitioned consistent hashing, as Dynamo and Riak place keys.
+//!
+//! The 160-bit SHA-1 space is cut into Q equal partitions, Q a power of two from 8 to
+//! 1024 (default 64). A key's hash `h` falls in partition `h div (2^160 / Q)`, which is
+//! simply the top `log2 Q` bits of the hash, so wasm and native agree bit for bit. Each
+//! partition is owned by one node; the nodes *claim* the partitions once, and a join or a
+//! leave hands a few of them over.
+//!
+//! **Preference lists.** A key lives on the `n` nodes met first walking clockwise from
+//! its partition, wrapping past the last partition, skipping partitions whose owner is
+//! already listed (as Dynamo does). The list therefore always names `min(n, S)` distinct
+//! nodes for S members, and its first entry is the coordinator. Under a sloppy quorum,
+//! [`Ring::preference_list_with_fallbacks`] keeps the healthy primaries in place and fills
+//! the place of each down primary with the next healthy node further round the ring,
+//! tagged with the primary it stands in for (riak_core's annotated `apl`): the node that
+//! holds the hint and hands it off when the primary returns.
+//!
+//! **Claim.** For a target N (riak_core's `target_n_val`) we want every window of N
+//! consecutive partitions to have N distinct owners, so a preference list is N partitions
+//! long and no node holds two replicas of a key; and every node to own about Q/S. With
+//! `t = min(N, S)` the claim is:
+//!
+//! 1. *Round robin*: partition `i` to node `i mod S` (nodes in id order). Windows are
+//!    distinct except where the last, partial round meets the first: it is perfect when
+//!    `Q mod S = 0` or `Q mod S >= t`.
+//! 2. *Diagonal walk*: walk the nodes in order `ceil(Q/S)` times round (and, as a second
+//!    candidate, once more), skipping `laps * S - Q` nodes spread evenly over the Q steps,
+//!    so that the walk closes exactly where it began. A window of t spans t - 1 steps and
+//!    is distinct while they skip at most `S - t` nodes; even spreading puts at most
+//!    `ceil((t - 1) * skips / Q)` skips in any t - 1 steps. That fits whenever S > N and
+//!    Q >= N^2 - N (the bound riak_core states with its runs of N and N + 1 distinct
+//!    owners), and no node is visited more than `ceil(Q/S)` times.
+//! 3. *Repair* each candidate without ever adding a violation: hand every partition still
+//!    in violation to the least-loaded node that fits there, then, while some node owns two
+//!    more than another, move a partition from the most-loaded donor to the least-loaded
+//!    node that fits.
+//!
+//! The candidate with the fewest tail violations wins, then the smallest spread of load,
+//! then the earlier candidate. The rule we promise and test: windows of N are distinct
+//! whenever S = N and N divides Q, or S > N and Q >= N^2 - N; no node owns more than
+//! `ceil(Q/S) + 1`. Otherwise windows of `t` may repeat an owner; [`RingStats`] counts the
+//! partitions whose owner reappears within the next `t - 1` (the tail violations).
+//!
+//! **Join and leave.** The new claim starts from the old one. A leaving node's partitions
+//! go to the least-loaded nodes that fit there; a joining node starts empty and the repair
+//! feeds it from the most-loaded nodes. Only if that breaks the promise (more violations
+//! than a fresh claim, or a node above `ceil(Q/S) + 1`) is the ring claimed afresh, rotated
+//! and relabelled to keep as many partitions in place as it can. The bound we test: when
+//! the old ring had at least N nodes, no tail violations and loads within one of each
+//! other, a join moves at most `ceil(Q/S')` partitions, all to the new node (S' = S + 1).
+//! The transfer plan lists every partition whose owner changed, with both owners.
+//!
+//! **Worked example.** Q = 8, nodes n1..n6, N = 3. Round robin gives
+//! `n1 n2 n3 n4 n5 n6 n1 n2`, whose wrap `n1 n2 | n1` repeats n1 in a window of three
+//! (8 mod 6 = 2 < 3). The repair hands p6 and p7 to the least-loaded nodes that fit,
+//! n3 and n4: `n1 n2 n3 n4 n5 n6 n3 n4`, every window distinct, loads 1 or 2. A key
+//! hashing into p7 gets the preference list n4, n1, n2, wrapping round the end. If n7
+//! joins, it takes p2 from n3 (one transfer, `ceil(8/7) = 2` allowed):
+//! `n1 n2 n7 n4 n5 n6 n3 n4`. If instead n3 leaves, p2 goes to n6 and p6 to n2.
+//!
+//! CAVEATS
+//! - Distinct windows are promised only in the regime above; elsewhere the violations are
+//!   kept few by the candidates and the repair, but not proven minimal.
+//! - The join bound holds only from a ring that already kept distinct windows of N with
+//!   balanced loads. A leave that leaves S close to N often cannot re-home the leaver's
+//!   partitions locally and re-stripes: on Q = 64, five nodes down to four with N = 3 moves
+//!   most of the ring.
+//! - Claim and the re-striping fallback take up to O(Q^2) steps; they run on membership
+//!   changes, never per request.
+//! - Node ids are ordered but otherwise opaque: there is no rack or location awareness.
+//! - Arcs and key positions are `f64` for drawing only; placement uses integers.
 
 mod claim;
 mod hash;
