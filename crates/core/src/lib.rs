@@ -9,6 +9,7 @@
 
 pub mod causality;
 pub mod ids;
+pub mod ring;
 
 pub use ids::{Actor, ClientId, NodeId};
 
