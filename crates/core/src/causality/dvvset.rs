@@ -261,13 +261,22 @@ impl<I: Ord, V> DvvSet<I, V> {
     /// `event/3` (private in the reference): a new event by `id` carrying
     /// `value`, without discarding anything.
     pub fn event(&mut self, id: I, value: V) {
-        match self.entries.binary_search_by(|e| e.id.cmp(&id)) {
-            Ok(n) => {
-                let entry = &mut self.entries[n];
+        // One entry per replica: a short linear scan.
+        let n = self
+            .entries
+            .iter()
+            .position(|e| e.id >= id)
+            .unwrap_or(self.entries.len());
+        match self.entries.get_mut(n) {
+            Some(entry) if entry.id == id => {
                 entry.counter += 1;
-                entry.values.insert(0, value);
+                if entry.values.is_empty() {
+                    entry.values.push(value);
+                } else {
+                    entry.values.insert(0, value);
+                }
             }
-            Err(n) => self.entries.insert(
+            _ => self.entries.insert(
                 n,
                 Entry {
                     id,
@@ -327,10 +336,25 @@ impl<I: Ord, V> DvvSet<I, V> {
         I: Clone,
         V: PartialEq,
     {
+        self.put_seen(ctx.iter(), id, value);
+    }
+
+    /// [`put`](Self::put) with the context given as its `(id, counter)`
+    /// pairs in id order, so a caller holding them in another shape (a
+    /// [`Context`](super::Context)'s node entries) need not build a vector.
+    pub(crate) fn put_seen<'a>(
+        &mut self,
+        ctx: impl Iterator<Item = (&'a I, u64)> + Clone,
+        id: I,
+        value: V,
+    ) where
+        I: Clone + 'a,
+        V: PartialEq,
+    {
         // The anonymous values, as sync/2 decides them for ({ctx, []}, self);
         // with none stored, every branch leaves them empty.
         if !self.anonymous.is_empty() {
-            match newer_sides(ctx.iter(), counters(&self.entries)) {
+            match newer_sides(ctx.clone(), counters(&self.entries)) {
                 (true, false) => self.anonymous.clear(),
                 (false, true) => {}
                 _ => dedup_in_order(&mut self.anonymous),
@@ -338,7 +362,7 @@ impl<I: Ord, V> DvvSet<I, V> {
         }
         // merge/5 with the client's side holding no values.
         let mut n = 0;
-        for (cid, seen) in ctx.iter() {
+        for (cid, seen) in ctx {
             while n < self.entries.len() && self.entries[n].id < *cid {
                 n += 1;
             }
@@ -487,9 +511,9 @@ fn counters<I, V>(entries: &[Entry<I, V>]) -> impl Iterator<Item = (&I, u64)> + 
 /// lacks (an id `b` lacks, whatever its counter, or a larger counter), and
 /// the same for `b`. `a` is strictly newer than `b` (`greater(a, b)`)
 /// exactly when this is `(true, false)`.
-fn newer_sides<'a, I: Ord + 'a>(
+fn newer_sides<'a, 'b, I: Ord + 'a + 'b>(
     a: impl Iterator<Item = (&'a I, u64)>,
-    b: impl Iterator<Item = (&'a I, u64)>,
+    b: impl Iterator<Item = (&'b I, u64)>,
 ) -> (bool, bool) {
     let (mut a, mut b) = (a.peekable(), b.peekable());
     let (mut a_newer, mut b_newer) = (false, false);
