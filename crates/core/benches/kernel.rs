@@ -1,10 +1,14 @@
 //! The kernel workload: 200,000 seeded operations on one key over 3 replicas
 //! and 8 clients. 40% put with the client's last read context, 30% get
 //! (the client keeps `join` as its context), 30% sync of one replica from
-//! another. Reported as operations per second.
+//! another. Reported as operations per second, twice: straight on
+//! `DvvSet`, and through `KeyClock` in DVVSet mode, the simulator's path.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use wildling_core::causality::{DvvSet, VersionVector};
+use wildling_core::causality::{
+    CausalityMode, ClientId, Context, DvvSet, KeyClock, VersionVector, Write,
+};
+use wildling_core::ids::NodeId;
 
 const OPS: usize = 200_000;
 const REPLICAS: usize = 3;
@@ -55,17 +59,77 @@ fn workload() -> Vec<Op> {
         .collect()
 }
 
+/// One replica's clock and one client's context, as a replay sees them.
+trait Replay {
+    /// What a client keeps from a get.
+    type Context: Default;
+    /// An empty clock.
+    fn empty() -> Self;
+    /// The put of `value` by `client` at `replica` with context `ctx`.
+    fn put(&mut self, ctx: &Self::Context, replica: usize, client: usize, value: u32);
+    /// A get: the clock's context into `ctx`.
+    fn get(&self, ctx: &mut Self::Context);
+    /// `self` syncs with `other`.
+    fn sync(&mut self, other: &Self);
+    /// The number of siblings.
+    fn size(&self) -> usize;
+}
+
+impl Replay for DvvSet<u8, u32> {
+    type Context = VersionVector<u8>;
+    fn empty() -> Self {
+        DvvSet::default()
+    }
+    fn put(&mut self, ctx: &Self::Context, replica: usize, _client: usize, value: u32) {
+        DvvSet::put(self, ctx, replica as u8, value)
+    }
+    fn get(&self, ctx: &mut Self::Context) {
+        self.join_into(ctx)
+    }
+    fn sync(&mut self, other: &Self) {
+        DvvSet::sync(self, other)
+    }
+    fn size(&self) -> usize {
+        DvvSet::size(self)
+    }
+}
+
+impl Replay for KeyClock<u32> {
+    type Context = Context;
+    fn empty() -> Self {
+        KeyClock::new(CausalityMode::DvvSet)
+    }
+    fn put(&mut self, ctx: &Context, replica: usize, client: usize, value: u32) {
+        let write = Write {
+            replica: NodeId(replica as u16 + 1),
+            client: ClientId(client as u16 + 1),
+            value,
+            timestamp: u64::from(value),
+        };
+        KeyClock::put(self, ctx, write)
+    }
+    fn get(&self, ctx: &mut Context) {
+        self.context_into(ctx)
+    }
+    fn sync(&mut self, other: &Self) {
+        KeyClock::sync(self, other)
+    }
+    fn size(&self) -> usize {
+        self.sibling_count()
+    }
+}
+
 /// Replays the workload; returns the total sibling count so nothing is
 /// optimised away.
-fn run(ops: &[Op]) -> usize {
-    let mut replicas: [DvvSet<u8, u32>; REPLICAS] = Default::default();
-    let mut contexts: [VersionVector<u8>; CLIENTS] = Default::default();
+fn run<C: Replay>(ops: &[Op]) -> usize {
+    let mut replicas: [C; REPLICAS] = std::array::from_fn(|_| C::empty());
+    let mut contexts: [C::Context; CLIENTS] = Default::default();
     for (value, op) in ops.iter().enumerate() {
         match *op {
             Op::Put { client, replica } => {
-                replicas[replica].put(&contexts[client], replica as u8, value as u32)
+                replicas[replica].put(&contexts[client], replica, client, value as u32)
             }
-            Op::Get { client, replica } => replicas[replica].join_into(&mut contexts[client]),
+            Op::Get { client, replica } => replicas[replica].get(&mut contexts[client]),
             Op::Sync { to, from } => {
                 let (low, high) = replicas.split_at_mut(to.max(from));
                 let (a, b) = (&mut low[to.min(from)], &mut high[0]);
@@ -77,16 +141,24 @@ fn run(ops: &[Op]) -> usize {
             }
         }
     }
-    replicas.iter().map(DvvSet::size).sum()
+    replicas.iter().map(C::size).sum()
 }
 
 fn kernel(c: &mut Criterion) {
     let ops = workload();
+    assert_eq!(
+        run::<DvvSet<u8, u32>>(&ops),
+        run::<KeyClock<u32>>(&ops),
+        "both paths must replay the workload to the same siblings"
+    );
     let mut group = c.benchmark_group("kernel");
     group.throughput(Throughput::Elements(OPS as u64));
     group.sample_size(20);
     group.bench_function("dvvset-200k-ops", |b| {
-        b.iter(|| run(std::hint::black_box(&ops)))
+        b.iter(|| run::<DvvSet<u8, u32>>(std::hint::black_box(&ops)))
+    });
+    group.bench_function("keyclock-dvvset-200k-ops", |b| {
+        b.iter(|| run::<KeyClock<u32>>(std::hint::black_box(&ops)))
     });
     group.finish();
 }

@@ -245,7 +245,7 @@ impl<I: Ord, V> DvvSet<I, V> {
     /// `less/2`: whether `self` is causally older than `other`, comparing
     /// counters only (values are not looked at).
     pub fn less(&self, other: &Self) -> bool {
-        greater(counters(&other.entries), counters(&self.entries))
+        newer_sides(counters(&other.entries), counters(&self.entries)) == (true, false)
     }
 
     /// `equal/2`: the same causal history: same ids, same counters and the
@@ -261,13 +261,22 @@ impl<I: Ord, V> DvvSet<I, V> {
     /// `event/3` (private in the reference): a new event by `id` carrying
     /// `value`, without discarding anything.
     pub fn event(&mut self, id: I, value: V) {
-        match self.entries.binary_search_by(|e| e.id.cmp(&id)) {
-            Ok(n) => {
-                let entry = &mut self.entries[n];
+        // One entry per replica: a short linear scan.
+        let n = self
+            .entries
+            .iter()
+            .position(|e| e.id >= id)
+            .unwrap_or(self.entries.len());
+        match self.entries.get_mut(n) {
+            Some(entry) if entry.id == id => {
                 entry.counter += 1;
-                entry.values.insert(0, value);
+                if entry.values.is_empty() {
+                    entry.values.push(value);
+                } else {
+                    entry.values.insert(0, value);
+                }
             }
-            Err(n) => self.entries.insert(
+            _ => self.entries.insert(
                 n,
                 Entry {
                     id,
@@ -327,15 +336,33 @@ impl<I: Ord, V> DvvSet<I, V> {
         I: Clone,
         V: PartialEq,
     {
-        // The anonymous values, as sync/2 decides them for ({ctx, []}, self).
-        if greater(ctx.iter(), counters(&self.entries)) {
-            self.anonymous.clear();
-        } else if !greater(counters(&self.entries), ctx.iter()) {
-            dedup_in_order(&mut self.anonymous);
+        self.put_seen(ctx.iter(), id, value);
+    }
+
+    /// [`put`](Self::put) with the context given as its `(id, counter)`
+    /// pairs in id order, so a caller holding them in another shape (a
+    /// [`Context`](super::Context)'s node entries) need not build a vector.
+    pub(crate) fn put_seen<'a>(
+        &mut self,
+        ctx: impl Iterator<Item = (&'a I, u64)> + Clone,
+        id: I,
+        value: V,
+    ) where
+        I: Clone + 'a,
+        V: PartialEq,
+    {
+        // The anonymous values, as sync/2 decides them for ({ctx, []}, self);
+        // with none stored, every branch leaves them empty.
+        if !self.anonymous.is_empty() {
+            match newer_sides(ctx.clone(), counters(&self.entries)) {
+                (true, false) => self.anonymous.clear(),
+                (false, true) => {}
+                _ => dedup_in_order(&mut self.anonymous),
+            }
         }
         // merge/5 with the client's side holding no values.
         let mut n = 0;
-        for (cid, seen) in ctx.iter() {
+        for (cid, seen) in ctx {
             while n < self.entries.len() && self.entries[n].id < *cid {
                 n += 1;
             }
@@ -369,13 +396,21 @@ impl<I: Ord, V> DvvSet<I, V> {
         I: Clone,
         V: Clone + PartialEq,
     {
-        if self.less(other) {
-            self.anonymous.clone_from(&other.anonymous);
-        } else if !other.less(self) {
-            dedup_in_order(&mut self.anonymous);
-            for v in &other.anonymous {
-                if !self.anonymous.contains(v) {
-                    self.anonymous.push(v.clone());
+        // With no anonymous values on either side, every branch of the
+        // reference leaves none: skip comparing the clocks.
+        if !(self.anonymous.is_empty() && other.anonymous.is_empty()) {
+            match newer_sides(counters(&other.entries), counters(&self.entries)) {
+                // self.less(other)
+                (true, false) => self.anonymous.clone_from(&other.anonymous),
+                // other.less(self)
+                (false, true) => {}
+                _ => {
+                    dedup_in_order(&mut self.anonymous);
+                    for v in &other.anonymous {
+                        if !self.anonymous.contains(v) {
+                            self.anonymous.push(v.clone());
+                        }
+                    }
                 }
             }
         }
@@ -471,33 +506,41 @@ fn counters<I, V>(entries: &[Entry<I, V>]) -> impl Iterator<Item = (&I, u64)> + 
     entries.iter().map(|e| (&e.id, e.counter))
 }
 
-/// `greater/3` of the reference: whether `a` is strictly newer than `b`,
-/// both given as `(id, counter)` in id order. An id only in `a` counts as
-/// newer, whatever its counter.
-fn greater<'a, I: Ord + 'a>(
+/// `greater/3` of the reference, both ways in one pass over `a` and `b`
+/// (given as `(id, counter)` in id order): whether `a` has something `b`
+/// lacks (an id `b` lacks, whatever its counter, or a larger counter), and
+/// the same for `b`. `a` is strictly newer than `b` (`greater(a, b)`)
+/// exactly when this is `(true, false)`.
+fn newer_sides<'a, 'b, I: Ord + 'a + 'b>(
     a: impl Iterator<Item = (&'a I, u64)>,
-    b: impl Iterator<Item = (&'a I, u64)>,
-) -> bool {
+    b: impl Iterator<Item = (&'b I, u64)>,
+) -> (bool, bool) {
     let (mut a, mut b) = (a.peekable(), b.peekable());
-    let mut strict = false;
+    let (mut a_newer, mut b_newer) = (false, false);
     loop {
         match (a.peek(), b.peek()) {
-            (None, None) => return strict,
-            (Some(_), None) => return true,
-            (None, Some(_)) => return false,
+            (None, None) => return (a_newer, b_newer),
+            (Some(_), None) => return (true, b_newer),
+            (None, Some(_)) => return (a_newer, true),
             (Some(&(ia, na)), Some(&(ib, nb))) => match ia.cmp(ib) {
-                std::cmp::Ordering::Equal if na < nb => return false,
                 std::cmp::Ordering::Equal => {
-                    strict |= na > nb;
+                    a_newer |= na > nb;
+                    b_newer |= na < nb;
                     a.next();
                     b.next();
                 }
                 std::cmp::Ordering::Less => {
-                    strict = true;
+                    a_newer = true;
                     a.next();
                 }
-                std::cmp::Ordering::Greater => return false,
+                std::cmp::Ordering::Greater => {
+                    b_newer = true;
+                    b.next();
+                }
             },
+        }
+        if a_newer && b_newer {
+            return (true, true);
         }
     }
 }

@@ -93,12 +93,14 @@ impl Context {
 
     /// The node entries, for the server-id mechanisms.
     fn nodes(&self) -> VersionVector<NodeId> {
-        self.pick(|a| {
-            if let Actor::Node(id) = a {
-                Some(*id)
-            } else {
-                None
-            }
+        self.node_entries().map(|(id, n)| (*id, n)).collect()
+    }
+
+    /// The node entries in id order, borrowed (nodes sort before clients).
+    fn node_entries(&self) -> impl Iterator<Item = (&NodeId, u64)> + Clone {
+        self.vv.iter().map_while(|(a, n)| match a {
+            Actor::Node(id) => Some((id, n)),
+            Actor::Client(_) => None,
         })
     }
 
@@ -253,14 +255,27 @@ impl<V: Clone + PartialEq> KeyClock<V> {
 
     /// The context a get returns.
     pub fn context(&self) -> Context {
-        let vv = match self {
-            KeyClock::DvvSet(set) => set.join().map_ids(|n| Actor::Node(*n)),
+        let mut ctx = Context::empty();
+        self.context_into(&mut ctx);
+        ctx
+    }
+
+    /// [`context`](Self::context) written over `ctx`; under DVVSet it
+    /// reuses `ctx`'s allocation.
+    pub fn context_into(&self, ctx: &mut Context) {
+        ctx.vv = match self {
+            KeyClock::DvvSet(set) => {
+                ctx.vv.clear();
+                for e in set.entries() {
+                    ctx.vv.push_in_order(Actor::Node(e.id), e.counter);
+                }
+                return;
+            }
             KeyClock::Lww(_) => VersionVector::new(),
             KeyClock::ClientVv(siblings) => joined(siblings).map_ids(|c| Actor::Client(*c)),
             KeyClock::ServerVvSeparate(siblings) => joined(siblings).map_ids(|n| Actor::Node(*n)),
             KeyClock::ServerVvMerged { vv, .. } => vv.map_ids(|n| Actor::Node(*n)),
         };
-        Context { vv }
     }
 
     /// The coordinator applies a client's put that carries context `ctx`.
@@ -268,7 +283,7 @@ impl<V: Clone + PartialEq> KeyClock<V> {
     /// server-id mode and the reverse) are ignored.
     pub fn put(&mut self, ctx: &Context, write: Write<V>) {
         match self {
-            KeyClock::DvvSet(set) => set.put(&ctx.nodes(), write.replica, write.value),
+            KeyClock::DvvSet(set) => set.put_seen(ctx.node_entries(), write.replica, write.value),
             KeyClock::Lww(winner) => {
                 let new = LwwVersion {
                     timestamp: write.timestamp,

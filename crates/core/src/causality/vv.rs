@@ -209,7 +209,7 @@ impl<I: Ord> VersionVector<I> {
 
 impl<I> VersionVector<I> {
     /// The `(id, counter)` entries in id order.
-    pub fn iter(&self) -> impl Iterator<Item = (&I, u64)> + '_ {
+    pub fn iter(&self) -> impl Iterator<Item = (&I, u64)> + Clone + '_ {
         self.entries.iter().map(|(i, n)| (i, *n))
     }
 
