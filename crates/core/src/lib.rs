@@ -7,7 +7,11 @@
 //! unseeded randomness. It never iterates a `HashMap` in anything observable.
 //! Time is an argument, and nodes return the messages they want sent.
 
+pub mod history;
 pub mod ids;
+pub mod network;
+pub mod sim;
+pub mod trace;
 
 pub use ids::NodeId;
 
