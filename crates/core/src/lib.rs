@@ -7,9 +7,13 @@
 //! unseeded randomness. It never iterates a `HashMap` in anything observable.
 //! Time is an argument, and nodes return the messages they want sent.
 
+pub mod cluster;
 pub mod history;
 pub mod ids;
+pub mod message;
 pub mod network;
+pub mod node;
+pub mod scenario;
 pub mod sim;
 pub mod trace;
 

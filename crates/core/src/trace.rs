@@ -11,7 +11,7 @@ use std::fmt::{self, Write as _};
 
 use serde::{Deserialize, Serialize};
 
-use crate::sim::Time;
+use crate::sim::{Addr, Time};
 
 /// How much of the trace the simulator keeps.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,11 +26,69 @@ pub enum TraceMode {
     Off,
 }
 
+/// What kind of event a trace line records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TraceKind {
+    /// A message reached its receiver.
+    Deliver,
+    /// A message was lost.
+    Drop,
+    /// The network copied a message.
+    Duplicate,
+    /// A timer fired.
+    Timer,
+    /// A fault, heal, crash or restart.
+    Fault,
+    /// A client operation started.
+    Invoke,
+    /// A client operation ended.
+    Complete,
+}
+
+/// The lanes an event touches in a space-time diagram: the acting process,
+/// and for messages the receiver.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lanes {
+    /// The sender, or the process the event happened at.
+    pub from: Option<Addr>,
+    /// The receiver of a message.
+    pub to: Option<Addr>,
+}
+
+impl Lanes {
+    /// An event that touches no lane (a network-wide fault).
+    pub const NONE: Lanes = Lanes {
+        from: None,
+        to: None,
+    };
+
+    /// An event at one process.
+    pub fn at(addr: Addr) -> Lanes {
+        Lanes {
+            from: Some(addr),
+            to: None,
+        }
+    }
+
+    /// A message from one process to another.
+    pub fn message(from: Addr, to: Addr) -> Lanes {
+        Lanes {
+            from: Some(from),
+            to: Some(to),
+        }
+    }
+}
+
 /// One line of the trace.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TraceEvent {
     /// Virtual time of the event.
     pub at: Time,
+    /// What kind of event it is.
+    pub kind: TraceKind,
+    /// The lanes it touches.
+    pub lanes: Lanes,
     /// The event's text, without the time.
     pub text: String,
 }
@@ -89,8 +147,8 @@ impl Trace {
         self.mode != TraceMode::Off
     }
 
-    /// Record an event at `at`, formatted from `args`.
-    pub fn record(&mut self, at: Time, args: fmt::Arguments<'_>) {
+    /// Record an event at `at` of `kind` touching `lanes`, formatted from `args`.
+    pub fn record(&mut self, at: Time, kind: TraceKind, lanes: Lanes, args: fmt::Arguments<'_>) {
         if !self.enabled() {
             return;
         }
@@ -103,7 +161,12 @@ impl Trace {
         self.hash.write(b"\n");
         if self.mode == TraceMode::Full {
             let text = self.line[prefix..].to_string();
-            self.events.push(TraceEvent { at, text });
+            self.events.push(TraceEvent {
+                at,
+                kind,
+                lanes,
+                text,
+            });
         }
     }
 
@@ -126,9 +189,71 @@ impl fmt::Display for Trace {
     }
 }
 
+/// Width of one lane in [`space_time`], in characters.
+const LANE_WIDTH: usize = 4;
+
+/// Draw events as a text space-time (Lamport) diagram: one column per lane,
+/// time flowing down, one row per event.
+///
+/// A message is drawn `o--->*` from sender to receiver (`x` when dropped, `+`
+/// for a network copy); `@` is a timer, `I` and `C` a client operation's
+/// invocation and completion, `X` and `R` a crash and a restart, and a row of
+/// `~` a network-wide fault such as a partition or a heal.
+pub fn space_time(events: &[TraceEvent], lanes: &[Addr]) -> String {
+    let column = |addr: Option<Addr>| {
+        addr.and_then(|a| lanes.iter().position(|l| *l == a)).map(|i| i * LANE_WIDTH + 1)
+    };
+    let width = lanes.len() * LANE_WIDTH;
+    let mut out = format!("{:>6} ", "time");
+    for lane in lanes {
+        let _ = write!(out, "{:<LANE_WIDTH$}", lane.to_string());
+    }
+    out.push('\n');
+    let mut row = vec![' '; width];
+    for event in events {
+        row.iter_mut().for_each(|c| *c = ' ');
+        for i in 0..lanes.len() {
+            row[i * LANE_WIDTH + 1] = '|';
+        }
+        let (from, to) = (column(event.lanes.from), column(event.lanes.to));
+        match (event.kind, from, to) {
+            (TraceKind::Deliver | TraceKind::Drop | TraceKind::Duplicate, Some(a), Some(b)) => {
+                let (low, high) = (a.min(b), a.max(b));
+                row[low + 1..high].iter_mut().for_each(|c| *c = '-');
+                if a < b {
+                    row[b - 1] = '>';
+                } else if a > b {
+                    row[b + 1] = '<';
+                }
+                row[a] = 'o';
+                row[b] = match event.kind {
+                    TraceKind::Drop => 'x',
+                    TraceKind::Duplicate => '+',
+                    _ => '*',
+                };
+            }
+            (TraceKind::Fault, None, _) => row.iter_mut().step_by(2).for_each(|c| *c = '~'),
+            (kind, Some(a), _) => {
+                row[a] = match kind {
+                    TraceKind::Timer => '@',
+                    TraceKind::Invoke => 'I',
+                    TraceKind::Complete => 'C',
+                    TraceKind::Fault if event.text.starts_with("fault crash") => 'X',
+                    TraceKind::Fault => 'R',
+                    _ => '?',
+                }
+            }
+            _ => {}
+        }
+        let drawn: String = row.iter().collect();
+        let _ = writeln!(out, "{:>6} {drawn} {}", event.at, event.text);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{Fnv1a, Trace, TraceMode};
+    use super::{Fnv1a, Lanes, Trace, TraceKind, TraceMode};
 
     #[test]
     fn fnv1a_matches_the_published_test_vectors() {
@@ -147,8 +272,13 @@ mod tests {
         let mut full = Trace::new(TraceMode::Full);
         let mut hashed = Trace::new(TraceMode::HashOnly);
         for trace in [&mut full, &mut hashed] {
-            trace.record(3, format_args!("fault heal"));
-            trace.record(1234567, format_args!("timer n1 x"));
+            trace.record(3, TraceKind::Fault, Lanes::NONE, format_args!("fault heal"));
+            trace.record(
+                1234567,
+                TraceKind::Timer,
+                Lanes::NONE,
+                format_args!("timer n1 x"),
+            );
         }
         assert_eq!(full.hash(), hashed.hash());
         assert!(hashed.events().is_empty());

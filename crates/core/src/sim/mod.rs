@@ -60,7 +60,7 @@ use serde::{Deserialize, Serialize};
 use crate::history::{History, MessageFate, MessageRecord, OpRecord};
 use crate::ids::NodeId;
 use crate::network::{DropReason, Fate, Fault, Network, NetworkOptions};
-use crate::trace::{Trace, TraceMode};
+use crate::trace::{Lanes, Trace, TraceKind, TraceMode};
 
 pub use rng::SimRng;
 
@@ -111,6 +111,17 @@ impl fmt::Display for OpId {
     }
 }
 
+/// A message in transit: who sent it, to whom, and what it says.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Envelope<M> {
+    /// The sender.
+    pub from: Addr,
+    /// The receiver.
+    pub to: Addr,
+    /// The message.
+    pub msg: M,
+}
+
 /// A message a process can send: cloneable (the network may duplicate it),
 /// printable (the trace shows it) and of a kind the UI can colour.
 pub trait Message: Clone + fmt::Display {
@@ -130,7 +141,7 @@ pub trait Process {
     type Outcome: Clone + fmt::Display;
 
     /// Handle a message delivered at `now`.
-    fn on_message(&mut self, now: Time, from: Addr, msg: Self::Msg, out: &mut Outbox<Self>)
+    fn on_message(&mut self, now: Time, envelope: Envelope<Self::Msg>, out: &mut Outbox<Self>)
     where
         Self: Sized;
 
@@ -526,8 +537,12 @@ impl<P: Process> Simulator<P> {
     fn deliver(&mut self, id: MsgId, from: Addr, to: Addr, sent_at: Time, msg: P::Msg) {
         let now = self.now;
         if !self.slot(to).is_some_and(|s| s.up) {
-            self.trace
-                .record(now, format_args!("drop {id} {from}->{to} crashed: {msg}"));
+            self.trace.record(
+                now,
+                TraceKind::Drop,
+                Lanes::message(from, to),
+                format_args!("drop {id} {from}->{to} crashed: {msg}"),
+            );
             self.set_fate(
                 id,
                 MessageFate::Dropped {
@@ -540,13 +555,16 @@ impl<P: Process> Simulator<P> {
         }
         self.trace.record(
             now,
+            TraceKind::Deliver,
+            Lanes::message(from, to),
             format_args!("deliver {id} {from}->{to} sent@{sent_at} {msg}"),
         );
         self.set_fate(id, MessageFate::Delivered { at: now });
         self.stats.delivered += 1;
         let mut out = std::mem::take(&mut self.outbox);
         if let Some(slot) = self.slot_mut(to) {
-            slot.process.on_message(now, from, msg, &mut out);
+            slot.process
+                .on_message(now, Envelope { from, to, msg }, &mut out);
         }
         self.flush(to, out);
     }
@@ -559,7 +577,12 @@ impl<P: Process> Simulator<P> {
         {
             return;
         }
-        self.trace.record(now, format_args!("timer {addr} {timer}"));
+        self.trace.record(
+            now,
+            TraceKind::Timer,
+            Lanes::at(addr),
+            format_args!("timer {addr} {timer}"),
+        );
         self.stats.timers += 1;
         let mut out = std::mem::take(&mut self.outbox);
         if let Some(slot) = self.slot_mut(addr) {
@@ -570,7 +593,12 @@ impl<P: Process> Simulator<P> {
 
     fn fault(&mut self, fault: Fault) {
         let now = self.now;
-        self.trace.record(now, format_args!("fault {fault}"));
+        let lanes = match &fault {
+            Fault::Crash(node) | Fault::Restart(node) => Lanes::at(Addr::Node(*node)),
+            _ => Lanes::NONE,
+        };
+        self.trace
+            .record(now, TraceKind::Fault, lanes, format_args!("fault {fault}"));
         self.network.apply(&fault);
         match fault {
             Fault::Crash(node) => {
@@ -598,8 +626,12 @@ impl<P: Process> Simulator<P> {
         let op = OpId(self.next_op);
         self.next_op += 1;
         self.stats.invoked += 1;
-        self.trace
-            .record(now, format_args!("invoke {op} {to} {input}"));
+        self.trace.record(
+            now,
+            TraceKind::Invoke,
+            Lanes::at(to),
+            format_args!("invoke {op} {to} {input}"),
+        );
         if self.options.history {
             self.history.ops.push(OpRecord {
                 id: op,
@@ -610,8 +642,12 @@ impl<P: Process> Simulator<P> {
             });
         }
         if !self.slot(to).is_some_and(|s| s.up) {
-            self.trace
-                .record(now, format_args!("lost {op}: {to} is down or unknown"));
+            self.trace.record(
+                now,
+                TraceKind::Complete,
+                Lanes::at(to),
+                format_args!("lost {op}: {to} is down or unknown"),
+            );
             return;
         }
         let mut out = std::mem::take(&mut self.outbox);
@@ -642,8 +678,12 @@ impl<P: Process> Simulator<P> {
         }
         for (op, outcome) in out.completions.drain(..) {
             self.stats.completed += 1;
-            self.trace
-                .record(now, format_args!("complete {op} {from} {outcome}"));
+            self.trace.record(
+                now,
+                TraceKind::Complete,
+                Lanes::at(from),
+                format_args!("complete {op} {from} {outcome}"),
+            );
             if let Some(record) = self.history.ops.get_mut(op.0 as usize) {
                 record.completed = Some((now, outcome));
             }
@@ -656,8 +696,12 @@ impl<P: Process> Simulator<P> {
         let id = self.new_message(from, to, None, &msg);
         match self.network.route(&mut self.rng, now, from, to) {
             Fate::Drop(reason) => {
-                self.trace
-                    .record(now, format_args!("drop {id} {from}->{to} {reason}: {msg}"));
+                self.trace.record(
+                    now,
+                    TraceKind::Drop,
+                    Lanes::message(from, to),
+                    format_args!("drop {id} {from}->{to} {reason}: {msg}"),
+                );
                 self.set_fate(id, MessageFate::Dropped { at: now, reason });
                 self.stats.dropped += 1;
             }
@@ -676,8 +720,12 @@ impl<P: Process> Simulator<P> {
             }
             Fate::Duplicate(at, copy_at) => {
                 let copy = self.new_message(from, to, Some(id), &msg);
-                self.trace
-                    .record(now, format_args!("duplicate {copy} of {id} {from}->{to}"));
+                self.trace.record(
+                    now,
+                    TraceKind::Duplicate,
+                    Lanes::message(from, to),
+                    format_args!("duplicate {copy} of {id} {from}->{to}"),
+                );
                 self.stats.duplicated += 1;
                 self.set_fate(id, MessageFate::InFlight { due_at: at });
                 self.set_fate(copy, MessageFate::InFlight { due_at: copy_at });

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use super::{Addr, Message, OpId, Outbox, Process, SimOptions, Simulator, Time};
+use super::{Addr, Envelope, Message, OpId, Outbox, Process, SimOptions, Simulator, Time};
 use crate::ids::NodeId;
 use crate::network::{Fault, NetworkOptions};
 
@@ -46,7 +46,12 @@ impl Process for Pinger {
     type Input = u16;
     type Outcome = &'static str;
 
-    fn on_message(&mut self, _now: Time, from: Addr, msg: Toy, out: &mut Outbox<Self>) {
+    fn on_message(
+        &mut self,
+        _now: Time,
+        Envelope { from, msg, .. }: Envelope<Toy>,
+        out: &mut Outbox<Self>,
+    ) {
         match msg {
             Toy::Ping(op) => {
                 out.send(from, Toy::Pong(op));
