@@ -19,7 +19,7 @@ use crate::network::{Fault, NetworkOptions};
 use crate::ring::Ring;
 use crate::sim::Time;
 
-pub use builtin::{builtin_scenario, builtin_scenarios};
+pub use builtin::{builtin_scenario, builtin_scenarios, builtin_trace_hashes, check_builtin_trace_hashes};
 
 /// The only scenario version this build reads.
 pub const SCENARIO_VERSION: u32 = 1;
@@ -542,3 +542,6 @@ fn validate_fault(field: &str, fault: &Fault) -> Result<(), ScenarioError> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
