@@ -7,6 +7,7 @@
 //! unseeded randomness. It never iterates a `HashMap` in anything observable.
 //! Time is an argument, and nodes return the messages they want sent.
 
+pub mod causality;
 pub mod cluster;
 pub mod history;
 pub mod ids;
@@ -17,7 +18,7 @@ pub mod scenario;
 pub mod sim;
 pub mod trace;
 
-pub use ids::NodeId;
+pub use ids::{Actor, ClientId, NodeId};
 
 /// The version of the model crate, shown by the UI and the CLI.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
