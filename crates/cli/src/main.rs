@@ -18,6 +18,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use wildling_core::cluster::{Cluster, Summary};
 use wildling_core::scenario::{builtin_scenario, builtin_scenarios, Scenario, MAX_SCENARIO_BYTES};
 use wildling_core::sim::{Addr, SimOptions};
+use wildling_core::ClientId;
 use wildling_core::trace::{space_time, TraceMode};
 
 #[derive(Parser)]
@@ -207,7 +208,7 @@ fn trace(scenario: &Scenario, seed: Option<u64>) -> Result<(), BadInput> {
     let seed = seed.unwrap_or(scenario.seed);
     let mut cluster = build(scenario, seed, SimOptions::default())?;
     cluster.run();
-    let mut lanes: Vec<Addr> = (1..=scenario.client_count()).map(Addr::Client).collect();
+    let mut lanes: Vec<Addr> = (1..=scenario.client_count()).map(|c| Addr::Client(ClientId(c))).collect();
     lanes.extend(scenario.cluster.node_ids().into_iter().map(Addr::Node));
     print!("{}", space_time(cluster.sim().trace().events(), &lanes));
     println!("trace hash {:016x}", cluster.sim().trace().hash());

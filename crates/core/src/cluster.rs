@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use crate::ids::NodeId;
+use crate::ids::{ClientId, NodeId};
 use crate::node::{Client, ClientOp, Member, Node, OpOutcome, Settings};
 use crate::scenario::{Action, Scenario, ScenarioError, TimelineEntry};
 use crate::sim::{Addr, SimOptions, Simulator, Stats, Time};
@@ -81,12 +81,12 @@ impl Cluster {
             Action::Put(client, put) => {
                 self.check_client(client)?;
                 let op = ClientOp::Put { key: put.key, value: put.value, node: put.node, context: put.context, w: put.w };
-                self.sim.schedule_input(at, Addr::Client(client), op);
+                self.sim.schedule_input(at, Addr::Client(ClientId(client)), op);
             }
             Action::Get(client, get) => {
                 self.check_client(client)?;
                 let op = ClientOp::Get { key: get.key, node: get.node, r: get.r };
-                self.sim.schedule_input(at, Addr::Client(client), op);
+                self.sim.schedule_input(at, Addr::Client(ClientId(client)), op);
             }
             Action::Fault(fault) => self.sim.schedule_fault(at, fault),
         }
@@ -94,7 +94,7 @@ impl Cluster {
     }
 
     fn check_client(&self, client: u16) -> Result<(), ScenarioError> {
-        if self.sim.client(client).is_none() {
+        if self.sim.client(ClientId(client)).is_none() {
             return Err(ScenarioError::Invalid {
                 field: "entry.client".into(),
                 reason: format!("client {client} does not exist; the cluster has {}", self.scenario.client_count()),
@@ -137,7 +137,7 @@ impl Cluster {
     }
 
     /// The clients, in number order.
-    pub fn clients(&self) -> impl Iterator<Item = (u16, &Client)> {
+    pub fn clients(&self) -> impl Iterator<Item = (ClientId, &Client)> {
         self.sim.clients().filter_map(|(number, member)| match member {
             Member::Client(client) => Some((number, client)),
             Member::Node(_) => None,

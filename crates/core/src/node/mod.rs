@@ -61,7 +61,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::causality::{CausalityMode, Context, Write};
-use crate::ids::{ClientId, NodeId};
+use crate::ids::NodeId;
 use crate::message::{ClientReply, ClientRequest, Clock, Message, PeerMessage, ReqId};
 use crate::ring::Ring;
 use crate::sim::{Addr, Envelope, OpId, Outbox, Process, Time};
@@ -246,11 +246,11 @@ impl Node {
         let replicas = preference_list.into_iter().filter(move |n| *n != me).map(Addr::Node);
         match request {
             ClientRequest::Put { op, key, value, context, w } => {
-                let Addr::Client(client_number) = client else {
+                let Addr::Client(client_id) = client else {
                     unreachable!("{} coordinates a put from {client}", self.id);
                 };
                 let p = self.ring.partition_of(key.as_bytes());
-                let write = Write { replica: self.id, client: ClientId(client_number), value, timestamp: now };
+                let write = Write { replica: self.id, client: client_id, value, timestamp: now };
                 let clock = self.store.entry(p, &key, self.settings.mode);
                 clock.put(&context, write);
                 let clock = clock.clone();

@@ -58,7 +58,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::history::{History, MessageFate, MessageRecord, OpRecord};
-use crate::ids::NodeId;
+use crate::ids::{ClientId, NodeId};
 use crate::network::{DropReason, Fate, Fault, Network, NetworkOptions};
 use crate::trace::{Lanes, Trace, TraceKind, TraceMode};
 
@@ -67,9 +67,6 @@ pub use rng::SimRng;
 /// Virtual time, in ticks.
 pub type Time = u64;
 
-/// The number of a client. Scenarios number clients from 1.
-pub type ClientNumber = u16;
-
 /// Where a message goes: a node of the cluster, or a client outside it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -77,14 +74,14 @@ pub enum Addr {
     /// A node of the cluster.
     Node(NodeId),
     /// A client, numbered from 1 (display `c1`).
-    Client(ClientNumber),
+    Client(ClientId),
 }
 
 impl fmt::Display for Addr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Addr::Node(node) => write!(f, "{node}"),
-            Addr::Client(client) => write!(f, "c{client}"),
+            Addr::Client(client) => write!(f, "{client}"),
         }
     }
 }
@@ -379,11 +376,8 @@ impl<P: Process> Simulator<P> {
     }
 
     /// The clients, in number order.
-    pub fn clients(&self) -> impl Iterator<Item = (ClientNumber, &P)> {
-        self.clients
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (i as ClientNumber + 1, &s.process))
+    pub fn clients(&self) -> impl Iterator<Item = (ClientId, &P)> {
+        self.clients.iter().enumerate().map(|(i, s)| (ClientId(i as u16 + 1), &s.process))
     }
 
     /// One node, if it exists.
@@ -392,8 +386,8 @@ impl<P: Process> Simulator<P> {
     }
 
     /// One client, if it exists.
-    pub fn client(&self, number: ClientNumber) -> Option<&P> {
-        self.slot(Addr::Client(number)).map(|s| &s.process)
+    pub fn client(&self, id: ClientId) -> Option<&P> {
+        self.slot(Addr::Client(id)).map(|s| &s.process)
     }
 
     /// Whether a node exists and is up.
@@ -474,14 +468,14 @@ impl<P: Process> Simulator<P> {
     fn slot(&self, addr: Addr) -> Option<&Slot<P>> {
         match addr {
             Addr::Node(id) => self.nodes.get(usize::from(id.0).wrapping_sub(1)),
-            Addr::Client(n) => self.clients.get(usize::from(n).wrapping_sub(1)),
+            Addr::Client(c) => self.clients.get(usize::from(c.0).wrapping_sub(1)),
         }
     }
 
     fn slot_mut(&mut self, addr: Addr) -> Option<&mut Slot<P>> {
         match addr {
             Addr::Node(id) => self.nodes.get_mut(usize::from(id.0).wrapping_sub(1)),
-            Addr::Client(n) => self.clients.get_mut(usize::from(n).wrapping_sub(1)),
+            Addr::Client(c) => self.clients.get_mut(usize::from(c.0).wrapping_sub(1)),
         }
     }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use super::{Addr, Envelope, Message, OpId, Outbox, Process, SimOptions, Simulator, Time};
-use crate::ids::NodeId;
+use crate::ids::{ClientId, NodeId};
 use crate::network::{Fault, NetworkOptions};
 
 /// Toy messages: a client pings a node, the node pongs back.
@@ -118,7 +118,7 @@ fn run(network: NetworkOptions, seed: u64, timeline: Vec<(Time, Do)>) -> Simulat
     );
     for (at, action) in timeline {
         match action {
-            Do::Ping(node) => sim.schedule_input(at, Addr::Client(1), node),
+            Do::Ping(node) => sim.schedule_input(at, Addr::Client(ClientId(1)), node),
             Do::PingFrom(from, to) => sim.schedule_input(at, Addr::Node(NodeId(from)), to),
             Do::Fault(fault) => sim.schedule_fault(at, fault),
         }
