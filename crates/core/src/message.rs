@@ -11,6 +11,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::causality::{Context, KeyClock};
+use crate::ring::PartitionId;
 use crate::sim::{self, Addr, OpId};
 
 /// What a key's replicas hold: the kernel's clock over string values.
@@ -133,6 +134,8 @@ pub enum PeerMessage {
     Forward {
         /// The client to answer.
         client: Addr,
+        /// The key's partition, so that the coordinator need not hash it again.
+        partition: PartitionId,
         /// The request, unchanged.
         request: ClientRequest,
     },
@@ -141,6 +144,8 @@ pub enum PeerMessage {
     Replicate {
         /// The coordinator's request.
         req: ReqId,
+        /// The key's partition.
+        partition: PartitionId,
         /// The key.
         key: String,
         /// The coordinator's clock after the write.
@@ -155,6 +160,8 @@ pub enum PeerMessage {
     Read {
         /// The coordinator's request.
         req: ReqId,
+        /// The key's partition.
+        partition: PartitionId,
         /// The key.
         key: String,
     },
@@ -221,10 +228,12 @@ impl fmt::Display for ClientReply {
 impl fmt::Display for PeerMessage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            PeerMessage::Forward { client, request } => write!(f, "forward for {client}: {request}"),
-            PeerMessage::Replicate { req, key, clock } => write!(f, "replicate {req} {key} {clock}"),
+            PeerMessage::Forward { client, request, .. } => write!(f, "forward for {client}: {request}"),
+            PeerMessage::Replicate { req, partition, key, clock } => {
+                write!(f, "replicate {req} {partition} {key} {clock}")
+            }
             PeerMessage::ReplicateAck { req } => write!(f, "replicate-ack {req}"),
-            PeerMessage::Read { req, key } => write!(f, "read {req} {key}"),
+            PeerMessage::Read { req, partition, key } => write!(f, "read {req} {partition} {key}"),
             PeerMessage::ReadReply { req, clock } => write!(f, "read-reply {req} {clock}"),
         }
     }

@@ -63,7 +63,7 @@ use serde::Serialize;
 use crate::causality::{CausalityMode, Context, Write};
 use crate::ids::NodeId;
 use crate::message::{ClientReply, ClientRequest, Clock, Message, PeerMessage, ReqId};
-use crate::ring::Ring;
+use crate::ring::{PartitionId, Ring};
 use crate::sim::{Addr, Envelope, OpId, Outbox, Process, Time};
 
 pub use client::{Client, ClientOp, OpOutcome};
@@ -176,18 +176,20 @@ impl Node {
     pub fn step(&mut self, now: Time, envelope: Envelope<Message>, out: &mut Outbox<Member>) {
         let Envelope { from, msg, .. } = envelope;
         match msg {
-            Message::Request(request) => self.coordinate(now, from, request, out),
-            Message::Peer(PeerMessage::Forward { client, request }) => {
-                self.coordinate(now, client, request, out)
+            Message::Request(request) => {
+                let partition = self.ring.partition_of(request.key().as_bytes());
+                self.coordinate(now, from, partition, request, out)
             }
-            Message::Peer(PeerMessage::Replicate { req, key, clock }) => {
-                let p = self.ring.partition_of(key.as_bytes());
-                self.store.entry(p, &key, self.settings.mode).sync(&clock);
+            Message::Peer(PeerMessage::Forward { client, partition, request }) => {
+                self.coordinate(now, client, partition, request, out)
+            }
+            Message::Peer(PeerMessage::Replicate { req, partition, key, clock }) => {
+                self.store.entry(partition, &key, self.settings.mode).sync(&clock);
                 out.send(from, Message::Peer(PeerMessage::ReplicateAck { req }));
             }
             Message::Peer(PeerMessage::ReplicateAck { req }) => self.acknowledged(req, out),
-            Message::Peer(PeerMessage::Read { req, key }) => {
-                let clock = self.clock_of(&key);
+            Message::Peer(PeerMessage::Read { req, partition, key }) => {
+                let clock = self.clock_of(partition, &key);
                 out.send(from, Message::Peer(PeerMessage::ReadReply { req, clock }));
             }
             Message::Peer(PeerMessage::ReadReply { req, clock }) => self.read_reply(req, &clock, out),
@@ -217,9 +219,8 @@ impl Node {
         self.pending.clear();
     }
 
-    fn clock_of(&self, key: &str) -> Clock {
-        let p = self.ring.partition_of(key.as_bytes());
-        self.store.get(p, key).cloned().unwrap_or_else(|| Clock::new(self.settings.mode))
+    fn clock_of(&self, partition: PartitionId, key: &str) -> Clock {
+        self.store.get(partition, key).cloned().unwrap_or_else(|| Clock::new(self.settings.mode))
     }
 
     fn new_request(&mut self) -> ReqId {
@@ -234,12 +235,20 @@ impl Node {
     }
 
     /// Serve a client's request as its coordinator, or forward it to one.
-    fn coordinate(&mut self, now: Time, client: Addr, request: ClientRequest, out: &mut Outbox<Member>) {
-        let key = request.key().as_bytes();
-        let preference_list = self.ring.preference_list(key, usize::from(self.settings.n));
+    fn coordinate(
+        &mut self,
+        now: Time,
+        client: Addr,
+        partition: PartitionId,
+        request: ClientRequest,
+        out: &mut Outbox<Member>,
+    ) {
+        let n = usize::from(self.settings.n);
+        let preference_list = self.ring.preference_list_for_partition(partition, n);
         if !preference_list.contains(&self.id) {
             let coordinator = Addr::Node(preference_list[0]);
-            out.send(coordinator, Message::Peer(PeerMessage::Forward { client, request }));
+            let forward = PeerMessage::Forward { client, partition, request };
+            out.send(coordinator, Message::Peer(forward));
             return;
         }
         let me = self.id;
@@ -249,9 +258,8 @@ impl Node {
                 let Addr::Client(client_id) = client else {
                     unreachable!("{} coordinates a put from {client}", self.id);
                 };
-                let p = self.ring.partition_of(key.as_bytes());
                 let write = Write { replica: self.id, client: client_id, value, timestamp: now };
-                let clock = self.store.entry(p, &key, self.settings.mode);
+                let clock = self.store.entry(partition, &key, self.settings.mode);
                 clock.put(&context, write);
                 let clock = clock.clone();
                 let needed = w.unwrap_or(self.settings.w);
@@ -265,11 +273,11 @@ impl Node {
                 }
                 for replica in replicas {
                     let clock = clock.clone();
-                    out.send(replica, Message::Peer(PeerMessage::Replicate { req, key: key.clone(), clock }));
+                    out.send(replica, Message::Peer(PeerMessage::Replicate { req, partition, key: key.clone(), clock }));
                 }
             }
             ClientRequest::Get { op, key, r } => {
-                let merged = self.clock_of(&key);
+                let merged = self.clock_of(partition, &key);
                 let needed = r.unwrap_or(self.settings.r);
                 if needed <= 1 {
                     out.send(client, Message::Reply(got(op, &merged)));
@@ -278,7 +286,7 @@ impl Node {
                 let req = self.new_request();
                 self.wait(req, Pending::Get { client, op, replies: 1, needed, merged }, out);
                 for replica in replicas {
-                    out.send(replica, Message::Peer(PeerMessage::Read { req, key: key.clone() }));
+                    out.send(replica, Message::Peer(PeerMessage::Read { req, partition, key: key.clone() }));
                 }
             }
         }

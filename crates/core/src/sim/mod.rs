@@ -51,8 +51,8 @@
 
 mod rng;
 
-use std::cmp::{Ordering, Reverse};
-use std::collections::BinaryHeap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -259,26 +259,43 @@ enum Event<P: Process> {
     },
 }
 
-struct Scheduled<P: Process> {
+/// A queue entry: when, in which order, and where the event waits in the
+/// slab. Entries stay small so that the heap moves little memory; `seq` is
+/// unique, so the order never depends on how the heap breaks ties.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Scheduled {
     at: Time,
     seq: u64,
-    event: Event<P>,
+    slot: u32,
 }
 
-impl<P: Process> PartialEq for Scheduled<P> {
-    fn eq(&self, other: &Self) -> bool {
-        (self.at, self.seq) == (other.at, other.seq)
-    }
+/// The events waiting in the queue, by slot, with a free list.
+struct Slab<P: Process> {
+    events: Vec<Option<Event<P>>>,
+    free: Vec<u32>,
 }
-impl<P: Process> Eq for Scheduled<P> {}
-impl<P: Process> PartialOrd for Scheduled<P> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
+
+impl<P: Process> Slab<P> {
+    fn insert(&mut self, event: Event<P>) -> u32 {
+        match self.free.pop() {
+            Some(slot) => {
+                self.events[slot as usize] = Some(event);
+                slot
+            }
+            None => {
+                self.events.push(Some(event));
+                u32::try_from(self.events.len() - 1).expect("fewer than 2^32 events wait at once")
+            }
+        }
     }
-}
-impl<P: Process> Ord for Scheduled<P> {
-    fn cmp(&self, other: &Self) -> Ordering {
-        (self.at, self.seq).cmp(&(other.at, other.seq))
+
+    fn remove(&mut self, slot: u32) -> Event<P> {
+        self.free.push(slot);
+        self.events[slot as usize].take().expect("a queued slot holds its event")
+    }
+
+    fn get(&self, slot: u32) -> &Event<P> {
+        self.events[slot as usize].as_ref().expect("a queued slot holds its event")
     }
 }
 
@@ -315,7 +332,12 @@ pub type HistoryOf<P> =
 pub struct Simulator<P: Process> {
     now: Time,
     seq: u64,
-    queue: BinaryHeap<Reverse<Scheduled<P>>>,
+    /// Deliveries and timers: the events the run itself creates.
+    queue: BinaryHeap<Reverse<Scheduled>>,
+    /// Inputs and faults scheduled from outside (the timeline, the UI), sorted.
+    /// Kept apart so that a long timeline does not deepen the heap.
+    external: VecDeque<Scheduled>,
+    slab: Slab<P>,
     rng: SimRng,
     network: Network,
     nodes: Vec<Slot<P>>,
@@ -348,6 +370,8 @@ impl<P: Process> Simulator<P> {
             now: 0,
             seq: 0,
             queue: BinaryHeap::new(),
+            external: VecDeque::new(),
+            slab: Slab { events: Vec::new(), free: Vec::new() },
             rng: SimRng::new(seed),
             network: Network::new(network),
             nodes: nodes.into_iter().map(slot).collect(),
@@ -417,16 +441,26 @@ impl<P: Process> Simulator<P> {
 
     /// The time of the next event, if any.
     pub fn next_event_at(&self) -> Option<Time> {
-        self.queue.peek().map(|Reverse(s)| s.at)
+        self.next().map(|s| s.at)
+    }
+
+    /// The next entry of either queue.
+    fn next(&self) -> Option<Scheduled> {
+        let internal = self.queue.peek().map(|Reverse(s)| *s);
+        match (internal, self.external.front().copied()) {
+            (Some(i), Some(e)) => Some(i.min(e)),
+            (i, e) => i.or(e),
+        }
     }
 
     /// The messages on the wire, ordered by arrival.
     pub fn in_flight(&self) -> Vec<InFlight<'_, P::Msg>> {
-        let mut scheduled: Vec<&Scheduled<P>> = self.queue.iter().map(|Reverse(s)| s).collect();
+        let mut scheduled: Vec<Scheduled> = self.queue.iter().map(|Reverse(s)| *s).collect();
+        scheduled.extend(self.external.iter().copied());
         scheduled.sort();
         scheduled
             .into_iter()
-            .filter_map(|s| match &s.event {
+            .filter_map(|s| match self.slab.get(s.slot) {
                 Event::Deliver {
                     id,
                     from,
@@ -448,20 +482,26 @@ impl<P: Process> Simulator<P> {
 
     /// Schedule a fault at `at` (not before now).
     pub fn schedule_fault(&mut self, at: Time, fault: Fault) {
-        self.schedule(at.max(self.now), Event::Fault(fault));
+        self.schedule_external(at.max(self.now), Event::Fault(fault));
     }
 
     /// Schedule an input (a client operation) for `to` at `at` (not before now).
     pub fn schedule_input(&mut self, at: Time, to: Addr, input: P::Input) {
-        self.schedule(at.max(self.now), Event::Input { to, input });
+        self.schedule_external(at.max(self.now), Event::Input { to, input });
+    }
+
+    fn schedule_external(&mut self, at: Time, event: Event<P>) {
+        let slot = self.slab.insert(event);
+        let entry = Scheduled { at, seq: self.seq, slot };
+        self.seq += 1;
+        // The newest entry sorts after every entry due at the same time or earlier.
+        let index = self.external.partition_point(|e| e.at <= at);
+        self.external.insert(index, entry);
     }
 
     fn schedule(&mut self, at: Time, event: Event<P>) {
-        self.queue.push(Reverse(Scheduled {
-            at,
-            seq: self.seq,
-            event,
-        }));
+        let slot = self.slab.insert(event);
+        self.queue.push(Reverse(Scheduled { at, seq: self.seq, slot }));
         self.seq += 1;
     }
 
@@ -481,9 +521,16 @@ impl<P: Process> Simulator<P> {
 
     /// Process the next event. Returns false when the queue is empty.
     pub fn step(&mut self) -> bool {
-        let Some(Reverse(Scheduled { at, event, .. })) = self.queue.pop() else {
+        let Some(next) = self.next() else {
             return false;
         };
+        let Scheduled { at, slot, .. } = next;
+        if self.external.front() == Some(&next) {
+            self.external.pop_front();
+        } else {
+            self.queue.pop();
+        }
+        let event = self.slab.remove(slot);
         assert!(
             at >= self.now,
             "event at {at} scheduled before now {}",
@@ -525,7 +572,7 @@ impl<P: Process> Simulator<P> {
         while self.next_event_at().is_some_and(|at| at <= horizon) {
             self.step();
         }
-        self.queue.is_empty()
+        self.queue.is_empty() && self.external.is_empty()
     }
 
     fn deliver(&mut self, id: MsgId, from: Addr, to: Addr, sent_at: Time, msg: P::Msg) {
