@@ -10,6 +10,8 @@ test("the release build renders the model's output", async ({ page }) => {
   await page.goto("./");
   await expect(page.getByRole("heading", { name: "Wildling" })).toBeVisible();
   await expect(page.locator(".core-version")).toHaveText(/^wildling-core \d+\.\d+\.\d+$/);
+  // SHA-1("foo") starts 0x0b: its top six bits put it in partition 2 of 64.
+  await expect(page.locator(".ring-summary")).toHaveText(/^"foo" → p2 → \[n\d, n\d, n\d\]$/);
   await page.screenshot({ path: "e2e/artifacts/shell.png", fullPage: true });
   expect(errors).toEqual([]);
 });

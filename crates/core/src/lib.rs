@@ -14,6 +14,7 @@ pub mod ids;
 pub mod message;
 pub mod network;
 pub mod node;
+pub mod ring;
 pub mod scenario;
 pub mod sim;
 pub mod trace;

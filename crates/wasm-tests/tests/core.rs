@@ -1,11 +1,56 @@
-//! The core, compiled to wasm32, run in a real browser.
-#![cfg(target_arch = "wasm32")]
+//! The core, compiled to wasm32, run in a real browser: the facts that must
+//! not depend on the platform give the same answers here as natively. The
+//! same tests also run natively, so a difference shows up as one side failing.
 
-use wasm_bindgen_test::*;
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use wildling_core::causality::{CausalityMode, Context, KeyClock, Write};
+use wildling_core::ring::Ring;
+use wildling_core::{ClientId, NodeId};
 
+#[cfg(target_arch = "wasm32")]
 wasm_bindgen_test_configure!(run_in_browser);
 
-#[wasm_bindgen_test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn core_version_is_linked() {
     assert_eq!(wildling_core::VERSION, env!("CARGO_PKG_VERSION"));
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn sha1_matches_the_native_fact() {
+    let hex: String = Ring::key_hash(b"foo").iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(hex, "0beec7b5ea3f0fdbc95d0dd47f3c5bc275da8a33");
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn preference_list_wraps_in_wasm_too() {
+    let nodes: Vec<NodeId> = (1..=5).map(NodeId).collect();
+    let ring = Ring::new(64, &nodes, 3).unwrap();
+    for key in ["foo", "bar", "cart:alice", "k63"] {
+        let list = ring.preference_list(key.as_bytes(), 3);
+        assert_eq!(list.len(), 3, "{key}: {list:?}");
+        assert_eq!(list[0], ring.owner(ring.partition_of(key.as_bytes())));
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn concurrent_puts_become_siblings_and_a_read_context_resolves_them() {
+    let write = |replica, client, value: &str| Write {
+        replica: NodeId(replica),
+        client: ClientId(client),
+        value: value.to_string(),
+        timestamp: 0,
+    };
+    let mut clock = KeyClock::new(CausalityMode::DvvSet);
+    clock.put(&Context::empty(), write(1, 1, "v1"));
+    clock.put(&Context::empty(), write(1, 2, "v2"));
+    assert_eq!(clock.sibling_count(), 2);
+    let ctx = clock.context();
+    clock.put(&ctx, write(1, 1, "v3"));
+    assert_eq!(clock.values(), vec![&"v3".to_string()]);
+    assert_eq!(clock.to_string(), "{[{n1,3,[v3]}],[]}");
 }
