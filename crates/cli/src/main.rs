@@ -6,6 +6,7 @@
 //! name of a built-in scenario (`wildling list`). Bad input exits with code 2
 //! and the reason on stderr.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
@@ -18,11 +19,15 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use wildling_core::cluster::{Cluster, Summary};
 use wildling_core::scenario::{builtin_scenario, builtin_scenarios, Scenario, MAX_SCENARIO_BYTES};
 use wildling_core::sim::{Addr, SimOptions};
-use wildling_core::ClientId;
 use wildling_core::trace::{space_time, TraceMode};
+use wildling_core::ClientId;
 
 #[derive(Parser)]
-#[command(name = "wildling", version, about = "Run Wildling's Dynamo scenarios headless")]
+#[command(
+    name = "wildling",
+    version,
+    about = "Run Wildling's Dynamo scenarios headless"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -80,12 +85,22 @@ struct BadInput(String);
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Run { scenario, seed, json } => load(&scenario).and_then(|s| run(&s, seed, json)),
+        Command::Run {
+            scenario,
+            seed,
+            json,
+        } => load(&scenario).and_then(|s| run(&s, seed, json)),
         Command::Trace { scenario, seed } => load(&scenario).and_then(|s| trace(&s, seed)),
-        Command::Sweep { scenario, seeds, jobs } => load(&scenario).and_then(|s| sweep(&s, seeds, jobs)),
+        Command::Sweep {
+            scenario,
+            seeds,
+            jobs,
+        } => load(&scenario).and_then(|s| sweep(&s, seeds, jobs)),
         Command::List => {
             for (name, json) in builtin_scenarios() {
-                let description = Scenario::from_json(json).map(|s| s.description).unwrap_or_default();
+                let description = Scenario::from_json(json)
+                    .map(|s| s.description)
+                    .unwrap_or_default();
                 println!("{name:<24} {description}");
             }
             Ok(())
@@ -113,7 +128,11 @@ fn load(name: &str) -> Result<Scenario, BadInput> {
         }
         Err(e) => match builtin_scenario(name) {
             Some(json) => json.to_string(),
-            None => return Err(BadInput(format!("{name}: {e}, and no built-in scenario has that name"))),
+            None => {
+                return Err(BadInput(format!(
+                    "{name}: {e}, and no built-in scenario has that name"
+                )))
+            }
         },
     };
     Scenario::from_json(&text).map_err(|e| BadInput(format!("{name}: {e}")))
@@ -152,7 +171,10 @@ fn run(scenario: &Scenario, seed: Option<u64>, json: bool) -> Result<(), BadInpu
             "history": cluster.sim().history(),
             "nodes": nodes,
         });
-        println!("{}", serde_json::to_string_pretty(&out).expect("JSON values serialize"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&out).expect("JSON values serialize")
+        );
         return Ok(());
     }
     let config = &scenario.cluster;
@@ -208,7 +230,9 @@ fn trace(scenario: &Scenario, seed: Option<u64>) -> Result<(), BadInput> {
     let seed = seed.unwrap_or(scenario.seed);
     let mut cluster = build(scenario, seed, SimOptions::default())?;
     cluster.run();
-    let mut lanes: Vec<Addr> = (1..=scenario.client_count()).map(|c| Addr::Client(ClientId(c))).collect();
+    let mut lanes: Vec<Addr> = (1..=scenario.client_count())
+        .map(|c| Addr::Client(ClientId(c)))
+        .collect();
     lanes.extend(scenario.cluster.node_ids().into_iter().map(Addr::Node));
     print!("{}", space_time(cluster.sim().trace().events(), &lanes));
     println!("trace hash {:016x}", cluster.sim().trace().hash());
@@ -230,7 +254,10 @@ fn sweep(scenario: &Scenario, (first, end): (u64, u64), jobs: usize) -> Result<(
     let next = AtomicU64::new(first);
     let results = Mutex::new(Vec::with_capacity(total as usize));
     let started = Instant::now();
-    let options = SimOptions { trace: TraceMode::HashOnly, ..SimOptions::default() };
+    let options = SimOptions {
+        trace: TraceMode::HashOnly,
+        ..SimOptions::default()
+    };
     std::thread::scope(|scope| {
         for _ in 0..jobs.max(1) {
             scope.spawn(|| {
@@ -246,7 +273,10 @@ fn sweep(scenario: &Scenario, (first, end): (u64, u64), jobs: usize) -> Result<(
                     mine.push(cluster.summary(seed));
                     progress.inc(1);
                 }
-                results.lock().expect("no worker panics while holding the lock").extend(mine);
+                results
+                    .lock()
+                    .expect("no worker panics while holding the lock")
+                    .extend(mine);
             });
         }
     });
@@ -264,17 +294,27 @@ fn sweep(scenario: &Scenario, (first, end): (u64, u64), jobs: usize) -> Result<(
     Ok(())
 }
 
+/// ok, quorum-failed, timed out, pending, max siblings.
+type Outcome = (u64, u64, u64, u64, usize);
+
 /// Group seeds by outcome: how many operations succeeded, failed their
 /// quorum or timed out, and the most siblings left on any replica.
 fn outcome_table(results: &[Summary]) -> String {
-    let mut groups: std::collections::BTreeMap<(u64, u64, u64, u64, usize), (u64, u64)> =
-        std::collections::BTreeMap::new();
+    let mut groups: BTreeMap<Outcome, (u64, u64)> = BTreeMap::new();
     for s in results {
-        let key = (s.ok, s.quorum_failed, s.timed_out, s.pending, s.max_siblings);
+        let key = (
+            s.ok,
+            s.quorum_failed,
+            s.timed_out,
+            s.pending,
+            s.max_siblings,
+        );
         let entry = groups.entry(key).or_insert((0, s.seed));
         entry.0 += 1;
     }
-    let mut out = String::from("  seeds  ok  quorum-failed  timed-out  pending  max-siblings  example-seed\n");
+    let mut out = String::from(
+        "  seeds  ok  quorum-failed  timed-out  pending  max-siblings  example-seed\n",
+    );
     for ((ok, failed, timed_out, pending, siblings), (count, example)) in groups {
         let _ = writeln!(
             out,

@@ -5,7 +5,9 @@
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use wildling_core::cluster::Cluster;
 use wildling_core::network::NetworkOptions;
-use wildling_core::scenario::{ClusterConfig, ContextChoice, GetSpec, PutSpec, Scenario, TimelineEntry};
+use wildling_core::scenario::{
+    ClusterConfig, ContextChoice, GetSpec, PutSpec, Scenario, TimelineEntry,
+};
 use wildling_core::sim::SimOptions;
 use wildling_core::trace::TraceMode;
 use wildling_core::NodeId;
@@ -24,10 +26,35 @@ fn steady_load() -> Scenario {
             let key = format!("key{}", (i * 7) % KEYS);
             let node = NodeId((i % 5) as u16 + 1);
             let at = (i / usize::from(CLIENTS) * 24 + i % usize::from(CLIENTS)) as i64;
-            let entry = |at| TimelineEntry { at, client: Some(client), put: None, get: None, fault: None };
-            let get = GetSpec { key: key.clone(), node, r: None };
-            let put = PutSpec { key, value: format!("v{i}"), node, context: ContextChoice::LastGet, w: None };
-            [TimelineEntry { get: Some(get), ..entry(at) }, TimelineEntry { put: Some(put), ..entry(at + 12) }]
+            let entry = |at| TimelineEntry {
+                at,
+                client: Some(client),
+                put: None,
+                get: None,
+                fault: None,
+            };
+            let get = GetSpec {
+                key: key.clone(),
+                node,
+                r: None,
+            };
+            let put = PutSpec {
+                key,
+                value: format!("v{i}"),
+                node,
+                context: ContextChoice::LastGet,
+                w: None,
+            };
+            [
+                TimelineEntry {
+                    get: Some(get),
+                    ..entry(at)
+                },
+                TimelineEntry {
+                    put: Some(put),
+                    ..entry(at + 12)
+                },
+            ]
         })
         .collect();
     Scenario {
@@ -54,12 +81,19 @@ fn steady_load() -> Scenario {
 
 fn deliveries(c: &mut Criterion) {
     let scenario = steady_load();
-    let options = SimOptions { trace: TraceMode::Off, history: false, ..SimOptions::default() };
+    let options = SimOptions {
+        trace: TraceMode::Off,
+        history: false,
+        ..SimOptions::default()
+    };
     let build = || Cluster::new(&scenario, options).expect("the bench scenario is valid");
     let mut probe = build();
     probe.run();
     let delivered = probe.sim().stats().delivered;
-    assert!(delivered > 50_000, "the load delivered only {delivered} messages");
+    assert!(
+        delivered > 50_000,
+        "the load delivered only {delivered} messages"
+    );
     let mut group = c.benchmark_group("sim");
     group.throughput(Throughput::Elements(delivered));
     group.sample_size(20);

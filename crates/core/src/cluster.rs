@@ -52,7 +52,11 @@ impl Cluster {
     }
 
     /// As [`Cluster::new`], with another seed.
-    pub fn with_seed(scenario: &Scenario, seed: u64, options: SimOptions) -> Result<Cluster, ScenarioError> {
+    pub fn with_seed(
+        scenario: &Scenario,
+        seed: u64,
+        options: SimOptions,
+    ) -> Result<Cluster, ScenarioError> {
         scenario.validate()?;
         let config = &scenario.cluster;
         let ring = config.ring()?;
@@ -64,10 +68,23 @@ impl Cluster {
             request_timeout_ticks: config.request_timeout_ticks,
             client_timeout_ticks: config.client_timeout_ticks,
         };
-        let nodes = config.node_ids().into_iter().map(|id| Member::Node(Node::new(id, settings, ring.clone())));
-        let clients = (0..scenario.client_count()).map(|_| Member::Client(Client::new(config.client_timeout_ticks)));
-        let sim = Simulator::new(nodes.collect(), clients.collect(), scenario.network.clone(), seed, options);
-        let mut cluster = Cluster { scenario: scenario.clone(), sim };
+        let nodes = config
+            .node_ids()
+            .into_iter()
+            .map(|id| Member::Node(Node::new(id, settings, ring.clone())));
+        let clients = (0..scenario.client_count())
+            .map(|_| Member::Client(Client::new(config.client_timeout_ticks)));
+        let sim = Simulator::new(
+            nodes.collect(),
+            clients.collect(),
+            scenario.network.clone(),
+            seed,
+            options,
+        );
+        let mut cluster = Cluster {
+            scenario: scenario.clone(),
+            sim,
+        };
         for entry in &scenario.timeline {
             cluster.schedule(entry)?;
         }
@@ -80,13 +97,25 @@ impl Cluster {
         match action {
             Action::Put(client, put) => {
                 self.check_client(client)?;
-                let op = ClientOp::Put { key: put.key, value: put.value, node: put.node, context: put.context, w: put.w };
-                self.sim.schedule_input(at, Addr::Client(ClientId(client)), op);
+                let op = ClientOp::Put {
+                    key: put.key,
+                    value: put.value,
+                    node: put.node,
+                    context: put.context,
+                    w: put.w,
+                };
+                self.sim
+                    .schedule_input(at, Addr::Client(ClientId(client)), op);
             }
             Action::Get(client, get) => {
                 self.check_client(client)?;
-                let op = ClientOp::Get { key: get.key, node: get.node, r: get.r };
-                self.sim.schedule_input(at, Addr::Client(ClientId(client)), op);
+                let op = ClientOp::Get {
+                    key: get.key,
+                    node: get.node,
+                    r: get.r,
+                };
+                self.sim
+                    .schedule_input(at, Addr::Client(ClientId(client)), op);
             }
             Action::Fault(fault) => self.sim.schedule_fault(at, fault),
         }
@@ -97,7 +126,10 @@ impl Cluster {
         if self.sim.client(ClientId(client)).is_none() {
             return Err(ScenarioError::Invalid {
                 field: "entry.client".into(),
-                reason: format!("client {client} does not exist; the cluster has {}", self.scenario.client_count()),
+                reason: format!(
+                    "client {client} does not exist; the cluster has {}",
+                    self.scenario.client_count()
+                ),
             });
         }
         Ok(())
@@ -130,18 +162,22 @@ impl Cluster {
 
     /// The nodes, in id order, with whether each is up.
     pub fn nodes(&self) -> impl Iterator<Item = (NodeId, &Node, bool)> {
-        self.sim.nodes().filter_map(|(id, member, up)| match member {
-            Member::Node(node) => Some((id, node, up)),
-            Member::Client(_) => None,
-        })
+        self.sim
+            .nodes()
+            .filter_map(|(id, member, up)| match member {
+                Member::Node(node) => Some((id, node, up)),
+                Member::Client(_) => None,
+            })
     }
 
     /// The clients, in number order.
     pub fn clients(&self) -> impl Iterator<Item = (ClientId, &Client)> {
-        self.sim.clients().filter_map(|(number, member)| match member {
-            Member::Client(client) => Some((number, client)),
-            Member::Node(_) => None,
-        })
+        self.sim
+            .clients()
+            .filter_map(|(number, member)| match member {
+                Member::Client(client) => Some((number, client)),
+                Member::Node(_) => None,
+            })
     }
 
     /// Outcome counts so far.
@@ -163,7 +199,11 @@ impl Cluster {
         }
         summary.max_siblings = self
             .nodes()
-            .flat_map(|(_, node, _)| node.store().iter().map(|(_, _, clock)| clock.sibling_count()))
+            .flat_map(|(_, node, _)| {
+                node.store()
+                    .iter()
+                    .map(|(_, _, clock)| clock.sibling_count())
+            })
             .max()
             .unwrap_or(0);
         summary
@@ -174,7 +214,11 @@ impl Cluster {
 /// value the determinism tests pin, natively and in wasm.
 pub fn trace_hash(json: &str) -> Result<u64, ScenarioError> {
     let scenario = Scenario::from_json(json)?;
-    let options = SimOptions { trace: TraceMode::HashOnly, history: false, ..SimOptions::default() };
+    let options = SimOptions {
+        trace: TraceMode::HashOnly,
+        history: false,
+        ..SimOptions::default()
+    };
     let mut cluster = Cluster::new(&scenario, options)?;
     cluster.run();
     Ok(cluster.sim().trace().hash())

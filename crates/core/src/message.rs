@@ -119,7 +119,9 @@ impl ClientReply {
     /// The operation answered.
     pub fn op(&self) -> OpId {
         match self {
-            ClientReply::GetOk { op, .. } | ClientReply::PutOk { op } | ClientReply::QuorumFailed { op, .. } => *op,
+            ClientReply::GetOk { op, .. }
+            | ClientReply::PutOk { op }
+            | ClientReply::QuorumFailed { op, .. } => *op,
         }
     }
 }
@@ -203,7 +205,13 @@ impl fmt::Display for ClientRequest {
                 write!(f, "get {op} {key}")?;
                 quorum(f, "r", *r)
             }
-            ClientRequest::Put { op, key, value, context, w } => {
+            ClientRequest::Put {
+                op,
+                key,
+                value,
+                context,
+                w,
+            } => {
                 write!(f, "put {op} {key}={value} ctx={context}")?;
                 quorum(f, "w", *w)
             }
@@ -214,7 +222,11 @@ impl fmt::Display for ClientRequest {
 impl fmt::Display for ClientReply {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ClientReply::GetOk { op, values, context } => {
+            ClientReply::GetOk {
+                op,
+                values,
+                context,
+            } => {
                 write!(f, "get-ok {op} [{}] ctx={context}", values.join(", "))
             }
             ClientReply::PutOk { op } => write!(f, "put-ok {op}"),
@@ -228,12 +240,23 @@ impl fmt::Display for ClientReply {
 impl fmt::Display for PeerMessage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            PeerMessage::Forward { client, request, .. } => write!(f, "forward for {client}: {request}"),
-            PeerMessage::Replicate { req, partition, key, clock } => {
+            PeerMessage::Forward {
+                client, request, ..
+            } => write!(f, "forward for {client}: {request}"),
+            PeerMessage::Replicate {
+                req,
+                partition,
+                key,
+                clock,
+            } => {
                 write!(f, "replicate {req} {partition} {key} {clock}")
             }
             PeerMessage::ReplicateAck { req } => write!(f, "replicate-ack {req}"),
-            PeerMessage::Read { req, partition, key } => write!(f, "read {req} {partition} {key}"),
+            PeerMessage::Read {
+                req,
+                partition,
+                key,
+            } => write!(f, "read {req} {partition} {key}"),
             PeerMessage::ReadReply { req, clock } => write!(f, "read-reply {req} {clock}"),
         }
     }

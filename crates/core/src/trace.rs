@@ -201,7 +201,8 @@ const LANE_WIDTH: usize = 4;
 /// `~` a network-wide fault such as a partition or a heal.
 pub fn space_time(events: &[TraceEvent], lanes: &[Addr]) -> String {
     let column = |addr: Option<Addr>| {
-        addr.and_then(|a| lanes.iter().position(|l| *l == a)).map(|i| i * LANE_WIDTH + 1)
+        addr.and_then(|a| lanes.iter().position(|l| *l == a))
+            .map(|i| i * LANE_WIDTH + 1)
     };
     let width = lanes.len() * LANE_WIDTH;
     let mut out = format!("{:>6} ", "time");

@@ -5,7 +5,9 @@
 use std::path::Path;
 
 use wildling_core::cluster::{trace_hash, Cluster};
-use wildling_core::scenario::{builtin_scenarios, builtin_trace_hashes, check_builtin_trace_hashes, Scenario};
+use wildling_core::scenario::{
+    builtin_scenarios, builtin_trace_hashes, check_builtin_trace_hashes, Scenario,
+};
 use wildling_core::sim::SimOptions;
 use wildling_core::trace::{Fnv1a, TraceMode};
 
@@ -17,7 +19,11 @@ fn builtin_scenarios_replay_to_their_recorded_hashes() {
     }
     let recorded = std::fs::read_to_string(&path).expect("scenarios/trace-hashes.txt exists");
     let differences = check_builtin_trace_hashes(&recorded);
-    assert!(differences.is_empty(), "trace hashes differ (UPDATE_GOLDEN=1 rewrites them):\n{}", differences.join("\n"));
+    assert!(
+        differences.is_empty(),
+        "trace hashes differ (UPDATE_GOLDEN=1 rewrites them):\n{}",
+        differences.join("\n")
+    );
 }
 
 #[test]
@@ -28,12 +34,28 @@ fn the_hash_is_the_same_with_full_trace_and_history_or_without() {
         full.run();
         let mut text = Fnv1a::default();
         text.write(full.sim().trace().to_string().as_bytes());
-        assert_eq!(text.finish(), full.sim().trace().hash(), "{name}: the hash is not the hash of the text");
-        let lean = SimOptions { trace: TraceMode::HashOnly, history: false, ..SimOptions::default() };
+        assert_eq!(
+            text.finish(),
+            full.sim().trace().hash(),
+            "{name}: the hash is not the hash of the text"
+        );
+        let lean = SimOptions {
+            trace: TraceMode::HashOnly,
+            history: false,
+            ..SimOptions::default()
+        };
         let mut hashed = Cluster::new(&scenario, lean).expect("valid");
         hashed.run();
-        assert_eq!(full.sim().trace().hash(), hashed.sim().trace().hash(), "{name}: recording changed the run");
-        assert_eq!(trace_hash(json), Ok(full.sim().trace().hash()), "{name}: trace_hash disagrees");
+        assert_eq!(
+            full.sim().trace().hash(),
+            hashed.sim().trace().hash(),
+            "{name}: recording changed the run"
+        );
+        assert_eq!(
+            trace_hash(json),
+            Ok(full.sim().trace().hash()),
+            "{name}: trace_hash disagrees"
+        );
     }
 }
 
@@ -41,7 +63,14 @@ fn the_hash_is_the_same_with_full_trace_and_history_or_without() {
 fn every_builtin_scenario_round_trips_through_json() {
     for (name, json) in builtin_scenarios() {
         let scenario = Scenario::from_json(json).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(scenario.name, name, "a built-in scenario's name is its file name");
-        assert_eq!(Scenario::from_json(&scenario.to_json()), Ok(scenario), "{name}");
+        assert_eq!(
+            scenario.name, name,
+            "a built-in scenario's name is its file name"
+        );
+        assert_eq!(
+            Scenario::from_json(&scenario.to_json()),
+            Ok(scenario),
+            "{name}"
+        );
     }
 }

@@ -65,7 +65,9 @@ fn options(args: &[String]) -> (Vec<&str>, Vec<(&str, &str)>) {
     let (mut positional, mut named) = (Vec::new(), Vec::new());
     for arg in args {
         match arg.split_once('=') {
-            Some((k, v)) if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphabetic() || c == '_') => {
+            Some((k, v))
+                if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphabetic() || c == '_') =>
+            {
                 named.push((k, v))
             }
             _ => positional.push(arg.as_str()),
@@ -75,12 +77,15 @@ fn options(args: &[String]) -> (Vec<&str>, Vec<(&str, &str)>) {
 }
 
 fn number<T: std::str::FromStr>(name: &str, text: &str) -> Result<T, String> {
-    text.parse().map_err(|_| format!("{name}={text} is not a number"))
+    text.parse()
+        .map_err(|_| format!("{name}={text} is not a number"))
 }
 
 impl Script {
     fn cluster(&mut self) -> Result<&mut Cluster, String> {
-        self.cluster.as_mut().ok_or_else(|| "no cluster yet".to_string())
+        self.cluster
+            .as_mut()
+            .ok_or_else(|| "no cluster yet".to_string())
     }
 
     fn at(&mut self, named: &[(&str, &str)]) -> Result<i64, String> {
@@ -92,7 +97,9 @@ impl Script {
 
     fn execute(&mut self, line: &str, out: &mut String) -> Result<(), String> {
         let words = tokens(line);
-        let Some((command, args)) = words.split_first() else { return Ok(()) };
+        let Some((command, args)) = words.split_first() else {
+            return Ok(());
+        };
         let (positional, named) = options(args);
         let get = |name: &str| named.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
         match command.as_str() {
@@ -105,17 +112,23 @@ impl Script {
                 }
                 network.drop_per_million = get("drop").map_or(Ok(0), |v| number("drop", v))?;
                 network.duplicate_per_million = get("dup").map_or(Ok(0), |v| number("dup", v))?;
-                network.reorder_per_million = get("reorder").map_or(Ok(0), |v| number("reorder", v))?;
+                network.reorder_per_million =
+                    get("reorder").map_or(Ok(0), |v| number("reorder", v))?;
                 let cluster = ClusterConfig {
                     nodes: get("nodes").map_or(Ok(3), |v| number("nodes", v))?,
                     partitions: get("partitions").map_or(Ok(8), |v| number("partitions", v))?,
                     n: get("n").map_or(Ok(3), |v| number("n", v))?,
                     r: get("r").map_or(Ok(2), |v| number("r", v))?,
                     w: get("w").map_or(Ok(2), |v| number("w", v))?,
-                    mode: get("mode").unwrap_or("dvvset").parse().map_err(|e| format!("{e}"))?,
+                    mode: get("mode")
+                        .unwrap_or("dvvset")
+                        .parse()
+                        .map_err(|e| format!("{e}"))?,
                     clients: get("clients").map_or(Ok(4), |v| number("clients", v))?,
-                    request_timeout_ticks: get("request_timeout").map_or(Ok(20), |v| number("request_timeout", v))?,
-                    client_timeout_ticks: get("client_timeout").map_or(Ok(50), |v| number("client_timeout", v))?,
+                    request_timeout_ticks: get("request_timeout")
+                        .map_or(Ok(20), |v| number("request_timeout", v))?,
+                    client_timeout_ticks: get("client_timeout")
+                        .map_or(Ok(50), |v| number("client_timeout", v))?,
                 };
                 let scenario = Scenario {
                     version: 1,
@@ -127,19 +140,32 @@ impl Script {
                     timeline: Vec::new(),
                     run_until: None,
                 };
-                self.cluster = Some(Cluster::new(&scenario, SimOptions::default()).map_err(|e| e.to_string())?);
+                self.cluster = Some(
+                    Cluster::new(&scenario, SimOptions::default()).map_err(|e| e.to_string())?,
+                );
                 self.printed = 0;
                 writeln!(out, "ok").unwrap();
             }
             "prefs" => {
-                let [key] = positional[..] else { return Err("prefs KEY".into()) };
+                let [key] = positional[..] else {
+                    return Err("prefs KEY".into());
+                };
                 let cluster = self.cluster()?;
                 let (_, node, _) = cluster.nodes().next().expect("a cluster has nodes");
                 let ring = node.ring();
                 let n = usize::from(cluster.scenario().cluster.n);
-                let list: Vec<String> =
-                    ring.preference_list(key.as_bytes(), n).iter().map(NodeId::to_string).collect();
-                writeln!(out, "{key} {} [{}]", ring.partition_of(key.as_bytes()), list.join(" ")).unwrap();
+                let list: Vec<String> = ring
+                    .preference_list(key.as_bytes(), n)
+                    .iter()
+                    .map(NodeId::to_string)
+                    .collect();
+                writeln!(
+                    out,
+                    "{key} {} [{}]",
+                    ring.partition_of(key.as_bytes()),
+                    list.join(" ")
+                )
+                .unwrap();
             }
             "put" | "get" => {
                 let at = self.at(&named)?;
@@ -149,8 +175,16 @@ impl Script {
                     _ => return Err(format!("{command}: wrong arguments")),
                 };
                 let client = number("client", client.trim_start_matches('c'))?;
-                let node = NodeId(get("node").map_or(Ok(1), |v| number("node", v.trim_start_matches('n')))?);
-                let mut entry = TimelineEntry { at, client: Some(client), put: None, get: None, fault: None };
+                let node = NodeId(
+                    get("node").map_or(Ok(1), |v| number("node", v.trim_start_matches('n')))?,
+                );
+                let mut entry = TimelineEntry {
+                    at,
+                    client: Some(client),
+                    put: None,
+                    get: None,
+                    fault: None,
+                };
                 match value {
                     Some(value) => {
                         entry.put = Some(PutSpec {
@@ -169,14 +203,25 @@ impl Script {
                         })
                     }
                 }
-                self.cluster()?.schedule(&entry).map_err(|e| e.to_string())?;
+                self.cluster()?
+                    .schedule(&entry)
+                    .map_err(|e| e.to_string())?;
             }
             "fault" => {
                 let at = self.at(&named)?;
                 let json = positional.join(" ");
-                let fault = serde_json::from_str(&json).map_err(|e| format!("fault {json}: {e}"))?;
-                let entry = TimelineEntry { at, client: None, put: None, get: None, fault: Some(fault) };
-                self.cluster()?.schedule(&entry).map_err(|e| e.to_string())?;
+                let fault =
+                    serde_json::from_str(&json).map_err(|e| format!("fault {json}: {e}"))?;
+                let entry = TimelineEntry {
+                    at,
+                    client: None,
+                    put: None,
+                    get: None,
+                    fault: Some(fault),
+                };
+                self.cluster()?
+                    .schedule(&entry)
+                    .map_err(|e| e.to_string())?;
             }
             "run" => {
                 let cluster = self.cluster.as_mut().ok_or("no cluster yet")?;
@@ -209,7 +254,12 @@ impl Script {
                         Some((at, outcome)) => format!("@{at} {outcome}"),
                         None => "pending".into(),
                     };
-                    writeln!(out, "{} {} @{} {} => {outcome}", op.id, op.by, op.invoked_at, op.input).unwrap();
+                    writeln!(
+                        out,
+                        "{} {} @{} {} => {outcome}",
+                        op.id, op.by, op.invoked_at, op.input
+                    )
+                    .unwrap();
                 }
             }
             other => return Err(format!("unknown command {other:?}")),
@@ -258,10 +308,17 @@ fn run_script(text: &str) -> String {
 fn golden_scripts() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testscripts");
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
-    let mut entries: Vec<_> = std::fs::read_dir(&dir).expect("testscripts/ exists").flatten().map(|e| e.path()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .expect("testscripts/ exists")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     entries.sort();
     let mut failures = Vec::new();
-    for path in entries.iter().filter(|p| p.extension().is_some_and(|e| e == "txt")) {
+    for path in entries
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+    {
         let expected = std::fs::read_to_string(path).expect("a readable script");
         let actual = run_script(&expected);
         if actual != expected {
@@ -273,5 +330,9 @@ fn golden_scripts() {
         }
     }
     assert!(entries.len() >= 4, "the golden scripts are missing");
-    assert!(failures.is_empty(), "golden scripts differ (UPDATE_GOLDEN=1 rewrites them):\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "golden scripts differ (UPDATE_GOLDEN=1 rewrites them):\n{}",
+        failures.join("\n")
+    );
 }

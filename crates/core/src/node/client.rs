@@ -48,7 +48,13 @@ impl fmt::Display for ClientOp {
                 write!(f, "get {key} via {node}")?;
                 r.map_or(Ok(()), |r| write!(f, " r={r}"))
             }
-            ClientOp::Put { key, value, node, context, w } => {
+            ClientOp::Put {
+                key,
+                value,
+                node,
+                context,
+                w,
+            } => {
                 write!(f, "put {key}={value} via {node} ctx={context}")?;
                 w.map_or(Ok(()), |w| write!(f, " w={w}"))
             }
@@ -83,7 +89,9 @@ pub enum OpOutcome {
 impl fmt::Display for OpOutcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            OpOutcome::Got { values, context } => write!(f, "ok [{}] ctx={context}", values.join(", ")),
+            OpOutcome::Got { values, context } => {
+                write!(f, "ok [{}] ctx={context}", values.join(", "))
+            }
             OpOutcome::Put => write!(f, "ok"),
             OpOutcome::QuorumFailed { acks, needed } => {
                 write!(f, "quorum-failed acks={acks} needed={needed}")
@@ -107,7 +115,11 @@ pub struct Client {
 impl Client {
     /// A client that waits `timeout_ticks` for each answer.
     pub fn new(timeout_ticks: Time) -> Client {
-        Client { timeout_ticks, contexts: BTreeMap::new(), pending: BTreeMap::new() }
+        Client {
+            timeout_ticks,
+            contexts: BTreeMap::new(),
+            pending: BTreeMap::new(),
+        }
     }
 
     /// The context this client would send for `key` with "last-get".
@@ -121,18 +133,46 @@ impl Client {
     }
 
     /// Start operation `op`: send the request and set the client timeout.
-    pub(crate) fn invoke(&mut self, _now: Time, op: OpId, input: ClientOp, out: &mut Outbox<Member>) {
+    pub(crate) fn invoke(
+        &mut self,
+        _now: Time,
+        op: OpId,
+        input: ClientOp,
+        out: &mut Outbox<Member>,
+    ) {
         let (node, request, key) = match input {
-            ClientOp::Get { key, node, r } => {
-                (node, ClientRequest::Get { op, key: key.clone(), r }, Some(key))
-            }
-            ClientOp::Put { key, value, node, context, w } => {
+            ClientOp::Get { key, node, r } => (
+                node,
+                ClientRequest::Get {
+                    op,
+                    key: key.clone(),
+                    r,
+                },
+                Some(key),
+            ),
+            ClientOp::Put {
+                key,
+                value,
+                node,
+                context,
+                w,
+            } => {
                 let context = match context {
                     ContextChoice::LastGet => self.contexts.get(&key).cloned().unwrap_or_default(),
                     ContextChoice::None => Context::empty(),
                     ContextChoice::Explicit(context) => context,
                 };
-                (node, ClientRequest::Put { op, key, value, context, w }, None)
+                (
+                    node,
+                    ClientRequest::Put {
+                        op,
+                        key,
+                        value,
+                        context,
+                        w,
+                    },
+                    None,
+                )
             }
         };
         self.pending.insert(op, key);
@@ -141,21 +181,32 @@ impl Client {
     }
 
     /// A coordinator answered. Late or duplicate answers are ignored.
-    pub(crate) fn step(&mut self, _now: Time, envelope: Envelope<Message>, out: &mut Outbox<Member>) {
+    pub(crate) fn step(
+        &mut self,
+        _now: Time,
+        envelope: Envelope<Message>,
+        out: &mut Outbox<Member>,
+    ) {
         let Message::Reply(reply) = envelope.msg else {
             unreachable!("a client received a peer message: {}", envelope.msg);
         };
         let op = reply.op();
-        let Some(key) = self.pending.remove(&op) else { return };
+        let Some(key) = self.pending.remove(&op) else {
+            return;
+        };
         let outcome = match reply {
-            ClientReply::GetOk { values, context, .. } => {
+            ClientReply::GetOk {
+                values, context, ..
+            } => {
                 if let Some(key) = key {
                     self.contexts.insert(key, context.clone());
                 }
                 OpOutcome::Got { values, context }
             }
             ClientReply::PutOk { .. } => OpOutcome::Put,
-            ClientReply::QuorumFailed { acks, needed, .. } => OpOutcome::QuorumFailed { acks, needed },
+            ClientReply::QuorumFailed { acks, needed, .. } => {
+                OpOutcome::QuorumFailed { acks, needed }
+            }
         };
         out.complete(op, outcome);
     }

@@ -149,7 +149,14 @@ pub struct Node {
 impl Node {
     /// Node `id` with the cluster's settings and ring.
     pub fn new(id: NodeId, settings: Settings, ring: Ring) -> Node {
-        Node { id, settings, ring, store: Store::default(), pending: BTreeMap::new(), next_req: 0 }
+        Node {
+            id,
+            settings,
+            ring,
+            store: Store::default(),
+            pending: BTreeMap::new(),
+            next_req: 0,
+        }
     }
 
     /// The node's id.
@@ -180,19 +187,34 @@ impl Node {
                 let partition = self.ring.partition_of(request.key().as_bytes());
                 self.coordinate(now, from, partition, request, out)
             }
-            Message::Peer(PeerMessage::Forward { client, partition, request }) => {
-                self.coordinate(now, client, partition, request, out)
-            }
-            Message::Peer(PeerMessage::Replicate { req, partition, key, clock }) => {
-                self.store.entry(partition, &key, self.settings.mode).sync(&clock);
+            Message::Peer(PeerMessage::Forward {
+                client,
+                partition,
+                request,
+            }) => self.coordinate(now, client, partition, request, out),
+            Message::Peer(PeerMessage::Replicate {
+                req,
+                partition,
+                key,
+                clock,
+            }) => {
+                self.store
+                    .entry(partition, &key, self.settings.mode)
+                    .sync(&clock);
                 out.send(from, Message::Peer(PeerMessage::ReplicateAck { req }));
             }
             Message::Peer(PeerMessage::ReplicateAck { req }) => self.acknowledged(req, out),
-            Message::Peer(PeerMessage::Read { req, partition, key }) => {
+            Message::Peer(PeerMessage::Read {
+                req,
+                partition,
+                key,
+            }) => {
                 let clock = self.clock_of(partition, &key);
                 out.send(from, Message::Peer(PeerMessage::ReadReply { req, clock }));
             }
-            Message::Peer(PeerMessage::ReadReply { req, clock }) => self.read_reply(req, &clock, out),
+            Message::Peer(PeerMessage::ReadReply { req, clock }) => {
+                self.read_reply(req, &clock, out)
+            }
             Message::Reply(reply) => unreachable!("{} received a client reply: {reply}", self.id),
         }
     }
@@ -202,14 +224,30 @@ impl Node {
         let Timer::Request(req) = timer else {
             unreachable!("{} received a client timer: {timer}", self.id);
         };
-        let Some(pending) = self.pending.remove(&req) else { return };
+        let Some(pending) = self.pending.remove(&req) else {
+            return;
+        };
         let (client, reply) = match pending {
-            Pending::Put { client, op, acks, needed } => {
-                (client, ClientReply::QuorumFailed { op, acks, needed })
-            }
-            Pending::Get { client, op, replies, needed, .. } => {
-                (client, ClientReply::QuorumFailed { op, acks: replies, needed })
-            }
+            Pending::Put {
+                client,
+                op,
+                acks,
+                needed,
+            } => (client, ClientReply::QuorumFailed { op, acks, needed }),
+            Pending::Get {
+                client,
+                op,
+                replies,
+                needed,
+                ..
+            } => (
+                client,
+                ClientReply::QuorumFailed {
+                    op,
+                    acks: replies,
+                    needed,
+                },
+            ),
         };
         out.send(client, Message::Reply(reply));
     }
@@ -220,7 +258,10 @@ impl Node {
     }
 
     fn clock_of(&self, partition: PartitionId, key: &str) -> Clock {
-        self.store.get(partition, key).cloned().unwrap_or_else(|| Clock::new(self.settings.mode))
+        self.store
+            .get(partition, key)
+            .cloned()
+            .unwrap_or_else(|| Clock::new(self.settings.mode))
     }
 
     fn new_request(&mut self) -> ReqId {
@@ -247,18 +288,36 @@ impl Node {
         let preference_list = self.ring.preference_list_for_partition(partition, n);
         if !preference_list.contains(&self.id) {
             let coordinator = Addr::Node(preference_list[0]);
-            let forward = PeerMessage::Forward { client, partition, request };
+            let forward = PeerMessage::Forward {
+                client,
+                partition,
+                request,
+            };
             out.send(coordinator, Message::Peer(forward));
             return;
         }
         let me = self.id;
-        let replicas = preference_list.into_iter().filter(move |n| *n != me).map(Addr::Node);
+        let replicas = preference_list
+            .into_iter()
+            .filter(move |n| *n != me)
+            .map(Addr::Node);
         match request {
-            ClientRequest::Put { op, key, value, context, w } => {
+            ClientRequest::Put {
+                op,
+                key,
+                value,
+                context,
+                w,
+            } => {
                 let Addr::Client(client_id) = client else {
                     unreachable!("{} coordinates a put from {client}", self.id);
                 };
-                let write = Write { replica: self.id, client: client_id, value, timestamp: now };
+                let write = Write {
+                    replica: self.id,
+                    client: client_id,
+                    value,
+                    timestamp: now,
+                };
                 let clock = self.store.entry(partition, &key, self.settings.mode);
                 clock.put(&context, write);
                 let clock = clock.clone();
@@ -269,11 +328,28 @@ impl Node {
                     // still get the write, and their acks find nothing to count.
                     out.send(client, Message::Reply(ClientReply::PutOk { op }));
                 } else {
-                    self.wait(req, Pending::Put { client, op, acks: 1, needed }, out);
+                    self.wait(
+                        req,
+                        Pending::Put {
+                            client,
+                            op,
+                            acks: 1,
+                            needed,
+                        },
+                        out,
+                    );
                 }
                 for replica in replicas {
                     let clock = clock.clone();
-                    out.send(replica, Message::Peer(PeerMessage::Replicate { req, partition, key: key.clone(), clock }));
+                    out.send(
+                        replica,
+                        Message::Peer(PeerMessage::Replicate {
+                            req,
+                            partition,
+                            key: key.clone(),
+                            clock,
+                        }),
+                    );
                 }
             }
             ClientRequest::Get { op, key, r } => {
@@ -284,16 +360,39 @@ impl Node {
                     return;
                 }
                 let req = self.new_request();
-                self.wait(req, Pending::Get { client, op, replies: 1, needed, merged }, out);
+                self.wait(
+                    req,
+                    Pending::Get {
+                        client,
+                        op,
+                        replies: 1,
+                        needed,
+                        merged,
+                    },
+                    out,
+                );
                 for replica in replicas {
-                    out.send(replica, Message::Peer(PeerMessage::Read { req, partition, key: key.clone() }));
+                    out.send(
+                        replica,
+                        Message::Peer(PeerMessage::Read {
+                            req,
+                            partition,
+                            key: key.clone(),
+                        }),
+                    );
                 }
             }
         }
     }
 
     fn acknowledged(&mut self, req: ReqId, out: &mut Outbox<Member>) {
-        let Some(Pending::Put { client, op, acks, needed }) = self.pending.get_mut(&req) else {
+        let Some(Pending::Put {
+            client,
+            op,
+            acks,
+            needed,
+        }) = self.pending.get_mut(&req)
+        else {
             return;
         };
         *acks += 1;
@@ -305,7 +404,14 @@ impl Node {
     }
 
     fn read_reply(&mut self, req: ReqId, clock: &Clock, out: &mut Outbox<Member>) {
-        let Some(Pending::Get { client, op, replies, needed, merged }) = self.pending.get_mut(&req) else {
+        let Some(Pending::Get {
+            client,
+            op,
+            replies,
+            needed,
+            merged,
+        }) = self.pending.get_mut(&req)
+        else {
             return;
         };
         merged.sync(clock);
@@ -323,7 +429,11 @@ impl Node {
 fn got(op: OpId, merged: &Clock) -> ClientReply {
     let values = merged.values().into_iter().cloned().collect();
     let context: Context = merged.context();
-    ClientReply::GetOk { op, values, context }
+    ClientReply::GetOk {
+        op,
+        values,
+        context,
+    }
 }
 
 /// A member of the simulated cluster: a node or a client. The simulator runs

@@ -20,7 +20,10 @@ pub fn builtin_scenarios() -> Vec<(&'static str, &'static str)> {
 
 /// The JSON text of the built-in scenario called `name`.
 pub fn builtin_scenario(name: &str) -> Option<&'static str> {
-    builtin_scenarios().into_iter().find(|(n, _)| *n == name).map(|(_, json)| json)
+    builtin_scenarios()
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, json)| json)
 }
 
 /// The trace hash of every built-in scenario, one `name hash` line each (hash
@@ -51,6 +54,10 @@ pub fn check_builtin_trace_hashes(expected: &str) -> Vec<String> {
             None => differences.push(format!("computed `{line}`, which is not recorded")),
         }
     }
-    differences.extend(expected_lines.into_iter().map(|e| format!("recorded `{e}`, which was not computed")));
+    differences.extend(
+        expected_lines
+            .into_iter()
+            .map(|e| format!("recorded `{e}`, which was not computed")),
+    );
     differences
 }

@@ -19,7 +19,9 @@ use crate::network::{Fault, NetworkOptions};
 use crate::ring::Ring;
 use crate::sim::Time;
 
-pub use builtin::{builtin_scenario, builtin_scenarios, builtin_trace_hashes, check_builtin_trace_hashes};
+pub use builtin::{
+    builtin_scenario, builtin_scenarios, builtin_trace_hashes, check_builtin_trace_hashes,
+};
 
 /// The only scenario version this build reads.
 pub const SCENARIO_VERSION: u32 = 1;
@@ -60,7 +62,10 @@ pub enum ScenarioError {
 
 impl ScenarioError {
     fn invalid(field: impl Into<String>, reason: impl Into<String>) -> ScenarioError {
-        ScenarioError::Invalid { field: field.into(), reason: reason.into() }
+        ScenarioError::Invalid {
+            field: field.into(),
+            reason: reason.into(),
+        }
     }
 }
 
@@ -68,7 +73,10 @@ impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ScenarioError::TooLarge { bytes } => {
-                write!(f, "scenario is {bytes} bytes; the limit is {MAX_SCENARIO_BYTES}")
+                write!(
+                    f,
+                    "scenario is {bytes} bytes; the limit is {MAX_SCENARIO_BYTES}"
+                )
             }
             ScenarioError::Json { field, reason } if field.is_empty() || field == "." => {
                 write!(f, "not a valid scenario: {reason}")
@@ -287,10 +295,18 @@ impl Scenario {
         if text.len() > MAX_SCENARIO_BYTES {
             return Err(ScenarioError::TooLarge { bytes: text.len() });
         }
-        let value: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| ScenarioError::Json { field: String::new(), reason: e.to_string() })?;
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| ScenarioError::Json {
+                field: String::new(),
+                reason: e.to_string(),
+            })?;
         match value.get("version") {
-            None => return Err(ScenarioError::invalid("version", "missing; this build reads version 1")),
+            None => {
+                return Err(ScenarioError::invalid(
+                    "version",
+                    "missing; this build reads version 1",
+                ))
+            }
             Some(v) if v.as_u64() != Some(u64::from(SCENARIO_VERSION)) => {
                 return Err(ScenarioError::invalid(
                     "version",
@@ -299,9 +315,11 @@ impl Scenario {
             }
             Some(_) => {}
         }
-        let scenario: Scenario = serde_path_to_error::deserialize(value).map_err(|e| {
-            ScenarioError::Json { field: e.path().to_string(), reason: e.inner().to_string() }
-        })?;
+        let scenario: Scenario =
+            serde_path_to_error::deserialize(value).map_err(|e| ScenarioError::Json {
+                field: e.path().to_string(),
+                reason: e.inner().to_string(),
+            })?;
         scenario.validate()?;
         Ok(scenario)
     }
@@ -309,7 +327,12 @@ impl Scenario {
     /// How many clients the cluster has: `cluster.clients`, or if that is 0,
     /// the highest client number the timeline names.
     pub fn client_count(&self) -> u16 {
-        let named = self.timeline.iter().filter_map(|e| e.client).max().unwrap_or(0);
+        let named = self
+            .timeline
+            .iter()
+            .filter_map(|e| e.client)
+            .max()
+            .unwrap_or(0);
         if self.cluster.clients > 0 {
             self.cluster.clients
         } else {
@@ -325,7 +348,10 @@ impl Scenario {
     /// Check everything serde cannot: ranges, node numbers, quorum sizes.
     pub fn validate(&self) -> Result<(), ScenarioError> {
         if self.version != SCENARIO_VERSION {
-            return Err(ScenarioError::invalid("version", format!("unknown version {}", self.version)));
+            return Err(ScenarioError::invalid(
+                "version",
+                format!("unknown version {}", self.version),
+            ));
         }
         self.cluster.validate()?;
         let clients = self.cluster.clients;
@@ -339,7 +365,10 @@ impl Scenario {
         if self.timeline.len() > MAX_TIMELINE {
             return Err(ScenarioError::invalid(
                 "timeline",
-                format!("{} entries; the limit is {MAX_TIMELINE}", self.timeline.len()),
+                format!(
+                    "{} entries; the limit is {MAX_TIMELINE}",
+                    self.timeline.len()
+                ),
             ));
         }
         for (i, entry) in self.timeline.iter().enumerate() {
@@ -368,7 +397,10 @@ impl ClusterConfig {
         if self.n == 0 || u16::from(self.n) > nodes {
             return Err(ScenarioError::invalid(
                 "cluster.n",
-                format!("N = {} must be at least 1 and at most the {nodes} nodes", self.n),
+                format!(
+                    "N = {} must be at least 1 and at most the {nodes} nodes",
+                    self.n
+                ),
             ));
         }
         check_quorum("cluster.r", "R", self.r, self.n)?;
@@ -378,7 +410,10 @@ impl ClusterConfig {
             ("cluster.client_timeout_ticks", self.client_timeout_ticks),
         ] {
             if ticks == 0 {
-                return Err(ScenarioError::invalid(field, "a timeout must be at least 1 tick"));
+                return Err(ScenarioError::invalid(
+                    field,
+                    "a timeout must be at least 1 tick",
+                ));
             }
         }
         self.ring().map(|_| ())
@@ -399,7 +434,10 @@ impl ClusterConfig {
         if node.0 == 0 || node.0 > self.nodes {
             return Err(ScenarioError::invalid(
                 field,
-                format!("unknown node {}; nodes are numbered 1 to {}", node.0, self.nodes),
+                format!(
+                    "unknown node {}; nodes are numbered 1 to {}",
+                    node.0, self.nodes
+                ),
             ));
         }
         Ok(())
@@ -437,15 +475,25 @@ fn check_latency(field: &str, min: Time, max: Time) -> Result<(), ScenarioError>
 }
 
 fn validate_network(network: &NetworkOptions, nodes: u16) -> Result<(), ScenarioError> {
-    check_latency("network", network.latency_ticks_min, network.latency_ticks_max)?;
+    check_latency(
+        "network",
+        network.latency_ticks_min,
+        network.latency_ticks_max,
+    )?;
     check_probability("network.drop_per_million", network.drop_per_million)?;
-    check_probability("network.duplicate_per_million", network.duplicate_per_million)?;
+    check_probability(
+        "network.duplicate_per_million",
+        network.duplicate_per_million,
+    )?;
     check_probability("network.reorder_per_million", network.reorder_per_million)?;
     for (i, link) in network.links.iter().enumerate() {
         let field = format!("network.links[{i}]");
         for node in [link.from, link.to] {
             if node.0 == 0 || node.0 > nodes {
-                return Err(ScenarioError::invalid(&field, format!("unknown node {}", node.0)));
+                return Err(ScenarioError::invalid(
+                    &field,
+                    format!("unknown node {}", node.0),
+                ));
             }
         }
         check_latency(&field, link.latency_ticks_min, link.latency_ticks_max)?;
@@ -466,7 +514,11 @@ fn check_text(field: &str, text: &str) -> Result<(), ScenarioError> {
 impl TimelineEntry {
     /// The entry's time and action, validated against `cluster`; `field`
     /// names the entry in errors.
-    pub fn action(&self, cluster: &ClusterConfig, field: &str) -> Result<(Time, Action), ScenarioError> {
+    pub fn action(
+        &self,
+        cluster: &ClusterConfig,
+        field: &str,
+    ) -> Result<(Time, Action), ScenarioError> {
         let at = Time::try_from(self.at).map_err(|_| {
             ScenarioError::invalid(format!("{field}.at"), format!("negative time {}", self.at))
         })?;
@@ -476,7 +528,10 @@ impl TimelineEntry {
                 format!("{field}.client"),
                 format!("client {c}; clients are numbered 1 to {MAX_CLIENTS}"),
             )),
-            None => Err(ScenarioError::invalid(format!("{field}.client"), "a put or get names its client")),
+            None => Err(ScenarioError::invalid(
+                format!("{field}.client"),
+                "a put or get names its client",
+            )),
         };
         let action = match (&self.put, &self.get, &self.fault) {
             (Some(put), None, None) => {
@@ -501,7 +556,10 @@ impl TimelineEntry {
             (None, None, Some(fault)) => {
                 let f = format!("{field}.fault");
                 if self.client.is_some() {
-                    return Err(ScenarioError::invalid(format!("{field}.client"), "a fault has no client"));
+                    return Err(ScenarioError::invalid(
+                        format!("{field}.client"),
+                        "a fault has no client",
+                    ));
                 }
                 for node in fault.nodes() {
                     cluster.check_node(&f, node)?;
@@ -533,13 +591,18 @@ fn validate_fault(field: &str, fault: &Fault) -> Result<(), ScenarioError> {
             }
             Ok(())
         }
-        Fault::SetDrop(p) | Fault::SetDuplicate(p) | Fault::SetReorder(p) => check_probability(field, *p),
-        Fault::SetLatency { latency_ticks_min, latency_ticks_max } => {
-            check_latency(field, *latency_ticks_min, *latency_ticks_max)
+        Fault::SetDrop(p) | Fault::SetDuplicate(p) | Fault::SetReorder(p) => {
+            check_probability(field, *p)
         }
-        Fault::OneWay { .. } | Fault::Cut { .. } | Fault::Heal | Fault::Crash(_) | Fault::Restart(_) => {
-            Ok(())
-        }
+        Fault::SetLatency {
+            latency_ticks_min,
+            latency_ticks_max,
+        } => check_latency(field, *latency_ticks_min, *latency_ticks_max),
+        Fault::OneWay { .. }
+        | Fault::Cut { .. }
+        | Fault::Heal
+        | Fault::Crash(_)
+        | Fault::Restart(_) => Ok(()),
     }
 }
 

@@ -291,11 +291,15 @@ impl<P: Process> Slab<P> {
 
     fn remove(&mut self, slot: u32) -> Event<P> {
         self.free.push(slot);
-        self.events[slot as usize].take().expect("a queued slot holds its event")
+        self.events[slot as usize]
+            .take()
+            .expect("a queued slot holds its event")
     }
 
     fn get(&self, slot: u32) -> &Event<P> {
-        self.events[slot as usize].as_ref().expect("a queued slot holds its event")
+        self.events[slot as usize]
+            .as_ref()
+            .expect("a queued slot holds its event")
     }
 }
 
@@ -371,7 +375,10 @@ impl<P: Process> Simulator<P> {
             seq: 0,
             queue: BinaryHeap::new(),
             external: VecDeque::new(),
-            slab: Slab { events: Vec::new(), free: Vec::new() },
+            slab: Slab {
+                events: Vec::new(),
+                free: Vec::new(),
+            },
             rng: SimRng::new(seed),
             network: Network::new(network),
             nodes: nodes.into_iter().map(slot).collect(),
@@ -401,7 +408,10 @@ impl<P: Process> Simulator<P> {
 
     /// The clients, in number order.
     pub fn clients(&self) -> impl Iterator<Item = (ClientId, &P)> {
-        self.clients.iter().enumerate().map(|(i, s)| (ClientId(i as u16 + 1), &s.process))
+        self.clients
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (ClientId(i as u16 + 1), &s.process))
     }
 
     /// One node, if it exists.
@@ -492,7 +502,11 @@ impl<P: Process> Simulator<P> {
 
     fn schedule_external(&mut self, at: Time, event: Event<P>) {
         let slot = self.slab.insert(event);
-        let entry = Scheduled { at, seq: self.seq, slot };
+        let entry = Scheduled {
+            at,
+            seq: self.seq,
+            slot,
+        };
         self.seq += 1;
         // The newest entry sorts after every entry due at the same time or earlier.
         let index = self.external.partition_point(|e| e.at <= at);
@@ -501,7 +515,11 @@ impl<P: Process> Simulator<P> {
 
     fn schedule(&mut self, at: Time, event: Event<P>) {
         let slot = self.slab.insert(event);
-        self.queue.push(Reverse(Scheduled { at, seq: self.seq, slot }));
+        self.queue.push(Reverse(Scheduled {
+            at,
+            seq: self.seq,
+            slot,
+        }));
         self.seq += 1;
     }
 
