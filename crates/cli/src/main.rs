@@ -1,5 +1,325 @@
 //! `wildling`: runs Wildling scenarios headless.
+//!
+//! `run` prints a scenario's history, final replica states and a summary;
+//! `trace` prints a text space-time diagram; `sweep` runs a range of seeds on
+//! two threads and tabulates the outcomes. A scenario is a JSON file, or the
+//! name of a built-in scenario (`wildling list`). Bad input exits with code 2
+//! and the reason on stderr.
 
-fn main() {
-    println!("wildling {} (model {})", env!("CARGO_PKG_VERSION"), wildling_core::VERSION);
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Read};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use wildling_core::cluster::{Cluster, Summary};
+use wildling_core::scenario::{builtin_scenario, builtin_scenarios, Scenario, MAX_SCENARIO_BYTES};
+use wildling_core::sim::{Addr, SimOptions};
+use wildling_core::trace::{space_time, TraceMode};
+use wildling_core::ClientId;
+
+#[derive(Parser)]
+#[command(
+    name = "wildling",
+    version,
+    about = "Run Wildling's Dynamo scenarios headless"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a scenario and print its history, final states and a summary.
+    Run {
+        /// A scenario file, or the name of a built-in scenario.
+        scenario: String,
+        /// Use this seed instead of the scenario's.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a scenario's run as a text space-time diagram.
+    Trace {
+        /// A scenario file, or the name of a built-in scenario.
+        scenario: String,
+        /// Use this seed instead of the scenario's.
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+    /// Run a scenario under many seeds in parallel and tabulate the outcomes.
+    Sweep {
+        /// A scenario file, or the name of a built-in scenario.
+        scenario: String,
+        /// The seeds, `A..B` (B excluded).
+        #[arg(long, value_parser = parse_range)]
+        seeds: (u64, u64),
+        /// Worker threads.
+        #[arg(long, default_value_t = 2)]
+        jobs: usize,
+    },
+    /// List the built-in scenarios.
+    List,
+}
+
+fn parse_range(text: &str) -> Result<(u64, u64), String> {
+    let (a, b) = text.split_once("..").ok_or("expected A..B, e.g. 0..1000")?;
+    let parse = |s: &str| s.trim().parse::<u64>().map_err(|e| format!("{s:?}: {e}"));
+    let (a, b) = (parse(a)?, parse(b)?);
+    if a >= b {
+        return Err(format!("{a}..{b} is empty"));
+    }
+    Ok((a, b))
+}
+
+/// Bad input: printed on stderr, exit code 2.
+struct BadInput(String);
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run {
+            scenario,
+            seed,
+            json,
+        } => load(&scenario).and_then(|s| run(&s, seed, json)),
+        Command::Trace { scenario, seed } => load(&scenario).and_then(|s| trace(&s, seed)),
+        Command::Sweep {
+            scenario,
+            seeds,
+            jobs,
+        } => load(&scenario).and_then(|s| sweep(&s, seeds, jobs)),
+        Command::List => {
+            for (name, json) in builtin_scenarios() {
+                let description = Scenario::from_json(json)
+                    .map(|s| s.description)
+                    .unwrap_or_default();
+                println!("{name:<24} {description}");
+            }
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(BadInput(message)) => {
+            eprintln!("wildling: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Read a scenario file (size-capped), or a built-in scenario by name.
+fn load(name: &str) -> Result<Scenario, BadInput> {
+    let text = match std::fs::File::open(name) {
+        Ok(file) => {
+            let mut text = String::new();
+            let limit = MAX_SCENARIO_BYTES as u64 + 1;
+            file.take(limit)
+                .read_to_string(&mut text)
+                .map_err(|e| BadInput(format!("{name}: {e}")))?;
+            text
+        }
+        Err(e) => match builtin_scenario(name) {
+            Some(json) => json.to_string(),
+            None => {
+                return Err(BadInput(format!(
+                    "{name}: {e}, and no built-in scenario has that name"
+                )))
+            }
+        },
+    };
+    Scenario::from_json(&text).map_err(|e| BadInput(format!("{name}: {e}")))
+}
+
+fn build(scenario: &Scenario, seed: u64, options: SimOptions) -> Result<Cluster, BadInput> {
+    Cluster::with_seed(scenario, seed, options).map_err(|e| BadInput(e.to_string()))
+}
+
+fn run(scenario: &Scenario, seed: Option<u64>, json: bool) -> Result<(), BadInput> {
+    let seed = seed.unwrap_or(scenario.seed);
+    let mut cluster = build(scenario, seed, SimOptions::default())?;
+    cluster.run();
+    let summary = cluster.summary(seed);
+    if json {
+        let nodes: Vec<_> = cluster
+            .nodes()
+            .map(|(id, node, up)| {
+                let keys: Vec<_> = node
+                    .store()
+                    .iter()
+                    .map(|(p, key, clock)| {
+                        serde_json::json!({
+                            "partition": p, "key": key, "clock": clock.to_string(),
+                            "values": clock.values(),
+                        })
+                    })
+                    .collect();
+                serde_json::json!({ "node": id, "up": up, "keys": keys })
+            })
+            .collect();
+        let out = serde_json::json!({
+            "scenario": scenario.name,
+            "seed": seed,
+            "summary": summary,
+            "history": cluster.sim().history(),
+            "nodes": nodes,
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&out).expect("JSON values serialize")
+        );
+        return Ok(());
+    }
+    let config = &scenario.cluster;
+    println!(
+        "scenario {} (seed {seed}): {} nodes, Q={}, N={} R={} W={}, mode {}",
+        scenario.name, config.nodes, config.partitions, config.n, config.r, config.w, config.mode
+    );
+    println!("\nhistory");
+    for op in &cluster.sim().history().ops {
+        let (completed, outcome) = match &op.completed {
+            Some((at, outcome)) => (at.to_string(), outcome.to_string()),
+            None => ("-".to_string(), "pending".to_string()),
+        };
+        println!(
+            "  {:<5} {:<4} {:>6} -> {:>6}  {}  =>  {}",
+            op.id.to_string(),
+            op.by.to_string(),
+            op.invoked_at,
+            completed,
+            op.input,
+            outcome
+        );
+    }
+    println!("\nfinal state");
+    for (id, node, up) in cluster.nodes() {
+        println!("  {id} {}", if up { "up" } else { "crashed" });
+        for (p, key, clock) in node.store().iter() {
+            println!("    {p} {key}: {clock}");
+        }
+    }
+    println!("\nsummary\n  {}", summary_line(&summary));
+    Ok(())
+}
+
+fn summary_line(s: &Summary) -> String {
+    format!(
+        "ops: {} ok, {} quorum-failed, {} timed out, {} pending; messages: {} sent, {} delivered, {} dropped, {} duplicated; max siblings {}; end {} ticks; trace hash {:016x}",
+        s.ok,
+        s.quorum_failed,
+        s.timed_out,
+        s.pending,
+        s.stats.sent,
+        s.stats.delivered,
+        s.stats.dropped,
+        s.stats.duplicated,
+        s.max_siblings,
+        s.end_ticks,
+        s.trace_hash
+    )
+}
+
+fn trace(scenario: &Scenario, seed: Option<u64>) -> Result<(), BadInput> {
+    let seed = seed.unwrap_or(scenario.seed);
+    let mut cluster = build(scenario, seed, SimOptions::default())?;
+    cluster.run();
+    let mut lanes: Vec<Addr> = (1..=scenario.client_count())
+        .map(|c| Addr::Client(ClientId(c)))
+        .collect();
+    lanes.extend(scenario.cluster.node_ids().into_iter().map(Addr::Node));
+    print!("{}", space_time(cluster.sim().trace().events(), &lanes));
+    println!("trace hash {:016x}", cluster.sim().trace().hash());
+    Ok(())
+}
+
+fn sweep(scenario: &Scenario, (first, end): (u64, u64), jobs: usize) -> Result<(), BadInput> {
+    // Fail on bad input before starting any thread.
+    build(scenario, first, SimOptions::default())?;
+    let total = end - first;
+    let progress = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    if !std::io::stderr().is_terminal() {
+        progress.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    progress.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} seeds {per_sec} eta {eta}")
+            .expect("the template is valid"),
+    );
+    let next = AtomicU64::new(first);
+    let results = Mutex::new(Vec::with_capacity(total as usize));
+    let started = Instant::now();
+    let options = SimOptions {
+        trace: TraceMode::HashOnly,
+        ..SimOptions::default()
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.max(1) {
+            scope.spawn(|| {
+                let mut mine = Vec::new();
+                loop {
+                    let seed = next.fetch_add(1, Ordering::Relaxed);
+                    if seed >= end {
+                        break;
+                    }
+                    let mut cluster = Cluster::with_seed(scenario, seed, options)
+                        .expect("the scenario was validated before the sweep");
+                    cluster.run();
+                    mine.push(cluster.summary(seed));
+                    progress.inc(1);
+                }
+                results
+                    .lock()
+                    .expect("no worker panics while holding the lock")
+                    .extend(mine);
+            });
+        }
+    });
+    progress.finish_and_clear();
+    let elapsed = started.elapsed();
+    let mut results = results.into_inner().expect("the workers are done");
+    results.sort_by_key(|s| s.seed);
+    println!("{}", outcome_table(&results));
+    println!(
+        "{total} seeds in {:.2} s on {} threads ({:.0} seeds/s)",
+        elapsed.as_secs_f64(),
+        jobs.max(1),
+        total as f64 / elapsed.as_secs_f64().max(1e-9)
+    );
+    Ok(())
+}
+
+/// ok, quorum-failed, timed out, pending, max siblings.
+type Outcome = (u64, u64, u64, u64, usize);
+
+/// Group seeds by outcome: how many operations succeeded, failed their
+/// quorum or timed out, and the most siblings left on any replica.
+fn outcome_table(results: &[Summary]) -> String {
+    let mut groups: BTreeMap<Outcome, (u64, u64)> = BTreeMap::new();
+    for s in results {
+        let key = (
+            s.ok,
+            s.quorum_failed,
+            s.timed_out,
+            s.pending,
+            s.max_siblings,
+        );
+        let entry = groups.entry(key).or_insert((0, s.seed));
+        entry.0 += 1;
+    }
+    let mut out = String::from(
+        "  seeds  ok  quorum-failed  timed-out  pending  max-siblings  example-seed\n",
+    );
+    for ((ok, failed, timed_out, pending, siblings), (count, example)) in groups {
+        let _ = writeln!(
+            out,
+            "  {count:>5}  {ok:>2}  {failed:>13}  {timed_out:>9}  {pending:>7}  {siblings:>12}  {example:>12}"
+        );
+    }
+    out
 }

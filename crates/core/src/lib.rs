@@ -8,8 +8,16 @@
 //! Time is an argument, and nodes return the messages they want sent.
 
 pub mod causality;
+pub mod cluster;
+pub mod history;
 pub mod ids;
+pub mod message;
+pub mod network;
+pub mod node;
 pub mod ring;
+pub mod scenario;
+pub mod sim;
+pub mod trace;
 
 pub use ids::{Actor, ClientId, NodeId};
 

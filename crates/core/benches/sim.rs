@@ -1,0 +1,107 @@
+//! Raw simulator throughput: delivered messages per second for a 5-node
+//! cluster (N=3, R=2, W=2, DVVSet) under a steady put/get load from 8 clients,
+//! with tracing and history off. Run: `cargo bench -p wildling-core --bench sim`.
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use wildling_core::cluster::Cluster;
+use wildling_core::network::NetworkOptions;
+use wildling_core::scenario::{
+    ClusterConfig, ContextChoice, GetSpec, PutSpec, Scenario, TimelineEntry,
+};
+use wildling_core::sim::SimOptions;
+use wildling_core::trace::TraceMode;
+use wildling_core::NodeId;
+
+const OPS: usize = 10_000;
+const CLIENTS: u16 = 8;
+const KEYS: usize = 64;
+
+/// 10,000 operations: each of 8 clients repeatedly reads a key and, 12 ticks
+/// later, writes it back with the context it read (read-modify-write), over
+/// 64 keys, through all five nodes.
+fn steady_load() -> Scenario {
+    let timeline = (0..OPS / 2)
+        .flat_map(|i| {
+            let client = (i % usize::from(CLIENTS)) as u16 + 1;
+            let key = format!("key{}", (i * 7) % KEYS);
+            let node = NodeId((i % 5) as u16 + 1);
+            let at = (i / usize::from(CLIENTS) * 24 + i % usize::from(CLIENTS)) as i64;
+            let entry = |at| TimelineEntry {
+                at,
+                client: Some(client),
+                put: None,
+                get: None,
+                fault: None,
+            };
+            let get = GetSpec {
+                key: key.clone(),
+                node,
+                r: None,
+            };
+            let put = PutSpec {
+                key,
+                value: format!("v{i}"),
+                node,
+                context: ContextChoice::LastGet,
+                w: None,
+            };
+            [
+                TimelineEntry {
+                    get: Some(get),
+                    ..entry(at)
+                },
+                TimelineEntry {
+                    put: Some(put),
+                    ..entry(at + 12)
+                },
+            ]
+        })
+        .collect();
+    Scenario {
+        version: 1,
+        name: "bench-steady-load".into(),
+        description: String::new(),
+        seed: 1,
+        cluster: ClusterConfig {
+            nodes: 5,
+            partitions: 16,
+            n: 3,
+            r: 2,
+            w: 2,
+            mode: "dvvset".parse().expect("a mode"),
+            clients: CLIENTS,
+            request_timeout_ticks: 20,
+            client_timeout_ticks: 50,
+        },
+        network: NetworkOptions::default(),
+        timeline,
+        run_until: None,
+    }
+}
+
+fn deliveries(c: &mut Criterion) {
+    let scenario = steady_load();
+    let options = SimOptions {
+        trace: TraceMode::Off,
+        history: false,
+        ..SimOptions::default()
+    };
+    let build = || Cluster::new(&scenario, options).expect("the bench scenario is valid");
+    let mut probe = build();
+    probe.run();
+    let delivered = probe.sim().stats().delivered;
+    assert!(
+        delivered > 50_000,
+        "the load delivered only {delivered} messages"
+    );
+    let mut group = c.benchmark_group("sim");
+    group.throughput(Throughput::Elements(delivered));
+    group.sample_size(20);
+    group.bench_function("deliveries_5_nodes_steady_put_get", |b| {
+        b.iter_batched(build, |mut cluster| cluster.run(), BatchSize::LargeInput)
+    });
+    group.finish();
+}
+
+criterion_group!(benches, deliveries);
+criterion_main!(benches);

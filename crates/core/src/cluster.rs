@@ -1,0 +1,225 @@
+//! A simulated Dynamo cluster built from a scenario: the nodes and clients of
+//! [`crate::node`] inside the [`crate::sim`] simulator.
+//!
+//! This is the model the UI and the CLI drive: build it with
+//! [`Cluster::new`], run it ([`Cluster::run`], or step by step through
+//! [`Cluster::sim_mut`]), add client operations and faults while it runs
+//! ([`Cluster::schedule`]), and read its state ([`Cluster::nodes`],
+//! [`Simulator::in_flight`], [`Simulator::history`], [`Simulator::trace`]).
+
+use serde::Serialize;
+
+use crate::ids::{ClientId, NodeId};
+use crate::node::{Client, ClientOp, Member, Node, OpOutcome, Settings};
+use crate::scenario::{Action, Scenario, ScenarioError, TimelineEntry};
+use crate::sim::{Addr, SimOptions, Simulator, Stats, Time};
+use crate::trace::TraceMode;
+
+/// A cluster built from a validated scenario.
+pub struct Cluster {
+    scenario: Scenario,
+    sim: Simulator<Member>,
+}
+
+/// The outcome counts of a run, for `wildling run` and `wildling sweep`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// The seed the run used.
+    pub seed: u64,
+    /// Virtual time at the end.
+    pub end_ticks: Time,
+    /// Operations that succeeded.
+    pub ok: u64,
+    /// Operations answered `QuorumFailed`.
+    pub quorum_failed: u64,
+    /// Operations that got no answer.
+    pub timed_out: u64,
+    /// Operations never completed (the run stopped first).
+    pub pending: u64,
+    /// The largest number of siblings any replica holds for a key at the end.
+    pub max_siblings: usize,
+    /// The simulator's counters.
+    pub stats: Stats,
+    /// The trace hash (0 when tracing is off).
+    pub trace_hash: u64,
+}
+
+impl Cluster {
+    /// Build the scenario's cluster with the scenario's seed and schedule its
+    /// timeline. The scenario is validated again, so any value will do.
+    pub fn new(scenario: &Scenario, options: SimOptions) -> Result<Cluster, ScenarioError> {
+        Cluster::with_seed(scenario, scenario.seed, options)
+    }
+
+    /// As [`Cluster::new`], with another seed.
+    pub fn with_seed(
+        scenario: &Scenario,
+        seed: u64,
+        options: SimOptions,
+    ) -> Result<Cluster, ScenarioError> {
+        scenario.validate()?;
+        let config = &scenario.cluster;
+        let ring = config.ring()?;
+        let settings = Settings {
+            n: config.n,
+            r: config.r,
+            w: config.w,
+            mode: config.mode,
+            request_timeout_ticks: config.request_timeout_ticks,
+            client_timeout_ticks: config.client_timeout_ticks,
+        };
+        let nodes = config
+            .node_ids()
+            .into_iter()
+            .map(|id| Member::Node(Node::new(id, settings, ring.clone())));
+        let clients = (0..scenario.client_count())
+            .map(|_| Member::Client(Client::new(config.client_timeout_ticks)));
+        let sim = Simulator::new(
+            nodes.collect(),
+            clients.collect(),
+            scenario.network.clone(),
+            seed,
+            options,
+        );
+        let mut cluster = Cluster {
+            scenario: scenario.clone(),
+            sim,
+        };
+        for entry in &scenario.timeline {
+            cluster.schedule(entry)?;
+        }
+        Ok(cluster)
+    }
+
+    /// Schedule one more timeline entry (an entry in the past runs now).
+    pub fn schedule(&mut self, entry: &TimelineEntry) -> Result<(), ScenarioError> {
+        let (at, action) = entry.action(&self.scenario.cluster, "entry")?;
+        match action {
+            Action::Put(client, put) => {
+                self.check_client(client)?;
+                let op = ClientOp::Put {
+                    key: put.key,
+                    value: put.value,
+                    node: put.node,
+                    context: put.context,
+                    w: put.w,
+                };
+                self.sim
+                    .schedule_input(at, Addr::Client(ClientId(client)), op);
+            }
+            Action::Get(client, get) => {
+                self.check_client(client)?;
+                let op = ClientOp::Get {
+                    key: get.key,
+                    node: get.node,
+                    r: get.r,
+                };
+                self.sim
+                    .schedule_input(at, Addr::Client(ClientId(client)), op);
+            }
+            Action::Fault(fault) => self.sim.schedule_fault(at, fault),
+        }
+        Ok(())
+    }
+
+    fn check_client(&self, client: u16) -> Result<(), ScenarioError> {
+        if self.sim.client(ClientId(client)).is_none() {
+            return Err(ScenarioError::Invalid {
+                field: "entry.client".into(),
+                reason: format!(
+                    "client {client} does not exist; the cluster has {}",
+                    self.scenario.client_count()
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// Run the scenario: until its `run_until` time, or until quiet.
+    pub fn run(&mut self) {
+        match self.scenario.run_until {
+            Some(until) => self.sim.run_until(until),
+            None => {
+                self.sim.run_until_quiet();
+            }
+        }
+    }
+
+    /// The scenario this cluster was built from.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The simulator, to read.
+    pub fn sim(&self) -> &Simulator<Member> {
+        &self.sim
+    }
+
+    /// The simulator, to step and to inject into.
+    pub fn sim_mut(&mut self) -> &mut Simulator<Member> {
+        &mut self.sim
+    }
+
+    /// The nodes, in id order, with whether each is up.
+    pub fn nodes(&self) -> impl Iterator<Item = (NodeId, &Node, bool)> {
+        self.sim
+            .nodes()
+            .filter_map(|(id, member, up)| match member {
+                Member::Node(node) => Some((id, node, up)),
+                Member::Client(_) => None,
+            })
+    }
+
+    /// The clients, in number order.
+    pub fn clients(&self) -> impl Iterator<Item = (ClientId, &Client)> {
+        self.sim
+            .clients()
+            .filter_map(|(number, member)| match member {
+                Member::Client(client) => Some((number, client)),
+                Member::Node(_) => None,
+            })
+    }
+
+    /// Outcome counts so far.
+    pub fn summary(&self, seed: u64) -> Summary {
+        let mut summary = Summary {
+            seed,
+            end_ticks: self.sim.now(),
+            stats: self.sim.stats(),
+            trace_hash: self.sim.trace().hash(),
+            ..Summary::default()
+        };
+        for op in &self.sim.history().ops {
+            match &op.completed {
+                Some((_, OpOutcome::Got { .. } | OpOutcome::Put)) => summary.ok += 1,
+                Some((_, OpOutcome::QuorumFailed { .. })) => summary.quorum_failed += 1,
+                Some((_, OpOutcome::Timeout)) => summary.timed_out += 1,
+                None => summary.pending += 1,
+            }
+        }
+        summary.max_siblings = self
+            .nodes()
+            .flat_map(|(_, node, _)| {
+                node.store()
+                    .iter()
+                    .map(|(_, _, clock)| clock.sibling_count())
+            })
+            .max()
+            .unwrap_or(0);
+        summary
+    }
+}
+
+/// Run a scenario's text with its own seed and return its trace hash: the
+/// value the determinism tests pin, natively and in wasm.
+pub fn trace_hash(json: &str) -> Result<u64, ScenarioError> {
+    let scenario = Scenario::from_json(json)?;
+    let options = SimOptions {
+        trace: TraceMode::HashOnly,
+        history: false,
+        ..SimOptions::default()
+    };
+    let mut cluster = Cluster::new(&scenario, options)?;
+    cluster.run();
+    Ok(cluster.sim().trace().hash())
+}

@@ -1,0 +1,223 @@
+//! A client: performs the timeline's gets and puts, remembers the context of
+//! its last get of each key, and gives up on a request after a timeout.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::causality::Context;
+use crate::ids::NodeId;
+use crate::message::{ClientReply, ClientRequest, Message};
+use crate::node::{Member, Timer};
+use crate::scenario::ContextChoice;
+use crate::sim::{Addr, Envelope, OpId, Outbox, Time};
+
+/// A client operation, as the timeline or the UI gives it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClientOp {
+    /// Read `key` through `node`.
+    Get {
+        /// The key.
+        key: String,
+        /// The node the request goes to.
+        node: NodeId,
+        /// R for this request, if not the cluster's.
+        r: Option<u8>,
+    },
+    /// Write `value` to `key` through `node`, with the chosen context.
+    Put {
+        /// The key.
+        key: String,
+        /// The value.
+        value: String,
+        /// The node the request goes to.
+        node: NodeId,
+        /// Which context to send.
+        context: ContextChoice,
+        /// W for this request, if not the cluster's.
+        w: Option<u8>,
+    },
+}
+
+impl fmt::Display for ClientOp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClientOp::Get { key, node, r } => {
+                write!(f, "get {key} via {node}")?;
+                r.map_or(Ok(()), |r| write!(f, " r={r}"))
+            }
+            ClientOp::Put {
+                key,
+                value,
+                node,
+                context,
+                w,
+            } => {
+                write!(f, "put {key}={value} via {node} ctx={context}")?;
+                w.map_or(Ok(()), |w| write!(f, " w={w}"))
+            }
+        }
+    }
+}
+
+/// How a client operation ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OpOutcome {
+    /// The get succeeded with these siblings and this context.
+    Got {
+        /// The siblings.
+        values: Vec<String>,
+        /// The context to write back.
+        context: Context,
+    },
+    /// The put was acknowledged by W replicas.
+    Put,
+    /// The coordinator could not gather enough answers in time.
+    QuorumFailed {
+        /// Answers received, the coordinator's own included.
+        acks: u8,
+        /// Answers needed.
+        needed: u8,
+    },
+    /// No answer reached the client in time (its node was down or unreachable).
+    Timeout,
+}
+
+impl fmt::Display for OpOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OpOutcome::Got { values, context } => {
+                write!(f, "ok [{}] ctx={context}", values.join(", "))
+            }
+            OpOutcome::Put => write!(f, "ok"),
+            OpOutcome::QuorumFailed { acks, needed } => {
+                write!(f, "quorum-failed acks={acks} needed={needed}")
+            }
+            OpOutcome::Timeout => write!(f, "timeout"),
+        }
+    }
+}
+
+/// A client's state.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Client {
+    /// How long to wait for an answer, in ticks.
+    timeout_ticks: Time,
+    /// The context of the last successful get of each key.
+    contexts: BTreeMap<String, Context>,
+    /// Operations waiting for an answer, with the key they concern.
+    pending: BTreeMap<OpId, Option<String>>,
+}
+
+impl Client {
+    /// A client that waits `timeout_ticks` for each answer.
+    pub fn new(timeout_ticks: Time) -> Client {
+        Client {
+            timeout_ticks,
+            contexts: BTreeMap::new(),
+            pending: BTreeMap::new(),
+        }
+    }
+
+    /// The context this client would send for `key` with "last-get".
+    pub fn last_context(&self, key: &str) -> Option<&Context> {
+        self.contexts.get(key)
+    }
+
+    /// How many operations are waiting for an answer.
+    pub fn pending(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// Start operation `op`: send the request and set the client timeout.
+    pub(crate) fn invoke(
+        &mut self,
+        _now: Time,
+        op: OpId,
+        input: ClientOp,
+        out: &mut Outbox<Member>,
+    ) {
+        let (node, request, key) = match input {
+            ClientOp::Get { key, node, r } => (
+                node,
+                ClientRequest::Get {
+                    op,
+                    key: key.clone(),
+                    r,
+                },
+                Some(key),
+            ),
+            ClientOp::Put {
+                key,
+                value,
+                node,
+                context,
+                w,
+            } => {
+                let context = match context {
+                    ContextChoice::LastGet => self.contexts.get(&key).cloned().unwrap_or_default(),
+                    ContextChoice::None => Context::empty(),
+                    ContextChoice::Explicit(context) => context,
+                };
+                (
+                    node,
+                    ClientRequest::Put {
+                        op,
+                        key,
+                        value,
+                        context,
+                        w,
+                    },
+                    None,
+                )
+            }
+        };
+        self.pending.insert(op, key);
+        out.send(Addr::Node(node), Message::Request(request));
+        out.set_timer(self.timeout_ticks, Timer::Client(op));
+    }
+
+    /// A coordinator answered. Late or duplicate answers are ignored.
+    pub(crate) fn step(
+        &mut self,
+        _now: Time,
+        envelope: Envelope<Message>,
+        out: &mut Outbox<Member>,
+    ) {
+        let Message::Reply(reply) = envelope.msg else {
+            unreachable!("a client received a peer message: {}", envelope.msg);
+        };
+        let op = reply.op();
+        let Some(key) = self.pending.remove(&op) else {
+            return;
+        };
+        let outcome = match reply {
+            ClientReply::GetOk {
+                values, context, ..
+            } => {
+                if let Some(key) = key {
+                    self.contexts.insert(key, context.clone());
+                }
+                OpOutcome::Got { values, context }
+            }
+            ClientReply::PutOk { .. } => OpOutcome::Put,
+            ClientReply::QuorumFailed { acks, needed, .. } => {
+                OpOutcome::QuorumFailed { acks, needed }
+            }
+        };
+        out.complete(op, outcome);
+    }
+
+    /// The client timeout fired: give up on the operation if it is still waiting.
+    pub(crate) fn tick(&mut self, _now: Time, timer: Timer, out: &mut Outbox<Member>) {
+        let Timer::Client(op) = timer else {
+            unreachable!("a client received a node timer: {timer}");
+        };
+        if self.pending.remove(&op).is_some() {
+            out.complete(op, OpOutcome::Timeout);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! A node's storage: per partition, per key, one kernel clock.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::causality::CausalityMode;
+use crate::message::Clock;
+use crate::ring::PartitionId;
+
+/// What one node stores: for each partition it holds, each key's clock.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Store {
+    partitions: BTreeMap<PartitionId, BTreeMap<String, Clock>>,
+}
+
+impl Store {
+    /// The clock of `key` in partition `p`, if the node holds one.
+    pub fn get(&self, p: PartitionId, key: &str) -> Option<&Clock> {
+        self.partitions.get(&p)?.get(key)
+    }
+
+    /// The clock of `key` in partition `p`, created empty in `mode` if absent.
+    pub fn entry(&mut self, p: PartitionId, key: &str, mode: CausalityMode) -> &mut Clock {
+        let keys = self.partitions.entry(p).or_default();
+        if !keys.contains_key(key) {
+            keys.insert(key.to_string(), Clock::new(mode));
+        }
+        keys.get_mut(key).expect("inserted above")
+    }
+
+    /// Every stored key with its partition and clock, in partition then key order.
+    pub fn iter(&self) -> impl Iterator<Item = (PartitionId, &str, &Clock)> {
+        self.partitions
+            .iter()
+            .flat_map(|(p, keys)| keys.iter().map(move |(k, clock)| (*p, k.as_str(), clock)))
+    }
+
+    /// How many keys the node stores.
+    pub fn len(&self) -> usize {
+        self.partitions.values().map(BTreeMap::len).sum()
+    }
+
+    /// Whether the node stores nothing.
+    pub fn is_empty(&self) -> bool {
+        self.partitions.values().all(BTreeMap::is_empty)
+    }
+}

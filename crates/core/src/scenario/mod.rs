@@ -1,0 +1,610 @@
+//! The scenario format, version 1: a cluster, a network, a seed and a
+//! timeline of client operations and faults, as JSON.
+//!
+//! One format serves the UI, share links, the CLI and the tests; the field by
+//! field description, with an example, is `docs/scenario-format.md`.
+//! [`Scenario::from_json`] parses and validates: every error names the field
+//! (`timeline[3].get.r`) and the reason, and no input can panic.
+
+mod builtin;
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::causality::{CausalityMode, Context};
+use crate::ids::NodeId;
+use crate::network::{Fault, NetworkOptions};
+use crate::ring::Ring;
+use crate::sim::Time;
+
+pub use builtin::{
+    builtin_scenario, builtin_scenarios, builtin_trace_hashes, check_builtin_trace_hashes,
+};
+
+/// The only scenario version this build reads.
+pub const SCENARIO_VERSION: u32 = 1;
+/// The largest scenario text accepted, in bytes.
+pub const MAX_SCENARIO_BYTES: usize = 1 << 20;
+/// The most nodes a cluster may have.
+pub const MAX_NODES: u16 = 64;
+/// The most clients a timeline may name.
+pub const MAX_CLIENTS: u16 = 64;
+/// The most entries a timeline may hold.
+pub const MAX_TIMELINE: usize = 10_000;
+/// The longest key or value, in bytes.
+pub const MAX_TEXT_BYTES: usize = 256;
+
+/// What is wrong with a scenario.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScenarioError {
+    /// The text is larger than [`MAX_SCENARIO_BYTES`].
+    TooLarge {
+        /// The text's size.
+        bytes: usize,
+    },
+    /// The text is not JSON, or a field has the wrong shape.
+    Json {
+        /// Where (`timeline[2].put`), or empty for the whole document.
+        field: String,
+        /// What serde said.
+        reason: String,
+    },
+    /// A field is well formed but not acceptable.
+    Invalid {
+        /// Which field (`cluster.r`).
+        field: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl ScenarioError {
+    fn invalid(field: impl Into<String>, reason: impl Into<String>) -> ScenarioError {
+        ScenarioError::Invalid {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ScenarioError::TooLarge { bytes } => {
+                write!(
+                    f,
+                    "scenario is {bytes} bytes; the limit is {MAX_SCENARIO_BYTES}"
+                )
+            }
+            ScenarioError::Json { field, reason } if field.is_empty() || field == "." => {
+                write!(f, "not a valid scenario: {reason}")
+            }
+            ScenarioError::Json { field, reason } | ScenarioError::Invalid { field, reason } => {
+                write!(f, "{field}: {reason}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+/// A whole scenario: what to build and what happens to it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// The format version; must be [`SCENARIO_VERSION`].
+    pub version: u32,
+    /// A short name.
+    #[serde(default)]
+    pub name: String,
+    /// What the scenario shows, in a sentence or two.
+    #[serde(default)]
+    pub description: String,
+    /// The seed of the simulator's random generator.
+    #[serde(default)]
+    pub seed: u64,
+    /// The cluster.
+    pub cluster: ClusterConfig,
+    /// The network's options at time 0.
+    #[serde(default)]
+    pub network: NetworkOptions,
+    /// What happens, and when.
+    #[serde(default)]
+    pub timeline: Vec<TimelineEntry>,
+    /// Stop at this time instead of running until the cluster is quiet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_until: Option<Time>,
+}
+
+/// The cluster's shape and its Dynamo settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterConfig {
+    /// How many nodes, `n1` to `n{nodes}`.
+    pub nodes: u16,
+    /// The ring size Q: a power of two from 8 to 1024.
+    #[serde(default = "default_partitions")]
+    pub partitions: u32,
+    /// Replicas per key.
+    pub n: u8,
+    /// Replies a get waits for.
+    pub r: u8,
+    /// Acknowledgements a put waits for, the coordinator's own included.
+    pub w: u8,
+    /// The causality mechanism, by name (`dvvset`, `lww`, `client-vv`,
+    /// `server-vv-separate`, `server-vv-merged`).
+    #[serde(with = "by_name")]
+    pub mode: CausalityMode,
+    /// How many clients, `c1` to `c{clients}`; 0 (the default) means as many
+    /// as the timeline names.
+    #[serde(default)]
+    pub clients: u16,
+    /// How long a coordinator waits for R or W answers before it reports
+    /// `QuorumFailed`, in ticks.
+    #[serde(default = "default_request_timeout")]
+    pub request_timeout_ticks: Time,
+    /// How long a client waits for any answer before it gives up, in ticks.
+    #[serde(default = "default_client_timeout")]
+    pub client_timeout_ticks: Time,
+}
+
+fn default_partitions() -> u32 {
+    16
+}
+fn default_request_timeout() -> Time {
+    20
+}
+fn default_client_timeout() -> Time {
+    50
+}
+
+/// One timed entry of the timeline: exactly one of `put`, `get` or `fault`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimelineEntry {
+    /// When, in ticks from the start. Entries at the same time run in file order.
+    pub at: i64,
+    /// The client performing a `put` or `get`, numbered from 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<u16>,
+    /// A put.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub put: Option<PutSpec>,
+    /// A get.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub get: Option<GetSpec>,
+    /// A fault, heal, crash or restart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fault: Option<Fault>,
+}
+
+/// A client's put.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PutSpec {
+    /// The key.
+    pub key: String,
+    /// The value.
+    pub value: String,
+    /// The node the client sends the request to.
+    pub node: NodeId,
+    /// Which context the put carries.
+    #[serde(default)]
+    pub context: ContextChoice,
+    /// W for this request only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub w: Option<u8>,
+}
+
+/// A client's get.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GetSpec {
+    /// The key.
+    pub key: String,
+    /// The node the client sends the request to.
+    pub node: NodeId,
+    /// R for this request only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r: Option<u8>,
+}
+
+/// The context a put carries. In JSON: `"last-get"`, `"none"`, or a
+/// context's text form such as `"{n1:2, n2:1}"`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum ContextChoice {
+    /// The context of this client's last successful get of the same key
+    /// (empty if it has read nothing).
+    #[default]
+    LastGet,
+    /// The empty context: a blind write.
+    None,
+    /// This exact context.
+    Explicit(Context),
+}
+
+impl fmt::Display for ContextChoice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ContextChoice::LastGet => f.write_str("last-get"),
+            ContextChoice::None => f.write_str("none"),
+            ContextChoice::Explicit(context) => write!(f, "{context}"),
+        }
+    }
+}
+
+impl FromStr for ContextChoice {
+    type Err = String;
+    fn from_str(text: &str) -> Result<ContextChoice, String> {
+        match text.trim() {
+            "last-get" => Ok(ContextChoice::LastGet),
+            "none" => Ok(ContextChoice::None),
+            other => other.parse().map(ContextChoice::Explicit).map_err(|e| {
+                format!("{e} (expected \"last-get\", \"none\" or a context such as \"{{n1:2}}\")")
+            }),
+        }
+    }
+}
+
+impl Serialize for ContextChoice {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for ContextChoice {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Serde through `Display`/`FromStr`, so that a scenario names modes exactly
+/// as the kernel prints them.
+mod by_name {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::causality::CausalityMode;
+
+    pub fn serialize<S: Serializer>(mode: &CausalityMode, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(mode)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<CausalityMode, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// What a timeline entry does, once validated.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Client `client` puts.
+    Put(u16, PutSpec),
+    /// Client `client` gets.
+    Get(u16, GetSpec),
+    /// A fault happens.
+    Fault(Fault),
+}
+
+impl Scenario {
+    /// Parse and validate a scenario.
+    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        if text.len() > MAX_SCENARIO_BYTES {
+            return Err(ScenarioError::TooLarge { bytes: text.len() });
+        }
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| ScenarioError::Json {
+                field: String::new(),
+                reason: e.to_string(),
+            })?;
+        match value.get("version") {
+            None => {
+                return Err(ScenarioError::invalid(
+                    "version",
+                    "missing; this build reads version 1",
+                ))
+            }
+            Some(v) if v.as_u64() != Some(u64::from(SCENARIO_VERSION)) => {
+                return Err(ScenarioError::invalid(
+                    "version",
+                    format!("unknown version {v}; this build reads version {SCENARIO_VERSION}"),
+                ))
+            }
+            Some(_) => {}
+        }
+        let scenario: Scenario =
+            serde_path_to_error::deserialize(value).map_err(|e| ScenarioError::Json {
+                field: e.path().to_string(),
+                reason: e.inner().to_string(),
+            })?;
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    /// How many clients the cluster has: `cluster.clients`, or if that is 0,
+    /// the highest client number the timeline names.
+    pub fn client_count(&self) -> u16 {
+        let named = self
+            .timeline
+            .iter()
+            .filter_map(|e| e.client)
+            .max()
+            .unwrap_or(0);
+        if self.cluster.clients > 0 {
+            self.cluster.clients
+        } else {
+            named.min(MAX_CLIENTS)
+        }
+    }
+
+    /// The scenario as pretty JSON (what [`Scenario::from_json`] reads back).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a scenario always serializes")
+    }
+
+    /// Check everything serde cannot: ranges, node numbers, quorum sizes.
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        if self.version != SCENARIO_VERSION {
+            return Err(ScenarioError::invalid(
+                "version",
+                format!("unknown version {}", self.version),
+            ));
+        }
+        self.cluster.validate()?;
+        let clients = self.cluster.clients;
+        if clients > MAX_CLIENTS {
+            return Err(ScenarioError::invalid(
+                "cluster.clients",
+                format!("{clients} clients; the limit is {MAX_CLIENTS}"),
+            ));
+        }
+        validate_network(&self.network, self.cluster.nodes)?;
+        if self.timeline.len() > MAX_TIMELINE {
+            return Err(ScenarioError::invalid(
+                "timeline",
+                format!(
+                    "{} entries; the limit is {MAX_TIMELINE}",
+                    self.timeline.len()
+                ),
+            ));
+        }
+        for (i, entry) in self.timeline.iter().enumerate() {
+            let field = format!("timeline[{i}]");
+            entry.action(&self.cluster, &field)?;
+            if let Some(client) = entry.client.filter(|c| clients > 0 && *c > clients) {
+                return Err(ScenarioError::invalid(
+                    format!("{field}.client"),
+                    format!("client {client} does not exist; cluster.clients is {clients}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl ClusterConfig {
+    fn validate(&self) -> Result<(), ScenarioError> {
+        let nodes = self.nodes;
+        if nodes == 0 || nodes > MAX_NODES {
+            return Err(ScenarioError::invalid(
+                "cluster.nodes",
+                format!("{nodes} nodes; a cluster has 1 to {MAX_NODES}"),
+            ));
+        }
+        if self.n == 0 || u16::from(self.n) > nodes {
+            return Err(ScenarioError::invalid(
+                "cluster.n",
+                format!(
+                    "N = {} must be at least 1 and at most the {nodes} nodes",
+                    self.n
+                ),
+            ));
+        }
+        check_quorum("cluster.r", "R", self.r, self.n)?;
+        check_quorum("cluster.w", "W", self.w, self.n)?;
+        for (field, ticks) in [
+            ("cluster.request_timeout_ticks", self.request_timeout_ticks),
+            ("cluster.client_timeout_ticks", self.client_timeout_ticks),
+        ] {
+            if ticks == 0 {
+                return Err(ScenarioError::invalid(
+                    field,
+                    "a timeout must be at least 1 tick",
+                ));
+            }
+        }
+        self.ring().map(|_| ())
+    }
+
+    /// The node ids, `n1` to `n{nodes}`.
+    pub fn node_ids(&self) -> Vec<NodeId> {
+        (1..=self.nodes).map(NodeId).collect()
+    }
+
+    /// The cluster's initial ring.
+    pub fn ring(&self) -> Result<Ring, ScenarioError> {
+        Ring::new(self.partitions, &self.node_ids(), usize::from(self.n))
+            .map_err(|e| ScenarioError::invalid("cluster.partitions", e.to_string()))
+    }
+
+    fn check_node(&self, field: &str, node: NodeId) -> Result<(), ScenarioError> {
+        if node.0 == 0 || node.0 > self.nodes {
+            return Err(ScenarioError::invalid(
+                field,
+                format!(
+                    "unknown node {}; nodes are numbered 1 to {}",
+                    node.0, self.nodes
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn check_quorum(field: &str, name: &str, value: u8, n: u8) -> Result<(), ScenarioError> {
+    if value == 0 || value > n {
+        return Err(ScenarioError::invalid(
+            field,
+            format!("{name} = {value} must be at least 1 and at most N = {n}"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_probability(field: &str, per_million: u32) -> Result<(), ScenarioError> {
+    if per_million > 1_000_000 {
+        return Err(ScenarioError::invalid(
+            field,
+            format!("{per_million} per million is more than certain (at most 1000000)"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_latency(field: &str, min: Time, max: Time) -> Result<(), ScenarioError> {
+    if min > max {
+        return Err(ScenarioError::invalid(
+            field,
+            format!("latency_ticks_min {min} is above latency_ticks_max {max}"),
+        ));
+    }
+    Ok(())
+}
+
+fn validate_network(network: &NetworkOptions, nodes: u16) -> Result<(), ScenarioError> {
+    check_latency(
+        "network",
+        network.latency_ticks_min,
+        network.latency_ticks_max,
+    )?;
+    check_probability("network.drop_per_million", network.drop_per_million)?;
+    check_probability(
+        "network.duplicate_per_million",
+        network.duplicate_per_million,
+    )?;
+    check_probability("network.reorder_per_million", network.reorder_per_million)?;
+    for (i, link) in network.links.iter().enumerate() {
+        let field = format!("network.links[{i}]");
+        for node in [link.from, link.to] {
+            if node.0 == 0 || node.0 > nodes {
+                return Err(ScenarioError::invalid(
+                    &field,
+                    format!("unknown node {}", node.0),
+                ));
+            }
+        }
+        check_latency(&field, link.latency_ticks_min, link.latency_ticks_max)?;
+    }
+    Ok(())
+}
+
+fn check_text(field: &str, text: &str) -> Result<(), ScenarioError> {
+    if text.is_empty() || text.len() > MAX_TEXT_BYTES {
+        return Err(ScenarioError::invalid(
+            field,
+            format!("must be 1 to {MAX_TEXT_BYTES} bytes, not {}", text.len()),
+        ));
+    }
+    Ok(())
+}
+
+impl TimelineEntry {
+    /// The entry's time and action, validated against `cluster`; `field`
+    /// names the entry in errors.
+    pub fn action(
+        &self,
+        cluster: &ClusterConfig,
+        field: &str,
+    ) -> Result<(Time, Action), ScenarioError> {
+        let at = Time::try_from(self.at).map_err(|_| {
+            ScenarioError::invalid(format!("{field}.at"), format!("negative time {}", self.at))
+        })?;
+        let client = || match self.client {
+            Some(c) if (1..=MAX_CLIENTS).contains(&c) => Ok(c),
+            Some(c) => Err(ScenarioError::invalid(
+                format!("{field}.client"),
+                format!("client {c}; clients are numbered 1 to {MAX_CLIENTS}"),
+            )),
+            None => Err(ScenarioError::invalid(
+                format!("{field}.client"),
+                "a put or get names its client",
+            )),
+        };
+        let action = match (&self.put, &self.get, &self.fault) {
+            (Some(put), None, None) => {
+                let f = format!("{field}.put");
+                check_text(&format!("{f}.key"), &put.key)?;
+                check_text(&format!("{f}.value"), &put.value)?;
+                cluster.check_node(&format!("{f}.node"), put.node)?;
+                if let Some(w) = put.w {
+                    check_quorum(&format!("{f}.w"), "W", w, cluster.n)?;
+                }
+                Action::Put(client()?, put.clone())
+            }
+            (None, Some(get), None) => {
+                let f = format!("{field}.get");
+                check_text(&format!("{f}.key"), &get.key)?;
+                cluster.check_node(&format!("{f}.node"), get.node)?;
+                if let Some(r) = get.r {
+                    check_quorum(&format!("{f}.r"), "R", r, cluster.n)?;
+                }
+                Action::Get(client()?, get.clone())
+            }
+            (None, None, Some(fault)) => {
+                let f = format!("{field}.fault");
+                if self.client.is_some() {
+                    return Err(ScenarioError::invalid(
+                        format!("{field}.client"),
+                        "a fault has no client",
+                    ));
+                }
+                for node in fault.nodes() {
+                    cluster.check_node(&f, node)?;
+                }
+                validate_fault(&f, fault)?;
+                Action::Fault(fault.clone())
+            }
+            _ => {
+                return Err(ScenarioError::invalid(
+                    field.to_string(),
+                    "an entry holds exactly one of \"put\", \"get\" or \"fault\"",
+                ))
+            }
+        };
+        Ok((at, action))
+    }
+}
+
+fn validate_fault(field: &str, fault: &Fault) -> Result<(), ScenarioError> {
+    match fault {
+        Fault::Partition(groups) => {
+            let mut seen: Vec<NodeId> = groups.iter().flatten().copied().collect();
+            seen.sort();
+            if let Some(pair) = seen.windows(2).find(|pair| pair[0] == pair[1]) {
+                return Err(ScenarioError::invalid(
+                    field,
+                    format!("node {} is in two partition groups", pair[0].0),
+                ));
+            }
+            Ok(())
+        }
+        Fault::SetDrop(p) | Fault::SetDuplicate(p) | Fault::SetReorder(p) => {
+            check_probability(field, *p)
+        }
+        Fault::SetLatency {
+            latency_ticks_min,
+            latency_ticks_max,
+        } => check_latency(field, *latency_ticks_min, *latency_ticks_max),
+        Fault::OneWay { .. }
+        | Fault::Cut { .. }
+        | Fault::Heal
+        | Fault::Crash(_)
+        | Fault::Restart(_) => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests;

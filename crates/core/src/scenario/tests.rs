@@ -1,0 +1,142 @@
+//! Scenario validation, through one `check` helper: a change to a valid
+//! scenario, and the error it must produce.
+
+use super::{Scenario, ScenarioError, MAX_SCENARIO_BYTES};
+
+const VALID: &str = r#"{
+  "version": 1,
+  "cluster": { "nodes": 3, "n": 3, "r": 2, "w": 2, "mode": "dvvset" },
+  "timeline": [
+    { "at": 0, "client": 1, "put": { "key": "k", "value": "v", "node": 1 } },
+    { "at": 5, "fault": { "partition": [[1], [2, 3]] } },
+    { "at": 9, "client": 2, "get": { "key": "k", "node": 2, "r": 3 } }
+  ]
+}"#;
+
+/// Replace `from` by `to` in the valid scenario and expect `error` (the
+/// error's text), or success when `error` is empty.
+fn check(from: &str, to: &str, error: &str) {
+    assert!(
+        VALID.contains(from),
+        "{from:?} is not in the valid scenario"
+    );
+    let result = Scenario::from_json(&VALID.replacen(from, to, 1));
+    match result {
+        Ok(_) => assert!(error.is_empty(), "accepted, but expected {error:?}"),
+        Err(e) => assert_eq!(e.to_string(), error),
+    }
+}
+
+#[test]
+fn a_valid_scenario_parses_with_defaults() {
+    let scenario = Scenario::from_json(VALID).expect("valid");
+    assert_eq!(scenario.cluster.partitions, 16);
+    assert_eq!(scenario.client_count(), 2);
+    assert_eq!(scenario.network.latency_ticks_max, 3);
+}
+
+#[test]
+fn version_errors() {
+    check(
+        r#""version": 1"#,
+        r#""version": 2"#,
+        "version: unknown version 2; this build reads version 1",
+    );
+    check(
+        r#""version": 1,"#,
+        "",
+        "version: missing; this build reads version 1",
+    );
+}
+
+#[test]
+fn cluster_errors() {
+    check(
+        r#""r": 2"#,
+        r#""r": 4"#,
+        "cluster.r: R = 4 must be at least 1 and at most N = 3",
+    );
+    check(
+        r#""w": 2"#,
+        r#""w": 0"#,
+        "cluster.w: W = 0 must be at least 1 and at most N = 3",
+    );
+    check(
+        r#""nodes": 3"#,
+        r#""nodes": 0"#,
+        "cluster.nodes: 0 nodes; a cluster has 1 to 64",
+    );
+    check(
+        r#""mode": "dvvset""#,
+        r#""mode": "vc""#,
+        "cluster.mode: invalid clock: unknown causality mode \"vc\": expected one of dvvset, lww, client-vv, server-vv-separate, server-vv-merged",
+    );
+    check(r#""n": 3,"#, r#""n": 3, "colour": 1,"#, "cluster.colour: unknown field `colour`, expected one of `nodes`, `partitions`, `n`, `r`, `w`, `mode`, `clients`, `request_timeout_ticks`, `client_timeout_ticks`");
+    check(
+        r#""nodes": 3"#,
+        r#""nodes": -3"#,
+        "cluster.nodes: invalid value: integer `-3`, expected u16",
+    );
+}
+
+#[test]
+fn timeline_errors() {
+    check(
+        r#""at": 9"#,
+        r#""at": -9"#,
+        "timeline[2].at: negative time -9",
+    );
+    check(
+        r#""node": 2"#,
+        r#""node": 4"#,
+        "timeline[2].get.node: unknown node 4; nodes are numbered 1 to 3",
+    );
+    check(
+        r#""r": 3 }"#,
+        r#""r": 4 }"#,
+        "timeline[2].get.r: R = 4 must be at least 1 and at most N = 3",
+    );
+    check(
+        r#"[[1], [2, 3]]"#,
+        r#"[[1], [1, 3]]"#,
+        "timeline[1].fault: node 1 is in two partition groups",
+    );
+    check(
+        r#"[[1], [2, 3]]"#,
+        r#"[[1], [9]]"#,
+        "timeline[1].fault: unknown node 9; nodes are numbered 1 to 3",
+    );
+    check(
+        r#""client": 1, "#,
+        "",
+        "timeline[0].client: a put or get names its client",
+    );
+    check(r#""node": 1 }"#, r#""node": 1, "context": "{n1:x}" }"#, "timeline[0].put.context: at byte 4: \"x\" is not a valid counter: invalid digit found in string (expected \"last-get\", \"none\" or a context such as \"{n1:2}\")");
+    check(r#""node": 1 }"#, r#""node": 1, "context": "{n1:2}" }"#, "");
+    check(
+        r#"{ "at": 5, "fault""#,
+        r#"{ "at": 5, "client": 1, "get": { "key": "k", "node": 1 }, "fault""#,
+        "timeline[1]: an entry holds exactly one of \"put\", \"get\" or \"fault\"",
+    );
+    check(
+        r#""key": "k", "value""#,
+        r#""key": "", "value""#,
+        "timeline[0].put.key: must be 1 to 256 bytes, not 0",
+    );
+}
+
+#[test]
+fn text_errors() {
+    check(
+        r#""version": 1,"#,
+        r#""version": 1"#,
+        "not a valid scenario: expected `,` or `}` at line 3 column 3",
+    );
+    let huge = " ".repeat(MAX_SCENARIO_BYTES + 1);
+    assert_eq!(
+        Scenario::from_json(&huge),
+        Err(ScenarioError::TooLarge {
+            bytes: MAX_SCENARIO_BYTES + 1
+        })
+    );
+}

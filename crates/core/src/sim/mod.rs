@@ -1,0 +1,827 @@
+//! The deterministic simulator: virtual time, a seeded network, and processes
+//! that only react.
+//!
+//! # Design
+//!
+//! A simulated cluster is a set of *processes* (nodes, and the clients that
+//! talk to them) and one event queue. A process is a sans-IO state machine
+//! ([`Process`]): the simulator hands it a delivered message, a fired timer or
+//! an input from the scenario timeline, together with the current virtual
+//! time, and the process answers by filling an [`Outbox`] with the messages it
+//! wants sent, the timers it wants set and the operations it completed. It
+//! never sends, sleeps, reads a clock or draws a random number itself.
+//!
+//! The queue orders events by `(time, sequence number)`. The sequence number
+//! is assigned when an event is scheduled, so two events due at the same tick
+//! run in the order they were scheduled, and nothing depends on how a heap
+//! breaks ties. Time is a `u64` count of ticks and only moves when an event is
+//! taken off the queue.
+//!
+//! The simulator owns the only random generator ([`SimRng`], xoshiro256**
+//! seeded by SplitMix64). Every random choice (latency, loss, duplication,
+//! reordering) is drawn from it in processing order, so a scenario and a seed
+//! determine the whole run. The network ([`crate::network`]) turns a send into
+//! a [`crate::network::Fate`]; faults are events in the same queue.
+//!
+//! Everything the simulator does is written to the trace
+//! ([`crate::trace::Trace`]): deliveries, drops, duplicates, timers, faults,
+//! invocations and completions. The trace hash identifies a run: the
+//! determinism tests pin the hash of every built-in scenario, natively and in
+//! wasm. The history ([`crate::history::History`]) keeps the same facts as
+//! values for the UI's space-time diagram and the checker.
+//!
+//! # Determinism rules
+//!
+//! - No `HashMap` or `HashSet` iteration anywhere observable; the model uses
+//!   `BTreeMap`, `BTreeSet` and `Vec`.
+//! - No wall clock: time is an argument.
+//! - No randomness but the simulator's seeded [`SimRng`], drawn in event order.
+//! - No platform-dependent formatting in anything hashed: trace lines hold
+//!   integers and strings only, never floats, pointers or `usize` sizes that
+//!   differ between wasm32 and 64-bit targets.
+//!
+//! # CAVEATS
+//!
+//! - Clients are outside the network's faults: their links have latency but
+//!   are never partitioned, dropped or duplicated.
+//! - A crash loses the timers a node had set; messages already on the wire
+//!   to it still arrive if it restarts before they do.
+//! - [`Simulator::run_until_quiet`] stops at a horizon, so a process that
+//!   keeps setting timers forever cannot hang it.
+
+mod rng;
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::history::{History, MessageFate, MessageRecord, OpRecord};
+use crate::ids::{ClientId, NodeId};
+use crate::network::{DropReason, Fate, Fault, Network, NetworkOptions};
+use crate::trace::{Lanes, Trace, TraceKind, TraceMode};
+
+pub use rng::SimRng;
+
+/// Virtual time, in ticks.
+pub type Time = u64;
+
+/// Where a message goes: a node of the cluster, or a client outside it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Addr {
+    /// A node of the cluster.
+    Node(NodeId),
+    /// A client, numbered from 1 (display `c1`).
+    Client(ClientId),
+}
+
+impl fmt::Display for Addr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Addr::Node(node) => write!(f, "{node}"),
+            Addr::Client(client) => write!(f, "{client}"),
+        }
+    }
+}
+
+/// A message's id: the order in which it was sent, from 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct MsgId(pub u64);
+
+impl fmt::Display for MsgId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+/// A client operation's id: the order in which it was invoked, from 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct OpId(pub u64);
+
+impl fmt::Display for OpId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "op{}", self.0)
+    }
+}
+
+/// A message in transit: who sent it, to whom, and what it says.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Envelope<M> {
+    /// The sender.
+    pub from: Addr,
+    /// The receiver.
+    pub to: Addr,
+    /// The message.
+    pub msg: M,
+}
+
+/// A message a process can send: cloneable (the network may duplicate it),
+/// printable (the trace shows it) and of a kind the UI can colour.
+pub trait Message: Clone + fmt::Display {
+    /// A short, stable name of the message's kind, such as `put` or `get-reply`.
+    fn kind(&self) -> &'static str;
+}
+
+/// A sans-IO state machine: a node or a client of the simulated cluster.
+pub trait Process {
+    /// The messages processes exchange.
+    type Msg: Message;
+    /// The timers a process can set.
+    type Timer: Clone + fmt::Display;
+    /// The inputs the timeline gives a process (client operations).
+    type Input: Clone + fmt::Display;
+    /// How an input ends, as the history records it.
+    type Outcome: Clone + fmt::Display;
+
+    /// Handle a message delivered at `now`.
+    fn on_message(&mut self, now: Time, envelope: Envelope<Self::Msg>, out: &mut Outbox<Self>)
+    where
+        Self: Sized;
+
+    /// Handle a timer that fired at `now`.
+    fn on_timer(&mut self, now: Time, timer: Self::Timer, out: &mut Outbox<Self>)
+    where
+        Self: Sized;
+
+    /// Start operation `op` at `now`; complete it later through [`Outbox::complete`].
+    fn on_input(&mut self, now: Time, op: OpId, input: Self::Input, out: &mut Outbox<Self>)
+    where
+        Self: Sized;
+
+    /// The process crashed: drop whatever does not survive a crash.
+    fn on_crash(&mut self, now: Time);
+
+    /// The process restarted after a crash.
+    fn on_restart(&mut self, now: Time, out: &mut Outbox<Self>)
+    where
+        Self: Sized;
+}
+
+/// The effects a process asks for while handling one event.
+pub struct Outbox<P: Process> {
+    sends: Vec<(Addr, P::Msg)>,
+    timers: Vec<(Time, P::Timer)>,
+    completions: Vec<(OpId, P::Outcome)>,
+}
+
+impl<P: Process> Default for Outbox<P> {
+    fn default() -> Self {
+        Outbox {
+            sends: Vec::new(),
+            timers: Vec::new(),
+            completions: Vec::new(),
+        }
+    }
+}
+
+impl<P: Process> Outbox<P> {
+    /// Send `msg` to `to` through the network.
+    pub fn send(&mut self, to: Addr, msg: P::Msg) {
+        self.sends.push((to, msg));
+    }
+
+    /// Fire `timer` `after_ticks` ticks from now (unless the process crashes first).
+    pub fn set_timer(&mut self, after_ticks: Time, timer: P::Timer) {
+        self.timers.push((after_ticks, timer));
+    }
+
+    /// Record that operation `op` finished with `outcome`.
+    pub fn complete(&mut self, op: OpId, outcome: P::Outcome) {
+        self.completions.push((op, outcome));
+    }
+}
+
+/// Settings of the simulator itself (not of the simulated cluster).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SimOptions {
+    /// How much of the trace to keep.
+    pub trace: TraceMode,
+    /// Whether to record the history (messages and operations).
+    pub history: bool,
+    /// How far past the current time [`Simulator::run_until_quiet`] goes at most.
+    pub quiet_horizon_ticks: Time,
+}
+
+impl Default for SimOptions {
+    fn default() -> Self {
+        SimOptions {
+            trace: TraceMode::Full,
+            history: true,
+            quiet_horizon_ticks: 1_000_000,
+        }
+    }
+}
+
+/// Counters over a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    /// Events taken off the queue.
+    pub events: u64,
+    /// Messages sent (copies included).
+    pub sent: u64,
+    /// Messages delivered.
+    pub delivered: u64,
+    /// Messages dropped.
+    pub dropped: u64,
+    /// Extra copies the network made.
+    pub duplicated: u64,
+    /// Timers that fired.
+    pub timers: u64,
+    /// Operations invoked.
+    pub invoked: u64,
+    /// Operations completed.
+    pub completed: u64,
+}
+
+/// What is scheduled in the queue.
+#[derive(Clone, Debug)]
+enum Event<P: Process> {
+    Deliver {
+        id: MsgId,
+        from: Addr,
+        to: Addr,
+        sent_at: Time,
+        msg: P::Msg,
+    },
+    Timer {
+        at: Addr,
+        incarnation: u32,
+        timer: P::Timer,
+    },
+    Fault(Fault),
+    Input {
+        to: Addr,
+        input: P::Input,
+    },
+}
+
+/// A queue entry: when, in which order, and where the event waits in the
+/// slab. Entries stay small so that the heap moves little memory; `seq` is
+/// unique, so the order never depends on how the heap breaks ties.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Scheduled {
+    at: Time,
+    seq: u64,
+    slot: u32,
+}
+
+/// The events waiting in the queue, by slot, with a free list.
+struct Slab<P: Process> {
+    events: Vec<Option<Event<P>>>,
+    free: Vec<u32>,
+}
+
+impl<P: Process> Slab<P> {
+    fn insert(&mut self, event: Event<P>) -> u32 {
+        match self.free.pop() {
+            Some(slot) => {
+                self.events[slot as usize] = Some(event);
+                slot
+            }
+            None => {
+                self.events.push(Some(event));
+                u32::try_from(self.events.len() - 1).expect("fewer than 2^32 events wait at once")
+            }
+        }
+    }
+
+    fn remove(&mut self, slot: u32) -> Event<P> {
+        self.free.push(slot);
+        self.events[slot as usize]
+            .take()
+            .expect("a queued slot holds its event")
+    }
+
+    fn get(&self, slot: u32) -> &Event<P> {
+        self.events[slot as usize]
+            .as_ref()
+            .expect("a queued slot holds its event")
+    }
+}
+
+/// A process and its liveness.
+struct Slot<P> {
+    process: P,
+    up: bool,
+    /// Bumped by each crash, so that timers set before a crash never fire.
+    incarnation: u32,
+}
+
+/// A message on the wire, as the UI animates it.
+#[derive(Debug)]
+pub struct InFlight<'a, M> {
+    /// The message's id.
+    pub id: MsgId,
+    /// The sender.
+    pub from: Addr,
+    /// The receiver.
+    pub to: Addr,
+    /// When it was sent.
+    pub sent_at: Time,
+    /// When it arrives.
+    pub due_at: Time,
+    /// The message.
+    pub msg: &'a M,
+}
+
+/// The history a simulator over `P` records.
+pub type HistoryOf<P> =
+    History<<P as Process>::Msg, <P as Process>::Input, <P as Process>::Outcome>;
+
+/// The deterministic discrete-event simulator over processes of type `P`.
+pub struct Simulator<P: Process> {
+    now: Time,
+    seq: u64,
+    /// Deliveries and timers: the events the run itself creates.
+    queue: BinaryHeap<Reverse<Scheduled>>,
+    /// Inputs and faults scheduled from outside (the timeline, the UI), sorted.
+    /// Kept apart so that a long timeline does not deepen the heap.
+    external: VecDeque<Scheduled>,
+    slab: Slab<P>,
+    rng: SimRng,
+    network: Network,
+    nodes: Vec<Slot<P>>,
+    clients: Vec<Slot<P>>,
+    options: SimOptions,
+    trace: Trace,
+    history: HistoryOf<P>,
+    stats: Stats,
+    next_msg: u64,
+    next_op: u64,
+    outbox: Outbox<P>,
+}
+
+impl<P: Process> Simulator<P> {
+    /// A simulator at time 0. `nodes[i]` is node `n{i+1}`, `clients[i]` is
+    /// client `c{i+1}`.
+    pub fn new(
+        nodes: Vec<P>,
+        clients: Vec<P>,
+        network: NetworkOptions,
+        seed: u64,
+        options: SimOptions,
+    ) -> Simulator<P> {
+        let slot = |process| Slot {
+            process,
+            up: true,
+            incarnation: 0,
+        };
+        Simulator {
+            now: 0,
+            seq: 0,
+            queue: BinaryHeap::new(),
+            external: VecDeque::new(),
+            slab: Slab {
+                events: Vec::new(),
+                free: Vec::new(),
+            },
+            rng: SimRng::new(seed),
+            network: Network::new(network),
+            nodes: nodes.into_iter().map(slot).collect(),
+            clients: clients.into_iter().map(slot).collect(),
+            options,
+            trace: Trace::new(options.trace),
+            history: History::default(),
+            stats: Stats::default(),
+            next_msg: 0,
+            next_op: 0,
+            outbox: Outbox::default(),
+        }
+    }
+
+    /// The current virtual time.
+    pub fn now(&self) -> Time {
+        self.now
+    }
+
+    /// The nodes, in id order, with whether each is up.
+    pub fn nodes(&self) -> impl Iterator<Item = (NodeId, &P, bool)> {
+        self.nodes
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (NodeId(i as u16 + 1), &s.process, s.up))
+    }
+
+    /// The clients, in number order.
+    pub fn clients(&self) -> impl Iterator<Item = (ClientId, &P)> {
+        self.clients
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (ClientId(i as u16 + 1), &s.process))
+    }
+
+    /// One node, if it exists.
+    pub fn node(&self, id: NodeId) -> Option<&P> {
+        self.slot(Addr::Node(id)).map(|s| &s.process)
+    }
+
+    /// One client, if it exists.
+    pub fn client(&self, id: ClientId) -> Option<&P> {
+        self.slot(Addr::Client(id)).map(|s| &s.process)
+    }
+
+    /// Whether a node exists and is up.
+    pub fn is_up(&self, id: NodeId) -> bool {
+        self.slot(Addr::Node(id)).is_some_and(|s| s.up)
+    }
+
+    /// The network, with its current options, partitions and cuts.
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+
+    /// The trace so far.
+    pub fn trace(&self) -> &Trace {
+        &self.trace
+    }
+
+    /// The history so far (empty if history recording is off).
+    pub fn history(&self) -> &HistoryOf<P> {
+        &self.history
+    }
+
+    /// Counters so far.
+    pub fn stats(&self) -> Stats {
+        self.stats
+    }
+
+    /// The time of the next event, if any.
+    pub fn next_event_at(&self) -> Option<Time> {
+        self.next().map(|s| s.at)
+    }
+
+    /// The next entry of either queue.
+    fn next(&self) -> Option<Scheduled> {
+        let internal = self.queue.peek().map(|Reverse(s)| *s);
+        match (internal, self.external.front().copied()) {
+            (Some(i), Some(e)) => Some(i.min(e)),
+            (i, e) => i.or(e),
+        }
+    }
+
+    /// The messages on the wire, ordered by arrival.
+    pub fn in_flight(&self) -> Vec<InFlight<'_, P::Msg>> {
+        let mut scheduled: Vec<Scheduled> = self.queue.iter().map(|Reverse(s)| *s).collect();
+        scheduled.extend(self.external.iter().copied());
+        scheduled.sort();
+        scheduled
+            .into_iter()
+            .filter_map(|s| match self.slab.get(s.slot) {
+                Event::Deliver {
+                    id,
+                    from,
+                    to,
+                    sent_at,
+                    msg,
+                } => Some(InFlight {
+                    id: *id,
+                    from: *from,
+                    to: *to,
+                    sent_at: *sent_at,
+                    due_at: s.at,
+                    msg,
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Schedule a fault at `at` (not before now).
+    pub fn schedule_fault(&mut self, at: Time, fault: Fault) {
+        self.schedule_external(at.max(self.now), Event::Fault(fault));
+    }
+
+    /// Schedule an input (a client operation) for `to` at `at` (not before now).
+    pub fn schedule_input(&mut self, at: Time, to: Addr, input: P::Input) {
+        self.schedule_external(at.max(self.now), Event::Input { to, input });
+    }
+
+    fn schedule_external(&mut self, at: Time, event: Event<P>) {
+        let slot = self.slab.insert(event);
+        let entry = Scheduled {
+            at,
+            seq: self.seq,
+            slot,
+        };
+        self.seq += 1;
+        // The newest entry sorts after every entry due at the same time or earlier.
+        let index = self.external.partition_point(|e| e.at <= at);
+        self.external.insert(index, entry);
+    }
+
+    fn schedule(&mut self, at: Time, event: Event<P>) {
+        let slot = self.slab.insert(event);
+        self.queue.push(Reverse(Scheduled {
+            at,
+            seq: self.seq,
+            slot,
+        }));
+        self.seq += 1;
+    }
+
+    fn slot(&self, addr: Addr) -> Option<&Slot<P>> {
+        match addr {
+            Addr::Node(id) => self.nodes.get(usize::from(id.0).wrapping_sub(1)),
+            Addr::Client(c) => self.clients.get(usize::from(c.0).wrapping_sub(1)),
+        }
+    }
+
+    fn slot_mut(&mut self, addr: Addr) -> Option<&mut Slot<P>> {
+        match addr {
+            Addr::Node(id) => self.nodes.get_mut(usize::from(id.0).wrapping_sub(1)),
+            Addr::Client(c) => self.clients.get_mut(usize::from(c.0).wrapping_sub(1)),
+        }
+    }
+
+    /// Process the next event. Returns false when the queue is empty.
+    pub fn step(&mut self) -> bool {
+        let Some(next) = self.next() else {
+            return false;
+        };
+        let Scheduled { at, slot, .. } = next;
+        if self.external.front() == Some(&next) {
+            self.external.pop_front();
+        } else {
+            self.queue.pop();
+        }
+        let event = self.slab.remove(slot);
+        assert!(
+            at >= self.now,
+            "event at {at} scheduled before now {}",
+            self.now
+        );
+        self.now = at;
+        self.stats.events += 1;
+        match event {
+            Event::Deliver {
+                id,
+                from,
+                to,
+                sent_at,
+                msg,
+            } => self.deliver(id, from, to, sent_at, msg),
+            Event::Timer {
+                at: addr,
+                incarnation,
+                timer,
+            } => self.fire(addr, incarnation, timer),
+            Event::Fault(fault) => self.fault(fault),
+            Event::Input { to, input } => self.input(to, input),
+        }
+        true
+    }
+
+    /// Process every event due at or before `until`, then set the clock to `until`.
+    pub fn run_until(&mut self, until: Time) {
+        while self.next_event_at().is_some_and(|at| at <= until) {
+            self.step();
+        }
+        self.now = self.now.max(until);
+    }
+
+    /// Process events until the queue is empty, or until the horizon in
+    /// [`SimOptions`] past the current time. Returns whether the queue emptied.
+    pub fn run_until_quiet(&mut self) -> bool {
+        let horizon = self.now.saturating_add(self.options.quiet_horizon_ticks);
+        while self.next_event_at().is_some_and(|at| at <= horizon) {
+            self.step();
+        }
+        self.queue.is_empty() && self.external.is_empty()
+    }
+
+    fn deliver(&mut self, id: MsgId, from: Addr, to: Addr, sent_at: Time, msg: P::Msg) {
+        let now = self.now;
+        if !self.slot(to).is_some_and(|s| s.up) {
+            self.trace.record(
+                now,
+                TraceKind::Drop,
+                Lanes::message(from, to),
+                format_args!("drop {id} {from}->{to} crashed: {msg}"),
+            );
+            self.set_fate(
+                id,
+                MessageFate::Dropped {
+                    at: now,
+                    reason: DropReason::Crashed,
+                },
+            );
+            self.stats.dropped += 1;
+            return;
+        }
+        self.trace.record(
+            now,
+            TraceKind::Deliver,
+            Lanes::message(from, to),
+            format_args!("deliver {id} {from}->{to} sent@{sent_at} {msg}"),
+        );
+        self.set_fate(id, MessageFate::Delivered { at: now });
+        self.stats.delivered += 1;
+        let mut out = std::mem::take(&mut self.outbox);
+        if let Some(slot) = self.slot_mut(to) {
+            slot.process
+                .on_message(now, Envelope { from, to, msg }, &mut out);
+        }
+        self.flush(to, out);
+    }
+
+    fn fire(&mut self, addr: Addr, incarnation: u32, timer: P::Timer) {
+        let now = self.now;
+        if !self
+            .slot(addr)
+            .is_some_and(|s| s.up && s.incarnation == incarnation)
+        {
+            return;
+        }
+        self.trace.record(
+            now,
+            TraceKind::Timer,
+            Lanes::at(addr),
+            format_args!("timer {addr} {timer}"),
+        );
+        self.stats.timers += 1;
+        let mut out = std::mem::take(&mut self.outbox);
+        if let Some(slot) = self.slot_mut(addr) {
+            slot.process.on_timer(now, timer, &mut out);
+        }
+        self.flush(addr, out);
+    }
+
+    fn fault(&mut self, fault: Fault) {
+        let now = self.now;
+        let lanes = match &fault {
+            Fault::Crash(node) | Fault::Restart(node) => Lanes::at(Addr::Node(*node)),
+            _ => Lanes::NONE,
+        };
+        self.trace
+            .record(now, TraceKind::Fault, lanes, format_args!("fault {fault}"));
+        self.network.apply(&fault);
+        match fault {
+            Fault::Crash(node) => {
+                if let Some(slot) = self.slot_mut(Addr::Node(node)).filter(|s| s.up) {
+                    slot.up = false;
+                    slot.incarnation += 1;
+                    slot.process.on_crash(now);
+                }
+            }
+            Fault::Restart(node) => {
+                let addr = Addr::Node(node);
+                let mut out = std::mem::take(&mut self.outbox);
+                if let Some(slot) = self.slot_mut(addr).filter(|s| !s.up) {
+                    slot.up = true;
+                    slot.process.on_restart(now, &mut out);
+                }
+                self.flush(addr, out);
+            }
+            _ => {}
+        }
+    }
+
+    fn input(&mut self, to: Addr, input: P::Input) {
+        let now = self.now;
+        let op = OpId(self.next_op);
+        self.next_op += 1;
+        self.stats.invoked += 1;
+        self.trace.record(
+            now,
+            TraceKind::Invoke,
+            Lanes::at(to),
+            format_args!("invoke {op} {to} {input}"),
+        );
+        if self.options.history {
+            self.history.ops.push(OpRecord {
+                id: op,
+                by: to,
+                input: input.clone(),
+                invoked_at: now,
+                completed: None,
+            });
+        }
+        if !self.slot(to).is_some_and(|s| s.up) {
+            self.trace.record(
+                now,
+                TraceKind::Complete,
+                Lanes::at(to),
+                format_args!("lost {op}: {to} is down or unknown"),
+            );
+            return;
+        }
+        let mut out = std::mem::take(&mut self.outbox);
+        if let Some(slot) = self.slot_mut(to) {
+            slot.process.on_input(now, op, input, &mut out);
+        }
+        self.flush(to, out);
+    }
+
+    /// Carry out the effects `from` asked for, then keep the outbox's buffers.
+    fn flush(&mut self, from: Addr, mut out: Outbox<P>) {
+        let now = self.now;
+        for (to, msg) in out.sends.drain(..) {
+            self.send(from, to, msg);
+        }
+        if !out.timers.is_empty() {
+            let incarnation = self.slot(from).map_or(0, |s| s.incarnation);
+            for (after, timer) in out.timers.drain(..) {
+                self.schedule(
+                    now + after,
+                    Event::Timer {
+                        at: from,
+                        incarnation,
+                        timer,
+                    },
+                );
+            }
+        }
+        for (op, outcome) in out.completions.drain(..) {
+            self.stats.completed += 1;
+            self.trace.record(
+                now,
+                TraceKind::Complete,
+                Lanes::at(from),
+                format_args!("complete {op} {from} {outcome}"),
+            );
+            if let Some(record) = self.history.ops.get_mut(op.0 as usize) {
+                record.completed = Some((now, outcome));
+            }
+        }
+        self.outbox = out;
+    }
+
+    fn send(&mut self, from: Addr, to: Addr, msg: P::Msg) {
+        let now = self.now;
+        let id = self.new_message(from, to, None, &msg);
+        match self.network.route(&mut self.rng, now, from, to) {
+            Fate::Drop(reason) => {
+                self.trace.record(
+                    now,
+                    TraceKind::Drop,
+                    Lanes::message(from, to),
+                    format_args!("drop {id} {from}->{to} {reason}: {msg}"),
+                );
+                self.set_fate(id, MessageFate::Dropped { at: now, reason });
+                self.stats.dropped += 1;
+            }
+            Fate::Deliver(at) => self.put_on_wire(id, from, to, at, msg),
+            Fate::Duplicate(at, copy_at) => {
+                let copy = self.new_message(from, to, Some(id), &msg);
+                self.trace.record(
+                    now,
+                    TraceKind::Duplicate,
+                    Lanes::message(from, to),
+                    format_args!("duplicate {copy} of {id} {from}->{to}"),
+                );
+                self.stats.duplicated += 1;
+                let copied = msg.clone();
+                self.put_on_wire(id, from, to, at, msg);
+                self.put_on_wire(copy, from, to, copy_at, copied);
+            }
+        }
+    }
+
+    /// Schedule the delivery of message `id`, sent now, at `at`.
+    fn put_on_wire(&mut self, id: MsgId, from: Addr, to: Addr, at: Time, msg: P::Msg) {
+        self.set_fate(id, MessageFate::InFlight { due_at: at });
+        let sent_at = self.now;
+        self.schedule(
+            at,
+            Event::Deliver {
+                id,
+                from,
+                to,
+                sent_at,
+                msg,
+            },
+        );
+    }
+
+    fn new_message(&mut self, from: Addr, to: Addr, copy_of: Option<MsgId>, msg: &P::Msg) -> MsgId {
+        let id = MsgId(self.next_msg);
+        self.next_msg += 1;
+        self.stats.sent += 1;
+        if self.options.history {
+            self.history.messages.push(MessageRecord {
+                id,
+                from,
+                to,
+                kind: msg.kind(),
+                sent_at: self.now,
+                copy_of,
+                fate: MessageFate::InFlight { due_at: self.now },
+                msg: msg.clone(),
+            });
+        }
+        id
+    }
+
+    fn set_fate(&mut self, id: MsgId, fate: MessageFate) {
+        if let Some(record) = self.history.messages.get_mut(id.0 as usize) {
+            record.fate = fate;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,298 @@
+//! Engine tests over a toy ping/pong process, through one `check` helper that
+//! runs a timeline and compares the trace.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use super::{Addr, Envelope, Message, OpId, Outbox, Process, SimOptions, Simulator, Time};
+use crate::ids::{ClientId, NodeId};
+use crate::network::{Fault, NetworkOptions};
+
+/// Toy messages: a client pings a node, the node pongs back.
+#[derive(Clone, Debug)]
+enum Toy {
+    Ping(OpId),
+    Pong(OpId),
+}
+
+impl Message for Toy {
+    fn kind(&self) -> &'static str {
+        match self {
+            Toy::Ping(_) => "ping",
+            Toy::Pong(_) => "pong",
+        }
+    }
+}
+
+impl fmt::Display for Toy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Toy::Ping(op) => write!(f, "ping {op}"),
+            Toy::Pong(op) => write!(f, "pong {op}"),
+        }
+    }
+}
+
+/// A toy process: nodes answer pings (and note it with a timer); clients
+/// ping a node and give up after 20 ticks.
+#[derive(Default)]
+struct Pinger {
+    pending: BTreeSet<OpId>,
+}
+
+impl Process for Pinger {
+    type Msg = Toy;
+    type Timer = String;
+    type Input = u16;
+    type Outcome = &'static str;
+
+    fn on_message(
+        &mut self,
+        _now: Time,
+        Envelope { from, msg, .. }: Envelope<Toy>,
+        out: &mut Outbox<Self>,
+    ) {
+        match msg {
+            Toy::Ping(op) => {
+                out.send(from, Toy::Pong(op));
+                out.set_timer(5, format!("answered-{op}"));
+            }
+            Toy::Pong(op) => {
+                if self.pending.remove(&op) {
+                    out.complete(op, "pong");
+                }
+            }
+        }
+    }
+
+    fn on_timer(&mut self, _now: Time, timer: String, out: &mut Outbox<Self>) {
+        if let Some(op) = timer.strip_prefix("timeout-op") {
+            let op = OpId(op.parse().expect("timer names an op"));
+            if self.pending.remove(&op) {
+                out.complete(op, "timeout");
+            }
+        }
+    }
+
+    fn on_input(&mut self, _now: Time, op: OpId, node: u16, out: &mut Outbox<Self>) {
+        self.pending.insert(op);
+        out.send(Addr::Node(NodeId(node)), Toy::Ping(op));
+        out.set_timer(20, format!("timeout-{op}"));
+    }
+
+    fn on_crash(&mut self, _now: Time) {
+        self.pending.clear();
+    }
+
+    fn on_restart(&mut self, _now: Time, _out: &mut Outbox<Self>) {}
+}
+
+/// What a timeline entry does.
+enum Do {
+    Ping(u16),
+    /// A node pings another node (inputs may go to nodes too).
+    PingFrom(u16, u16),
+    Fault(Fault),
+}
+
+/// Run `timeline` on 3 nodes and 1 client with `network` and `seed`; compare
+/// the whole trace with `expected` (leading and trailing blank lines ignored).
+fn check(network: NetworkOptions, seed: u64, timeline: Vec<(Time, Do)>, expected: &str) {
+    let sim = run(network, seed, timeline);
+    assert_eq!(
+        sim.trace().to_string().trim(),
+        expected.trim(),
+        "trace differs:\n{}",
+        sim.trace()
+    );
+}
+
+fn run(network: NetworkOptions, seed: u64, timeline: Vec<(Time, Do)>) -> Simulator<Pinger> {
+    let nodes = (0..3).map(|_| Pinger::default()).collect();
+    let mut sim = Simulator::new(
+        nodes,
+        vec![Pinger::default()],
+        network,
+        seed,
+        SimOptions::default(),
+    );
+    for (at, action) in timeline {
+        match action {
+            Do::Ping(node) => sim.schedule_input(at, Addr::Client(ClientId(1)), node),
+            Do::PingFrom(from, to) => sim.schedule_input(at, Addr::Node(NodeId(from)), to),
+            Do::Fault(fault) => sim.schedule_fault(at, fault),
+        }
+    }
+    assert!(sim.run_until_quiet(), "the toy cluster always goes quiet");
+    sim
+}
+
+fn fixed_latency(ticks: Time) -> NetworkOptions {
+    NetworkOptions {
+        latency_ticks_min: ticks,
+        latency_ticks_max: ticks,
+        ..NetworkOptions::default()
+    }
+}
+
+#[test]
+fn a_ping_is_answered_and_the_late_timeout_does_nothing() {
+    check(
+        fixed_latency(2),
+        1,
+        vec![(0, Do::Ping(1))],
+        "
+     0 invoke op0 c1 1
+     2 deliver #0 c1->n1 sent@0 ping op0
+     4 deliver #1 n1->c1 sent@2 pong op0
+     4 complete op0 c1 pong
+     7 timer n1 answered-op0
+    20 timer c1 timeout-op0
+",
+    );
+}
+
+#[test]
+fn events_at_the_same_tick_run_in_scheduling_order() {
+    check(
+        fixed_latency(1),
+        1,
+        vec![
+            (3, Do::Fault(Fault::Heal)),
+            (3, Do::Fault(Fault::SetDrop(0))),
+            (1, Do::Fault(Fault::Heal)),
+        ],
+        "
+     1 fault heal
+     3 fault heal
+     3 fault set-drop 0/1000000
+",
+    );
+}
+
+#[test]
+fn a_crash_drops_messages_and_loses_timers_until_restart() {
+    check(
+        fixed_latency(2),
+        1,
+        vec![
+            (0, Do::Ping(2)),
+            (3, Do::Fault(Fault::Crash(NodeId(2)))),
+            (5, Do::Fault(Fault::Restart(NodeId(2)))),
+            (5, Do::Ping(2)),
+        ],
+        "
+     0 invoke op0 c1 2
+     2 deliver #0 c1->n2 sent@0 ping op0
+     3 fault crash n2
+     4 deliver #1 n2->c1 sent@2 pong op0
+     4 complete op0 c1 pong
+     5 fault restart n2
+     5 invoke op1 c1 2
+     7 deliver #2 c1->n2 sent@5 ping op1
+     9 deliver #3 n2->c1 sent@7 pong op1
+     9 complete op1 c1 pong
+    12 timer n2 answered-op1
+    20 timer c1 timeout-op0
+    25 timer c1 timeout-op1
+",
+    );
+}
+
+#[test]
+fn a_crashed_node_loses_what_arrives_and_the_client_times_out() {
+    check(
+        fixed_latency(2),
+        1,
+        vec![(0, Do::Fault(Fault::Crash(NodeId(3)))), (1, Do::Ping(3))],
+        "
+     0 fault crash n3
+     1 invoke op0 c1 3
+     3 drop #0 c1->n3 crashed: ping op0
+    21 timer c1 timeout-op0
+    21 complete op0 c1 timeout
+",
+    );
+}
+
+#[test]
+fn partitions_and_cuts_block_node_links_and_heal_restores_them() {
+    let mut network = crate::network::Network::new(NetworkOptions::default());
+    let (n1, n2, n3) = (NodeId(1), NodeId(2), NodeId(3));
+    network.apply(&Fault::Partition(vec![vec![n1], vec![n2]]));
+    assert!(!network.reachable(n1, n2) && !network.reachable(n2, n1));
+    assert!(
+        !network.reachable(n1, n3),
+        "n3 is in the group of unnamed nodes"
+    );
+    assert!(network.reachable(n2, n2));
+    network.apply(&Fault::Heal);
+    network.apply(&Fault::OneWay { from: n1, to: n2 });
+    assert!(!network.reachable(n1, n2) && network.reachable(n2, n1));
+    network.apply(&Fault::Heal);
+    assert!(network.reachable(n1, n2));
+}
+
+#[test]
+fn same_seed_same_trace_and_the_seed_matters() {
+    let timeline = || {
+        (0..20)
+            .map(|i| (i, Do::PingFrom(1 + (i % 3) as u16, 3 - (i % 3) as u16)))
+            .collect()
+    };
+    let noisy = NetworkOptions {
+        latency_ticks_min: 1,
+        latency_ticks_max: 9,
+        duplicate_per_million: 200_000,
+        reorder_per_million: 200_000,
+        ..NetworkOptions::default()
+    };
+    let a = run(noisy.clone(), 7, timeline());
+    let b = run(noisy.clone(), 7, timeline());
+    let c = run(noisy, 8, timeline());
+    assert_eq!(a.trace().to_string(), b.trace().to_string());
+    assert_eq!(a.trace().hash(), b.trace().hash());
+    assert_ne!(a.trace().hash(), c.trace().hash());
+    assert!(
+        a.stats().duplicated > 0,
+        "20% duplication over 40 messages made no copy"
+    );
+    assert_eq!(a.stats().completed, 20);
+}
+
+#[test]
+fn history_records_every_message_and_operation() {
+    let sim = run(
+        fixed_latency(2),
+        1,
+        vec![
+            (0, Do::Ping(1)),
+            (1, Do::Fault(Fault::Crash(NodeId(2)))),
+            (1, Do::Ping(2)),
+        ],
+    );
+    let history = sim.history();
+    let fates: Vec<String> = history
+        .messages
+        .iter()
+        .map(|m| format!("{} {:?}", m.kind, m.fate))
+        .collect();
+    assert_eq!(
+        fates,
+        [
+            "ping Delivered { at: 2 }",
+            "ping Dropped { at: 3, reason: Crashed }",
+            "pong Delivered { at: 4 }"
+        ]
+    );
+    let ops: Vec<_> = history
+        .ops
+        .iter()
+        .map(|o| (o.invoked_at, o.completed))
+        .collect();
+    assert_eq!(ops, [(0, Some((4, "pong"))), (1, Some((21, "timeout")))]);
+    assert_eq!(
+        history.in_flight_at(3).map(|m| m.id.0).collect::<Vec<_>>(),
+        [2]
+    );
+}

@@ -1,0 +1,338 @@
+//! Golden scripts: `testscripts/*.txt` hold commands and, after each group of
+//! commands, the output they must produce (mostly trace lines). Run with
+//! `UPDATE_GOLDEN=1` to rewrite the expected output from the actual one.
+//!
+//! A file is a series of blocks separated by blank lines. A block is command
+//! lines (and `#` comments), a `---` line, then the expected output.
+//!
+//! Commands:
+//! - `cluster key=value...`: build a cluster (`nodes partitions n r w mode
+//!   latency=A..B drop dup reorder seed request_timeout client_timeout
+//!   clients`); probabilities are per million.
+//! - `prefs KEY`: the key's partition and preference list.
+//! - `put CLIENT KEY VALUE [node=N] [context=last-get|none|{..}] [w=W] [at=T]`
+//! - `get CLIENT KEY [node=N] [r=R] [at=T]`
+//! - `fault [at=T] JSON`: a fault as in the scenario format, e.g. `fault "heal"`.
+//! - `run [until=T]`: run (until quiet, or until T) and print the new trace lines.
+//! - `state [KEY]`: every node's stored clocks.
+//! - `history`: every client operation so far.
+//!
+//! Times default to now. A command that fails prints `error: ...`.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use wildling_core::cluster::Cluster;
+use wildling_core::network::NetworkOptions;
+use wildling_core::scenario::{ClusterConfig, GetSpec, PutSpec, Scenario, TimelineEntry};
+use wildling_core::sim::SimOptions;
+use wildling_core::NodeId;
+
+/// The state a script builds up.
+#[derive(Default)]
+struct Script {
+    cluster: Option<Cluster>,
+    /// Trace lines already printed.
+    printed: usize,
+}
+
+/// Split on spaces, keeping `{...}`, `[...]` and `"..."` groups whole.
+fn tokens(line: &str) -> Vec<String> {
+    let (mut out, mut current, mut depth, mut quoted) = (Vec::new(), String::new(), 0i32, false);
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '{' | '[' if !quoted => depth += 1,
+            '}' | ']' if !quoted => depth -= 1,
+            ' ' if depth == 0 && !quoted => {
+                if !current.is_empty() {
+                    out.push(std::mem::take(&mut current));
+                }
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// Split `key=value` options from positional arguments.
+fn options(args: &[String]) -> (Vec<&str>, Vec<(&str, &str)>) {
+    let (mut positional, mut named) = (Vec::new(), Vec::new());
+    for arg in args {
+        match arg.split_once('=') {
+            Some((k, v))
+                if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphabetic() || c == '_') =>
+            {
+                named.push((k, v))
+            }
+            _ => positional.push(arg.as_str()),
+        }
+    }
+    (positional, named)
+}
+
+fn number<T: std::str::FromStr>(name: &str, text: &str) -> Result<T, String> {
+    text.parse()
+        .map_err(|_| format!("{name}={text} is not a number"))
+}
+
+impl Script {
+    fn cluster(&mut self) -> Result<&mut Cluster, String> {
+        self.cluster
+            .as_mut()
+            .ok_or_else(|| "no cluster yet".to_string())
+    }
+
+    fn at(&mut self, named: &[(&str, &str)]) -> Result<i64, String> {
+        match named.iter().find(|(k, _)| *k == "at") {
+            Some((_, v)) => number("at", v),
+            None => Ok(self.cluster()?.sim().now() as i64),
+        }
+    }
+
+    fn execute(&mut self, line: &str, out: &mut String) -> Result<(), String> {
+        let words = tokens(line);
+        let Some((command, args)) = words.split_first() else {
+            return Ok(());
+        };
+        let (positional, named) = options(args);
+        let get = |name: &str| named.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
+        match command.as_str() {
+            "cluster" => {
+                let mut network = NetworkOptions::default();
+                if let Some(range) = get("latency") {
+                    let (a, b) = range.split_once("..").ok_or("latency=A..B")?;
+                    network.latency_ticks_min = number("latency", a)?;
+                    network.latency_ticks_max = number("latency", b)?;
+                }
+                network.drop_per_million = get("drop").map_or(Ok(0), |v| number("drop", v))?;
+                network.duplicate_per_million = get("dup").map_or(Ok(0), |v| number("dup", v))?;
+                network.reorder_per_million =
+                    get("reorder").map_or(Ok(0), |v| number("reorder", v))?;
+                let cluster = ClusterConfig {
+                    nodes: get("nodes").map_or(Ok(3), |v| number("nodes", v))?,
+                    partitions: get("partitions").map_or(Ok(8), |v| number("partitions", v))?,
+                    n: get("n").map_or(Ok(3), |v| number("n", v))?,
+                    r: get("r").map_or(Ok(2), |v| number("r", v))?,
+                    w: get("w").map_or(Ok(2), |v| number("w", v))?,
+                    mode: get("mode")
+                        .unwrap_or("dvvset")
+                        .parse()
+                        .map_err(|e| format!("{e}"))?,
+                    clients: get("clients").map_or(Ok(4), |v| number("clients", v))?,
+                    request_timeout_ticks: get("request_timeout")
+                        .map_or(Ok(20), |v| number("request_timeout", v))?,
+                    client_timeout_ticks: get("client_timeout")
+                        .map_or(Ok(50), |v| number("client_timeout", v))?,
+                };
+                let scenario = Scenario {
+                    version: 1,
+                    name: "golden".into(),
+                    description: String::new(),
+                    seed: get("seed").map_or(Ok(1), |v| number("seed", v))?,
+                    cluster,
+                    network,
+                    timeline: Vec::new(),
+                    run_until: None,
+                };
+                self.cluster = Some(
+                    Cluster::new(&scenario, SimOptions::default()).map_err(|e| e.to_string())?,
+                );
+                self.printed = 0;
+                writeln!(out, "ok").unwrap();
+            }
+            "prefs" => {
+                let [key] = positional[..] else {
+                    return Err("prefs KEY".into());
+                };
+                let cluster = self.cluster()?;
+                let (_, node, _) = cluster.nodes().next().expect("a cluster has nodes");
+                let ring = node.ring();
+                let n = usize::from(cluster.scenario().cluster.n);
+                let list: Vec<String> = ring
+                    .preference_list(key.as_bytes(), n)
+                    .iter()
+                    .map(NodeId::to_string)
+                    .collect();
+                writeln!(
+                    out,
+                    "{key} {} [{}]",
+                    ring.partition_of(key.as_bytes()),
+                    list.join(" ")
+                )
+                .unwrap();
+            }
+            "put" | "get" => {
+                let at = self.at(&named)?;
+                let (client, key, value) = match (command.as_str(), &positional[..]) {
+                    ("put", [client, key, value]) => (*client, *key, Some(*value)),
+                    ("get", [client, key]) => (*client, *key, None),
+                    _ => return Err(format!("{command}: wrong arguments")),
+                };
+                let client = number("client", client.trim_start_matches('c'))?;
+                let node = NodeId(
+                    get("node").map_or(Ok(1), |v| number("node", v.trim_start_matches('n')))?,
+                );
+                let mut entry = TimelineEntry {
+                    at,
+                    client: Some(client),
+                    put: None,
+                    get: None,
+                    fault: None,
+                };
+                match value {
+                    Some(value) => {
+                        entry.put = Some(PutSpec {
+                            key: key.into(),
+                            value: value.into(),
+                            node,
+                            context: get("context").unwrap_or("last-get").parse()?,
+                            w: get("w").map(|v| number("w", v)).transpose()?,
+                        })
+                    }
+                    None => {
+                        entry.get = Some(GetSpec {
+                            key: key.into(),
+                            node,
+                            r: get("r").map(|v| number("r", v)).transpose()?,
+                        })
+                    }
+                }
+                self.cluster()?
+                    .schedule(&entry)
+                    .map_err(|e| e.to_string())?;
+            }
+            "fault" => {
+                let at = self.at(&named)?;
+                let json = positional.join(" ");
+                let fault =
+                    serde_json::from_str(&json).map_err(|e| format!("fault {json}: {e}"))?;
+                let entry = TimelineEntry {
+                    at,
+                    client: None,
+                    put: None,
+                    get: None,
+                    fault: Some(fault),
+                };
+                self.cluster()?
+                    .schedule(&entry)
+                    .map_err(|e| e.to_string())?;
+            }
+            "run" => {
+                let cluster = self.cluster.as_mut().ok_or("no cluster yet")?;
+                match get("until") {
+                    Some(t) => cluster.sim_mut().run_until(number("until", t)?),
+                    None => {
+                        cluster.sim_mut().run_until_quiet();
+                    }
+                }
+                let events = cluster.sim().trace().events();
+                for event in &events[self.printed..] {
+                    writeln!(out, "{event}").unwrap();
+                }
+                self.printed = events.len();
+            }
+            "state" => {
+                let cluster = self.cluster()?;
+                for (id, node, up) in cluster.nodes() {
+                    let down = if up { "" } else { " (crashed)" };
+                    for (p, key, clock) in node.store().iter() {
+                        if positional.first().is_none_or(|k| *k == key) {
+                            writeln!(out, "{id}{down} {p} {key}: {clock}").unwrap();
+                        }
+                    }
+                }
+            }
+            "history" => {
+                for op in &self.cluster()?.sim().history().ops {
+                    let outcome = match &op.completed {
+                        Some((at, outcome)) => format!("@{at} {outcome}"),
+                        None => "pending".into(),
+                    };
+                    writeln!(
+                        out,
+                        "{} {} @{} {} => {outcome}",
+                        op.id, op.by, op.invoked_at, op.input
+                    )
+                    .unwrap();
+                }
+            }
+            other => return Err(format!("unknown command {other:?}")),
+        }
+        Ok(())
+    }
+}
+
+/// Run one script file; return its text with actual outputs.
+fn run_script(text: &str) -> String {
+    let mut script = Script::default();
+    let mut result = String::new();
+    let mut lines = text.lines().peekable();
+    while lines.peek().is_some() {
+        // Skip blank lines between blocks.
+        while lines.peek().is_some_and(|l| l.trim().is_empty()) {
+            lines.next();
+        }
+        let mut output = String::new();
+        let mut any = false;
+        for line in lines.by_ref() {
+            if line == "---" {
+                break;
+            }
+            any = true;
+            writeln!(result, "{line}").unwrap();
+            if !line.starts_with('#') {
+                if let Err(e) = script.execute(line, &mut output) {
+                    writeln!(output, "error: {e}").unwrap();
+                }
+            }
+        }
+        if !any {
+            break;
+        }
+        // Skip the old expected output.
+        while lines.peek().is_some_and(|l| !l.trim().is_empty()) {
+            lines.next();
+        }
+        writeln!(result, "---\n{output}").unwrap();
+    }
+    result.trim_end().to_string() + "\n"
+}
+
+#[test]
+fn golden_scripts() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testscripts");
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .expect("testscripts/ exists")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    let mut failures = Vec::new();
+    for path in entries
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+    {
+        let expected = std::fs::read_to_string(path).expect("a readable script");
+        let actual = run_script(&expected);
+        if actual != expected {
+            if update {
+                std::fs::write(path, &actual).expect("a writable script");
+            } else {
+                failures.push(format!("{}:\n{actual}", path.display()));
+            }
+        }
+    }
+    assert!(entries.len() >= 4, "the golden scripts are missing");
+    assert!(
+        failures.is_empty(),
+        "golden scripts differ (UPDATE_GOLDEN=1 rewrites them):\n{}",
+        failures.join("\n")
+    );
+}
