@@ -54,3 +54,14 @@ fn concurrent_puts_become_siblings_and_a_read_context_resolves_them() {
     assert_eq!(clock.values(), vec![&"v3".to_string()]);
     assert_eq!(clock.to_string(), "{[{n1,3,[v3]}],[]}");
 }
+
+/// Every built-in scenario, run with its seed, gives the trace hash recorded
+/// natively in `scenarios/trace-hashes.txt`: the same run, to the byte.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn builtin_scenarios_replay_to_the_native_trace_hashes() {
+    let recorded = include_str!("../../../scenarios/trace-hashes.txt");
+    assert!(recorded.lines().count() >= 6, "trace-hashes.txt lists the built-ins");
+    let differences = wildling_core::scenario::check_builtin_trace_hashes(recorded);
+    assert!(differences.is_empty(), "trace hashes differ: {differences:#?}");
+}
