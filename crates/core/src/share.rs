@@ -312,15 +312,14 @@ fn version_tag(version: u32) -> String {
     format!("w{version}.")
 }
 
-/// Split `w{digits}.{body}` into the version and the body.
+/// Split `w{digits}.{body}` into the version and the body; `None` when the
+/// text has no such tag (or a version past `u32`, which nobody wrote).
 fn split_version(link: &str) -> Option<(u32, &str)> {
     let (tag, body) = link.strip_prefix('w')?.split_once('.')?;
     if tag.is_empty() || !tag.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    // A number too large for u32 is a version nobody wrote.
-    let version = tag.parse().unwrap_or(u32::MAX);
-    Some((version, body))
+    Some((tag.parse().ok()?, body))
 }
 
 /// Version 1: base64url of the CRC-32 (big-endian) and the raw deflate
