@@ -8,6 +8,10 @@ use wildling_core::scenario::Scenario;
 fuzz_target!(|text: &str| {
     if let Ok(scenario) = Scenario::from_json(text) {
         let again = Scenario::from_json(&scenario.to_json());
-        assert_eq!(again.as_ref(), Ok(&scenario), "a parsed scenario prints and parses back");
+        assert_eq!(
+            again.as_ref(),
+            Ok(&scenario),
+            "a parsed scenario prints and parses back"
+        );
     }
 });

@@ -72,9 +72,12 @@ const DEFLATE_LEVEL: u8 = 10;
 /// Bytes of checksum in front of the compressed bytes.
 const CHECKSUM_BYTES: usize = 4;
 
-/// Every link version this build opens, with its decoder: the decoder takes
-/// the text after `w{version}.` and returns the session.
-pub const LINK_VERSIONS: &[(u32, fn(&str) -> Result<Session, LinkError>)] = &[(1, decode_v1)];
+/// A link version's decoder: it takes the text after `w{version}.`.
+pub type LinkDecoder = fn(&str) -> Result<Session, LinkError>;
+
+/// Every link version this build opens, with its decoder. A new format adds a
+/// row; the old rows stay, so that old links keep opening.
+pub const LINK_VERSIONS: &[(u32, LinkDecoder)] = &[(1, decode_v1)];
 
 /// One user's session in the playground: what to replay, and how far.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -139,7 +142,10 @@ impl fmt::Display for LinkError {
                 "the link is {chars} characters long; the limit is {MAX_LINK_CHARS}"
             ),
             LinkError::NotALink => {
-                write!(f, "not a Wildling link: it should start with \"w{LINK_VERSION}.\"")
+                write!(
+                    f,
+                    "not a Wildling link: it should start with \"w{LINK_VERSION}.\""
+                )
             }
             LinkError::UnknownVersion { version } => write!(
                 f,
@@ -221,18 +227,17 @@ impl Session {
             field: String::new(),
             reason: e.to_string(),
         })?;
-        let scenario =
-            Scenario::from_json(&fields.scenario.to_string()).map_err(|e| match e {
-                ScenarioError::Json { field, reason } => ScenarioError::Json {
-                    field: in_scenario(&field),
-                    reason,
-                },
-                ScenarioError::Invalid { field, reason } => ScenarioError::Invalid {
-                    field: in_scenario(&field),
-                    reason,
-                },
-                too_large @ ScenarioError::TooLarge { .. } => too_large,
-            })?;
+        let scenario = Scenario::from_json(&fields.scenario.to_string()).map_err(|e| match e {
+            ScenarioError::Json { field, reason } => ScenarioError::Json {
+                field: in_scenario(&field),
+                reason,
+            },
+            ScenarioError::Invalid { field, reason } => ScenarioError::Invalid {
+                field: in_scenario(&field),
+                reason,
+            },
+            too_large @ ScenarioError::TooLarge { .. } => too_large,
+        })?;
         if let Some(key) = &fields.selected_key {
             if key.is_empty() || key.len() > MAX_TEXT_BYTES {
                 return Err(ScenarioError::Invalid {

@@ -278,7 +278,11 @@ fn a_huge_link_is_refused_before_it_is_read() {
 #[test]
 fn a_small_link_that_inflates_past_the_limit_is_refused() {
     let bomb = encode_payload(&vec![b' '; MAX_SESSION_BYTES * 4]);
-    assert!(bomb.len() < 16 * 1024, "the bomb is {} characters", bomb.len());
+    assert!(
+        bomb.len() < 16 * 1024,
+        "the bomb is {} characters",
+        bomb.len()
+    );
     check_error(
         &bomb,
         LinkError::TooLarge {
@@ -425,15 +429,20 @@ struct EntryMutation {
 }
 
 fn mutation() -> impl Strategy<Value = Mutation> {
-    let entry = (0..300i64, "\\PC{1,12}", 1..=16u16, 0..4u8, prop::option::of(1..=8u8)).prop_map(
-        |(at, text, node, context, quorum)| EntryMutation {
+    let entry = (
+        0..300i64,
+        "\\PC{1,12}",
+        1..=16u16,
+        0..4u8,
+        prop::option::of(1..=8u8),
+    )
+        .prop_map(|(at, text, node, context, quorum)| EntryMutation {
             at,
             text,
             node,
             context,
             quorum,
-        },
-    );
+        });
     (
         (
             0..builtin_scenarios().len(),
