@@ -2,10 +2,11 @@
 //!
 //! A [`Session`] is everything needed to put another browser in exactly the
 //! state of this one: the scenario (cluster, network, seed and the timeline of
-//! every client operation and fault, including those the user added while it
-//! ran) and the user's position in virtual time. The model is deterministic,
-//! so replaying the timeline to that position ([`Session::replay`]) rebuilds
-//! the same cluster, message for message; nothing of the simulator's state is
+//! client operations and faults), every operation and fault the user added
+//! while it ran, each with the simulator's event count when it was added, and
+//! the user's position in virtual time. The model is deterministic, so
+//! replaying all of it to that position ([`Session::replay`]) rebuilds the
+//! same cluster, message for message; nothing of the simulator's state is
 //! stored.
 //!
 //! A link is the session's compact JSON, compressed with raw deflate, framed
@@ -39,6 +40,8 @@
 //! - A link holds a timeline, not a state: a link opened by a build whose
 //!   simulator behaves differently replays to that build's state. The trace
 //!   hashes of the built-in scenarios pin the simulator's behaviour.
+//! - The position is a tick: a user who stepped through half of a tick's
+//!   events shares the state after the whole tick.
 //! - Replaying is as slow as running: a session far into virtual time with a
 //!   busy network takes as long to open as it took to reach.
 //! - The checksum detects accidents (a truncated paste, a changed
@@ -54,7 +57,7 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 
 use crate::cluster::Cluster;
-use crate::scenario::{Scenario, ScenarioError, MAX_SCENARIO_BYTES, MAX_TEXT_BYTES};
+use crate::scenario::{Scenario, ScenarioError, TimelineEntry, MAX_SCENARIO_BYTES, MAX_TEXT_BYTES};
 use crate::sim::{SimOptions, Time};
 
 /// The link version [`encode_session`] writes.
@@ -83,9 +86,12 @@ pub const LINK_VERSIONS: &[(u32, LinkDecoder)] = &[(1, decode_v1)];
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Session {
-    /// The scenario, with every client operation and fault the user added
-    /// appended to its timeline at the tick it happened.
+    /// The scenario the session started from.
     pub scenario: Scenario,
+    /// The client operations and faults the user added while it ran, in the
+    /// order they were added ([`Session::record`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<UserInput>,
     /// The user's position in virtual time, in ticks.
     #[serde(default)]
     pub time_ticks: Time,
@@ -93,6 +99,20 @@ pub struct Session {
     /// does not depend on it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selected_key: Option<String>,
+}
+
+/// A timeline entry the user added to a running cluster, with the moment it
+/// was added. The moment is an event count, not a time: the simulator orders
+/// events due at the same tick by when they were scheduled, so an entry added
+/// live after some of a tick's events ran must be scheduled at that same
+/// point on replay, not with the scenario's timeline before the run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserInput {
+    /// How many events the simulator had run when the entry was added.
+    pub after_events: u64,
+    /// The entry; its `at` is never before the time it was added.
+    pub entry: TimelineEntry,
 }
 
 /// Why a link cannot be opened. Every variant's message says what is wrong
@@ -189,9 +209,28 @@ impl Session {
     pub fn new(scenario: Scenario) -> Session {
         Session {
             scenario,
+            inputs: Vec::new(),
             time_ticks: 0,
             selected_key: None,
         }
+    }
+
+    /// Add `entry` to the running `cluster` and remember it, so that
+    /// [`Session::replay`] schedules it at the same point. An entry dated in
+    /// the past is dated now, which is when the simulator runs it.
+    pub fn record(
+        &mut self,
+        cluster: &mut Cluster,
+        mut entry: TimelineEntry,
+    ) -> Result<(), ScenarioError> {
+        let now = i64::try_from(cluster.sim().now()).unwrap_or(i64::MAX);
+        entry.at = entry.at.max(now);
+        cluster.schedule(&entry)?;
+        self.inputs.push(UserInput {
+            after_events: cluster.sim().stats().events,
+            entry,
+        });
+        Ok(())
     }
 
     /// The session as compact JSON (what [`Session::from_json`] reads back).
@@ -209,6 +248,8 @@ impl Session {
         #[serde(deny_unknown_fields)]
         struct Fields {
             scenario: serde_json::Value,
+            #[serde(default)]
+            inputs: Vec<UserInput>,
             #[serde(default)]
             time_ticks: Time,
             #[serde(default)]
@@ -238,6 +279,24 @@ impl Session {
             },
             too_large @ ScenarioError::TooLarge { .. } => too_large,
         })?;
+        let mut after_events = 0;
+        for (i, input) in fields.inputs.iter().enumerate() {
+            let field = format!("inputs[{i}]");
+            if input.after_events < after_events {
+                return Err(ScenarioError::Invalid {
+                    field: format!("{field}.after_events"),
+                    reason: format!(
+                        "{} is before the previous input's {after_events}; inputs are in \
+                         the order they were added",
+                        input.after_events
+                    ),
+                });
+            }
+            after_events = input.after_events;
+            input
+                .entry
+                .action(&scenario.cluster, &format!("{field}.entry"))?;
+        }
         if let Some(key) = &fields.selected_key {
             if key.is_empty() || key.len() > MAX_TEXT_BYTES {
                 return Err(ScenarioError::Invalid {
@@ -248,15 +307,22 @@ impl Session {
         }
         Ok(Session {
             scenario,
+            inputs: fields.inputs,
             time_ticks: fields.time_ticks,
             selected_key: fields.selected_key,
         })
     }
 
-    /// Build the session's cluster and run it to the session's time: the
-    /// state the user saw.
+    /// Build the session's cluster, run it, adding each of the user's inputs
+    /// after as many events as when it was added, and stop at the session's
+    /// time: the state the user saw.
     pub fn replay(&self, options: SimOptions) -> Result<Cluster, ScenarioError> {
         let mut cluster = Cluster::new(&self.scenario, options)?;
+        for input in &self.inputs {
+            let sim = cluster.sim_mut();
+            while sim.stats().events < input.after_events && sim.step() {}
+            cluster.schedule(&input.entry)?;
+        }
         cluster.sim_mut().run_until(self.time_ticks);
         Ok(cluster)
     }

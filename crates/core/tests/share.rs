@@ -6,13 +6,13 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use proptest::prelude::*;
 use wildling_core::causality::CausalityMode;
-use wildling_core::cluster::trace_hash;
+use wildling_core::cluster::{trace_hash, Cluster};
 use wildling_core::ids::NodeId;
 use wildling_core::network::Fault;
 use wildling_core::scenario::{builtin_scenarios, ContextChoice, Scenario, ScenarioError};
 use wildling_core::share::{
     crc32, decode_session, encode_payload, encode_session, link_needs_warning, LinkError, Session,
-    LINK_WARN_CHARS, MAX_LINK_CHARS, MAX_SESSION_BYTES,
+    UserInput, LINK_WARN_CHARS, MAX_LINK_CHARS, MAX_SESSION_BYTES,
 };
 use wildling_core::sim::SimOptions;
 use wildling_core::trace::TraceMode;
@@ -33,13 +33,41 @@ fn check_round_trip(session: &Session) -> String {
 
 /// The trace hash of a session replayed to its time.
 fn replay_hash(session: &Session) -> u64 {
-    let options = SimOptions {
+    let cluster = session
+        .replay(hash_only())
+        .expect("a valid session replays");
+    cluster.sim().trace().hash()
+}
+
+fn hash_only() -> SimOptions {
+    SimOptions {
         trace: TraceMode::HashOnly,
         history: false,
         ..SimOptions::default()
-    };
-    let cluster = session.replay(options).expect("a valid session replays");
-    cluster.sim().trace().hash()
+    }
+}
+
+/// Play `session` as a user would: step the cluster `steps` events at a
+/// time, add a copy of timeline entry `entry` (any index) after each pause,
+/// then run to the session's time, which moves up to where the user
+/// stopped. Returns the session as recorded and the live trace hash.
+fn play_live(mut session: Session, pauses: &[(u8, usize)]) -> (Session, u64) {
+    let mut cluster = Cluster::new(&session.scenario, hash_only()).expect("valid");
+    let timeline = session.scenario.timeline.clone();
+    for &(steps, entry) in pauses {
+        for _ in 0..steps {
+            cluster.sim_mut().step();
+        }
+        if let Some(entry) = timeline.get(entry % timeline.len().max(1)) {
+            session
+                .record(&mut cluster, entry.clone())
+                .expect("a timeline entry is a valid input");
+        }
+    }
+    session.time_ticks = session.time_ticks.max(cluster.sim().now());
+    cluster.sim_mut().run_until(session.time_ticks);
+    let hash = cluster.sim().trace().hash();
+    (session, hash)
 }
 
 /// Open `link` and expect exactly `expected`, whose message is `message`.
@@ -108,15 +136,16 @@ fn every_builtin_scenario_round_trips_at_its_start_middle_and_end() {
     }
 }
 
-/// The version-1 link of [`FIXTURE_SCENARIO`] at tick 45 with `cart`
-/// selected, as version 1 wrote it. It must keep opening.
+/// The version-1 link of [`fixture_session`], as version 1 wrote it. It
+/// must keep opening.
 const FIXTURE_V1: &str = concat!(
-    "w1.U1Cc-o1S22rrMBD8FbHPOgdfEij-jr6FEFR5k4gokivJSUrwv3ckE9OGUvpis7ujmdFo7xQ1OxWMp-5OFw7ReEd",
-    "dLcmpM1NHe3NLY2CS1HPUwQypAOj16sU1mMRReCfefDqKaPpc7YUSgwrJZKQUyvVoBFb47RMHkY4sjqzsf3BG5p66V",
-    "SNJ2zFiml04Dx7qWkkLDcoXWCpNYIC_lu8ZUJjpL5fIiTKLYZeAroDj95Fj2iVzZj_mvz5h0lQP2PNkXU3Q4HT14ZR",
-    "9WJXY6Y95vDubOZenrrrBP8IJftgNHACzdo6wqqDUj4M1Gke-D4s9H3r0nvvWuGxms4WZbBA1rri5k0plPnsvVoYxZ",
-    "Z8n_kAGGlkhgYuyY44ElCeUrgQErPYu8Q14tEA4TXJmXEvaq9EWoiVu6G1q2Wzlpt1uF2j9d3U-HOLP6lbF9O-Ax_q",
-    "Rtvmd9i2v0cLbfuW9u7qrJyqLUS_cbbVcj_LO0WOw-n6XbOhZdBZpysK10_R4j8e2rNZ5fS3rxP3uy8HpEw",
+    "w1.4AbbA41T226rMBD8FbTPPkdcEukcvqNvEUIubBIrjk1tQxJF_HvHRkFNVFV9Abw7np2dXe7kOzbSKUv1nSZ2Xll",
+    "DdSHIyDNTTXt1DaNjEtSz75waQgLQ28VmF6cC-8ya7N2GY-ZVH0_7TGaDdEFFpMik6RFwLPHaB3ZZOHJ2ZKn_gtMz9",
+    "1RvSkGdHj2yUYWx4KG6ErTS4PgPklIQGOAv6XkGFGL6afIcKLIoNgHoHDj-GNmHNqgz2zG-uxMyZf6AvWa2-YwaHC7",
+    "WnaIOLQOb7rak27NafHmJyiv0wxxnh3ZgB5jWi4V5jkr9OGjV4cpzMsmzrkfsNa6ViWJ2DcREgTijxd2dZEj5RXuSM",
+    "owh6jzxDR508AoOTFKP0RJQnnA0ySBgO2sCX4FHCITzLBbGraC9HHUiWu1GvV0hykbsqqZZocXvq_Ph4L-vrqUPfw4",
+    "Y1re05c-073GNVt7qK-_dFHUxU1qMYuWu8rU9ijtHj8TmuZco6LXoUqRMC1fNc5yHMlDnl2nEXW55WtbtvyB8uFskS",
+    "T2VTz39gn5ulnE_lnGzjX-H5i5w3365OH8C",
 );
 
 const FIXTURE_SCENARIO: &str = r#"{
@@ -136,9 +165,19 @@ const FIXTURE_SCENARIO: &str = r#"{
   ]
 }"#;
 
+/// The fixture's session: [`FIXTURE_SCENARIO`], with a get the user added
+/// after 9 events, at tick 45, with `cart` selected.
 fn fixture_session() -> Session {
+    let scenario = Scenario::from_json(FIXTURE_SCENARIO).expect("valid");
+    let mut get = scenario.timeline[5].clone();
+    get.at = 12;
+    get.client = Some(2);
     Session {
-        scenario: Scenario::from_json(FIXTURE_SCENARIO).expect("valid"),
+        scenario,
+        inputs: vec![UserInput {
+            after_events: 9,
+            entry: get,
+        }],
         time_ticks: 45,
         selected_key: Some("cart".into()),
     }
@@ -339,9 +378,9 @@ fn an_invalid_session_names_the_field_in_the_session() {
             r#"{"scenario": {"version": 1, "cluster": {"nodes": 1, "n": 1, "r": 1, "w": 1, "mode": "dvvset"}}, "colour": 1}"#,
             ScenarioError::Json {
                 field: "colour".into(),
-                reason: "unknown field `colour`, expected one of `scenario`, `time_ticks`, `selected_key` at line 1 column 104".into(),
+                reason: "unknown field `colour`, expected one of `scenario`, `inputs`, `time_ticks`, `selected_key` at line 1 column 104".into(),
             },
-            "the link's session is invalid: colour: unknown field `colour`, expected one of `scenario`, `time_ticks`, `selected_key` at line 1 column 104",
+            "the link's session is invalid: colour: unknown field `colour`, expected one of `scenario`, `inputs`, `time_ticks`, `selected_key` at line 1 column 104",
         ),
         (
             r#"{"scenario": {"version": 1, "cluster": {"nodes": 1, "n": 1, "r": 1, "w": 1, "mode": "dvvset"}}, "selected_key": ""}"#,
@@ -416,6 +455,7 @@ struct Mutation {
     entries: Vec<EntryMutation>,
     time_ticks: u64,
     selected_key: Option<String>,
+    pauses: Vec<(u8, usize)>,
 }
 
 /// Changes to one timeline entry: its time, text, node, context and quorum.
@@ -455,9 +495,16 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         prop::collection::vec(entry, 0..24),
         0..400u64,
         prop::option::of("\\PC{1,8}"),
+        prop::collection::vec((0..20u8, 0..64usize), 0..4),
     )
         .prop_map(
-            |((builtin, seed, nodes, partitions_log2, quorums, mode), entries, time_ticks, key)| {
+            |(
+                (builtin, seed, nodes, partitions_log2, quorums, mode),
+                entries,
+                time_ticks,
+                key,
+                pauses,
+            )| {
                 Mutation {
                     builtin,
                     seed,
@@ -468,6 +515,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
                     entries,
                     time_ticks,
                     selected_key: key,
+                    pauses,
                 }
             },
         )
@@ -534,6 +582,7 @@ fn mutate(m: &Mutation) -> Session {
     scenario.validate().expect("a mutated scenario stays valid");
     Session {
         scenario,
+        inputs: Vec::new(),
         time_ticks: m.time_ticks,
         selected_key: m.selected_key.clone(),
     }
@@ -572,6 +621,52 @@ proptest! {
 
     #[test]
     fn generated_sessions_round_trip(m in mutation()) {
-        check_round_trip(&mutate(&m));
+        let (session, live_hash) = play_live(mutate(&m), &m.pauses);
+        check_round_trip(&session);
+        prop_assert_eq!(replay_hash(&session), live_hash, "the replay differs from the live run");
     }
+}
+
+#[test]
+fn inputs_added_mid_tick_replay_to_the_live_state() {
+    let scenario = builtin("partition-siblings");
+    // Pause after 3, then 1 more, then 7 more events: the inputs land between
+    // events of the same tick.
+    let (session, live_hash) = play_live(Session::new(scenario), &[(3, 1), (1, 4), (7, 0)]);
+    assert_eq!(session.inputs.len(), 3);
+    let after: Vec<u64> = session.inputs.iter().map(|i| i.after_events).collect();
+    assert_eq!(after, [3, 4, 11]);
+    check_round_trip(&session);
+    assert_eq!(replay_hash(&session), live_hash);
+}
+
+#[test]
+fn inputs_out_of_order_or_invalid_are_refused() {
+    let mut session = fixture_session();
+    let second = UserInput {
+        after_events: 8,
+        entry: session.inputs[0].entry.clone(),
+    };
+    session.inputs.push(second);
+    check_error(
+        &encode_session(&session),
+        LinkError::InvalidSession(ScenarioError::Invalid {
+            field: "inputs[1].after_events".into(),
+            reason: "8 is before the previous input's 9; inputs are in the order they were added"
+                .into(),
+        }),
+        "the link's session is invalid: inputs[1].after_events: 8 is before the previous \
+         input's 9; inputs are in the order they were added",
+    );
+    let mut session = fixture_session();
+    session.inputs[0].entry.get.as_mut().expect("a get").node = NodeId(7);
+    check_error(
+        &encode_session(&session),
+        LinkError::InvalidSession(ScenarioError::Invalid {
+            field: "inputs[0].entry.get.node".into(),
+            reason: "unknown node 7; nodes are numbered 1 to 3".into(),
+        }),
+        "the link's session is invalid: inputs[0].entry.get.node: unknown node 7; nodes are \
+         numbered 1 to 3",
+    );
 }
