@@ -16,6 +16,7 @@ pub mod network;
 pub mod node;
 pub mod ring;
 pub mod scenario;
+pub mod share;
 pub mod sim;
 pub mod trace;
 

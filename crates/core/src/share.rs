@@ -1,0 +1,474 @@
+//! Share links: a whole playground session in a URL fragment.
+//!
+//! A [`Session`] is everything needed to put another browser in exactly the
+//! state of this one: the scenario (cluster, network, seed and the timeline of
+//! client operations and faults), every operation and fault the user added
+//! while it ran, each with the simulator's event count when it was added, and
+//! the user's position in virtual time. The model is deterministic, so
+//! replaying all of it to that position ([`Session::replay`]) rebuilds the
+//! same cluster, message for message; nothing of the simulator's state is
+//! stored.
+//!
+//! A link is the session's compact JSON, compressed with raw deflate, framed
+//! with a CRC-32 and written in base64url without padding, behind a version
+//! tag:
+//!
+//! ```text
+//! w1.<base64url( crc32_be(b"w1." ++ deflated) ++ deflated )>
+//! ```
+//!
+//! JSON rather than a binary format, because the scenario's serde form is the
+//! documented scenario format (`docs/scenario-format.md`), with optional
+//! fields that binary formats such as postcard cannot skip; deflate takes
+//! back most of what the field names cost. The checksum covers the version tag
+//! and the compressed bytes, so a changed, missing or extra character is
+//! reported as a corrupted or truncated link before anything is inflated.
+//!
+//! Decoding goes through a registry of link versions ([`LINK_VERSIONS`]): a
+//! link written today keeps opening after the format changes, because its
+//! version keeps its decoder; a version this build does not know fails with
+//! [`LinkError::UnknownVersion`]. The tests keep a version-1 link as written,
+//! and it must keep decoding.
+//!
+//! Decoding never panics. Each stage bounds the work of the next one: the
+//! text is capped at [`MAX_LINK_CHARS`] before base64 is read, the inflater
+//! stops at [`MAX_SESSION_BYTES`] (a small link may not inflate into
+//! gigabytes), and the session then goes through the same validation as a
+//! scenario file, whose errors name the field.
+//!
+//! CAVEATS
+//! - A link holds a timeline, not a state: a link opened by a build whose
+//!   simulator behaves differently replays to that build's state. The trace
+//!   hashes of the built-in scenarios pin the simulator's behaviour.
+//! - The position is a tick: a user who stepped through half of a tick's
+//!   events shares the state after the whole tick.
+//! - Replaying is as slow as running: a session far into virtual time with a
+//!   busy network takes as long to open as it took to reach.
+//! - The checksum detects accidents (a truncated paste, a changed
+//!   character), not forgery: a crafted link is only as trusted as any
+//!   scenario file, and is validated as one.
+//! - Links over [`LINK_WARN_CHARS`] may be cut by chat programs and some
+//!   browsers; the UI warns and offers a scenario file instead.
+
+use std::fmt;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+
+use crate::cluster::Cluster;
+use crate::scenario::{Scenario, ScenarioError, TimelineEntry, MAX_SCENARIO_BYTES, MAX_TEXT_BYTES};
+use crate::sim::{SimOptions, Time};
+
+/// The link version [`encode_session`] writes.
+pub const LINK_VERSION: u32 = 1;
+/// The longest link text [`decode_session`] reads, in characters.
+pub const MAX_LINK_CHARS: usize = 64 * 1024;
+/// The largest session JSON a link may inflate to, in bytes.
+pub const MAX_SESSION_BYTES: usize = MAX_SCENARIO_BYTES;
+/// A link longer than this many characters deserves a warning: some programs
+/// cut long URLs, and a scenario file is the safer way to share.
+pub const LINK_WARN_CHARS: usize = 8000;
+/// The deflate level: miniz's best (10); links are written once and opened
+/// by strangers, so their size matters more than the time to compress.
+const DEFLATE_LEVEL: u8 = 10;
+/// Bytes of checksum in front of the compressed bytes.
+const CHECKSUM_BYTES: usize = 4;
+
+/// A link version's decoder: it takes the text after `w{version}.`.
+pub type LinkDecoder = fn(&str) -> Result<Session, LinkError>;
+
+/// Every link version this build opens, with its decoder. A new format adds a
+/// row; the old rows stay, so that old links keep opening.
+pub const LINK_VERSIONS: &[(u32, LinkDecoder)] = &[(1, decode_v1)];
+
+/// One user's session in the playground: what to replay, and how far.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Session {
+    /// The scenario the session started from.
+    pub scenario: Scenario,
+    /// The client operations and faults the user added while it ran, in the
+    /// order they were added ([`Session::record`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<UserInput>,
+    /// The user's position in virtual time, in ticks.
+    #[serde(default)]
+    pub time_ticks: Time,
+    /// The key the user was looking at, if any (the UI's choice; the replay
+    /// does not depend on it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selected_key: Option<String>,
+}
+
+/// A timeline entry the user added to a running cluster, with the moment it
+/// was added. The moment is an event count, not a time: the simulator orders
+/// events due at the same tick by when they were scheduled, so an entry added
+/// live after some of a tick's events ran must be scheduled at that same
+/// point on replay, not with the scenario's timeline before the run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserInput {
+    /// How many events the simulator had run when the entry was added.
+    pub after_events: u64,
+    /// The entry; its `at` is never before the time it was added.
+    pub entry: TimelineEntry,
+}
+
+/// Why a link cannot be opened. Every variant's message says what is wrong
+/// in words a person who pasted the link can act on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LinkError {
+    /// The link text is longer than [`MAX_LINK_CHARS`].
+    TooLong {
+        /// The text's length, in characters.
+        chars: usize,
+    },
+    /// The text does not start with a version tag such as `w1.`.
+    NotALink,
+    /// The version tag names a version this build has no decoder for.
+    UnknownVersion {
+        /// The version named.
+        version: u32,
+    },
+    /// A character that base64url does not use.
+    BadBase64 {
+        /// The character.
+        character: char,
+        /// Its position in the encoded part, counted in bytes.
+        position: usize,
+    },
+    /// The checksum does not match the data: the link was changed or cut.
+    ChecksumMismatch,
+    /// The data passed its checksum but is not a deflate stream.
+    Inflate {
+        /// What the inflater said.
+        reason: String,
+    },
+    /// The data inflates to more than [`MAX_SESSION_BYTES`].
+    TooLarge {
+        /// The limit that was reached, in bytes.
+        limit_bytes: usize,
+    },
+    /// The session inside is not valid; the error names the field.
+    InvalidSession(ScenarioError),
+}
+
+impl fmt::Display for LinkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LinkError::TooLong { chars } => write!(
+                f,
+                "the link is {chars} characters long; the limit is {MAX_LINK_CHARS}"
+            ),
+            LinkError::NotALink => {
+                write!(
+                    f,
+                    "not a Wildling link: it should start with \"w{LINK_VERSION}.\""
+                )
+            }
+            LinkError::UnknownVersion { version } => write!(
+                f,
+                "the link has format version {version}, which this build cannot open \
+                 (it opens {})",
+                known_versions()
+            ),
+            LinkError::BadBase64 {
+                character,
+                position,
+            } => write!(
+                f,
+                "the link is corrupted: {character:?} at position {position} is not a \
+                 base64url character"
+            ),
+            LinkError::ChecksumMismatch => write!(
+                f,
+                "the link is corrupted or truncated: its checksum does not match"
+            ),
+            LinkError::Inflate { reason } => {
+                write!(f, "the link's data cannot be decompressed: {reason}")
+            }
+            LinkError::TooLarge { limit_bytes } => write!(
+                f,
+                "the link's data decompresses to more than {limit_bytes} bytes"
+            ),
+            LinkError::InvalidSession(e) => write!(f, "the link's session is invalid: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for LinkError {}
+
+fn known_versions() -> String {
+    let names: Vec<String> = LINK_VERSIONS.iter().map(|(v, _)| format!("w{v}")).collect();
+    names.join(", ")
+}
+
+impl Session {
+    /// A session at time 0 of `scenario`, with no key selected.
+    pub fn new(scenario: Scenario) -> Session {
+        Session {
+            scenario,
+            inputs: Vec::new(),
+            time_ticks: 0,
+            selected_key: None,
+        }
+    }
+
+    /// Add `entry` to the running `cluster` and remember it, so that
+    /// [`Session::replay`] schedules it at the same point. An entry dated in
+    /// the past is dated now, which is when the simulator runs it.
+    pub fn record(
+        &mut self,
+        cluster: &mut Cluster,
+        mut entry: TimelineEntry,
+    ) -> Result<(), ScenarioError> {
+        let now = i64::try_from(cluster.sim().now()).unwrap_or(i64::MAX);
+        entry.at = entry.at.max(now);
+        cluster.schedule(&entry)?;
+        self.inputs.push(UserInput {
+            after_events: cluster.sim().stats().events,
+            entry,
+        });
+        Ok(())
+    }
+
+    /// The session as compact JSON (what [`Session::from_json`] reads back).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a session always serializes")
+    }
+
+    /// Parse and validate a session, checking the scenario exactly as
+    /// [`Scenario::from_json`] does. Field names in errors are paths in the
+    /// session (`scenario.cluster.r`).
+    pub fn from_json(text: &str) -> Result<Session, ScenarioError> {
+        /// The session with its scenario still unparsed, so that the scenario
+        /// goes through the scenario parser and nothing else.
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Fields {
+            scenario: serde_json::Value,
+            #[serde(default)]
+            inputs: Vec<UserInput>,
+            #[serde(default)]
+            time_ticks: Time,
+            #[serde(default)]
+            selected_key: Option<String>,
+        }
+        if text.len() > MAX_SESSION_BYTES {
+            return Err(ScenarioError::TooLarge { bytes: text.len() });
+        }
+        let mut json = serde_json::Deserializer::from_str(text);
+        let fields: Fields =
+            serde_path_to_error::deserialize(&mut json).map_err(|e| ScenarioError::Json {
+                field: e.path().to_string(),
+                reason: e.inner().to_string(),
+            })?;
+        json.end().map_err(|e| ScenarioError::Json {
+            field: String::new(),
+            reason: e.to_string(),
+        })?;
+        let scenario = Scenario::from_json(&fields.scenario.to_string()).map_err(|e| match e {
+            ScenarioError::Json { field, reason } => ScenarioError::Json {
+                field: in_scenario(&field),
+                reason,
+            },
+            ScenarioError::Invalid { field, reason } => ScenarioError::Invalid {
+                field: in_scenario(&field),
+                reason,
+            },
+            too_large @ ScenarioError::TooLarge { .. } => too_large,
+        })?;
+        let mut after_events = 0;
+        for (i, input) in fields.inputs.iter().enumerate() {
+            let field = format!("inputs[{i}]");
+            if input.after_events < after_events {
+                return Err(ScenarioError::Invalid {
+                    field: format!("{field}.after_events"),
+                    reason: format!(
+                        "{} is before the previous input's {after_events}; inputs are in \
+                         the order they were added",
+                        input.after_events
+                    ),
+                });
+            }
+            after_events = input.after_events;
+            input
+                .entry
+                .action(&scenario.cluster, &format!("{field}.entry"))?;
+        }
+        if let Some(key) = &fields.selected_key {
+            if key.is_empty() || key.len() > MAX_TEXT_BYTES {
+                return Err(ScenarioError::Invalid {
+                    field: "selected_key".into(),
+                    reason: format!("must be 1 to {MAX_TEXT_BYTES} bytes, not {}", key.len()),
+                });
+            }
+        }
+        Ok(Session {
+            scenario,
+            inputs: fields.inputs,
+            time_ticks: fields.time_ticks,
+            selected_key: fields.selected_key,
+        })
+    }
+
+    /// Build the session's cluster, run it, adding each of the user's inputs
+    /// after as many events as when it was added, and stop at the session's
+    /// time: the state the user saw.
+    pub fn replay(&self, options: SimOptions) -> Result<Cluster, ScenarioError> {
+        let mut cluster = Cluster::new(&self.scenario, options)?;
+        for input in &self.inputs {
+            let sim = cluster.sim_mut();
+            while sim.stats().events < input.after_events && sim.step() {}
+            cluster.schedule(&input.entry)?;
+        }
+        cluster.sim_mut().run_until(self.time_ticks);
+        Ok(cluster)
+    }
+}
+
+/// A scenario field path as a path in the session: `cluster.r` becomes
+/// `scenario.cluster.r`, and the whole scenario (`.` or empty) `scenario`.
+fn in_scenario(field: &str) -> String {
+    match field {
+        "" | "." => "scenario".to_string(),
+        _ => format!("scenario.{field}"),
+    }
+}
+
+/// The link to `session`, in the current format ([`LINK_VERSION`]).
+pub fn encode_session(session: &Session) -> String {
+    encode_payload(session.to_json().as_bytes())
+}
+
+/// Frame any bytes as a current-version link: the session encoder's last
+/// stage, public for tools and tests that need a well-framed link to text
+/// that is not a valid session.
+pub fn encode_payload(json: &[u8]) -> String {
+    let tag = version_tag(LINK_VERSION);
+    let deflated = miniz_oxide::deflate::compress_to_vec(json, DEFLATE_LEVEL);
+    let mut framed = Vec::with_capacity(CHECKSUM_BYTES + deflated.len());
+    framed.extend_from_slice(&checksum(&tag, &deflated).to_be_bytes());
+    framed.extend_from_slice(&deflated);
+    format!("{tag}{}", URL_SAFE_NO_PAD.encode(framed))
+}
+
+/// Open a link: the text of the URL fragment, with or without its `#`.
+pub fn decode_session(link: &str) -> Result<Session, LinkError> {
+    if link.len() > MAX_LINK_CHARS {
+        let chars = link.chars().count();
+        if chars > MAX_LINK_CHARS {
+            return Err(LinkError::TooLong { chars });
+        }
+    }
+    let link = link.trim();
+    let link = link.strip_prefix('#').unwrap_or(link);
+    let (version, body) = split_version(link).ok_or(LinkError::NotALink)?;
+    let decode = LINK_VERSIONS
+        .iter()
+        .find(|(v, _)| *v == version)
+        .map(|(_, decode)| decode)
+        .ok_or(LinkError::UnknownVersion { version })?;
+    decode(body)
+}
+
+/// Whether a link is long enough that the UI should warn and offer a file.
+pub fn link_needs_warning(link: &str) -> bool {
+    link.len() > LINK_WARN_CHARS
+}
+
+/// `w{version}.`, the text in front of every link of that version.
+fn version_tag(version: u32) -> String {
+    format!("w{version}.")
+}
+
+/// Split `w{digits}.{body}` into the version and the body; `None` when the
+/// text has no such tag (or a version past `u32`, which nobody wrote).
+fn split_version(link: &str) -> Option<(u32, &str)> {
+    let (tag, body) = link.strip_prefix('w')?.split_once('.')?;
+    if tag.is_empty() || !tag.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((tag.parse().ok()?, body))
+}
+
+/// Version 1: base64url of the CRC-32 (big-endian) and the raw deflate
+/// stream of the session's JSON.
+fn decode_v1(body: &str) -> Result<Session, LinkError> {
+    let framed = URL_SAFE_NO_PAD.decode(body).map_err(|e| match e {
+        base64::DecodeError::InvalidByte(position, _) => LinkError::BadBase64 {
+            // The engine reports a byte; name the character that holds it.
+            character: body
+                .get(position..)
+                .and_then(|rest| rest.chars().next())
+                .unwrap_or(char::REPLACEMENT_CHARACTER),
+            position,
+        },
+        // A length or final character base64 cannot end on: cut or changed.
+        _ => LinkError::ChecksumMismatch,
+    })?;
+    if framed.len() < CHECKSUM_BYTES {
+        return Err(LinkError::ChecksumMismatch);
+    }
+    let (sum, deflated) = framed.split_at(CHECKSUM_BYTES);
+    if sum != checksum(&version_tag(1), deflated).to_be_bytes() {
+        return Err(LinkError::ChecksumMismatch);
+    }
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(deflated, MAX_SESSION_BYTES)
+        .map_err(|e| match e.status {
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => LinkError::TooLarge {
+                limit_bytes: MAX_SESSION_BYTES,
+            },
+            _ => LinkError::Inflate {
+                reason: e.to_string(),
+            },
+        })?;
+    let text = std::str::from_utf8(&json).map_err(|e| {
+        LinkError::InvalidSession(ScenarioError::Json {
+            field: String::new(),
+            reason: format!("not UTF-8: {e}"),
+        })
+    })?;
+    Session::from_json(text).map_err(LinkError::InvalidSession)
+}
+
+/// The checksum of a link: CRC-32 of its version tag and compressed bytes.
+fn checksum(tag: &str, deflated: &[u8]) -> u32 {
+    crc32_update(crc32_update(!0, tag.as_bytes()), deflated) ^ !0
+}
+
+/// CRC-32 (IEEE 802.3, reflected polynomial `0xEDB88320`), the checksum of
+/// zip, gzip and PNG.
+pub fn crc32(bytes: &[u8]) -> u32 {
+    crc32_update(!0, bytes) ^ !0
+}
+
+/// Feed `bytes` into a running CRC-32 register.
+fn crc32_update(mut crc: u32, bytes: &[u8]) -> u32 {
+    for &byte in bytes {
+        crc = CRC32_TABLE[usize::from((crc as u8) ^ byte)] ^ (crc >> 8);
+    }
+    crc
+}
+
+/// The CRC-32 of every byte value, for byte-at-a-time updates.
+const CRC32_TABLE: [u32; 256] = {
+    let mut table = [0u32; 256];
+    let mut i = 0;
+    while i < 256 {
+        let mut crc = i as u32;
+        let mut bit = 0;
+        while bit < 8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+            bit += 1;
+        }
+        table[i] = crc;
+        i += 1;
+    }
+    table
+};
