@@ -10,7 +10,11 @@ fn ring_summary() -> String {
     match Ring::new(64, &nodes, 3) {
         Ok(ring) => {
             let p = ring.partition_of(b"foo");
-            let list: Vec<String> = ring.preference_list(b"foo", 3).iter().map(ToString::to_string).collect();
+            let list: Vec<String> = ring
+                .preference_list(b"foo", 3)
+                .iter()
+                .map(ToString::to_string)
+                .collect();
             format!("\"foo\" → {p} → [{}]", list.join(", "))
         }
         Err(e) => format!("ring error: {e}"),

@@ -20,7 +20,10 @@ fn core_version_is_linked() {
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn sha1_matches_the_native_fact() {
-    let hex: String = Ring::key_hash(b"foo").iter().map(|b| format!("{b:02x}")).collect();
+    let hex: String = Ring::key_hash(b"foo")
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     assert_eq!(hex, "0beec7b5ea3f0fdbc95d0dd47f3c5bc275da8a33");
 }
 
@@ -61,7 +64,13 @@ fn concurrent_puts_become_siblings_and_a_read_context_resolves_them() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn builtin_scenarios_replay_to_the_native_trace_hashes() {
     let recorded = include_str!("../../../scenarios/trace-hashes.txt");
-    assert!(recorded.lines().count() >= 6, "trace-hashes.txt lists the built-ins");
+    assert!(
+        recorded.lines().count() >= 6,
+        "trace-hashes.txt lists the built-ins"
+    );
     let differences = wildling_core::scenario::check_builtin_trace_hashes(recorded);
-    assert!(differences.is_empty(), "trace hashes differ: {differences:#?}");
+    assert!(
+        differences.is_empty(),
+        "trace hashes differ: {differences:#?}"
+    );
 }
