@@ -376,15 +376,31 @@ impl Ring {
             .iter()
             .map(|o| members.binary_search(o).ok())
             .collect();
-        let mut owners = claim::hand_off_orphans(&old, s, t);
-        claim::improve(&mut owners, s, t);
-        let fresh = claim::fresh(q, s, t);
+        let mut local = claim::hand_off_orphans(&old, s, t);
+        claim::repair_by_swaps(&mut local, &old, s, t);
+        claim::improve(&mut local, s, t);
+        let fresh = claim::candidates(q, s, t);
+        let promised = fresh
+            .iter()
+            .map(|c| claim::tail_violations(c, t))
+            .min()
+            .expect("there is always a candidate claim");
         let cap = u32::try_from(q.div_ceil(s) + 1).expect("small ring");
-        let kept_promise = claim::tail_violations(&owners, t) <= claim::tail_violations(&fresh, t)
-            && claim::counts(&owners, s).iter().all(|&c| c <= cap);
-        if !kept_promise {
-            owners = claim::align(&fresh, &old, s);
+        let keeps_promise = |owners: &[usize]| {
+            claim::tail_violations(owners, t) <= promised
+                && claim::counts(owners, s).iter().all(|&c| c <= cap)
+        };
+        let moved = |owners: &[usize]| (0..q).filter(|&p| old[p] != Some(owners[p])).count();
+        let mut owners: Option<Vec<usize>> = keeps_promise(&local).then_some(local);
+        for candidate in fresh {
+            let aligned = claim::align(&candidate, &old, s);
+            if keeps_promise(&aligned)
+                && owners.as_ref().is_none_or(|best| moved(&aligned) < moved(best))
+            {
+                owners = Some(aligned);
+            }
         }
+        let owners = owners.unwrap_or_else(|| claim::align(&claim::fresh(q, s, t), &old, s));
         let ring = Ring::from_indices(self.target_n, members, &owners);
         let transfers = (0..q)
             .filter(|&p| self.owners[p] != ring.owners[p])
