@@ -314,16 +314,29 @@ impl Repairer<'_> {
         )
     }
 
+    /// How many of the partitions less than `t` away from `p`, on either side, `node` owns.
+    fn conflicts_at(&self, p: usize, node: usize) -> usize {
+        let q = self.owners.len();
+        (1..self.t)
+            .filter(|&j| self.owners[(p + j) % q] == node)
+            .chain((1..self.t).filter(|&j| self.owners[(p + q - j) % q] == node))
+            .count()
+    }
+
     /// Every hand-over of `p` to a node below the cap and every swap of `p` with a
-    /// partition of another owner.
+    /// partition of another owner, where the node moving to `p` conflicts there less than
+    /// its owner does (the only steps that can help `p`).
     fn steps_from(&self, p: usize) -> Vec<Repair> {
         let c = counts(self.owners, self.s);
         let here = self.owners[p];
+        let helps: Vec<bool> = (0..self.s)
+            .map(|n| n != here)
+            .collect();
         let hands = (0..self.s)
-            .filter(|&n| n != here && c[n] < self.cap)
+            .filter(|&n| helps[n] && c[n] < self.cap)
             .map(|to| Repair::Hand { p, to });
         let swaps = (0..self.owners.len())
-            .filter(|&u| self.owners[u] != here)
+            .filter(|&u| helps[self.owners[u]])
             .map(|u| Repair::Swap { p, u });
         hands.chain(swaps).collect()
     }
@@ -362,8 +375,9 @@ impl Repairer<'_> {
         let q = self.owners.len();
         let t = self.t;
         let mut best: Option<(usize, Repair, Repair)> = None;
+        let here = self.owners[p];
         for u in 0..q {
-            if self.owners[u] == self.owners[p] {
+            if self.conflicts_at(p, self.owners[u]) >= self.conflicts_at(p, here) {
                 continue;
             }
             let first = Repair::Swap { p, u };
@@ -391,6 +405,12 @@ impl Repairer<'_> {
     }
 }
 
+/// Whether a claim of `q` partitions among `s` nodes can give every window of `t` distinct
+/// owners by the rule the module doc states.
+fn distinct_windows_possible(q: usize, s: usize, t: usize) -> bool {
+    (s == t && q % t == 0) || (s > t && q >= t * t - t)
+}
+
 /// Removes tail violations one repair step at a time, as riak_core's claim does by
 /// swapping owners, while keeping partitions where `old` had them.
 ///
@@ -398,7 +418,8 @@ impl Repairer<'_> {
 /// swap with another partition is tried; of the steps that lower the violation count, the
 /// one that moves fewest partitions away from `old` wins, then the one that removes most
 /// violations, then the nearest, then the earliest. Where no single step helps, a swap that
-/// adds one violation followed by a step that removes two is tried. Swaps keep every load.
+/// adds one violation followed by a step that removes two is tried, but only where distinct
+/// windows are possible at all. Swaps keep every load.
 /// Each step or pair strictly lowers the violation count, so the repair ends.
 pub(crate) fn repair_by_swaps(owners: &mut [usize], old: &[Option<usize>], s: usize, t: usize) {
     let q = owners.len();
@@ -421,7 +442,7 @@ pub(crate) fn repair_by_swaps(owners: &mut [usize], old: &[Option<usize>], s: us
                 changed_any = true;
             }
         }
-        if !changed_any {
+        if !changed_any && distinct_windows_possible(q, s, t) {
             for p in 0..q {
                 if !in_conflict(repairer.owners, p, t) {
                     continue;
