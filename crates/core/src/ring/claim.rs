@@ -329,9 +329,7 @@ impl Repairer<'_> {
     fn steps_from(&self, p: usize) -> Vec<Repair> {
         let c = counts(self.owners, self.s);
         let here = self.owners[p];
-        let helps: Vec<bool> = (0..self.s)
-            .map(|n| n != here)
-            .collect();
+        let helps: Vec<bool> = (0..self.s).map(|n| n != here).collect();
         let hands = (0..self.s)
             .filter(|&n| helps[n] && c[n] < self.cap)
             .map(|to| Repair::Hand { p, to });
@@ -418,11 +416,14 @@ fn distinct_windows_possible(q: usize, s: usize, t: usize) -> bool {
 /// swap with another partition is tried; of the steps that lower the violation count, the
 /// one that moves fewest partitions away from `old` wins, then the one that removes most
 /// violations, then the nearest, then the earliest. Where no single step helps, a swap that
-/// adds one violation followed by a step that removes two is tried, but only where distinct
-/// windows are possible at all. Swaps keep every load.
-/// Each step or pair strictly lowers the violation count, so the repair ends.
+/// adds one violation followed by a step that removes two is tried. Nothing is repaired
+/// where distinct windows are impossible (the fresh claim competes there). Swaps keep every
+/// load. Each step or pair strictly lowers the violation count, so the repair ends.
 pub(crate) fn repair_by_swaps(owners: &mut [usize], old: &[Option<usize>], s: usize, t: usize) {
     let q = owners.len();
+    if !distinct_windows_possible(q, s, t) {
+        return;
+    }
     let cap = u32::try_from(q.div_ceil(s)).expect("small ring");
     let mut repairer = Repairer {
         owners,
@@ -442,7 +443,7 @@ pub(crate) fn repair_by_swaps(owners: &mut [usize], old: &[Option<usize>], s: us
                 changed_any = true;
             }
         }
-        if !changed_any && distinct_windows_possible(q, s, t) {
+        if !changed_any {
             for p in 0..q {
                 if !in_conflict(repairer.owners, p, t) {
                     continue;

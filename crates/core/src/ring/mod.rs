@@ -45,12 +45,12 @@
 //! claim. A leaving node's partitions (the orphans) go, in ring order, to nodes still below
 //! `ceil(Q/S')` partitions, preferring one that owns none of the partitions less than N
 //! away (it fits there), then the least loaded; a joining node starts empty. The repair then
-//! removes tail violations step by step: for a partition in conflict it tries handing it to
-//! another node below the cap and swapping its owner with that of every other partition,
-//! and takes the step that lowers the violation count while moving fewest partitions away
-//! from the old ring (a swap moves two). Where no single step helps and distinct windows
-//! are possible, it tries a swap that adds one violation followed by a step that removes
-//! two. Last, loads are balanced as in the claim, which feeds a joining node. A fresh claim
+//! removes tail violations step by step, wherever distinct windows are possible: for a
+//! partition in conflict it tries handing it to another node below the cap and swapping its
+//! owner with that of every other partition, and takes the step that lowers the violation
+//! count while moving fewest partitions away from the old ring (a swap moves two). Where no
+//! single step helps, it tries a swap that adds one violation followed by a step that
+//! removes two. Last, loads are balanced as in the claim, which feeds a joining node. A fresh claim
 //! of each candidate, rotated and relabelled to keep as many partitions in place as it can,
 //! competes with this local result: the one keeping the promise (no more violations than a
 //! fresh claim, no node above `ceil(Q/S') + 1`) with the fewest moves wins, the local one on
@@ -416,7 +416,9 @@ impl Ring {
         for candidate in fresh {
             let aligned = claim::align(&candidate, &old, s);
             if keeps_promise(&aligned)
-                && owners.as_ref().is_none_or(|best| moved(&aligned) < moved(best))
+                && owners
+                    .as_ref()
+                    .is_none_or(|best| moved(&aligned) < moved(best))
             {
                 owners = Some(aligned);
             }
