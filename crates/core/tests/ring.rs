@@ -168,6 +168,33 @@ proptest! {
     }
 
     #[test]
+    fn leave_moves_at_most_the_documented_bound(
+        (q, s, n) in ring_shape(),
+        pick in any::<prop::sample::Index>(),
+    ) {
+        let s = s.max(2);
+        let leaver = pick.index(usize::from(s));
+        let ring = check(q, s, n);
+        let before = ring.stats();
+        let owned = before.partitions_per_node[leaver].1 as usize;
+        let (left, transfers) = ring.leave(NodeId(1 + leaver as u16)).unwrap();
+        check_change(&ring, &left, &transfers);
+        // The documented bound: 3L partitions for a leaver owning L, whenever the new
+        // ring has S' >= 2N - 1 nodes, Q >= N^2 - N, and the old ring kept distinct owners
+        // and was balanced to within one.
+        let s1 = usize::from(s) - 1;
+        if s1 + 1 >= 2 * n && q as usize >= n * n - n && before.tail_violations == 0
+            && before.partitions_max - before.partitions_min <= 1
+        {
+            prop_assert!(
+                transfers.len() <= 3 * owned,
+                "Q={} S={} N={} leaver n{}: {} transfers for {} owned",
+                q, s, n, leaver + 1, transfers.len(), owned
+            );
+        }
+    }
+
+    #[test]
     fn fallbacks_are_the_first_healthy_nodes(
         (q, s, n) in ring_shape(),
         down_mask in any::<u64>(),
@@ -295,6 +322,24 @@ fn join_and_leave_move_little_on_the_worked_example() {
         },
     ];
     assert_eq!(transfers, moved);
+}
+
+#[test]
+fn leave_near_n_moves_the_fewest_it_can() {
+    // Q = 64, five nodes down to four, N = 3: round robin `n1 n2 n3 n4 n5 ...`. Twelve of
+    // n1's thirteen partitions sit in `n4 n5 _ n2 n3`, where none of the four fits, and
+    // their neighbourhoods do not overlap, so at least 13 + 12 = 25 partitions move (the
+    // fresh re-striping used to move 49).
+    let ring = check(64, 5, 3);
+    let (left, transfers) = ring.leave(NodeId(1)).unwrap();
+    check_change(&ring, &left, &transfers);
+    let expected = [
+        "n5 n2 n3 n4 n5 n2 n4 n3 n2 n5 n4 n2 n3 n4 n5 n3 n2 n5 n4 n3 n5 n2 n3 n4 n5 n2 n4 n3",
+        "n2 n5 n4 n2 n3 n4 n5 n3 n2 n5 n4 n3 n5 n2 n3 n4 n5 n2 n4 n3 n2 n5 n4 n2 n3 n4 n5 n3",
+        "n2 n5 n4 n3 n5 n2 n3 n4",
+    ];
+    assert_eq!(owners(&left), expected.join(" "));
+    assert_eq!(transfers.len(), 25);
 }
 
 #[test]

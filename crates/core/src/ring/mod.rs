@@ -41,14 +41,34 @@
 //! `ceil(Q/S) + 1`. Otherwise windows of `t` may repeat an owner; [`RingStats`] counts the
 //! partitions whose owner reappears within the next `t - 1` (the tail violations).
 //!
-//! **Join and leave.** The new claim starts from the old one. A leaving node's partitions
-//! go to the least-loaded nodes that fit there; a joining node starts empty and the repair
-//! feeds it from the most-loaded nodes. Only if that breaks the promise (more violations
-//! than a fresh claim, or a node above `ceil(Q/S) + 1`) is the ring claimed afresh, rotated
-//! and relabelled to keep as many partitions in place as it can. The bound we test: when
-//! the old ring had at least N nodes, no tail violations and loads within one of each
-//! other, a join moves at most `ceil(Q/S')` partitions, all to the new node (S' = S + 1).
-//! The transfer plan lists every partition whose owner changed, with both owners.
+//! **Join and leave.** The new claim starts from the old one, in the spirit of riak_core's
+//! claim. A leaving node's partitions (the orphans) go, in ring order, to nodes still below
+//! `ceil(Q/S')` partitions, preferring one that owns none of the partitions less than N
+//! away (it fits there), then the least loaded; a joining node starts empty. The repair then
+//! removes tail violations step by step, wherever distinct windows are possible: for a
+//! partition in conflict it tries handing it to another node below the cap and swapping its
+//! owner with that of every other partition, and takes the step that lowers the violation
+//! count while moving fewest partitions away from the old ring (a swap moves two). Where no
+//! single step helps, it tries a swap that adds one violation followed by a step that
+//! removes two. Last, loads are balanced as in the claim, which feeds a joining node. A fresh claim
+//! of each candidate, rotated and relabelled to keep as many partitions in place as it can,
+//! competes with this local result: the one keeping the promise (no more violations than a
+//! fresh claim, no node above `ceil(Q/S') + 1`) with the fewest moves wins, the local one on
+//! a tie. The transfer plan lists every partition whose owner changed, with both owners.
+//!
+//! The bounds we test, from a ring that kept distinct windows of N with loads within one:
+//! - a join (S' = S + 1, S >= N) moves at most `ceil(Q/S')` partitions, all to the new node;
+//! - a leave of a node owning L partitions moves at most `3L` partitions (its L orphans
+//!   plus at most L swaps) when S' = S - 1 >= 2N - 1 and Q >= N^2 - N. Then each orphan has
+//!   2N - 2 neighbours within a window, so some of the S' nodes fits beside it; when that
+//!   node is full, one swap makes room. An exhaustive scan of leaves of n1 (Q = 8..1024,
+//!   S <= 64, N <= 5) stays within it; `2L + 2` does not (Q = 1024, eight nodes down to
+//!   seven, N = 4: L = 128 moves 291).
+//!
+//! Between N < S' < 2N - 1 an orphan may have no node that fits, and every such orphan
+//! needs a neighbour moved too: Q = 64, five nodes down to four with N = 3 must move at
+//! least 25 partitions (13 orphans, 12 of them between `n5` and `n2` with no fitting node,
+//! whose neighbourhoods do not overlap), and the repair moves exactly 25.
 //!
 //! **Worked example.** Q = 8, nodes n1..n6, N = 3. Round robin gives
 //! `n1 n2 n3 n4 n5 n6 n1 n2`, whose wrap `n1 n2 | n1` repeats n1 in a window of three
@@ -61,12 +81,13 @@
 //! CAVEATS
 //! - Distinct windows are promised only in the regime above; elsewhere the violations are
 //!   kept few by the candidates and the repair, but not proven minimal.
-//! - The join bound holds only from a ring that already kept distinct windows of N with
-//!   balanced loads. A leave that leaves S close to N often cannot re-home the leaver's
-//!   partitions locally and re-stripes: on Q = 64, five nodes down to four with N = 3 moves
-//!   most of the ring.
-//! - Claim and the re-striping fallback take up to O(Q^2) steps; they run on membership
-//!   changes, never per request.
+//! - The join and leave bounds hold only from a ring that already kept distinct windows of
+//!   N with balanced loads. Below S' = 2N - 1 no leave bound is promised: the repair is
+//!   greedy and can get stuck (for instance Q = 1024, eight nodes down to seven with
+//!   N = 5), and then the aligned fresh claim wins and moves most of the ring. With S' <= N
+//!   the claim is rigid and a leave re-stripes.
+//! - Claim, the repair and the re-striping fallback take up to O(Q^2) steps per change
+//!   (the pair search more); they run on membership changes, never per request.
 //! - Node ids are ordered but otherwise opaque: there is no rack or location awareness.
 //! - Arcs and key positions are `f64` for drawing only; placement uses integers.
 
@@ -376,15 +397,33 @@ impl Ring {
             .iter()
             .map(|o| members.binary_search(o).ok())
             .collect();
-        let mut owners = claim::hand_off_orphans(&old, s, t);
-        claim::improve(&mut owners, s, t);
-        let fresh = claim::fresh(q, s, t);
+        let mut local = claim::hand_off_orphans(&old, s, t);
+        claim::repair_by_swaps(&mut local, &old, s, t);
+        claim::improve(&mut local, s, t);
+        let fresh = claim::candidates(q, s, t);
+        let promised = fresh
+            .iter()
+            .map(|c| claim::tail_violations(c, t))
+            .min()
+            .expect("there is always a candidate claim");
         let cap = u32::try_from(q.div_ceil(s) + 1).expect("small ring");
-        let kept_promise = claim::tail_violations(&owners, t) <= claim::tail_violations(&fresh, t)
-            && claim::counts(&owners, s).iter().all(|&c| c <= cap);
-        if !kept_promise {
-            owners = claim::align(&fresh, &old, s);
+        let keeps_promise = |owners: &[usize]| {
+            claim::tail_violations(owners, t) <= promised
+                && claim::counts(owners, s).iter().all(|&c| c <= cap)
+        };
+        let moved = |owners: &[usize]| (0..q).filter(|&p| old[p] != Some(owners[p])).count();
+        let mut owners: Option<Vec<usize>> = keeps_promise(&local).then_some(local);
+        for candidate in fresh {
+            let aligned = claim::align(&candidate, &old, s);
+            if keeps_promise(&aligned)
+                && owners
+                    .as_ref()
+                    .is_none_or(|best| moved(&aligned) < moved(best))
+            {
+                owners = Some(aligned);
+            }
         }
+        let owners = owners.unwrap_or_else(|| claim::align(&claim::fresh(q, s, t), &old, s));
         let ring = Ring::from_indices(self.target_n, members, &owners);
         let transfers = (0..q)
             .filter(|&p| self.owners[p] != ring.owners[p])
