@@ -72,6 +72,7 @@ fn steady_load() -> Scenario {
             clients: CLIENTS,
             request_timeout_ticks: 20,
             client_timeout_ticks: 50,
+            ..ClusterConfig::default()
         },
         network: NetworkOptions::default(),
         timeline,

@@ -10,7 +10,7 @@
 use serde::Serialize;
 
 use crate::ids::{ClientId, NodeId};
-use crate::node::{Client, ClientOp, Member, Node, OpOutcome, Settings};
+use crate::node::{Client, ClientOp, Member, Node, OpOutcome};
 use crate::scenario::{Action, Scenario, ScenarioError, TimelineEntry};
 use crate::sim::{Addr, SimOptions, Simulator, Stats, Time};
 use crate::trace::TraceMode;
@@ -60,14 +60,7 @@ impl Cluster {
         scenario.validate()?;
         let config = &scenario.cluster;
         let ring = config.ring()?;
-        let settings = Settings {
-            n: config.n,
-            r: config.r,
-            w: config.w,
-            mode: config.mode,
-            request_timeout_ticks: config.request_timeout_ticks,
-            client_timeout_ticks: config.client_timeout_ticks,
-        };
+        let settings = config.settings();
         let nodes = config
             .node_ids()
             .into_iter()

@@ -24,6 +24,7 @@ use std::path::Path;
 
 use wildling_core::cluster::Cluster;
 use wildling_core::network::NetworkOptions;
+use wildling_core::node::Mechanisms;
 use wildling_core::scenario::{ClusterConfig, GetSpec, PutSpec, Scenario, TimelineEntry};
 use wildling_core::sim::SimOptions;
 use wildling_core::NodeId;
@@ -74,6 +75,27 @@ fn options(args: &[String]) -> (Vec<&str>, Vec<(&str, &str)>) {
         }
     }
     (positional, named)
+}
+
+/// Every mechanism on except those named in `off` (comma-separated, or `all`).
+fn mechanisms(off: &str) -> Result<Mechanisms, String> {
+    let mut m = Mechanisms::default();
+    for name in off.split(',').filter(|n| !n.is_empty()) {
+        let flag = match name {
+            "all" => {
+                m = Mechanisms::NONE;
+                continue;
+            }
+            "sloppy_quorum" => &mut m.sloppy_quorum,
+            "hinted_handoff" => &mut m.hinted_handoff,
+            "read_repair" => &mut m.read_repair,
+            "anti_entropy" => &mut m.anti_entropy,
+            "durable" => &mut m.durable,
+            other => return Err(format!("unknown mechanism {other:?}")),
+        };
+        *flag = false;
+    }
+    Ok(m)
 }
 
 fn number<T: std::str::FromStr>(name: &str, text: &str) -> Result<T, String> {
@@ -129,6 +151,10 @@ impl Script {
                         .map_or(Ok(20), |v| number("request_timeout", v))?,
                     client_timeout_ticks: get("client_timeout")
                         .map_or(Ok(50), |v| number("client_timeout", v))?,
+                    mechanisms: mechanisms(get("off").unwrap_or(""))?,
+                    hint_handoff_interval_ticks: get("handoff")
+                        .map_or(Ok(40), |v| number("handoff", v))?,
+                    anti_entropy_interval_ticks: get("ae").map_or(Ok(100), |v| number("ae", v))?,
                 };
                 let scenario = Scenario {
                     version: 1,
