@@ -8,7 +8,9 @@
 //! Time is an argument, and nodes return the messages they want sent.
 
 pub mod causality;
+pub mod checker;
 pub mod cluster;
+pub mod faults;
 pub mod history;
 pub mod ids;
 pub mod message;

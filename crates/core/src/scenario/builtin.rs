@@ -15,6 +15,7 @@ pub fn builtin_scenarios() -> Vec<(&'static str, &'static str)> {
         "quorum-success",
         "quorum-failure-timeout",
         "lossy-network",
+        "sweep-faults",
     ]
 }
 

@@ -1,0 +1,331 @@
+//! The consistency checker: what a run did to the writes it acknowledged.
+//!
+//! The checker reads the recorded history (every client operation, its
+//! invocation, completion and outcome), the record of which get each put's
+//! context came from ([`crate::node::Client::based_on`]), and the final clock
+//! of every key at each of its live primary replicas, taken after heal and
+//! quiescence. It tells writes apart by key and value, so workloads that are
+//! checked write distinct values.
+//!
+//! A put `q` *covers* a put `p` of the same key when `q` carried the context
+//! of a get that returned `p`'s value: the client saw `p` and wrote over it.
+//! With that relation the checker reports:
+//!
+//! - **Lost writes**: an acknowledged put whose value is missing on some live
+//!   replica of its key and that no put covers. LWW loses concurrent writes
+//!   this way; server-id vector modes lose one of two concurrent writes.
+//! - **False conflicts**: two siblings (on a replica at the end, or in a get's
+//!   answer) where one value's put covered the other's: causally ordered,
+//!   yet kept as concurrent.
+//! - **Non-convergence**: a key whose live replicas hold clocks that are not
+//!   equal (`KeyClock::equal`) at the end.
+//! - **Stale reads**, as information: a get that missed an acknowledged put
+//!   which had completed before the get began, and which nothing had covered
+//!   by the time the get ended. Dynamo promises no more than that.
+//!
+//! Explicit contexts (rather than `last-get`) are taken to cover nothing.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::history::OpRecord;
+use crate::ids::NodeId;
+use crate::message::Clock;
+use crate::node::{ClientOp, OpOutcome};
+use crate::ring::PartitionId;
+use crate::sim::OpId;
+
+/// The final clocks of one key at each of its live primary replicas.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyReplicas {
+    /// The key.
+    pub key: String,
+    /// Its partition.
+    pub partition: PartitionId,
+    /// Each live primary with its clock (empty when it holds none).
+    pub replicas: Vec<(NodeId, Clock)>,
+}
+
+/// An acknowledged put that no live replica set keeps and nothing covers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LostWrite {
+    /// The put.
+    pub op: OpId,
+    /// Its key.
+    pub key: String,
+    /// Its value.
+    pub value: String,
+    /// The live replicas that lack it.
+    pub missing_on: Vec<NodeId>,
+}
+
+/// Two siblings of which one was written over the other.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FalseConflict {
+    /// The key.
+    pub key: String,
+    /// The put that was written over.
+    pub older: OpId,
+    /// The put that covered it.
+    pub newer: OpId,
+    /// Where they were seen together: a replica at the end, or a get.
+    pub seen_at: SeenAt,
+}
+
+/// Where a false conflict was seen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SeenAt {
+    /// In a replica's final clock.
+    Replica(NodeId),
+    /// In a get's answer.
+    Read(OpId),
+}
+
+/// A key whose live replicas ended with different clocks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NonConverged {
+    /// The key.
+    pub key: String,
+    /// Its partition.
+    pub partition: PartitionId,
+    /// Each live replica's clock, in text form.
+    pub replicas: Vec<(NodeId, String)>,
+}
+
+/// A get that missed an acknowledged, uncovered put that completed before it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StaleRead {
+    /// The get.
+    pub read: OpId,
+    /// The put it missed.
+    pub missed: OpId,
+    /// The key.
+    pub key: String,
+}
+
+/// Everything the checker found, each finding naming the operations involved.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct CheckReport {
+    /// Acknowledged writes that are gone.
+    pub lost_writes: Vec<LostWrite>,
+    /// Causally ordered siblings.
+    pub false_conflicts: Vec<FalseConflict>,
+    /// Keys whose replicas differ at the end.
+    pub non_converged: Vec<NonConverged>,
+    /// Reads that missed an earlier acknowledged write (information).
+    pub stale_reads: Vec<StaleRead>,
+}
+
+/// How many findings of each kind: what `wildling sweep` tabulates.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct CheckCounts {
+    /// Lost writes.
+    pub lost_writes: u64,
+    /// False conflicts.
+    pub false_conflicts: u64,
+    /// Non-converged keys.
+    pub non_converged: u64,
+    /// Stale reads.
+    pub stale_reads: u64,
+}
+
+impl CheckReport {
+    /// The number of findings of each kind.
+    pub fn counts(&self) -> CheckCounts {
+        CheckCounts {
+            lost_writes: self.lost_writes.len() as u64,
+            false_conflicts: self.false_conflicts.len() as u64,
+            non_converged: self.non_converged.len() as u64,
+            stale_reads: self.stale_reads.len() as u64,
+        }
+    }
+}
+
+/// A put as the checker sees it.
+struct Put<'a> {
+    op: OpId,
+    key: &'a str,
+    value: &'a str,
+    invoked_at: u64,
+    /// Completion time, if acknowledged.
+    acked_at: Option<u64>,
+}
+
+/// The history's puts and gets, and the covering relation between puts.
+struct Facts<'a> {
+    puts: Vec<Put<'a>>,
+    /// Successful gets: (op, key, values, invoked, completed).
+    gets: Vec<(OpId, &'a str, &'a [String], u64, u64)>,
+    /// Each get's values, by op.
+    read_values: BTreeMap<OpId, &'a [String]>,
+    based_on: &'a BTreeMap<OpId, OpId>,
+}
+
+impl<'a> Facts<'a> {
+    fn new(ops: &'a [OpRecord<ClientOp, OpOutcome>], based_on: &'a BTreeMap<OpId, OpId>) -> Self {
+        let mut facts = Facts {
+            puts: Vec::new(),
+            gets: Vec::new(),
+            read_values: BTreeMap::new(),
+            based_on,
+        };
+        for op in ops {
+            match (&op.input, &op.completed) {
+                (ClientOp::Put { key, value, .. }, completed) => facts.puts.push(Put {
+                    op: op.id,
+                    key,
+                    value,
+                    invoked_at: op.invoked_at,
+                    acked_at: match completed {
+                        Some((at, OpOutcome::Put)) => Some(*at),
+                        _ => None,
+                    },
+                }),
+                (ClientOp::Get { key, .. }, Some((at, OpOutcome::Got { values, .. }))) => {
+                    facts.read_values.insert(op.id, values);
+                    facts
+                        .gets
+                        .push((op.id, key, values, op.invoked_at, *at));
+                }
+                _ => {}
+            }
+        }
+        facts
+    }
+
+    /// Whether put `q` carried the context of a get that returned `p`'s value.
+    fn covers(&self, q: &Put<'_>, p: &Put<'_>) -> bool {
+        q.op != p.op
+            && q.key == p.key
+            && self
+                .based_on
+                .get(&q.op)
+                .and_then(|get| self.read_values.get(get))
+                .is_some_and(|values| values.iter().any(|v| v == p.value))
+    }
+
+    /// The puts that cover `p`.
+    fn coverers<'b>(&'b self, p: &'b Put<'_>) -> impl Iterator<Item = &'b Put<'a>> + 'b {
+        self.puts.iter().filter(move |q| self.covers(q, p))
+    }
+
+    /// Every (older, newer) pair of puts of `key` among `values` where newer covers older.
+    fn ordered_pairs(&self, key: &str, values: &[&String]) -> Vec<(OpId, OpId)> {
+        let of_value = |v: &str| -> Vec<&Put<'a>> {
+            self.puts
+                .iter()
+                .filter(|p| p.key == key && p.value == v)
+                .collect()
+        };
+        let mut pairs = Vec::new();
+        for a in values {
+            for b in values {
+                for older in of_value(a) {
+                    for newer in of_value(b) {
+                        if self.covers(newer, older) && !pairs.contains(&(older.op, newer.op)) {
+                            pairs.push((older.op, newer.op));
+                        }
+                    }
+                }
+            }
+        }
+        pairs
+    }
+}
+
+/// Check a run: its operations, the get each put's context came from, and
+/// the final clocks of every key at its live primaries.
+pub fn check(
+    ops: &[OpRecord<ClientOp, OpOutcome>],
+    based_on: &BTreeMap<OpId, OpId>,
+    keys: &[KeyReplicas],
+) -> CheckReport {
+    let facts = Facts::new(ops, based_on);
+    let mut report = CheckReport::default();
+    let by_key: BTreeMap<&str, &KeyReplicas> = keys.iter().map(|k| (k.key.as_str(), k)).collect();
+    for p in facts.puts.iter().filter(|p| p.acked_at.is_some()) {
+        let Some(replicas) = by_key.get(p.key) else {
+            continue;
+        };
+        let missing_on: Vec<NodeId> = replicas
+            .replicas
+            .iter()
+            .filter(|(_, clock)| !clock.values().iter().any(|v| v.as_str() == p.value))
+            .map(|(node, _)| *node)
+            .collect();
+        if !missing_on.is_empty() && facts.coverers(p).next().is_none() {
+            report.lost_writes.push(LostWrite {
+                op: p.op,
+                key: p.key.to_string(),
+                value: p.value.to_string(),
+                missing_on,
+            });
+        }
+    }
+    for replicas in keys {
+        for (node, clock) in &replicas.replicas {
+            for (older, newer) in facts.ordered_pairs(&replicas.key, &clock.values()) {
+                let seen = report
+                    .false_conflicts
+                    .iter()
+                    .any(|f| f.key == replicas.key && f.older == older && f.newer == newer);
+                if !seen {
+                    report.false_conflicts.push(FalseConflict {
+                        key: replicas.key.clone(),
+                        older,
+                        newer,
+                        seen_at: SeenAt::Replica(*node),
+                    });
+                }
+            }
+        }
+        if let Some(((_, first), rest)) = replicas.replicas.split_first() {
+            if rest.iter().any(|(_, clock)| !clock.equal(first)) {
+                report.non_converged.push(NonConverged {
+                    key: replicas.key.clone(),
+                    partition: replicas.partition,
+                    replicas: replicas
+                        .replicas
+                        .iter()
+                        .map(|(node, clock)| (*node, clock.to_string()))
+                        .collect(),
+                });
+            }
+        }
+    }
+    for &(read, key, values, invoked_at, completed_at) in &facts.gets {
+        let values: Vec<&String> = values.iter().collect();
+        for (older, newer) in facts.ordered_pairs(key, &values) {
+            let seen = report
+                .false_conflicts
+                .iter()
+                .any(|f| f.key == key && f.older == older && f.newer == newer);
+            if !seen {
+                report.false_conflicts.push(FalseConflict {
+                    key: key.to_string(),
+                    older,
+                    newer,
+                    seen_at: SeenAt::Read(read),
+                });
+            }
+        }
+        for p in facts.puts.iter().filter(|p| p.key == key) {
+            let completed_before = p.acked_at.is_some_and(|at| at < invoked_at);
+            let missed = !values.iter().any(|v| v.as_str() == p.value);
+            let covered = facts.coverers(p).any(|q| q.invoked_at <= completed_at);
+            if completed_before && missed && !covered {
+                report.stale_reads.push(StaleRead {
+                    read,
+                    missed: p.op,
+                    key: key.to_string(),
+                });
+            }
+        }
+    }
+    report
+}
+
+#[cfg(test)]
+mod tests;
