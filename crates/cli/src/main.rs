@@ -16,7 +16,9 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use wildling_core::checker::{CheckCounts, CheckReport};
 use wildling_core::cluster::{Cluster, Summary};
+use wildling_core::faults::{random_faults, FaultOptions};
 use wildling_core::scenario::{builtin_scenario, builtin_scenarios, Scenario, MAX_SCENARIO_BYTES};
 use wildling_core::sim::{Addr, SimOptions};
 use wildling_core::trace::{space_time, TraceMode};
@@ -64,6 +66,13 @@ enum Command {
         /// Worker threads.
         #[arg(long, default_value_t = 2)]
         jobs: usize,
+        /// Add faults to every seed's run: `random` draws a schedule of
+        /// partitions, one-way cuts, crashes and loss from the seed.
+        #[arg(long, value_parser = ["none", "random"], default_value = "none")]
+        faults: String,
+        /// With `--faults random`: faults happen before this tick, then all heals.
+        #[arg(long, default_value_t = 200)]
+        fault_window: u64,
     },
     /// List the built-in scenarios.
     List,
@@ -95,7 +104,15 @@ fn main() -> ExitCode {
             scenario,
             seeds,
             jobs,
-        } => load(&scenario).and_then(|s| sweep(&s, seeds, jobs)),
+            faults,
+            fault_window,
+        } => {
+            let faults = (faults == "random").then(|| FaultOptions {
+                window_ticks: fault_window,
+                ..FaultOptions::default()
+            });
+            load(&scenario).and_then(|s| sweep(&s, seeds, jobs, faults.as_ref()))
+        }
         Command::List => {
             for (name, json) in builtin_scenarios() {
                 let description = Scenario::from_json(json)
@@ -147,6 +164,7 @@ fn run(scenario: &Scenario, seed: Option<u64>, json: bool) -> Result<(), BadInpu
     let mut cluster = build(scenario, seed, SimOptions::default())?;
     cluster.run();
     let summary = cluster.summary(seed);
+    let report = cluster.check();
     if json {
         let nodes: Vec<_> = cluster
             .nodes()
@@ -168,6 +186,7 @@ fn run(scenario: &Scenario, seed: Option<u64>, json: bool) -> Result<(), BadInpu
             "scenario": scenario.name,
             "seed": seed,
             "summary": summary,
+            "check": report,
             "history": cluster.sim().history(),
             "nodes": nodes,
         });
@@ -205,13 +224,65 @@ fn run(scenario: &Scenario, seed: Option<u64>, json: bool) -> Result<(), BadInpu
             println!("    {p} {key}: {clock}");
         }
     }
+    println!("\nchecker\n{}", check_lines(&report));
     println!("\nsummary\n  {}", summary_line(&summary));
     Ok(())
 }
 
+/// The checker's verdicts, one finding a line.
+fn check_lines(report: &CheckReport) -> String {
+    let mut out = String::new();
+    for lost in &report.lost_writes {
+        let missing: Vec<String> = lost.missing_on.iter().map(|n| n.to_string()).collect();
+        let _ = writeln!(
+            out,
+            "  lost write: {} {}={} (missing on {})",
+            lost.op,
+            lost.key,
+            lost.value,
+            missing.join(" ")
+        );
+    }
+    for conflict in &report.false_conflicts {
+        let _ = writeln!(
+            out,
+            "  false conflict: {} siblings of {} and {}, which was written over it ({:?})",
+            conflict.key, conflict.older, conflict.newer, conflict.seen_at
+        );
+    }
+    for key in &report.non_converged {
+        let clocks: Vec<String> = key
+            .replicas
+            .iter()
+            .map(|(n, c)| format!("{n} {c}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  not converged: {} {}: {}",
+            key.partition,
+            key.key,
+            clocks.join(" | ")
+        );
+    }
+    for stale in &report.stale_reads {
+        let _ = writeln!(
+            out,
+            "  stale read (information): {} missed {} of {}",
+            stale.read, stale.missed, stale.key
+        );
+    }
+    let c = report.counts();
+    let _ = write!(
+        out,
+        "  {} lost writes, {} false conflicts, {} non-converged keys, {} stale reads",
+        c.lost_writes, c.false_conflicts, c.non_converged, c.stale_reads
+    );
+    out
+}
+
 fn summary_line(s: &Summary) -> String {
     format!(
-        "ops: {} ok, {} quorum-failed, {} timed out, {} pending; messages: {} sent, {} delivered, {} dropped, {} duplicated; max siblings {}; end {} ticks; trace hash {:016x}",
+        "ops: {} ok, {} quorum-failed, {} timed out, {} pending; messages: {} sent, {} delivered, {} dropped, {} duplicated; max siblings {}; hints {} stored, {} delivered; {} read repairs; anti-entropy {} exchanges, {} tree nodes, {} keys; end {} ticks; trace hash {:016x}",
         s.ok,
         s.quorum_failed,
         s.timed_out,
@@ -221,6 +292,12 @@ fn summary_line(s: &Summary) -> String {
         s.stats.dropped,
         s.stats.duplicated,
         s.max_siblings,
+        s.mechanisms.hints_stored,
+        s.mechanisms.hints_delivered,
+        s.mechanisms.repairs,
+        s.mechanisms.exchanges,
+        s.mechanisms.merkle_tree_nodes,
+        s.mechanisms.merkle_keys,
         s.end_ticks,
         s.trace_hash
     )
@@ -239,7 +316,12 @@ fn trace(scenario: &Scenario, seed: Option<u64>) -> Result<(), BadInput> {
     Ok(())
 }
 
-fn sweep(scenario: &Scenario, (first, end): (u64, u64), jobs: usize) -> Result<(), BadInput> {
+fn sweep(
+    scenario: &Scenario,
+    (first, end): (u64, u64),
+    jobs: usize,
+    faults: Option<&FaultOptions>,
+) -> Result<(), BadInput> {
     // Fail on bad input before starting any thread.
     build(scenario, first, SimOptions::default())?;
     let total = end - first;
@@ -269,8 +351,11 @@ fn sweep(scenario: &Scenario, (first, end): (u64, u64), jobs: usize) -> Result<(
                     }
                     let mut cluster = Cluster::with_seed(scenario, seed, options)
                         .expect("the scenario was validated before the sweep");
+                    if let Some(faults) = faults {
+                        cluster.inject(&random_faults(scenario.cluster.nodes, seed, faults));
+                    }
                     cluster.run();
-                    mine.push(cluster.summary(seed));
+                    mine.push((cluster.summary(seed), cluster.check().counts()));
                     progress.inc(1);
                 }
                 results
@@ -283,7 +368,7 @@ fn sweep(scenario: &Scenario, (first, end): (u64, u64), jobs: usize) -> Result<(
     progress.finish_and_clear();
     let elapsed = started.elapsed();
     let mut results = results.into_inner().expect("the workers are done");
-    results.sort_by_key(|s| s.seed);
+    results.sort_by_key(|(s, _)| s.seed);
     println!("{}", outcome_table(&results));
     println!(
         "{total} seeds in {:.2} s on {} threads ({:.0} seeds/s)",
@@ -294,15 +379,18 @@ fn sweep(scenario: &Scenario, (first, end): (u64, u64), jobs: usize) -> Result<(
     Ok(())
 }
 
-/// ok, quorum-failed, timed out, pending, max siblings.
-type Outcome = (u64, u64, u64, u64, usize);
+/// The checker's verdicts, then ok, quorum-failed, timed out, pending, max siblings.
+type Outcome = (CheckCounts, u64, u64, u64, u64, usize);
 
-/// Group seeds by outcome: how many operations succeeded, failed their
-/// quorum or timed out, and the most siblings left on any replica.
-fn outcome_table(results: &[Summary]) -> String {
+/// Group seeds by outcome: the checker's findings, how many operations
+/// succeeded, failed their quorum or timed out, and the most siblings left
+/// on any replica. Then the totals of the checker's findings.
+fn outcome_table(results: &[(Summary, CheckCounts)]) -> String {
     let mut groups: BTreeMap<Outcome, (u64, u64)> = BTreeMap::new();
-    for s in results {
+    let mut total = CheckCounts::default();
+    for (s, c) in results {
         let key = (
+            *c,
             s.ok,
             s.quorum_failed,
             s.timed_out,
@@ -311,15 +399,26 @@ fn outcome_table(results: &[Summary]) -> String {
         );
         let entry = groups.entry(key).or_insert((0, s.seed));
         entry.0 += 1;
+        total.lost_writes += c.lost_writes;
+        total.false_conflicts += c.false_conflicts;
+        total.non_converged += c.non_converged;
+        total.stale_reads += c.stale_reads;
     }
     let mut out = String::from(
-        "  seeds  ok  quorum-failed  timed-out  pending  max-siblings  example-seed\n",
+        "  seeds  lost  false-conflicts  non-converged  stale-reads  ok  quorum-failed  timed-out  pending  max-siblings  example-seed\n",
     );
-    for ((ok, failed, timed_out, pending, siblings), (count, example)) in groups {
+    for ((c, ok, failed, timed_out, pending, siblings), (count, example)) in groups {
         let _ = writeln!(
             out,
-            "  {count:>5}  {ok:>2}  {failed:>13}  {timed_out:>9}  {pending:>7}  {siblings:>12}  {example:>12}"
+            "  {count:>5}  {:>4}  {:>15}  {:>13}  {:>11}  {ok:>2}  {failed:>13}  {timed_out:>9}  {pending:>7}  {siblings:>12}  {example:>12}",
+            c.lost_writes, c.false_conflicts, c.non_converged, c.stale_reads
         );
     }
+    let seeds_losing = results.iter().filter(|(_, c)| c.lost_writes > 0).count();
+    let _ = write!(
+        out,
+        "checker: {} lost writes ({seeds_losing} seeds), {} false conflicts, {} non-converged keys, {} stale reads",
+        total.lost_writes, total.false_conflicts, total.non_converged, total.stale_reads
+    );
     out
 }
