@@ -8,7 +8,8 @@
 //! Commands:
 //! - `cluster key=value...`: build a cluster (`nodes partitions n r w mode
 //!   latency=A..B drop dup reorder seed request_timeout client_timeout
-//!   clients`); probabilities are per million.
+//!   clients off=MECHANISM,... handoff=T ae=T`); probabilities are per
+//!   million; `off=all` turns every failure-handling mechanism off.
 //! - `prefs KEY`: the key's partition and preference list.
 //! - `put CLIENT KEY VALUE [node=N] [context=last-get|none|{..}] [w=W] [at=T]`
 //! - `get CLIENT KEY [node=N] [r=R] [at=T]`
@@ -16,6 +17,10 @@
 //! - `run [until=T]`: run (until quiet, or until T) and print the new trace lines.
 //! - `state [KEY]`: every node's stored clocks.
 //! - `history`: every client operation so far.
+//! - `hints`: every hint each node holds.
+//! - `view`: each node's failure detector: whom it suspects now.
+//! - `stats`: what the mechanisms did at each node.
+//! - `check`: the consistency checker's findings and counts.
 //!
 //! Times default to now. A command that fails prints `error: ...`.
 
@@ -287,6 +292,49 @@ impl Script {
                     )
                     .unwrap();
                 }
+            }
+            "hints" => {
+                for (id, node, _) in self.cluster()?.nodes() {
+                    for (intended, p, key, hint) in node.hints() {
+                        let (clock, v) = (&hint.clock, hint.version);
+                        writeln!(out, "{id} holds for {intended}: {p} {key} v{v} {clock}").unwrap();
+                    }
+                }
+            }
+            "view" => {
+                let cluster = self.cluster()?;
+                let now = cluster.sim().now();
+                for (id, node, up) in cluster.nodes() {
+                    let suspected: Vec<String> = node
+                        .view(now)
+                        .into_iter()
+                        .filter(|(_, up)| !up)
+                        .map(|(n, _)| n.to_string())
+                        .collect();
+                    let state = if up { "up" } else { "crashed" };
+                    writeln!(out, "{id} {state} suspects [{}]", suspected.join(" ")).unwrap();
+                }
+            }
+            "stats" => {
+                for (id, node, _) in self.cluster()?.nodes() {
+                    writeln!(out, "{id} {:?}", node.stats()).unwrap();
+                }
+            }
+            "check" => {
+                let report = self.cluster()?.check();
+                for lost in &report.lost_writes {
+                    writeln!(out, "lost write {lost:?}").unwrap();
+                }
+                for conflict in &report.false_conflicts {
+                    writeln!(out, "false conflict {conflict:?}").unwrap();
+                }
+                for key in &report.non_converged {
+                    writeln!(out, "not converged {key:?}").unwrap();
+                }
+                for stale in &report.stale_reads {
+                    writeln!(out, "stale read {stale:?}").unwrap();
+                }
+                writeln!(out, "{:?}", report.counts()).unwrap();
             }
             other => return Err(format!("unknown command {other:?}")),
         }
