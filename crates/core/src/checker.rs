@@ -185,9 +185,7 @@ impl<'a> Facts<'a> {
                 }),
                 (ClientOp::Get { key, .. }, Some((at, OpOutcome::Got { values, .. }))) => {
                     facts.read_values.insert(op.id, values);
-                    facts
-                        .gets
-                        .push((op.id, key, values, op.invoked_at, *at));
+                    facts.gets.push((op.id, key, values, op.invoked_at, *at));
                 }
                 _ => {}
             }

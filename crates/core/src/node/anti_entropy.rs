@@ -21,7 +21,10 @@ impl Node {
         let work = !self.dirty.is_empty() || !self.exchanges.is_empty();
         if self.settings.mechanisms.anti_entropy && !self.anti_entropy_armed && work {
             self.anti_entropy_armed = true;
-            out.set_timer(self.settings.anti_entropy_interval_ticks, Timer::AntiEntropy);
+            out.set_timer(
+                self.settings.anti_entropy_interval_ticks,
+                Timer::AntiEntropy,
+            );
         }
     }
 

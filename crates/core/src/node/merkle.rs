@@ -87,7 +87,10 @@ impl MerkleTree {
                     keys.push(key.clone());
                 }
             }
-            for (key, hash) in theirs.iter().filter(|(k, _)| branch_of(k) == usize::from(b)) {
+            for (key, hash) in theirs
+                .iter()
+                .filter(|(k, _)| branch_of(k) == usize::from(b))
+            {
                 if !mine.iter().any(|(k, h)| k == key && h == hash) && !keys.contains(key) {
                     keys.push(key.clone());
                 }

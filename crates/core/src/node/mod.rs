@@ -112,10 +112,10 @@
 //! - LWW timestamps are the coordinator's virtual time, so clocks never skew.
 //! - There is no vector-clock pruning.
 
+mod anti_entropy;
 mod client;
 mod hints;
 pub mod merkle;
-mod anti_entropy;
 mod store;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -540,7 +540,11 @@ impl Node {
             let n = usize::from(self.settings.n);
             for p in 0..self.ring.partition_count() {
                 let p = PartitionId(p);
-                if self.ring.preference_list_for_partition(p, n).contains(&self.id) {
+                if self
+                    .ring
+                    .preference_list_for_partition(p, n)
+                    .contains(&self.id)
+                {
                     self.dirty.insert(p);
                 }
             }
@@ -572,7 +576,13 @@ impl Node {
 
     /// Merge `clock` into the stored clock of `key`; mark the partition dirty
     /// if that changed anything. An empty clock creates no key.
-    fn merge(&mut self, partition: PartitionId, key: &str, clock: &Clock, out: &mut Outbox<Member>) {
+    fn merge(
+        &mut self,
+        partition: PartitionId,
+        key: &str,
+        clock: &Clock,
+        out: &mut Outbox<Member>,
+    ) {
         let mode = self.settings.mode;
         if self.store.get(partition, key).is_none() && *clock == Clock::new(mode) {
             return;
@@ -603,11 +613,11 @@ impl Node {
         if self.settings.mechanisms.sloppy_quorum && !self.suspects.is_empty() {
             let n = usize::from(self.settings.n);
             let me = self.id;
-            let mut placements = self
-                .ring
-                .preference_list_with_fallbacks(key.as_bytes(), n, |node| {
-                    node == me || !self.suspected(node, now)
-                });
+            let mut placements =
+                self.ring
+                    .preference_list_with_fallbacks(key.as_bytes(), n, |node| {
+                        node == me || !self.suspected(node, now)
+                    });
             for primary in primaries {
                 let covered = placements
                     .iter()
@@ -905,6 +915,9 @@ fn got(op: OpId, merged: &Clock) -> ClientReply {
 
 /// A member of the simulated cluster: a node or a client. The simulator runs
 /// both through one [`Process`] implementation.
+// Members sit in one Vec and are stepped on the hot path; boxing the larger
+// variant would add an indirection to every delivery for little memory.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Member {
