@@ -47,6 +47,12 @@ enum Command {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
+        /// Add the random fault schedule `sweep --faults random` gives this seed.
+        #[arg(long, value_parser = ["none", "random"], default_value = "none")]
+        faults: String,
+        /// With `--faults random`: faults happen before this tick, then all heals.
+        #[arg(long, default_value_t = 200)]
+        fault_window: u64,
     },
     /// Print a scenario's run as a text space-time diagram.
     Trace {
@@ -88,6 +94,14 @@ fn parse_range(text: &str) -> Result<(u64, u64), String> {
     Ok((a, b))
 }
 
+/// The injector's options for `--faults random`, or none.
+fn fault_options(faults: &str, window_ticks: u64) -> Option<FaultOptions> {
+    (faults == "random").then(|| FaultOptions {
+        window_ticks,
+        ..FaultOptions::default()
+    })
+}
+
 /// Bad input: printed on stderr, exit code 2.
 struct BadInput(String);
 
@@ -98,7 +112,12 @@ fn main() -> ExitCode {
             scenario,
             seed,
             json,
-        } => load(&scenario).and_then(|s| run(&s, seed, json)),
+            faults,
+            fault_window,
+        } => {
+            let faults = fault_options(&faults, fault_window);
+            load(&scenario).and_then(|s| run(&s, seed, json, faults.as_ref()))
+        }
         Command::Trace { scenario, seed } => load(&scenario).and_then(|s| trace(&s, seed)),
         Command::Sweep {
             scenario,
@@ -107,10 +126,7 @@ fn main() -> ExitCode {
             faults,
             fault_window,
         } => {
-            let faults = (faults == "random").then(|| FaultOptions {
-                window_ticks: fault_window,
-                ..FaultOptions::default()
-            });
+            let faults = fault_options(&faults, fault_window);
             load(&scenario).and_then(|s| sweep(&s, seeds, jobs, faults.as_ref()))
         }
         Command::List => {
@@ -159,9 +175,17 @@ fn build(scenario: &Scenario, seed: u64, options: SimOptions) -> Result<Cluster,
     Cluster::with_seed(scenario, seed, options).map_err(|e| BadInput(e.to_string()))
 }
 
-fn run(scenario: &Scenario, seed: Option<u64>, json: bool) -> Result<(), BadInput> {
+fn run(
+    scenario: &Scenario,
+    seed: Option<u64>,
+    json: bool,
+    faults: Option<&FaultOptions>,
+) -> Result<(), BadInput> {
     let seed = seed.unwrap_or(scenario.seed);
     let mut cluster = build(scenario, seed, SimOptions::default())?;
+    if let Some(faults) = faults {
+        cluster.inject(&random_faults(scenario.cluster.nodes, seed, faults));
+    }
     cluster.run();
     let summary = cluster.summary(seed);
     let report = cluster.check();

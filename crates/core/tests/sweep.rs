@@ -71,3 +71,17 @@ fn without_repair_mechanisms_the_same_schedules_leave_replicas_apart() {
     assert!(apart > 0, "no seed left a key unconverged");
     assert!(lost > 0, "no seed left an acknowledged write off a replica");
 }
+
+#[test]
+fn server_id_version_vectors_show_their_anomalies() {
+    let separate = check(CausalityMode::ServerVvSeparate, Mechanisms::default(), 200);
+    assert!(
+        separate.iter().any(|(_, c)| c.lost_writes > 0),
+        "one vector per sibling loses one of two concurrent writes at a server"
+    );
+    let merged = check(CausalityMode::ServerVvMerged, Mechanisms::default(), 200);
+    assert!(
+        merged.iter().any(|(_, c)| c.false_conflicts > 0),
+        "one merged vector per key keeps causally ordered siblings"
+    );
+}
