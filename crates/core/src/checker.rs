@@ -26,6 +26,7 @@
 //! Explicit contexts (rather than `last-get`) are taken to cover nothing.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use serde::Serialize;
 
@@ -140,6 +141,80 @@ impl CheckReport {
             non_converged: self.non_converged.len() as u64,
             stale_reads: self.stale_reads.len() as u64,
         }
+    }
+}
+
+impl fmt::Display for LostWrite {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "lost write: {} {}={} (missing on",
+            self.op, self.key, self.value
+        )?;
+        self.missing_on.iter().try_for_each(|n| write!(f, " {n}"))?;
+        f.write_str(")")
+    }
+}
+
+impl fmt::Display for FalseConflict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "false conflict: {} keeps {} and {}, which was written over it, as siblings ",
+            self.key, self.older, self.newer
+        )?;
+        match self.seen_at {
+            SeenAt::Replica(node) => write!(f, "(at {node})"),
+            SeenAt::Read(op) => write!(f, "(read by {op})"),
+        }
+    }
+}
+
+impl fmt::Display for NonConverged {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "not converged: {} {}:", self.partition, self.key)?;
+        self.replicas
+            .iter()
+            .try_for_each(|(n, clock)| write!(f, " {n} {clock}"))
+    }
+}
+
+impl fmt::Display for StaleRead {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "stale read (information): {} missed {} of {}",
+            self.read, self.missed, self.key
+        )
+    }
+}
+
+impl fmt::Display for CheckCounts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} lost writes, {} false conflicts, {} non-converged keys, {} stale reads",
+            self.lost_writes, self.false_conflicts, self.non_converged, self.stale_reads
+        )
+    }
+}
+
+impl fmt::Display for CheckReport {
+    /// One finding a line, then the counts.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.lost_writes
+            .iter()
+            .try_for_each(|x| writeln!(f, "{x}"))?;
+        self.false_conflicts
+            .iter()
+            .try_for_each(|x| writeln!(f, "{x}"))?;
+        self.non_converged
+            .iter()
+            .try_for_each(|x| writeln!(f, "{x}"))?;
+        self.stale_reads
+            .iter()
+            .try_for_each(|x| writeln!(f, "{x}"))?;
+        write!(f, "{}", self.counts())
     }
 }
 

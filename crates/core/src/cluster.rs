@@ -6,6 +6,10 @@
 //! [`Cluster::sim_mut`]), add client operations and faults while it runs
 //! ([`Cluster::schedule`]), and read its state ([`Cluster::nodes`],
 //! [`Simulator::in_flight`], [`Simulator::history`], [`Simulator::trace`]).
+//! [`Cluster::inject`] adds a fault schedule (such as the random fault
+//! injector's, [`crate::faults`]), and [`Cluster::check`] runs the
+//! consistency checker ([`crate::checker`]) over the history and the final
+//! stores; its report names the operations behind each finding.
 
 use std::collections::{BTreeMap, BTreeSet};
 

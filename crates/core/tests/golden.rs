@@ -321,20 +321,7 @@ impl Script {
                 }
             }
             "check" => {
-                let report = self.cluster()?.check();
-                for lost in &report.lost_writes {
-                    writeln!(out, "lost write {lost:?}").unwrap();
-                }
-                for conflict in &report.false_conflicts {
-                    writeln!(out, "false conflict {conflict:?}").unwrap();
-                }
-                for key in &report.non_converged {
-                    writeln!(out, "not converged {key:?}").unwrap();
-                }
-                for stale in &report.stale_reads {
-                    writeln!(out, "stale read {stale:?}").unwrap();
-                }
-                writeln!(out, "{:?}", report.counts()).unwrap();
+                writeln!(out, "{}", self.cluster()?.check()).unwrap();
             }
             other => return Err(format!("unknown command {other:?}")),
         }
