@@ -233,22 +233,20 @@ struct Facts<'a> {
     puts: Vec<Put<'a>>,
     /// Successful gets: (op, key, values, invoked, completed).
     gets: Vec<(OpId, &'a str, &'a [String], u64, u64)>,
-    /// Each get's values, by op.
-    read_values: BTreeMap<OpId, &'a [String]>,
-    based_on: &'a BTreeMap<OpId, OpId>,
+    /// The puts of each (key, value), as indices into `puts`.
+    by_value: BTreeMap<&'a str, BTreeMap<&'a str, Vec<usize>>>,
+    /// For each put (index), the puts that cover it (indices).
+    covered_by: Vec<Vec<usize>>,
 }
 
 impl<'a> Facts<'a> {
-    fn new(ops: &'a [OpRecord<ClientOp, OpOutcome>], based_on: &'a BTreeMap<OpId, OpId>) -> Self {
-        let mut facts = Facts {
-            puts: Vec::new(),
-            gets: Vec::new(),
-            read_values: BTreeMap::new(),
-            based_on,
-        };
+    fn new(ops: &'a [OpRecord<ClientOp, OpOutcome>], based_on: &BTreeMap<OpId, OpId>) -> Self {
+        let mut puts = Vec::new();
+        let mut gets = Vec::new();
+        let mut read_values: BTreeMap<OpId, &'a [String]> = BTreeMap::new();
         for op in ops {
             match (&op.input, &op.completed) {
-                (ClientOp::Put { key, value, .. }, completed) => facts.puts.push(Put {
+                (ClientOp::Put { key, value, .. }, completed) => puts.push(Put {
                     op: op.id,
                     key,
                     value,
@@ -259,46 +257,62 @@ impl<'a> Facts<'a> {
                     },
                 }),
                 (ClientOp::Get { key, .. }, Some((at, OpOutcome::Got { values, .. }))) => {
-                    facts.read_values.insert(op.id, values);
-                    facts.gets.push((op.id, key, values, op.invoked_at, *at));
+                    read_values.insert(op.id, values);
+                    gets.push((op.id, key.as_str(), values.as_slice(), op.invoked_at, *at));
                 }
                 _ => {}
             }
         }
-        facts
+        let mut by_value: BTreeMap<&str, BTreeMap<&str, Vec<usize>>> = BTreeMap::new();
+        for (i, p) in puts.iter().enumerate() {
+            let values = by_value.entry(p.key).or_default();
+            values.entry(p.value).or_default().push(i);
+        }
+        // Put q covers put p when q carried the context of a get that
+        // returned p's value (same key).
+        let mut covered_by = vec![Vec::new(); puts.len()];
+        for (q, put) in puts.iter().enumerate() {
+            let Some(values) = based_on.get(&put.op).and_then(|g| read_values.get(g)) else {
+                continue;
+            };
+            for value in values.iter() {
+                let writers = by_value.get(put.key).and_then(|v| v.get(value.as_str()));
+                for &p in writers.into_iter().flatten() {
+                    if p != q && !covered_by[p].contains(&q) {
+                        covered_by[p].push(q);
+                    }
+                }
+            }
+        }
+        Facts {
+            puts,
+            gets,
+            by_value,
+            covered_by,
+        }
     }
 
-    /// Whether put `q` carried the context of a get that returned `p`'s value.
-    fn covers(&self, q: &Put<'_>, p: &Put<'_>) -> bool {
-        q.op != p.op
-            && q.key == p.key
-            && self
-                .based_on
-                .get(&q.op)
-                .and_then(|get| self.read_values.get(get))
-                .is_some_and(|values| values.iter().any(|v| v == p.value))
-    }
-
-    /// The puts that cover `p`.
-    fn coverers<'b>(&'b self, p: &'b Put<'_>) -> impl Iterator<Item = &'b Put<'a>> + 'b {
-        self.puts.iter().filter(move |q| self.covers(q, p))
+    /// The puts of `key` that wrote `value`.
+    fn writers(&self, key: &str, value: &str) -> &[usize] {
+        self.by_value
+            .get(key)
+            .and_then(|values| values.get(value))
+            .map_or(&[], |puts| puts.as_slice())
     }
 
     /// Every (older, newer) pair of puts of `key` among `values` where newer covers older.
     fn ordered_pairs(&self, key: &str, values: &[&String]) -> Vec<(OpId, OpId)> {
-        let of_value = |v: &str| -> Vec<&Put<'a>> {
-            self.puts
-                .iter()
-                .filter(|p| p.key == key && p.value == v)
-                .collect()
-        };
         let mut pairs = Vec::new();
+        if values.len() < 2 {
+            return pairs;
+        }
         for a in values {
             for b in values {
-                for older in of_value(a) {
-                    for newer in of_value(b) {
-                        if self.covers(newer, older) && !pairs.contains(&(older.op, newer.op)) {
-                            pairs.push((older.op, newer.op));
+                for &older in self.writers(key, a) {
+                    for &newer in self.writers(key, b) {
+                        let pair = (self.puts[older].op, self.puts[newer].op);
+                        if self.covered_by[older].contains(&newer) && !pairs.contains(&pair) {
+                            pairs.push(pair);
                         }
                     }
                 }
@@ -318,7 +332,12 @@ pub fn check(
     let facts = Facts::new(ops, based_on);
     let mut report = CheckReport::default();
     let by_key: BTreeMap<&str, &KeyReplicas> = keys.iter().map(|k| (k.key.as_str(), k)).collect();
-    for p in facts.puts.iter().filter(|p| p.acked_at.is_some()) {
+    for (i, p) in facts
+        .puts
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.acked_at.is_some())
+    {
         let Some(replicas) = by_key.get(p.key) else {
             continue;
         };
@@ -328,7 +347,7 @@ pub fn check(
             .filter(|(_, clock)| !clock.values().iter().any(|v| v.as_str() == p.value))
             .map(|(node, _)| *node)
             .collect();
-        if !missing_on.is_empty() && facts.coverers(p).next().is_none() {
+        if !missing_on.is_empty() && facts.covered_by[i].is_empty() {
             report.lost_writes.push(LostWrite {
                 op: p.op,
                 key: p.key.to_string(),
@@ -384,10 +403,12 @@ pub fn check(
                 });
             }
         }
-        for p in facts.puts.iter().filter(|p| p.key == key) {
+        for (i, p) in facts.puts.iter().enumerate().filter(|(_, p)| p.key == key) {
             let completed_before = p.acked_at.is_some_and(|at| at < invoked_at);
             let missed = !values.iter().any(|v| v.as_str() == p.value);
-            let covered = facts.coverers(p).any(|q| q.invoked_at <= completed_at);
+            let covered = facts.covered_by[i]
+                .iter()
+                .any(|&q| facts.puts[q].invoked_at <= completed_at);
             if completed_before && missed && !covered {
                 report.stale_reads.push(StaleRead {
                     read,
