@@ -100,6 +100,10 @@ impl Node {
             } => {
                 let tree = self.tree(partition);
                 if tree.root == root {
+                    // The initiator checks every other replica this round
+                    // and keeps the partition dirty until it has: this
+                    // node's own round for it would only repeat that.
+                    self.dirty.remove(&partition);
                     PeerMessage::MerkleInSync { ex }
                 } else {
                     self.stats.merkle_tree_nodes += tree.branches.len() as u64;

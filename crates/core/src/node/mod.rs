@@ -267,6 +267,8 @@ pub enum Pending {
         key: String,
         /// Each primary's reply, for read repair (empty when it is off).
         primaries: Vec<(NodeId, Clock)>,
+        /// The fallbacks asked in place of suspected primaries.
+        fallbacks: Vec<NodeId>,
     },
 }
 
@@ -669,6 +671,11 @@ impl Node {
         let me = self.id;
         let others = placements.iter().filter(|p| p.node != me);
         let waiting: Vec<NodeId> = others.clone().map(|p| p.node).collect();
+        let fallbacks: Vec<NodeId> = others
+            .clone()
+            .filter(|p| p.fallback_for.is_some())
+            .map(|p| p.node)
+            .collect();
         let req = self.new_request();
         match request {
             ClientRequest::Put {
@@ -760,6 +767,7 @@ impl Node {
                         partition,
                         key,
                         primaries,
+                        fallbacks,
                     };
                     self.wait(req, pending, out);
                 }
@@ -802,8 +810,8 @@ impl Node {
             merged,
             waiting,
             answered,
-            partition,
             primaries,
+            fallbacks,
             ..
         }) = self.pending.get_mut(&req)
         else {
@@ -815,15 +823,8 @@ impl Node {
         waiting.swap_remove(at);
         merged.sync(&clock);
         *replies += 1;
-        if self.settings.mechanisms.read_repair {
-            let n = usize::from(self.settings.n);
-            if self
-                .ring
-                .preference_list_for_partition(*partition, n)
-                .contains(&from)
-            {
-                primaries.push((from, clock));
-            }
+        if self.settings.mechanisms.read_repair && !fallbacks.contains(&from) {
+            primaries.push((from, clock));
         }
         if !*answered && *replies >= *needed {
             *answered = true;
