@@ -16,7 +16,9 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use wildling_core::checker::CheckCounts;
 use wildling_core::cluster::{Cluster, Summary};
+use wildling_core::faults::{random_faults, FaultOptions};
 use wildling_core::scenario::{builtin_scenario, builtin_scenarios, Scenario, MAX_SCENARIO_BYTES};
 use wildling_core::sim::{Addr, SimOptions};
 use wildling_core::trace::{space_time, TraceMode};
@@ -45,6 +47,12 @@ enum Command {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
+        /// Add the random fault schedule `sweep --faults random` gives this seed.
+        #[arg(long, value_parser = ["none", "random"], default_value = "none")]
+        faults: String,
+        /// With `--faults random`: faults happen before this tick, then all heals.
+        #[arg(long, default_value_t = 200)]
+        fault_window: u64,
     },
     /// Print a scenario's run as a text space-time diagram.
     Trace {
@@ -64,6 +72,13 @@ enum Command {
         /// Worker threads.
         #[arg(long, default_value_t = 2)]
         jobs: usize,
+        /// Add faults to every seed's run: `random` draws a schedule of
+        /// partitions, one-way cuts, crashes and loss from the seed.
+        #[arg(long, value_parser = ["none", "random"], default_value = "none")]
+        faults: String,
+        /// With `--faults random`: faults happen before this tick, then all heals.
+        #[arg(long, default_value_t = 200)]
+        fault_window: u64,
     },
     /// List the built-in scenarios.
     List,
@@ -79,6 +94,14 @@ fn parse_range(text: &str) -> Result<(u64, u64), String> {
     Ok((a, b))
 }
 
+/// The injector's options for `--faults random`, or none.
+fn fault_options(faults: &str, window_ticks: u64) -> Option<FaultOptions> {
+    (faults == "random").then(|| FaultOptions {
+        window_ticks,
+        ..FaultOptions::default()
+    })
+}
+
 /// Bad input: printed on stderr, exit code 2.
 struct BadInput(String);
 
@@ -89,13 +112,23 @@ fn main() -> ExitCode {
             scenario,
             seed,
             json,
-        } => load(&scenario).and_then(|s| run(&s, seed, json)),
+            faults,
+            fault_window,
+        } => {
+            let faults = fault_options(&faults, fault_window);
+            load(&scenario).and_then(|s| run(&s, seed, json, faults.as_ref()))
+        }
         Command::Trace { scenario, seed } => load(&scenario).and_then(|s| trace(&s, seed)),
         Command::Sweep {
             scenario,
             seeds,
             jobs,
-        } => load(&scenario).and_then(|s| sweep(&s, seeds, jobs)),
+            faults,
+            fault_window,
+        } => {
+            let faults = fault_options(&faults, fault_window);
+            load(&scenario).and_then(|s| sweep(&s, seeds, jobs, faults.as_ref()))
+        }
         Command::List => {
             for (name, json) in builtin_scenarios() {
                 let description = Scenario::from_json(json)
@@ -142,11 +175,20 @@ fn build(scenario: &Scenario, seed: u64, options: SimOptions) -> Result<Cluster,
     Cluster::with_seed(scenario, seed, options).map_err(|e| BadInput(e.to_string()))
 }
 
-fn run(scenario: &Scenario, seed: Option<u64>, json: bool) -> Result<(), BadInput> {
+fn run(
+    scenario: &Scenario,
+    seed: Option<u64>,
+    json: bool,
+    faults: Option<&FaultOptions>,
+) -> Result<(), BadInput> {
     let seed = seed.unwrap_or(scenario.seed);
     let mut cluster = build(scenario, seed, SimOptions::default())?;
+    if let Some(faults) = faults {
+        cluster.inject(&random_faults(scenario.cluster.nodes, seed, faults));
+    }
     cluster.run();
     let summary = cluster.summary(seed);
+    let report = cluster.check();
     if json {
         let nodes: Vec<_> = cluster
             .nodes()
@@ -168,6 +210,7 @@ fn run(scenario: &Scenario, seed: Option<u64>, json: bool) -> Result<(), BadInpu
             "scenario": scenario.name,
             "seed": seed,
             "summary": summary,
+            "check": report,
             "history": cluster.sim().history(),
             "nodes": nodes,
         });
@@ -205,13 +248,17 @@ fn run(scenario: &Scenario, seed: Option<u64>, json: bool) -> Result<(), BadInpu
             println!("    {p} {key}: {clock}");
         }
     }
+    println!("\nchecker");
+    for line in report.to_string().lines() {
+        println!("  {line}");
+    }
     println!("\nsummary\n  {}", summary_line(&summary));
     Ok(())
 }
 
 fn summary_line(s: &Summary) -> String {
     format!(
-        "ops: {} ok, {} quorum-failed, {} timed out, {} pending; messages: {} sent, {} delivered, {} dropped, {} duplicated; max siblings {}; end {} ticks; trace hash {:016x}",
+        "ops: {} ok, {} quorum-failed, {} timed out, {} pending; messages: {} sent, {} delivered, {} dropped, {} duplicated; max siblings {}; hints {} stored, {} delivered; {} read repairs; anti-entropy {} exchanges, {} tree nodes, {} keys; end {} ticks; trace hash {:016x}",
         s.ok,
         s.quorum_failed,
         s.timed_out,
@@ -221,6 +268,12 @@ fn summary_line(s: &Summary) -> String {
         s.stats.dropped,
         s.stats.duplicated,
         s.max_siblings,
+        s.mechanisms.hints_stored,
+        s.mechanisms.hints_delivered,
+        s.mechanisms.repairs,
+        s.mechanisms.exchanges,
+        s.mechanisms.merkle_tree_nodes,
+        s.mechanisms.merkle_keys,
         s.end_ticks,
         s.trace_hash
     )
@@ -239,7 +292,12 @@ fn trace(scenario: &Scenario, seed: Option<u64>) -> Result<(), BadInput> {
     Ok(())
 }
 
-fn sweep(scenario: &Scenario, (first, end): (u64, u64), jobs: usize) -> Result<(), BadInput> {
+fn sweep(
+    scenario: &Scenario,
+    (first, end): (u64, u64),
+    jobs: usize,
+    faults: Option<&FaultOptions>,
+) -> Result<(), BadInput> {
     // Fail on bad input before starting any thread.
     build(scenario, first, SimOptions::default())?;
     let total = end - first;
@@ -269,8 +327,11 @@ fn sweep(scenario: &Scenario, (first, end): (u64, u64), jobs: usize) -> Result<(
                     }
                     let mut cluster = Cluster::with_seed(scenario, seed, options)
                         .expect("the scenario was validated before the sweep");
+                    if let Some(faults) = faults {
+                        cluster.inject(&random_faults(scenario.cluster.nodes, seed, faults));
+                    }
                     cluster.run();
-                    mine.push(cluster.summary(seed));
+                    mine.push((cluster.summary(seed), cluster.check().counts()));
                     progress.inc(1);
                 }
                 results
@@ -283,7 +344,7 @@ fn sweep(scenario: &Scenario, (first, end): (u64, u64), jobs: usize) -> Result<(
     progress.finish_and_clear();
     let elapsed = started.elapsed();
     let mut results = results.into_inner().expect("the workers are done");
-    results.sort_by_key(|s| s.seed);
+    results.sort_by_key(|(s, _)| s.seed);
     println!("{}", outcome_table(&results));
     println!(
         "{total} seeds in {:.2} s on {} threads ({:.0} seeds/s)",
@@ -294,15 +355,18 @@ fn sweep(scenario: &Scenario, (first, end): (u64, u64), jobs: usize) -> Result<(
     Ok(())
 }
 
-/// ok, quorum-failed, timed out, pending, max siblings.
-type Outcome = (u64, u64, u64, u64, usize);
+/// The checker's verdicts, then ok, quorum-failed, timed out, pending, max siblings.
+type Outcome = (CheckCounts, u64, u64, u64, u64, usize);
 
-/// Group seeds by outcome: how many operations succeeded, failed their
-/// quorum or timed out, and the most siblings left on any replica.
-fn outcome_table(results: &[Summary]) -> String {
+/// Group seeds by outcome: the checker's findings, how many operations
+/// succeeded, failed their quorum or timed out, and the most siblings left
+/// on any replica. Then the totals of the checker's findings.
+fn outcome_table(results: &[(Summary, CheckCounts)]) -> String {
     let mut groups: BTreeMap<Outcome, (u64, u64)> = BTreeMap::new();
-    for s in results {
+    let mut total = CheckCounts::default();
+    for (s, c) in results {
         let key = (
+            *c,
             s.ok,
             s.quorum_failed,
             s.timed_out,
@@ -311,15 +375,22 @@ fn outcome_table(results: &[Summary]) -> String {
         );
         let entry = groups.entry(key).or_insert((0, s.seed));
         entry.0 += 1;
+        total.lost_writes += c.lost_writes;
+        total.false_conflicts += c.false_conflicts;
+        total.non_converged += c.non_converged;
+        total.stale_reads += c.stale_reads;
     }
     let mut out = String::from(
-        "  seeds  ok  quorum-failed  timed-out  pending  max-siblings  example-seed\n",
+        "  seeds  lost  false-conflicts  non-converged  stale-reads  ok  quorum-failed  timed-out  pending  max-siblings  example-seed\n",
     );
-    for ((ok, failed, timed_out, pending, siblings), (count, example)) in groups {
+    for ((c, ok, failed, timed_out, pending, siblings), (count, example)) in groups {
         let _ = writeln!(
             out,
-            "  {count:>5}  {ok:>2}  {failed:>13}  {timed_out:>9}  {pending:>7}  {siblings:>12}  {example:>12}"
+            "  {count:>5}  {:>4}  {:>15}  {:>13}  {:>11}  {ok:>2}  {failed:>13}  {timed_out:>9}  {pending:>7}  {siblings:>12}  {example:>12}",
+            c.lost_writes, c.false_conflicts, c.non_converged, c.stale_reads
         );
     }
+    let seeds_losing = results.iter().filter(|(_, c)| c.lost_writes > 0).count();
+    let _ = write!(out, "checker: {total}; {seeds_losing} seeds lost a write");
     out
 }

@@ -1,10 +1,12 @@
 //! Raw simulator throughput: delivered messages per second for a 5-node
 //! cluster (N=3, R=2, W=2, DVVSet) under a steady put/get load from 8 clients,
-//! with tracing and history off. Run: `cargo bench -p wildling-core --bench sim`.
+//! with tracing and history off, with every failure-handling mechanism on and
+//! with the basic path only. Run: `cargo bench -p wildling-core --bench sim`.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use wildling_core::cluster::Cluster;
 use wildling_core::network::NetworkOptions;
+use wildling_core::node::Mechanisms;
 use wildling_core::scenario::{
     ClusterConfig, ContextChoice, GetSpec, PutSpec, Scenario, TimelineEntry,
 };
@@ -72,6 +74,7 @@ fn steady_load() -> Scenario {
             clients: CLIENTS,
             request_timeout_ticks: 20,
             client_timeout_ticks: 50,
+            ..ClusterConfig::default()
         },
         network: NetworkOptions::default(),
         timeline,
@@ -80,13 +83,32 @@ fn steady_load() -> Scenario {
 }
 
 fn deliveries(c: &mut Criterion) {
-    let scenario = steady_load();
+    let mut group = c.benchmark_group("sim");
+    group.sample_size(10);
+    let all_on = steady_load();
+    let mut basic = steady_load();
+    basic.cluster.mechanisms = Mechanisms::NONE;
+    for (name, scenario) in [
+        ("deliveries_5_nodes_steady_put_get", all_on),
+        ("deliveries_5_nodes_steady_put_get_basic_path", basic),
+    ] {
+        bench(&mut group, name, &scenario);
+    }
+    group.finish();
+}
+
+/// Throughput of one scenario, in delivered messages.
+fn bench(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    name: &str,
+    scenario: &Scenario,
+) {
     let options = SimOptions {
         trace: TraceMode::Off,
         history: false,
         ..SimOptions::default()
     };
-    let build = || Cluster::new(&scenario, options).expect("the bench scenario is valid");
+    let build = || Cluster::new(scenario, options).expect("the bench scenario is valid");
     let mut probe = build();
     probe.run();
     let delivered = probe.sim().stats().delivered;
@@ -94,13 +116,10 @@ fn deliveries(c: &mut Criterion) {
         delivered > 50_000,
         "the load delivered only {delivered} messages"
     );
-    let mut group = c.benchmark_group("sim");
     group.throughput(Throughput::Elements(delivered));
-    group.sample_size(20);
-    group.bench_function("deliveries_5_nodes_steady_put_get", |b| {
+    group.bench_function(name, |b| {
         b.iter_batched(build, |mut cluster| cluster.run(), BatchSize::LargeInput)
     });
-    group.finish();
 }
 
 criterion_group!(benches, deliveries);

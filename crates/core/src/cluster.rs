@@ -6,11 +6,21 @@
 //! [`Cluster::sim_mut`]), add client operations and faults while it runs
 //! ([`Cluster::schedule`]), and read its state ([`Cluster::nodes`],
 //! [`Simulator::in_flight`], [`Simulator::history`], [`Simulator::trace`]).
+//! [`Cluster::inject`] adds a fault schedule (such as the random fault
+//! injector's, [`crate::faults`]), and [`Cluster::check`] runs the
+//! consistency checker ([`crate::checker`]) over the history and the final
+//! stores; its report names the operations behind each finding.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use crate::checker::{self, CheckReport, KeyReplicas};
+use crate::message::Clock;
+use crate::network::Fault;
+
 use crate::ids::{ClientId, NodeId};
-use crate::node::{Client, ClientOp, Member, Node, OpOutcome, Settings};
+use crate::node::{Client, ClientOp, Member, Node, NodeStats, OpOutcome};
 use crate::scenario::{Action, Scenario, ScenarioError, TimelineEntry};
 use crate::sim::{Addr, SimOptions, Simulator, Stats, Time};
 use crate::trace::TraceMode;
@@ -42,6 +52,8 @@ pub struct Summary {
     pub stats: Stats,
     /// The trace hash (0 when tracing is off).
     pub trace_hash: u64,
+    /// What the failure-handling mechanisms did, summed over the nodes.
+    pub mechanisms: NodeStats,
 }
 
 impl Cluster {
@@ -60,14 +72,7 @@ impl Cluster {
         scenario.validate()?;
         let config = &scenario.cluster;
         let ring = config.ring()?;
-        let settings = Settings {
-            n: config.n,
-            r: config.r,
-            w: config.w,
-            mode: config.mode,
-            request_timeout_ticks: config.request_timeout_ticks,
-            client_timeout_ticks: config.client_timeout_ticks,
-        };
+        let settings = config.settings();
         let nodes = config
             .node_ids()
             .into_iter()
@@ -206,7 +211,77 @@ impl Cluster {
             })
             .max()
             .unwrap_or(0);
+        for (_, node, _) in self.nodes() {
+            let (total, stats) = (&mut summary.mechanisms, node.stats());
+            total.hints_stored += stats.hints_stored;
+            total.hints_delivered += stats.hints_delivered;
+            total.repairs += stats.repairs;
+            total.exchanges += stats.exchanges;
+            total.merkle_tree_nodes += stats.merkle_tree_nodes;
+            total.merkle_keys += stats.merkle_keys;
+        }
         summary
+    }
+
+    /// Schedule faults, such as a random fault injector's plan.
+    pub fn inject(&mut self, faults: &[(Time, Fault)]) {
+        for (at, fault) in faults {
+            self.sim.schedule_fault(*at, fault.clone());
+        }
+    }
+
+    /// Run the consistency checker over the history so far and the current
+    /// stores (meant for the end of a run, after heal and quiescence). Every
+    /// key the history or a store names is checked at its live primaries.
+    /// Needs the history (`SimOptions::history`).
+    pub fn check(&self) -> CheckReport {
+        let history = self.sim.history();
+        let mut based_on = BTreeMap::new();
+        for (_, client) in self.clients() {
+            based_on.extend(client.based_on().iter().map(|(put, get)| (*put, *get)));
+        }
+        let mut keys: BTreeSet<&str> = BTreeSet::new();
+        for op in &history.ops {
+            keys.insert(match &op.input {
+                ClientOp::Get { key, .. } | ClientOp::Put { key, .. } => key,
+            });
+        }
+        for (_, node, _) in self.nodes() {
+            keys.extend(node.store().iter().map(|(_, key, _)| key));
+        }
+        let Some((_, first, _)) = self.nodes().next() else {
+            return CheckReport::default();
+        };
+        let ring = first.ring();
+        let config = &self.scenario.cluster;
+        let finals: Vec<KeyReplicas> = keys
+            .into_iter()
+            .map(|key| {
+                let partition = ring.partition_of(key.as_bytes());
+                let replicas = ring
+                    .preference_list_for_partition(partition, usize::from(config.n))
+                    .into_iter()
+                    .filter(|id| self.sim.is_up(*id))
+                    .filter_map(|id| self.sim.node(id).map(|member| (id, member)))
+                    .filter_map(|(id, member)| match member {
+                        Member::Node(node) => Some((
+                            id,
+                            node.store()
+                                .get(partition, key)
+                                .cloned()
+                                .unwrap_or_else(|| Clock::new(config.mode)),
+                        )),
+                        Member::Client(_) => None,
+                    })
+                    .collect();
+                KeyReplicas {
+                    key: key.to_string(),
+                    partition,
+                    replicas,
+                }
+            })
+            .collect();
+        checker::check(&history.ops, &based_on, &finals)
     }
 }
 

@@ -1,4 +1,5 @@
-//! The messages of the basic Dynamo Get/Put path.
+//! The messages of the Dynamo Get/Put path and of the mechanisms that repair
+//! it: hinted handoff, read repair and Merkle anti-entropy.
 //!
 //! Clients talk to nodes with [`ClientRequest`] and hear back a
 //! [`ClientReply`]; nodes talk to each other with [`PeerMessage`]. The three
@@ -10,7 +11,9 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::causality::text::write_joined;
 use crate::causality::{Context, KeyClock};
+use crate::ids::NodeId;
 use crate::ring::PartitionId;
 use crate::sim::{self, Addr, OpId};
 
@@ -174,6 +177,111 @@ pub enum PeerMessage {
         /// The replica's clock.
         clock: Clock,
     },
+    /// Sloppy quorum: the coordinator of a put sends its clock to a fallback
+    /// standing in for a primary it believes down. The fallback keeps it as a
+    /// hint for `intended`, apart from its own data, and acknowledges with
+    /// [`PeerMessage::ReplicateAck`] (the ack counts towards W).
+    Hint {
+        /// The coordinator's request.
+        req: ReqId,
+        /// The key's partition.
+        partition: PartitionId,
+        /// The key.
+        key: String,
+        /// The coordinator's clock after the write.
+        clock: Clock,
+        /// The primary the hint is for.
+        intended: NodeId,
+    },
+    /// Hinted handoff: a fallback hands a hint to the primary it was meant
+    /// for, which merges it into its store and answers [`PeerMessage::HintAck`].
+    HintHandoff {
+        /// The key's partition.
+        partition: PartitionId,
+        /// The key.
+        key: String,
+        /// The hinted clock.
+        clock: Clock,
+        /// The hint's version at the fallback, echoed in the ack.
+        version: u64,
+    },
+    /// The intended primary stored a hint; the fallback deletes it if it has
+    /// not changed since (same version).
+    HintAck {
+        /// The key's partition.
+        partition: PartitionId,
+        /// The key.
+        key: String,
+        /// The version handed off.
+        version: u64,
+    },
+    /// Read repair: after a get, the coordinator sends the merged clock to a
+    /// replica that answered with something stale; the replica merges it.
+    Repair {
+        /// The key's partition.
+        partition: PartitionId,
+        /// The key.
+        key: String,
+        /// The merged clock of every reply.
+        clock: Clock,
+    },
+    /// Anti-entropy, step 1: the root of the initiator's Merkle tree of a
+    /// partition. The peer answers [`PeerMessage::MerkleInSync`] or
+    /// [`PeerMessage::MerkleBranches`].
+    MerkleRoot {
+        /// The initiator's exchange.
+        ex: ReqId,
+        /// The partition both replicate.
+        partition: PartitionId,
+        /// The root hash.
+        root: u64,
+    },
+    /// Anti-entropy: the roots are equal, nothing to do.
+    MerkleInSync {
+        /// The initiator's exchange.
+        ex: ReqId,
+    },
+    /// Anti-entropy, step 2: the roots differ; the peer's branch hashes.
+    MerkleBranches {
+        /// The initiator's exchange.
+        ex: ReqId,
+        /// The peer's hash of each branch (key bucket).
+        branches: Vec<u64>,
+    },
+    /// Anti-entropy, step 3: the initiator's leaves (key, hash) in the
+    /// branches that differ, and only those.
+    MerkleLeaves {
+        /// The initiator's exchange.
+        ex: ReqId,
+        /// The partition.
+        partition: PartitionId,
+        /// The branches that differ.
+        buckets: Vec<u8>,
+        /// The initiator's leaves in those branches, by key.
+        leaves: Vec<(String, u64)>,
+    },
+    /// Anti-entropy, step 4: the peer's clocks of exactly the keys whose
+    /// leaves differ (an empty clock for a key it lacks). The initiator merges
+    /// them and answers [`PeerMessage::MerkleSyncReply`].
+    MerkleSync {
+        /// The initiator's exchange.
+        ex: ReqId,
+        /// The partition.
+        partition: PartitionId,
+        /// The differing keys with the peer's clocks.
+        clocks: Vec<(String, Clock)>,
+    },
+    /// Anti-entropy, step 5: the initiator's merged clocks of the differing
+    /// keys, which the peer merges in turn; both now hold the same.
+    MerkleSyncReply {
+        /// The partition.
+        partition: PartitionId,
+        /// The differing keys with the initiator's merged clocks.
+        clocks: Vec<(String, Clock)>,
+    },
+    /// A restarted node announces itself, so that peers that suspected it
+    /// see it again (and deliver its hints).
+    Alive,
 }
 
 impl sim::Message for Message {
@@ -187,6 +295,20 @@ impl sim::Message for Message {
             Message::Peer(PeerMessage::ReplicateAck { .. }) => "put-ack",
             Message::Peer(PeerMessage::Read { .. }) => "get",
             Message::Peer(PeerMessage::ReadReply { .. }) => "get-reply",
+            Message::Peer(PeerMessage::Hint { .. }) => "hint",
+            Message::Peer(PeerMessage::HintHandoff { .. }) => "hint-handoff",
+            Message::Peer(PeerMessage::HintAck { .. }) => "hint-ack",
+            Message::Peer(PeerMessage::Repair { .. }) => "repair",
+            Message::Peer(
+                PeerMessage::MerkleRoot { .. }
+                | PeerMessage::MerkleInSync { .. }
+                | PeerMessage::MerkleBranches { .. }
+                | PeerMessage::MerkleLeaves { .. },
+            ) => "merkle",
+            Message::Peer(PeerMessage::MerkleSync { .. } | PeerMessage::MerkleSyncReply { .. }) => {
+                "merkle-sync"
+            }
+            Message::Peer(PeerMessage::Alive) => "alive",
         }
     }
 }
@@ -258,8 +380,75 @@ impl fmt::Display for PeerMessage {
                 key,
             } => write!(f, "read {req} {partition} {key}"),
             PeerMessage::ReadReply { req, clock } => write!(f, "read-reply {req} {clock}"),
+            PeerMessage::Hint {
+                req,
+                partition,
+                key,
+                clock,
+                intended,
+            } => write!(f, "hint {req} {partition} {key} for {intended} {clock}"),
+            PeerMessage::HintHandoff {
+                partition,
+                key,
+                clock,
+                version,
+            } => write!(f, "hint-handoff {partition} {key} v{version} {clock}"),
+            PeerMessage::HintAck {
+                partition,
+                key,
+                version,
+            } => write!(f, "hint-ack {partition} {key} v{version}"),
+            PeerMessage::Repair {
+                partition,
+                key,
+                clock,
+            } => write!(f, "repair {partition} {key} {clock}"),
+            PeerMessage::MerkleRoot {
+                ex,
+                partition,
+                root,
+            } => write!(f, "merkle-root {ex} {partition} {}", short(*root)),
+            PeerMessage::MerkleInSync { ex } => write!(f, "merkle-in-sync {ex}"),
+            PeerMessage::MerkleBranches { ex, branches } => {
+                write!(f, "merkle-branches {ex} [")?;
+                write_joined(f, branches, " ", |f, b| f.write_str(&short(*b)))?;
+                f.write_str("]")
+            }
+            PeerMessage::MerkleLeaves {
+                ex,
+                partition,
+                buckets,
+                leaves,
+            } => {
+                write!(f, "merkle-leaves {ex} {partition} branches [")?;
+                write_joined(f, buckets, " ", |f, b| write!(f, "{b}"))?;
+                f.write_str("] keys [")?;
+                write_joined(f, leaves, " ", |f, (k, h)| write!(f, "{k}={}", short(*h)))?;
+                f.write_str("]")
+            }
+            PeerMessage::MerkleSync {
+                ex,
+                partition,
+                clocks,
+            } => {
+                write!(f, "merkle-sync {ex} {partition} [")?;
+                write_joined(f, clocks, ", ", |f, (k, c)| write!(f, "{k}={c}"))?;
+                f.write_str("]")
+            }
+            PeerMessage::MerkleSyncReply { partition, clocks } => {
+                write!(f, "merkle-sync-reply {partition} [")?;
+                write_joined(f, clocks, ", ", |f, (k, c)| write!(f, "{k}={c}"))?;
+                f.write_str("]")
+            }
+            PeerMessage::Alive => f.write_str("alive"),
         }
     }
+}
+
+/// A hash as the trace prints it: its top 16 bits in hex, enough to tell
+/// branches apart by eye.
+fn short(hash: u64) -> String {
+    format!("{:04x}", hash >> 48)
 }
 
 impl fmt::Display for Message {

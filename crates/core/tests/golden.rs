@@ -8,7 +8,8 @@
 //! Commands:
 //! - `cluster key=value...`: build a cluster (`nodes partitions n r w mode
 //!   latency=A..B drop dup reorder seed request_timeout client_timeout
-//!   clients`); probabilities are per million.
+//!   clients off=MECHANISM,... handoff=T ae=T`); probabilities are per
+//!   million; `off=all` turns every failure-handling mechanism off.
 //! - `prefs KEY`: the key's partition and preference list.
 //! - `put CLIENT KEY VALUE [node=N] [context=last-get|none|{..}] [w=W] [at=T]`
 //! - `get CLIENT KEY [node=N] [r=R] [at=T]`
@@ -16,6 +17,10 @@
 //! - `run [until=T]`: run (until quiet, or until T) and print the new trace lines.
 //! - `state [KEY]`: every node's stored clocks.
 //! - `history`: every client operation so far.
+//! - `hints`: every hint each node holds.
+//! - `view`: each node's failure detector: whom it suspects now.
+//! - `stats`: what the mechanisms did at each node.
+//! - `check`: the consistency checker's findings and counts.
 //!
 //! Times default to now. A command that fails prints `error: ...`.
 
@@ -24,6 +29,7 @@ use std::path::Path;
 
 use wildling_core::cluster::Cluster;
 use wildling_core::network::NetworkOptions;
+use wildling_core::node::Mechanisms;
 use wildling_core::scenario::{ClusterConfig, GetSpec, PutSpec, Scenario, TimelineEntry};
 use wildling_core::sim::SimOptions;
 use wildling_core::NodeId;
@@ -74,6 +80,27 @@ fn options(args: &[String]) -> (Vec<&str>, Vec<(&str, &str)>) {
         }
     }
     (positional, named)
+}
+
+/// Every mechanism on except those named in `off` (comma-separated, or `all`).
+fn mechanisms(off: &str) -> Result<Mechanisms, String> {
+    let mut m = Mechanisms::default();
+    for name in off.split(',').filter(|n| !n.is_empty()) {
+        let flag = match name {
+            "all" => {
+                m = Mechanisms::NONE;
+                continue;
+            }
+            "sloppy_quorum" => &mut m.sloppy_quorum,
+            "hinted_handoff" => &mut m.hinted_handoff,
+            "read_repair" => &mut m.read_repair,
+            "anti_entropy" => &mut m.anti_entropy,
+            "durable" => &mut m.durable,
+            other => return Err(format!("unknown mechanism {other:?}")),
+        };
+        *flag = false;
+    }
+    Ok(m)
 }
 
 fn number<T: std::str::FromStr>(name: &str, text: &str) -> Result<T, String> {
@@ -129,6 +156,10 @@ impl Script {
                         .map_or(Ok(20), |v| number("request_timeout", v))?,
                     client_timeout_ticks: get("client_timeout")
                         .map_or(Ok(50), |v| number("client_timeout", v))?,
+                    mechanisms: mechanisms(get("off").unwrap_or(""))?,
+                    hint_handoff_interval_ticks: get("handoff")
+                        .map_or(Ok(40), |v| number("handoff", v))?,
+                    anti_entropy_interval_ticks: get("ae").map_or(Ok(100), |v| number("ae", v))?,
                 };
                 let scenario = Scenario {
                     version: 1,
@@ -261,6 +292,36 @@ impl Script {
                     )
                     .unwrap();
                 }
+            }
+            "hints" => {
+                for (id, node, _) in self.cluster()?.nodes() {
+                    for (intended, p, key, hint) in node.hints() {
+                        let (clock, v) = (&hint.clock, hint.version);
+                        writeln!(out, "{id} holds for {intended}: {p} {key} v{v} {clock}").unwrap();
+                    }
+                }
+            }
+            "view" => {
+                let cluster = self.cluster()?;
+                let now = cluster.sim().now();
+                for (id, node, up) in cluster.nodes() {
+                    let suspected: Vec<String> = node
+                        .view(now)
+                        .into_iter()
+                        .filter(|(_, up)| !up)
+                        .map(|(n, _)| n.to_string())
+                        .collect();
+                    let state = if up { "up" } else { "crashed" };
+                    writeln!(out, "{id} {state} suspects [{}]", suspected.join(" ")).unwrap();
+                }
+            }
+            "stats" => {
+                for (id, node, _) in self.cluster()?.nodes() {
+                    writeln!(out, "{id} {:?}", node.stats()).unwrap();
+                }
+            }
+            "check" => {
+                writeln!(out, "{}", self.cluster()?.check()).unwrap();
             }
             other => return Err(format!("unknown command {other:?}")),
         }

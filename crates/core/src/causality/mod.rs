@@ -157,7 +157,7 @@
 mod dvv;
 mod dvvset;
 mod modes;
-mod text;
+pub(crate) mod text;
 mod vv;
 
 pub use self::dvv::{Dvv, DvvSiblings, Version};

@@ -106,8 +106,10 @@ impl fmt::Display for OpOutcome {
 pub struct Client {
     /// How long to wait for an answer, in ticks.
     timeout_ticks: Time,
-    /// The context of the last successful get of each key.
-    contexts: BTreeMap<String, Context>,
+    /// The context of the last successful get of each key, and that get.
+    contexts: BTreeMap<String, (Context, OpId)>,
+    /// For each put sent with a "last-get" context, the get it came from.
+    based_on: BTreeMap<OpId, OpId>,
     /// Operations waiting for an answer, with the key they concern.
     pending: BTreeMap<OpId, Option<String>>,
 }
@@ -118,13 +120,20 @@ impl Client {
         Client {
             timeout_ticks,
             contexts: BTreeMap::new(),
+            based_on: BTreeMap::new(),
             pending: BTreeMap::new(),
         }
     }
 
     /// The context this client would send for `key` with "last-get".
     pub fn last_context(&self, key: &str) -> Option<&Context> {
-        self.contexts.get(key)
+        self.contexts.get(key).map(|(context, _)| context)
+    }
+
+    /// For each put this client sent with a "last-get" context, the get
+    /// whose context it carried: the checker's record of what a put saw.
+    pub fn based_on(&self) -> &BTreeMap<OpId, OpId> {
+        &self.based_on
     }
 
     /// How many operations are waiting for an answer.
@@ -158,7 +167,13 @@ impl Client {
                 w,
             } => {
                 let context = match context {
-                    ContextChoice::LastGet => self.contexts.get(&key).cloned().unwrap_or_default(),
+                    ContextChoice::LastGet => match self.contexts.get(&key) {
+                        Some((context, get)) => {
+                            self.based_on.insert(op, *get);
+                            context.clone()
+                        }
+                        None => Context::empty(),
+                    },
                     ContextChoice::None => Context::empty(),
                     ContextChoice::Explicit(context) => context,
                 };
@@ -199,7 +214,7 @@ impl Client {
                 values, context, ..
             } => {
                 if let Some(key) = key {
-                    self.contexts.insert(key, context.clone());
+                    self.contexts.insert(key, (context.clone(), op));
                 }
                 OpOutcome::Got { values, context }
             }

@@ -5,9 +5,9 @@
 //! Every key hashes to a partition of the ring, and the ring's preference
 //! list names the N nodes that replicate it (Dynamo, section 4.3). A client
 //! may send its request to any node. A node that is not on the key's
-//! preference list does not serve the request: it forwards it to the first
-//! node of the list, which becomes the request's *coordinator* and answers
-//! the client directly.
+//! preference list does not serve the request: it forwards it to a node that
+//! is (the first primary it does not suspect), which becomes the request's
+//! *coordinator* and answers the client directly.
 //!
 //! A **put** carries a value and the context the client read. The
 //! coordinator applies it to its own clock for the key with the kernel's
@@ -20,54 +20,163 @@
 //! A **get** asks all N replicas (`read`); the coordinator's own clock counts
 //! as the first reply. After R replies the coordinator merges them with
 //! `KeyClock::sync` and answers with the siblings and the merged context. A
-//! client that writes back that context supersedes every sibling it saw:
-//! this is how concurrent writes, made on both sides of a partition, are
-//! resolved by a later put.
+//! client that writes back that context supersedes every sibling it saw.
 //!
 //! Every coordinated request sets a timer. If R or W answers have not
 //! arrived when it fires, the coordinator answers `QuorumFailed { acks,
-//! needed }`: a failed quorum is a reply, never a hang. The client has its
-//! own, longer timer for when no answer comes at all (its node is down, or a
-//! forward was lost).
+//! needed }`: a failed quorum is a reply, never a hang. The coordinator keeps
+//! the request until every replica answered or the timer fired, so that it
+//! can tell who did not answer (failure detector) and who answered stale
+//! (read repair). The client has its own, longer timer.
 //!
-//! Nodes keep their store per partition and per key ([`store::Store`]). The
-//! causality mechanism is a cluster setting: the same scenario runs under
-//! DVVSet, LWW or any version-vector mode, and only the clocks differ.
+//! # Failure handling
+//!
+//! Each mechanism is switched per cluster ([`Mechanisms`], the scenario's
+//! `cluster.mechanisms`) and shows in the trace as its own message kinds.
+//!
+//! - **Failure detector.** Each node keeps its own set of suspected peers
+//!   ([`Node::suspects`], [`Node::view`]): a peer becomes suspected when it
+//!   misses an answer (a replica that had not answered when a request timed
+//!   out, a peer whose Merkle exchange got no answer by the next round). Any
+//!   message from it clears the suspicion, and so does time: after
+//!   [`Node::suspicion_ticks`] the node tries it again. Views differ across a
+//!   partition; the UI shows each.
+//! - **Sloppy quorum** (`sloppy_quorum`). The coordinator replaces each
+//!   primary it suspects by the next healthy node beyond the primaries
+//!   (`Ring::preference_list_with_fallbacks`); a suspected primary no
+//!   fallback can replace is tried anyway. A put sends that fallback a
+//!   `hint` (kind `hint`) naming the intended primary; the fallback keeps it
+//!   apart from its own data and acknowledges, and the ack counts towards W.
+//!   A get reads fallbacks too; a fallback answers with what it holds for the
+//!   key, hints included.
+//! - **Hinted handoff** (`hinted_handoff`). While a node holds hints, a
+//!   `hint-handoff` timer fires every `hint_handoff_interval_ticks`; each
+//!   round sends every hint to its intended node (kind `hint-handoff`), which
+//!   merges it and answers `hint-ack`; the fallback then deletes the hint,
+//!   unless a newer write reached the hint in the meantime (versions).
+//! - **Read repair** (`read_repair`). When all replicas answered a get (or
+//!   its timer fired), the coordinator sends the merged clock (kind `repair`)
+//!   to every primary whose answer was not equal to it, and merges it into its
+//!   own store if it was stale itself.
+//! - **Merkle anti-entropy** (`anti_entropy`). A node marks a partition
+//!   *dirty* when its data for it changes; while anything is dirty an
+//!   `anti-entropy` timer fires every `anti_entropy_interval_ticks`. Each
+//!   round, for each dirty partition and each other primary of it, the node
+//!   builds its Merkle tree ([`merkle::MerkleTree`]) and runs an exchange
+//!   (kind `merkle`): roots, then the branch hashes if the roots differ, then
+//!   its leaves in the differing branches only; the peer answers with its
+//!   clocks of exactly the differing keys (kind `merkle-sync`), the initiator
+//!   merges them with `KeyClock::sync` and sends back its merged clocks, which
+//!   the peer merges. Tree nodes and keys exchanged are counted
+//!   ([`NodeStats`]). An exchange still unanswered at the next round failed:
+//!   the partition is dirty again and the peer suspected.
+//! - **Crash and restart** (`durable`). A crash loses the volatile state:
+//!   requests in flight, timers, the failure detector, the dirty marks. With
+//!   `durable` the store and the hints survive; without it both are lost. A
+//!   restarted node announces itself (kind `alive`) and marks every partition
+//!   it replicates dirty, so that anti-entropy refills what it lost.
+//!
+//! Maintenance timers are cheap: they exist only while there is work (hints
+//! held, partitions dirty), and a node gives up after `MAINTENANCE_RETRIES`
+//! rounds without progress until it hears from a suspected peer again, gets
+//! new work, or restarts. So a run still goes quiet.
 //!
 //! # Trace
 //!
 //! Requests travel as `client-get`/`client-put`, forwards as `forward`,
-//! replication as `put`/`put-ack` and reads as `get`/`get-reply` (the kinds
-//! the UI colours by). Answers to clients are `client-reply`.
+//! replication as `put`/`put-ack` and reads as `get`/`get-reply`. Answers to
+//! clients are `client-reply`. The mechanisms add `hint`, `hint-handoff`,
+//! `hint-ack`, `repair`, `merkle`, `merkle-sync` and `alive`, and the timers
+//! `hint-handoff` and `anti-entropy`.
 //!
 //! # CAVEATS
 //!
-//! - No sloppy quorum, hinted handoff, read repair, anti-entropy or gossip:
-//!   a request whose primaries are unreachable fails, and replicas that
-//!   missed a write stay stale. The replication issue adds all of these.
-//! - Forwarding always picks the first primary, with no failure detector; a
-//!   forward to a crashed or partitioned primary ends in a client timeout.
-//! - The store survives a crash (it is durable); only requests in flight are
-//!   lost.
-//! - Answers that arrive after a request completed are ignored.
+//! Relative to Dynamo and Riak, the simulation leaves out:
+//!
+//! - Membership gossip: every node has the same, fixed ring; there are no
+//!   join or leave operations, no seed nodes and no partition handoff on
+//!   ownership change. Only the failure detector differs between nodes.
+//! - Heartbeats: suspicion comes from missed answers only, and a suspected
+//!   node is seen again only through a message from it (an answer, a hint
+//!   ack, an exchange, or the `alive` a restart sends). A node that gave up
+//!   its maintenance rounds waits for such a message.
+//! - Anti-entropy runs only for partitions whose data changed (and after a
+//!   restart), not continuously as Riak's active anti-entropy does; trees are
+//!   rebuilt for each exchange rather than kept up to date, and have three
+//!   levels rather than Riak's configurable width and depth.
+//! - A node that is not a primary forwards to a primary even when it
+//!   suspects them all; it never coordinates with fallbacks only.
+//! - A node that loses its store (no `durable`) restarts with the same id, so
+//!   DVVSet can reissue dots it issued before (Riak changes the vnode id).
+//! - Hints are handed off one message per key; Riak hands off a partition.
 //! - LWW timestamps are the coordinator's virtual time, so clocks never skew.
+//! - There is no vector-clock pruning.
 
+mod anti_entropy;
 mod client;
+mod hints;
+pub mod merkle;
 mod store;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::causality::{CausalityMode, Context, Write};
 use crate::ids::NodeId;
 use crate::message::{ClientReply, ClientRequest, Clock, Message, PeerMessage, ReqId};
-use crate::ring::{PartitionId, Ring};
+use crate::ring::{PartitionId, Placement, Ring};
 use crate::sim::{Addr, Envelope, OpId, Outbox, Process, Time};
 
 pub use client::{Client, ClientOp, OpOutcome};
+pub use hints::Hint;
 pub use store::Store;
+
+/// Rounds of a maintenance timer (hint handoff, anti-entropy) without
+/// progress after which a node stops until it hears from a suspected peer,
+/// gets new work or restarts.
+pub const MAINTENANCE_RETRIES: u32 = 20;
+
+/// The failure-handling mechanisms, each switchable per cluster. All are on
+/// by default; the scenario's `cluster.mechanisms` turns them off one by one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Mechanisms {
+    /// Replace suspected primaries by fallbacks holding hints.
+    pub sloppy_quorum: bool,
+    /// Fallbacks hand hints back to the intended primary.
+    pub hinted_handoff: bool,
+    /// A get's coordinator repairs replicas that answered stale.
+    pub read_repair: bool,
+    /// Replicas compare Merkle trees and sync the keys that differ.
+    pub anti_entropy: bool,
+    /// The store and the hints survive a crash.
+    pub durable: bool,
+}
+
+impl Default for Mechanisms {
+    fn default() -> Self {
+        Mechanisms {
+            sloppy_quorum: true,
+            hinted_handoff: true,
+            read_repair: true,
+            anti_entropy: true,
+            durable: true,
+        }
+    }
+}
+
+impl Mechanisms {
+    /// Every mechanism off: the basic Get/Put path only.
+    pub const NONE: Mechanisms = Mechanisms {
+        sloppy_quorum: false,
+        hinted_handoff: false,
+        read_repair: false,
+        anti_entropy: false,
+        durable: true,
+    };
+}
 
 /// The cluster-wide Dynamo settings every node follows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -84,6 +193,12 @@ pub struct Settings {
     pub request_timeout_ticks: Time,
     /// How long a client waits for an answer, in ticks.
     pub client_timeout_ticks: Time,
+    /// Which failure-handling mechanisms run.
+    pub mechanisms: Mechanisms,
+    /// Period of the hint-handoff timer while a node holds hints, in ticks.
+    pub hint_handoff_interval_ticks: Time,
+    /// Period of the anti-entropy timer while partitions are dirty, in ticks.
+    pub anti_entropy_interval_ticks: Time,
 }
 
 /// A timer a node or client asks for.
@@ -94,6 +209,10 @@ pub enum Timer {
     Request(ReqId),
     /// A client's deadline for an answer to operation `OpId`.
     Client(OpId),
+    /// A node's next round of hinted handoff.
+    HintHandoff,
+    /// A node's next round of Merkle exchanges.
+    AntiEntropy,
 }
 
 impl fmt::Display for Timer {
@@ -101,6 +220,8 @@ impl fmt::Display for Timer {
         match self {
             Timer::Request(req) => write!(f, "request-timeout {req}"),
             Timer::Client(op) => write!(f, "client-timeout {op}"),
+            Timer::HintHandoff => f.write_str("hint-handoff"),
+            Timer::AntiEntropy => f.write_str("anti-entropy"),
         }
     }
 }
@@ -119,6 +240,10 @@ pub enum Pending {
         acks: u8,
         /// Acknowledgements needed.
         needed: u8,
+        /// The replicas (and fallbacks) that have not acknowledged yet.
+        waiting: Vec<NodeId>,
+        /// Whether the client has had its answer.
+        answered: bool,
     },
     /// A get waiting for R replies.
     Get {
@@ -132,7 +257,36 @@ pub enum Pending {
         needed: u8,
         /// The replies merged so far.
         merged: Clock,
+        /// The replicas (and fallbacks) that have not replied yet.
+        waiting: Vec<NodeId>,
+        /// Whether the client has had its answer.
+        answered: bool,
+        /// The key's partition.
+        partition: PartitionId,
+        /// The key.
+        key: String,
+        /// Each primary's reply, for read repair (empty when it is off).
+        primaries: Vec<(NodeId, Clock)>,
+        /// The fallbacks asked in place of suspected primaries.
+        fallbacks: Vec<NodeId>,
     },
+}
+
+/// Counters of the work the mechanisms did at one node.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct NodeStats {
+    /// Hints this node accepted as a fallback.
+    pub hints_stored: u64,
+    /// Hints this node handed off and deleted.
+    pub hints_delivered: u64,
+    /// Read repairs this node sent (or applied to itself) as a coordinator.
+    pub repairs: u64,
+    /// Merkle exchanges this node started.
+    pub exchanges: u64,
+    /// Tree nodes (root, branches, leaves) this node sent.
+    pub merkle_tree_nodes: u64,
+    /// Key clocks this node sent in Merkle syncs.
+    pub merkle_keys: u64,
 }
 
 /// One Dynamo node: its ring, its store and the requests it coordinates.
@@ -144,6 +298,22 @@ pub struct Node {
     store: Store,
     pending: BTreeMap<ReqId, Pending>,
     next_req: u64,
+    /// Peers this node's failure detector suspects, with the time of the
+    /// last missed answer.
+    suspects: BTreeMap<NodeId, Time>,
+    /// Hints held for other nodes, by (intended node, partition, key).
+    hints: BTreeMap<(NodeId, PartitionId, String), Hint>,
+    next_hint_version: u64,
+    handoff_armed: bool,
+    handoff_progress: bool,
+    handoff_failed_rounds: u32,
+    /// Partitions whose data changed since their last exchange.
+    dirty: BTreeSet<PartitionId>,
+    /// Merkle exchanges this node started, by id: (partition, peer).
+    exchanges: BTreeMap<ReqId, (PartitionId, NodeId)>,
+    anti_entropy_armed: bool,
+    anti_entropy_failed_rounds: u32,
+    stats: NodeStats,
 }
 
 impl Node {
@@ -156,6 +326,17 @@ impl Node {
             store: Store::default(),
             pending: BTreeMap::new(),
             next_req: 0,
+            suspects: BTreeMap::new(),
+            hints: BTreeMap::new(),
+            next_hint_version: 0,
+            handoff_armed: false,
+            handoff_progress: false,
+            handoff_failed_rounds: 0,
+            dirty: BTreeSet::new(),
+            exchanges: BTreeMap::new(),
+            anti_entropy_armed: false,
+            anti_entropy_failed_rounds: 0,
+            stats: NodeStats::default(),
         }
     }
 
@@ -179,9 +360,65 @@ impl Node {
         &self.pending
     }
 
+    /// The peers this node's failure detector suspects, each with the time
+    /// of its last missed answer.
+    pub fn suspects(&self) -> &BTreeMap<NodeId, Time> {
+        &self.suspects
+    }
+
+    /// This node's view of who is up at `now`: every ring member and whether
+    /// this node believes it up (itself always).
+    pub fn view(&self, now: Time) -> Vec<(NodeId, bool)> {
+        self.ring
+            .nodes()
+            .into_iter()
+            .map(|n| (n, !self.suspected(n, now)))
+            .collect()
+    }
+
+    /// Whether this node suspects `peer` at `now`: it missed an answer less
+    /// than [`Node::suspicion_ticks`] ago and has sent nothing since.
+    pub fn suspected(&self, peer: NodeId, now: Time) -> bool {
+        self.suspects
+            .get(&peer)
+            .is_some_and(|since| now < since + self.suspicion_ticks())
+    }
+
+    /// How long a suspicion lasts without a new missed answer: five request
+    /// timeouts. After that the node tries the peer again.
+    pub fn suspicion_ticks(&self) -> Time {
+        5 * self.settings.request_timeout_ticks
+    }
+
+    /// The hints this node holds for other nodes.
+    pub fn hints(&self) -> impl Iterator<Item = (NodeId, PartitionId, &str, &Hint)> {
+        self.hints
+            .iter()
+            .map(|((to, p, key), hint)| (*to, *p, key.as_str(), hint))
+    }
+
+    /// The partitions waiting for anti-entropy.
+    pub fn dirty(&self) -> &BTreeSet<PartitionId> {
+        &self.dirty
+    }
+
+    /// What the mechanisms did at this node.
+    pub fn stats(&self) -> NodeStats {
+        self.stats
+    }
+
     /// Handle a message delivered at `now`.
     pub fn step(&mut self, now: Time, envelope: Envelope<Message>, out: &mut Outbox<Member>) {
         let Envelope { from, msg, .. } = envelope;
+        if let Addr::Node(peer) = from {
+            if !self.suspects.is_empty() && self.suspects.remove(&peer).is_some() {
+                self.seen_again(out);
+            }
+        }
+        let peer = match from {
+            Addr::Node(peer) => peer,
+            Addr::Client(_) => self.id,
+        };
         match msg {
             Message::Request(request) => {
                 let partition = self.ring.partition_of(request.key().as_bytes());
@@ -201,60 +438,135 @@ impl Node {
                 self.store
                     .entry(partition, &key, self.settings.mode)
                     .sync(&clock);
+                self.mark_dirty(partition, out);
                 out.send(from, Message::Peer(PeerMessage::ReplicateAck { req }));
             }
-            Message::Peer(PeerMessage::ReplicateAck { req }) => self.acknowledged(req, out),
+            Message::Peer(PeerMessage::ReplicateAck { req }) => self.acknowledged(peer, req, out),
             Message::Peer(PeerMessage::Read {
                 req,
                 partition,
                 key,
             }) => {
-                let clock = self.clock_of(partition, &key);
+                let clock = self.clock_with_hints(partition, &key);
                 out.send(from, Message::Peer(PeerMessage::ReadReply { req, clock }));
             }
             Message::Peer(PeerMessage::ReadReply { req, clock }) => {
-                self.read_reply(req, &clock, out)
+                self.read_reply(peer, req, clock, out)
             }
+            Message::Peer(PeerMessage::Repair {
+                partition,
+                key,
+                clock,
+            }) => {
+                self.merge(partition, &key, &clock, out);
+            }
+            Message::Peer(PeerMessage::Hint {
+                req,
+                partition,
+                key,
+                clock,
+                intended,
+            }) => {
+                self.store_hint(intended, partition, key, &clock, out);
+                out.send(from, Message::Peer(PeerMessage::ReplicateAck { req }));
+            }
+            Message::Peer(PeerMessage::HintHandoff {
+                partition,
+                key,
+                clock,
+                version,
+            }) => {
+                self.merge(partition, &key, &clock, out);
+                let ack = PeerMessage::HintAck {
+                    partition,
+                    key,
+                    version,
+                };
+                out.send(from, Message::Peer(ack));
+            }
+            Message::Peer(PeerMessage::HintAck {
+                partition,
+                key,
+                version,
+            }) => self.hint_acked(peer, partition, key, version),
+            Message::Peer(PeerMessage::Alive) => {}
+            Message::Peer(
+                message @ (PeerMessage::MerkleRoot { .. }
+                | PeerMessage::MerkleInSync { .. }
+                | PeerMessage::MerkleBranches { .. }
+                | PeerMessage::MerkleLeaves { .. }
+                | PeerMessage::MerkleSync { .. }
+                | PeerMessage::MerkleSyncReply { .. }),
+            ) => self.anti_entropy_step(from, message, out),
             Message::Reply(reply) => unreachable!("{} received a client reply: {reply}", self.id),
         }
     }
 
     /// Handle a timer that fired at `now`.
-    pub fn tick(&mut self, _now: Time, timer: Timer, out: &mut Outbox<Member>) {
-        let Timer::Request(req) = timer else {
-            unreachable!("{} received a client timer: {timer}", self.id);
-        };
-        let Some(pending) = self.pending.remove(&req) else {
-            return;
-        };
-        let (client, reply) = match pending {
-            Pending::Put {
-                client,
-                op,
-                acks,
-                needed,
-            } => (client, ClientReply::QuorumFailed { op, acks, needed }),
-            Pending::Get {
-                client,
-                op,
-                replies,
-                needed,
-                ..
-            } => (
-                client,
-                ClientReply::QuorumFailed {
-                    op,
-                    acks: replies,
-                    needed,
-                },
-            ),
-        };
-        out.send(client, Message::Reply(reply));
+    pub fn tick(&mut self, now: Time, timer: Timer, out: &mut Outbox<Member>) {
+        match timer {
+            Timer::Request(req) => self.request_timeout(now, req, out),
+            Timer::HintHandoff => self.handoff_round(out),
+            Timer::AntiEntropy => self.anti_entropy_round(now, out),
+            Timer::Client(_) => unreachable!("{} received a client timer: {timer}", self.id),
+        }
     }
 
-    /// The node crashed: requests in flight are lost, the store survives.
+    /// The node crashed: requests in flight, timers, suspicions and dirty
+    /// marks are lost; the store and the hints too unless they are durable.
     pub fn crash(&mut self) {
         self.pending.clear();
+        self.suspects.clear();
+        self.dirty.clear();
+        self.exchanges.clear();
+        self.handoff_armed = false;
+        self.handoff_progress = false;
+        self.handoff_failed_rounds = 0;
+        self.anti_entropy_armed = false;
+        self.anti_entropy_failed_rounds = 0;
+        if !self.settings.mechanisms.durable {
+            self.store = Store::default();
+            self.hints.clear();
+        }
+    }
+
+    /// The node restarted: it announces itself, checks every partition it
+    /// replicates with anti-entropy, and resumes handing off its hints.
+    pub fn restart(&mut self, out: &mut Outbox<Member>) {
+        for peer in self.ring.nodes() {
+            if peer != self.id {
+                out.send(Addr::Node(peer), Message::Peer(PeerMessage::Alive));
+            }
+        }
+        if self.settings.mechanisms.anti_entropy {
+            let n = usize::from(self.settings.n);
+            for p in 0..self.ring.partition_count() {
+                let p = PartitionId(p);
+                if self
+                    .ring
+                    .preference_list_for_partition(p, n)
+                    .contains(&self.id)
+                {
+                    self.dirty.insert(p);
+                }
+            }
+        }
+        self.arm_anti_entropy(out);
+        self.arm_handoff(out);
+    }
+
+    /// A suspected peer sent something: resume the maintenance rounds.
+    fn seen_again(&mut self, out: &mut Outbox<Member>) {
+        self.handoff_failed_rounds = 0;
+        self.anti_entropy_failed_rounds = 0;
+        self.arm_handoff(out);
+        self.arm_anti_entropy(out);
+    }
+
+    fn suspect(&mut self, peer: NodeId, now: Time) {
+        if peer != self.id {
+            self.suspects.insert(peer, now);
+        }
     }
 
     fn clock_of(&self, partition: PartitionId, key: &str) -> Clock {
@@ -262,6 +574,27 @@ impl Node {
             .get(partition, key)
             .cloned()
             .unwrap_or_else(|| Clock::new(self.settings.mode))
+    }
+
+    /// Merge `clock` into the stored clock of `key`; mark the partition dirty
+    /// if that changed anything. An empty clock creates no key.
+    fn merge(
+        &mut self,
+        partition: PartitionId,
+        key: &str,
+        clock: &Clock,
+        out: &mut Outbox<Member>,
+    ) {
+        let mode = self.settings.mode;
+        if self.store.get(partition, key).is_none() && *clock == Clock::new(mode) {
+            return;
+        }
+        let mine = self.store.entry(partition, key, mode);
+        let before = mine.clone();
+        mine.sync(clock);
+        if *mine != before {
+            self.mark_dirty(partition, out);
+        }
     }
 
     fn new_request(&mut self) -> ReqId {
@@ -275,6 +608,40 @@ impl Node {
         out.set_timer(self.settings.request_timeout_ticks, Timer::Request(req));
     }
 
+    /// Where a request's replicas go: the primaries, with suspected ones
+    /// replaced by fallbacks under sloppy quorum. A suspected primary that no
+    /// fallback can stand in for is tried all the same.
+    fn placements(&self, now: Time, key: &str, primaries: Vec<NodeId>) -> Vec<Placement> {
+        if self.settings.mechanisms.sloppy_quorum && !self.suspects.is_empty() {
+            let n = usize::from(self.settings.n);
+            let me = self.id;
+            let mut placements =
+                self.ring
+                    .preference_list_with_fallbacks(key.as_bytes(), n, |node| {
+                        node == me || !self.suspected(node, now)
+                    });
+            for primary in primaries {
+                let covered = placements
+                    .iter()
+                    .any(|p| p.node == primary || p.fallback_for == Some(primary));
+                if !covered {
+                    placements.push(Placement {
+                        node: primary,
+                        fallback_for: None,
+                    });
+                }
+            }
+            return placements;
+        }
+        primaries
+            .into_iter()
+            .map(|node| Placement {
+                node,
+                fallback_for: None,
+            })
+            .collect()
+    }
+
     /// Serve a client's request as its coordinator, or forward it to one.
     fn coordinate(
         &mut self,
@@ -285,22 +652,31 @@ impl Node {
         out: &mut Outbox<Member>,
     ) {
         let n = usize::from(self.settings.n);
-        let preference_list = self.ring.preference_list_for_partition(partition, n);
-        if !preference_list.contains(&self.id) {
-            let coordinator = Addr::Node(preference_list[0]);
+        let primaries = self.ring.preference_list_for_partition(partition, n);
+        if !primaries.contains(&self.id) {
+            let sloppy = self.settings.mechanisms.sloppy_quorum;
+            let coordinator = primaries
+                .iter()
+                .find(|p| sloppy && !self.suspected(**p, now))
+                .unwrap_or(&primaries[0]);
             let forward = PeerMessage::Forward {
                 client,
                 partition,
                 request,
             };
-            out.send(coordinator, Message::Peer(forward));
+            out.send(Addr::Node(*coordinator), Message::Peer(forward));
             return;
         }
+        let placements = self.placements(now, request.key(), primaries);
         let me = self.id;
-        let replicas = preference_list
-            .into_iter()
-            .filter(move |n| *n != me)
-            .map(Addr::Node);
+        let others = placements.iter().filter(|p| p.node != me);
+        let waiting: Vec<NodeId> = others.clone().map(|p| p.node).collect();
+        let fallbacks: Vec<NodeId> = others
+            .clone()
+            .filter(|p| p.fallback_for.is_some())
+            .map(|p| p.node)
+            .collect();
+        let req = self.new_request();
         match request {
             ClientRequest::Put {
                 op,
@@ -322,105 +698,207 @@ impl Node {
                 clock.put(&context, write);
                 let clock = clock.clone();
                 let needed = w.unwrap_or(self.settings.w);
-                let req = self.new_request();
-                if needed <= 1 {
-                    // The coordinator's own write is the quorum; the replicas
-                    // still get the write, and their acks find nothing to count.
+                // The coordinator's own write may be the whole quorum.
+                let answered = needed <= 1;
+                if answered {
                     out.send(client, Message::Reply(ClientReply::PutOk { op }));
-                } else {
-                    self.wait(
-                        req,
-                        Pending::Put {
-                            client,
-                            op,
-                            acks: 1,
-                            needed,
-                        },
-                        out,
-                    );
                 }
-                for replica in replicas {
-                    let clock = clock.clone();
-                    out.send(
-                        replica,
-                        Message::Peer(PeerMessage::Replicate {
+                for placement in others {
+                    let (key, clock) = (key.clone(), clock.clone());
+                    let msg = match placement.fallback_for {
+                        None => PeerMessage::Replicate {
                             req,
                             partition,
-                            key: key.clone(),
+                            key,
                             clock,
-                        }),
-                    );
+                        },
+                        Some(intended) => PeerMessage::Hint {
+                            req,
+                            partition,
+                            key,
+                            clock,
+                            intended,
+                        },
+                    };
+                    out.send(Addr::Node(placement.node), Message::Peer(msg));
                 }
+                if !waiting.is_empty() || !answered {
+                    let pending = Pending::Put {
+                        client,
+                        op,
+                        acks: 1,
+                        needed,
+                        waiting,
+                        answered,
+                    };
+                    self.wait(req, pending, out);
+                }
+                self.mark_dirty(partition, out);
             }
             ClientRequest::Get { op, key, r } => {
                 let merged = self.clock_of(partition, &key);
                 let needed = r.unwrap_or(self.settings.r);
-                if needed <= 1 {
+                let answered = needed <= 1;
+                if answered {
                     out.send(client, Message::Reply(got(op, &merged)));
-                    return;
                 }
-                let req = self.new_request();
-                self.wait(
-                    req,
-                    Pending::Get {
+                for placement in others {
+                    let read = PeerMessage::Read {
+                        req,
+                        partition,
+                        key: key.clone(),
+                    };
+                    out.send(Addr::Node(placement.node), Message::Peer(read));
+                }
+                if !waiting.is_empty() || !answered {
+                    let primaries = if self.settings.mechanisms.read_repair {
+                        vec![(self.id, merged.clone())]
+                    } else {
+                        Vec::new()
+                    };
+                    let pending = Pending::Get {
                         client,
                         op,
                         replies: 1,
                         needed,
                         merged,
-                    },
-                    out,
-                );
-                for replica in replicas {
-                    out.send(
-                        replica,
-                        Message::Peer(PeerMessage::Read {
-                            req,
-                            partition,
-                            key: key.clone(),
-                        }),
-                    );
+                        waiting,
+                        answered,
+                        partition,
+                        key,
+                        primaries,
+                        fallbacks,
+                    };
+                    self.wait(req, pending, out);
                 }
             }
         }
     }
 
-    fn acknowledged(&mut self, req: ReqId, out: &mut Outbox<Member>) {
+    fn acknowledged(&mut self, from: NodeId, req: ReqId, out: &mut Outbox<Member>) {
         let Some(Pending::Put {
             client,
             op,
             acks,
             needed,
+            waiting,
+            answered,
         }) = self.pending.get_mut(&req)
         else {
             return;
         };
+        let Some(at) = waiting.iter().position(|n| *n == from) else {
+            return; // a duplicate
+        };
+        waiting.swap_remove(at);
         *acks += 1;
-        if *acks >= *needed {
-            let (client, op) = (*client, *op);
+        if !*answered && *acks >= *needed {
+            *answered = true;
+            out.send(*client, Message::Reply(ClientReply::PutOk { op: *op }));
+        }
+        if *answered && waiting.is_empty() {
             self.pending.remove(&req);
-            out.send(client, Message::Reply(ClientReply::PutOk { op }));
         }
     }
 
-    fn read_reply(&mut self, req: ReqId, clock: &Clock, out: &mut Outbox<Member>) {
+    fn read_reply(&mut self, from: NodeId, req: ReqId, clock: Clock, out: &mut Outbox<Member>) {
         let Some(Pending::Get {
             client,
             op,
             replies,
             needed,
             merged,
+            waiting,
+            answered,
+            primaries,
+            fallbacks,
+            ..
         }) = self.pending.get_mut(&req)
         else {
             return;
         };
-        merged.sync(clock);
+        let Some(at) = waiting.iter().position(|n| *n == from) else {
+            return; // a duplicate
+        };
+        waiting.swap_remove(at);
+        merged.sync(&clock);
         *replies += 1;
-        if *replies >= *needed {
-            let reply = got(*op, merged);
-            let client = *client;
-            self.pending.remove(&req);
+        if self.settings.mechanisms.read_repair && !fallbacks.contains(&from) {
+            primaries.push((from, clock));
+        }
+        if !*answered && *replies >= *needed {
+            *answered = true;
+            out.send(*client, Message::Reply(got(*op, merged)));
+        }
+        if *answered && waiting.is_empty() {
+            if let Some(pending) = self.pending.remove(&req) {
+                self.finish(pending, out);
+            }
+        }
+    }
+
+    /// A request's timer fired: answer `QuorumFailed` if the client still
+    /// waits, suspect every replica that did not answer, and repair.
+    fn request_timeout(&mut self, now: Time, req: ReqId, out: &mut Outbox<Member>) {
+        let Some(pending) = self.pending.remove(&req) else {
+            return;
+        };
+        let (client, op, acks, needed, answered, waiting) = match &pending {
+            Pending::Put {
+                client,
+                op,
+                acks,
+                needed,
+                answered,
+                waiting,
+            } => (*client, *op, *acks, *needed, *answered, waiting),
+            Pending::Get {
+                client,
+                op,
+                replies,
+                needed,
+                answered,
+                waiting,
+                ..
+            } => (*client, *op, *replies, *needed, *answered, waiting),
+        };
+        if !answered {
+            let reply = ClientReply::QuorumFailed { op, acks, needed };
             out.send(client, Message::Reply(reply));
+        }
+        for peer in waiting.clone() {
+            self.suspect(peer, now);
+        }
+        self.finish(pending, out);
+    }
+
+    /// A request is over: read repair for a get.
+    fn finish(&mut self, pending: Pending, out: &mut Outbox<Member>) {
+        let Pending::Get {
+            merged,
+            partition,
+            key,
+            primaries,
+            ..
+        } = pending
+        else {
+            return;
+        };
+        for (node, clock) in primaries {
+            if clock.equal(&merged) {
+                continue;
+            }
+            self.stats.repairs += 1;
+            if node == self.id {
+                self.merge(partition, &key, &merged, out);
+            } else {
+                let repair = PeerMessage::Repair {
+                    partition,
+                    key: key.clone(),
+                    clock: merged.clone(),
+                };
+                out.send(Addr::Node(node), Message::Peer(repair));
+            }
         }
     }
 }
@@ -438,6 +916,9 @@ fn got(op: OpId, merged: &Clock) -> ClientReply {
 
 /// A member of the simulated cluster: a node or a client. The simulator runs
 /// both through one [`Process`] implementation.
+// Members sit in one Vec and are stepped on the hot path; boxing the larger
+// variant would add an indirection to every delivery for little memory.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Member {
@@ -470,7 +951,7 @@ impl Process for Member {
     fn on_input(&mut self, now: Time, op: OpId, input: ClientOp, out: &mut Outbox<Self>) {
         match self {
             Member::Client(client) => client.invoke(now, op, input, out),
-            // Nodes take no operations yet; membership changes will be inputs.
+            // Nodes take no operations.
             Member::Node(_) => out.complete(op, OpOutcome::Timeout),
         }
     }
@@ -481,5 +962,9 @@ impl Process for Member {
         }
     }
 
-    fn on_restart(&mut self, _now: Time, _out: &mut Outbox<Self>) {}
+    fn on_restart(&mut self, _now: Time, out: &mut Outbox<Self>) {
+        if let Member::Node(node) = self {
+            node.restart(out);
+        }
+    }
 }

@@ -36,6 +36,14 @@ impl Store {
             .flat_map(|(p, keys)| keys.iter().map(move |(k, clock)| (*p, k.as_str(), clock)))
     }
 
+    /// The keys of partition `p` with their clocks, in key order.
+    pub fn partition(&self, p: PartitionId) -> impl Iterator<Item = (&str, &Clock)> {
+        self.partitions
+            .get(&p)
+            .into_iter()
+            .flat_map(|keys| keys.iter().map(|(k, clock)| (k.as_str(), clock)))
+    }
+
     /// How many keys the node stores.
     pub fn len(&self) -> usize {
         self.partitions.values().map(BTreeMap::len).sum()

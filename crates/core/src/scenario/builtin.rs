@@ -15,6 +15,11 @@ pub fn builtin_scenarios() -> Vec<(&'static str, &'static str)> {
         "quorum-success",
         "quorum-failure-timeout",
         "lossy-network",
+        "hinted-handoff",
+        "read-repair",
+        "anti-entropy",
+        "lww-lost-write",
+        "sweep-faults",
     ]
 }
 

@@ -16,6 +16,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::causality::{CausalityMode, Context};
 use crate::ids::NodeId;
 use crate::network::{Fault, NetworkOptions};
+use crate::node::{Mechanisms, Settings};
 use crate::ring::Ring;
 use crate::sim::Time;
 
@@ -148,6 +149,35 @@ pub struct ClusterConfig {
     /// How long a client waits for any answer before it gives up, in ticks.
     #[serde(default = "default_client_timeout")]
     pub client_timeout_ticks: Time,
+    /// Which failure-handling mechanisms run; each defaults to on.
+    #[serde(default)]
+    pub mechanisms: Mechanisms,
+    /// Period of a fallback's hint-handoff rounds, in ticks.
+    #[serde(default = "default_hint_handoff_interval")]
+    pub hint_handoff_interval_ticks: Time,
+    /// Period of a node's anti-entropy rounds, in ticks.
+    #[serde(default = "default_anti_entropy_interval")]
+    pub anti_entropy_interval_ticks: Time,
+}
+
+impl Default for ClusterConfig {
+    /// Three nodes, Q = 16, N = 3, R = W = 2, DVVSet, every mechanism on.
+    fn default() -> Self {
+        ClusterConfig {
+            nodes: 3,
+            partitions: default_partitions(),
+            n: 3,
+            r: 2,
+            w: 2,
+            mode: CausalityMode::DvvSet,
+            clients: 0,
+            request_timeout_ticks: default_request_timeout(),
+            client_timeout_ticks: default_client_timeout(),
+            mechanisms: Mechanisms::default(),
+            hint_handoff_interval_ticks: default_hint_handoff_interval(),
+            anti_entropy_interval_ticks: default_anti_entropy_interval(),
+        }
+    }
 }
 
 fn default_partitions() -> u32 {
@@ -158,6 +188,12 @@ fn default_request_timeout() -> Time {
 }
 fn default_client_timeout() -> Time {
     50
+}
+fn default_hint_handoff_interval() -> Time {
+    40
+}
+fn default_anti_entropy_interval() -> Time {
+    100
 }
 
 /// One timed entry of the timeline: exactly one of `put`, `get` or `fault`.
@@ -408,15 +444,38 @@ impl ClusterConfig {
         for (field, ticks) in [
             ("cluster.request_timeout_ticks", self.request_timeout_ticks),
             ("cluster.client_timeout_ticks", self.client_timeout_ticks),
+            (
+                "cluster.hint_handoff_interval_ticks",
+                self.hint_handoff_interval_ticks,
+            ),
+            (
+                "cluster.anti_entropy_interval_ticks",
+                self.anti_entropy_interval_ticks,
+            ),
         ] {
             if ticks == 0 {
                 return Err(ScenarioError::invalid(
                     field,
-                    "a timeout must be at least 1 tick",
+                    "a timeout or interval must be at least 1 tick",
                 ));
             }
         }
         self.ring().map(|_| ())
+    }
+
+    /// The settings every node of this cluster follows.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            n: self.n,
+            r: self.r,
+            w: self.w,
+            mode: self.mode,
+            request_timeout_ticks: self.request_timeout_ticks,
+            client_timeout_ticks: self.client_timeout_ticks,
+            mechanisms: self.mechanisms,
+            hint_handoff_interval_ticks: self.hint_handoff_interval_ticks,
+            anti_entropy_interval_ticks: self.anti_entropy_interval_ticks,
+        }
     }
 
     /// The node ids, `n1` to `n{nodes}`.

@@ -71,7 +71,7 @@ fn cluster_errors() {
         r#""mode": "vc""#,
         "cluster.mode: invalid clock: unknown causality mode \"vc\": expected one of dvvset, lww, client-vv, server-vv-separate, server-vv-merged",
     );
-    check(r#""n": 3,"#, r#""n": 3, "colour": 1,"#, "cluster.colour: unknown field `colour`, expected one of `nodes`, `partitions`, `n`, `r`, `w`, `mode`, `clients`, `request_timeout_ticks`, `client_timeout_ticks`");
+    check(r#""n": 3,"#, r#""n": 3, "colour": 1,"#, "cluster.colour: unknown field `colour`, expected one of `nodes`, `partitions`, `n`, `r`, `w`, `mode`, `clients`, `request_timeout_ticks`, `client_timeout_ticks`, `mechanisms`, `hint_handoff_interval_ticks`, `anti_entropy_interval_ticks`");
     check(
         r#""nodes": 3"#,
         r#""nodes": -3"#,

@@ -1,0 +1,425 @@
+//! The consistency checker: what a run did to the writes it acknowledged.
+//!
+//! The checker reads the recorded history (every client operation, its
+//! invocation, completion and outcome), the record of which get each put's
+//! context came from ([`crate::node::Client::based_on`]), and the final clock
+//! of every key at each of its live primary replicas, taken after heal and
+//! quiescence. It tells writes apart by key and value, so workloads that are
+//! checked write distinct values.
+//!
+//! A put `q` *covers* a put `p` of the same key when `q` carried the context
+//! of a get that returned `p`'s value: the client saw `p` and wrote over it.
+//! With that relation the checker reports:
+//!
+//! - **Lost writes**: an acknowledged put whose value is missing on some live
+//!   replica of its key and that no put covers. LWW loses concurrent writes
+//!   this way; server-id vector modes lose one of two concurrent writes.
+//! - **False conflicts**: two siblings (on a replica at the end, or in a get's
+//!   answer) where one value's put covered the other's: causally ordered,
+//!   yet kept as concurrent.
+//! - **Non-convergence**: a key whose live replicas hold clocks that are not
+//!   equal (`KeyClock::equal`) at the end.
+//! - **Stale reads**, as information: a get that missed an acknowledged put
+//!   which had completed before the get began, and which nothing had covered
+//!   by the time the get ended. Dynamo promises no more than that.
+//!
+//! Explicit contexts (rather than `last-get`) are taken to cover nothing.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::history::OpRecord;
+use crate::ids::NodeId;
+use crate::message::Clock;
+use crate::node::{ClientOp, OpOutcome};
+use crate::ring::PartitionId;
+use crate::sim::OpId;
+
+/// The final clocks of one key at each of its live primary replicas.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyReplicas {
+    /// The key.
+    pub key: String,
+    /// Its partition.
+    pub partition: PartitionId,
+    /// Each live primary with its clock (empty when it holds none).
+    pub replicas: Vec<(NodeId, Clock)>,
+}
+
+/// An acknowledged put that no live replica set keeps and nothing covers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LostWrite {
+    /// The put.
+    pub op: OpId,
+    /// Its key.
+    pub key: String,
+    /// Its value.
+    pub value: String,
+    /// The live replicas that lack it.
+    pub missing_on: Vec<NodeId>,
+}
+
+/// Two siblings of which one was written over the other.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FalseConflict {
+    /// The key.
+    pub key: String,
+    /// The put that was written over.
+    pub older: OpId,
+    /// The put that covered it.
+    pub newer: OpId,
+    /// Where they were seen together: a replica at the end, or a get.
+    pub seen_at: SeenAt,
+}
+
+/// Where a false conflict was seen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SeenAt {
+    /// In a replica's final clock.
+    Replica(NodeId),
+    /// In a get's answer.
+    Read(OpId),
+}
+
+/// A key whose live replicas ended with different clocks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NonConverged {
+    /// The key.
+    pub key: String,
+    /// Its partition.
+    pub partition: PartitionId,
+    /// Each live replica's clock, in text form.
+    pub replicas: Vec<(NodeId, String)>,
+}
+
+/// A get that missed an acknowledged, uncovered put that completed before it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StaleRead {
+    /// The get.
+    pub read: OpId,
+    /// The put it missed.
+    pub missed: OpId,
+    /// The key.
+    pub key: String,
+}
+
+/// Everything the checker found, each finding naming the operations involved.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct CheckReport {
+    /// Acknowledged writes that are gone.
+    pub lost_writes: Vec<LostWrite>,
+    /// Causally ordered siblings.
+    pub false_conflicts: Vec<FalseConflict>,
+    /// Keys whose replicas differ at the end.
+    pub non_converged: Vec<NonConverged>,
+    /// Reads that missed an earlier acknowledged write (information).
+    pub stale_reads: Vec<StaleRead>,
+}
+
+/// How many findings of each kind: what `wildling sweep` tabulates.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct CheckCounts {
+    /// Lost writes.
+    pub lost_writes: u64,
+    /// False conflicts.
+    pub false_conflicts: u64,
+    /// Non-converged keys.
+    pub non_converged: u64,
+    /// Stale reads.
+    pub stale_reads: u64,
+}
+
+impl CheckReport {
+    /// The number of findings of each kind.
+    pub fn counts(&self) -> CheckCounts {
+        CheckCounts {
+            lost_writes: self.lost_writes.len() as u64,
+            false_conflicts: self.false_conflicts.len() as u64,
+            non_converged: self.non_converged.len() as u64,
+            stale_reads: self.stale_reads.len() as u64,
+        }
+    }
+}
+
+impl fmt::Display for LostWrite {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "lost write: {} {}={} (missing on",
+            self.op, self.key, self.value
+        )?;
+        self.missing_on.iter().try_for_each(|n| write!(f, " {n}"))?;
+        f.write_str(")")
+    }
+}
+
+impl fmt::Display for FalseConflict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "false conflict: {} keeps {} and {}, which was written over it, as siblings ",
+            self.key, self.older, self.newer
+        )?;
+        match self.seen_at {
+            SeenAt::Replica(node) => write!(f, "(at {node})"),
+            SeenAt::Read(op) => write!(f, "(read by {op})"),
+        }
+    }
+}
+
+impl fmt::Display for NonConverged {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "not converged: {} {}:", self.partition, self.key)?;
+        self.replicas
+            .iter()
+            .try_for_each(|(n, clock)| write!(f, " {n} {clock}"))
+    }
+}
+
+impl fmt::Display for StaleRead {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "stale read (information): {} missed {} of {}",
+            self.read, self.missed, self.key
+        )
+    }
+}
+
+impl fmt::Display for CheckCounts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} lost writes, {} false conflicts, {} non-converged keys, {} stale reads",
+            self.lost_writes, self.false_conflicts, self.non_converged, self.stale_reads
+        )
+    }
+}
+
+impl fmt::Display for CheckReport {
+    /// One finding a line, then the counts.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.lost_writes
+            .iter()
+            .try_for_each(|x| writeln!(f, "{x}"))?;
+        self.false_conflicts
+            .iter()
+            .try_for_each(|x| writeln!(f, "{x}"))?;
+        self.non_converged
+            .iter()
+            .try_for_each(|x| writeln!(f, "{x}"))?;
+        self.stale_reads
+            .iter()
+            .try_for_each(|x| writeln!(f, "{x}"))?;
+        write!(f, "{}", self.counts())
+    }
+}
+
+/// A put as the checker sees it.
+struct Put<'a> {
+    op: OpId,
+    key: &'a str,
+    value: &'a str,
+    invoked_at: u64,
+    /// Completion time, if acknowledged.
+    acked_at: Option<u64>,
+}
+
+/// The history's puts and gets, and the covering relation between puts.
+struct Facts<'a> {
+    puts: Vec<Put<'a>>,
+    /// Successful gets: (op, key, values, invoked, completed).
+    gets: Vec<(OpId, &'a str, &'a [String], u64, u64)>,
+    /// The puts of each (key, value), as indices into `puts`.
+    by_value: BTreeMap<&'a str, BTreeMap<&'a str, Vec<usize>>>,
+    /// For each put (index), the puts that cover it (indices).
+    covered_by: Vec<Vec<usize>>,
+}
+
+impl<'a> Facts<'a> {
+    fn new(ops: &'a [OpRecord<ClientOp, OpOutcome>], based_on: &BTreeMap<OpId, OpId>) -> Self {
+        let mut puts = Vec::new();
+        let mut gets = Vec::new();
+        let mut read_values: BTreeMap<OpId, &'a [String]> = BTreeMap::new();
+        for op in ops {
+            match (&op.input, &op.completed) {
+                (ClientOp::Put { key, value, .. }, completed) => puts.push(Put {
+                    op: op.id,
+                    key,
+                    value,
+                    invoked_at: op.invoked_at,
+                    acked_at: match completed {
+                        Some((at, OpOutcome::Put)) => Some(*at),
+                        _ => None,
+                    },
+                }),
+                (ClientOp::Get { key, .. }, Some((at, OpOutcome::Got { values, .. }))) => {
+                    read_values.insert(op.id, values);
+                    gets.push((op.id, key.as_str(), values.as_slice(), op.invoked_at, *at));
+                }
+                _ => {}
+            }
+        }
+        let mut by_value: BTreeMap<&str, BTreeMap<&str, Vec<usize>>> = BTreeMap::new();
+        for (i, p) in puts.iter().enumerate() {
+            let values = by_value.entry(p.key).or_default();
+            values.entry(p.value).or_default().push(i);
+        }
+        // Put q covers put p when q carried the context of a get that
+        // returned p's value (same key).
+        let mut covered_by = vec![Vec::new(); puts.len()];
+        for (q, put) in puts.iter().enumerate() {
+            let Some(values) = based_on.get(&put.op).and_then(|g| read_values.get(g)) else {
+                continue;
+            };
+            for value in values.iter() {
+                let writers = by_value.get(put.key).and_then(|v| v.get(value.as_str()));
+                for &p in writers.into_iter().flatten() {
+                    if p != q && !covered_by[p].contains(&q) {
+                        covered_by[p].push(q);
+                    }
+                }
+            }
+        }
+        Facts {
+            puts,
+            gets,
+            by_value,
+            covered_by,
+        }
+    }
+
+    /// The puts of `key` that wrote `value`.
+    fn writers(&self, key: &str, value: &str) -> &[usize] {
+        self.by_value
+            .get(key)
+            .and_then(|values| values.get(value))
+            .map_or(&[], |puts| puts.as_slice())
+    }
+
+    /// Every (older, newer) pair of puts of `key` among `values` where newer covers older.
+    fn ordered_pairs(&self, key: &str, values: &[&String]) -> Vec<(OpId, OpId)> {
+        let mut pairs = Vec::new();
+        if values.len() < 2 {
+            return pairs;
+        }
+        for a in values {
+            for b in values {
+                for &older in self.writers(key, a) {
+                    for &newer in self.writers(key, b) {
+                        let pair = (self.puts[older].op, self.puts[newer].op);
+                        if self.covered_by[older].contains(&newer) && !pairs.contains(&pair) {
+                            pairs.push(pair);
+                        }
+                    }
+                }
+            }
+        }
+        pairs
+    }
+}
+
+/// Check a run: its operations, the get each put's context came from, and
+/// the final clocks of every key at its live primaries.
+pub fn check(
+    ops: &[OpRecord<ClientOp, OpOutcome>],
+    based_on: &BTreeMap<OpId, OpId>,
+    keys: &[KeyReplicas],
+) -> CheckReport {
+    let facts = Facts::new(ops, based_on);
+    let mut report = CheckReport::default();
+    let by_key: BTreeMap<&str, &KeyReplicas> = keys.iter().map(|k| (k.key.as_str(), k)).collect();
+    for (i, p) in facts
+        .puts
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.acked_at.is_some())
+    {
+        let Some(replicas) = by_key.get(p.key) else {
+            continue;
+        };
+        let missing_on: Vec<NodeId> = replicas
+            .replicas
+            .iter()
+            .filter(|(_, clock)| !clock.values().iter().any(|v| v.as_str() == p.value))
+            .map(|(node, _)| *node)
+            .collect();
+        if !missing_on.is_empty() && facts.covered_by[i].is_empty() {
+            report.lost_writes.push(LostWrite {
+                op: p.op,
+                key: p.key.to_string(),
+                value: p.value.to_string(),
+                missing_on,
+            });
+        }
+    }
+    for replicas in keys {
+        for (node, clock) in &replicas.replicas {
+            for (older, newer) in facts.ordered_pairs(&replicas.key, &clock.values()) {
+                let seen = report
+                    .false_conflicts
+                    .iter()
+                    .any(|f| f.key == replicas.key && f.older == older && f.newer == newer);
+                if !seen {
+                    report.false_conflicts.push(FalseConflict {
+                        key: replicas.key.clone(),
+                        older,
+                        newer,
+                        seen_at: SeenAt::Replica(*node),
+                    });
+                }
+            }
+        }
+        if let Some(((_, first), rest)) = replicas.replicas.split_first() {
+            if rest.iter().any(|(_, clock)| !clock.equal(first)) {
+                report.non_converged.push(NonConverged {
+                    key: replicas.key.clone(),
+                    partition: replicas.partition,
+                    replicas: replicas
+                        .replicas
+                        .iter()
+                        .map(|(node, clock)| (*node, clock.to_string()))
+                        .collect(),
+                });
+            }
+        }
+    }
+    for &(read, key, values, invoked_at, completed_at) in &facts.gets {
+        let values: Vec<&String> = values.iter().collect();
+        for (older, newer) in facts.ordered_pairs(key, &values) {
+            let seen = report
+                .false_conflicts
+                .iter()
+                .any(|f| f.key == key && f.older == older && f.newer == newer);
+            if !seen {
+                report.false_conflicts.push(FalseConflict {
+                    key: key.to_string(),
+                    older,
+                    newer,
+                    seen_at: SeenAt::Read(read),
+                });
+            }
+        }
+        for (i, p) in facts.puts.iter().enumerate().filter(|(_, p)| p.key == key) {
+            let completed_before = p.acked_at.is_some_and(|at| at < invoked_at);
+            let missed = !values.iter().any(|v| v.as_str() == p.value);
+            let covered = facts.covered_by[i]
+                .iter()
+                .any(|&q| facts.puts[q].invoked_at <= completed_at);
+            if completed_before && missed && !covered {
+                report.stale_reads.push(StaleRead {
+                    read,
+                    missed: p.op,
+                    key: key.to_string(),
+                });
+            }
+        }
+    }
+    report
+}
+
+#[cfg(test)]
+mod tests;

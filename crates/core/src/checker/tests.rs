@@ -1,0 +1,191 @@
+//! The checker on hand-built histories, through one `check` helper: a list
+//! of operations, which get each put's context came from, and the final
+//! values at each replica of key `k`.
+
+use std::collections::BTreeMap;
+
+use super::{check as run_checker, CheckReport, KeyReplicas, SeenAt};
+use crate::causality::{CausalityMode, Context, Write};
+use crate::history::OpRecord;
+use crate::message::Clock;
+use crate::node::{ClientOp, OpOutcome};
+use crate::ring::PartitionId;
+use crate::scenario::ContextChoice;
+use crate::sim::{Addr, OpId};
+use crate::{ClientId, NodeId};
+
+/// One operation of a hand-built history.
+enum Op {
+    /// `Put(value, invoked, acked_at)`.
+    Put(&'static str, u64, Option<u64>),
+    /// `Get(values, invoked, completed)`.
+    Get(&'static [&'static str], u64, u64),
+}
+
+/// A DVVSet clock holding `values` as concurrent siblings.
+fn siblings(values: &[&str]) -> Clock {
+    let mut clock = Clock::new(CausalityMode::DvvSet);
+    for (i, value) in values.iter().enumerate() {
+        let write = Write {
+            replica: NodeId(i as u16 + 1),
+            client: ClientId(1),
+            value: value.to_string(),
+            timestamp: 0,
+        };
+        clock.put(&Context::empty(), write);
+    }
+    clock
+}
+
+/// Operations `ops` (op ids are their indices) on key `k`, puts based on
+/// gets as `based_on` says, and each replica's final values.
+fn check(ops: &[Op], based_on: &[(u64, u64)], replicas: &[&[&str]]) -> CheckReport {
+    let node = Addr::Node(NodeId(1));
+    let records: Vec<OpRecord<ClientOp, OpOutcome>> = ops
+        .iter()
+        .enumerate()
+        .map(|(i, op)| {
+            let (input, invoked_at, completed) = match op {
+                Op::Put(value, at, acked) => (
+                    ClientOp::Put {
+                        key: "k".into(),
+                        value: value.to_string(),
+                        node: NodeId(1),
+                        context: ContextChoice::LastGet,
+                        w: None,
+                    },
+                    *at,
+                    match acked {
+                        Some(done) => Some((*done, OpOutcome::Put)),
+                        None => Some((at + 50, OpOutcome::Timeout)),
+                    },
+                ),
+                Op::Get(values, at, done) => (
+                    ClientOp::Get {
+                        key: "k".into(),
+                        node: NodeId(1),
+                        r: None,
+                    },
+                    *at,
+                    Some((
+                        *done,
+                        OpOutcome::Got {
+                            values: values.iter().map(|v| v.to_string()).collect(),
+                            context: Context::empty(),
+                        },
+                    )),
+                ),
+            };
+            OpRecord {
+                id: OpId(i as u64),
+                by: node,
+                input,
+                invoked_at,
+                completed,
+            }
+        })
+        .collect();
+    let based_on: BTreeMap<OpId, OpId> = based_on
+        .iter()
+        .map(|(put, get)| (OpId(*put), OpId(*get)))
+        .collect();
+    let keys = [KeyReplicas {
+        key: "k".into(),
+        partition: PartitionId(0),
+        replicas: replicas
+            .iter()
+            .enumerate()
+            .map(|(i, values)| (NodeId(i as u16 + 1), siblings(values)))
+            .collect(),
+    }];
+    run_checker(&records, &based_on, &keys)
+}
+
+#[test]
+fn a_write_on_every_replica_is_not_lost() {
+    let report = check(&[Op::Put("a", 0, Some(5))], &[], &[&["a"], &["a"], &["a"]]);
+    assert_eq!(report, CheckReport::default());
+}
+
+#[test]
+fn an_acknowledged_write_missing_on_a_live_replica_is_lost() {
+    let report = check(&[Op::Put("a", 0, Some(5))], &[], &[&["a"], &[], &["a"]]);
+    assert_eq!(report.lost_writes.len(), 1);
+    assert_eq!(report.lost_writes[0].op, OpId(0));
+    assert_eq!(report.lost_writes[0].missing_on, [NodeId(2)]);
+    assert_eq!(report.non_converged.len(), 1, "the replicas also differ");
+}
+
+#[test]
+fn an_unacknowledged_write_may_vanish() {
+    let report = check(&[Op::Put("a", 0, None)], &[], &[&[], &[], &[]]);
+    assert!(report.lost_writes.is_empty());
+}
+
+#[test]
+fn a_write_covered_by_a_later_put_is_superseded_not_lost() {
+    // op2 read "a" (op1) and wrote "b" over it.
+    let ops = [
+        Op::Put("a", 0, Some(5)),
+        Op::Get(&["a"], 10, 15),
+        Op::Put("b", 20, Some(25)),
+    ];
+    let report = check(&ops, &[(2, 1)], &[&["b"], &["b"], &["b"]]);
+    assert_eq!(report, CheckReport::default());
+}
+
+#[test]
+fn a_concurrent_write_that_overwrote_without_seeing_loses_the_other() {
+    // Two blind writes; only "b" is left, as last-writer-wins leaves it.
+    let ops = [Op::Put("a", 0, Some(5)), Op::Put("b", 1, Some(6))];
+    let report = check(&ops, &[], &[&["b"], &["b"], &["b"]]);
+    assert_eq!(report.lost_writes.len(), 1);
+    assert_eq!(report.lost_writes[0].value, "a");
+    assert!(report.non_converged.is_empty());
+}
+
+#[test]
+fn causally_ordered_siblings_are_a_false_conflict() {
+    // op2 saw "a" and wrote "b", yet a replica keeps both as siblings.
+    let ops = [
+        Op::Put("a", 0, Some(5)),
+        Op::Get(&["a"], 10, 15),
+        Op::Put("b", 20, Some(25)),
+        Op::Get(&["a", "b"], 30, 35),
+    ];
+    let report = check(&ops, &[(2, 1)], &[&["a", "b"], &["a", "b"], &["a", "b"]]);
+    assert_eq!(report.false_conflicts.len(), 1);
+    let conflict = &report.false_conflicts[0];
+    assert_eq!((conflict.older, conflict.newer), (OpId(0), OpId(2)));
+    assert_eq!(conflict.seen_at, SeenAt::Replica(NodeId(1)));
+    assert!(report.lost_writes.is_empty());
+}
+
+#[test]
+fn concurrent_siblings_are_no_false_conflict() {
+    let ops = [Op::Put("a", 0, Some(5)), Op::Put("b", 0, Some(5))];
+    let report = check(&ops, &[], &[&["a", "b"], &["a", "b"]]);
+    assert_eq!(report, CheckReport::default());
+}
+
+#[test]
+fn replicas_with_different_clocks_have_not_converged() {
+    let ops = [Op::Put("a", 0, Some(5)), Op::Put("b", 0, Some(5))];
+    let report = check(&ops, &[], &[&["a", "b"], &["a"]]);
+    assert_eq!(report.non_converged.len(), 1);
+    assert_eq!(report.non_converged[0].replicas.len(), 2);
+}
+
+#[test]
+fn a_read_that_misses_an_earlier_acknowledged_write_is_stale() {
+    let ops = [Op::Put("a", 0, Some(5)), Op::Get(&[], 10, 15)];
+    let report = check(&ops, &[], &[&["a"], &["a"]]);
+    assert_eq!(report.stale_reads.len(), 1);
+    assert_eq!(
+        (report.stale_reads[0].read, report.stale_reads[0].missed),
+        (OpId(1), OpId(0))
+    );
+    // A read concurrent with the write is not stale.
+    let ops = [Op::Put("a", 0, Some(12)), Op::Get(&[], 10, 15)];
+    assert!(check(&ops, &[], &[&["a"]]).stale_reads.is_empty());
+}

@@ -1,0 +1,173 @@
+//! Merkle anti-entropy between the replicas of a partition (see the module
+//! doc of [`crate::node`] for the exchange, step by step).
+
+use super::merkle::MerkleTree;
+use super::{Member, Node, Timer, MAINTENANCE_RETRIES};
+use crate::message::{Clock, Message, PeerMessage};
+use crate::ring::PartitionId;
+use crate::sim::{Addr, Outbox, Time};
+
+impl Node {
+    /// The partition's data changed: check it in the next round.
+    pub(super) fn mark_dirty(&mut self, partition: PartitionId, out: &mut Outbox<Member>) {
+        if self.settings.mechanisms.anti_entropy {
+            self.dirty.insert(partition);
+            self.arm_anti_entropy(out);
+        }
+    }
+
+    /// Set the anti-entropy timer if work waits and it is not set.
+    pub(super) fn arm_anti_entropy(&mut self, out: &mut Outbox<Member>) {
+        let work = !self.dirty.is_empty() || !self.exchanges.is_empty();
+        if self.settings.mechanisms.anti_entropy && !self.anti_entropy_armed && work {
+            self.anti_entropy_armed = true;
+            out.set_timer(
+                self.settings.anti_entropy_interval_ticks,
+                Timer::AntiEntropy,
+            );
+        }
+    }
+
+    fn tree(&self, partition: PartitionId) -> MerkleTree {
+        MerkleTree::build(self.store.partition(partition))
+    }
+
+    /// One round: exchanges of the last round still open failed (the peer is
+    /// suspected, the partition dirty again); start one per dirty partition
+    /// and other primary of it. Give up after [`MAINTENANCE_RETRIES`] rounds
+    /// in a row with a failed exchange.
+    pub(super) fn anti_entropy_round(&mut self, now: Time, out: &mut Outbox<Member>) {
+        self.anti_entropy_armed = false;
+        let failed = std::mem::take(&mut self.exchanges);
+        if failed.is_empty() {
+            self.anti_entropy_failed_rounds = 0;
+        } else {
+            self.anti_entropy_failed_rounds += 1;
+        }
+        for (partition, peer) in failed.into_values() {
+            self.dirty.insert(partition);
+            self.suspect(peer, now);
+        }
+        if self.anti_entropy_failed_rounds > MAINTENANCE_RETRIES {
+            return;
+        }
+        let n = usize::from(self.settings.n);
+        for partition in std::mem::take(&mut self.dirty) {
+            let peers = self.ring.preference_list_for_partition(partition, n);
+            if !peers.contains(&self.id) {
+                continue;
+            }
+            let root = self.tree(partition).root;
+            let me = self.id;
+            for peer in peers.into_iter().filter(|p| *p != me) {
+                let ex = self.new_request();
+                self.exchanges.insert(ex, (partition, peer));
+                self.stats.exchanges += 1;
+                self.stats.merkle_tree_nodes += 1;
+                let msg = PeerMessage::MerkleRoot {
+                    ex,
+                    partition,
+                    root,
+                };
+                out.send(Addr::Node(peer), Message::Peer(msg));
+            }
+        }
+        self.arm_anti_entropy(out);
+    }
+
+    /// The clocks of `keys` here, empty for a key this node lacks.
+    fn clocks(&self, partition: PartitionId, keys: Vec<String>) -> Vec<(String, Clock)> {
+        keys.into_iter()
+            .map(|key| {
+                let clock = self.clock_of(partition, &key);
+                (key, clock)
+            })
+            .collect()
+    }
+
+    /// One message of an exchange, as initiator or as peer.
+    pub(super) fn anti_entropy_step(
+        &mut self,
+        from: Addr,
+        message: PeerMessage,
+        out: &mut Outbox<Member>,
+    ) {
+        let reply = match message {
+            PeerMessage::MerkleRoot {
+                ex,
+                partition,
+                root,
+            } => {
+                let tree = self.tree(partition);
+                if tree.root == root {
+                    // The initiator checks every other replica this round
+                    // and keeps the partition dirty until it has: this
+                    // node's own round for it would only repeat that.
+                    self.dirty.remove(&partition);
+                    PeerMessage::MerkleInSync { ex }
+                } else {
+                    self.stats.merkle_tree_nodes += tree.branches.len() as u64;
+                    PeerMessage::MerkleBranches {
+                        ex,
+                        branches: tree.branches,
+                    }
+                }
+            }
+            PeerMessage::MerkleInSync { ex } => {
+                self.exchanges.remove(&ex);
+                return;
+            }
+            PeerMessage::MerkleBranches { ex, branches } => {
+                let Some(&(partition, _)) = self.exchanges.get(&ex) else {
+                    return;
+                };
+                let tree = self.tree(partition);
+                let buckets = tree.differing_branches(&branches);
+                let leaves = tree.leaves_of(&buckets);
+                self.stats.merkle_tree_nodes += leaves.len() as u64;
+                PeerMessage::MerkleLeaves {
+                    ex,
+                    partition,
+                    buckets,
+                    leaves,
+                }
+            }
+            PeerMessage::MerkleLeaves {
+                ex,
+                partition,
+                buckets,
+                leaves,
+            } => {
+                let keys = self.tree(partition).differing_keys(&buckets, &leaves);
+                self.stats.merkle_keys += keys.len() as u64;
+                PeerMessage::MerkleSync {
+                    ex,
+                    partition,
+                    clocks: self.clocks(partition, keys),
+                }
+            }
+            PeerMessage::MerkleSync {
+                ex,
+                partition,
+                clocks,
+            } => {
+                self.exchanges.remove(&ex);
+                for (key, clock) in &clocks {
+                    self.merge(partition, key, clock, out);
+                }
+                let keys = clocks.into_iter().map(|(key, _)| key).collect();
+                let clocks = self.clocks(partition, keys);
+                self.stats.merkle_keys += clocks.len() as u64;
+                PeerMessage::MerkleSyncReply { partition, clocks }
+            }
+            PeerMessage::MerkleSyncReply { partition, clocks } => {
+                for (key, clock) in &clocks {
+                    self.merge(partition, key, clock, out);
+                }
+                return;
+            }
+            other => unreachable!("{} got a non-Merkle message as Merkle: {other}", self.id),
+        };
+        out.send(from, Message::Peer(reply));
+    }
+}

@@ -1,0 +1,112 @@
+//! Hinted handoff: the hints a fallback keeps for down primaries, and the
+//! rounds that hand them back.
+
+use serde::Serialize;
+
+use super::{Member, Node, Timer, MAINTENANCE_RETRIES};
+use crate::ids::NodeId;
+use crate::message::{Clock, Message, PeerMessage};
+use crate::ring::PartitionId;
+use crate::sim::{Addr, Outbox};
+
+/// A write a fallback holds for another node, kept apart from its own data.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Hint {
+    /// The merged clock of every hinted write of the key.
+    pub clock: Clock,
+    /// Bumped by each write merged in, so that an ack for an older handoff
+    /// does not delete a newer write.
+    pub version: u64,
+}
+
+impl Node {
+    /// Keep `clock` as a hint for `intended`.
+    pub(super) fn store_hint(
+        &mut self,
+        intended: NodeId,
+        partition: PartitionId,
+        key: String,
+        clock: &Clock,
+        out: &mut Outbox<Member>,
+    ) {
+        self.next_hint_version += 1;
+        let version = self.next_hint_version;
+        let mode = self.settings.mode;
+        let hint = self
+            .hints
+            .entry((intended, partition, key))
+            .or_insert_with(|| Hint {
+                clock: Clock::new(mode),
+                version,
+            });
+        hint.clock.sync(clock);
+        hint.version = version;
+        self.stats.hints_stored += 1;
+        self.arm_handoff(out);
+    }
+
+    /// What a read of `key` finds here: the stored clock merged with any
+    /// hints for the key (a fallback answers reads with its hints).
+    pub(super) fn clock_with_hints(&self, partition: PartitionId, key: &str) -> Clock {
+        let mut clock = self.clock_of(partition, key);
+        for ((_, p, k), hint) in &self.hints {
+            if *p == partition && k == key {
+                clock.sync(&hint.clock);
+            }
+        }
+        clock
+    }
+
+    /// The intended node stored a hint: delete it unless it changed since.
+    pub(super) fn hint_acked(
+        &mut self,
+        from: NodeId,
+        partition: PartitionId,
+        key: String,
+        version: u64,
+    ) {
+        self.handoff_progress = true;
+        let id = (from, partition, key);
+        if self.hints.get(&id).is_some_and(|h| h.version == version) {
+            self.hints.remove(&id);
+            self.stats.hints_delivered += 1;
+        }
+    }
+
+    /// Set the hint-handoff timer if hints wait and it is not set.
+    pub(super) fn arm_handoff(&mut self, out: &mut Outbox<Member>) {
+        let interval = self.settings.hint_handoff_interval_ticks;
+        if self.settings.mechanisms.hinted_handoff && !self.handoff_armed && !self.hints.is_empty()
+        {
+            self.handoff_armed = true;
+            out.set_timer(interval, Timer::HintHandoff);
+        }
+    }
+
+    /// One round: send every hint to its intended node; give up after
+    /// [`MAINTENANCE_RETRIES`] rounds without an ack.
+    pub(super) fn handoff_round(&mut self, out: &mut Outbox<Member>) {
+        self.handoff_armed = false;
+        if self.hints.is_empty() {
+            return;
+        }
+        if std::mem::take(&mut self.handoff_progress) {
+            self.handoff_failed_rounds = 0;
+        } else {
+            self.handoff_failed_rounds += 1;
+        }
+        if self.handoff_failed_rounds > MAINTENANCE_RETRIES {
+            return;
+        }
+        for ((intended, partition, key), hint) in &self.hints {
+            let handoff = PeerMessage::HintHandoff {
+                partition: *partition,
+                key: key.clone(),
+                clock: hint.clock.clone(),
+                version: hint.version,
+            };
+            out.send(Addr::Node(*intended), Message::Peer(handoff));
+        }
+        self.arm_handoff(out);
+    }
+}
