@@ -74,3 +74,25 @@ fn builtin_scenarios_replay_to_the_native_trace_hashes() {
         "trace hashes differ: {differences:#?}"
     );
 }
+
+/// A share link made here decodes here to the same session, and a corrupted
+/// one is refused with a checksum error rather than a trap: the deflate,
+/// base64 and CRC code paths all run in wasm.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn share_links_round_trip_and_refuse_corruption() {
+    use wildling_core::scenario::{builtin_scenario, Scenario};
+    use wildling_core::share::{decode_session, encode_session, LinkError, Session};
+
+    let json = builtin_scenario("partition-siblings").expect("built-in exists");
+    let session = Session::new(Scenario::from_json(json).expect("built-in parses"));
+    let link = encode_session(&session);
+    assert!(link.starts_with("w1."), "{link}");
+    assert_eq!(decode_session(&link), Ok(session));
+
+    let mut corrupted = link.into_bytes();
+    let last = corrupted.len() - 5;
+    corrupted[last] = if corrupted[last] == b'A' { b'B' } else { b'A' };
+    let corrupted = String::from_utf8(corrupted).expect("ASCII");
+    assert_eq!(decode_session(&corrupted), Err(LinkError::ChecksumMismatch));
+}
