@@ -94,6 +94,11 @@ fn deliveries(c: &mut Criterion) {
         delivered > 50_000,
         "the load delivered only {delivered} messages"
     );
+    // Printed so that instruction counts (callgrind) can be taken per delivery.
+    eprintln!(
+        "steady load: {delivered} deliveries, {} events per run",
+        probe.sim().stats().events
+    );
     let mut group = c.benchmark_group("sim");
     group.throughput(Throughput::Elements(delivered));
     group.sample_size(20);
