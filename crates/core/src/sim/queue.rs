@@ -108,7 +108,6 @@ impl<E> Queue<E> {
     }
 
     /// Schedule `event` at `at` (not before the last popped time).
-    #[inline]
     pub fn push(&mut self, at: Time, event: E) {
         assert!(
             at >= self.base,
@@ -125,7 +124,6 @@ impl<E> Queue<E> {
         }
     }
 
-    #[inline]
     fn push_near(&mut self, entry: Entry<E>) {
         let bucket = (entry.at % WHEEL_TICKS as Time) as usize;
         self.occupied[bucket / 64] |= 1 << (bucket % 64);
@@ -133,7 +131,6 @@ impl<E> Queue<E> {
     }
 
     /// The bucket of the earliest event in the wheel, if any.
-    #[inline]
     fn first_bucket(&self) -> Option<usize> {
         let start = (self.base % WHEEL_TICKS as Time) as usize;
         let (word, bit) = (start / 64, start % 64);
@@ -154,7 +151,6 @@ impl<E> Queue<E> {
     }
 
     /// The `(time, seq)` of the next event.
-    #[inline]
     pub fn peek(&self) -> Option<(Time, u64)> {
         match self.first_bucket() {
             Some(bucket) => self.wheel[bucket].front().map(Entry::key),
@@ -163,7 +159,6 @@ impl<E> Queue<E> {
     }
 
     /// Take the next event off the queue and move the window to its time.
-    #[inline]
     pub fn pop(&mut self) -> Option<Entry<E>> {
         let entry = match self.first_bucket() {
             Some(bucket) => {
