@@ -143,22 +143,15 @@ impl Trace {
     }
 
     /// Whether events are formatted at all; callers skip work when not.
-    #[inline]
     pub fn enabled(&self) -> bool {
         self.mode != TraceMode::Off
     }
 
     /// Record an event at `at` of `kind` touching `lanes`, formatted from `args`.
-    /// Inlined so that, with tracing off, the caller does not even gather the
-    /// arguments.
-    #[inline]
     pub fn record(&mut self, at: Time, kind: TraceKind, lanes: Lanes, args: fmt::Arguments<'_>) {
-        if self.enabled() {
-            self.write_line(at, kind, lanes, args);
+        if !self.enabled() {
+            return;
         }
-    }
-
-    fn write_line(&mut self, at: Time, kind: TraceKind, lanes: Lanes, args: fmt::Arguments<'_>) {
         self.line.clear();
         // Writing to a String cannot fail.
         let _ = write!(self.line, "{at:>6} ");

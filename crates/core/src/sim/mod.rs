@@ -238,6 +238,16 @@ pub struct Stats {
     pub completed: u64,
 }
 
+/// Write a line to the simulator's trace at the current time, formatting it
+/// only when tracing is on.
+macro_rules! trace {
+    ($sim:expr, $kind:expr, $lanes:expr, $($format:tt)+) => {
+        if $sim.trace.enabled() {
+            $sim.trace.record($sim.now, $kind, $lanes, format_args!($($format)+));
+        }
+    };
+}
+
 /// What is scheduled in the queue.
 #[derive(Clone, Debug)]
 enum Event<P: Process> {
@@ -544,11 +554,11 @@ impl<P: Process> Simulator<P> {
     fn deliver(&mut self, id: MsgId, from: Addr, to: Addr, sent_at: Time, msg: P::Msg) {
         let now = self.now;
         if !self.slot(to).is_some_and(|s| s.up) {
-            self.trace.record(
-                now,
+            trace!(
+                self,
                 TraceKind::Drop,
                 Lanes::message(from, to),
-                format_args!("drop {id} {from}->{to} crashed: {msg}"),
+                "drop {id} {from}->{to} crashed: {msg}"
             );
             self.set_fate(
                 id,
@@ -560,11 +570,11 @@ impl<P: Process> Simulator<P> {
             self.stats.dropped += 1;
             return;
         }
-        self.trace.record(
-            now,
+        trace!(
+            self,
             TraceKind::Deliver,
             Lanes::message(from, to),
-            format_args!("deliver {id} {from}->{to} sent@{sent_at} {msg}"),
+            "deliver {id} {from}->{to} sent@{sent_at} {msg}"
         );
         self.set_fate(id, MessageFate::Delivered { at: now });
         self.stats.delivered += 1;
@@ -582,11 +592,11 @@ impl<P: Process> Simulator<P> {
         {
             return;
         }
-        self.trace.record(
-            now,
+        trace!(
+            self,
             TraceKind::Timer,
             Lanes::at(addr),
-            format_args!("timer {addr} {timer}"),
+            "timer {addr} {timer}"
         );
         self.stats.timers += 1;
         self.handle(addr, |slot, out| slot.process.on_timer(now, timer, out));
@@ -598,8 +608,7 @@ impl<P: Process> Simulator<P> {
             Fault::Crash(node) | Fault::Restart(node) => Lanes::at(Addr::Node(*node)),
             _ => Lanes::NONE,
         };
-        self.trace
-            .record(now, TraceKind::Fault, lanes, format_args!("fault {fault}"));
+        trace!(self, TraceKind::Fault, lanes, "fault {fault}");
         self.network.apply(&fault);
         match fault {
             Fault::Crash(node) => {
@@ -627,11 +636,11 @@ impl<P: Process> Simulator<P> {
         let op = OpId(self.next_op);
         self.next_op += 1;
         self.stats.invoked += 1;
-        self.trace.record(
-            now,
+        trace!(
+            self,
             TraceKind::Invoke,
             Lanes::at(to),
-            format_args!("invoke {op} {to} {input}"),
+            "invoke {op} {to} {input}"
         );
         if self.options.history {
             self.history.ops.push(OpRecord {
@@ -643,11 +652,11 @@ impl<P: Process> Simulator<P> {
             });
         }
         if !self.slot(to).is_some_and(|s| s.up) {
-            self.trace.record(
-                now,
+            trace!(
+                self,
                 TraceKind::Complete,
                 Lanes::at(to),
-                format_args!("lost {op}: {to} is down or unknown"),
+                "lost {op}: {to} is down or unknown"
             );
             return;
         }
@@ -688,13 +697,16 @@ impl<P: Process> Simulator<P> {
                 self.queue.push(now + after, event);
             }
         }
+        if self.outbox.completions.is_empty() {
+            return;
+        }
         for (op, outcome) in self.outbox.completions.drain(..) {
             self.stats.completed += 1;
-            self.trace.record(
-                now,
+            trace!(
+                self,
                 TraceKind::Complete,
                 Lanes::at(from),
-                format_args!("complete {op} {from} {outcome}"),
+                "complete {op} {from} {outcome}"
             );
             if let Some(record) = self.history.ops.get_mut(op.0 as usize) {
                 record.completed = Some((now, outcome));
@@ -707,11 +719,11 @@ impl<P: Process> Simulator<P> {
         let id = self.new_message(from, to, None, &msg);
         match self.network.route(&mut self.rng, now, from, to) {
             Fate::Drop(reason) => {
-                self.trace.record(
-                    now,
+                trace!(
+                    self,
                     TraceKind::Drop,
                     Lanes::message(from, to),
-                    format_args!("drop {id} {from}->{to} {reason}: {msg}"),
+                    "drop {id} {from}->{to} {reason}: {msg}"
                 );
                 self.set_fate(id, MessageFate::Dropped { at: now, reason });
                 self.stats.dropped += 1;
@@ -719,11 +731,11 @@ impl<P: Process> Simulator<P> {
             Fate::Deliver(at) => self.put_on_wire(id, from, to, at, msg),
             Fate::Duplicate(at, copy_at) => {
                 let copy = self.new_message(from, to, Some(id), &msg);
-                self.trace.record(
-                    now,
+                trace!(
+                    self,
                     TraceKind::Duplicate,
                     Lanes::message(from, to),
-                    format_args!("duplicate {copy} of {id} {from}->{to}"),
+                    "duplicate {copy} of {id} {from}->{to}"
                 );
                 self.stats.duplicated += 1;
                 let copied = msg.clone();
