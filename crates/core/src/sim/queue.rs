@@ -160,20 +160,22 @@ impl<E> Queue<E> {
 
     /// Take the next event off the queue and move the window to its time.
     pub fn pop(&mut self) -> Option<Entry<E>> {
-        let entry = match self.first_bucket() {
-            Some(bucket) => {
-                let events = &mut self.wheel[bucket];
-                let entry = events.pop_front().expect("an occupied bucket is not empty");
-                if events.is_empty() {
-                    self.occupied[bucket / 64] &= !(1 << (bucket % 64));
-                }
-                entry
-            }
-            None => self.far.pop()?.0,
+        let Some(bucket) = self.first_bucket() else {
+            let Reverse(entry) = self.far.pop()?;
+            self.len -= 1;
+            self.advance(entry.at);
+            return Some(entry);
         };
+        let at = self.wheel[bucket].front()?.at;
+        // The heap holds nothing due at `at` (it was inside the window), so
+        // moving the window first leaves this bucket as it is.
+        self.advance(at);
         self.len -= 1;
-        self.advance(entry.at);
-        Some(entry)
+        let events = &mut self.wheel[bucket];
+        if events.len() == 1 {
+            self.occupied[bucket / 64] &= !(1 << (bucket % 64));
+        }
+        events.pop_front()
     }
 
     /// Move the window to start at `now` (no event is due before it), and
