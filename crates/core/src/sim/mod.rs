@@ -15,7 +15,9 @@
 //! is assigned when an event is scheduled, so two events due at the same tick
 //! run in the order they were scheduled, and nothing depends on how a heap
 //! breaks ties. Time is a `u64` count of ticks and only moves when an event is
-//! taken off the queue.
+//! taken off the queue. Latencies and timeouts are short, so the queue is a
+//! timer wheel of per-tick buckets with a heap behind it for the far future
+//! (`queue.rs`); timeline inputs and faults wait in a sorted list of their own.
 //!
 //! The simulator owns the only random generator ([`SimRng`], xoshiro256**
 //! seeded by SplitMix64). Every random choice (latency, loss, duplication,
