@@ -21,7 +21,10 @@ use std::collections::{BinaryHeap, VecDeque};
 use super::Time;
 
 /// Ticks the wheel covers: events due in fewer ticks than this skip the heap.
-pub(super) const WHEEL_TICKS: usize = 256;
+/// One bitmap word; it covers the network's latencies and the request and
+/// client timeouts of every built-in scenario (at most 60 ticks). Longer
+/// timers are as correct, through the heap.
+pub(super) const WHEEL_TICKS: usize = 64;
 const WORDS: usize = WHEEL_TICKS / 64;
 
 /// An event with the time it is due and its sequence number.
