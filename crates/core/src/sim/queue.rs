@@ -24,8 +24,7 @@ use super::Time;
 /// One bitmap word; it covers the network's latencies and the request and
 /// client timeouts of every built-in scenario (at most 60 ticks). Longer
 /// timers are as correct, through the heap.
-pub(super) const WHEEL_TICKS: usize = 64;
-const WORDS: usize = WHEEL_TICKS / 64;
+pub(super) const WHEEL_TICKS: usize = u64::BITS as usize;
 
 /// An event with the time it is due and its sequence number.
 #[derive(Debug)]
@@ -68,7 +67,7 @@ pub(super) struct Queue<E> {
     /// `base..base + WHEEL_TICKS`.
     wheel: Vec<VecDeque<Entry<E>>>,
     /// Bit `i` is set when bucket `i` is not empty.
-    occupied: [u64; WORDS],
+    occupied: u64,
     /// Events due at `base + WHEEL_TICKS` or later.
     far: BinaryHeap<Reverse<Entry<E>>>,
     /// No event is due before this; the wheel's window starts here.
@@ -82,7 +81,7 @@ impl<E> Default for Queue<E> {
     fn default() -> Self {
         Queue {
             wheel: (0..WHEEL_TICKS).map(|_| VecDeque::new()).collect(),
-            occupied: [0; WORDS],
+            occupied: 0,
             far: BinaryHeap::new(),
             base: 0,
             len: 0,
@@ -129,28 +128,19 @@ impl<E> Queue<E> {
 
     fn push_near(&mut self, entry: Entry<E>) {
         let bucket = (entry.at % WHEEL_TICKS as Time) as usize;
-        self.occupied[bucket / 64] |= 1 << (bucket % 64);
+        self.occupied |= 1 << bucket;
         self.wheel[bucket].push_back(entry);
     }
 
     /// The bucket of the earliest event in the wheel, if any.
     fn first_bucket(&self) -> Option<usize> {
-        let start = (self.base % WHEEL_TICKS as Time) as usize;
-        let (word, bit) = (start / 64, start % 64);
-        let from_start = self.occupied[word] & (!0 << bit);
-        if from_start != 0 {
-            return Some(word * 64 + from_start.trailing_zeros() as usize);
+        if self.occupied == 0 {
+            return None;
         }
-        // The words after the start, wrapping round to the start word's low bits.
-        (1..=WORDS).find_map(|k| {
-            let w = (word + k) % WORDS;
-            let bits = if k == WORDS {
-                self.occupied[w] & !(!0 << bit)
-            } else {
-                self.occupied[w]
-            };
-            (bits != 0).then(|| w * 64 + bits.trailing_zeros() as usize)
-        })
+        let start = (self.base % WHEEL_TICKS as Time) as u32;
+        // Bit `i` of the rotated word is the bucket `i` ticks after `base`.
+        let after = self.occupied.rotate_right(start).trailing_zeros();
+        Some(((start + after) % u64::BITS) as usize)
     }
 
     /// The `(time, seq)` of the next event.
@@ -176,7 +166,7 @@ impl<E> Queue<E> {
         self.len -= 1;
         let events = &mut self.wheel[bucket];
         if events.len() == 1 {
-            self.occupied[bucket / 64] &= !(1 << (bucket % 64));
+            self.occupied &= !(1 << bucket);
         }
         events.pop_front()
     }
