@@ -116,6 +116,11 @@ fn bench(
         delivered > 50_000,
         "the load delivered only {delivered} messages"
     );
+    // Printed so that instruction counts (callgrind) can be taken per delivery.
+    eprintln!(
+        "{name}: {delivered} deliveries, {} events per run",
+        probe.sim().stats().events
+    );
     group.throughput(Throughput::Elements(delivered));
     group.bench_function(name, |b| {
         b.iter_batched(build, |mut cluster| cluster.run(), BatchSize::LargeInput)

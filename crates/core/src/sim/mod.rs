@@ -15,7 +15,9 @@
 //! is assigned when an event is scheduled, so two events due at the same tick
 //! run in the order they were scheduled, and nothing depends on how a heap
 //! breaks ties. Time is a `u64` count of ticks and only moves when an event is
-//! taken off the queue.
+//! taken off the queue. Latencies and timeouts are short, so the queue is a
+//! timer wheel of per-tick buckets with a heap behind it for the far future
+//! (`queue.rs`); timeline inputs and faults wait in a sorted list of their own.
 //!
 //! The simulator owns the only random generator ([`SimRng`], xoshiro256**
 //! seeded by SplitMix64). Every random choice (latency, loss, duplication,
@@ -49,10 +51,10 @@
 //! - [`Simulator::run_until_quiet`] stops at a horizon, so a process that
 //!   keeps setting timers forever cannot hang it.
 
+mod queue;
 mod rng;
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -61,6 +63,7 @@ use crate::history::{History, MessageFate, MessageRecord, OpRecord};
 use crate::ids::{ClientId, NodeId};
 use crate::network::{DropReason, Fate, Fault, Network, NetworkOptions};
 use crate::trace::{Lanes, Trace, TraceKind, TraceMode};
+use queue::{Entry, Queue};
 
 pub use rng::SimRng;
 
@@ -237,6 +240,16 @@ pub struct Stats {
     pub completed: u64,
 }
 
+/// Write a line to the simulator's trace at the current time, formatting it
+/// only when tracing is on.
+macro_rules! trace {
+    ($sim:expr, $kind:expr, $lanes:expr, $($format:tt)+) => {
+        if $sim.trace.enabled() {
+            $sim.trace.record($sim.now, $kind, $lanes, format_args!($($format)+));
+        }
+    };
+}
+
 /// What is scheduled in the queue.
 #[derive(Clone, Debug)]
 enum Event<P: Process> {
@@ -257,50 +270,6 @@ enum Event<P: Process> {
         to: Addr,
         input: P::Input,
     },
-}
-
-/// A queue entry: when, in which order, and where the event waits in the
-/// slab. Entries stay small so that the heap moves little memory; `seq` is
-/// unique, so the order never depends on how the heap breaks ties.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct Scheduled {
-    at: Time,
-    seq: u64,
-    slot: u32,
-}
-
-/// The events waiting in the queue, by slot, with a free list.
-struct Slab<P: Process> {
-    events: Vec<Option<Event<P>>>,
-    free: Vec<u32>,
-}
-
-impl<P: Process> Slab<P> {
-    fn insert(&mut self, event: Event<P>) -> u32 {
-        match self.free.pop() {
-            Some(slot) => {
-                self.events[slot as usize] = Some(event);
-                slot
-            }
-            None => {
-                self.events.push(Some(event));
-                u32::try_from(self.events.len() - 1).expect("fewer than 2^32 events wait at once")
-            }
-        }
-    }
-
-    fn remove(&mut self, slot: u32) -> Event<P> {
-        self.free.push(slot);
-        self.events[slot as usize]
-            .take()
-            .expect("a queued slot holds its event")
-    }
-
-    fn get(&self, slot: u32) -> &Event<P> {
-        self.events[slot as usize]
-            .as_ref()
-            .expect("a queued slot holds its event")
-    }
 }
 
 /// A process and its liveness.
@@ -335,13 +304,11 @@ pub type HistoryOf<P> =
 /// The deterministic discrete-event simulator over processes of type `P`.
 pub struct Simulator<P: Process> {
     now: Time,
-    seq: u64,
     /// Deliveries and timers: the events the run itself creates.
-    queue: BinaryHeap<Reverse<Scheduled>>,
+    queue: Queue<Event<P>>,
     /// Inputs and faults scheduled from outside (the timeline, the UI), sorted.
-    /// Kept apart so that a long timeline does not deepen the heap.
-    external: VecDeque<Scheduled>,
-    slab: Slab<P>,
+    /// Kept apart so that a long timeline stays out of the queue's heap.
+    external: VecDeque<Entry<Event<P>>>,
     rng: SimRng,
     network: Network,
     nodes: Vec<Slot<P>>,
@@ -372,13 +339,8 @@ impl<P: Process> Simulator<P> {
         };
         Simulator {
             now: 0,
-            seq: 0,
-            queue: BinaryHeap::new(),
+            queue: Queue::default(),
             external: VecDeque::new(),
-            slab: Slab {
-                events: Vec::new(),
-                free: Vec::new(),
-            },
             rng: SimRng::new(seed),
             network: Network::new(network),
             nodes: nodes.into_iter().map(slot).collect(),
@@ -451,26 +413,32 @@ impl<P: Process> Simulator<P> {
 
     /// The time of the next event, if any.
     pub fn next_event_at(&self) -> Option<Time> {
-        self.next().map(|s| s.at)
+        self.next().map(|(at, _)| at)
     }
 
-    /// The next entry of either queue.
-    fn next(&self) -> Option<Scheduled> {
-        let internal = self.queue.peek().map(|Reverse(s)| *s);
-        match (internal, self.external.front().copied()) {
-            (Some(i), Some(e)) => Some(i.min(e)),
-            (i, e) => i.or(e),
+    /// The `(time, seq)` of the next event of either queue, and whether it is
+    /// the external one's.
+    fn next_from(&self) -> Option<((Time, u64), bool)> {
+        let external = self.external.front().map(Entry::key);
+        match (self.queue.peek(), external) {
+            (Some(i), Some(e)) => Some(if e < i { (e, true) } else { (i, false) }),
+            (Some(i), None) => Some((i, false)),
+            (None, e) => e.map(|e| (e, true)),
         }
+    }
+
+    fn next(&self) -> Option<(Time, u64)> {
+        self.next_from().map(|(key, _)| key)
     }
 
     /// The messages on the wire, ordered by arrival.
     pub fn in_flight(&self) -> Vec<InFlight<'_, P::Msg>> {
-        let mut scheduled: Vec<Scheduled> = self.queue.iter().map(|Reverse(s)| *s).collect();
-        scheduled.extend(self.external.iter().copied());
-        scheduled.sort();
+        let mut scheduled: Vec<&Entry<Event<P>>> =
+            self.queue.iter().chain(self.external.iter()).collect();
+        scheduled.sort_by_key(|e| e.key());
         scheduled
             .into_iter()
-            .filter_map(|s| match self.slab.get(s.slot) {
+            .filter_map(|s| match &s.event {
                 Event::Deliver {
                     id,
                     from,
@@ -501,26 +469,14 @@ impl<P: Process> Simulator<P> {
     }
 
     fn schedule_external(&mut self, at: Time, event: Event<P>) {
-        let slot = self.slab.insert(event);
-        let entry = Scheduled {
+        let entry = Entry {
             at,
-            seq: self.seq,
-            slot,
+            seq: self.queue.next_seq(),
+            event,
         };
-        self.seq += 1;
         // The newest entry sorts after every entry due at the same time or earlier.
         let index = self.external.partition_point(|e| e.at <= at);
         self.external.insert(index, entry);
-    }
-
-    fn schedule(&mut self, at: Time, event: Event<P>) {
-        let slot = self.slab.insert(event);
-        self.queue.push(Reverse(Scheduled {
-            at,
-            seq: self.seq,
-            slot,
-        }));
-        self.seq += 1;
     }
 
     fn slot(&self, addr: Addr) -> Option<&Slot<P>> {
@@ -539,22 +495,30 @@ impl<P: Process> Simulator<P> {
 
     /// Process the next event. Returns false when the queue is empty.
     pub fn step(&mut self) -> bool {
-        let Some(next) = self.next() else {
+        self.step_until(Time::MAX)
+    }
+
+    /// Process the next event if it is due at or before `until`. Returns
+    /// whether it did.
+    fn step_until(&mut self, until: Time) -> bool {
+        let Some(((at, _), external)) = self.next_from().filter(|((at, _), _)| *at <= until) else {
             return false;
         };
-        let Scheduled { at, slot, .. } = next;
-        if self.external.front() == Some(&next) {
-            self.external.pop_front();
+        let entry = if external {
+            self.external.pop_front()
         } else {
-            self.queue.pop();
-        }
-        let event = self.slab.remove(slot);
+            self.queue.pop()
+        };
+        let event = entry.expect("the next entry is there").event;
         assert!(
             at >= self.now,
             "event at {at} scheduled before now {}",
             self.now
         );
         self.now = at;
+        if external {
+            self.queue.advance(at);
+        }
         self.stats.events += 1;
         match event {
             Event::Deliver {
@@ -577,9 +541,7 @@ impl<P: Process> Simulator<P> {
 
     /// Process every event due at or before `until`, then set the clock to `until`.
     pub fn run_until(&mut self, until: Time) {
-        while self.next_event_at().is_some_and(|at| at <= until) {
-            self.step();
-        }
+        while self.step_until(until) {}
         self.now = self.now.max(until);
     }
 
@@ -587,20 +549,18 @@ impl<P: Process> Simulator<P> {
     /// [`SimOptions`] past the current time. Returns whether the queue emptied.
     pub fn run_until_quiet(&mut self) -> bool {
         let horizon = self.now.saturating_add(self.options.quiet_horizon_ticks);
-        while self.next_event_at().is_some_and(|at| at <= horizon) {
-            self.step();
-        }
+        while self.step_until(horizon) {}
         self.queue.is_empty() && self.external.is_empty()
     }
 
     fn deliver(&mut self, id: MsgId, from: Addr, to: Addr, sent_at: Time, msg: P::Msg) {
         let now = self.now;
         if !self.slot(to).is_some_and(|s| s.up) {
-            self.trace.record(
-                now,
+            trace!(
+                self,
                 TraceKind::Drop,
                 Lanes::message(from, to),
-                format_args!("drop {id} {from}->{to} crashed: {msg}"),
+                "drop {id} {from}->{to} crashed: {msg}"
             );
             self.set_fate(
                 id,
@@ -612,20 +572,18 @@ impl<P: Process> Simulator<P> {
             self.stats.dropped += 1;
             return;
         }
-        self.trace.record(
-            now,
+        trace!(
+            self,
             TraceKind::Deliver,
             Lanes::message(from, to),
-            format_args!("deliver {id} {from}->{to} sent@{sent_at} {msg}"),
+            "deliver {id} {from}->{to} sent@{sent_at} {msg}"
         );
         self.set_fate(id, MessageFate::Delivered { at: now });
         self.stats.delivered += 1;
-        let mut out = std::mem::take(&mut self.outbox);
-        if let Some(slot) = self.slot_mut(to) {
+        self.handle(to, |slot, out| {
             slot.process
-                .on_message(now, Envelope { from, to, msg }, &mut out);
-        }
-        self.flush(to, out);
+                .on_message(now, Envelope { from, to, msg }, out)
+        });
     }
 
     fn fire(&mut self, addr: Addr, incarnation: u32, timer: P::Timer) {
@@ -636,18 +594,14 @@ impl<P: Process> Simulator<P> {
         {
             return;
         }
-        self.trace.record(
-            now,
+        trace!(
+            self,
             TraceKind::Timer,
             Lanes::at(addr),
-            format_args!("timer {addr} {timer}"),
+            "timer {addr} {timer}"
         );
         self.stats.timers += 1;
-        let mut out = std::mem::take(&mut self.outbox);
-        if let Some(slot) = self.slot_mut(addr) {
-            slot.process.on_timer(now, timer, &mut out);
-        }
-        self.flush(addr, out);
+        self.handle(addr, |slot, out| slot.process.on_timer(now, timer, out));
     }
 
     fn fault(&mut self, fault: Fault) {
@@ -656,8 +610,7 @@ impl<P: Process> Simulator<P> {
             Fault::Crash(node) | Fault::Restart(node) => Lanes::at(Addr::Node(*node)),
             _ => Lanes::NONE,
         };
-        self.trace
-            .record(now, TraceKind::Fault, lanes, format_args!("fault {fault}"));
+        trace!(self, TraceKind::Fault, lanes, "fault {fault}");
         self.network.apply(&fault);
         match fault {
             Fault::Crash(node) => {
@@ -669,12 +622,12 @@ impl<P: Process> Simulator<P> {
             }
             Fault::Restart(node) => {
                 let addr = Addr::Node(node);
-                let mut out = std::mem::take(&mut self.outbox);
-                if let Some(slot) = self.slot_mut(addr).filter(|s| !s.up) {
-                    slot.up = true;
-                    slot.process.on_restart(now, &mut out);
-                }
-                self.flush(addr, out);
+                self.handle(addr, |slot, out| {
+                    if !slot.up {
+                        slot.up = true;
+                        slot.process.on_restart(now, out);
+                    }
+                });
             }
             _ => {}
         }
@@ -685,11 +638,11 @@ impl<P: Process> Simulator<P> {
         let op = OpId(self.next_op);
         self.next_op += 1;
         self.stats.invoked += 1;
-        self.trace.record(
-            now,
+        trace!(
+            self,
             TraceKind::Invoke,
             Lanes::at(to),
-            format_args!("invoke {op} {to} {input}"),
+            "invoke {op} {to} {input}"
         );
         if self.options.history {
             self.history.ops.push(OpRecord {
@@ -701,53 +654,66 @@ impl<P: Process> Simulator<P> {
             });
         }
         if !self.slot(to).is_some_and(|s| s.up) {
-            self.trace.record(
-                now,
+            trace!(
+                self,
                 TraceKind::Complete,
                 Lanes::at(to),
-                format_args!("lost {op}: {to} is down or unknown"),
+                "lost {op}: {to} is down or unknown"
             );
             return;
         }
-        let mut out = std::mem::take(&mut self.outbox);
-        if let Some(slot) = self.slot_mut(to) {
-            slot.process.on_input(now, op, input, &mut out);
-        }
-        self.flush(to, out);
+        self.handle(to, |slot, out| slot.process.on_input(now, op, input, out));
     }
 
-    /// Carry out the effects `from` asked for, then keep the outbox's buffers.
-    fn flush(&mut self, from: Addr, mut out: Outbox<P>) {
-        let now = self.now;
-        for (to, msg) in out.sends.drain(..) {
-            self.send(from, to, msg);
+    /// Let the process at `addr` (if it exists) handle an event into the
+    /// outbox, then carry out the effects it asked for.
+    fn handle(&mut self, addr: Addr, handler: impl FnOnce(&mut Slot<P>, &mut Outbox<P>)) {
+        let slot = match addr {
+            Addr::Node(id) => self.nodes.get_mut(usize::from(id.0).wrapping_sub(1)),
+            Addr::Client(c) => self.clients.get_mut(usize::from(c.0).wrapping_sub(1)),
+        };
+        if let Some(slot) = slot {
+            handler(slot, &mut self.outbox);
         }
-        if !out.timers.is_empty() {
+        self.flush(addr);
+    }
+
+    /// Carry out the effects `from` asked for, keeping the outbox's buffers.
+    fn flush(&mut self, from: Addr) {
+        let now = self.now;
+        if !self.outbox.sends.is_empty() {
+            let mut sends = std::mem::take(&mut self.outbox.sends);
+            for (to, msg) in sends.drain(..) {
+                self.send(from, to, msg);
+            }
+            self.outbox.sends = sends;
+        }
+        if !self.outbox.timers.is_empty() {
             let incarnation = self.slot(from).map_or(0, |s| s.incarnation);
-            for (after, timer) in out.timers.drain(..) {
-                self.schedule(
-                    now + after,
-                    Event::Timer {
-                        at: from,
-                        incarnation,
-                        timer,
-                    },
-                );
+            for (after, timer) in self.outbox.timers.drain(..) {
+                let event = Event::Timer {
+                    at: from,
+                    incarnation,
+                    timer,
+                };
+                self.queue.push(now + after, event);
             }
         }
-        for (op, outcome) in out.completions.drain(..) {
+        if self.outbox.completions.is_empty() {
+            return;
+        }
+        for (op, outcome) in self.outbox.completions.drain(..) {
             self.stats.completed += 1;
-            self.trace.record(
-                now,
+            trace!(
+                self,
                 TraceKind::Complete,
                 Lanes::at(from),
-                format_args!("complete {op} {from} {outcome}"),
+                "complete {op} {from} {outcome}"
             );
             if let Some(record) = self.history.ops.get_mut(op.0 as usize) {
                 record.completed = Some((now, outcome));
             }
         }
-        self.outbox = out;
     }
 
     fn send(&mut self, from: Addr, to: Addr, msg: P::Msg) {
@@ -755,11 +721,11 @@ impl<P: Process> Simulator<P> {
         let id = self.new_message(from, to, None, &msg);
         match self.network.route(&mut self.rng, now, from, to) {
             Fate::Drop(reason) => {
-                self.trace.record(
-                    now,
+                trace!(
+                    self,
                     TraceKind::Drop,
                     Lanes::message(from, to),
-                    format_args!("drop {id} {from}->{to} {reason}: {msg}"),
+                    "drop {id} {from}->{to} {reason}: {msg}"
                 );
                 self.set_fate(id, MessageFate::Dropped { at: now, reason });
                 self.stats.dropped += 1;
@@ -767,11 +733,11 @@ impl<P: Process> Simulator<P> {
             Fate::Deliver(at) => self.put_on_wire(id, from, to, at, msg),
             Fate::Duplicate(at, copy_at) => {
                 let copy = self.new_message(from, to, Some(id), &msg);
-                self.trace.record(
-                    now,
+                trace!(
+                    self,
                     TraceKind::Duplicate,
                     Lanes::message(from, to),
-                    format_args!("duplicate {copy} of {id} {from}->{to}"),
+                    "duplicate {copy} of {id} {from}->{to}"
                 );
                 self.stats.duplicated += 1;
                 let copied = msg.clone();
@@ -785,7 +751,7 @@ impl<P: Process> Simulator<P> {
     fn put_on_wire(&mut self, id: MsgId, from: Addr, to: Addr, at: Time, msg: P::Msg) {
         self.set_fate(id, MessageFate::InFlight { due_at: at });
         let sent_at = self.now;
-        self.schedule(
+        self.queue.push(
             at,
             Event::Deliver {
                 id,
