@@ -18,6 +18,7 @@ pub mod ring;
 pub mod scenario;
 pub mod sim;
 pub mod trace;
+pub mod view;
 
 pub use ids::{Actor, ClientId, NodeId};
 
