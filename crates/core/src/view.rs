@@ -337,15 +337,16 @@ impl OpView {
     }
 }
 
-/// The contexts the put requests actually carried, by operation.
-fn sent_contexts(cluster: &Cluster) -> Vec<(OpId, String)> {
-    cluster
-        .sim()
-        .history()
-        .messages
+/// The context a put request actually carried, for each of `ops` (sorted).
+/// Requests are sent when the operation is invoked, so only the messages
+/// sent since the first of them are read.
+fn sent_contexts(cluster: &Cluster, ops: &[OpId], since: Time) -> Vec<(OpId, String)> {
+    let messages = &cluster.sim().history().messages;
+    let first = messages.partition_point(|m| m.sent_at < since);
+    messages[first..]
         .iter()
         .filter_map(|m| match &m.msg {
-            Message::Request(ClientRequest::Put { op, context, .. }) => {
+            Message::Request(ClientRequest::Put { op, context, .. }) if ops.binary_search(op).is_ok() => {
                 Some((*op, context.to_string()))
             }
             _ => None,
@@ -353,13 +354,14 @@ fn sent_contexts(cluster: &Cluster) -> Vec<(OpId, String)> {
         .collect()
 }
 
-/// Every client operation so far, oldest first.
-pub fn ops(cluster: &Cluster) -> Vec<OpView> {
-    let contexts = sent_contexts(cluster);
-    cluster
-        .sim()
-        .history()
-        .ops
+/// The last `limit` client operations, oldest first.
+pub fn ops(cluster: &Cluster, limit: usize) -> Vec<OpView> {
+    let all = &cluster.sim().history().ops;
+    let recent = &all[all.len().saturating_sub(limit)..];
+    let ids: Vec<OpId> = recent.iter().map(|op| op.id).collect();
+    let since = recent.iter().map(|op| op.invoked_at).min().unwrap_or(0);
+    let contexts = sent_contexts(cluster, &ids, since);
+    recent
         .iter()
         .map(|op| {
             let (key, is_put) = match &op.input {
@@ -539,7 +541,11 @@ fn put_trails(cluster: &Cluster, key: &str) -> Vec<PutTrail> {
             _ => None,
         })
         .collect();
-    for m in &history.messages {
+    let Some(since) = trails.first().map(|t| t.at) else {
+        return trails;
+    };
+    let first = history.messages.partition_point(|m| m.sent_at < since);
+    for m in &history.messages[first..] {
         let delivered = match m.fate {
             MessageFate::Delivered { at } => Some(at),
             _ => None,
@@ -606,9 +612,12 @@ pub fn key(cluster: &Cluster, key: &str) -> KeyView {
         .iter()
         .map(|t| {
             let (coordinator, at) = t.coordinator?;
-            let sent = history.messages.iter().find_map(|m| match &m.msg {
+            // The coordinator replicates in the same event that it coordinates.
+            let first = history.messages.partition_point(|m| m.sent_at < at);
+            let mut sent_then = history.messages[first..].iter().take_while(|m| m.sent_at == at);
+            let sent = sent_then.find_map(|m| match &m.msg {
                 Message::Peer(PeerMessage::Replicate { key: k, clock, .. })
-                    if m.from == Addr::Node(coordinator) && m.sent_at == at && k == key =>
+                    if m.from == Addr::Node(coordinator) && k == key =>
                 {
                     head_dot(clock, coordinator, &t.value)
                 }

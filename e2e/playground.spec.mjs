@@ -1,0 +1,200 @@
+// The playground's flows, driven through the UI of the release build.
+import { test, expect } from "@playwright/test";
+import { mkdirSync, writeFileSync } from "node:fs";
+
+const artifacts = "e2e/artifacts";
+mkdirSync(artifacts, { recursive: true });
+
+/** Open the app, fail the test on any page error or console error. */
+async function open(page) {
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  await page.goto("./");
+  await expect(page.getByRole("heading", { name: "Wildling" })).toBeVisible();
+  await page.getByLabel("Speed (ticks per second)").selectOption("64");
+  return errors;
+}
+
+async function load(page, name) {
+  await page.getByTestId("scenario-picker").selectOption(name);
+  await expect(page.getByTestId("position")).toHaveText(/^event 0\//);
+}
+
+/** Play until nothing is scheduled. */
+async function playToQuiet(page) {
+  await page.getByLabel("Speed (ticks per second)").selectOption("256");
+  await page.getByTestId("play").click();
+  await expect(page.getByText("quiet: nothing scheduled", { exact: false })).toBeVisible({ timeout: 30_000 });
+}
+
+/** Move the scrubber to `value` as a user dragging it would. */
+async function scrub(page, value) {
+  await page.getByTestId("scrubber").evaluate((el, v) => {
+    el.value = String(v);
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+  }, value);
+  await expect(page.getByTestId("position")).toHaveText(new RegExp(`^event ${value}/`));
+}
+
+async function put(page, { client, value, node, context = "last-get" }) {
+  const before = await page.getByTestId("op-result").count();
+  await page.getByTestId("op-client").selectOption(String(client));
+  await page.getByTestId("put-value").fill(value);
+  await page.getByTestId("put-node").selectOption(String(node));
+  await page.getByTestId("put-context").selectOption(context);
+  await page.getByTestId("put").click();
+  await expect(page.getByTestId("op-result")).toHaveCount(before + 1);
+  const result = page.getByTestId("op-result").first();
+  await expect(result.getByTestId("op-outcome")).toHaveText("ok: W replicas hold it");
+}
+
+async function get(page, { client, node }) {
+  const before = await page.getByTestId("op-result").count();
+  await page.getByTestId("op-client").selectOption(String(client));
+  await page.getByTestId("get-node").selectOption(String(node));
+  await page.getByTestId("get").click();
+  await expect(page.getByTestId("op-result")).toHaveCount(before + 1);
+  const result = page.getByTestId("op-result").first();
+  await expect(result).toHaveAttribute("data-status", "ok");
+  return result;
+}
+
+test("a partition makes concurrent puts siblings, and a put with the read context resolves them", async ({ page }) => {
+  const errors = await open(page);
+  // Split n3 away from n1 and n2.
+  await page.getByTestId("group-3").selectOption("2");
+  await page.getByTestId("split").click();
+  await expect(page.getByTestId("node-3")).toHaveAttribute("aria-label", /group 2/);
+  // Concurrent puts on both sides.
+  await put(page, { client: 1, value: "eggs", node: 1 });
+  await put(page, { client: 2, value: "bread", node: 3 });
+  await page.screenshot({ path: `${artifacts}/siblings-1-partitioned.png` });
+  await page.getByTestId("heal").click();
+  await expect(page.getByTestId("node-3")).not.toHaveAttribute("aria-label", /group/);
+  // A get after the heal hears every replica: two siblings.
+  const got = await get(page, { client: 1, node: 1 });
+  await expect(got.getByTestId("sibling")).toHaveCount(2);
+  const values = (await got.getByTestId("sibling").allTextContents()).sort();
+  expect(values).toEqual(["bread", "eggs"]);
+  await expect(page.getByTestId("explanation")).toContainText("2 siblings because their writes are concurrent");
+  await expect(page.getByTestId("client-context-1")).toHaveText(/last read cart: \{n1:1, n3:1\}/);
+  await page.screenshot({ path: `${artifacts}/siblings-2-two-values.png` });
+  // A put with that context supersedes both.
+  await put(page, { client: 1, value: "eggs+bread", node: 1, context: "last-get" });
+  const resolved = await get(page, { client: 2, node: 3 });
+  await expect(resolved.getByTestId("sibling")).toHaveText(["eggs+bread"]);
+  await expect(page.getByTestId("explanation")).toContainText("returned one value");
+  await page.screenshot({ path: `${artifacts}/siblings-3-resolved.png` });
+  expect(errors).toEqual([]);
+});
+
+test("scrubbing back and forward replays to the same state", async ({ page }) => {
+  const errors = await open(page);
+  await load(page, "partition-siblings");
+  await playToQuiet(page);
+  const end = Number((await page.getByTestId("position").textContent()).match(/event (\d+)/)[1]);
+  expect(end).toBeGreaterThan(20);
+  const state = async () => ({
+    hash: await page.getByTestId("trace-hash").textContent(),
+    now: await page.getByTestId("now").textContent(),
+    clocks: await page.locator(".replicas").textContent(),
+    results: await page.getByTestId("op-result").allTextContents(),
+  });
+  const atEnd = await state();
+  const middle = Math.floor(end / 2);
+  await scrub(page, middle);
+  const atMiddle = await state();
+  expect(atMiddle.hash).not.toEqual(atEnd.hash);
+  await page.screenshot({ path: `${artifacts}/scrub-middle.png` });
+  await scrub(page, end);
+  expect(await state()).toEqual(atEnd);
+  await scrub(page, middle);
+  expect(await state()).toEqual(atMiddle);
+  // One event back and forward with the keyboard.
+  await page.keyboard.press("ArrowLeft");
+  await expect(page.getByTestId("position")).toHaveText(new RegExp(`^event ${middle - 1}/`));
+  await page.keyboard.press("ArrowRight");
+  expect(await state()).toEqual(atMiddle);
+  expect(errors).toEqual([]);
+});
+
+test("compare mode shows the write last-writer-wins loses", async ({ page }) => {
+  const errors = await open(page);
+  await load(page, "partition-siblings");
+  await page.getByTestId("compare-mode").selectOption("lww");
+  await playToQuiet(page);
+  const differing = page.getByTestId("compare-differs");
+  await expect(differing.first()).toBeVisible();
+  // The get after the heal: DVVSet returns both writes, LWW only one.
+  const row = differing.filter({ hasText: "get cart via n1" }).first();
+  const [, left, right] = await row.locator("td").allTextContents();
+  expect(left).toMatch(/eggs/);
+  expect(left).toMatch(/bread/);
+  expect(right.match(/eggs|bread/g)).toHaveLength(1);
+  await page.getByTestId("compare-table").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${artifacts}/compare-lww.png` });
+  expect(errors).toEqual([]);
+});
+
+test("invalid settings are explained inline and not applied", async ({ page }) => {
+  const errors = await open(page);
+  await page.getByTestId("setting-r").fill("5");
+  await page.getByTestId("apply-settings").click();
+  await expect(page.getByTestId("setting-error")).toHaveText("R = 5 must be at least 1 and at most N = 3");
+  await page.getByTestId("setting-nodes").fill("lots");
+  await page.getByTestId("apply-settings").click();
+  await expect(page.getByTestId("setting-error").first()).toContainText("Nodes");
+  // An empty value is refused by the model's own validation.
+  await page.getByTestId("put-value").fill("");
+  await page.getByTestId("put").click();
+  await expect(page.getByTestId("action-error")).toContainText("value");
+  await page.screenshot({ path: `${artifacts}/invalid-settings.png` });
+  expect(errors).toEqual([]);
+});
+
+test("frame times while playing a busy cluster", async ({ page }) => {
+  const errors = await open(page);
+  await load(page, "busy-32-nodes");
+  await page.getByLabel("Speed (ticks per second)").selectOption("32");
+  await page.getByTestId("play").click();
+  // Let the cluster fill up, then record requestAnimationFrame deltas.
+  await page.waitForTimeout(3000);
+  const sample = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const deltas = [];
+        let last = performance.now();
+        const start = last;
+        const frame = (t) => {
+          deltas.push(t - last);
+          last = t;
+          if (t - start < 5000) requestAnimationFrame(frame);
+          else resolve(deltas);
+        };
+        requestAnimationFrame(frame);
+      }),
+  );
+  const inFlight = Number((await page.locator(".network p.muted").first().textContent()).match(/(\d+) in flight/)[1]);
+  await page.screenshot({ path: `${artifacts}/busy-32-nodes.png` });
+  const sorted = [...sample].sort((a, b) => a - b);
+  const pct = (p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  const result = {
+    scenario: "busy-32-nodes",
+    speed_ticks_per_second: 32,
+    nodes: 32,
+    in_flight_at_end: inFlight,
+    frames: sample.length,
+    mean_ms: sample.reduce((a, b) => a + b, 0) / sample.length,
+    p50_ms: pct(50),
+    p95_ms: pct(95),
+    max_ms: sorted[sorted.length - 1],
+    note: "headless Chromium, --disable-gpu, shared 2-core machine",
+  };
+  console.log("frame times:", JSON.stringify(result));
+  writeFileSync(`${artifacts}/frame-times.json`, JSON.stringify(result, null, 2));
+  // A very loose sanity bound: the page keeps rendering.
+  expect(result.frames).toBeGreaterThan(10);
+  expect(result.p50_ms).toBeLessThan(1000);
+  expect(errors).toEqual([]);
+});

@@ -1,0 +1,221 @@
+//! The session: the scenario being played, with the user's own actions
+//! appended to its timeline, and the cluster replayed from it.
+//!
+//! Every user action (a client operation or a fault) becomes a timeline
+//! entry at the current virtual time, and the cluster is rebuilt from the
+//! scenario and stepped back to where it was, plus the new input. The live
+//! state is therefore always the replay of the recorded inputs: scrubbing
+//! back and forth, and opening a share link later, give the same run. An
+//! action taken while scrubbed into the past is a fork: the user's later
+//! actions are discarded and the run continues from there.
+
+use wildling_core::causality::CausalityMode;
+use wildling_core::cluster::Cluster;
+use wildling_core::scenario::{ClusterConfig, Scenario, ScenarioError, TimelineEntry};
+use wildling_core::sim::{SimOptions, Time};
+
+/// The scenario, the user's actions and the cluster they produce.
+pub struct Session {
+    scenario: Scenario,
+    /// How many timeline entries came with the scenario; later ones are the user's.
+    scripted: usize,
+    cluster: Cluster,
+    /// The furthest position reached in this line of history.
+    horizon: u64,
+    /// The same scenario under another causality mode, kept at the same time.
+    shadow: Option<Cluster>,
+}
+
+fn build(scenario: &Scenario) -> Result<Cluster, ScenarioError> {
+    Cluster::new(scenario, SimOptions::default())
+}
+
+/// Process the events of `cluster` due at or before `until`, at most `budget`.
+fn advance(cluster: &mut Cluster, until: Time, budget: usize) -> usize {
+    let sim = cluster.sim_mut();
+    let mut done = 0;
+    while done < budget && sim.next_event_at().is_some_and(|at| at <= until) {
+        sim.step();
+        done += 1;
+    }
+    done
+}
+
+impl Session {
+    /// A session at time 0 of `scenario`.
+    pub fn new(scenario: Scenario) -> Result<Session, ScenarioError> {
+        let cluster = build(&scenario)?;
+        Ok(Session {
+            scripted: scenario.timeline.len(),
+            scenario,
+            cluster,
+            horizon: 0,
+            shadow: None,
+        })
+    }
+
+    /// The cluster as it stands.
+    pub fn cluster(&self) -> &Cluster {
+        &self.cluster
+    }
+
+    /// The scenario, the user's actions included.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The user's actions, oldest first.
+    pub fn user_actions(&self) -> &[TimelineEntry] {
+        &self.scenario.timeline[self.scripted..]
+    }
+
+    /// Events processed so far.
+    pub fn position(&self) -> u64 {
+        self.cluster.sim().stats().events
+    }
+
+    /// The furthest position reached, for the scrubber.
+    pub fn horizon(&self) -> u64 {
+        self.horizon
+    }
+
+    /// Virtual time.
+    pub fn now(&self) -> Time {
+        self.cluster.sim().now()
+    }
+
+    /// When the next event is due, if any.
+    pub fn next_at(&self) -> Option<Time> {
+        self.cluster.sim().next_event_at()
+    }
+
+    fn moved(&mut self) {
+        self.horizon = self.horizon.max(self.position());
+        self.sync_shadow();
+    }
+
+    /// Process one event; false when none is left.
+    pub fn step(&mut self) -> bool {
+        let stepped = self.cluster.sim_mut().step();
+        self.moved();
+        stepped
+    }
+
+    /// Process the events due at or before `until`, at most `budget` of them.
+    pub fn advance(&mut self, until: Time, budget: usize) -> usize {
+        let done = advance(&mut self.cluster, until, budget);
+        self.moved();
+        done
+    }
+
+    /// Go to position `target` (events processed) by deterministic replay.
+    pub fn seek(&mut self, target: u64) -> Result<(), ScenarioError> {
+        if target < self.position() {
+            self.cluster = build(&self.scenario)?;
+        }
+        let sim = self.cluster.sim_mut();
+        while sim.stats().events < target && sim.step() {}
+        self.moved();
+        Ok(())
+    }
+
+    /// Record a user action at the current time and replay to include it.
+    /// Returns how many later actions a fork discarded.
+    pub fn act(&mut self, mut entry: TimelineEntry) -> Result<usize, ScenarioError> {
+        let now = self.now();
+        entry.at = i64::try_from(now).unwrap_or(i64::MAX);
+        entry.action(&self.scenario.cluster, "action")?;
+        if let Some(client) = entry.client {
+            let count = self.scenario.client_count();
+            if client > count {
+                return Err(ScenarioError::Invalid {
+                    field: "action.client".into(),
+                    reason: format!("client c{client} does not exist; there are {count} clients"),
+                });
+            }
+        }
+        let forked = self.position() < self.horizon;
+        let mut candidate = self.scenario.clone();
+        let mut discarded = 0;
+        if forked {
+            let before = candidate.timeline.len();
+            let scripted = self.scripted;
+            let mut index = 0;
+            candidate.timeline.retain(|e| {
+                index += 1;
+                index <= scripted || e.at <= entry.at
+            });
+            discarded = before - candidate.timeline.len();
+        }
+        candidate.timeline.push(entry);
+        candidate.validate()?;
+        let target = self.position() + 1;
+        self.cluster = build(&candidate)?;
+        self.scenario = candidate;
+        if forked {
+            self.horizon = 0;
+        }
+        self.seek(target)?;
+        Ok(discarded)
+    }
+
+    /// Change the cluster's settings and seed, keep the timeline, and replay
+    /// to the same virtual time.
+    pub fn reconfigure(&mut self, config: ClusterConfig, seed: u64) -> Result<(), ScenarioError> {
+        let mut candidate = self.scenario.clone();
+        candidate.cluster = config;
+        candidate.seed = seed;
+        candidate.validate()?;
+        let now = self.now();
+        let mut cluster = build(&candidate)?;
+        advance(&mut cluster, now, usize::MAX);
+        self.scenario = candidate;
+        self.cluster = cluster;
+        self.horizon = 0;
+        self.shadow = None;
+        self.moved();
+        Ok(())
+    }
+
+    /// Run the same scenario under `mode` alongside (compare mode), or stop.
+    pub fn set_shadow(&mut self, mode: Option<CausalityMode>) -> Result<(), ScenarioError> {
+        self.shadow = match mode {
+            Some(mode) => Some(build(&self.shadow_scenario(mode))?),
+            None => None,
+        };
+        self.sync_shadow();
+        Ok(())
+    }
+
+    fn shadow_scenario(&self, mode: CausalityMode) -> Scenario {
+        let mut scenario = self.scenario.clone();
+        scenario.cluster.mode = mode;
+        scenario
+    }
+
+    /// The compared run, if compare mode is on.
+    pub fn shadow(&self) -> Option<&Cluster> {
+        self.shadow.as_ref()
+    }
+
+    /// Bring the compared run to the same time (replaying it when the main
+    /// run went back or its inputs changed).
+    fn sync_shadow(&mut self) {
+        let Some(shadow) = &self.shadow else { return };
+        let mode = shadow.scenario().cluster.mode;
+        let wanted = self.shadow_scenario(mode);
+        let now = self.now();
+        if shadow.sim().now() > now || shadow.scenario() != &wanted {
+            match build(&wanted) {
+                Ok(fresh) => self.shadow = Some(fresh),
+                Err(_) => {
+                    self.shadow = None;
+                    return;
+                }
+            }
+        }
+        if let Some(shadow) = &mut self.shadow {
+            advance(shadow, now, usize::MAX);
+        }
+    }
+}
