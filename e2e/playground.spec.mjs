@@ -144,7 +144,7 @@ test("invalid settings are explained inline and not applied", async ({ page }) =
   await expect(page.getByTestId("setting-error")).toHaveText("R = 5 must be at least 1 and at most N = 3");
   await page.getByTestId("setting-nodes").fill("lots");
   await page.getByTestId("apply-settings").click();
-  await expect(page.getByTestId("setting-error").first()).toContainText("Nodes");
+  await expect(page.getByTestId("setting-error").filter({ hasText: "Nodes" })).toHaveText('Nodes: "lots" is not a whole number in range');
   // An empty value is refused by the model's own validation.
   await page.getByTestId("put-value").fill("");
   await page.getByTestId("put").click();

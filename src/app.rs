@@ -19,7 +19,7 @@ use yew::prelude::*;
 
 use crate::components::clients::ClientsPanel;
 use crate::components::compare::ComparePanel;
-use crate::components::faults::FaultsPanel;
+use crate::components::faults::{FaultState, FaultsPanel};
 use crate::components::inspector::Inspector;
 use crate::components::lamport::Lamport;
 use crate::components::network::{MessageInspector, NetworkPanel};
@@ -472,7 +472,7 @@ impl Component for App {
                     <aside class="column left">
                         <SettingsPanel key={self.generation} config={config.clone()} seed={cluster.scenario().seed}
                             scenario={self.scenario_name.clone()} error={self.settings_error.clone()} on={on.clone()} />
-                        <FaultsPanel key={self.generation} network={network.clone()} selection={self.selection} on={on.clone()} />
+                        <FaultsPanel key={self.generation} network={FaultState::of(&network)} selection={self.selection} on={on.clone()} />
                         <details class="panel about">
                             <summary>{ "About this build" }</summary>
                             <p class="ring-summary mono">{ ring_summary() }</p>

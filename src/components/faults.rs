@@ -2,9 +2,7 @@
 //! or restore a link, set loss, duplication and latency, heal everything.
 //! Every control becomes a fault of the model at the current time.
 
-use std::rc::Rc;
-
-use wildling_core::network::Fault;
+use wildling_core::network::{Fault, NetworkOptions};
 use wildling_core::view::NetworkView;
 use wildling_core::NodeId;
 use yew::prelude::*;
@@ -12,11 +10,34 @@ use yew::prelude::*;
 use super::{bind, event_value, inline_error, parse_number};
 use crate::app::{Msg, Selection};
 
+/// What the fault panel shows of the network: liveness, groups, cuts and
+/// options, without the traffic, so that it re-renders only when they change.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FaultState {
+    /// Each node: whether it is up, and its partition group.
+    pub nodes: Vec<(NodeId, bool, u32)>,
+    /// Directed links that are cut.
+    pub cut: Vec<(NodeId, NodeId)>,
+    /// The current network options.
+    pub options: NetworkOptions,
+}
+
+impl FaultState {
+    /// The fault state of a network view.
+    pub fn of(view: &NetworkView) -> FaultState {
+        FaultState {
+            nodes: view.nodes.iter().map(|n| (n.id, n.up, n.group)).collect(),
+            cut: view.cut.clone(),
+            options: view.options.clone(),
+        }
+    }
+}
+
 /// The fault panel's props.
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    /// The cluster and its network.
-    pub network: Rc<NetworkView>,
+    /// The network's faults.
+    pub network: FaultState,
     /// What is selected.
     pub selection: Selection,
     /// Where user actions go.
@@ -29,12 +50,12 @@ fn fault(on: &Callback<Msg>, fault: Fault) -> Callback<MouseEvent> {
 
 /// The faults that rebuild the network without the cut `a <-> b`: heal, then
 /// the partition and every other cut again.
-fn restore(view: &NetworkView, a: NodeId, b: NodeId) -> Vec<Fault> {
+fn restore(view: &FaultState, a: NodeId, b: NodeId) -> Vec<Fault> {
     let mut faults = vec![Fault::Heal];
-    let highest = view.nodes.iter().map(|n| n.group).max().unwrap_or(0);
-    if view.nodes.iter().any(|n| n.group != view.nodes[0].group) {
+    let highest = view.nodes.iter().map(|n| n.2).max().unwrap_or(0);
+    if view.nodes.iter().any(|n| n.2 != view.nodes[0].2) {
         let groups = (1..=highest)
-            .map(|g| view.nodes.iter().filter(|n| n.group == g).map(|n| n.id).collect::<Vec<_>>())
+            .map(|g| view.nodes.iter().filter(|n| n.2 == g).map(|n| n.0).collect::<Vec<_>>())
             .filter(|g| !g.is_empty())
             .collect();
         faults.push(Fault::Partition(groups));
@@ -71,8 +92,7 @@ pub fn faults_panel(props: &Props) -> Html {
     let latency_max = use_state(|| o.latency_ticks_max.to_string());
     let network_error = use_state(|| None::<String>);
 
-    let rows = view.nodes.iter().enumerate().map(|(i, n)| {
-        let id = n.id;
+    let rows = view.nodes.iter().enumerate().map(|(i, &(id, up, _))| {
         let set_group = {
             let groups = groups.clone();
             Callback::from(move |e: Event| {
@@ -86,9 +106,9 @@ pub fn faults_panel(props: &Props) -> Html {
         html! {
             <tr key={id.0} class={classes!((props.selection == Selection::Node(id)).then_some("selected"))}>
                 <th scope="row">{ id.to_string() }</th>
-                <td class={if n.up { "ok" } else { "bad" }}>{ if n.up { "up" } else { "crashed" } }</td>
+                <td class={if up { "ok" } else { "bad" }}>{ if up { "up" } else { "crashed" } }</td>
                 <td>
-                    if n.up {
+                    if up {
                         <button onclick={fault(on, Fault::Crash(id))} aria-label={format!("Crash {id}")} data-testid={format!("crash-{}", id.0)}>{ "Crash" }</button>
                     } else {
                         <button onclick={fault(on, Fault::Restart(id))} aria-label={format!("Restart {id}")} data-testid={format!("restart-{}", id.0)}>{ "Restart" }</button>
@@ -105,7 +125,7 @@ pub fn faults_panel(props: &Props) -> Html {
     let split = {
         let groups = groups.clone();
         let split_error = split_error.clone();
-        let nodes: Vec<NodeId> = view.nodes.iter().map(|n| n.id).collect();
+        let nodes: Vec<NodeId> = view.nodes.iter().map(|n| n.0).collect();
         let on = on.clone();
         Callback::from(move |_: MouseEvent| {
             let parts: Vec<Vec<NodeId>> = (1..=3u8)

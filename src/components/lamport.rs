@@ -35,6 +35,34 @@ pub struct Props {
 const WIDTH: f64 = 640.0;
 const LEFT: f64 = 34.0;
 
+#[derive(Properties, PartialEq)]
+struct LanesProps {
+    lanes: Vec<Addr>,
+    lane_h: f64,
+}
+
+/// The lanes, a component of their own so that they render only when the
+/// cluster changes.
+#[function_component(Lanes)]
+fn lanes(props: &LanesProps) -> Html {
+    let h = props.lane_h;
+    let font = format!("{:.0}", (h * 0.7).clamp(6.0, 11.0));
+    props
+        .lanes
+        .iter()
+        .enumerate()
+        .map(|(i, lane)| {
+            let y = i as f64 * h + h / 2.0 + 4.0;
+            html! {
+                <g key={lane.to_string()} class={classes!("lane", matches!(lane, Addr::Client(_)).then_some("client-lane"))}>
+                    <text x="2" y={format!("{:.1}", y + 3.0)} font-size={font.clone()}>{ lane.to_string() }</text>
+                    <line x1={LEFT.to_string()} x2={WIDTH.to_string()} y1={format!("{y:.1}")} y2={format!("{y:.1}")} />
+                </g>
+            }
+        })
+        .collect()
+}
+
 /// The distance from `p` to the segment `a`-`b`.
 fn distance(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
@@ -53,16 +81,6 @@ pub fn lamport(props: &Props) -> Html {
     let span = (props.to.saturating_sub(props.from)).max(1) as f64;
     let x = |t: f64| LEFT + (t - props.from as f64) / span * (WIDTH - LEFT - 8.0);
     let lane_y = |addr: Addr| v.lanes.iter().position(|l| *l == addr).map(|i| i as f64 * lane_h + lane_h / 2.0 + 4.0);
-    let font = format!("{:.0}", (lane_h * 0.7).clamp(6.0, 11.0));
-    let lane_lines = v.lanes.iter().enumerate().map(|(i, lane)| {
-        let y = i as f64 * lane_h + lane_h / 2.0 + 4.0;
-        html! {
-            <g key={lane.to_string()} class={classes!("lane", matches!(lane, Addr::Client(_)).then_some("client-lane"))}>
-                <text x="2" y={format!("{:.1}", y + 3.0)} font-size={font.clone()}>{ lane.to_string() }</text>
-                <line x1={LEFT.to_string()} x2={WIDTH.to_string()} y1={format!("{y:.1}")} y2={format!("{y:.1}")} />
-            </g>
-        }
-    });
     // Arrows and marks are batched into a few paths (by kind and state), so
     // that hundreds of them cost a handful of DOM nodes; a click finds the
     // nearest one.
@@ -166,7 +184,7 @@ pub fn lamport(props: &Props) -> Html {
             <h2 id="lamport-title">{ format!("Space-time diagram · t={}…{}", props.from, props.to) }</h2>
             <svg viewBox={format!("0 0 {WIDTH} {height:.0}")} class="lamport-svg" role="img"
                 aria-label="Space-time diagram: one lane per node and client, arrows from send to receipt">
-                { for lane_lines }
+                <Lanes lanes={v.lanes.clone()} lane_h={lane_h} />
                 { for faults }
                 <g class="arrows" onclick={pick} data-testid="arrows">
                     { for paths.into_iter().map(|(d, colour, state)| html! {

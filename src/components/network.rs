@@ -7,7 +7,7 @@ use std::rc::Rc;
 use wildling_core::history::MessageFate;
 use wildling_core::network::DropReason;
 use wildling_core::sim::{Addr, MsgId};
-use wildling_core::view::{MessageDetail, MessageView, NetworkView, NodeView};
+use wildling_core::view::{MessageDetail, MessageView, NetworkView};
 use wildling_core::NodeId;
 use yew::prelude::*;
 
@@ -45,7 +45,8 @@ pub struct Props {
 
 #[derive(Properties, PartialEq)]
 struct LinksProps {
-    nodes: Vec<NodeView>,
+    /// Each node with its partition group.
+    nodes: Vec<(NodeId, u32)>,
     cut: Vec<(NodeId, NodeId)>,
     selection: Selection,
     on: Callback<Msg>,
@@ -57,13 +58,13 @@ struct LinksProps {
 fn links(props: &LinksProps) -> Html {
     let count = props.nodes.len();
     let mut out = Vec::with_capacity(count * count / 2);
-    for (i, a) in props.nodes.iter().enumerate() {
-        for b in &props.nodes[i + 1..] {
-            let (pa, pb) = (place(Addr::Node(a.id), count, 0), place(Addr::Node(b.id), count, 0));
-            let ab = props.cut.contains(&(a.id, b.id));
-            let ba = props.cut.contains(&(b.id, a.id));
-            let partitioned = a.group != b.group;
-            let selected = props.selection == Selection::Link(a.id, b.id);
+    for (i, &(a_id, a_group)) in props.nodes.iter().enumerate() {
+        for &(b_id, b_group) in &props.nodes[i + 1..] {
+            let (pa, pb) = (place(Addr::Node(a_id), count, 0), place(Addr::Node(b_id), count, 0));
+            let ab = props.cut.contains(&(a_id, b_id));
+            let ba = props.cut.contains(&(b_id, a_id));
+            let partitioned = a_group != b_group;
+            let selected = props.selection == Selection::Link(a_id, b_id);
             let class = classes!(
                 "link",
                 partitioned.then_some("partitioned"),
@@ -72,7 +73,6 @@ fn links(props: &LinksProps) -> Html {
                 selected.then_some("selected")
             );
             let (x1, y1, x2, y2) = (format!("{:.1}", pa.0), format!("{:.1}", pa.1), format!("{:.1}", pb.0), format!("{:.1}", pb.1));
-            let (a_id, b_id) = (a.id, b.id);
             let select = props.on.reform(move |_: MouseEvent| Msg::Select(Selection::Link(a_id, b_id)));
             let label = format!("Link {a_id}–{b_id}");
             // A one-way cut is marked at the sender's end, where its messages die.
@@ -185,7 +185,7 @@ pub fn network_panel(props: &Props) -> Html {
                 view.in_flight.len(), view.options.latency_ticks_min, view.options.latency_ticks_max,
                 view.options.drop_per_million / 1000, view.options.duplicate_per_million / 1000) }</p>
             <svg viewBox="0 0 300 300" class="network-svg" role="img" aria-label="Nodes, links and messages in flight">
-                <Links nodes={view.nodes.clone()} cut={view.cut.clone()} selection={props.selection} on={props.on.clone()} />
+                <Links nodes={view.nodes.iter().map(|n| (n.id, n.group)).collect::<Vec<_>>()} cut={view.cut.clone()} selection={props.selection} on={props.on.clone()} />
                 { for client_marks }
                 { for node_marks }
                 <g class="messages" onclick={pick} data-testid="messages">
