@@ -80,12 +80,15 @@ test("a partition makes concurrent puts siblings, and a put with the read contex
   await expect(page.getByTestId("explanation")).toContainText("2 siblings because their writes are concurrent");
   await expect(page.getByTestId("client-context-1")).toHaveText(/last read cart: \{n1:1, n3:1\}/);
   await page.screenshot({ path: `${artifacts}/siblings-2-two-values.png` });
+  await page.locator(".inspector").screenshot({ path: `${artifacts}/siblings-2-inspector.png` });
   // A put with that context supersedes both.
   await put(page, { client: 1, value: "eggs+bread", node: 1, context: "last-get" });
   const resolved = await get(page, { client: 2, node: 3 });
   await expect(resolved.getByTestId("sibling")).toHaveText(["eggs+bread"]);
   await expect(page.getByTestId("explanation")).toContainText("returned one value");
   await page.screenshot({ path: `${artifacts}/siblings-3-resolved.png` });
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.screenshot({ path: `${artifacts}/siblings-4-dark.png` });
   expect(errors).toEqual([]);
 });
 
@@ -116,6 +119,11 @@ test("scrubbing back and forward replays to the same state", async ({ page }) =>
   await expect(page.getByTestId("position")).toHaveText(new RegExp(`^event ${middle - 1}/`));
   await page.keyboard.press("ArrowRight");
   expect(await state()).toEqual(atMiddle);
+  // Fork: a put in the past continues a new history from there.
+  await put(page, { client: 2, value: "jam", node: 2, context: "none" });
+  await expect(page.getByTestId("notice")).toHaveCount(0); // the scenario's own entries are kept
+  await expect(page.getByTestId("position")).not.toHaveText(new RegExp(`/${end}$`));
+  expect(await page.getByTestId("trace-hash").textContent()).not.toEqual(atEnd.hash);
   expect(errors).toEqual([]);
 });
 
@@ -196,5 +204,30 @@ test("frame times while playing a busy cluster", async ({ page }) => {
   // A very loose sanity bound: the page keeps rendering.
   expect(result.frames).toBeGreaterThan(10);
   expect(result.p50_ms).toBeLessThan(1000);
+  expect(errors).toEqual([]);
+});
+
+test("clicking a message in flight shows its contents", async ({ page }) => {
+  const errors = await open(page);
+  await load(page, "partition-siblings");
+  // Step until the first put is on the wire.
+  for (let i = 0; i < 3; i++) await page.getByTestId("step").click();
+  await expect(page.locator(".network p.muted").first()).toContainText(/^[1-9]\d* in flight/);
+  const dot = page.locator('[data-testid="messages"] path').first();
+  const d = await dot.getAttribute("d");
+  const [, x, y] = d.match(/^M(-?[\d.]+),(-?[\d.]+)/).map(Number);
+  const svg = page.locator(".network-svg");
+  const box = await svg.boundingBox();
+  // The path starts at the dot's left edge (radius 3.5); click its centre.
+  // The 300x300 viewBox is scaled uniformly and centred in the element.
+  const scale = Math.min(box.width, box.height) / 300;
+  const left = box.x + (box.width - 300 * scale) / 2;
+  const top = box.y + (box.height - 300 * scale) / 2;
+  await page.mouse.click(left + (x + 3.5) * scale, top + y * scale);
+  const detail = page.getByTestId("message-detail");
+  await expect(detail).toBeVisible();
+  await expect(detail).toContainText("in flight, due at t=");
+  await expect(detail.locator("pre")).toContainText("milk");
+  await detail.screenshot({ path: `${artifacts}/message-detail.png` });
   expect(errors).toEqual([]);
 });

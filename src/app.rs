@@ -470,9 +470,9 @@ impl Component for App {
                 }
                 <div class="columns">
                     <aside class="column left">
+                        <FaultsPanel key={self.generation} network={FaultState::of(&network)} selection={self.selection} on={on.clone()} />
                         <SettingsPanel key={self.generation} config={config.clone()} seed={cluster.scenario().seed}
                             scenario={self.scenario_name.clone()} error={self.settings_error.clone()} on={on.clone()} />
-                        <FaultsPanel key={self.generation} network={FaultState::of(&network)} selection={self.selection} on={on.clone()} />
                         <details class="panel about">
                             <summary>{ "About this build" }</summary>
                             <p class="ring-summary mono">{ ring_summary() }</p>
@@ -483,6 +483,7 @@ impl Component for App {
                             <RingPanel view={ring} selection={self.selection} on={on.clone()} />
                             <NetworkPanel view={network.clone()} clock={clock} selection={self.selection} on={on.clone()} />
                         </div>
+                        <Inspector view={key_view} on={on.clone()} />
                         <MessageInspector detail={detail} on={on.clone()} />
                         <Lamport view={lamport} from={from} to={position.now.max(LAMPORT_TICKS)} now={clock}
                             selection={self.selection} on={on.clone()} />
@@ -490,8 +491,7 @@ impl Component for App {
                     </main>
                     <aside class="column right">
                         <ClientsPanel clients={clients} ops={ops} nodes={config.nodes} inspected={self.key.clone()}
-                            error={self.action_error.clone()} selection={self.selection} on={on.clone()} />
-                        <Inspector view={key_view} on={on} />
+                            error={self.action_error.clone()} selection={self.selection} on={on} />
                     </aside>
                 </div>
             </div>

@@ -49,9 +49,11 @@ pub fn svg_point(e: &MouseEvent, width: f64, height: f64) -> Option<(f64, f64)> 
     if rect.width() <= 0.0 || rect.height() <= 0.0 {
         return None;
     }
-    let x = (f64::from(e.client_x()) - rect.left()) * width / rect.width();
-    let y = (f64::from(e.client_y()) - rect.top()) * height / rect.height();
-    Some((x, y))
+    // The default preserveAspectRatio (xMidYMid meet) scales uniformly and centres.
+    let scale = (rect.width() / width).min(rect.height() / height);
+    let left = rect.left() + (rect.width() - width * scale) / 2.0;
+    let top = rect.top() + (rect.height() - height * scale) / 2.0;
+    Some(((f64::from(e.client_x()) - left) / scale, (f64::from(e.client_y()) - top) / scale))
 }
 
 /// A path drawing a dot of radius `r` at `(x, y)`, to batch many dots in one element.

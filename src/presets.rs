@@ -15,7 +15,7 @@ pub const DEFAULT: &str = "playground";
 /// The busy scenario: 32 nodes and about a thousand messages in flight.
 pub const BUSY: &str = "busy-32-nodes";
 
-fn cluster(nodes: u16, partitions: u32, (n, r, w): (u8, u8, u8), clients: u16) -> ClusterConfig {
+fn cluster(nodes: u16, partitions: u32, (n, r, w): (u8, u8, u8), clients: u16, timeout_ticks: u64) -> ClusterConfig {
     ClusterConfig {
         nodes,
         partitions,
@@ -24,8 +24,8 @@ fn cluster(nodes: u16, partitions: u32, (n, r, w): (u8, u8, u8), clients: u16) -
         w,
         mode: CausalityMode::DvvSet,
         clients,
-        request_timeout_ticks: 20,
-        client_timeout_ticks: 50,
+        request_timeout_ticks: timeout_ticks,
+        client_timeout_ticks: timeout_ticks * 5 / 2,
     }
 }
 
@@ -37,7 +37,7 @@ fn playground() -> Scenario {
         name: DEFAULT.into(),
         description: "Three nodes and three clients, nothing scheduled: make your own history.".into(),
         seed: 1,
-        cluster: cluster(3, 16, (3, 3, 1), 3),
+        cluster: cluster(3, 16, (3, 3, 1), 3, 20),
         network: NetworkOptions::default(),
         timeline: Vec::new(),
         run_until: None,
@@ -72,7 +72,7 @@ fn busy() -> Scenario {
         name: BUSY.into(),
         description: "A busy cluster for measuring frame times.".into(),
         seed: 7,
-        cluster: cluster(32, 64, (3, 2, 2), clients),
+        cluster: cluster(32, 64, (3, 2, 2), clients, 120),
         network: NetworkOptions { latency_ticks_min: 5, latency_ticks_max: 40, ..NetworkOptions::default() },
         timeline,
         run_until: None,

@@ -164,7 +164,7 @@ pub fn clients_panel(props: &Props) -> Html {
     html! {
         <section class="panel clients" aria-labelledby="clients-title">
             <h2 id="clients-title">{ "Clients" }</h2>
-            <details class="howto">
+            <details class="howto" open=true>
                 <summary>{ "How do I make siblings?" }</summary>
                 <ol class="small">
                     <li>{ "Faults: put n3 in G2 and press Split into groups." }</li>

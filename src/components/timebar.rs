@@ -43,7 +43,7 @@ pub fn time_bar(props: &Props) -> Html {
     });
     let speed = on.reform(|e: Event| Msg::Speed(event_value(&e).parse().unwrap_or(8.0)));
     let status = match p.next_at {
-        Some(at) => format!("next event at t={at}"),
+        Some(at) => format!("next event t={at}"),
         None => "quiet: nothing scheduled".into(),
     };
     html! {
@@ -70,7 +70,7 @@ pub fn time_bar(props: &Props) -> Html {
                 { " · " }
                 <span title="Trace hash: identifies the run">{ "#" }<span data-testid="trace-hash">{ format!("{:016x}", p.trace_hash) }</span></span>
             </span>
-            <span class="muted small">{ format!("{status} · {} sent, {} dropped · {} action(s) recorded", p.stats.sent, p.stats.dropped, props.user_actions) }</span>
+            <span class="muted small">{ format!("{status} · {} sent · {} dropped · {} action(s)", p.stats.sent, p.stats.dropped, props.user_actions) }</span>
         </div>
     }
 }
