@@ -55,7 +55,7 @@ pub fn inspector(props: &Props) -> Html {
         html! {
             <g key={op.0} class={classes!("dag-node", if version.live { "live" } else { "superseded" })} onclick={select}>
                 <title>{ format!("{op}: context {}{}", version.context, if version.live { ", live" } else { ", superseded" }) }</title>
-                <rect x="36" y={format!("{y:.0}")} width="250" height="24" rx="5" />
+                <rect x="36" y={format!("{y:.0}")} width="360" height="24" rx="5" />
                 <text x="44" y={format!("{:.0}", y + 11.0)} class="dag-value">{ label }</text>
                 <text x="44" y={format!("{:.0}", y + 21.0)} class="dag-ctx">{ format!("ctx {}", version.context) }</text>
             </g>
@@ -75,7 +75,7 @@ pub fn inspector(props: &Props) -> Html {
             if v.versions.is_empty() {
                 <p class="muted small">{ "No put of this key yet." }</p>
             } else {
-                <svg class="dag" viewBox={format!("0 0 290 {height:.0}")} role="img" aria-label="Version DAG: each write points to the writes its context superseded">
+                <svg class="dag" viewBox={format!("0 0 400 {height:.0}")} role="img" aria-label="Version DAG: each write points to the writes its context superseded">
                     <defs>
                         <marker id="dag-arrow" viewBox="0 0 6 6" refX="5" refY="3" markerWidth="5" markerHeight="5" orient="auto">
                             <path d="M0,0 L6,3 L0,6 z" />
