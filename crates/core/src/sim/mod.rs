@@ -764,19 +764,7 @@ impl<P: Process> Simulator<P> {
                 self.set_fate(id, MessageFate::Dropped { at: now, reason });
                 self.stats.dropped += 1;
             }
-            Fate::Deliver(at) => {
-                self.set_fate(id, MessageFate::InFlight { due_at: at });
-                self.schedule(
-                    at,
-                    Event::Deliver {
-                        id,
-                        from,
-                        to,
-                        sent_at: now,
-                        msg,
-                    },
-                );
-            }
+            Fate::Deliver(at) => self.put_on_wire(id, from, to, at, msg),
             Fate::Duplicate(at, copy_at) => {
                 let copy = self.new_message(from, to, Some(id), &msg);
                 self.trace.record(
@@ -786,31 +774,27 @@ impl<P: Process> Simulator<P> {
                     format_args!("duplicate {copy} of {id} {from}->{to}"),
                 );
                 self.stats.duplicated += 1;
-                self.set_fate(id, MessageFate::InFlight { due_at: at });
-                self.set_fate(copy, MessageFate::InFlight { due_at: copy_at });
                 let copied = msg.clone();
-                self.schedule(
-                    at,
-                    Event::Deliver {
-                        id,
-                        from,
-                        to,
-                        sent_at: now,
-                        msg,
-                    },
-                );
-                self.schedule(
-                    copy_at,
-                    Event::Deliver {
-                        id: copy,
-                        from,
-                        to,
-                        sent_at: now,
-                        msg: copied,
-                    },
-                );
+                self.put_on_wire(id, from, to, at, msg);
+                self.put_on_wire(copy, from, to, copy_at, copied);
             }
         }
+    }
+
+    /// Schedule the delivery of message `id`, sent now, at `at`.
+    fn put_on_wire(&mut self, id: MsgId, from: Addr, to: Addr, at: Time, msg: P::Msg) {
+        self.set_fate(id, MessageFate::InFlight { due_at: at });
+        let sent_at = self.now;
+        self.schedule(
+            at,
+            Event::Deliver {
+                id,
+                from,
+                to,
+                sent_at,
+                msg,
+            },
+        );
     }
 
     fn new_message(&mut self, from: Addr, to: Addr, copy_of: Option<MsgId>, msg: &P::Msg) -> MsgId {
