@@ -11,7 +11,9 @@ use wasm_bindgen::JsCast;
 use wildling_core::causality::CausalityMode;
 use wildling_core::network::Fault;
 use wildling_core::ring::Ring;
-use wildling_core::scenario::{builtin_scenario, ClusterConfig, Scenario, ScenarioError, TimelineEntry};
+use wildling_core::scenario::{
+    builtin_scenario, ClusterConfig, Scenario, ScenarioError, TimelineEntry,
+};
 use wildling_core::sim::{MsgId, OpId};
 use wildling_core::view;
 use wildling_core::NodeId;
@@ -129,7 +131,11 @@ fn ring_summary() -> String {
     match Ring::new(64, &nodes, 3) {
         Ok(ring) => {
             let p = ring.partition_of(b"foo");
-            let list: Vec<String> = ring.preference_list(b"foo", 3).iter().map(ToString::to_string).collect();
+            let list: Vec<String> = ring
+                .preference_list(b"foo", 3)
+                .iter()
+                .map(ToString::to_string)
+                .collect();
             format!("\"foo\" → {p} → [{}]", list.join(", "))
         }
         Err(e) => format!("ring error: {e}"),
@@ -155,7 +161,9 @@ impl App {
     fn schedule_frame(&mut self, ctx: &Context<Self>) {
         if self.frame.is_none() {
             let link = ctx.link().clone();
-            self.frame = Some(request_animation_frame(move |ts| link.send_message(Msg::Frame(ts))));
+            self.frame = Some(request_animation_frame(move |ts| {
+                link.send_message(Msg::Frame(ts))
+            }));
         }
     }
 
@@ -190,7 +198,13 @@ impl App {
     }
 
     fn fault(&mut self, fault: Fault) {
-        self.act(TimelineEntry { at: 0, client: None, put: None, get: None, fault: Some(fault) });
+        self.act(TimelineEntry {
+            at: 0,
+            client: None,
+            put: None,
+            get: None,
+            fault: Some(fault),
+        });
     }
 
     fn key(&mut self, e: &KeyboardEvent) -> bool {
@@ -213,7 +227,11 @@ impl App {
             "ArrowLeft" | "ArrowRight" => {
                 self.playing = false;
                 let pos = self.session.position();
-                let target = if key == "ArrowLeft" { pos.saturating_sub(1) } else { pos + 1 };
+                let target = if key == "ArrowLeft" {
+                    pos.saturating_sub(1)
+                } else {
+                    pos + 1
+                };
                 self.seek(target);
                 true
             }
@@ -228,7 +246,10 @@ impl App {
                         "r" => Fault::Restart(node),
                         _ => Fault::Partition(vec![vec![node]]),
                     }),
-                    None => self.action_error = Some("Select a node first (click it, or press 1-9).".into()),
+                    None => {
+                        self.action_error =
+                            Some("Select a node first (click it, or press 1-9).".into())
+                    }
                 }
                 true
             }
@@ -277,14 +298,22 @@ impl App {
                 }
                 self.sync_clock();
             }
-            Err(e) => self.notice = Some(Notice { error: true, text: e }),
+            Err(e) => {
+                self.notice = Some(Notice {
+                    error: true,
+                    text: e,
+                })
+            }
         }
     }
 
     /// The first key the scenario's timeline names, to inspect by default.
     fn first_key(&self) -> Option<String> {
         self.session.scenario().timeline.iter().find_map(|e| {
-            e.put.as_ref().map(|p| p.key.clone()).or_else(|| e.get.as_ref().map(|g| g.key.clone()))
+            e.put
+                .as_ref()
+                .map(|p| p.key.clone())
+                .or_else(|| e.get.as_ref().map(|g| g.key.clone()))
         })
     }
 }
@@ -336,7 +365,9 @@ impl Component for App {
                     self.last_frame = None;
                     return false;
                 }
-                let dt = self.last_frame.map_or(0.0, |last| ((ts - last) / 1000.0).clamp(0.0, 0.25));
+                let dt = self
+                    .last_frame
+                    .map_or(0.0, |last| ((ts - last) / 1000.0).clamp(0.0, 0.25));
                 self.last_frame = Some(ts);
                 self.clock = self.clock.max(self.session.now() as f64) + dt * self.speed;
                 let until = self.clock.floor() as u64;
@@ -404,7 +435,11 @@ impl Component for App {
                 true
             }
             Msg::Select(selection) => {
-                self.selection = if self.selection == selection { Selection::None } else { selection };
+                self.selection = if self.selection == selection {
+                    Selection::None
+                } else {
+                    selection
+                };
                 true
             }
             Msg::InspectKey(key) => {
@@ -444,12 +479,20 @@ impl Component for App {
         let ops = Rc::new(view::ops(cluster, OPS_LISTED));
         let clients = Rc::new(view::clients(cluster, &self.key));
         let from = position.now.saturating_sub(LAMPORT_TICKS);
-        let lamport = Rc::new(view::lamport(cluster, from, position.now.max(LAMPORT_TICKS), LAMPORT_ARROWS));
+        let lamport = Rc::new(view::lamport(
+            cluster,
+            from,
+            position.now.max(LAMPORT_TICKS),
+            LAMPORT_ARROWS,
+        ));
         let detail = match self.selection {
             Selection::Message(id) => view::message(cluster, id),
             _ => None,
         };
-        let compare = self.session.shadow().map(|shadow| Rc::new(view::compare(cluster, shadow)));
+        let compare = self
+            .session
+            .shadow()
+            .map(|shadow| Rc::new(view::compare(cluster, shadow)));
         let config = cluster.scenario().cluster.clone();
         let on = self.on.clone();
         let dismiss = self.on.reform(|_: MouseEvent| Msg::Dismiss);

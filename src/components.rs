@@ -23,7 +23,16 @@ pub fn node_color(id: NodeId, count: usize) -> String {
 }
 
 /// Every message kind the nodes send, in legend order.
-pub const KINDS: [&str; 8] = ["client-put", "client-get", "client-reply", "forward", "put", "put-ack", "get", "get-reply"];
+pub const KINDS: [&str; 8] = [
+    "client-put",
+    "client-get",
+    "client-reply",
+    "forward",
+    "put",
+    "put-ack",
+    "get",
+    "get-reply",
+];
 
 /// The colour of a message kind; readable on the light and the dark theme.
 pub fn kind_color(kind: &str) -> &'static str {
@@ -53,19 +62,38 @@ pub fn svg_point(e: &MouseEvent, width: f64, height: f64) -> Option<(f64, f64)> 
     let scale = (rect.width() / width).min(rect.height() / height);
     let left = rect.left() + (rect.width() - width * scale) / 2.0;
     let top = rect.top() + (rect.height() - height * scale) / 2.0;
-    Some(((f64::from(e.client_x()) - left) / scale, (f64::from(e.client_y()) - top) / scale))
+    Some((
+        (f64::from(e.client_x()) - left) / scale,
+        (f64::from(e.client_y()) - top) / scale,
+    ))
 }
 
 /// A path drawing a dot of radius `r` at `(x, y)`, to batch many dots in one element.
 pub fn dot_path(out: &mut String, (x, y): (f64, f64), r: f64) {
     use std::fmt::Write;
-    let _ = write!(out, "M{:.1},{y:.1}a{r},{r} 0 1 0 {},0a{r},{r} 0 1 0 -{},0", x - r, 2.0 * r, 2.0 * r);
+    let _ = write!(
+        out,
+        "M{:.1},{y:.1}a{r},{r} 0 1 0 {},0a{r},{r} 0 1 0 -{},0",
+        x - r,
+        2.0 * r,
+        2.0 * r
+    );
 }
 
 /// A path drawing a cross of half-size `r` at `(x, y)`.
 pub fn cross_path(out: &mut String, (x, y): (f64, f64), r: f64) {
     use std::fmt::Write;
-    let _ = write!(out, "M{:.1},{:.1}l{},{}m0,-{}l-{},{}", x - r, y - r, 2.0 * r, 2.0 * r, 2.0 * r, 2.0 * r, 2.0 * r);
+    let _ = write!(
+        out,
+        "M{:.1},{:.1}l{},{}m0,-{}l-{},{}",
+        x - r,
+        y - r,
+        2.0 * r,
+        2.0 * r,
+        2.0 * r,
+        2.0 * r,
+        2.0 * r
+    );
 }
 
 /// The legend of message colours.
@@ -81,7 +109,8 @@ pub fn kind_legend() -> Html {
 /// Where node `index` of `count` sits on a circle of `radius` round `(cx, cy)`,
 /// starting at the top and going clockwise.
 pub fn on_circle(index: usize, count: usize, radius: f64, cx: f64, cy: f64) -> (f64, f64) {
-    let angle = std::f64::consts::TAU * index as f64 / count.max(1) as f64 - std::f64::consts::FRAC_PI_2;
+    let angle =
+        std::f64::consts::TAU * index as f64 / count.max(1) as f64 - std::f64::consts::FRAC_PI_2;
     (cx + radius * angle.cos(), cy + radius * angle.sin())
 }
 
@@ -111,9 +140,12 @@ pub fn bind_select(state: &UseStateHandle<String>) -> Callback<Event> {
 
 /// Parse a whole number a user typed, naming the field when it is not one.
 pub fn parse_number<T: std::str::FromStr>(label: &str, text: &str) -> Result<T, String> {
-    text.trim()
-        .parse()
-        .map_err(|_| format!("{label}: \"{}\" is not a whole number in range", text.trim()))
+    text.trim().parse().map_err(|_| {
+        format!(
+            "{label}: \"{}\" is not a whole number in range",
+            text.trim()
+        )
+    })
 }
 
 /// Parse an optional per-request quorum ("" means the cluster's).
@@ -128,7 +160,9 @@ pub fn parse_optional(label: &str, text: &str) -> Result<Option<u8>, String> {
 /// An inline error line, or nothing.
 pub fn inline_error(error: Option<&str>, testid: &'static str) -> Html {
     match error {
-        Some(text) => html! { <p class="inline-error" role="alert" data-testid={testid}>{ text }</p> },
+        Some(text) => {
+            html! { <p class="inline-error" role="alert" data-testid={testid}>{ text }</p> }
+        }
         None => html! {},
     }
 }

@@ -15,7 +15,13 @@ pub const DEFAULT: &str = "playground";
 /// The busy scenario: 32 nodes and about a thousand messages in flight.
 pub const BUSY: &str = "busy-32-nodes";
 
-fn cluster(nodes: u16, partitions: u32, (n, r, w): (u8, u8, u8), clients: u16, timeout_ticks: u64) -> ClusterConfig {
+fn cluster(
+    nodes: u16,
+    partitions: u32,
+    (n, r, w): (u8, u8, u8),
+    clients: u16,
+    timeout_ticks: u64,
+) -> ClusterConfig {
     ClusterConfig {
         nodes,
         partitions,
@@ -35,7 +41,8 @@ fn playground() -> Scenario {
     Scenario {
         version: SCENARIO_VERSION,
         name: DEFAULT.into(),
-        description: "Three nodes and three clients, nothing scheduled: make your own history.".into(),
+        description: "Three nodes and three clients, nothing scheduled: make your own history."
+            .into(),
         seed: 1,
         cluster: cluster(3, 16, (3, 3, 1), 3, 20),
         network: NetworkOptions::default(),
@@ -60,10 +67,22 @@ fn busy() -> Scenario {
                 fault: None,
             };
             timeline.push(if round % 4 == 3 {
-                TimelineEntry { get: Some(GetSpec { key, node, r: None }), ..entry }
+                TimelineEntry {
+                    get: Some(GetSpec { key, node, r: None }),
+                    ..entry
+                }
             } else {
                 let value = format!("v{client}.{round}");
-                TimelineEntry { put: Some(PutSpec { key, value, node, context: ContextChoice::LastGet, w: None }), ..entry }
+                TimelineEntry {
+                    put: Some(PutSpec {
+                        key,
+                        value,
+                        node,
+                        context: ContextChoice::LastGet,
+                        w: None,
+                    }),
+                    ..entry
+                }
             });
         }
     }
@@ -73,7 +92,11 @@ fn busy() -> Scenario {
         description: "A busy cluster for measuring frame times.".into(),
         seed: 7,
         cluster: cluster(32, 64, (3, 2, 2), clients, 120),
-        network: NetworkOptions { latency_ticks_min: 5, latency_ticks_max: 40, ..NetworkOptions::default() },
+        network: NetworkOptions {
+            latency_ticks_min: 5,
+            latency_ticks_max: 40,
+            ..NetworkOptions::default()
+        },
         timeline,
         run_until: None,
     }

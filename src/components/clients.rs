@@ -83,18 +83,34 @@ pub fn clients_panel(props: &Props) -> Html {
     let error = use_state(|| None::<String>);
 
     let entry = |client: &str| -> Result<TimelineEntry, String> {
-        Ok(TimelineEntry { at: 0, client: Some(parse_number("Client", client)?), put: None, get: None, fault: None })
+        Ok(TimelineEntry {
+            at: 0,
+            client: Some(parse_number("Client", client)?),
+            put: None,
+            get: None,
+            fault: None,
+        })
     };
     let put = {
-        let (client, key, value, put_node, context, edited, w, error) =
-            (client.clone(), key.clone(), value.clone(), put_node.clone(), context.clone(), edited.clone(), w.clone(), error.clone());
+        let (client, key, value, put_node, context, edited, w, error) = (
+            client.clone(),
+            key.clone(),
+            value.clone(),
+            put_node.clone(),
+            context.clone(),
+            edited.clone(),
+            w.clone(),
+            error.clone(),
+        );
         let on = props.on.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let built = (|| -> Result<TimelineEntry, String> {
                 let context = match context.as_str() {
                     "none" => ContextChoice::None,
-                    "edited" => view::parse_context(&edited).map_err(|e| format!("Edited context: {e}"))?,
+                    "edited" => {
+                        view::parse_context(&edited).map_err(|e| format!("Edited context: {e}"))?
+                    }
                     _ => ContextChoice::LastGet,
                 };
                 let spec = PutSpec {
@@ -104,7 +120,10 @@ pub fn clients_panel(props: &Props) -> Html {
                     context,
                     w: parse_optional("W", &w)?,
                 };
-                Ok(TimelineEntry { put: Some(spec), ..entry(&client)? })
+                Ok(TimelineEntry {
+                    put: Some(spec),
+                    ..entry(&client)?
+                })
             })();
             match built {
                 Ok(entry) => {
@@ -117,13 +136,26 @@ pub fn clients_panel(props: &Props) -> Html {
         })
     };
     let get = {
-        let (client, key, get_node, r, error) = (client.clone(), key.clone(), get_node.clone(), r.clone(), error.clone());
+        let (client, key, get_node, r, error) = (
+            client.clone(),
+            key.clone(),
+            get_node.clone(),
+            r.clone(),
+            error.clone(),
+        );
         let on = props.on.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let built = (|| -> Result<TimelineEntry, String> {
-                let spec = GetSpec { key: (*key).clone(), node: NodeId(parse_number("Node", &get_node)?), r: parse_optional("R", &r)? };
-                Ok(TimelineEntry { get: Some(spec), ..entry(&client)? })
+                let spec = GetSpec {
+                    key: (*key).clone(),
+                    node: NodeId(parse_number("Node", &get_node)?),
+                    r: parse_optional("R", &r)?,
+                };
+                Ok(TimelineEntry {
+                    get: Some(spec),
+                    ..entry(&client)?
+                })
             })();
             match built {
                 Ok(entry) => {

@@ -27,8 +27,13 @@ pub struct Props {
 /// The compare panel.
 #[function_component(ComparePanel)]
 pub fn compare_panel(props: &Props) -> Html {
-    let choose = props.on.reform(|e: Event| Msg::Compare(event_value(&e).parse().ok()));
-    let differing = props.rows.as_ref().map_or(0, |rows| rows.iter().filter(|r| r.differs).count());
+    let choose = props
+        .on
+        .reform(|e: Event| Msg::Compare(event_value(&e).parse().ok()));
+    let differing = props
+        .rows
+        .as_ref()
+        .map_or(0, |rows| rows.iter().filter(|r| r.differs).count());
     html! {
         <section class="panel compare" aria-labelledby="compare-title">
             <h2 id="compare-title">{ "Compare mode" }</h2>

@@ -55,7 +55,13 @@ fn restore(view: &FaultState, a: NodeId, b: NodeId) -> Vec<Fault> {
     let highest = view.nodes.iter().map(|n| n.2).max().unwrap_or(0);
     if view.nodes.iter().any(|n| n.2 != view.nodes[0].2) {
         let groups = (1..=highest)
-            .map(|g| view.nodes.iter().filter(|n| n.2 == g).map(|n| n.0).collect::<Vec<_>>())
+            .map(|g| {
+                view.nodes
+                    .iter()
+                    .filter(|n| n.2 == g)
+                    .map(|n| n.0)
+                    .collect::<Vec<_>>()
+            })
             .filter(|g| !g.is_empty())
             .collect();
         faults.push(Fault::Partition(groups));
@@ -70,7 +76,10 @@ fn restore(view: &FaultState, a: NodeId, b: NodeId) -> Vec<Fault> {
 }
 
 fn per_million(label: &str, text: &str) -> Result<u32, String> {
-    let percent: f64 = text.trim().parse().map_err(|_| format!("{label}: \"{}\" is not a number", text.trim()))?;
+    let percent: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{label}: \"{}\" is not a number", text.trim()))?;
     if !(0.0..=100.0).contains(&percent) {
         return Err(format!("{label}: {percent}% is not between 0 and 100"));
     }
@@ -129,11 +138,20 @@ pub fn faults_panel(props: &Props) -> Html {
         let on = on.clone();
         Callback::from(move |_: MouseEvent| {
             let parts: Vec<Vec<NodeId>> = (1..=3u8)
-                .map(|g| nodes.iter().zip(groups.iter()).filter(|(_, x)| **x == g).map(|(n, _)| *n).collect::<Vec<_>>())
+                .map(|g| {
+                    nodes
+                        .iter()
+                        .zip(groups.iter())
+                        .filter(|(_, x)| **x == g)
+                        .map(|(n, _)| *n)
+                        .collect::<Vec<_>>()
+                })
                 .filter(|p| !p.is_empty())
                 .collect();
             if parts.len() < 2 {
-                split_error.set(Some("Put at least one node in another group (G2 or G3), then split.".into()));
+                split_error.set(Some(
+                    "Put at least one node in another group (G2 or G3), then split.".into(),
+                ));
                 return;
             }
             split_error.set(None);
@@ -161,10 +179,17 @@ pub fn faults_panel(props: &Props) -> Html {
                 </div>
             }
         }
-        _ => html! { <p class="muted small">{ "Click a link in the cluster view to cut it (both ways or one way)." }</p> },
+        _ => {
+            html! { <p class="muted small">{ "Click a link in the cluster view to cut it (both ways or one way)." }</p> }
+        }
     };
     let apply_network = {
-        let (drop, duplicate, latency_min, latency_max) = (drop.clone(), duplicate.clone(), latency_min.clone(), latency_max.clone());
+        let (drop, duplicate, latency_min, latency_max) = (
+            drop.clone(),
+            duplicate.clone(),
+            latency_min.clone(),
+            latency_max.clone(),
+        );
         let network_error = network_error.clone();
         let on = on.clone();
         Callback::from(move |e: SubmitEvent| {

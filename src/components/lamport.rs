@@ -63,11 +63,18 @@ fn lanes(props: &LanesProps) -> Html {
         .collect()
 }
 
+/// A point in the diagram's coordinates.
+type Point = (f64, f64);
+
 /// The distance from `p` to the segment `a`-`b`.
-fn distance(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
+fn distance(p: Point, a: Point, b: Point) -> f64 {
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
     let len = dx * dx + dy * dy;
-    let t = if len == 0.0 { 0.0 } else { (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len).clamp(0.0, 1.0) };
+    let t = if len == 0.0 {
+        0.0
+    } else {
+        (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len).clamp(0.0, 1.0)
+    };
     ((p.0 - a.0 - t * dx).powi(2) + (p.1 - a.1 - t * dy).powi(2)).sqrt()
 }
 
@@ -80,29 +87,55 @@ pub fn lamport(props: &Props) -> Html {
     let height = lanes as f64 * lane_h + 18.0;
     let span = (props.to.saturating_sub(props.from)).max(1) as f64;
     let x = |t: f64| LEFT + (t - props.from as f64) / span * (WIDTH - LEFT - 8.0);
-    let lane_y = |addr: Addr| v.lanes.iter().position(|l| *l == addr).map(|i| i as f64 * lane_h + lane_h / 2.0 + 4.0);
+    let lane_y = |addr: Addr| {
+        v.lanes
+            .iter()
+            .position(|l| *l == addr)
+            .map(|i| i as f64 * lane_h + lane_h / 2.0 + 4.0)
+    };
     // Arrows and marks are batched into a few paths (by kind and state), so
     // that hundreds of them cost a handful of DOM nodes; a click finds the
     // nearest one.
     let mut paths: Vec<(String, &'static str, &'static str)> = Vec::new();
-    let mut segments: Vec<(MsgId, (f64, f64), (f64, f64))> = Vec::with_capacity(v.arrows.len());
+    let mut segments: Vec<(MsgId, Point, Point)> = Vec::with_capacity(v.arrows.len());
     for m in &v.arrows {
-        let (Some(y0), Some(y1)) = (lane_y(m.from), lane_y(m.to)) else { continue };
+        let (Some(y0), Some(y1)) = (lane_y(m.from), lane_y(m.to)) else {
+            continue;
+        };
         let (end, state, y_end) = match m.fate {
             MessageFate::Delivered { at } => (at as f64, "delivered", y1),
             MessageFate::InFlight { due_at } => {
                 let end = props.now.min(due_at as f64).max(m.sent_at as f64);
-                let t = if due_at > m.sent_at { (end - m.sent_at as f64) / (due_at - m.sent_at) as f64 } else { 1.0 };
+                let t = if due_at > m.sent_at {
+                    (end - m.sent_at as f64) / (due_at - m.sent_at) as f64
+                } else {
+                    1.0
+                };
                 (end, "in-flight", y0 + (y1 - y0) * t)
             }
             MessageFate::Dropped { at, .. } => {
-                let y = if at == m.sent_at { y0 + (y1 - y0) * 0.4 } else { y1 };
-                (at.max(m.sent_at) as f64 + if at == m.sent_at { 0.6 } else { 0.0 }, "lost", y)
+                let y = if at == m.sent_at {
+                    y0 + (y1 - y0) * 0.4
+                } else {
+                    y1
+                };
+                (
+                    at.max(m.sent_at) as f64 + if at == m.sent_at { 0.6 } else { 0.0 },
+                    "lost",
+                    y,
+                )
             }
         };
         let (a, b) = ((x(m.sent_at as f64), y0), (x(end), y_end));
-        let colour = if state == "lost" { "var(--bad)" } else { kind_color(m.kind) };
-        let index = match paths.iter().position(|(_, c, s)| *c == colour && *s == state) {
+        let colour = if state == "lost" {
+            "var(--bad)"
+        } else {
+            kind_color(m.kind)
+        };
+        let index = match paths
+            .iter()
+            .position(|(_, c, s)| *c == colour && *s == state)
+        {
             Some(i) => i,
             None => {
                 paths.push((String::new(), colour, state));
@@ -150,7 +183,9 @@ pub fn lamport(props: &Props) -> Html {
     let pick = {
         let on = props.on.clone();
         Callback::from(move |e: MouseEvent| {
-            let Some(p) = svg_point(&e, WIDTH, height) else { return };
+            let Some(p) = svg_point(&e, WIDTH, height) else {
+                return;
+            };
             let mark = points
                 .iter()
                 .map(|(op, q)| (*op, distance(p, *q, *q)))

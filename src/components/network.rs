@@ -11,7 +11,9 @@ use wildling_core::view::{MessageDetail, MessageView, NetworkView};
 use wildling_core::NodeId;
 use yew::prelude::*;
 
-use super::{cross_path, dot_path, kind_color, kind_legend, node_color, on_circle, svg_point, KINDS};
+use super::{
+    cross_path, dot_path, kind_color, kind_legend, node_color, on_circle, svg_point, KINDS,
+};
 use crate::app::{Msg, Selection};
 
 const C: f64 = 150.0;
@@ -22,7 +24,13 @@ const CLIENT_RING: f64 = 42.0;
 fn place(addr: Addr, nodes: usize, clients: usize) -> (f64, f64) {
     match addr {
         Addr::Node(id) => on_circle(usize::from(id.0).saturating_sub(1), nodes, NODE_RING, C, C),
-        Addr::Client(id) => on_circle(usize::from(id.0).saturating_sub(1), clients, CLIENT_RING, C, C),
+        Addr::Client(id) => on_circle(
+            usize::from(id.0).saturating_sub(1),
+            clients,
+            CLIENT_RING,
+            C,
+            C,
+        ),
     }
 }
 
@@ -60,7 +68,10 @@ fn links(props: &LinksProps) -> Html {
     let mut out = Vec::with_capacity(count * count / 2);
     for (i, &(a_id, a_group)) in props.nodes.iter().enumerate() {
         for &(b_id, b_group) in &props.nodes[i + 1..] {
-            let (pa, pb) = (place(Addr::Node(a_id), count, 0), place(Addr::Node(b_id), count, 0));
+            let (pa, pb) = (
+                place(Addr::Node(a_id), count, 0),
+                place(Addr::Node(b_id), count, 0),
+            );
             let ab = props.cut.contains(&(a_id, b_id));
             let ba = props.cut.contains(&(b_id, a_id));
             let partitioned = a_group != b_group;
@@ -72,12 +83,23 @@ fn links(props: &LinksProps) -> Html {
                 (ab != ba).then_some("one-way"),
                 selected.then_some("selected")
             );
-            let (x1, y1, x2, y2) = (format!("{:.1}", pa.0), format!("{:.1}", pa.1), format!("{:.1}", pb.0), format!("{:.1}", pb.1));
-            let select = props.on.reform(move |_: MouseEvent| Msg::Select(Selection::Link(a_id, b_id)));
+            let (x1, y1, x2, y2) = (
+                format!("{:.1}", pa.0),
+                format!("{:.1}", pa.1),
+                format!("{:.1}", pb.0),
+                format!("{:.1}", pb.1),
+            );
+            let select = props
+                .on
+                .reform(move |_: MouseEvent| Msg::Select(Selection::Link(a_id, b_id)));
             let label = format!("Link {a_id}–{b_id}");
             // A one-way cut is marked at the sender's end, where its messages die.
             let marker = if ab != ba {
-                let at = if ab { lerp(pa, pb, 0.25) } else { lerp(pb, pa, 0.25) };
+                let at = if ab {
+                    lerp(pa, pb, 0.25)
+                } else {
+                    lerp(pb, pa, 0.25)
+                };
                 html! { <text class="cut-mark" x={format!("{:.1}", at.0)} y={format!("{:.1}", at.1)}>{ "⊘" }</text> }
             } else if ab && ba {
                 let at = lerp(pa, pb, 0.5);
@@ -140,16 +162,25 @@ pub fn network_panel(props: &Props) -> Html {
         let t = match m.fate {
             MessageFate::InFlight { due_at } => {
                 let span = due_at.saturating_sub(m.sent_at) as f64;
-                if span <= 0.0 { 1.0 } else { ((props.clock - m.sent_at as f64) / span).clamp(0.0, 1.0) }
+                if span <= 0.0 {
+                    1.0
+                } else {
+                    ((props.clock - m.sent_at as f64) / span).clamp(0.0, 1.0)
+                }
             }
-            MessageFate::Dropped { reason: DropReason::Crashed, .. } => 0.85,
+            MessageFate::Dropped {
+                reason: DropReason::Crashed,
+                ..
+            } => 0.85,
             _ => 0.3,
         };
         lerp(from, to, t)
     };
-    let mut paths: Vec<(&'static str, String)> = KINDS.iter().map(|k| (*k, String::new())).collect();
+    let mut paths: Vec<(&'static str, String)> =
+        KINDS.iter().map(|k| (*k, String::new())).collect();
     let mut crosses = String::new();
-    let mut placed: Vec<(MsgId, (f64, f64))> = Vec::with_capacity(view.in_flight.len() + view.dropped.len());
+    let mut placed: Vec<(MsgId, (f64, f64))> =
+        Vec::with_capacity(view.in_flight.len() + view.dropped.len());
     for m in &view.in_flight {
         let at = position(m);
         if let Some((_, path)) = paths.iter_mut().find(|(k, _)| *k == m.kind) {
@@ -162,13 +193,20 @@ pub fn network_panel(props: &Props) -> Html {
         cross_path(&mut crosses, at, 3.5);
         placed.push((m.id, at));
     }
-    let selected_mark = placed.iter().find(|(id, _)| props.selection == Selection::Message(*id)).map(|(_, (x, y))| html! {
-        <circle class="msg-selected" cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="6" />
-    });
+    let selected_mark = placed
+        .iter()
+        .find(|(id, _)| props.selection == Selection::Message(*id))
+        .map(|(_, (x, y))| {
+            html! {
+                <circle class="msg-selected" cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="6" />
+            }
+        });
     let pick = {
         let on = props.on.clone();
         Callback::from(move |e: MouseEvent| {
-            let Some((x, y)) = svg_point(&e, 300.0, 300.0) else { return };
+            let Some((x, y)) = svg_point(&e, 300.0, 300.0) else {
+                return;
+            };
             let nearest = placed
                 .iter()
                 .map(|(id, (mx, my))| (*id, (mx - x).powi(2) + (my - y).powi(2)))
@@ -224,7 +262,9 @@ pub fn message_inspector(props: &DetailProps) -> Html {
         MessageFate::Delivered { at } => format!("delivered at t={at}"),
         MessageFate::Dropped { at, reason } => format!("dropped at t={at} ({reason})"),
     };
-    let close = props.on.reform(|_: MouseEvent| Msg::Select(Selection::None));
+    let close = props
+        .on
+        .reform(|_: MouseEvent| Msg::Select(Selection::None));
     html! {
         <section class="panel message-detail" aria-label="Selected message" data-testid="message-detail">
             <header>

@@ -64,8 +64,15 @@ pub fn settings_panel(props: &Props) -> Html {
         Some(other) => ("", Some(other.to_string())),
         None => ("", None),
     };
-    let error_for = |name: &str| (field_name == name).then(|| reason.as_deref()).flatten();
-    let known = ["cluster.nodes", "cluster.partitions", "cluster.n", "cluster.r", "cluster.w", "cluster.clients"];
+    let error_for = |name: &str| (field_name == name).then_some(reason.as_deref()).flatten();
+    let known = [
+        "cluster.nodes",
+        "cluster.partitions",
+        "cluster.n",
+        "cluster.r",
+        "cluster.w",
+        "cluster.clients",
+    ];
     let general = props
         .error
         .as_ref()
@@ -73,8 +80,16 @@ pub fn settings_panel(props: &Props) -> Html {
         .map(ToString::to_string);
 
     let apply = {
-        let (nodes, partitions, n, r, w, clients, mode, seed) =
-            (nodes.clone(), partitions.clone(), n.clone(), r.clone(), w.clone(), clients.clone(), mode.clone(), seed.clone());
+        let (nodes, partitions, n, r, w, clients, mode, seed) = (
+            nodes.clone(),
+            partitions.clone(),
+            n.clone(),
+            r.clone(),
+            w.clone(),
+            clients.clone(),
+            mode.clone(),
+            seed.clone(),
+        );
         let parse_error = parse_error.clone();
         let on = props.on.clone();
         let base = c.clone();

@@ -120,9 +120,7 @@ pub fn ring(cluster: &Cluster, key: &str) -> RingView {
             position: Ring::key_position(bytes),
             partition,
             primaries: ring.preference_list(bytes, n),
-            placements: ring.preference_list_with_fallbacks(bytes, n, |id| {
-                cluster.sim().is_up(id)
-            }),
+            placements: ring.preference_list_with_fallbacks(bytes, n, |id| cluster.sim().is_up(id)),
             holders: cluster
                 .nodes()
                 .filter(|(_, node, _)| node.store().get(partition, key).is_some())
@@ -241,7 +239,6 @@ pub fn network(cluster: &Cluster, recent_ticks: Time, limit: usize) -> NetworkVi
     }
 }
 
-
 /// One message with its contents, for the message inspector.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MessageDetail {
@@ -255,7 +252,11 @@ pub struct MessageDetail {
 
 /// The contents of message `id`, if it was sent.
 pub fn message(cluster: &Cluster, id: MsgId) -> Option<MessageDetail> {
-    let record = cluster.sim().history().messages.get(usize::try_from(id.0).ok()?)?;
+    let record = cluster
+        .sim()
+        .history()
+        .messages
+        .get(usize::try_from(id.0).ok()?)?;
     Some(MessageDetail {
         message: MessageView {
             id: record.id,
@@ -346,7 +347,9 @@ fn sent_contexts(cluster: &Cluster, ops: &[OpId], since: Time) -> Vec<(OpId, Str
     messages[first..]
         .iter()
         .filter_map(|m| match &m.msg {
-            Message::Request(ClientRequest::Put { op, context, .. }) if ops.binary_search(op).is_ok() => {
+            Message::Request(ClientRequest::Put { op, context, .. })
+                if ops.binary_search(op).is_ok() =>
+            {
                 Some((*op, context.to_string()))
             }
             _ => None,
@@ -423,9 +426,19 @@ pub fn clients(cluster: &Cluster, key: &str) -> Vec<ClientView> {
         .collect()
 }
 
+/// The largest counter an edited context may name: far beyond any run, and
+/// far from overflowing when a write adds one to it.
+pub const MAX_EDITED_COUNTER: u64 = 1 << 40;
+
 /// Parse the text of an edited context, as a put would carry it.
 pub fn parse_context(text: &str) -> Result<ContextChoice, String> {
-    text.parse()
+    let choice: ContextChoice = text.parse()?;
+    if let ContextChoice::Explicit(context) = &choice {
+        if let Some((actor, counter)) = context.vv.iter().find(|(_, n)| *n > MAX_EDITED_COUNTER) {
+            return Err(format!("{actor}:{counter} is beyond any counter this playground reaches (at most {MAX_EDITED_COUNTER})"));
+        }
+    }
+    Ok(choice)
 }
 
 /// One replica's state for a key.
@@ -520,7 +533,9 @@ fn holds(clock: &Clock, dot: &Dot<NodeId>, value: &str) -> bool {
     set.entries().iter().any(|e| {
         e.id == dot.id
             && dot.counter <= e.counter
-            && e.values.get((e.counter - dot.counter) as usize).is_some_and(|v| v == value)
+            && e.values
+                .get((e.counter - dot.counter) as usize)
+                .is_some_and(|v| v == value)
     })
 }
 
@@ -577,7 +592,10 @@ fn put_trails(cluster: &Cluster, key: &str) -> Vec<PutTrail> {
 pub fn key(cluster: &Cluster, key: &str) -> KeyView {
     let mode = cluster.scenario().cluster.mode;
     let placement = ring(cluster, key).key;
-    let primaries = placement.as_ref().map(|p| p.primaries.clone()).unwrap_or_default();
+    let primaries = placement
+        .as_ref()
+        .map(|p| p.primaries.clone())
+        .unwrap_or_default();
     let partition = placement.as_ref().map(|p| p.partition);
     let stored = |node: NodeId| -> Option<&Clock> {
         let (_, n, _) = cluster.nodes().find(|(id, _, _)| *id == node)?;
@@ -614,7 +632,9 @@ pub fn key(cluster: &Cluster, key: &str) -> KeyView {
             let (coordinator, at) = t.coordinator?;
             // The coordinator replicates in the same event that it coordinates.
             let first = history.messages.partition_point(|m| m.sent_at < at);
-            let mut sent_then = history.messages[first..].iter().take_while(|m| m.sent_at == at);
+            let mut sent_then = history.messages[first..]
+                .iter()
+                .take_while(|m| m.sent_at == at);
             let sent = sent_then.find_map(|m| match &m.msg {
                 Message::Peer(PeerMessage::Replicate { key: k, clock, .. })
                     if m.from == Addr::Node(coordinator) && k == key =>
@@ -648,12 +668,17 @@ pub fn key(cluster: &Cluster, key: &str) -> KeyView {
                 by: t.by,
                 value: t.value.clone(),
                 coordinator: t.coordinator.map(|(n, _)| n),
-                context: t.context.as_ref().map_or_else(|| "(not sent yet)".into(), ToString::to_string),
+                context: t
+                    .context
+                    .as_ref()
+                    .map_or_else(|| "(not sent yet)".into(), ToString::to_string),
                 dot: dot.as_ref().map(ToString::to_string),
                 at: t.at,
                 supersedes,
                 live: dot.as_ref().is_some_and(|d| {
-                    shown.iter().any(|&n| stored(n).is_some_and(|c| holds(c, d, &t.value)))
+                    shown
+                        .iter()
+                        .any(|&n| stored(n).is_some_and(|c| holds(c, d, &t.value)))
                 }),
             }
         })
@@ -678,15 +703,26 @@ fn quoted(values: &[String]) -> String {
 }
 
 /// Why the last completed get of `key` returned what it did.
-fn explain(cluster: &Cluster, key: &str, mode: CausalityMode, versions: &[VersionView]) -> Option<String> {
-    let (values, context) = cluster.sim().history().ops.iter().rev().find_map(|op| match (&op.input, &op.completed) {
-        (ClientOp::Get { key: k, .. }, Some((_, OpOutcome::Got { values, context }))) if k == key => {
-            Some((values.clone(), context.to_string()))
+fn explain(
+    cluster: &Cluster,
+    key: &str,
+    mode: CausalityMode,
+    versions: &[VersionView],
+) -> Option<String> {
+    let (values, context) = cluster.sim().history().ops.iter().rev().find_map(|op| {
+        match (&op.input, &op.completed) {
+            (ClientOp::Get { key: k, .. }, Some((_, OpOutcome::Got { values, context })))
+                if k == key =>
+            {
+                Some((values.clone(), context.to_string()))
+            }
+            _ => None,
         }
-        _ => None,
     })?;
     if values.is_empty() {
-        return Some(format!("The last get of {key} found no value on the replicas it heard from."));
+        return Some(format!(
+            "The last get of {key} found no value on the replicas it heard from."
+        ));
     }
     if mode == CausalityMode::Lww {
         return Some(format!(
@@ -788,7 +824,11 @@ pub fn lamport(cluster: &Cluster, from: Time, to: Time, limit: usize) -> Lamport
         .take(limit)
         .filter(|m| end(m.fate) >= from);
     let mut arrows: Vec<MessageView> = earlier
-        .chain(history.messages[first..].iter().take_while(|m| m.sent_at <= to))
+        .chain(
+            history.messages[first..]
+                .iter()
+                .take_while(|m| m.sent_at <= to),
+        )
         .map(|m| MessageView {
             id: m.id,
             from: m.from,
@@ -812,7 +852,11 @@ pub fn lamport(cluster: &Cluster, from: Time, to: Time, limit: usize) -> Lamport
                 label: format!("{} {}", op.id, op.input),
             });
         }
-        if let Some((at, outcome)) = op.completed.as_ref().filter(|(at, _)| (from..=to).contains(at)) {
+        if let Some((at, outcome)) = op
+            .completed
+            .as_ref()
+            .filter(|(at, _)| (from..=to).contains(at))
+        {
             let ok = matches!(outcome, OpOutcome::Got { .. } | OpOutcome::Put);
             marks.push(Mark {
                 at: *at,
@@ -840,7 +884,10 @@ pub fn lamport(cluster: &Cluster, from: Time, to: Time, limit: usize) -> Lamport
                 },
                 label: event.text.clone(),
             }),
-            None => faults.push((event.at, event.text.trim_start_matches("fault ").to_string())),
+            None => faults.push((
+                event.at,
+                event.text.trim_start_matches("fault ").to_string(),
+            )),
         }
     }
     LamportView {
@@ -880,7 +927,12 @@ pub fn compare(left: &Cluster, right: &Cluster) -> Vec<CompareRow> {
             None => "not invoked".into(),
         }
     };
-    let count = left.sim().history().ops.len().max(right.sim().history().ops.len());
+    let count = left
+        .sim()
+        .history()
+        .ops
+        .len()
+        .max(right.sim().history().ops.len());
     (0..count)
         .filter_map(|i| {
             let op = left
@@ -909,7 +961,8 @@ mod tests {
     use crate::sim::SimOptions;
 
     fn run(name: &str) -> Cluster {
-        let scenario = Scenario::from_json(builtin_scenario(name).expect("built in")).expect("valid");
+        let scenario =
+            Scenario::from_json(builtin_scenario(name).expect("built in")).expect("valid");
         let mut cluster = Cluster::new(&scenario, SimOptions::default()).expect("builds");
         cluster.run();
         cluster
@@ -929,12 +982,18 @@ mod tests {
         // The concurrent puts each superseded only milk.
         assert_eq!(view.versions[1].supersedes, [0]);
         assert_eq!(view.versions[2].supersedes, [0]);
-        assert!(view.replicas.iter().all(|r| r.values == ["eggs+bread"]), "{:#?}", view.replicas);
+        assert!(
+            view.replicas.iter().all(|r| r.values == ["eggs+bread"]),
+            "{:#?}",
+            view.replicas
+        );
     }
 
     #[test]
     fn the_explanation_names_both_siblings_dots() {
-        let scenario = Scenario::from_json(builtin_scenario("partition-siblings").expect("built in")).expect("valid");
+        let scenario =
+            Scenario::from_json(builtin_scenario("partition-siblings").expect("built in"))
+                .expect("valid");
         let mut cluster = Cluster::new(&scenario, SimOptions::default()).expect("builds");
         // Stop after the get that follows the heal (at 90), before the resolving put.
         cluster.sim_mut().run_until(110);
@@ -952,7 +1011,21 @@ mod tests {
         let rows = compare(&dvv, &lww);
         let differing: Vec<&CompareRow> = rows.iter().filter(|r| r.differs).collect();
         assert!(!differing.is_empty(), "{rows:#?}");
-        assert!(differing.iter().any(|r| r.left.contains("eggs") && r.left.contains("bread")));
+        assert!(differing
+            .iter()
+            .any(|r| r.left.contains("eggs") && r.left.contains("bread")));
+    }
+
+    #[test]
+    fn edited_contexts_are_parsed_and_absurd_counters_refused() {
+        assert_eq!(parse_context("none"), Ok(ContextChoice::None));
+        assert!(matches!(
+            parse_context("{n1:2, n3:1}"),
+            Ok(ContextChoice::Explicit(_))
+        ));
+        assert!(parse_context("{n1:").is_err());
+        let error = parse_context("{n1:18446744073709551615}").expect_err("too large");
+        assert!(error.contains("n1:18446744073709551615"), "{error}");
     }
 
     #[test]
@@ -969,8 +1042,15 @@ mod tests {
         let lamport = lamport(&cluster, 0, 1000, 10_000);
         assert_eq!(lamport.lanes.len(), 5);
         assert_eq!(lamport.arrows.len() as u64, cluster.sim().stats().sent);
-        assert!(lamport.faults.iter().any(|(at, text)| *at == 80 && text == "heal"));
+        assert!(lamport
+            .faults
+            .iter()
+            .any(|(at, text)| *at == 80 && text == "heal"));
         let detail = message(&cluster, MsgId(0)).expect("sent");
-        assert!(detail.text.starts_with("put op0 cart=milk"), "{}", detail.text);
+        assert!(
+            detail.text.starts_with("put op0 cart=milk"),
+            "{}",
+            detail.text
+        );
     }
 }
