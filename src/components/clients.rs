@@ -68,6 +68,28 @@ fn op_result(op: &OpView, selection: Selection, on: &Callback<Msg>) -> Html {
     }
 }
 
+/// The submit handler of an operation form: build the timeline entry, then
+/// send it to the model and inspect its key, or show why it cannot be built.
+fn submit(
+    on: &Callback<Msg>,
+    key: &UseStateHandle<String>,
+    error: &UseStateHandle<Option<String>>,
+    build: impl Fn() -> Result<TimelineEntry, String> + 'static,
+) -> Callback<SubmitEvent> {
+    let (on, key, error) = (on.clone(), key.clone(), error.clone());
+    Callback::from(move |e: SubmitEvent| {
+        e.prevent_default();
+        match build() {
+            Ok(entry) => {
+                error.set(None);
+                on.emit(Msg::InspectKey((*key).clone()));
+                on.emit(Msg::Act(entry));
+            }
+            Err(text) => error.set(Some(text)),
+        }
+    })
+}
+
 /// The client panel.
 #[function_component(ClientsPanel)]
 pub fn clients_panel(props: &Props) -> Html {
@@ -92,7 +114,7 @@ pub fn clients_panel(props: &Props) -> Html {
         })
     };
     let put = {
-        let (client, key, value, put_node, context, edited, w, error) = (
+        let (client, key, value, put_node, context, edited, w) = (
             client.clone(),
             key.clone(),
             value.clone(),
@@ -100,71 +122,40 @@ pub fn clients_panel(props: &Props) -> Html {
             context.clone(),
             edited.clone(),
             w.clone(),
-            error.clone(),
         );
-        let on = props.on.clone();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let built = (|| -> Result<TimelineEntry, String> {
-                let context = match context.as_str() {
-                    "none" => ContextChoice::None,
-                    "edited" => {
-                        view::parse_context(&edited).map_err(|e| format!("Edited context: {e}"))?
-                    }
-                    _ => ContextChoice::LastGet,
-                };
-                let spec = PutSpec {
-                    key: (*key).clone(),
-                    value: (*value).clone(),
-                    node: NodeId(parse_number("Coordinator", &put_node)?),
-                    context,
-                    w: parse_optional("W", &w)?,
-                };
-                Ok(TimelineEntry {
-                    put: Some(spec),
-                    ..entry(&client)?
-                })
-            })();
-            match built {
-                Ok(entry) => {
-                    error.set(None);
-                    on.emit(Msg::InspectKey((*key).clone()));
-                    on.emit(Msg::Act(entry));
+        submit(&props.on, &key.clone(), &error, move || {
+            let context = match context.as_str() {
+                "none" => ContextChoice::None,
+                "edited" => {
+                    view::parse_context(&edited).map_err(|e| format!("Edited context: {e}"))?
                 }
-                Err(text) => error.set(Some(text)),
-            }
+                _ => ContextChoice::LastGet,
+            };
+            let spec = PutSpec {
+                key: (*key).clone(),
+                value: (*value).clone(),
+                node: NodeId(parse_number("Coordinator", &put_node)?),
+                context,
+                w: parse_optional("W", &w)?,
+            };
+            Ok(TimelineEntry {
+                put: Some(spec),
+                ..entry(&client)?
+            })
         })
     };
     let get = {
-        let (client, key, get_node, r, error) = (
-            client.clone(),
-            key.clone(),
-            get_node.clone(),
-            r.clone(),
-            error.clone(),
-        );
-        let on = props.on.clone();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let built = (|| -> Result<TimelineEntry, String> {
-                let spec = GetSpec {
-                    key: (*key).clone(),
-                    node: NodeId(parse_number("Node", &get_node)?),
-                    r: parse_optional("R", &r)?,
-                };
-                Ok(TimelineEntry {
-                    get: Some(spec),
-                    ..entry(&client)?
-                })
-            })();
-            match built {
-                Ok(entry) => {
-                    error.set(None);
-                    on.emit(Msg::InspectKey((*key).clone()));
-                    on.emit(Msg::Act(entry));
-                }
-                Err(text) => error.set(Some(text)),
-            }
+        let (client, key, get_node, r) = (client.clone(), key.clone(), get_node.clone(), r.clone());
+        submit(&props.on, &key.clone(), &error, move || {
+            let spec = GetSpec {
+                key: (*key).clone(),
+                node: NodeId(parse_number("Node", &get_node)?),
+                r: parse_optional("R", &r)?,
+            };
+            Ok(TimelineEntry {
+                get: Some(spec),
+                ..entry(&client)?
+            })
         })
     };
     let cards = props.clients.iter().map(|c| {

@@ -28,7 +28,7 @@
 
 use crate::causality::{Actor, CausalityMode, Dot, KeyClock};
 use crate::cluster::Cluster;
-use crate::history::MessageFate;
+use crate::history::{MessageFate, MessageRecord};
 use crate::ids::{ClientId, NodeId};
 use crate::message::{ClientRequest, Clock, Message, PeerMessage};
 use crate::network::NetworkOptions;
@@ -167,6 +167,20 @@ pub struct MessageView {
     pub fate: MessageFate,
 }
 
+impl MessageView {
+    /// The view of a recorded message.
+    pub fn of<M>(record: &MessageRecord<M>) -> MessageView {
+        MessageView {
+            id: record.id,
+            from: record.from,
+            to: record.to,
+            kind: record.kind,
+            sent_at: record.sent_at,
+            fate: record.fate,
+        }
+    }
+}
+
 /// The cluster and its network.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NetworkView {
@@ -211,14 +225,7 @@ pub fn network(cluster: &Cluster, recent_ticks: Time, limit: usize) -> NetworkVi
         .take_while(|m| m.sent_at + recent_ticks >= since)
         .filter(|m| matches!(m.fate, MessageFate::Dropped { at, .. } if at >= since))
         .take(limit)
-        .map(|m| MessageView {
-            id: m.id,
-            from: m.from,
-            to: m.to,
-            kind: m.kind,
-            sent_at: m.sent_at,
-            fate: m.fate,
-        })
+        .map(MessageView::of)
         .collect();
     NetworkView {
         nodes: cluster
@@ -258,14 +265,7 @@ pub fn message(cluster: &Cluster, id: MsgId) -> Option<MessageDetail> {
         .messages
         .get(usize::try_from(id.0).ok()?)?;
     Some(MessageDetail {
-        message: MessageView {
-            id: record.id,
-            from: record.from,
-            to: record.to,
-            kind: record.kind,
-            sent_at: record.sent_at,
-            fate: record.fate,
-        },
+        message: MessageView::of(record),
         text: record.msg.to_string(),
         copy_of: record.copy_of,
     })
@@ -829,14 +829,7 @@ pub fn lamport(cluster: &Cluster, from: Time, to: Time, limit: usize) -> Lamport
                 .iter()
                 .take_while(|m| m.sent_at <= to),
         )
-        .map(|m| MessageView {
-            id: m.id,
-            from: m.from,
-            to: m.to,
-            kind: m.kind,
-            sent_at: m.sent_at,
-            fate: m.fate,
-        })
+        .map(MessageView::of)
         .collect();
     arrows.sort_by_key(|m| m.id);
     if arrows.len() > limit {
