@@ -231,3 +231,24 @@ test("clicking a message in flight shows its contents", async ({ page }) => {
   await detail.screenshot({ path: `${artifacts}/message-detail.png` });
   expect(errors).toEqual([]);
 });
+
+test("keyboard shortcuts crash, restart and isolate the selected node", async ({ page }) => {
+  const errors = await open(page);
+  await page.keyboard.press("2");
+  await expect(page.getByTestId("node-2")).toHaveClass(/selected/);
+  await page.keyboard.press("x");
+  await expect(page.getByTestId("node-2")).toHaveAttribute("aria-label", /crashed/);
+  await expect(page.getByTestId("restart-2")).toBeVisible();
+  await page.keyboard.press("r");
+  await expect(page.getByTestId("node-2")).toHaveAttribute("aria-label", /up/);
+  await page.keyboard.press("i");
+  await expect(page.getByTestId("node-2")).toHaveAttribute("aria-label", /group 1/);
+  await expect(page.getByTestId("node-1")).toHaveAttribute("aria-label", /group 0/);
+  // A link between the two sides shows the partition; clicking it offers cuts.
+  await page.getByTestId("link-1-2").click({ force: true });
+  await expect(page.getByTestId("link-box")).toContainText("Link n1–n2");
+  await page.keyboard.press("h");
+  await expect(page.getByTestId("node-2")).not.toHaveAttribute("aria-label", /group/);
+  await page.screenshot({ path: `${artifacts}/shortcuts.png` });
+  expect(errors).toEqual([]);
+});

@@ -124,12 +124,21 @@ impl Session {
     pub fn act(&mut self, mut entry: TimelineEntry) -> Result<usize, ScenarioError> {
         let now = self.now();
         entry.at = i64::try_from(now).unwrap_or(i64::MAX);
-        entry.action(&self.scenario.cluster, "action")?;
+        entry
+            .action(&self.scenario.cluster, "action")
+            .map_err(|e| match e {
+                // Name the field as the form does: `put.value`, not `action.put.value`.
+                ScenarioError::Invalid { field, reason } => ScenarioError::Invalid {
+                    field: field.trim_start_matches("action.").to_string(),
+                    reason,
+                },
+                other => other,
+            })?;
         if let Some(client) = entry.client {
             let count = self.scenario.client_count();
             if client > count {
                 return Err(ScenarioError::Invalid {
-                    field: "action.client".into(),
+                    field: "client".into(),
                     reason: format!("client c{client} does not exist; there are {count} clients"),
                 });
             }

@@ -101,7 +101,8 @@ pub fn faults_panel(props: &Props) -> Html {
     let latency_max = use_state(|| o.latency_ticks_max.to_string());
     let network_error = use_state(|| None::<String>);
 
-    let rows = view.nodes.iter().enumerate().map(|(i, &(id, up, _))| {
+    let partitioned = view.nodes.iter().any(|n| n.2 != view.nodes[0].2);
+    let rows = view.nodes.iter().enumerate().map(|(i, &(id, up, in_group))| {
         let set_group = {
             let groups = groups.clone();
             Callback::from(move |e: Event| {
@@ -115,7 +116,8 @@ pub fn faults_panel(props: &Props) -> Html {
         html! {
             <tr key={id.0} class={classes!((props.selection == Selection::Node(id)).then_some("selected"))}>
                 <th scope="row">{ id.to_string() }</th>
-                <td class={if up { "ok" } else { "bad" }}>{ if up { "up" } else { "crashed" } }</td>
+                <td class={if up { "ok" } else { "bad" }}>{ if up { "up" } else { "crashed" } }
+                    if partitioned { <span class="muted">{ format!(" · in G{in_group}") }</span> }</td>
                 <td>
                     if up {
                         <button onclick={fault(on, Fault::Crash(id))} aria-label={format!("Crash {id}")} data-testid={format!("crash-{}", id.0)}>{ "Crash" }</button>

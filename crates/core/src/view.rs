@@ -732,7 +732,7 @@ fn explain(
     }
     if values.len() == 1 {
         return Some(format!(
-            "The last get of {key} returned one value, {}: every other write it saw was in the context of a later write, so it was superseded.",
+            "The last get of {key} returned one value, {}: the replicas it heard from hold no concurrent write, since every earlier write's dot is in the context of a later one.",
             quoted(&values)
         ));
     }
