@@ -228,3 +228,144 @@ impl Session {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use wildling_core::network::Fault;
+    use wildling_core::scenario::{ContextChoice, PutSpec};
+    use wildling_core::NodeId;
+
+    use super::*;
+    use crate::presets;
+
+    fn session() -> Session {
+        Session::new(presets::preset(presets::DEFAULT).expect("preset")).expect("builds")
+    }
+
+    fn put(client: u16, value: &str, node: u16) -> TimelineEntry {
+        TimelineEntry {
+            at: 0,
+            client: Some(client),
+            put: Some(PutSpec {
+                key: "cart".into(),
+                value: value.into(),
+                node: NodeId(node),
+                context: ContextChoice::LastGet,
+                w: None,
+            }),
+            get: None,
+            fault: None,
+        }
+    }
+
+    fn fault(fault: Fault) -> TimelineEntry {
+        TimelineEntry {
+            at: 0,
+            client: None,
+            put: None,
+            get: None,
+            fault: Some(fault),
+        }
+    }
+
+    fn quiet(s: &mut Session) {
+        while s.step() {}
+    }
+
+    fn hash(s: &Session) -> u64 {
+        s.cluster().sim().trace().hash()
+    }
+
+    #[test]
+    fn scrubbing_back_and_forward_replays_the_same_run() {
+        let mut s = session();
+        s.act(fault(Fault::Partition(vec![vec![NodeId(3)]])))
+            .expect("valid");
+        s.act(put(1, "eggs", 1)).expect("valid");
+        s.act(put(2, "bread", 3)).expect("valid");
+        quiet(&mut s);
+        let (end, end_hash) = (s.position(), hash(&s));
+        s.seek(end / 2).expect("replays");
+        let middle_hash = hash(&s);
+        assert_ne!(middle_hash, end_hash);
+        s.seek(end).expect("replays");
+        assert_eq!((s.position(), hash(&s)), (end, end_hash));
+        s.seek(end / 2).expect("replays");
+        assert_eq!(hash(&s), middle_hash);
+        assert_eq!(s.horizon(), end);
+    }
+
+    #[test]
+    fn an_action_in_the_past_forks_and_discards_later_actions() {
+        let mut s = session();
+        s.act(put(1, "eggs", 1)).expect("valid");
+        quiet(&mut s);
+        s.act(put(2, "bread", 2)).expect("valid");
+        quiet(&mut s);
+        s.seek(3).expect("replays");
+        let discarded = s.act(put(3, "jam", 3)).expect("valid");
+        assert_eq!(discarded, 1, "the bread put came later");
+        assert_eq!(s.user_actions().len(), 2);
+        assert_eq!(s.horizon(), s.position());
+    }
+
+    #[test]
+    fn refused_actions_and_settings_leave_the_session_unchanged() {
+        let mut s = session();
+        s.act(put(1, "eggs", 1)).expect("valid");
+        let before = (s.position(), hash(&s), s.scenario().clone());
+        let error = s.act(put(1, "", 1)).expect_err("empty value");
+        assert_eq!(
+            error.to_string(),
+            "put.value: must be 1 to 256 bytes, not 0"
+        );
+        assert!(s.act(put(9, "x", 1)).is_err(), "no client c9");
+        assert!(s.act(put(1, "x", 7)).is_err(), "no node n7");
+        let mut config = s.scenario().cluster.clone();
+        config.r = 5;
+        let error = s.reconfigure(config, 1).expect_err("R > N");
+        assert_eq!(
+            error.to_string(),
+            "cluster.r: R = 5 must be at least 1 and at most N = 3"
+        );
+        assert_eq!((s.position(), hash(&s), s.scenario().clone()), before);
+    }
+
+    #[test]
+    fn any_cluster_shape_is_accepted_or_refused_without_panicking() {
+        for nodes in [0, 1, 2, 3, 5, 64, 65] {
+            for partitions in [0, 7, 8, 16, 1024, 2048] {
+                for n in [0, 1, 3, 4] {
+                    for (r, w) in [(0, 1), (1, 1), (2, 3), (4, 4)] {
+                        let mut s = session();
+                        s.act(put(1, "v", 1)).expect("valid");
+                        let mut config = s.scenario().cluster.clone();
+                        (
+                            config.nodes,
+                            config.partitions,
+                            config.n,
+                            config.r,
+                            config.w,
+                        ) = (nodes, partitions, n, r, w);
+                        if s.reconfigure(config, 3).is_ok() {
+                            quiet(&mut s);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn compare_mode_follows_the_main_run() {
+        let mut s = session();
+        s.set_shadow(Some(CausalityMode::Lww)).expect("valid");
+        s.act(put(1, "eggs", 1)).expect("valid");
+        quiet(&mut s);
+        let shadow = s.shadow().expect("on");
+        assert_eq!(shadow.scenario().cluster.mode, CausalityMode::Lww);
+        assert_eq!(shadow.sim().history().ops.len(), 1);
+        s.seek(0).expect("replays");
+        assert_eq!(s.shadow().expect("on").sim().now(), 0);
+    }
+}
