@@ -140,6 +140,7 @@ test("compare mode shows the write last-writer-wins loses", async ({ page }) => 
   expect(left).toMatch(/eggs/);
   expect(left).toMatch(/bread/);
   expect(right.match(/eggs|bread/g)).toHaveLength(1);
+  await expect(page.getByTestId("compare-explanation")).toContainText("last-writer-wins");
   await page.getByTestId("compare-table").scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${artifacts}/compare-lww.png` });
   expect(errors).toEqual([]);

@@ -493,6 +493,10 @@ impl Component for App {
             .session
             .shadow()
             .map(|shadow| Rc::new(view::compare(cluster, shadow)));
+        let compare_key = self
+            .session
+            .shadow()
+            .map(|shadow| Rc::new(view::key(shadow, &self.key)));
         let config = cluster.scenario().cluster.clone();
         let on = self.on.clone();
         let dismiss = self.on.reform(|_: MouseEvent| Msg::Dismiss);
@@ -530,7 +534,7 @@ impl Component for App {
                         <MessageInspector detail={detail} on={on.clone()} />
                         <Lamport view={lamport} from={from} to={position.now.max(LAMPORT_TICKS)} now={clock}
                             selection={self.selection} on={on.clone()} />
-                        <ComparePanel mode={config.mode} other={self.compare} rows={compare} on={on.clone()} />
+                        <ComparePanel mode={config.mode} other={self.compare} rows={compare} inspected={compare_key} on={on.clone()} />
                     </main>
                     <aside class="column right">
                         <ClientsPanel clients={clients} ops={ops} nodes={config.nodes} inspected={self.key.clone()}

@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use wildling_core::causality::CausalityMode;
-use wildling_core::view::CompareRow;
+use wildling_core::view::{CompareRow, KeyView};
 use yew::prelude::*;
 
 use super::event_value;
@@ -20,6 +20,8 @@ pub struct Props {
     pub other: Option<CausalityMode>,
     /// The operations of both runs.
     pub rows: Option<Rc<Vec<CompareRow>>>,
+    /// The inspected key in the compared run.
+    pub inspected: Option<Rc<KeyView>>,
     /// Where user actions go.
     pub on: Callback<Msg>,
 }
@@ -59,6 +61,18 @@ pub fn compare_panel(props: &Props) -> Html {
                         }) }
                     </tbody>
                 </table>
+                if let Some(key) = &props.inspected {
+                    <h3>{ format!("{} under {other}", key.key) }</h3>
+                    if let Some(text) = &key.explanation {
+                        <p class="explanation small" data-testid="compare-explanation">{ text.clone() }</p>
+                    }
+                    <ul class="compare-replicas small">
+                        { for key.replicas.iter().map(|r| html! {
+                            <li key={r.node.0}><b>{ r.node.to_string() }</b>{ " " }
+                                <span class="mono">{ r.clock.clone().unwrap_or_else(|| "—".into()) }</span></li>
+                        }) }
+                    </ul>
+                }
             }
         </section>
     }
