@@ -3,6 +3,7 @@
 //! frame, turns the user's clicks into timeline entries, and hands each
 //! panel a plain-data view cut from the model.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
@@ -44,6 +45,54 @@ const OPS_LISTED: usize = 40;
 const LAMPORT_TICKS: u64 = 120;
 /// The most arrows the space-time diagram draws.
 const LAMPORT_ARROWS: usize = 600;
+
+/// While playing, the panels that do not animate refresh once in this many frames.
+const SLOW_EVERY_FRAMES: u64 = 4;
+
+/// The views of the panels that need not refresh on every animation frame.
+#[derive(Clone)]
+struct Slow {
+    ring: Rc<view::RingView>,
+    key_view: Rc<view::KeyView>,
+    ops: Rc<Vec<view::OpView>>,
+    clients: Rc<Vec<view::ClientView>>,
+    lamport: Rc<view::LamportView>,
+    lamport_from: u64,
+    lamport_to: u64,
+    lamport_now: f64,
+    compare: Option<Rc<Vec<view::CompareRow>>>,
+    compare_key: Option<Rc<view::KeyView>>,
+}
+
+impl Slow {
+    fn of(session: &Session, key: &str, clock: f64) -> Slow {
+        let cluster = session.cluster();
+        let now = cluster.sim().now();
+        let lamport_from = now.saturating_sub(LAMPORT_TICKS);
+        let lamport_to = now.max(LAMPORT_TICKS);
+        Slow {
+            ring: Rc::new(view::ring(cluster, key)),
+            key_view: Rc::new(view::key(cluster, key)),
+            ops: Rc::new(view::ops(cluster, OPS_LISTED)),
+            clients: Rc::new(view::clients(cluster, key)),
+            lamport: Rc::new(view::lamport(
+                cluster,
+                lamport_from,
+                lamport_to,
+                LAMPORT_ARROWS,
+            )),
+            lamport_from,
+            lamport_to,
+            lamport_now: clock,
+            compare: session
+                .shadow()
+                .map(|shadow| Rc::new(view::compare(cluster, shadow))),
+            compare_key: session
+                .shadow()
+                .map(|shadow| Rc::new(view::key(shadow, key))),
+        }
+    }
+}
 
 /// What the user selected; shown highlighted in every panel.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -123,6 +172,9 @@ pub struct App {
     notice: Option<Notice>,
     on: Callback<Msg>,
     _keys: Option<EventListener>,
+    /// Animation frames played, to pace the slow panels.
+    frames: u64,
+    slow: RefCell<Option<Slow>>,
 }
 
 /// One line computed by the model, proving the wasm link works end to end.
@@ -353,6 +405,8 @@ impl Component for App {
             notice: None,
             on,
             _keys: keys,
+            frames: 0,
+            slow: RefCell::new(None),
         }
     }
 
@@ -361,6 +415,7 @@ impl Component for App {
         let render = match msg {
             Msg::Frame(ts) => {
                 self.frame = None;
+                self.frames += 1;
                 if !self.playing {
                     self.last_frame = None;
                     return false;
@@ -474,29 +529,32 @@ impl Component for App {
         let position = view::position(cluster);
         let clock = self.clock.max(position.now as f64);
         let network = Rc::new(view::network(cluster, DROP_MARK_TICKS, MESSAGES_DRAWN));
-        let ring = Rc::new(view::ring(cluster, &self.key));
-        let key_view = Rc::new(view::key(cluster, &self.key));
-        let ops = Rc::new(view::ops(cluster, OPS_LISTED));
-        let clients = Rc::new(view::clients(cluster, &self.key));
-        let from = position.now.saturating_sub(LAMPORT_TICKS);
-        let lamport = Rc::new(view::lamport(
-            cluster,
-            from,
-            position.now.max(LAMPORT_TICKS),
-            LAMPORT_ARROWS,
-        ));
         let detail = match self.selection {
             Selection::Message(id) => view::message(cluster, id),
             _ => None,
         };
-        let compare = self
-            .session
-            .shadow()
-            .map(|shadow| Rc::new(view::compare(cluster, shadow)));
-        let compare_key = self
-            .session
-            .shadow()
-            .map(|shadow| Rc::new(view::key(shadow, &self.key)));
+        // While playing, the panels that do not animate refresh every few frames.
+        let refresh = !self.playing || self.frames % SLOW_EVERY_FRAMES == 0;
+        let mut cache = self.slow.borrow_mut();
+        if refresh || cache.is_none() {
+            *cache = Some(Slow::of(&self.session, &self.key, clock));
+        }
+        let Some(Slow {
+            ring,
+            key_view,
+            ops,
+            clients,
+            lamport,
+            lamport_from,
+            lamport_to,
+            lamport_now,
+            compare,
+            compare_key,
+        }) = cache.clone()
+        else {
+            return html! {};
+        };
+        drop(cache);
         let config = cluster.scenario().cluster.clone();
         let on = self.on.clone();
         let dismiss = self.on.reform(|_: MouseEvent| Msg::Dismiss);
@@ -532,7 +590,7 @@ impl Component for App {
                         </div>
                         <Inspector view={key_view} on={on.clone()} />
                         <MessageInspector detail={detail} on={on.clone()} />
-                        <Lamport view={lamport} from={from} to={position.now.max(LAMPORT_TICKS)} now={clock}
+                        <Lamport view={lamport} from={lamport_from} to={lamport_to} now={lamport_now}
                             selection={self.selection} on={on.clone()} />
                         <ComparePanel mode={config.mode} other={self.compare} rows={compare} inspected={compare_key} on={on.clone()} />
                     </main>

@@ -51,16 +51,16 @@ fn playground() -> Scenario {
     }
 }
 
-/// 32 nodes, 64 clients writing and reading every few ticks over slow links.
+/// 32 nodes, 32 clients writing and reading every few ticks over slow links.
 fn busy() -> Scenario {
-    let clients: u16 = 64;
+    let clients: u16 = 32;
     let mut timeline = Vec::new();
-    for round in 0..50u16 {
+    for round in 0..100u16 {
         for client in 1..=clients {
             let key = format!("k{}", (client * 7 + round) % 50);
             let node = NodeId((client + round) % 32 + 1);
             let entry = TimelineEntry {
-                at: i64::from(round * 8 + client % 8),
+                at: i64::from(round * 4 + client % 4),
                 client: Some(client),
                 put: None,
                 get: None,
