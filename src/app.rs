@@ -46,6 +46,8 @@ const LAMPORT_TICKS: u64 = 120;
 /// The most arrows the space-time diagram draws.
 const LAMPORT_ARROWS: usize = 600;
 
+/// How many trace lines the trace panel shows.
+const TRACE_LINES: usize = 24;
 /// While playing, the panels that do not animate refresh once in this many frames.
 const SLOW_EVERY_FRAMES: u64 = 4;
 
@@ -62,6 +64,7 @@ struct Slow {
     lamport_now: f64,
     compare: Option<Rc<Vec<view::CompareRow>>>,
     compare_key: Option<Rc<view::KeyView>>,
+    trace: Rc<Vec<String>>,
 }
 
 impl Slow {
@@ -90,6 +93,7 @@ impl Slow {
             compare_key: session
                 .shadow()
                 .map(|shadow| Rc::new(view::key(shadow, key))),
+            trace: Rc::new(view::trace_tail(cluster, TRACE_LINES)),
         }
     }
 }
@@ -550,6 +554,7 @@ impl Component for App {
             lamport_now,
             compare,
             compare_key,
+            trace,
         }) = cache.clone()
         else {
             return html! {};
@@ -592,6 +597,10 @@ impl Component for App {
                         <MessageInspector detail={detail} on={on.clone()} />
                         <Lamport view={lamport} from={lamport_from} to={lamport_to} now={lamport_now}
                             selection={self.selection} on={on.clone()} />
+                        <details class="panel trace">
+                            <summary>{ format!("Trace: the last {} events", trace.len()) }</summary>
+                            <pre class="mono small" data-testid="trace">{ trace.join("\n") }</pre>
+                        </details>
                         <ComparePanel mode={config.mode} other={self.compare} rows={compare} inspected={compare_key} on={on.clone()} />
                     </main>
                     <aside class="column right">

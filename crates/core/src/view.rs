@@ -766,6 +766,15 @@ fn explain(
     ))
 }
 
+/// The last `lines` lines of the trace, oldest first, as the trace prints them.
+pub fn trace_tail(cluster: &Cluster, lines: usize) -> Vec<String> {
+    let events = cluster.sim().trace().events();
+    events[events.len().saturating_sub(lines)..]
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
 /// What the space-time diagram draws in a window of time.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LamportView {
