@@ -702,6 +702,9 @@ fn quoted(values: &[String]) -> String {
     }
 }
 
+/// How many siblings the explanation names one by one.
+const EXPLAINED_SIBLINGS: usize = 4;
+
 /// Why the last completed get of `key` returned what it did.
 fn explain(
     cluster: &Cluster,
@@ -737,20 +740,26 @@ fn explain(
         ));
     }
     // Match each returned value with the live version that wrote it.
-    let siblings: Vec<&VersionView> = values
+    let siblings: Vec<usize> = values
         .iter()
-        .filter_map(|v| versions.iter().rev().find(|x| x.live && &x.value == v))
+        .filter_map(|v| versions.iter().rposition(|x| x.live && &x.value == v))
         .collect();
-    if mode != CausalityMode::DvvSet || siblings.len() != values.len() {
+    // Concurrent: no sibling's context contains another sibling's dot.
+    let concurrent = siblings
+        .iter()
+        .all(|&s| !versions[s].supersedes.iter().any(|i| siblings.contains(i)));
+    if mode != CausalityMode::DvvSet || siblings.len() != values.len() || !concurrent {
         return Some(format!(
             "The last get of {key} returned {} siblings, {}: the replicas' clocks ({mode}) could not order these writes, so the get kept them all (merged context {context}).",
             values.len(),
             quoted(&values)
         ));
     }
-    let parts: Vec<String> = siblings
+    let mut parts: Vec<String> = siblings
         .iter()
-        .map(|s| {
+        .take(EXPLAINED_SIBLINGS)
+        .map(|&s| {
+            let s = &versions[s];
             format!(
                 "\"{}\" has dot {} and was written with context {}",
                 s.value,
@@ -759,6 +768,9 @@ fn explain(
             )
         })
         .collect();
+    if siblings.len() > EXPLAINED_SIBLINGS {
+        parts.push(format!("and {} more", siblings.len() - EXPLAINED_SIBLINGS));
+    }
     Some(format!(
         "The last get of {key} returned {} siblings because their writes are concurrent: {}; no context contains another sibling's dot, so no writer had seen the others. A put with the get's context {context} covers every dot and leaves one value.",
         values.len(),
@@ -1004,6 +1016,42 @@ mod tests {
         assert!(text.contains("2 siblings"), "{text}");
         assert!(text.contains("\"eggs\" has dot (n"), "{text}");
         assert!(text.contains("\"bread\" has dot (n"), "{text}");
+    }
+
+    #[test]
+    fn blind_writes_at_one_node_are_all_siblings_and_the_sentence_stays_short() {
+        let puts: Vec<String> = (1..=6)
+            .map(|c| format!(r#"{{ "at": {c}, "client": {c}, "put": {{ "key": "k", "value": "v{c}", "node": 1, "context": "none" }} }}"#))
+            .collect();
+        let json = format!(
+            r#"{{ "version": 1, "cluster": {{ "nodes": 1, "partitions": 8, "n": 1, "r": 1, "w": 1, "mode": "dvvset" }},
+                 "timeline": [{}, {{ "at": 20, "client": 1, "get": {{ "key": "k", "node": 1 }} }}] }}"#,
+            puts.join(", ")
+        );
+        let scenario = Scenario::from_json(&json).expect("valid");
+        let mut cluster = Cluster::new(&scenario, SimOptions::default()).expect("builds");
+        cluster.run();
+        let view = key(&cluster, "k");
+        // With N = 1 there is no replication: the dots come from the stored clock.
+        let dots: Vec<&str> = view
+            .versions
+            .iter()
+            .filter_map(|v| v.dot.as_deref())
+            .collect();
+        assert_eq!(
+            dots,
+            ["(n1,1)", "(n1,2)", "(n1,3)", "(n1,4)", "(n1,5)", "(n1,6)"]
+        );
+        assert!(view
+            .versions
+            .iter()
+            .all(|v| v.live && v.supersedes.is_empty()));
+        let text = view.explanation.expect("a get completed");
+        assert!(
+            text.contains("returned 6 siblings because their writes are concurrent"),
+            "{text}"
+        );
+        assert!(text.contains("; and 2 more;"), "{text}");
     }
 
     #[test]
