@@ -260,6 +260,15 @@ test("keyboard shortcuts crash, restart and isolate the selected node", async ({
   // A link between the two sides shows the partition; clicking it offers cuts.
   await page.getByTestId("link-1-2").click({ force: true });
   await expect(page.getByTestId("link-box")).toContainText("Link n1–n2");
+  // The same without a pointer: pick the link's ends, then cut it.
+  await page.getByLabel("Link to node").selectOption("3");
+  await page.getByTestId("pick-link").click();
+  await page.getByTestId("cut-link").click();
+  await expect(page.getByTestId("link-box")).toContainText("Link n1–n3: cut both ways");
+  await expect(page.getByTestId("link-1-3")).toHaveClass(/cut/);
+  await page.getByTestId("restore-link").click();
+  await expect(page.getByTestId("link-box")).toContainText("Link n1–n3: whole");
+  await expect(page.getByTestId("node-2")).toHaveAttribute("aria-label", /group 1/);
   await page.keyboard.press("h");
   await expect(page.getByTestId("node-2")).not.toHaveAttribute("aria-label", /group/);
   await page.screenshot({ path: `${artifacts}/shortcuts.png` });

@@ -7,7 +7,7 @@ use wildling_core::view::NetworkView;
 use wildling_core::NodeId;
 use yew::prelude::*;
 
-use super::{bind, event_value, inline_error, parse_number};
+use super::{bind, bind_select, event_value, inline_error, node_options, parse_number};
 use crate::app::{Msg, Selection};
 
 /// What the fault panel shows of the network: liveness, groups, cuts and
@@ -100,6 +100,9 @@ pub fn faults_panel(props: &Props) -> Html {
     let latency_min = use_state(|| o.latency_ticks_min.to_string());
     let latency_max = use_state(|| o.latency_ticks_max.to_string());
     let network_error = use_state(|| None::<String>);
+    let link_a = use_state(|| "1".to_string());
+    let link_b = use_state(|| "2".to_string());
+    let nodes = u16::try_from(count).unwrap_or(u16::MAX);
 
     let partitioned = view.nodes.iter().any(|n| n.2 != view.nodes[0].2);
     let rows = view.nodes.iter().enumerate().map(|(i, &(id, up, in_group))| {
@@ -182,8 +185,24 @@ pub fn faults_panel(props: &Props) -> Html {
             }
         }
         _ => {
-            html! { <p class="muted small">{ "Click a link in the cluster view to cut it (both ways or one way)." }</p> }
+            html! { <p class="muted small">{ "Click a link in the cluster view to cut it (both ways or one way), or pick its ends here." }</p> }
         }
+    };
+    let pick_link = {
+        let (link_a, link_b, split_error) = (link_a.clone(), link_b.clone(), split_error.clone());
+        let on = on.clone();
+        Callback::from(
+            move |_: MouseEvent| match (link_a.parse::<u16>(), link_b.parse::<u16>()) {
+                (Ok(a), Ok(b)) if a != b => {
+                    split_error.set(None);
+                    on.emit(Msg::Select(Selection::Link(
+                        NodeId(a.min(b)),
+                        NodeId(a.max(b)),
+                    )));
+                }
+                _ => split_error.set(Some("A link joins two different nodes.".into())),
+            },
+        )
     };
     let apply_network = {
         let (drop, duplicate, latency_min, latency_max) = (
@@ -225,6 +244,13 @@ pub fn faults_panel(props: &Props) -> Html {
             <div class="row">
                 <button onclick={split} data-testid="split">{ "Split into groups" }</button>
                 <button class="primary" onclick={fault(on, Fault::Heal)} data-testid="heal" aria-label="Heal all partitions and cuts (h)">{ "Heal all" }</button>
+            </div>
+            <div class="row link-picker">
+                <label class="inline">{ "Link " }
+                    <select aria-label="Link from node" onchange={bind_select(&link_a)}>{ node_options(nodes, &link_a) }</select></label>
+                <label class="inline">{ "–" }
+                    <select aria-label="Link to node" onchange={bind_select(&link_b)}>{ node_options(nodes, &link_b) }</select></label>
+                <button onclick={pick_link} data-testid="pick-link">{ "Select link" }</button>
             </div>
             { inline_error(split_error.as_deref(), "split-error") }
             { link }
