@@ -263,7 +263,7 @@ impl App {
         });
     }
 
-    fn key(&mut self, e: &KeyboardEvent) -> bool {
+    fn shortcut(&mut self, e: &KeyboardEvent) -> bool {
         if is_text_field(e) || e.ctrl_key() || e.meta_key() || e.alt_key() {
             return false;
         }
@@ -512,7 +512,7 @@ impl Component for App {
                 }
                 true
             }
-            Msg::Key(e) => self.key(&e),
+            Msg::Key(e) => self.shortcut(&e),
             Msg::Dismiss => {
                 self.notice = None;
                 true

@@ -137,7 +137,8 @@ pub fn network_panel(props: &Props) -> Html {
         html! {
             <g key={id.0} class={classes!("node", (!n.up).then_some("down"), selected.then_some("selected"))} onclick={select}
                 role="button" aria-label={label.clone()} data-testid={format!("node-{}", id.0)}>
-                <title>{ label }</title>
+                <title>{ format!("{label}; coordinating {} request(s); sees members {}", n.pending,
+                    n.members.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ")) }</title>
                 <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={format!("{radius:.1}")} fill={node_color(id, nodes)} />
                 <text x={format!("{x:.1}")} y={format!("{:.1}", y + 3.5)} class="node-name">{ id.to_string() }</text>
                 if !n.up { <text x={format!("{x:.1}")} y={format!("{:.1}", y - radius - 2.0)} class="down-mark">{ "crashed" }</text> }

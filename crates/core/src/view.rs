@@ -148,6 +148,8 @@ pub struct NodeView {
     pub keys: usize,
     /// How many requests it is coordinating.
     pub pending: usize,
+    /// The members of the ring as this node sees them.
+    pub members: Vec<NodeId>,
 }
 
 /// A message, without its text (see [`message`] for the contents).
@@ -236,6 +238,7 @@ pub fn network(cluster: &Cluster, recent_ticks: Time, limit: usize) -> NetworkVi
                 group: net.group_of(id),
                 keys: node.store().len(),
                 pending: node.pending().len(),
+                members: node.ring().nodes(),
             })
             .collect(),
         clients: cluster.clients().map(|(id, _)| id).collect(),
