@@ -15,9 +15,9 @@ use wildling_core::ring::Ring;
 use wildling_core::scenario::{
     builtin_scenario, ClusterConfig, Scenario, ScenarioError, TimelineEntry,
 };
-use wildling_core::sim::{MsgId, OpId};
+use wildling_core::sim::{Addr, MsgId, OpId};
 use wildling_core::view;
-use wildling_core::NodeId;
+use wildling_core::{ClientId, NodeId};
 use yew::prelude::*;
 
 use crate::components::clients::ClientsPanel;
@@ -178,6 +178,9 @@ pub struct App {
     _keys: Option<EventListener>,
     /// Animation frames played, to pace the slow panels.
     frames: u64,
+    /// The operation whose answer ends the current play: when it was
+    /// invoked, and by whom.
+    awaited_op: Option<(u64, Addr)>,
     slow: RefCell<Option<Slow>>,
 }
 
@@ -410,6 +413,7 @@ impl Component for App {
             on,
             _keys: keys,
             frames: 0,
+            awaited_op: None,
             slow: RefCell::new(None),
         }
     }
@@ -435,14 +439,23 @@ impl Component for App {
                     // Falling behind: let virtual time wait for the model.
                     self.sync_clock();
                 }
-                if self.session.next_at().is_none() {
+                let answered = self.awaited_op.is_some_and(|(at, by)| {
+                    let ops = &self.session.cluster().sim().history().ops;
+                    ops.iter()
+                        .rev()
+                        .take_while(|op| op.invoked_at >= at)
+                        .any(|op| op.invoked_at == at && op.by == by && op.completed.is_some())
+                });
+                if answered || self.session.next_at().is_none() {
                     self.playing = false;
+                    self.awaited_op = None;
                     self.sync_clock();
                 }
                 true
             }
             Msg::TogglePlay => {
                 self.playing = !self.playing;
+                self.awaited_op = None;
                 true
             }
             Msg::Step => {
@@ -462,10 +475,15 @@ impl Component for App {
             }
             Msg::Act(entry) => {
                 // A client operation plays until it is answered.
-                let operation = entry.client.is_some();
+                let client = entry.client;
                 self.act(entry);
-                if operation && self.action_error.is_none() {
+                if let Some(client) =
+                    client.filter(|_| self.action_error.is_none() && !self.playing)
+                {
                     self.playing = true;
+                    let at = self.session.user_actions().last().map_or(0, |e| e.at);
+                    let at = u64::try_from(at).unwrap_or(0);
+                    self.awaited_op = Some((at, Addr::Client(ClientId(client))));
                 }
                 true
             }

@@ -2,8 +2,9 @@
 //! appended to its timeline, and the cluster replayed from it.
 //!
 //! Every user action (a client operation or a fault) becomes a timeline
-//! entry at the current virtual time, and the cluster is rebuilt from the
-//! scenario and stepped back to where it was, plus the new input. The live
+//! entry at the next tick, and the cluster is rebuilt from the scenario and
+//! stepped back to where it was (everything up to now replays unchanged),
+//! then on until the action has happened. The live
 //! state is therefore always the replay of the recorded inputs: scrubbing
 //! back and forth, and opening a share link later, give the same run. An
 //! action taken while scrubbed into the past is a fork: the user's later
@@ -119,11 +120,14 @@ impl Session {
         Ok(())
     }
 
-    /// Record a user action at the current time and replay to include it.
-    /// Returns how many later actions a fork discarded.
+    /// Record a user action at the next tick, replay to where the run was,
+    /// and run on until the action has happened. Returns how many later
+    /// actions a fork discarded.
     pub fn act(&mut self, mut entry: TimelineEntry) -> Result<usize, ScenarioError> {
-        let now = self.now();
-        entry.at = i64::try_from(now).unwrap_or(i64::MAX);
+        // At the next tick, so that replaying leaves everything up to now unchanged.
+        let at = self.now().saturating_add(1);
+        entry.at = i64::try_from(at).unwrap_or(i64::MAX);
+        let entry_at = entry.at;
         entry
             .action(&self.scenario.cluster, "action")
             .map_err(|e| match e {
@@ -158,13 +162,30 @@ impl Session {
         }
         candidate.timeline.push(entry);
         candidate.validate()?;
-        let target = self.position() + 1;
+        let position = self.position();
         self.cluster = build(&candidate)?;
         self.scenario = candidate;
         if forked {
             self.horizon = 0;
         }
-        self.seek(target)?;
+        self.seek(position)?;
+        // Finish the current tick, then run the timeline's entries at the
+        // action's tick: they come before anything else due then, in file
+        // order, so the action is the last of them.
+        let due = self
+            .scenario
+            .timeline
+            .iter()
+            .filter(|e| e.at == entry_at)
+            .count();
+        let sim = self.cluster.sim_mut();
+        while sim.next_event_at().is_some_and(|t| t < at) {
+            sim.step();
+        }
+        for _ in 0..due {
+            sim.step();
+        }
+        self.moved();
         Ok(discarded)
     }
 
@@ -293,6 +314,41 @@ mod tests {
         s.seek(end / 2).expect("replays");
         assert_eq!(hash(&s), middle_hash);
         assert_eq!(s.horizon(), end);
+    }
+
+    #[test]
+    fn an_action_leaves_everything_before_it_as_it_was() {
+        let mut s = session();
+        s.act(put(1, "eggs", 1)).expect("valid");
+        s.act(put(2, "bread", 2)).expect("valid");
+        for _ in 0..5 {
+            s.step();
+        }
+        let before: Vec<String> = s
+            .cluster()
+            .sim()
+            .trace()
+            .events()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        s.act(fault(Fault::Crash(NodeId(3)))).expect("valid");
+        let after: Vec<String> = s
+            .cluster()
+            .sim()
+            .trace()
+            .events()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(after[..before.len()], before[..]);
+        // The rest of tick 6, then the crash at tick 7.
+        let (last, between) = after[before.len()..].split_last().expect("more events");
+        assert!(
+            between.iter().all(|l| l.starts_with("     6 ")),
+            "{after:#?}"
+        );
+        assert_eq!(last, "     7 fault crash n3");
     }
 
     #[test]
