@@ -293,6 +293,11 @@ mod tests {
         while s.step() {}
     }
 
+    fn lines(s: &Session) -> Vec<String> {
+        let events = s.cluster().sim().trace().events();
+        events.iter().map(ToString::to_string).collect()
+    }
+
     fn hash(s: &Session) -> u64 {
         s.cluster().sim().trace().hash()
     }
