@@ -329,23 +329,9 @@ mod tests {
         for _ in 0..5 {
             s.step();
         }
-        let before: Vec<String> = s
-            .cluster()
-            .sim()
-            .trace()
-            .events()
-            .iter()
-            .map(ToString::to_string)
-            .collect();
+        let before = lines(&s);
         s.act(fault(Fault::Crash(NodeId(3)))).expect("valid");
-        let after: Vec<String> = s
-            .cluster()
-            .sim()
-            .trace()
-            .events()
-            .iter()
-            .map(ToString::to_string)
-            .collect();
+        let after = lines(&s);
         assert_eq!(after[..before.len()], before[..]);
         // The rest of tick 6, then the crash at tick 7.
         let (last, between) = after[before.len()..].split_last().expect("more events");
