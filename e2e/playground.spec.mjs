@@ -271,6 +271,10 @@ test("keyboard shortcuts crash, restart and isolate the selected node", async ({
   await expect(page.getByTestId("node-2")).toHaveAttribute("aria-label", /group 1/);
   await page.keyboard.press("h");
   await expect(page.getByTestId("node-2")).not.toHaveAttribute("aria-label", /group/);
+  // Nodes in the cluster view take the keyboard focus; Enter selects one.
+  await page.getByTestId("node-3").focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("node-3")).toHaveClass(/selected/);
   await page.screenshot({ path: `${artifacts}/shortcuts.png` });
   expect(errors).toEqual([]);
 });

@@ -75,7 +75,7 @@ pub fn inspector(props: &Props) -> Html {
             if v.versions.is_empty() {
                 <p class="muted small">{ "No put of this key yet." }</p>
             } else {
-                <svg class="dag" viewBox={format!("0 0 400 {height:.0}")} role="img" aria-label="Version DAG: each write points to the writes its context superseded">
+                <svg class="dag" viewBox={format!("0 0 400 {height:.0}")} role="group" aria-label="Version DAG: each write points to the writes its context superseded">
                     <defs>
                         <marker id="dag-arrow" viewBox="0 0 6 6" refX="5" refY="3" markerWidth="5" markerHeight="5" orient="auto">
                             <path d="M0,0 L6,3 L0,6 z" />

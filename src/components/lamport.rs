@@ -217,7 +217,7 @@ pub fn lamport(props: &Props) -> Html {
     html! {
         <section class="panel lamport" aria-labelledby="lamport-title">
             <h2 id="lamport-title">{ format!("Space-time diagram · t={}…{}", props.from, props.to) }</h2>
-            <svg viewBox={format!("0 0 {WIDTH} {height:.0}")} class="lamport-svg" role="img"
+            <svg viewBox={format!("0 0 {WIDTH} {height:.0}")} class="lamport-svg" role="group"
                 aria-label="Space-time diagram: one lane per node and client, arrows from send to receipt">
                 <Lanes lanes={v.lanes.clone()} lane_h={lane_h} />
                 { for faults }

@@ -131,11 +131,20 @@ pub fn network_panel(props: &Props) -> Html {
         let (x, y) = place(Addr::Node(n.id), nodes, clients);
         let id = n.id;
         let select = props.on.reform(move |_: MouseEvent| Msg::Select(Selection::Node(id)));
+        // Enter selects a focused node, as a click does.
+        let select_key = {
+            let on = props.on.clone();
+            Callback::from(move |e: KeyboardEvent| {
+                if e.key() == "Enter" {
+                    on.emit(Msg::Select(Selection::Node(id)));
+                }
+            })
+        };
         let selected = props.selection == Selection::Node(id);
         let state = if n.up { "up" } else { "crashed" };
         let label = format!("{id}: {state}, {} keys{}", n.keys, if partitioned { format!(", group {}", n.group) } else { String::new() });
         html! {
-            <g key={id.0} class={classes!("node", (!n.up).then_some("down"), selected.then_some("selected"))} onclick={select}
+            <g key={id.0} class={classes!("node", (!n.up).then_some("down"), selected.then_some("selected"))} onclick={select} onkeydown={select_key} tabindex="0"
                 role="button" aria-label={label.clone()} data-testid={format!("node-{}", id.0)}>
                 <title>{ format!("{label}; coordinating {} request(s); sees members {}", n.pending,
                     n.members.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ")) }</title>
@@ -223,7 +232,7 @@ pub fn network_panel(props: &Props) -> Html {
             <p class="muted small">{ format!("{} in flight · latency {}–{} ticks · drop {}‰ · duplicate {}‰",
                 view.in_flight.len(), view.options.latency_ticks_min, view.options.latency_ticks_max,
                 view.options.drop_per_million / 1000, view.options.duplicate_per_million / 1000) }</p>
-            <svg viewBox="0 0 300 300" class="network-svg" role="img" aria-label="Nodes, links and messages in flight">
+            <svg viewBox="0 0 300 300" class="network-svg" role="group" aria-label="Nodes, links and messages in flight">
                 <Links nodes={view.nodes.iter().map(|n| (n.id, n.group)).collect::<Vec<_>>()} cut={view.cut.clone()} selection={props.selection} on={props.on.clone()} />
                 { for client_marks }
                 { for node_marks }

@@ -120,7 +120,7 @@ pub fn ring_panel(props: &Props) -> Html {
                 <input type="text" value={view.key.as_ref().map(|k| k.key.clone()).unwrap_or_default()}
                     onchange={set_key} aria-label="Key to inspect" data-testid="inspect-key" />
             </label>
-            <svg viewBox="0 0 240 240" class="ring-svg" role="img" aria-label={format!("Ring of {} partitions", view.arcs.len())}>
+            <svg viewBox="0 0 240 240" class="ring-svg" role="group" aria-label={format!("Ring of {} partitions", view.arcs.len())}>
                 { for arcs }
                 { for labels }
                 { key_mark.unwrap_or_default() }
