@@ -1,8 +1,188 @@
-//! The root component: it owns the model and lays out the panels.
+//! The root component: it owns the model (a [`Session`] over a
+//! `wildling_core` cluster), steps it in bounded batches per animation
+//! frame, turns the user's clicks into timeline entries, and hands each
+//! panel a plain-data view cut from the model.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo::events::{EventListener, EventListenerOptions};
+use gloo::render::{request_animation_frame, AnimationFrame};
+use wasm_bindgen::JsCast;
+use wildling_core::causality::CausalityMode;
+use wildling_core::network::Fault;
 use wildling_core::ring::Ring;
-use wildling_core::NodeId;
+use wildling_core::scenario::{
+    builtin_scenario, ClusterConfig, Scenario, ScenarioError, TimelineEntry,
+};
+use wildling_core::sim::{Addr, MsgId, OpId};
+use wildling_core::view;
+use wildling_core::{ClientId, NodeId};
 use yew::prelude::*;
+
+use crate::components::clients::ClientsPanel;
+use crate::components::compare::ComparePanel;
+use crate::components::faults::{FaultState, FaultsPanel};
+use crate::components::inspector::Inspector;
+use crate::components::lamport::Lamport;
+use crate::components::network::{MessageInspector, NetworkPanel};
+use crate::components::ring::RingPanel;
+use crate::components::settings::SettingsPanel;
+use crate::components::timebar::TimeBar;
+use crate::presets;
+use crate::session::Session;
+
+/// The most events processed in one animation frame, so that a busy run
+/// never blocks rendering.
+const BATCH_EVENTS: usize = 400;
+/// How long dropped messages stay marked, in ticks.
+const DROP_MARK_TICKS: u64 = 6;
+/// The most messages drawn on the cluster view.
+const MESSAGES_DRAWN: usize = 1500;
+/// How many operations the client panel lists.
+const OPS_LISTED: usize = 40;
+/// The space-time diagram's window, in ticks.
+const LAMPORT_TICKS: u64 = 120;
+/// The most arrows the space-time diagram draws.
+const LAMPORT_ARROWS: usize = 600;
+
+/// How many trace lines the trace panel shows.
+const TRACE_LINES: usize = 24;
+/// While playing, the panels that do not animate refresh once in this many frames.
+const SLOW_EVERY_FRAMES: u64 = 4;
+
+/// The views of the panels that need not refresh on every animation frame.
+#[derive(Clone)]
+struct Slow {
+    ring: Rc<view::RingView>,
+    key_view: Rc<view::KeyView>,
+    ops: Rc<Vec<view::OpView>>,
+    clients: Rc<Vec<view::ClientView>>,
+    lamport: Rc<view::LamportView>,
+    lamport_from: u64,
+    lamport_to: u64,
+    lamport_now: f64,
+    compare: Option<Rc<Vec<view::CompareRow>>>,
+    compare_key: Option<Rc<view::KeyView>>,
+    trace: Rc<Vec<String>>,
+}
+
+impl Slow {
+    fn of(session: &Session, key: &str, clock: f64) -> Slow {
+        let cluster = session.cluster();
+        let now = cluster.sim().now();
+        let lamport_from = now.saturating_sub(LAMPORT_TICKS);
+        let lamport_to = now.max(LAMPORT_TICKS);
+        Slow {
+            ring: Rc::new(view::ring(cluster, key)),
+            key_view: Rc::new(view::key(cluster, key)),
+            ops: Rc::new(view::ops(cluster, OPS_LISTED)),
+            clients: Rc::new(view::clients(cluster, key)),
+            lamport: Rc::new(view::lamport(
+                cluster,
+                lamport_from,
+                lamport_to,
+                LAMPORT_ARROWS,
+            )),
+            lamport_from,
+            lamport_to,
+            lamport_now: clock,
+            compare: session
+                .shadow()
+                .map(|shadow| Rc::new(view::compare(cluster, shadow))),
+            compare_key: session
+                .shadow()
+                .map(|shadow| Rc::new(view::key(shadow, key))),
+            trace: Rc::new(view::trace_tail(cluster, TRACE_LINES)),
+        }
+    }
+}
+
+/// What the user selected; shown highlighted in every panel.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Selection {
+    /// Nothing.
+    #[default]
+    None,
+    /// A node.
+    Node(NodeId),
+    /// A message.
+    Message(MsgId),
+    /// A client operation.
+    Op(OpId),
+    /// The link between two nodes.
+    Link(NodeId, NodeId),
+}
+
+/// Everything the user can do.
+pub enum Msg {
+    /// An animation frame at this timestamp (ms).
+    Frame(f64),
+    /// Start or stop playing.
+    TogglePlay,
+    /// Process one event.
+    Step,
+    /// Ticks of virtual time per second of play.
+    Speed(f64),
+    /// Go to a position (events processed).
+    Seek(u64),
+    /// Record a client operation or a fault at the current time.
+    Act(TimelineEntry),
+    /// Several faults at once (restoring one link re-applies the others).
+    ActAll(Vec<Fault>),
+    /// New cluster settings and seed.
+    Reconfigure(ClusterConfig, u64),
+    /// Load a preset or built-in scenario by name.
+    Load(String),
+    /// Select something everywhere.
+    Select(Selection),
+    /// Inspect another key.
+    InspectKey(String),
+    /// Compare with another causality mode, or stop comparing.
+    Compare(Option<CausalityMode>),
+    /// A key was pressed outside a text field.
+    Key(KeyboardEvent),
+    /// Hide the notice.
+    Dismiss,
+}
+
+/// A message for the user above the panels.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    /// Whether it reports an error.
+    pub error: bool,
+    /// The text.
+    pub text: String,
+}
+
+/// The playground.
+pub struct App {
+    session: Session,
+    scenario_name: String,
+    /// Bumped on every load or reconfiguration, so forms reset.
+    generation: u32,
+    playing: bool,
+    /// Ticks of virtual time per second.
+    speed: f64,
+    /// The animation's clock, in ticks: at least the model's time.
+    clock: f64,
+    last_frame: Option<f64>,
+    frame: Option<AnimationFrame>,
+    selection: Selection,
+    key: String,
+    compare: Option<CausalityMode>,
+    settings_error: Option<ScenarioError>,
+    action_error: Option<String>,
+    notice: Option<Notice>,
+    on: Callback<Msg>,
+    _keys: Option<EventListener>,
+    /// Animation frames played, to pace the slow panels.
+    frames: u64,
+    /// The operation whose answer ends the current play: when it was
+    /// invoked, and by whom.
+    awaited_op: Option<(u64, Addr)>,
+    slow: RefCell<Option<Slow>>,
+}
 
 /// One line computed by the model, proving the wasm link works end to end.
 fn ring_summary() -> String {
@@ -21,19 +201,432 @@ fn ring_summary() -> String {
     }
 }
 
-#[function_component(App)]
-pub fn app() -> Html {
-    html! {
-        <div class="app">
-            <header>
-                <h1>{ "Wildling" }</h1>
-                <span class="tagline">{ "a Dynamo playground" }</span>
-                <span class="core-version">{ format!("wildling-core {}", wildling_core::VERSION) }</span>
-            </header>
-            <main class="panel cluster-placeholder" aria-label="Cluster view">
-                <h2>{ "Cluster" }</h2>
-                <p class="ring-summary mono">{ ring_summary() }</p>
-            </main>
-        </div>
+/// The scenario called `name`: a preset, or a built-in from `scenarios/`.
+fn load(name: &str) -> Result<Scenario, String> {
+    if let Some(scenario) = presets::preset(name) {
+        return Ok(scenario);
+    }
+    let json = builtin_scenario(name).ok_or_else(|| format!("no scenario called {name}"))?;
+    Scenario::from_json(json).map_err(|e| e.to_string())
+}
+
+fn is_text_field(e: &KeyboardEvent) -> bool {
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"))
+}
+
+impl App {
+    fn schedule_frame(&mut self, ctx: &Context<Self>) {
+        if self.frame.is_none() {
+            let link = ctx.link().clone();
+            self.frame = Some(request_animation_frame(move |ts| {
+                link.send_message(Msg::Frame(ts))
+            }));
+        }
+    }
+
+    fn sync_clock(&mut self) {
+        self.clock = self.session.now() as f64;
+    }
+
+    fn act(&mut self, entry: TimelineEntry) {
+        match self.session.act(entry) {
+            Ok(discarded) => {
+                self.action_error = None;
+                if discarded > 0 {
+                    self.notice = Some(Notice {
+                        error: false,
+                        text: format!(
+                            "Forked at t={}: {discarded} later action(s) of yours were discarded.",
+                            self.session.now()
+                        ),
+                    });
+                }
+            }
+            Err(e) => self.action_error = Some(e.to_string()),
+        }
+        self.sync_clock();
+    }
+
+    fn selected_node(&self) -> Option<NodeId> {
+        match self.selection {
+            Selection::Node(node) => Some(node),
+            _ => None,
+        }
+    }
+
+    fn fault(&mut self, fault: Fault) {
+        self.act(TimelineEntry {
+            at: 0,
+            client: None,
+            put: None,
+            get: None,
+            fault: Some(fault),
+        });
+    }
+
+    fn shortcut(&mut self, e: &KeyboardEvent) -> bool {
+        if is_text_field(e) || e.ctrl_key() || e.meta_key() || e.alt_key() {
+            return false;
+        }
+        let key = e.key();
+        let node = self.selected_node();
+        let handled = match key.as_str() {
+            " " => {
+                self.playing = !self.playing;
+                true
+            }
+            "." => {
+                self.playing = false;
+                self.session.step();
+                self.sync_clock();
+                true
+            }
+            "ArrowLeft" | "ArrowRight" => {
+                self.playing = false;
+                let pos = self.session.position();
+                let target = if key == "ArrowLeft" {
+                    pos.saturating_sub(1)
+                } else {
+                    pos + 1
+                };
+                self.seek(target);
+                true
+            }
+            "h" => {
+                self.fault(Fault::Heal);
+                true
+            }
+            "x" | "r" | "i" => {
+                match node {
+                    Some(node) => self.fault(match key.as_str() {
+                        "x" => Fault::Crash(node),
+                        "r" => Fault::Restart(node),
+                        _ => Fault::Partition(vec![vec![node]]),
+                    }),
+                    None => {
+                        self.action_error =
+                            Some("Select a node first (click it, or press 1-9).".into())
+                    }
+                }
+                true
+            }
+            "Escape" => {
+                self.selection = Selection::None;
+                true
+            }
+            digit if digit.len() == 1 && digit.as_bytes()[0].is_ascii_digit() && digit != "0" => {
+                let n = u16::from(digit.as_bytes()[0] - b'0');
+                if n <= self.session.scenario().cluster.nodes {
+                    self.selection = Selection::Node(NodeId(n));
+                }
+                true
+            }
+            _ => false,
+        };
+        if handled {
+            e.prevent_default();
+        }
+        handled
+    }
+
+    fn seek(&mut self, target: u64) {
+        if let Err(e) = self.session.seek(target) {
+            self.action_error = Some(e.to_string());
+        }
+        self.sync_clock();
+    }
+
+    fn load(&mut self, name: &str) {
+        match load(name).and_then(|s| Session::new(s).map_err(|e| e.to_string())) {
+            Ok(session) => {
+                self.session = session;
+                self.scenario_name = name.to_string();
+                self.generation += 1;
+                self.playing = false;
+                self.selection = Selection::None;
+                self.settings_error = None;
+                self.action_error = None;
+                self.notice = None;
+                if let Some(key) = self.first_key() {
+                    self.key = key;
+                }
+                if let Err(e) = self.session.set_shadow(self.compare) {
+                    self.action_error = Some(e.to_string());
+                }
+                self.sync_clock();
+            }
+            Err(e) => {
+                self.notice = Some(Notice {
+                    error: true,
+                    text: e,
+                })
+            }
+        }
+    }
+
+    /// The first key the scenario's timeline names, to inspect by default.
+    fn first_key(&self) -> Option<String> {
+        self.session.scenario().timeline.iter().find_map(|e| {
+            e.put
+                .as_ref()
+                .map(|p| p.key.clone())
+                .or_else(|| e.get.as_ref().map(|g| g.key.clone()))
+        })
+    }
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let name = presets::DEFAULT;
+        let scenario = load(name).expect("the default preset is valid");
+        let session = Session::new(scenario).expect("the default preset builds");
+        let on = ctx.link().callback(|m: Msg| m);
+        let link = ctx.link().clone();
+        let keys = web_sys::window().and_then(|w| w.document()).map(|doc| {
+            let options = EventListenerOptions::enable_prevent_default();
+            EventListener::new_with_options(&doc, "keydown", options, move |e| {
+                if let Some(e) = e.dyn_ref::<KeyboardEvent>() {
+                    link.send_message(Msg::Key(e.clone()));
+                }
+            })
+        });
+        App {
+            session,
+            scenario_name: name.to_string(),
+            generation: 0,
+            playing: false,
+            speed: 8.0,
+            clock: 0.0,
+            last_frame: None,
+            frame: None,
+            selection: Selection::None,
+            key: "cart".into(),
+            compare: None,
+            settings_error: None,
+            action_error: None,
+            notice: None,
+            on,
+            _keys: keys,
+            frames: 0,
+            awaited_op: None,
+            slow: RefCell::new(None),
+        }
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        let was_playing = self.playing;
+        let render = match msg {
+            Msg::Frame(ts) => {
+                self.frame = None;
+                self.frames += 1;
+                if !self.playing {
+                    self.last_frame = None;
+                    return false;
+                }
+                let dt = self
+                    .last_frame
+                    .map_or(0.0, |last| ((ts - last) / 1000.0).clamp(0.0, 0.25));
+                self.last_frame = Some(ts);
+                self.clock = self.clock.max(self.session.now() as f64) + dt * self.speed;
+                let until = self.clock.floor() as u64;
+                let done = self.session.advance(until, BATCH_EVENTS);
+                if done == BATCH_EVENTS {
+                    // Falling behind: let virtual time wait for the model.
+                    self.sync_clock();
+                }
+                let answered = self.awaited_op.is_some_and(|(at, by)| {
+                    let ops = &self.session.cluster().sim().history().ops;
+                    ops.iter()
+                        .rev()
+                        .take_while(|op| op.invoked_at >= at)
+                        .any(|op| op.invoked_at == at && op.by == by && op.completed.is_some())
+                });
+                if answered || self.session.next_at().is_none() {
+                    self.playing = false;
+                    self.awaited_op = None;
+                    self.sync_clock();
+                }
+                true
+            }
+            Msg::TogglePlay => {
+                self.playing = !self.playing;
+                self.awaited_op = None;
+                true
+            }
+            Msg::Step => {
+                self.playing = false;
+                self.session.step();
+                self.sync_clock();
+                true
+            }
+            Msg::Speed(speed) => {
+                self.speed = speed.clamp(0.25, 2000.0);
+                true
+            }
+            Msg::Seek(target) => {
+                self.playing = false;
+                self.seek(target);
+                true
+            }
+            Msg::Act(entry) => {
+                // A client operation plays until it is answered.
+                let client = entry.client;
+                self.act(entry);
+                if let Some(client) =
+                    client.filter(|_| self.action_error.is_none() && !self.playing)
+                {
+                    self.playing = true;
+                    let at = self.session.user_actions().last().map_or(0, |e| e.at);
+                    let at = u64::try_from(at).unwrap_or(0);
+                    self.awaited_op = Some((at, Addr::Client(ClientId(client))));
+                }
+                true
+            }
+            Msg::ActAll(faults) => {
+                for fault in faults {
+                    self.fault(fault);
+                }
+                true
+            }
+            Msg::Reconfigure(config, seed) => {
+                match self.session.reconfigure(config, seed) {
+                    Ok(()) => {
+                        self.settings_error = None;
+                        self.generation += 1;
+                        if let Err(e) = self.session.set_shadow(self.compare) {
+                            self.action_error = Some(e.to_string());
+                        }
+                    }
+                    Err(e) => self.settings_error = Some(e),
+                }
+                self.sync_clock();
+                true
+            }
+            Msg::Load(name) => {
+                self.load(&name);
+                true
+            }
+            Msg::Select(selection) => {
+                self.selection = if self.selection == selection {
+                    Selection::None
+                } else {
+                    selection
+                };
+                true
+            }
+            Msg::InspectKey(key) => {
+                self.key = key;
+                true
+            }
+            Msg::Compare(mode) => {
+                match self.session.set_shadow(mode) {
+                    Ok(()) => self.compare = mode,
+                    Err(e) => self.action_error = Some(e.to_string()),
+                }
+                true
+            }
+            Msg::Key(e) => self.shortcut(&e),
+            Msg::Dismiss => {
+                self.notice = None;
+                true
+            }
+        };
+        if self.playing {
+            if !was_playing {
+                self.last_frame = None;
+                self.sync_clock();
+            }
+            self.schedule_frame(ctx);
+        }
+        render
+    }
+
+    fn view(&self, _ctx: &Context<Self>) -> Html {
+        let cluster = self.session.cluster();
+        let position = view::position(cluster);
+        let clock = self.clock.max(position.now as f64);
+        let network = Rc::new(view::network(cluster, DROP_MARK_TICKS, MESSAGES_DRAWN));
+        let detail = match self.selection {
+            Selection::Message(id) => view::message(cluster, id),
+            _ => None,
+        };
+        // While playing, the panels that do not animate refresh every few frames.
+        let refresh = !self.playing || self.frames % SLOW_EVERY_FRAMES == 0;
+        let mut cache = self.slow.borrow_mut();
+        if refresh || cache.is_none() {
+            *cache = Some(Slow::of(&self.session, &self.key, clock));
+        }
+        let Some(Slow {
+            ring,
+            key_view,
+            ops,
+            clients,
+            lamport,
+            lamport_from,
+            lamport_to,
+            lamport_now,
+            compare,
+            compare_key,
+            trace,
+        }) = cache.clone()
+        else {
+            return html! {};
+        };
+        drop(cache);
+        let config = cluster.scenario().cluster.clone();
+        let on = self.on.clone();
+        let dismiss = self.on.reform(|_: MouseEvent| Msg::Dismiss);
+        html! {
+            <div class="app">
+                <header>
+                    <h1>{ "Wildling" }</h1>
+                    <span class="tagline">{ "a Dynamo playground: partition it, write on both sides, watch the siblings" }</span>
+                    <span class="core-version">{ format!("wildling-core {}", wildling_core::VERSION) }</span>
+                </header>
+                <TimeBar position={position.clone()} horizon={self.session.horizon()} playing={self.playing}
+                    speed={self.speed} user_actions={self.session.user_actions().len()} on={on.clone()} />
+                if let Some(notice) = &self.notice {
+                    <div class={classes!("banner", notice.error.then_some("error"))} role="status" data-testid="notice">
+                        <span>{ &notice.text }</span>
+                        <button onclick={dismiss} aria-label="Dismiss notice">{ "×" }</button>
+                    </div>
+                }
+                <div class="columns">
+                    <aside class="column left">
+                        <FaultsPanel key={self.generation} network={FaultState::of(&network)} selection={self.selection} on={on.clone()} />
+                        <SettingsPanel key={self.generation} config={config.clone()} seed={cluster.scenario().seed}
+                            scenario={self.scenario_name.clone()} error={self.settings_error.clone()} on={on.clone()} />
+                        <details class="panel about">
+                            <summary>{ "About this build" }</summary>
+                            <p class="ring-summary mono">{ ring_summary() }</p>
+                        </details>
+                    </aside>
+                    <main class="column center">
+                        <div class="views">
+                            <RingPanel view={ring} selection={self.selection} on={on.clone()} />
+                            <NetworkPanel view={network.clone()} clock={clock} selection={self.selection} on={on.clone()} />
+                        </div>
+                        <Inspector view={key_view} on={on.clone()} />
+                        <MessageInspector detail={detail} on={on.clone()} />
+                        <Lamport view={lamport} from={lamport_from} to={lamport_to} now={lamport_now}
+                            selection={self.selection} on={on.clone()} />
+                        <details class="panel trace">
+                            <summary>{ format!("Trace: the last {} events", trace.len()) }</summary>
+                            <pre class="mono small" data-testid="trace">{ trace.join("\n") }</pre>
+                        </details>
+                        <ComparePanel mode={config.mode} other={self.compare} rows={compare} inspected={compare_key} on={on.clone()} />
+                    </main>
+                    <aside class="column right">
+                        <ClientsPanel clients={clients} ops={ops} nodes={config.nodes} inspected={self.key.clone()}
+                            error={self.action_error.clone()} selection={self.selection} on={on} />
+                    </aside>
+                </div>
+            </div>
+        }
     }
 }

@@ -1,0 +1,178 @@
+//! The panels of the playground. Each takes a plain-data view cut from the
+//! model (`wildling_core::view`) as `PartialEq` props, and reports what the
+//! user did as an [`crate::app::Msg`].
+
+pub mod clients;
+pub mod compare;
+pub mod faults;
+pub mod inspector;
+pub mod lamport;
+pub mod network;
+pub mod ring;
+pub mod settings;
+pub mod timebar;
+
+use wildling_core::NodeId;
+use yew::prelude::*;
+
+/// The colour of node `id` among `count` nodes: hues spread round the wheel.
+pub fn node_color(id: NodeId, count: usize) -> String {
+    let count = count.max(1) as f64;
+    let hue = (f64::from(id.0.saturating_sub(1)) * 360.0 / count + 205.0) % 360.0;
+    format!("hsl({hue:.0}, 62%, 52%)")
+}
+
+/// Every message kind the nodes send, in legend order.
+pub const KINDS: [&str; 8] = [
+    "client-put",
+    "client-get",
+    "client-reply",
+    "forward",
+    "put",
+    "put-ack",
+    "get",
+    "get-reply",
+];
+
+/// The colour of a message kind; readable on the light and the dark theme.
+pub fn kind_color(kind: &str) -> &'static str {
+    match kind {
+        "client-put" | "client-get" => "#64748b",
+        "client-reply" => "#c026d3",
+        "forward" => "#ca8a04",
+        "put" => "#2563eb",
+        "put-ack" => "#0891b2",
+        "get" => "#9333ea",
+        "get-reply" => "#db2777",
+        _ => "#6b7280",
+    }
+}
+
+/// Where a click fell in the coordinates of the SVG (its viewBox is
+/// `width` by `height`) that holds the clicked element.
+pub fn svg_point(e: &MouseEvent, width: f64, height: f64) -> Option<(f64, f64)> {
+    use wasm_bindgen::JsCast;
+    let target = e.target()?.dyn_into::<web_sys::Element>().ok()?;
+    let svg = target.closest("svg").ok()??;
+    let rect = svg.get_bounding_client_rect();
+    if rect.width() <= 0.0 || rect.height() <= 0.0 {
+        return None;
+    }
+    // The default preserveAspectRatio (xMidYMid meet) scales uniformly and centres.
+    let scale = (rect.width() / width).min(rect.height() / height);
+    let left = rect.left() + (rect.width() - width * scale) / 2.0;
+    let top = rect.top() + (rect.height() - height * scale) / 2.0;
+    Some((
+        (f64::from(e.client_x()) - left) / scale,
+        (f64::from(e.client_y()) - top) / scale,
+    ))
+}
+
+/// A path drawing a dot of radius `r` at `(x, y)`, to batch many dots in one element.
+pub fn dot_path(out: &mut String, (x, y): (f64, f64), r: f64) {
+    use std::fmt::Write;
+    let _ = write!(
+        out,
+        "M{:.1},{y:.1}a{r},{r} 0 1 0 {},0a{r},{r} 0 1 0 -{},0",
+        x - r,
+        2.0 * r,
+        2.0 * r
+    );
+}
+
+/// A path drawing a cross of half-size `r` at `(x, y)`.
+pub fn cross_path(out: &mut String, (x, y): (f64, f64), r: f64) {
+    use std::fmt::Write;
+    let _ = write!(
+        out,
+        "M{:.1},{:.1}l{},{}m0,-{}l-{},{}",
+        x - r,
+        y - r,
+        2.0 * r,
+        2.0 * r,
+        2.0 * r,
+        2.0 * r,
+        2.0 * r
+    );
+}
+
+/// The legend of message colours.
+pub fn kind_legend() -> Html {
+    html! {
+        <div class="legend small">
+            { for KINDS.iter().map(|k| html! { <span class="legend-item"><i style={format!("background:{}", kind_color(k))}></i>{ *k }</span> }) }
+            <span class="legend-item dropped-legend">{ "✕ dropped" }</span>
+        </div>
+    }
+}
+
+/// Where node `index` of `count` sits on a circle of `radius` round `(cx, cy)`,
+/// starting at the top and going clockwise.
+pub fn on_circle(index: usize, count: usize, radius: f64, cx: f64, cy: f64) -> (f64, f64) {
+    let angle =
+        std::f64::consts::TAU * index as f64 / count.max(1) as f64 - std::f64::consts::FRAC_PI_2;
+    (cx + radius * angle.cos(), cy + radius * angle.sin())
+}
+
+/// Read the value of the input or select that fired `e`.
+pub fn event_value(e: &Event) -> String {
+    use wasm_bindgen::JsCast;
+    e.target()
+        .and_then(|t| {
+            t.dyn_ref::<web_sys::HtmlInputElement>()
+                .map(|i| i.value())
+                .or_else(|| t.dyn_ref::<web_sys::HtmlSelectElement>().map(|s| s.value()))
+        })
+        .unwrap_or_default()
+}
+
+/// A callback that stores a text input's value into a state handle as the user types.
+pub fn bind(state: &UseStateHandle<String>) -> Callback<InputEvent> {
+    let state = state.clone();
+    Callback::from(move |e: InputEvent| state.set(event_value(&e)))
+}
+
+/// A callback that stores a select's value into a state handle.
+pub fn bind_select(state: &UseStateHandle<String>) -> Callback<Event> {
+    let state = state.clone();
+    Callback::from(move |e: Event| state.set(event_value(&e)))
+}
+
+/// Parse a whole number a user typed, naming the field when it is not one.
+pub fn parse_number<T: std::str::FromStr>(label: &str, text: &str) -> Result<T, String> {
+    text.trim().parse().map_err(|_| {
+        format!(
+            "{label}: \"{}\" is not a whole number in range",
+            text.trim()
+        )
+    })
+}
+
+/// Parse an optional per-request quorum ("" means the cluster's).
+pub fn parse_optional(label: &str, text: &str) -> Result<Option<u8>, String> {
+    if text.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse_number(label, text).map(Some)
+    }
+}
+
+/// An inline error line, or nothing.
+pub fn inline_error(error: Option<&str>, testid: &'static str) -> Html {
+    match error {
+        Some(text) => {
+            html! { <p class="inline-error" role="alert" data-testid={testid}>{ text }</p> }
+        }
+        None => html! {},
+    }
+}
+
+/// Options of a node `<select>`, with `selected` chosen.
+pub fn node_options(nodes: u16, selected: &str) -> Html {
+    (1..=nodes)
+        .map(|n| {
+            let value = n.to_string();
+            html! { <option value={value.clone()} selected={value == selected}>{ format!("n{n}") }</option> }
+        })
+        .collect()
+}

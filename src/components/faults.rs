@@ -1,0 +1,286 @@
+//! Fault controls: crash and restart nodes, split the nodes into groups, cut
+//! or restore a link, set loss, duplication and latency, heal everything.
+//! Every control becomes a fault of the model at the current time.
+
+use wildling_core::network::{Fault, NetworkOptions};
+use wildling_core::view::NetworkView;
+use wildling_core::NodeId;
+use yew::prelude::*;
+
+use super::{bind, bind_select, event_value, inline_error, node_options, parse_number};
+use crate::app::{Msg, Selection};
+
+/// What the fault panel shows of the network: liveness, groups, cuts and
+/// options, without the traffic, so that it re-renders only when they change.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FaultState {
+    /// Each node: whether it is up, and its partition group.
+    pub nodes: Vec<(NodeId, bool, u32)>,
+    /// Directed links that are cut.
+    pub cut: Vec<(NodeId, NodeId)>,
+    /// The current network options.
+    pub options: NetworkOptions,
+}
+
+impl FaultState {
+    /// The fault state of a network view.
+    pub fn of(view: &NetworkView) -> FaultState {
+        FaultState {
+            nodes: view.nodes.iter().map(|n| (n.id, n.up, n.group)).collect(),
+            cut: view.cut.clone(),
+            options: view.options.clone(),
+        }
+    }
+}
+
+/// The fault panel's props.
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// The network's faults.
+    pub network: FaultState,
+    /// What is selected.
+    pub selection: Selection,
+    /// Where user actions go.
+    pub on: Callback<Msg>,
+}
+
+fn fault(on: &Callback<Msg>, fault: Fault) -> Callback<MouseEvent> {
+    on.reform(move |_: MouseEvent| Msg::ActAll(vec![fault.clone()]))
+}
+
+/// The faults that rebuild the network without the cut `a <-> b`: heal, then
+/// the partition and every other cut again.
+fn restore(view: &FaultState, a: NodeId, b: NodeId) -> Vec<Fault> {
+    let mut faults = vec![Fault::Heal];
+    let highest = view.nodes.iter().map(|n| n.2).max().unwrap_or(0);
+    if view.nodes.iter().any(|n| n.2 != view.nodes[0].2) {
+        let groups = (1..=highest)
+            .map(|g| {
+                view.nodes
+                    .iter()
+                    .filter(|n| n.2 == g)
+                    .map(|n| n.0)
+                    .collect::<Vec<_>>()
+            })
+            .filter(|g| !g.is_empty())
+            .collect();
+        faults.push(Fault::Partition(groups));
+    }
+    faults.extend(
+        view.cut
+            .iter()
+            .filter(|(x, y)| !((*x == a && *y == b) || (*x == b && *y == a)))
+            .map(|&(from, to)| Fault::OneWay { from, to }),
+    );
+    faults
+}
+
+fn per_million(label: &str, text: &str) -> Result<u32, String> {
+    let percent: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{label}: \"{}\" is not a number", text.trim()))?;
+    if !(0.0..=100.0).contains(&percent) {
+        return Err(format!("{label}: {percent}% is not between 0 and 100"));
+    }
+    Ok((percent * 10_000.0).round() as u32)
+}
+
+/// The fault panel.
+#[function_component(FaultsPanel)]
+pub fn faults_panel(props: &Props) -> Html {
+    let view = &props.network;
+    let on = &props.on;
+    let count = view.nodes.len();
+    let groups = use_state(|| vec![1u8; count]);
+    let split_error = use_state(|| None::<String>);
+    let o = &view.options;
+    let drop = use_state(|| (f64::from(o.drop_per_million) / 10_000.0).to_string());
+    let duplicate = use_state(|| (f64::from(o.duplicate_per_million) / 10_000.0).to_string());
+    let latency_min = use_state(|| o.latency_ticks_min.to_string());
+    let latency_max = use_state(|| o.latency_ticks_max.to_string());
+    let network_error = use_state(|| None::<String>);
+    let link_a = use_state(|| "1".to_string());
+    let link_b = use_state(|| "2".to_string());
+    let nodes = u16::try_from(count).unwrap_or(u16::MAX);
+
+    let partitioned = view.nodes.iter().any(|n| n.2 != view.nodes[0].2);
+    let rows = view.nodes.iter().enumerate().map(|(i, &(id, up, in_group))| {
+        let set_group = {
+            let groups = groups.clone();
+            Callback::from(move |e: Event| {
+                let mut next = (*groups).clone();
+                next.resize(count, 1);
+                next[i] = event_value(&e).parse().unwrap_or(1);
+                groups.set(next);
+            })
+        };
+        let group = groups.get(i).copied().unwrap_or(1);
+        html! {
+            <tr key={id.0} class={classes!((props.selection == Selection::Node(id)).then_some("selected"))}>
+                <th scope="row">{ id.to_string() }</th>
+                <td class={if up { "ok" } else { "bad" }}>{ if up { "up" } else { "crashed" } }
+                    if partitioned { <span class="muted">{ format!(" · in G{in_group}") }</span> }</td>
+                <td>
+                    if up {
+                        <button onclick={fault(on, Fault::Crash(id))} aria-label={format!("Crash {id}")} data-testid={format!("crash-{}", id.0)}>{ "Crash" }</button>
+                    } else {
+                        <button onclick={fault(on, Fault::Restart(id))} aria-label={format!("Restart {id}")} data-testid={format!("restart-{}", id.0)}>{ "Restart" }</button>
+                    }
+                </td>
+                <td>
+                    <select aria-label={format!("Group of {id}")} onchange={set_group} data-testid={format!("group-{}", id.0)}>
+                        { for (1..=3u8).map(|g| html! { <option value={g.to_string()} selected={g == group}>{ format!("G{g}") }</option> }) }
+                    </select>
+                </td>
+            </tr>
+        }
+    });
+    let split = {
+        let groups = groups.clone();
+        let split_error = split_error.clone();
+        let nodes: Vec<NodeId> = view.nodes.iter().map(|n| n.0).collect();
+        let on = on.clone();
+        Callback::from(move |_: MouseEvent| {
+            let parts: Vec<Vec<NodeId>> = (1..=3u8)
+                .map(|g| {
+                    nodes
+                        .iter()
+                        .zip(groups.iter())
+                        .filter(|(_, x)| **x == g)
+                        .map(|(n, _)| *n)
+                        .collect::<Vec<_>>()
+                })
+                .filter(|p| !p.is_empty())
+                .collect();
+            if parts.len() < 2 {
+                split_error.set(Some(
+                    "Put at least one node in another group (G2 or G3), then split.".into(),
+                ));
+                return;
+            }
+            split_error.set(None);
+            on.emit(Msg::ActAll(vec![Fault::Partition(parts)]));
+        })
+    };
+    let link = match props.selection {
+        Selection::Link(a, b) => {
+            let ab = view.cut.contains(&(a, b));
+            let ba = view.cut.contains(&(b, a));
+            let state = match (ab, ba) {
+                (true, true) => "cut both ways".to_string(),
+                (true, false) => format!("{a} cannot reach {b}"),
+                (false, true) => format!("{b} cannot reach {a}"),
+                (false, false) => "whole".to_string(),
+            };
+            html! {
+                <div class="link-box" data-testid="link-box">
+                    <p><b>{ format!("Link {a}–{b}") }</b>{ format!(": {state}") }</p>
+                    <button onclick={fault(on, Fault::Cut { a, b })} data-testid="cut-link">{ "Cut both ways" }</button>
+                    <button onclick={fault(on, Fault::OneWay { from: a, to: b })}>{ format!("Cut {a}→{b}") }</button>
+                    <button onclick={fault(on, Fault::OneWay { from: b, to: a })}>{ format!("Cut {b}→{a}") }</button>
+                    <button onclick={on.reform({ let faults = restore(view, a, b); move |_: MouseEvent| Msg::ActAll(faults.clone()) })}
+                        disabled={!ab && !ba} data-testid="restore-link">{ "Restore" }</button>
+                </div>
+            }
+        }
+        _ => {
+            html! { <p class="muted small">{ "Click a link in the cluster view to cut it (both ways or one way), or pick its ends here." }</p> }
+        }
+    };
+    let pick_link = {
+        let (link_a, link_b, split_error) = (link_a.clone(), link_b.clone(), split_error.clone());
+        let on = on.clone();
+        Callback::from(
+            move |_: MouseEvent| match (link_a.parse::<u16>(), link_b.parse::<u16>()) {
+                (Ok(a), Ok(b)) if a != b => {
+                    split_error.set(None);
+                    on.emit(Msg::Select(Selection::Link(
+                        NodeId(a.min(b)),
+                        NodeId(a.max(b)),
+                    )));
+                }
+                _ => split_error.set(Some("A link joins two different nodes.".into())),
+            },
+        )
+    };
+    let apply_network = {
+        let (drop, duplicate, latency_min, latency_max) = (
+            drop.clone(),
+            duplicate.clone(),
+            latency_min.clone(),
+            latency_max.clone(),
+        );
+        let network_error = network_error.clone();
+        let on = on.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let parsed = (|| -> Result<Vec<Fault>, String> {
+                Ok(vec![
+                    Fault::SetDrop(per_million("Drop", &drop)?),
+                    Fault::SetDuplicate(per_million("Duplicate", &duplicate)?),
+                    Fault::SetLatency {
+                        latency_ticks_min: parse_number("Latency min", &latency_min)?,
+                        latency_ticks_max: parse_number("Latency max", &latency_max)?,
+                    },
+                ])
+            })();
+            match parsed {
+                Ok(faults) => {
+                    network_error.set(None);
+                    on.emit(Msg::ActAll(faults));
+                }
+                Err(text) => network_error.set(Some(text)),
+            }
+        })
+    };
+    html! {
+        <section class="panel faults" aria-labelledby="faults-title">
+            <h2 id="faults-title">{ "Faults" }</h2>
+            <table class="nodes-table">
+                <thead><tr><th>{ "Node" }</th><th>{ "State" }</th><th></th><th>{ "Group" }</th></tr></thead>
+                <tbody>{ for rows }</tbody>
+            </table>
+            <div class="row">
+                <button onclick={split} data-testid="split">{ "Split into groups" }</button>
+                <button class="primary" onclick={fault(on, Fault::Heal)} data-testid="heal" aria-label="Heal all partitions and cuts (h)">{ "Heal all" }</button>
+            </div>
+            <div class="row link-picker">
+                <label class="inline">{ "Link " }
+                    <select aria-label="Link from node" onchange={bind_select(&link_a)}>{ node_options(nodes, &link_a) }</select></label>
+                <label class="inline">{ "–" }
+                    <select aria-label="Link to node" onchange={bind_select(&link_b)}>{ node_options(nodes, &link_b) }</select></label>
+                <button onclick={pick_link} data-testid="pick-link">{ "Select link" }</button>
+            </div>
+            { inline_error(split_error.as_deref(), "split-error") }
+            { link }
+            <form class="grid-fields" onsubmit={apply_network} aria-label="Network options">
+                <div class="field"><label for="net-drop">{ "Drop %" }</label>
+                    <input id="net-drop" type="text" inputmode="decimal" value={(*drop).clone()} oninput={bind(&drop)} /></div>
+                <div class="field"><label for="net-dup">{ "Duplicate %" }</label>
+                    <input id="net-dup" type="text" inputmode="decimal" value={(*duplicate).clone()} oninput={bind(&duplicate)} /></div>
+                <div class="field"><label for="net-lmin">{ "Latency min" }</label>
+                    <input id="net-lmin" type="number" value={(*latency_min).clone()} oninput={bind(&latency_min)} /></div>
+                <div class="field"><label for="net-lmax">{ "Latency max" }</label>
+                    <input id="net-lmax" type="number" value={(*latency_max).clone()} oninput={bind(&latency_max)} /></div>
+                <div class="field wide">
+                    { inline_error(network_error.as_deref(), "network-error") }
+                    <button type="submit">{ "Apply network options" }</button>
+                </div>
+            </form>
+            <details class="shortcuts" open=true>
+                <summary>{ "Keyboard shortcuts" }</summary>
+                <dl class="small">
+                    <dt><kbd>{ "Space" }</kbd></dt><dd>{ "play / pause" }</dd>
+                    <dt><kbd>{ "." }</kbd></dt><dd>{ "step one event" }</dd>
+                    <dt><kbd>{ "←" }</kbd>{ " " }<kbd>{ "→" }</kbd></dt><dd>{ "one event back / forward" }</dd>
+                    <dt><kbd>{ "1" }</kbd>{ "–" }<kbd>{ "9" }</kbd></dt><dd>{ "select node" }</dd>
+                    <dt><kbd>{ "x" }</kbd>{ " " }<kbd>{ "r" }</kbd></dt><dd>{ "crash / restart selected node" }</dd>
+                    <dt><kbd>{ "i" }</kbd></dt><dd>{ "isolate selected node" }</dd>
+                    <dt><kbd>{ "h" }</kbd></dt><dd>{ "heal all" }</dd>
+                    <dt><kbd>{ "Esc" }</kbd></dt><dd>{ "clear selection" }</dd>
+                </dl>
+            </details>
+        </section>
+    }
+}

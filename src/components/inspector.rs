@@ -1,0 +1,91 @@
+//! The causal-history inspector for one key: each replica's clock in the
+//! kernel's text form with its siblings, the version DAG with each version's
+//! dot, and the model's sentence on why the last get returned what it did.
+
+use std::rc::Rc;
+
+use wildling_core::view::KeyView;
+use yew::prelude::*;
+
+use crate::app::{Msg, Selection};
+
+/// The inspector's props.
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// The inspected key.
+    pub view: Rc<KeyView>,
+    /// Where user actions go.
+    pub on: Callback<Msg>,
+}
+
+const ROW: f64 = 30.0;
+
+/// The inspector.
+#[function_component(Inspector)]
+pub fn inspector(props: &Props) -> Html {
+    let v = &props.view;
+    let replicas = v.replicas.iter().map(|r| {
+        html! {
+            <tr key={r.node.0} class={classes!((!r.up).then_some("down"))}>
+                <th scope="row">{ r.node.to_string() }{ if r.primary { "" } else { " (fallback)" } }</th>
+                <td class="mono clock" data-testid={format!("clock-{}", r.node.0)}>{ r.clock.clone().unwrap_or_else(|| "—".into()) }</td>
+                <td>{ for r.values.iter().map(|x| html! { <span class="sibling">{ x.clone() }</span> }) }</td>
+            </tr>
+        }
+    });
+    let height = (v.versions.len() as f64 * ROW + 10.0).max(30.0);
+    let edges = v.versions.iter().enumerate().flat_map(|(i, version)| {
+        version.supersedes.iter().map(move |&j| {
+            let (y0, y1) = (i as f64 * ROW + 18.0, j as f64 * ROW + 18.0);
+            let bend = 4.0 + (i - j.min(i)) as f64 * 7.0;
+            html! { <path class="dag-edge" d={format!("M34,{y0:.0} C{:.0},{y0:.0} {:.0},{y1:.0} 34,{y1:.0}", 34.0 - bend, 34.0 - bend)} marker-end="url(#dag-arrow)" /> }
+        })
+    });
+    let boxes = v.versions.iter().enumerate().map(|(i, version)| {
+        let y = i as f64 * ROW + 6.0;
+        let op = version.op;
+        let select = props.on.reform(move |_: MouseEvent| Msg::Select(Selection::Op(op)));
+        let label = format!(
+            "{} {} · {}{}",
+            version.value,
+            version.dot.clone().unwrap_or_default(),
+            version.by,
+            version.coordinator.map(|c| format!(" via {c}")).unwrap_or_default()
+        );
+        html! {
+            <g key={op.0} class={classes!("dag-node", if version.live { "live" } else { "superseded" })} onclick={select}>
+                <title>{ format!("{op}: context {}{}", version.context, if version.live { ", live" } else { ", superseded" }) }</title>
+                <rect x="36" y={format!("{y:.0}")} width="360" height="24" rx="5" />
+                <text x="44" y={format!("{:.0}", y + 11.0)} class="dag-value">{ label }</text>
+                <text x="44" y={format!("{:.0}", y + 21.0)} class="dag-ctx">{ format!("ctx {}", version.context) }</text>
+            </g>
+        }
+    });
+    html! {
+        <section class="panel inspector" aria-labelledby="inspector-title">
+            <h2 id="inspector-title">{ format!("Causal history of {} ({})", v.key, v.mode) }</h2>
+            if let Some(text) = &v.explanation {
+                <p class="explanation" data-testid="explanation">{ text.clone() }</p>
+            }
+            <table class="replicas" aria-label="Replica clocks">
+                <thead><tr><th>{ "Replica" }</th><th>{ "Clock (kernel text form)" }</th><th>{ "Siblings" }</th></tr></thead>
+                <tbody>{ for replicas }</tbody>
+            </table>
+            <h3>{ "Versions" }</h3>
+            if v.versions.is_empty() {
+                <p class="muted small">{ "No put of this key yet." }</p>
+            } else {
+                <svg class="dag" viewBox={format!("0 0 400 {height:.0}")} role="group" aria-label="Version DAG: each write points to the writes its context superseded">
+                    <defs>
+                        <marker id="dag-arrow" viewBox="0 0 6 6" refX="5" refY="3" markerWidth="5" markerHeight="5" orient="auto">
+                            <path d="M0,0 L6,3 L0,6 z" />
+                        </marker>
+                    </defs>
+                    { for edges }
+                    { for boxes }
+                </svg>
+                <p class="muted small">{ "Arrows go from a write to the writes whose dot its context contains (which it superseded). Green: still a sibling on some replica." }</p>
+            }
+        </section>
+    }
+}

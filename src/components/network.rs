@@ -1,0 +1,289 @@
+//! The cluster and its network: nodes up or crashed, partition groups and
+//! cut links, messages in flight moving along the links by virtual time,
+//! coloured by kind, and lost messages marked where they died.
+
+use std::rc::Rc;
+
+use wildling_core::history::MessageFate;
+use wildling_core::network::DropReason;
+use wildling_core::sim::{Addr, MsgId};
+use wildling_core::view::{MessageDetail, MessageView, NetworkView};
+use wildling_core::NodeId;
+use yew::prelude::*;
+
+use super::{
+    cross_path, dot_path, kind_color, kind_legend, node_color, on_circle, svg_point, KINDS,
+};
+use crate::app::{Msg, Selection};
+
+const C: f64 = 150.0;
+const NODE_RING: f64 = 112.0;
+const CLIENT_RING: f64 = 42.0;
+
+/// Where an address is drawn.
+fn place(addr: Addr, nodes: usize, clients: usize) -> (f64, f64) {
+    match addr {
+        Addr::Node(id) => on_circle(usize::from(id.0).saturating_sub(1), nodes, NODE_RING, C, C),
+        Addr::Client(id) => on_circle(
+            usize::from(id.0).saturating_sub(1),
+            clients,
+            CLIENT_RING,
+            C,
+            C,
+        ),
+    }
+}
+
+fn lerp(a: (f64, f64), b: (f64, f64), t: f64) -> (f64, f64) {
+    (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t)
+}
+
+/// The network panel's props.
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// The cluster and its messages.
+    pub view: Rc<NetworkView>,
+    /// The animation's clock, in ticks.
+    pub clock: f64,
+    /// What is selected.
+    pub selection: Selection,
+    /// Where user actions go.
+    pub on: Callback<Msg>,
+}
+
+#[derive(Properties, PartialEq)]
+struct LinksProps {
+    /// Each node with its partition group.
+    nodes: Vec<(NodeId, u32)>,
+    cut: Vec<(NodeId, NodeId)>,
+    selection: Selection,
+    on: Callback<Msg>,
+}
+
+/// Every link between two nodes, marked when partitioned or cut. A separate
+/// component, so that it re-renders only when the network changes.
+#[function_component(Links)]
+fn links(props: &LinksProps) -> Html {
+    let count = props.nodes.len();
+    let mut out = Vec::with_capacity(count * count / 2);
+    for (i, &(a_id, a_group)) in props.nodes.iter().enumerate() {
+        for &(b_id, b_group) in &props.nodes[i + 1..] {
+            let (pa, pb) = (
+                place(Addr::Node(a_id), count, 0),
+                place(Addr::Node(b_id), count, 0),
+            );
+            let ab = props.cut.contains(&(a_id, b_id));
+            let ba = props.cut.contains(&(b_id, a_id));
+            let partitioned = a_group != b_group;
+            let selected = props.selection == Selection::Link(a_id, b_id);
+            let class = classes!(
+                "link",
+                partitioned.then_some("partitioned"),
+                (ab && ba).then_some("cut"),
+                (ab != ba).then_some("one-way"),
+                selected.then_some("selected")
+            );
+            let (x1, y1, x2, y2) = (
+                format!("{:.1}", pa.0),
+                format!("{:.1}", pa.1),
+                format!("{:.1}", pb.0),
+                format!("{:.1}", pb.1),
+            );
+            let select = props
+                .on
+                .reform(move |_: MouseEvent| Msg::Select(Selection::Link(a_id, b_id)));
+            let label = format!("Link {a_id}–{b_id}");
+            // A one-way cut is marked at the sender's end, where its messages die.
+            let marker = if ab != ba {
+                let at = if ab {
+                    lerp(pa, pb, 0.25)
+                } else {
+                    lerp(pb, pa, 0.25)
+                };
+                html! { <text class="cut-mark" x={format!("{:.1}", at.0)} y={format!("{:.1}", at.1)}>{ "⊘" }</text> }
+            } else if ab && ba {
+                let at = lerp(pa, pb, 0.5);
+                html! { <text class="cut-mark" x={format!("{:.1}", at.0)} y={format!("{:.1}", at.1)}>{ "✂" }</text> }
+            } else {
+                html! {}
+            };
+            out.push(html! {
+                <g key={format!("{a_id}-{b_id}")} class={class} onclick={select} role="button" aria-label={label.clone()} data-testid={format!("link-{}-{}", a_id.0, b_id.0)}>
+                    <title>{ format!("{label}: click to cut or restore") }</title>
+                    <line class="hit" x1={x1.clone()} y1={y1.clone()} x2={x2.clone()} y2={y2.clone()} />
+                    <line class="wire" {x1} {y1} {x2} {y2} />
+                    { marker }
+                </g>
+            });
+        }
+    }
+    html! { <g class="links">{ for out }</g> }
+}
+
+/// The cluster view.
+#[function_component(NetworkPanel)]
+pub fn network_panel(props: &Props) -> Html {
+    let view = &props.view;
+    let (nodes, clients) = (view.nodes.len(), view.clients.len());
+    let radius = (14.0 - nodes as f64 / 4.0).max(5.0);
+    let partitioned = view.nodes.iter().any(|n| n.group != view.nodes[0].group);
+    let node_marks = view.nodes.iter().map(|n| {
+        let (x, y) = place(Addr::Node(n.id), nodes, clients);
+        let id = n.id;
+        let select = props.on.reform(move |_: MouseEvent| Msg::Select(Selection::Node(id)));
+        // Enter selects a focused node, as a click does.
+        let select_key = {
+            let on = props.on.clone();
+            Callback::from(move |e: KeyboardEvent| {
+                if e.key() == "Enter" {
+                    on.emit(Msg::Select(Selection::Node(id)));
+                }
+            })
+        };
+        let selected = props.selection == Selection::Node(id);
+        let state = if n.up { "up" } else { "crashed" };
+        let label = format!("{id}: {state}, {} keys{}", n.keys, if partitioned { format!(", group {}", n.group) } else { String::new() });
+        html! {
+            <g key={id.0} class={classes!("node", (!n.up).then_some("down"), selected.then_some("selected"))} onclick={select} onkeydown={select_key} tabindex="0"
+                role="button" aria-label={label.clone()} data-testid={format!("node-{}", id.0)}>
+                <title>{ format!("{label}; coordinating {} request(s); sees members {}", n.pending,
+                    n.members.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ")) }</title>
+                <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={format!("{radius:.1}")} fill={node_color(id, nodes)} />
+                <text x={format!("{x:.1}")} y={format!("{:.1}", y + 3.5)} class="node-name">{ id.to_string() }</text>
+                if !n.up { <text x={format!("{x:.1}")} y={format!("{:.1}", y - radius - 2.0)} class="down-mark">{ "crashed" }</text> }
+                if partitioned { <text x={format!("{x:.1}")} y={format!("{:.1}", y + radius + 10.0)} class="group-mark">{ format!("G{}", n.group) }</text> }
+            </g>
+        }
+    });
+    let client_marks = view.clients.iter().map(|c| {
+        let (x, y) = place(Addr::Client(*c), nodes, clients);
+        html! {
+            <g key={format!("c{}", c.0)} class="client">
+                <rect x={format!("{:.1}", x - 7.0)} y={format!("{:.1}", y - 7.0)} width="14" height="14" rx="3" />
+                <text x={format!("{x:.1}")} y={format!("{:.1}", y + 3.0)}>{ c.to_string() }</text>
+            </g>
+        }
+    });
+    // Messages are batched into one path per kind, so a thousand of them
+    // cost a handful of DOM nodes; a click finds the nearest one.
+    let position = |m: &MessageView| {
+        let from = place(m.from, nodes, clients);
+        let to = place(m.to, nodes, clients);
+        let t = match m.fate {
+            MessageFate::InFlight { due_at } => {
+                let span = due_at.saturating_sub(m.sent_at) as f64;
+                if span <= 0.0 {
+                    1.0
+                } else {
+                    ((props.clock - m.sent_at as f64) / span).clamp(0.0, 1.0)
+                }
+            }
+            MessageFate::Dropped {
+                reason: DropReason::Crashed,
+                ..
+            } => 0.85,
+            _ => 0.3,
+        };
+        lerp(from, to, t)
+    };
+    let mut paths: Vec<(&'static str, String)> =
+        KINDS.iter().map(|k| (*k, String::new())).collect();
+    let mut crosses = String::new();
+    let mut placed: Vec<(MsgId, (f64, f64))> =
+        Vec::with_capacity(view.in_flight.len() + view.dropped.len());
+    for m in &view.in_flight {
+        let at = position(m);
+        if let Some((_, path)) = paths.iter_mut().find(|(k, _)| *k == m.kind) {
+            dot_path(path, at, 3.5);
+        }
+        placed.push((m.id, at));
+    }
+    for m in &view.dropped {
+        let at = position(m);
+        cross_path(&mut crosses, at, 3.5);
+        placed.push((m.id, at));
+    }
+    let selected_mark = placed
+        .iter()
+        .find(|(id, _)| props.selection == Selection::Message(*id))
+        .map(|(_, (x, y))| {
+            html! {
+                <circle class="msg-selected" cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="6" />
+            }
+        });
+    let pick = {
+        let on = props.on.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some((x, y)) = svg_point(&e, 300.0, 300.0) else {
+                return;
+            };
+            let nearest = placed
+                .iter()
+                .map(|(id, (mx, my))| (*id, (mx - x).powi(2) + (my - y).powi(2)))
+                .min_by(|a, b| a.1.total_cmp(&b.1));
+            if let Some((id, _)) = nearest.filter(|(_, d)| *d < 64.0) {
+                on.emit(Msg::Select(Selection::Message(id)));
+            }
+        })
+    };
+    html! {
+        <section class="panel network" aria-labelledby="network-title">
+            <h2 id="network-title">{ "Cluster and network" }</h2>
+            <p class="muted small">{ format!("{} in flight · latency {}–{} ticks · drop {}‰ · duplicate {}‰",
+                view.in_flight.len(), view.options.latency_ticks_min, view.options.latency_ticks_max,
+                view.options.drop_per_million / 1000, view.options.duplicate_per_million / 1000) }</p>
+            <svg viewBox="0 0 300 300" class="network-svg" role="group" aria-label="Nodes, links and messages in flight">
+                <Links nodes={view.nodes.iter().map(|n| (n.id, n.group)).collect::<Vec<_>>()} cut={view.cut.clone()} selection={props.selection} on={props.on.clone()} />
+                { for client_marks }
+                { for node_marks }
+                <g class="messages" onclick={pick} data-testid="messages">
+                    { for paths.into_iter().filter(|(_, d)| !d.is_empty()).map(|(kind, d)| html! {
+                        <path key={kind} class="msg" {d} fill={kind_color(kind)} />
+                    }) }
+                    if !crosses.is_empty() { <path class="msg dropped" d={crosses} data-testid="dropped-messages" /> }
+                    { selected_mark.unwrap_or_default() }
+                </g>
+            </svg>
+            { kind_legend() }
+        </section>
+    }
+}
+
+/// The message inspector's props.
+#[derive(Properties, PartialEq)]
+pub struct DetailProps {
+    /// The selected message, if any.
+    pub detail: Option<MessageDetail>,
+    /// Where user actions go.
+    pub on: Callback<Msg>,
+}
+
+/// The contents of the selected message.
+#[function_component(MessageInspector)]
+pub fn message_inspector(props: &DetailProps) -> Html {
+    let Some(d) = &props.detail else {
+        return html! {
+            <p class="panel hint muted small">{ "Click a message (a moving dot, a ✕, or an arrow in the space-time diagram) to see what it carries." }</p>
+        };
+    };
+    let m = &d.message;
+    let fate = match m.fate {
+        MessageFate::InFlight { due_at } => format!("in flight, due at t={due_at}"),
+        MessageFate::Delivered { at } => format!("delivered at t={at}"),
+        MessageFate::Dropped { at, reason } => format!("dropped at t={at} ({reason})"),
+    };
+    let close = props
+        .on
+        .reform(|_: MouseEvent| Msg::Select(Selection::None));
+    html! {
+        <section class="panel message-detail" aria-label="Selected message" data-testid="message-detail">
+            <header>
+                <b>{ format!("Message {} · {} · {}→{}", m.id, m.kind, m.from, m.to) }</b>
+                <button onclick={close} aria-label="Close message">{ "×" }</button>
+            </header>
+            <p class="small">{ format!("sent at t={}, {fate}", m.sent_at) }
+                { d.copy_of.map(|o| format!(" · a network duplicate of {o}")).unwrap_or_default() }</p>
+            <pre class="mono">{ d.text.clone() }</pre>
+        </section>
+    }
+}

@@ -1,0 +1,158 @@
+//! Settings: the scenario, the cluster's shape, N/R/W, the causality mode
+//! and the seed. Invalid combinations are explained inline with the model's
+//! own validation error, never applied.
+
+use wildling_core::causality::CausalityMode;
+use wildling_core::scenario::{ClusterConfig, ScenarioError};
+use yew::prelude::*;
+
+use super::{bind, bind_select, event_value, inline_error, parse_number};
+use crate::app::Msg;
+use crate::presets;
+
+/// The settings panel's props.
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// The cluster's current settings.
+    pub config: ClusterConfig,
+    /// The current seed.
+    pub seed: u64,
+    /// The loaded scenario's name.
+    pub scenario: String,
+    /// Why the last settings were refused.
+    pub error: Option<ScenarioError>,
+    /// Where user actions go.
+    pub on: Callback<Msg>,
+}
+
+fn field(
+    label: &'static str,
+    name: &'static str,
+    state: &UseStateHandle<String>,
+    error: Option<&str>,
+) -> Html {
+    let id = format!("setting-{name}");
+    html! {
+        <div class="field">
+            <label for={id.clone()}>{ label }</label>
+            <input id={id} type="text" inputmode="numeric" value={(**state).clone()} oninput={bind(state)}
+                aria-invalid={error.is_some().to_string()} data-testid={format!("setting-{name}")} />
+            { inline_error(error, "setting-error") }
+        </div>
+    }
+}
+
+/// The settings panel.
+#[function_component(SettingsPanel)]
+pub fn settings_panel(props: &Props) -> Html {
+    let c = &props.config;
+    let nodes = use_state(|| c.nodes.to_string());
+    let partitions = use_state(|| c.partitions.to_string());
+    let n = use_state(|| c.n.to_string());
+    let r = use_state(|| c.r.to_string());
+    let w = use_state(|| c.w.to_string());
+    let clients = use_state(|| c.clients.to_string());
+    let mode = use_state(|| c.mode.name().to_string());
+    let seed = use_state(|| props.seed.to_string());
+    let parse_error = use_state(|| None::<String>);
+
+    // The model names the field it refuses (`cluster.r`); show it there.
+    let (field_name, reason) = match &props.error {
+        Some(ScenarioError::Invalid { field, reason } | ScenarioError::Json { field, reason }) => {
+            (field.as_str(), Some(reason.clone()))
+        }
+        Some(other) => ("", Some(other.to_string())),
+        None => ("", None),
+    };
+    let error_for = |name: &str| (field_name == name).then_some(reason.as_deref()).flatten();
+    let known = [
+        "cluster.nodes",
+        "cluster.partitions",
+        "cluster.n",
+        "cluster.r",
+        "cluster.w",
+        "cluster.clients",
+    ];
+    let general = props
+        .error
+        .as_ref()
+        .filter(|_| !known.contains(&field_name))
+        .map(ToString::to_string);
+
+    let apply = {
+        let (nodes, partitions, n, r, w, clients, mode, seed) = (
+            nodes.clone(),
+            partitions.clone(),
+            n.clone(),
+            r.clone(),
+            w.clone(),
+            clients.clone(),
+            mode.clone(),
+            seed.clone(),
+        );
+        let parse_error = parse_error.clone();
+        let on = props.on.clone();
+        let base = c.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let parsed = (|| -> Result<(ClusterConfig, u64), String> {
+                let config = ClusterConfig {
+                    nodes: parse_number("Nodes", &nodes)?,
+                    partitions: parse_number("Q", &partitions)?,
+                    n: parse_number("N", &n)?,
+                    r: parse_number("R", &r)?,
+                    w: parse_number("W", &w)?,
+                    clients: parse_number("Clients", &clients)?,
+                    mode: mode.parse::<CausalityMode>().map_err(|e| e.to_string())?,
+                    ..base.clone()
+                };
+                Ok((config, parse_number("Seed", &seed)?))
+            })();
+            match parsed {
+                Ok((config, seed)) => {
+                    parse_error.set(None);
+                    on.emit(Msg::Reconfigure(config, seed));
+                }
+                Err(text) => parse_error.set(Some(text)),
+            }
+        })
+    };
+    let load = props.on.reform(|e: Event| Msg::Load(event_value(&e)));
+    let set_mode = bind_select(&mode);
+    html! {
+        <section class="panel settings" aria-labelledby="settings-title">
+            <h2 id="settings-title">{ "Settings" }</h2>
+            <div class="field wide">
+                <label for="scenario-picker">{ "Scenario" }</label>
+                <select id="scenario-picker" onchange={load} data-testid="scenario-picker">
+                    { for presets::names().into_iter().map(|name| html! {
+                        <option value={name} selected={name == props.scenario}>{ name }</option>
+                    }) }
+                </select>
+            </div>
+            <form class="grid-fields" onsubmit={apply} aria-label="Cluster settings">
+                { field("Nodes", "nodes", &nodes, error_for("cluster.nodes")) }
+                { field("Q (ring size)", "partitions", &partitions, error_for("cluster.partitions")) }
+                { field("N (replicas)", "n", &n, error_for("cluster.n")) }
+                { field("R (reads)", "r", &r, error_for("cluster.r")) }
+                { field("W (writes)", "w", &w, error_for("cluster.w")) }
+                { field("Clients", "clients", &clients, error_for("cluster.clients")) }
+                <div class="field wide">
+                    <label for="setting-mode">{ "Causality mode" }</label>
+                    <select id="setting-mode" onchange={set_mode} data-testid="setting-mode">
+                        { for CausalityMode::ALL.iter().map(|m| html! {
+                            <option value={m.name()} selected={m.name() == *mode}>{ m.name() }</option>
+                        }) }
+                    </select>
+                </div>
+                { field("Seed", "seed", &seed, None) }
+                <div class="field wide">
+                    { inline_error(parse_error.as_deref(), "setting-error") }
+                    { inline_error(general.as_deref(), "setting-error") }
+                    <button type="submit" data-testid="apply-settings">{ "Apply settings" }</button>
+                    <p class="muted small">{ "Applying replays your recorded actions under the new settings, up to the current time." }</p>
+                </div>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,76 @@
+//! Time controls: play, pause, step, speed, and the timeline scrubber,
+//! which replays the recorded inputs deterministically.
+
+use wildling_core::view::PositionView;
+use yew::prelude::*;
+
+use super::event_value;
+use crate::app::Msg;
+
+/// The time bar's props.
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// Where the run stands.
+    pub position: PositionView,
+    /// The furthest position reached.
+    pub horizon: u64,
+    /// Whether the simulation plays.
+    pub playing: bool,
+    /// Ticks per second.
+    pub speed: f64,
+    /// How many actions the user recorded.
+    pub user_actions: usize,
+    /// Where user actions go.
+    pub on: Callback<Msg>,
+}
+
+const SPEEDS: [f64; 9] = [0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 256.0];
+
+/// The time bar under the header.
+#[function_component(TimeBar)]
+pub fn time_bar(props: &Props) -> Html {
+    let p = &props.position;
+    let on = &props.on;
+    let max = props.horizon.max(p.events);
+    let toggle = on.reform(|_: MouseEvent| Msg::TogglePlay);
+    let step = on.reform(|_: MouseEvent| Msg::Step);
+    let events = p.events;
+    let back = on.reform(move |_: MouseEvent| Msg::Seek(events.saturating_sub(1)));
+    let forward = on.reform(move |_: MouseEvent| Msg::Seek(events + 1));
+    let seek = on.reform(move |e: InputEvent| {
+        let e: Event = e.into();
+        Msg::Seek(event_value(&e).parse().unwrap_or(events))
+    });
+    let speed = on.reform(|e: Event| Msg::Speed(event_value(&e).parse().unwrap_or(8.0)));
+    let status = match p.next_at {
+        Some(at) => format!("next event t={at}"),
+        None => "quiet: nothing scheduled".into(),
+    };
+    html! {
+        <div class="timebar" role="toolbar" aria-label="Time controls">
+            <button class="primary" onclick={toggle} data-testid="play" aria-label={if props.playing { "Pause (Space)" } else { "Play (Space)" }}>
+                { if props.playing { "❚❚ Pause" } else { "▶ Play" } }
+            </button>
+            <button onclick={back} aria-label="Back one event (Left arrow)" disabled={events == 0}>{ "◀" }</button>
+            <button onclick={step} data-testid="step" aria-label="Step one event (.)">{ "Step" }</button>
+            <button onclick={forward} aria-label="Forward one event (Right arrow)" disabled={events >= max}>{ "▶︎|" }</button>
+            <label class="speed">{ "Speed " }
+                <select aria-label="Speed (ticks per second)" onchange={speed}>
+                    { for SPEEDS.iter().map(|s| html! {
+                        <option value={s.to_string()} selected={(*s - props.speed).abs() < 1e-9}>{ format!("{s} t/s") }</option>
+                    }) }
+                </select>
+            </label>
+            <input type="range" class="scrubber" min="0" max={max.to_string()} value={events.to_string()}
+                oninput={seek} aria-label="Timeline position (events processed)" data-testid="scrubber" />
+            <span class="clock mono">
+                <span data-testid="now">{ format!("t={}", p.now) }</span>
+                { " · " }
+                <span data-testid="position">{ format!("event {events}/{max}") }</span>
+                { " · " }
+                <span title="Trace hash: identifies the run">{ "#" }<span data-testid="trace-hash">{ format!("{:016x}", p.trace_hash) }</span></span>
+            </span>
+            <span class="muted small">{ format!("{status} · {} sent · {} dropped · {} action(s)", p.stats.sent, p.stats.dropped, props.user_actions) }</span>
+        </div>
+    }
+}
