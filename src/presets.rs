@@ -32,6 +32,7 @@ fn cluster(
         clients,
         request_timeout_ticks: timeout_ticks,
         client_timeout_ticks: timeout_ticks * 5 / 2,
+        ..ClusterConfig::default()
     }
 }
 
