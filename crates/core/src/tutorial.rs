@@ -435,7 +435,8 @@ fn hinted_handoff() -> Tutorial {
         scenario: include_str!("../../../scenarios/hinted-handoff.json"),
         compare_mode: None,
         steps: vec![
-            step("A replica is down", 12, node(2), "n2 has crashed. c1 puts v1 through n1; the key's replicas are n1, n2 and n3. The copy to n2 is dropped, but n1 and n3 make W = 2 and the put succeeds. n1 missed n2's answer, so now it suspects n2."),
+            step("A replica is down", 12, node(2), "n2 has crashed. c1 puts v1 through n1; the key's replicas are n1, n2 and n3. The copy to n2 is dropped, but n1 and n3 make W = 2 and the put succeeds."),
+            step("n1 suspects n2", 30, node(1), "n1 kept waiting for n2's answer until the request timed out. Its failure detector now suspects n2: look at n1's view of the cluster."),
             step("A sloppy quorum", 50, node(4), "c1 puts v2. n1 does not wait for n2: it sends the write to n4, the next node on the ring, marked as a hint for n2. Look at n4's hints. n4's acknowledgement counts towards W, so the put succeeds although a replica is down."),
             step("n2 is back", 82, node(2), "n2 restarts and tells the other nodes it is alive."),
             step("Hinted handoff", 90, node(4), "n4 hands the hint to n2, n2 acknowledges it, and n4 deletes it. n2 now holds the write it missed."),
