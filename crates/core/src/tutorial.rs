@@ -254,7 +254,7 @@ fn sibling_explosion() -> Tutorial {
         scenario: include_str!("../../../scenarios/tutorials/sibling-explosion.json"),
         compare_mode: Some(CausalityMode::DvvSet),
         steps: vec![
-            step("Write, then read back", 20, key("cart"), "c1 writes v1 through n1 and reads it back. The key has one vector for all its values, {n1:1}, and that is c1's context."),
+            step("Write, then read back", 24, key("cart"), "c1 writes v1 through n1 and reads it back. The key has one vector for all its values, {n1:1}, and that is c1's context."),
             step("A blind write", 35, key("cart"), "c2 writes v2 without reading. The key's vector becomes {n1:2}, and its values are v1 and v2."),
             step("One write stale", 54, key("cart"), "c1 writes v3 with its context {n1:1}. It does not descend the key's {n1:2}, so n1 cannot tell which values c1 saw, and keeps all three. But c1 did see v1: keeping v1 beside v3 is a false conflict."),
             step("Again and again", 500, key("cart"), "c1 keeps reading and writing while c2 keeps writing blind. Every one of c1's contexts is one write behind, so every write adds a sibling. Count the values on n1."),

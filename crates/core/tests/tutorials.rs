@@ -210,6 +210,14 @@ fn next_and_back_reach_the_same_state() {
 
 #[test]
 fn siblings_then_one_value() {
+    let both_read = At::step("siblings", 1);
+    for op in [1, 2] {
+        assert_eq!(both_read.got(op), (strings(&["milk"]), "{n1:1}".to_string()));
+    }
+    let healed = At::step("siblings", 4);
+    assert_eq!(healed.values(1, "cart"), strings(&["eggs"]));
+    assert_eq!(healed.values(2, "cart"), strings(&["eggs"]));
+    assert_eq!(healed.values(3, "cart"), strings(&["bread"]));
     let read = At::step("siblings", 5);
     assert_eq!(
         read.got(5),
@@ -225,6 +233,14 @@ fn siblings_then_one_value() {
 
 #[test]
 fn client_vv_is_exact_but_grows_one_entry_per_client() {
+    assert_eq!(
+        At::step("client-vv", 1).clock(2, "cart"),
+        "[{c1:1, c2:1}=eggs]"
+    );
+    assert_eq!(
+        At::step("client-vv", 4).values(2, "cart"),
+        strings(&["jam", "tea"])
+    );
     let end = At::end("client-vv");
     let (values, context) = end.got(11);
     assert_eq!(values, strings(&["jam", "tea"]));
@@ -240,6 +256,10 @@ fn client_vv_is_exact_but_grows_one_entry_per_client() {
 
 #[test]
 fn server_vv_separate_loses_an_update_and_dvvset_does_not() {
+    assert_eq!(
+        At::step("server-vv-lost-update", 1).got(1),
+        (strings(&["milk"]), "{n1:1}".to_string())
+    );
     let same_vector = At::step("server-vv-lost-update", 2);
     assert_eq!(same_vector.clock(1, "cart"), "[{n1:1}=milk, {n1:1}=eggs]");
     let end = At::end("server-vv-lost-update");
@@ -253,6 +273,10 @@ fn server_vv_separate_loses_an_update_and_dvvset_does_not() {
 
 #[test]
 fn merged_server_vv_explodes_into_101_siblings_where_dvvset_keeps_2() {
+    let id = "sibling-explosion";
+    assert_eq!(At::step(id, 0).got(1), (strings(&["v1"]), "{n1:1}".to_string()));
+    assert_eq!(At::step(id, 1).clock(1, "cart"), "{n1:2}[v1, v2]");
+    assert_eq!(At::step(id, 2).clock(1, "cart"), "{n1:3}[v1, v2, v3]");
     let end = At::end("sibling-explosion");
     for node in 1..=3 {
         assert_eq!(end.values(node, "cart").len(), 101, "n{node}");
@@ -316,6 +340,8 @@ fn dvvset_tutorial_cluster_holds_the_kernels_clocks() {
         assert_eq!(At::step("dvvset", i).clock(node, "cart"), kernel.dvvset, "step {i}");
         assert!(t.steps[i].narration.contains(&kernel.result), "step {i}");
     }
+    let join = t.steps[1].kernel.as_ref().expect("kernel step");
+    assert_eq!(At::step("dvvset", 1).got(1).1, join.result);
     let last = t.steps.last().expect("steps");
     let synced = &last.kernel.as_ref().expect("kernel step").dvvset;
     let end = At::step("dvvset", t.steps.len() - 1);
@@ -339,6 +365,10 @@ fn dynamo_figure_3_clocks_d1_to_d5() {
     assert_eq!(
         At::step(id, 4).clocks("object"),
         vec!["[{n1:3, n2:1, n3:1}=D5]"; 3]
+    );
+    assert_eq!(
+        At::step(id, 3).got(7),
+        (strings(&["D3", "D4"]), "{n1:2, n2:1, n3:1}".to_string())
     );
     let end = At::end(id);
     assert_eq!(end.check(), CheckReport::default());
