@@ -275,12 +275,13 @@ pub fn kernel_steps() -> Vec<KernelStep> {
     type Versions = DvvSiblings<NodeId, String>;
     type Set = DvvSet<NodeId, String>;
     let state = |dvv: &Versions, set: &Set| (dvv.to_string(), set.to_string());
-    let put = |dvv: &mut Versions, set: &mut Set, ctx: &VersionVector<NodeId>, at: NodeId, v: &str| {
-        let clock = dvv.event(ctx, at);
-        dvv.put(ctx, at, v.to_string());
-        set.put(ctx, at, v.to_string());
-        clock.to_string()
-    };
+    let put =
+        |dvv: &mut Versions, set: &mut Set, ctx: &VersionVector<NodeId>, at: NodeId, v: &str| {
+            let clock = dvv.event(ctx, at);
+            dvv.put(ctx, at, v.to_string());
+            set.put(ctx, at, v.to_string());
+            clock.to_string()
+        };
     let empty = VersionVector::new();
     let (mut n1, mut n1_set) = (Versions::new(), Set::default());
     let mut steps = Vec::new();

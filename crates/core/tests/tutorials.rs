@@ -150,8 +150,15 @@ fn scenarios_parse_and_validate_in_every_compared_mode() {
             .unwrap_or_else(|e| panic!("{}: {e}", t.id));
         scenario.validate().expect("valid");
         if let Some(mode) = t.compare_mode {
-            assert_ne!(scenario.cluster.mode, mode, "{}: compares with itself", t.id);
-            t.scenario_in(mode).expect("valid").validate().expect("valid");
+            assert_ne!(
+                scenario.cluster.mode, mode,
+                "{}: compares with itself",
+                t.id
+            );
+            t.scenario_in(mode)
+                .expect("valid")
+                .validate()
+                .expect("valid");
         }
     }
 }
@@ -212,7 +219,10 @@ fn next_and_back_reach_the_same_state() {
 fn siblings_then_one_value() {
     let both_read = At::step("siblings", 1);
     for op in [1, 2] {
-        assert_eq!(both_read.got(op), (strings(&["milk"]), "{n1:1}".to_string()));
+        assert_eq!(
+            both_read.got(op),
+            (strings(&["milk"]), "{n1:1}".to_string())
+        );
     }
     let healed = At::step("siblings", 4);
     assert_eq!(healed.values(1, "cart"), strings(&["eggs"]));
@@ -274,7 +284,10 @@ fn server_vv_separate_loses_an_update_and_dvvset_does_not() {
 #[test]
 fn merged_server_vv_explodes_into_101_siblings_where_dvvset_keeps_2() {
     let id = "sibling-explosion";
-    assert_eq!(At::step(id, 0).got(1), (strings(&["v1"]), "{n1:1}".to_string()));
+    assert_eq!(
+        At::step(id, 0).got(1),
+        (strings(&["v1"]), "{n1:1}".to_string())
+    );
     assert_eq!(At::step(id, 1).clock(1, "cart"), "{n1:2}[v1, v2]");
     assert_eq!(At::step(id, 2).clock(1, "cart"), "{n1:3}[v1, v2, v3]");
     let end = At::end("sibling-explosion");
@@ -322,7 +335,11 @@ fn kernel_steps_are_the_kernels_results() {
     assert_eq!(steps.len(), expected.len());
     for (step, (result, dvv, dvvset)) in steps.iter().zip(expected) {
         assert_eq!(
-            (step.result.as_str(), step.dvv.as_str(), step.dvvset.as_str()),
+            (
+                step.result.as_str(),
+                step.dvv.as_str(),
+                step.dvvset.as_str()
+            ),
             (result, dvv, dvvset),
             "{}",
             step.operation
@@ -337,7 +354,11 @@ fn dvvset_tutorial_cluster_holds_the_kernels_clocks() {
     let coordinators = [1, 1, 1, 1, 2];
     for (i, node) in coordinators.into_iter().enumerate() {
         let kernel = t.steps[i].kernel.as_ref().expect("kernel step");
-        assert_eq!(At::step("dvvset", i).clock(node, "cart"), kernel.dvvset, "step {i}");
+        assert_eq!(
+            At::step("dvvset", i).clock(node, "cart"),
+            kernel.dvvset,
+            "step {i}"
+        );
         assert!(t.steps[i].narration.contains(&kernel.result), "step {i}");
     }
     let join = t.steps[1].kernel.as_ref().expect("kernel step");
