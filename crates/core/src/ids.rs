@@ -54,7 +54,7 @@ impl fmt::Display for Actor {
 pub struct IdParseError {
     /// The text that was given.
     pub text: String,
-    /// The forms that would have been accepted, e.g. "n<number>".
+    /// The forms that would have been accepted, e.g. `"n<number>"`.
     pub expected: &'static str,
 }
 

@@ -23,6 +23,7 @@ pub mod scenario;
 pub mod share;
 pub mod sim;
 pub mod trace;
+pub mod tutorial;
 pub mod view;
 
 pub use ids::{Actor, ClientId, NodeId};
