@@ -77,8 +77,13 @@ impl Cluster {
             .node_ids()
             .into_iter()
             .map(|id| Member::Node(Node::new(id, settings, ring.clone())));
-        let clients = (0..scenario.client_count())
-            .map(|_| Member::Client(Client::new(config.client_timeout_ticks)));
+        let clients = (1..=scenario.client_count()).map(|c| {
+            Member::Client(Client::new(
+                ClientId(c),
+                config.mode,
+                config.client_timeout_ticks,
+            ))
+        });
         let sim = Simulator::new(
             nodes.collect(),
             clients.collect(),
@@ -237,8 +242,10 @@ impl Cluster {
     pub fn check(&self) -> CheckReport {
         let history = self.sim.history();
         let mut based_on = BTreeMap::new();
+        let mut follows = BTreeMap::new();
         for (_, client) in self.clients() {
             based_on.extend(client.based_on().iter().map(|(put, get)| (*put, *get)));
+            follows.extend(client.follows().iter().map(|(put, prev)| (*put, *prev)));
         }
         let mut keys: BTreeSet<&str> = BTreeSet::new();
         for op in &history.ops {
@@ -281,7 +288,7 @@ impl Cluster {
                 }
             })
             .collect();
-        checker::check(&history.ops, &based_on, &finals)
+        checker::check(&history.ops, &based_on, &follows, &finals)
     }
 }
 

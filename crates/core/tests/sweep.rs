@@ -85,3 +85,13 @@ fn server_id_version_vectors_show_their_anomalies() {
         "one merged vector per key keeps causally ordered siblings"
     );
 }
+
+#[test]
+fn client_id_version_vectors_lose_nothing_where_dvvset_does_not() {
+    let results = check(CausalityMode::ClientVv, Mechanisms::default(), SEEDS);
+    let bad: Vec<_> = results
+        .iter()
+        .filter(|(_, c)| c.lost_writes > 0 || c.non_converged > 0 || c.false_conflicts > 0)
+        .collect();
+    assert!(bad.is_empty(), "seeds with findings: {bad:?}");
+}

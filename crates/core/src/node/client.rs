@@ -1,13 +1,20 @@
 //! A client: performs the timeline's gets and puts, remembers the context of
 //! its last get of each key, and gives up on a request after a timeout.
+//!
+//! Under client-id version vectors the client is the actor: it counts the
+//! puts it sends to each key, and every put's context carries the client's
+//! own entry, the number of puts it sent to that key before. The coordinator
+//! then numbers the write `max(ctx entry, stored entry) + 1`, which is
+//! exactly the put's ordinal, however stale the coordinator's copy is (see
+//! [`crate::causality`]). Other modes send contexts unchanged.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::Serialize;
 
-use crate::causality::Context;
-use crate::ids::NodeId;
+use crate::causality::{Actor, CausalityMode, Context};
+use crate::ids::{ClientId, NodeId};
 use crate::message::{ClientReply, ClientRequest, Message};
 use crate::node::{Member, Timer};
 use crate::scenario::ContextChoice;
@@ -104,8 +111,18 @@ impl fmt::Display for OpOutcome {
 /// A client's state.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Client {
+    /// The client's own id, its actor under client-id version vectors.
+    id: ClientId,
+    /// The cluster's causality mode.
+    mode: CausalityMode,
     /// How long to wait for an answer, in ticks.
     timeout_ticks: Time,
+    /// Puts sent to each key (client-id version vectors only): the client's
+    /// own counter, never reused.
+    own_writes: BTreeMap<String, (u64, OpId)>,
+    /// For each put (client-id version vectors), this client's previous put
+    /// of the key, which the put's own entry covers.
+    follows: BTreeMap<OpId, OpId>,
     /// The context of the last successful get of each key, and that get.
     contexts: BTreeMap<String, (Context, OpId)>,
     /// For each put sent with a "last-get" context, the get it came from.
@@ -115,10 +132,15 @@ pub struct Client {
 }
 
 impl Client {
-    /// A client that waits `timeout_ticks` for each answer.
-    pub fn new(timeout_ticks: Time) -> Client {
+    /// Client `id` of a cluster in `mode`, waiting `timeout_ticks` for each
+    /// answer.
+    pub fn new(id: ClientId, mode: CausalityMode, timeout_ticks: Time) -> Client {
         Client {
+            id,
+            mode,
             timeout_ticks,
+            own_writes: BTreeMap::new(),
+            follows: BTreeMap::new(),
             contexts: BTreeMap::new(),
             based_on: BTreeMap::new(),
             pending: BTreeMap::new(),
@@ -134,6 +156,13 @@ impl Client {
     /// whose context it carried: the checker's record of what a put saw.
     pub fn based_on(&self) -> &BTreeMap<OpId, OpId> {
         &self.based_on
+    }
+
+    /// For each put under client-id version vectors, this client's previous
+    /// put of the same key: the put's context carries the client's own
+    /// counter, so it covers that put (the checker's record).
+    pub fn follows(&self) -> &BTreeMap<OpId, OpId> {
+        &self.follows
     }
 
     /// How many operations are waiting for an answer.
@@ -166,7 +195,7 @@ impl Client {
                 context,
                 w,
             } => {
-                let context = match context {
+                let mut context = match context {
                     ContextChoice::LastGet => match self.contexts.get(&key) {
                         Some((context, get)) => {
                             self.based_on.insert(op, *get);
@@ -177,6 +206,17 @@ impl Client {
                     ContextChoice::None => Context::empty(),
                     ContextChoice::Explicit(context) => context,
                 };
+                if self.mode == CausalityMode::ClientVv {
+                    let me = Actor::Client(self.id);
+                    let (sent, last) = self.own_writes.get(&key).copied().unwrap_or((0, op));
+                    if sent > 0 {
+                        self.follows.insert(op, last);
+                        if sent > context.vv.get(&me) {
+                            context.vv.set(me, sent);
+                        }
+                    }
+                    self.own_writes.insert(key.clone(), (sent + 1, op));
+                }
                 (
                     node,
                     ClientRequest::Put {
