@@ -20,7 +20,8 @@ use crate::node::{Member, Timer};
 use crate::scenario::ContextChoice;
 use crate::sim::{Addr, Envelope, OpId, Outbox, Time};
 
-/// A client operation, as the timeline or the UI gives it.
+/// An operation, as the timeline or the UI gives it: a client's get or put,
+/// or an administrator's join or leave at a node.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ClientOp {
@@ -46,6 +47,10 @@ pub enum ClientOp {
         /// W for this request, if not the cluster's.
         w: Option<u8>,
     },
+    /// The node this goes to joins the ring (through a seed).
+    Join,
+    /// The node this goes to leaves the ring.
+    Leave,
 }
 
 impl fmt::Display for ClientOp {
@@ -65,6 +70,8 @@ impl fmt::Display for ClientOp {
                 write!(f, "put {key}={value} via {node} ctx={context}")?;
                 w.map_or(Ok(()), |w| write!(f, " w={w}"))
             }
+            ClientOp::Join => f.write_str("join"),
+            ClientOp::Leave => f.write_str("leave"),
         }
     }
 }
@@ -91,6 +98,16 @@ pub enum OpOutcome {
     },
     /// No answer reached the client in time (its node was down or unreachable).
     Timeout,
+    /// A join or leave took effect: the node's ring is now at this version.
+    Ring {
+        /// The new ring version.
+        version: u64,
+    },
+    /// A join or leave the node's view of the ring does not allow.
+    Refused {
+        /// Why.
+        reason: String,
+    },
 }
 
 impl fmt::Display for OpOutcome {
@@ -104,6 +121,8 @@ impl fmt::Display for OpOutcome {
                 write!(f, "quorum-failed acks={acks} needed={needed}")
             }
             OpOutcome::Timeout => write!(f, "timeout"),
+            OpOutcome::Ring { version } => write!(f, "ok ring v{version}"),
+            OpOutcome::Refused { reason } => write!(f, "refused: {reason}"),
         }
     }
 }
@@ -228,6 +247,11 @@ impl Client {
                     },
                     None,
                 )
+            }
+            ClientOp::Join | ClientOp::Leave => {
+                let reason = "a client cannot join or leave the ring".to_string();
+                out.complete(op, OpOutcome::Refused { reason });
+                return;
             }
         };
         self.pending.insert(op, key);
