@@ -76,6 +76,22 @@
 //!   restarted node announces itself (kind `alive`) and marks every partition
 //!   it replicates dirty, so that anti-entropy refills what it lost.
 //!
+//! - **Membership by gossip** (`gossip`). Each node holds a versioned
+//!   ring ([`Node::ring_version`]; the pair (version, node that made it)
+//!   orders versions). A `join` operation at a node sends `join` to a seed,
+//!   which computes `Ring::join` at version + 1; a `leave` operation makes
+//!   the node compute `Ring::leave` itself. A node that learns a newer ring
+//!   runs [`GOSSIP_ROUNDS`] rounds of the `gossip` timer, each pushing its
+//!   ring (kind `gossip`) to one peer among the members and the seeds, drawn
+//!   by the simulator's generator (`Outbox::send_to_one_of`); the receiver
+//!   adopts a newer ring and answers an older one with its own. Seeds are
+//!   gossip targets for everyone, so the ring stays logically whole. On
+//!   adopting a ring, the old owner of each partition sends the partition's
+//!   keys (kind `handoff`) to every node newly on its preference list, which
+//!   merges them with `KeyClock::sync`; a node newly replicating a partition
+//!   marks it dirty for anti-entropy. Each node's ring and failure detector
+//!   make its own view ([`Node::view`]), which the UI shows.
+//!
 //! Maintenance timers are cheap: they exist only while there is work (hints
 //! held, partitions dirty), and a node gives up after `MAINTENANCE_RETRIES`
 //! rounds without progress until it hears from a suspected peer again, gets
@@ -86,16 +102,29 @@
 //! Requests travel as `client-get`/`client-put`, forwards as `forward`,
 //! replication as `put`/`put-ack` and reads as `get`/`get-reply`. Answers to
 //! clients are `client-reply`. The mechanisms add `hint`, `hint-handoff`,
-//! `hint-ack`, `repair`, `merkle`, `merkle-sync` and `alive`, and the timers
-//! `hint-handoff` and `anti-entropy`.
+//! `hint-ack`, `repair`, `merkle`, `merkle-sync`, `alive`, `gossip`, `join`
+//! and `handoff`, and the timers `hint-handoff`, `anti-entropy` and
+//! `gossip`. Join and leave are operations at a node in the history
+//! (`ok ring vN` or `refused: ...`).
 //!
 //! # CAVEATS
 //!
 //! Relative to Dynamo and Riak, the simulation leaves out:
 //!
-//! - Membership gossip: every node has the same, fixed ring; there are no
-//!   join or leave operations, no seed nodes and no partition handoff on
-//!   ownership change. Only the failure detector differs between nodes.
+//! - Membership gossip is rumour mongering: a node gossips for
+//!   [`GOSSIP_ROUNDS`] rounds after news, not forever as Dynamo does, so a
+//!   node cut off through all of them learns the ring only when a peer that
+//!   suspected it hears from it again (which restarts the rounds) or from a
+//!   later change. Concurrent changes made at different nodes on the same
+//!   version do not merge: the greater (version, node) wins and the other
+//!   change is lost (Riak has a claimant and ring vector clocks). Nodes
+//!   route with their own view meanwhile.
+//! - Partition handoff is one unacknowledged message per partition and new
+//!   replica, sent by the old owner only; if it is lost, anti-entropy (when
+//!   on) fills the partition. A node keeps the data of partitions it no
+//!   longer replicates, and hints are not re-homed on a ring change.
+//! - The ring survives a crash even without `durable` (Riak keeps it on
+//!   disk apart from the data).
 //! - Heartbeats: suspicion comes from missed answers only, and a suspected
 //!   node is seen again only through a message from it (an answer, a hint
 //!   ack, an exchange, or the `alive` a restart sends). A node that gave up
