@@ -258,11 +258,8 @@ impl App {
 
     fn fault(&mut self, fault: Fault) {
         self.act(TimelineEntry {
-            at: 0,
-            client: None,
-            put: None,
-            get: None,
             fault: Some(fault),
+            ..TimelineEntry::default()
         });
     }
 

@@ -63,9 +63,7 @@ fn busy() -> Scenario {
             let entry = TimelineEntry {
                 at: i64::from(round * 4 + client % 4),
                 client: Some(client),
-                put: None,
-                get: None,
-                fault: None,
+                ..TimelineEntry::default()
             };
             timeline.push(if round % 4 == 3 {
                 TimelineEntry {

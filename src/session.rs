@@ -265,7 +265,6 @@ mod tests {
 
     fn put(client: u16, value: &str, node: u16) -> TimelineEntry {
         TimelineEntry {
-            at: 0,
             client: Some(client),
             put: Some(PutSpec {
                 key: "cart".into(),
@@ -274,18 +273,14 @@ mod tests {
                 context: ContextChoice::LastGet,
                 w: None,
             }),
-            get: None,
-            fault: None,
+            ..TimelineEntry::default()
         }
     }
 
     fn fault(fault: Fault) -> TimelineEntry {
         TimelineEntry {
-            at: 0,
-            client: None,
-            put: None,
-            get: None,
             fault: Some(fault),
+            ..TimelineEntry::default()
         }
     }
 

@@ -106,11 +106,8 @@ pub fn clients_panel(props: &Props) -> Html {
 
     let entry = |client: &str| -> Result<TimelineEntry, String> {
         Ok(TimelineEntry {
-            at: 0,
             client: Some(parse_number("Client", client)?),
-            put: None,
-            get: None,
-            fault: None,
+            ..TimelineEntry::default()
         })
     };
     let put = {

@@ -258,10 +258,11 @@ fn run(
 
 fn summary_line(s: &Summary) -> String {
     format!(
-        "ops: {} ok, {} quorum-failed, {} timed out, {} pending; messages: {} sent, {} delivered, {} dropped, {} duplicated; max siblings {}; hints {} stored, {} delivered; {} read repairs; anti-entropy {} exchanges, {} tree nodes, {} keys; end {} ticks; trace hash {:016x}",
+        "ops: {} ok, {} quorum-failed, {} timed out, {} refused, {} pending; messages: {} sent, {} delivered, {} dropped, {} duplicated; max siblings {}; hints {} stored, {} delivered; {} read repairs; anti-entropy {} exchanges, {} tree nodes, {} keys; handoff {} partitions, {} keys; end {} ticks; trace hash {:016x}",
         s.ok,
         s.quorum_failed,
         s.timed_out,
+        s.refused,
         s.pending,
         s.stats.sent,
         s.stats.delivered,
@@ -274,6 +275,8 @@ fn summary_line(s: &Summary) -> String {
         s.mechanisms.exchanges,
         s.mechanisms.merkle_tree_nodes,
         s.mechanisms.merkle_keys,
+        s.mechanisms.handoffs,
+        s.mechanisms.handoff_keys,
         s.end_ticks,
         s.trace_hash
     )

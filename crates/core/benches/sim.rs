@@ -29,11 +29,8 @@ fn steady_load() -> Scenario {
             let node = NodeId((i % 5) as u16 + 1);
             let at = (i / usize::from(CLIENTS) * 24 + i % usize::from(CLIENTS)) as i64;
             let entry = |at| TimelineEntry {
-                at,
                 client: Some(client),
-                put: None,
-                get: None,
-                fault: None,
+                ..TimelineEntry::at(at)
             };
             let get = GetSpec {
                 key: key.clone(),

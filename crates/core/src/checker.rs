@@ -23,7 +23,11 @@
 //!   which had completed before the get began, and which nothing had covered
 //!   by the time the get ended. Dynamo promises no more than that.
 //!
-//! Explicit contexts (rather than `last-get`) are taken to cover nothing.
+//! Under client-id version vectors a put also covers the same client's
+//! earlier puts of the key: its context carries the client's own counter
+//! ([`crate::node::Client::follows`]), and a client is sequential.
+//! Explicit contexts (rather than `last-get`) are otherwise taken to cover
+//! nothing.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -240,7 +244,11 @@ struct Facts<'a> {
 }
 
 impl<'a> Facts<'a> {
-    fn new(ops: &'a [OpRecord<ClientOp, OpOutcome>], based_on: &BTreeMap<OpId, OpId>) -> Self {
+    fn new(
+        ops: &'a [OpRecord<ClientOp, OpOutcome>],
+        based_on: &BTreeMap<OpId, OpId>,
+        follows: &BTreeMap<OpId, OpId>,
+    ) -> Self {
         let mut puts = Vec::new();
         let mut gets = Vec::new();
         let mut read_values: BTreeMap<OpId, &'a [String]> = BTreeMap::new();
@@ -284,6 +292,17 @@ impl<'a> Facts<'a> {
                 }
             }
         }
+        // Put q covers put p when q's context carried its client's own
+        // counter past p (client-id version vectors).
+        let index: BTreeMap<OpId, usize> =
+            puts.iter().enumerate().map(|(i, p)| (p.op, i)).collect();
+        for (q, p) in follows {
+            if let (Some(&q), Some(&p)) = (index.get(q), index.get(p)) {
+                if !covered_by[p].contains(&q) {
+                    covered_by[p].push(q);
+                }
+            }
+        }
         Facts {
             puts,
             gets,
@@ -322,14 +341,16 @@ impl<'a> Facts<'a> {
     }
 }
 
-/// Check a run: its operations, the get each put's context came from, and
-/// the final clocks of every key at its live primaries.
+/// Check a run: its operations, the get each put's context came from, the
+/// earlier put of its own client each put's context carried (client-id
+/// version vectors), and the final clocks of every key at its live primaries.
 pub fn check(
     ops: &[OpRecord<ClientOp, OpOutcome>],
     based_on: &BTreeMap<OpId, OpId>,
+    follows: &BTreeMap<OpId, OpId>,
     keys: &[KeyReplicas],
 ) -> CheckReport {
-    let facts = Facts::new(ops, based_on);
+    let facts = Facts::new(ops, based_on, follows);
     let mut report = CheckReport::default();
     let by_key: BTreeMap<&str, &KeyReplicas> = keys.iter().map(|k| (k.key.as_str(), k)).collect();
     for (i, p) in facts

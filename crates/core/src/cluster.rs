@@ -44,6 +44,8 @@ pub struct Summary {
     pub quorum_failed: u64,
     /// Operations that got no answer.
     pub timed_out: u64,
+    /// Joins and leaves a node refused.
+    pub refused: u64,
     /// Operations never completed (the run stopped first).
     pub pending: u64,
     /// The largest number of siblings any replica holds for a key at the end.
@@ -73,12 +75,18 @@ impl Cluster {
         let config = &scenario.cluster;
         let ring = config.ring()?;
         let settings = config.settings();
-        let nodes = config
-            .node_ids()
-            .into_iter()
-            .map(|id| Member::Node(Node::new(id, settings, ring.clone())));
-        let clients = (0..scenario.client_count())
-            .map(|_| Member::Client(Client::new(config.client_timeout_ticks)));
+        let nodes = config.node_ids().into_iter().map(|id| {
+            let mut node = Node::new(id, settings, ring.clone());
+            node.set_seeds(config.seed_ids());
+            Member::Node(node)
+        });
+        let clients = (1..=scenario.client_count()).map(|c| {
+            Member::Client(Client::new(
+                ClientId(c),
+                config.mode,
+                config.client_timeout_ticks,
+            ))
+        });
         let sim = Simulator::new(
             nodes.collect(),
             clients.collect(),
@@ -123,6 +131,12 @@ impl Cluster {
                     .schedule_input(at, Addr::Client(ClientId(client)), op);
             }
             Action::Fault(fault) => self.sim.schedule_fault(at, fault),
+            Action::Join(node) => self
+                .sim
+                .schedule_input(at, Addr::Node(node), ClientOp::Join),
+            Action::Leave(node) => self
+                .sim
+                .schedule_input(at, Addr::Node(node), ClientOp::Leave),
         }
         Ok(())
     }
@@ -196,7 +210,10 @@ impl Cluster {
         };
         for op in &self.sim.history().ops {
             match &op.completed {
-                Some((_, OpOutcome::Got { .. } | OpOutcome::Put)) => summary.ok += 1,
+                Some((_, OpOutcome::Got { .. } | OpOutcome::Put | OpOutcome::Ring { .. })) => {
+                    summary.ok += 1
+                }
+                Some((_, OpOutcome::Refused { .. })) => summary.refused += 1,
                 Some((_, OpOutcome::QuorumFailed { .. })) => summary.quorum_failed += 1,
                 Some((_, OpOutcome::Timeout)) => summary.timed_out += 1,
                 None => summary.pending += 1,
@@ -219,6 +236,8 @@ impl Cluster {
             total.exchanges += stats.exchanges;
             total.merkle_tree_nodes += stats.merkle_tree_nodes;
             total.merkle_keys += stats.merkle_keys;
+            total.handoffs += stats.handoffs;
+            total.handoff_keys += stats.handoff_keys;
         }
         summary
     }
@@ -237,22 +256,29 @@ impl Cluster {
     pub fn check(&self) -> CheckReport {
         let history = self.sim.history();
         let mut based_on = BTreeMap::new();
+        let mut follows = BTreeMap::new();
         for (_, client) in self.clients() {
             based_on.extend(client.based_on().iter().map(|(put, get)| (*put, *get)));
+            follows.extend(client.follows().iter().map(|(put, prev)| (*put, *prev)));
         }
         let mut keys: BTreeSet<&str> = BTreeSet::new();
         for op in &history.ops {
-            keys.insert(match &op.input {
-                ClientOp::Get { key, .. } | ClientOp::Put { key, .. } => key,
-            });
+            if let ClientOp::Get { key, .. } | ClientOp::Put { key, .. } = &op.input {
+                keys.insert(key);
+            }
         }
         for (_, node, _) in self.nodes() {
             keys.extend(node.store().iter().map(|(_, key, _)| key));
         }
-        let Some((_, first, _)) = self.nodes().next() else {
+        // The newest ring any node holds (all hold the same once gossip
+        // has settled).
+        let Some((_, newest, _)) = self
+            .nodes()
+            .max_by_key(|(id, node, _)| (node.ring_version(), std::cmp::Reverse(*id)))
+        else {
             return CheckReport::default();
         };
-        let ring = first.ring();
+        let ring = newest.ring();
         let config = &self.scenario.cluster;
         let finals: Vec<KeyReplicas> = keys
             .into_iter()
@@ -281,7 +307,7 @@ impl Cluster {
                 }
             })
             .collect();
-        checker::check(&history.ops, &based_on, &finals)
+        checker::check(&history.ops, &based_on, &follows, &finals)
     }
 }
 

@@ -1,5 +1,6 @@
 //! The messages of the Dynamo Get/Put path and of the mechanisms that repair
-//! it: hinted handoff, read repair and Merkle anti-entropy.
+//! it: hinted handoff, read repair, Merkle anti-entropy and membership
+//! gossip with partition handoff.
 //!
 //! Clients talk to nodes with [`ClientRequest`] and hear back a
 //! [`ClientReply`]; nodes talk to each other with [`PeerMessage`]. The three
@@ -14,7 +15,7 @@ use serde::Serialize;
 use crate::causality::text::write_joined;
 use crate::causality::{Context, KeyClock};
 use crate::ids::NodeId;
-use crate::ring::PartitionId;
+use crate::ring::{PartitionId, Ring};
 use crate::sim::{self, Addr, OpId};
 
 /// What a key's replicas hold: the kernel's clock over string values.
@@ -282,6 +283,27 @@ pub enum PeerMessage {
     /// A restarted node announces itself, so that peers that suspected it
     /// see it again (and deliver its hints).
     Alive,
+    /// Membership gossip: the sender's ring and its version. A receiver
+    /// with an older version adopts it; one with a newer version answers
+    /// with its own.
+    Gossip {
+        /// The ring's version (0 for the initial ring).
+        version: u64,
+        /// The node that made this version (the tie-break).
+        by: NodeId,
+        /// The ring.
+        ring: Ring,
+    },
+    /// A node asks a seed to add it to the ring.
+    Join,
+    /// Partition handoff: the partition's old owner sends its keys to the
+    /// new owner, which merges them with `KeyClock::sync`.
+    Handoff {
+        /// The partition that changed owner.
+        partition: PartitionId,
+        /// Every key the old owner holds in it, with its clock.
+        clocks: Vec<(String, Clock)>,
+    },
 }
 
 impl sim::Message for Message {
@@ -309,6 +331,9 @@ impl sim::Message for Message {
                 "merkle-sync"
             }
             Message::Peer(PeerMessage::Alive) => "alive",
+            Message::Peer(PeerMessage::Gossip { .. }) => "gossip",
+            Message::Peer(PeerMessage::Join) => "join",
+            Message::Peer(PeerMessage::Handoff { .. }) => "handoff",
         }
     }
 }
@@ -441,6 +466,17 @@ impl fmt::Display for PeerMessage {
                 f.write_str("]")
             }
             PeerMessage::Alive => f.write_str("alive"),
+            PeerMessage::Gossip { version, by, ring } => {
+                write!(f, "gossip v{version} by {by} members [")?;
+                write_joined(f, &ring.nodes(), " ", |f, n| write!(f, "{n}"))?;
+                f.write_str("]")
+            }
+            PeerMessage::Join => f.write_str("join"),
+            PeerMessage::Handoff { partition, clocks } => {
+                write!(f, "handoff {partition} [")?;
+                write_joined(f, clocks, ", ", |f, (k, c)| write!(f, "{k}={c}"))?;
+                f.write_str("]")
+            }
         }
     }
 }

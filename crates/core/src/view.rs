@@ -369,10 +369,12 @@ pub fn ops(cluster: &Cluster, limit: usize) -> Vec<OpView> {
     let contexts = sent_contexts(cluster, &ids, since);
     recent
         .iter()
-        .map(|op| {
+        .filter_map(|op| {
             let (key, is_put) = match &op.input {
                 ClientOp::Get { key, .. } => (key.clone(), false),
                 ClientOp::Put { key, .. } => (key.clone(), true),
+                // Joins and leaves change membership; they are not a client's reads or writes.
+                ClientOp::Join | ClientOp::Leave => return None,
             };
             let status = match &op.completed {
                 None => OpStatus::Pending,
@@ -386,8 +388,10 @@ pub fn ops(cluster: &Cluster, limit: usize) -> Vec<OpView> {
                     needed: *needed,
                 },
                 Some((_, OpOutcome::Timeout)) => OpStatus::Timeout,
+                // Only joins and leaves complete this way.
+                Some((_, OpOutcome::Ring { .. } | OpOutcome::Refused { .. })) => return None,
             };
-            OpView {
+            Some(OpView {
                 id: op.id,
                 by: op.by,
                 key,
@@ -400,7 +404,7 @@ pub fn ops(cluster: &Cluster, limit: usize) -> Vec<OpView> {
                 invoked_at: op.invoked_at,
                 completed_at: op.completed.as_ref().map(|(at, _)| *at),
                 status,
-            }
+            })
         })
         .collect()
 }

@@ -8,12 +8,15 @@
 //! Commands:
 //! - `cluster key=value...`: build a cluster (`nodes partitions n r w mode
 //!   latency=A..B drop dup reorder seed request_timeout client_timeout
-//!   clients off=MECHANISM,... handoff=T ae=T`); probabilities are per
-//!   million; `off=all` turns every failure-handling mechanism off.
+//!   clients off=MECHANISM,... handoff=T ae=T gossip=T members=1,2,3
+//!   seeds=1,2 prune=K`); probabilities are per million; `off=all` turns every
+//!   failure-handling mechanism off.
 //! - `prefs KEY`: the key's partition and preference list.
 //! - `put CLIENT KEY VALUE [node=N] [context=last-get|none|{..}] [w=W] [at=T]`
 //! - `get CLIENT KEY [node=N] [r=R] [at=T]`
 //! - `fault [at=T] JSON`: a fault as in the scenario format, e.g. `fault "heal"`.
+//! - `join NODE [at=T]`, `leave NODE [at=T]`: a membership change.
+//! - `ring`: each node's ring version and members, and whom it suspects.
 //! - `run [until=T]`: run (until quiet, or until T) and print the new trace lines.
 //! - `state [KEY]`: every node's stored clocks.
 //! - `history`: every client operation so far.
@@ -30,6 +33,7 @@ use std::path::Path;
 use wildling_core::cluster::Cluster;
 use wildling_core::network::NetworkOptions;
 use wildling_core::node::Mechanisms;
+use wildling_core::ring::PartitionId;
 use wildling_core::scenario::{ClusterConfig, GetSpec, PutSpec, Scenario, TimelineEntry};
 use wildling_core::sim::SimOptions;
 use wildling_core::NodeId;
@@ -96,11 +100,21 @@ fn mechanisms(off: &str) -> Result<Mechanisms, String> {
             "read_repair" => &mut m.read_repair,
             "anti_entropy" => &mut m.anti_entropy,
             "durable" => &mut m.durable,
+            "gossip" => &mut m.gossip,
             other => return Err(format!("unknown mechanism {other:?}")),
         };
         *flag = false;
     }
     Ok(m)
+}
+
+/// Node numbers separated by commas; empty for none.
+fn node_list(name: &str, text: Option<&str>) -> Result<Vec<NodeId>, String> {
+    let text = text.unwrap_or("");
+    text.split(',')
+        .filter(|n| !n.is_empty())
+        .map(|n| number(name, n).map(NodeId))
+        .collect()
 }
 
 fn number<T: std::str::FromStr>(name: &str, text: &str) -> Result<T, String> {
@@ -160,6 +174,9 @@ impl Script {
                     hint_handoff_interval_ticks: get("handoff")
                         .map_or(Ok(40), |v| number("handoff", v))?,
                     anti_entropy_interval_ticks: get("ae").map_or(Ok(100), |v| number("ae", v))?,
+                    gossip_interval_ticks: get("gossip").map_or(Ok(10), |v| number("gossip", v))?,
+                    members: node_list("members", get("members"))?,
+                    seeds: node_list("seeds", get("seeds"))?,
                 };
                 let scenario = Scenario {
                     version: 1,
@@ -210,11 +227,8 @@ impl Script {
                     get("node").map_or(Ok(1), |v| number("node", v.trim_start_matches('n')))?,
                 );
                 let mut entry = TimelineEntry {
-                    at,
                     client: Some(client),
-                    put: None,
-                    get: None,
-                    fault: None,
+                    ..TimelineEntry::at(at)
                 };
                 match value {
                     Some(value) => {
@@ -244,15 +258,54 @@ impl Script {
                 let fault =
                     serde_json::from_str(&json).map_err(|e| format!("fault {json}: {e}"))?;
                 let entry = TimelineEntry {
-                    at,
-                    client: None,
-                    put: None,
-                    get: None,
                     fault: Some(fault),
+                    ..TimelineEntry::at(at)
                 };
                 self.cluster()?
                     .schedule(&entry)
                     .map_err(|e| e.to_string())?;
+            }
+            "join" | "leave" => {
+                let at = self.at(&named)?;
+                let [node] = positional[..] else {
+                    return Err(format!("{command} NODE"));
+                };
+                let node = Some(NodeId(number("node", node.trim_start_matches('n'))?));
+                let entry = match command.as_str() {
+                    "join" => TimelineEntry {
+                        join: node,
+                        ..TimelineEntry::at(at)
+                    },
+                    _ => TimelineEntry {
+                        leave: node,
+                        ..TimelineEntry::at(at)
+                    },
+                };
+                self.cluster()?
+                    .schedule(&entry)
+                    .map_err(|e| e.to_string())?;
+            }
+            "ring" => {
+                let cluster = self.cluster()?;
+                let now = cluster.sim().now();
+                for (id, node, _) in cluster.nodes() {
+                    let view: Vec<String> = node
+                        .view(now)
+                        .into_iter()
+                        .map(|(n, up)| format!("{n}{}", if up { "" } else { "?" }))
+                        .collect();
+                    let owned = (0..node.ring().partition_count())
+                        .filter(|p| node.ring().owner(PartitionId(*p)) == id)
+                        .count();
+                    let keys = node.store().len();
+                    writeln!(
+                        out,
+                        "{id} v{} members [{}] owns {owned} partitions, stores {keys} keys",
+                        node.ring_version(),
+                        view.join(" ")
+                    )
+                    .unwrap();
+                }
             }
             "run" => {
                 let cluster = self.cluster.as_mut().ok_or("no cluster yet")?;

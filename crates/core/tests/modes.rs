@@ -133,6 +133,29 @@ fn client_vv_grows_one_entry_per_client() {
     concurrent_writes_at_one_server(CausalityMode::ClientVv).check(&["v2", "v3"]);
 }
 
+/// Client 1's third put of a key, with context `ctx`, reaches a coordinator
+/// that missed its first two. Returns the up-to-date replica after syncing
+/// the stale one.
+fn own_counter_at_a_stale_coordinator(ctx: &Context) -> Key {
+    let mut fresh = Key::new(CausalityMode::ClientVv);
+    fresh.put(A, 1, &Context::empty(), "w1");
+    fresh.put(A, 1, &"{c1:1}".parse().expect("a context"), "w2");
+    let mut stale = Key::new(CausalityMode::ClientVv);
+    stale.put(B, 1, ctx, "w3");
+    fresh.clock.sync(&stale.clock);
+    fresh
+}
+
+#[test]
+fn client_vv_never_reuses_a_clients_counter() {
+    // The client is the actor: its third put carries its own entry, c1:2,
+    // and the stale coordinator numbers it max(2, 0) + 1 = 3.
+    own_counter_at_a_stale_coordinator(&"{c1:2}".parse().expect("a context")).check(&["w3"]);
+    // Without the client's own entry the stale coordinator derives the
+    // counter from its copy, reissues c1:1, and w3 is discarded as seen.
+    own_counter_at_a_stale_coordinator(&Context::empty()).check(&["w2"]);
+}
+
 #[test]
 fn replicas_converge_in_every_mode() {
     for mode in CausalityMode::ALL {

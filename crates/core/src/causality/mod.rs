@@ -151,6 +151,14 @@
 //!   client-id vectors let a client's own successive writes supersede each
 //!   other (clients are sequential), and the server-id modes follow the
 //!   reference README's descriptions.
+//! - Under client-id vectors the client is the actor and owns its counter.
+//!   A coordinator cannot derive it: a replica that missed the client's last
+//!   writes would reissue a counter already used, and the new write would be
+//!   discarded as already seen. So the client ([`crate::node::Client`])
+//!   counts its puts to each key and its context carries its own entry;
+//!   [`KeyClock::put`] numbers the write `max(ctx entry, stored entry) + 1`,
+//!   which is then exactly the put's ordinal. A context without the entry
+//!   (a hand-built one) falls back to the stored entry.
 //! - Text forms cannot carry ids or values whose own text contains an
 //!   unbalanced bracket or a top-level `,` or `:`.
 

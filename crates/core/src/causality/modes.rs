@@ -296,7 +296,12 @@ impl<V: Clone + PartialEq> KeyClock<V> {
                 }
             }
             KeyClock::ClientVv(siblings) => {
-                // The client counts its own writes: it has seen all of them.
+                // The client is the actor and owns its counter: its context
+                // carries its own entry (the puts it sent before), so the
+                // write is numbered past both that and whatever this replica
+                // stored, and a stale replica never reissues a counter. The
+                // write covers the client's earlier writes (clients are
+                // sequential).
                 let mut vv = ctx.clients();
                 let own = vv
                     .get(&write.client)

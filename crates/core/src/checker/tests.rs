@@ -40,6 +40,17 @@ fn siblings(values: &[&str]) -> Clock {
 /// Operations `ops` (op ids are their indices) on key `k`, puts based on
 /// gets as `based_on` says, and each replica's final values.
 fn check(ops: &[Op], based_on: &[(u64, u64)], replicas: &[&[&str]]) -> CheckReport {
+    check_following(ops, based_on, &[], replicas)
+}
+
+/// As [`check`], with puts that carried their client's own counter past an
+/// earlier put as `follows` says (client-id version vectors).
+fn check_following(
+    ops: &[Op],
+    based_on: &[(u64, u64)],
+    follows: &[(u64, u64)],
+    replicas: &[&[&str]],
+) -> CheckReport {
     let node = Addr::Node(NodeId(1));
     let records: Vec<OpRecord<ClientOp, OpOutcome>> = ops
         .iter()
@@ -85,10 +96,9 @@ fn check(ops: &[Op], based_on: &[(u64, u64)], replicas: &[&[&str]]) -> CheckRepo
             }
         })
         .collect();
-    let based_on: BTreeMap<OpId, OpId> = based_on
-        .iter()
-        .map(|(put, get)| (OpId(*put), OpId(*get)))
-        .collect();
+    let pairs = |pairs: &[(u64, u64)]| -> BTreeMap<OpId, OpId> {
+        pairs.iter().map(|(a, b)| (OpId(*a), OpId(*b))).collect()
+    };
     let keys = [KeyReplicas {
         key: "k".into(),
         partition: PartitionId(0),
@@ -98,7 +108,7 @@ fn check(ops: &[Op], based_on: &[(u64, u64)], replicas: &[&[&str]]) -> CheckRepo
             .map(|(i, values)| (NodeId(i as u16 + 1), siblings(values)))
             .collect(),
     }];
-    run_checker(&records, &based_on, &keys)
+    run_checker(&records, &pairs(based_on), &pairs(follows), &keys)
 }
 
 #[test]
@@ -132,6 +142,17 @@ fn a_write_covered_by_a_later_put_is_superseded_not_lost() {
     ];
     let report = check(&ops, &[(2, 1)], &[&["b"], &["b"], &["b"]]);
     assert_eq!(report, CheckReport::default());
+}
+
+#[test]
+fn a_put_carrying_its_clients_own_counter_supersedes_that_clients_earlier_put() {
+    // Client-id version vectors: op1 is the same client's next put of the
+    // key; its context carried the client's own entry past op0.
+    let ops = [Op::Put("a", 0, Some(5)), Op::Put("b", 10, Some(15))];
+    let report = check_following(&ops, &[], &[(1, 0)], &[&["b"], &["b"]]);
+    assert_eq!(report, CheckReport::default());
+    let report = check(&ops, &[], &[&["b"], &["b"]]);
+    assert_eq!(report.lost_writes.len(), 1, "without it, op0 is lost");
 }
 
 #[test]

@@ -1,19 +1,27 @@
 //! A client: performs the timeline's gets and puts, remembers the context of
 //! its last get of each key, and gives up on a request after a timeout.
+//!
+//! Under client-id version vectors the client is the actor: it counts the
+//! puts it sends to each key, and every put's context carries the client's
+//! own entry, the number of puts it sent to that key before. The coordinator
+//! then numbers the write `max(ctx entry, stored entry) + 1`, which is
+//! exactly the put's ordinal, however stale the coordinator's copy is (see
+//! [`crate::causality`]). Other modes send contexts unchanged.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::Serialize;
 
-use crate::causality::Context;
-use crate::ids::NodeId;
+use crate::causality::{Actor, CausalityMode, Context};
+use crate::ids::{ClientId, NodeId};
 use crate::message::{ClientReply, ClientRequest, Message};
 use crate::node::{Member, Timer};
 use crate::scenario::ContextChoice;
 use crate::sim::{Addr, Envelope, OpId, Outbox, Time};
 
-/// A client operation, as the timeline or the UI gives it.
+/// An operation, as the timeline or the UI gives it: a client's get or put,
+/// or an administrator's join or leave at a node.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ClientOp {
@@ -39,6 +47,10 @@ pub enum ClientOp {
         /// W for this request, if not the cluster's.
         w: Option<u8>,
     },
+    /// The node this goes to joins the ring (through a seed).
+    Join,
+    /// The node this goes to leaves the ring.
+    Leave,
 }
 
 impl fmt::Display for ClientOp {
@@ -58,6 +70,8 @@ impl fmt::Display for ClientOp {
                 write!(f, "put {key}={value} via {node} ctx={context}")?;
                 w.map_or(Ok(()), |w| write!(f, " w={w}"))
             }
+            ClientOp::Join => f.write_str("join"),
+            ClientOp::Leave => f.write_str("leave"),
         }
     }
 }
@@ -84,6 +98,16 @@ pub enum OpOutcome {
     },
     /// No answer reached the client in time (its node was down or unreachable).
     Timeout,
+    /// A join or leave took effect: the node's ring is now at this version.
+    Ring {
+        /// The new ring version.
+        version: u64,
+    },
+    /// A join or leave the node's view of the ring does not allow.
+    Refused {
+        /// Why.
+        reason: String,
+    },
 }
 
 impl fmt::Display for OpOutcome {
@@ -97,6 +121,8 @@ impl fmt::Display for OpOutcome {
                 write!(f, "quorum-failed acks={acks} needed={needed}")
             }
             OpOutcome::Timeout => write!(f, "timeout"),
+            OpOutcome::Ring { version } => write!(f, "ok ring v{version}"),
+            OpOutcome::Refused { reason } => write!(f, "refused: {reason}"),
         }
     }
 }
@@ -104,8 +130,18 @@ impl fmt::Display for OpOutcome {
 /// A client's state.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Client {
+    /// The client's own id, its actor under client-id version vectors.
+    id: ClientId,
+    /// The cluster's causality mode.
+    mode: CausalityMode,
     /// How long to wait for an answer, in ticks.
     timeout_ticks: Time,
+    /// Puts sent to each key (client-id version vectors only): the client's
+    /// own counter, never reused.
+    own_writes: BTreeMap<String, (u64, OpId)>,
+    /// For each put (client-id version vectors), this client's previous put
+    /// of the key, which the put's own entry covers.
+    follows: BTreeMap<OpId, OpId>,
     /// The context of the last successful get of each key, and that get.
     contexts: BTreeMap<String, (Context, OpId)>,
     /// For each put sent with a "last-get" context, the get it came from.
@@ -115,10 +151,15 @@ pub struct Client {
 }
 
 impl Client {
-    /// A client that waits `timeout_ticks` for each answer.
-    pub fn new(timeout_ticks: Time) -> Client {
+    /// Client `id` of a cluster in `mode`, waiting `timeout_ticks` for each
+    /// answer.
+    pub fn new(id: ClientId, mode: CausalityMode, timeout_ticks: Time) -> Client {
         Client {
+            id,
+            mode,
             timeout_ticks,
+            own_writes: BTreeMap::new(),
+            follows: BTreeMap::new(),
             contexts: BTreeMap::new(),
             based_on: BTreeMap::new(),
             pending: BTreeMap::new(),
@@ -134,6 +175,13 @@ impl Client {
     /// whose context it carried: the checker's record of what a put saw.
     pub fn based_on(&self) -> &BTreeMap<OpId, OpId> {
         &self.based_on
+    }
+
+    /// For each put under client-id version vectors, this client's previous
+    /// put of the same key: the put's context carries the client's own
+    /// counter, so it covers that put (the checker's record).
+    pub fn follows(&self) -> &BTreeMap<OpId, OpId> {
+        &self.follows
     }
 
     /// How many operations are waiting for an answer.
@@ -166,7 +214,7 @@ impl Client {
                 context,
                 w,
             } => {
-                let context = match context {
+                let mut context = match context {
                     ContextChoice::LastGet => match self.contexts.get(&key) {
                         Some((context, get)) => {
                             self.based_on.insert(op, *get);
@@ -177,6 +225,17 @@ impl Client {
                     ContextChoice::None => Context::empty(),
                     ContextChoice::Explicit(context) => context,
                 };
+                if self.mode == CausalityMode::ClientVv {
+                    let me = Actor::Client(self.id);
+                    let (sent, last) = self.own_writes.get(&key).copied().unwrap_or((0, op));
+                    if sent > 0 {
+                        self.follows.insert(op, last);
+                        if sent > context.vv.get(&me) {
+                            context.vv.set(me, sent);
+                        }
+                    }
+                    self.own_writes.insert(key.clone(), (sent + 1, op));
+                }
                 (
                     node,
                     ClientRequest::Put {
@@ -188,6 +247,11 @@ impl Client {
                     },
                     None,
                 )
+            }
+            ClientOp::Join | ClientOp::Leave => {
+                let reason = "a client cannot join or leave the ring".to_string();
+                out.complete(op, OpOutcome::Refused { reason });
+                return;
             }
         };
         self.pending.insert(op, key);

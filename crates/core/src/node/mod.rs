@@ -76,6 +76,22 @@
 //!   restarted node announces itself (kind `alive`) and marks every partition
 //!   it replicates dirty, so that anti-entropy refills what it lost.
 //!
+//! - **Membership by gossip** (`gossip`). Each node holds a versioned
+//!   ring ([`Node::ring_version`]; the pair (version, node that made it)
+//!   orders versions). A `join` operation at a node sends `join` to a seed,
+//!   which computes `Ring::join` at version + 1; a `leave` operation makes
+//!   the node compute `Ring::leave` itself. A node that learns a newer ring
+//!   runs [`GOSSIP_ROUNDS`] rounds of the `gossip` timer, each pushing its
+//!   ring (kind `gossip`) to one peer among the members and the seeds, drawn
+//!   by the simulator's generator (`Outbox::send_to_one_of`); the receiver
+//!   adopts a newer ring and answers an older one with its own. Seeds are
+//!   gossip targets for everyone, so the ring stays logically whole. On
+//!   adopting a ring, the old owner of each partition sends the partition's
+//!   keys (kind `handoff`) to every node newly on its preference list, which
+//!   merges them with `KeyClock::sync`; a node newly replicating a partition
+//!   marks it dirty for anti-entropy. Each node's ring and failure detector
+//!   make its own view ([`Node::view`]), which the UI shows.
+//!
 //! Maintenance timers are cheap: they exist only while there is work (hints
 //! held, partitions dirty), and a node gives up after `MAINTENANCE_RETRIES`
 //! rounds without progress until it hears from a suspected peer again, gets
@@ -86,16 +102,29 @@
 //! Requests travel as `client-get`/`client-put`, forwards as `forward`,
 //! replication as `put`/`put-ack` and reads as `get`/`get-reply`. Answers to
 //! clients are `client-reply`. The mechanisms add `hint`, `hint-handoff`,
-//! `hint-ack`, `repair`, `merkle`, `merkle-sync` and `alive`, and the timers
-//! `hint-handoff` and `anti-entropy`.
+//! `hint-ack`, `repair`, `merkle`, `merkle-sync`, `alive`, `gossip`, `join`
+//! and `handoff`, and the timers `hint-handoff`, `anti-entropy` and
+//! `gossip`. Join and leave are operations at a node in the history
+//! (`ok ring vN` or `refused: ...`).
 //!
 //! # CAVEATS
 //!
 //! Relative to Dynamo and Riak, the simulation leaves out:
 //!
-//! - Membership gossip: every node has the same, fixed ring; there are no
-//!   join or leave operations, no seed nodes and no partition handoff on
-//!   ownership change. Only the failure detector differs between nodes.
+//! - Membership gossip is rumour mongering: a node gossips for
+//!   [`GOSSIP_ROUNDS`] rounds after news, not forever as Dynamo does, so a
+//!   node cut off through all of them learns the ring only when a peer that
+//!   suspected it hears from it again (which restarts the rounds) or from a
+//!   later change. Concurrent changes made at different nodes on the same
+//!   version do not merge: the greater (version, node) wins and the other
+//!   change is lost (Riak has a claimant and ring vector clocks). Nodes
+//!   route with their own view meanwhile.
+//! - Partition handoff is one unacknowledged message per partition and new
+//!   replica, sent by the old owner only; if it is lost, anti-entropy (when
+//!   on) fills the partition. A node keeps the data of partitions it no
+//!   longer replicates, and hints are not re-homed on a ring change.
+//! - The ring survives a crash even without `durable` (Riak keeps it on
+//!   disk apart from the data).
 //! - Heartbeats: suspicion comes from missed answers only, and a suspected
 //!   node is seen again only through a message from it (an answer, a hint
 //!   ack, an exchange, or the `alive` a restart sends). A node that gave up
@@ -115,6 +144,7 @@
 mod anti_entropy;
 mod client;
 mod hints;
+mod membership;
 pub mod merkle;
 mod store;
 
@@ -131,6 +161,7 @@ use crate::sim::{Addr, Envelope, OpId, Outbox, Process, Time};
 
 pub use client::{Client, ClientOp, OpOutcome};
 pub use hints::Hint;
+pub use membership::GOSSIP_ROUNDS;
 pub use store::Store;
 
 /// Rounds of a maintenance timer (hint handoff, anti-entropy) without
@@ -153,6 +184,8 @@ pub struct Mechanisms {
     pub anti_entropy: bool,
     /// The store and the hints survive a crash.
     pub durable: bool,
+    /// Nodes gossip ring changes (join, leave) to random peers.
+    pub gossip: bool,
 }
 
 impl Default for Mechanisms {
@@ -163,6 +196,7 @@ impl Default for Mechanisms {
             read_repair: true,
             anti_entropy: true,
             durable: true,
+            gossip: true,
         }
     }
 }
@@ -175,6 +209,7 @@ impl Mechanisms {
         read_repair: false,
         anti_entropy: false,
         durable: true,
+        gossip: false,
     };
 }
 
@@ -199,6 +234,8 @@ pub struct Settings {
     pub hint_handoff_interval_ticks: Time,
     /// Period of the anti-entropy timer while partitions are dirty, in ticks.
     pub anti_entropy_interval_ticks: Time,
+    /// Period of the gossip timer while a ring change spreads, in ticks.
+    pub gossip_interval_ticks: Time,
 }
 
 /// A timer a node or client asks for.
@@ -213,6 +250,8 @@ pub enum Timer {
     HintHandoff,
     /// A node's next round of Merkle exchanges.
     AntiEntropy,
+    /// A node's next round of membership gossip.
+    Gossip,
 }
 
 impl fmt::Display for Timer {
@@ -222,6 +261,7 @@ impl fmt::Display for Timer {
             Timer::Client(op) => write!(f, "client-timeout {op}"),
             Timer::HintHandoff => f.write_str("hint-handoff"),
             Timer::AntiEntropy => f.write_str("anti-entropy"),
+            Timer::Gossip => f.write_str("gossip"),
         }
     }
 }
@@ -287,6 +327,10 @@ pub struct NodeStats {
     pub merkle_tree_nodes: u64,
     /// Key clocks this node sent in Merkle syncs.
     pub merkle_keys: u64,
+    /// Partitions this node handed to a new owner after a ring change.
+    pub handoffs: u64,
+    /// Key clocks this node sent in partition handoffs.
+    pub handoff_keys: u64,
 }
 
 /// One Dynamo node: its ring, its store and the requests it coordinates.
@@ -295,6 +339,14 @@ pub struct Node {
     id: NodeId,
     settings: Settings,
     ring: Ring,
+    /// The ring's version and the node that made it: the greater pair wins.
+    ring_version: (u64, NodeId),
+    /// Nodes gossiped with besides the members.
+    seeds: Vec<NodeId>,
+    /// This node's join operation, until it learns a ring holding it.
+    joining: Option<OpId>,
+    gossip_armed: bool,
+    gossip_rounds_left: u32,
     store: Store,
     pending: BTreeMap<ReqId, Pending>,
     next_req: u64,
@@ -317,12 +369,18 @@ pub struct Node {
 }
 
 impl Node {
-    /// Node `id` with the cluster's settings and ring.
+    /// Node `id` with the cluster's settings and ring; its seed is the
+    /// ring's first member until [`Node::set_seeds`] says otherwise.
     pub fn new(id: NodeId, settings: Settings, ring: Ring) -> Node {
         Node {
             id,
             settings,
+            seeds: ring.nodes().into_iter().take(1).collect(),
             ring,
+            ring_version: (0, NodeId(0)),
+            joining: None,
+            gossip_armed: false,
+            gossip_rounds_left: 0,
             store: Store::default(),
             pending: BTreeMap::new(),
             next_req: 0,
@@ -490,6 +548,15 @@ impl Node {
                 version,
             }) => self.hint_acked(peer, partition, key, version),
             Message::Peer(PeerMessage::Alive) => {}
+            Message::Peer(PeerMessage::Gossip { version, by, ring }) => {
+                self.gossiped(peer, (version, by), ring, out)
+            }
+            Message::Peer(PeerMessage::Join) => self.join_requested(peer, out),
+            Message::Peer(PeerMessage::Handoff { partition, clocks }) => {
+                for (key, clock) in &clocks {
+                    self.merge(partition, key, clock, out);
+                }
+            }
             Message::Peer(
                 message @ (PeerMessage::MerkleRoot { .. }
                 | PeerMessage::MerkleInSync { .. }
@@ -508,6 +575,7 @@ impl Node {
             Timer::Request(req) => self.request_timeout(now, req, out),
             Timer::HintHandoff => self.handoff_round(out),
             Timer::AntiEntropy => self.anti_entropy_round(now, out),
+            Timer::Gossip => self.gossip_round(out),
             Timer::Client(_) => unreachable!("{} received a client timer: {timer}", self.id),
         }
     }
@@ -524,6 +592,9 @@ impl Node {
         self.handoff_failed_rounds = 0;
         self.anti_entropy_armed = false;
         self.anti_entropy_failed_rounds = 0;
+        self.joining = None;
+        self.gossip_armed = false;
+        self.gossip_rounds_left = 0;
         if !self.settings.mechanisms.durable {
             self.store = Store::default();
             self.hints.clear();
@@ -553,14 +624,17 @@ impl Node {
         }
         self.arm_anti_entropy(out);
         self.arm_handoff(out);
+        self.spread(out);
     }
 
-    /// A suspected peer sent something: resume the maintenance rounds.
+    /// A suspected peer sent something: resume the maintenance rounds, and
+    /// gossip again in case it missed a ring change.
     fn seen_again(&mut self, out: &mut Outbox<Member>) {
         self.handoff_failed_rounds = 0;
         self.anti_entropy_failed_rounds = 0;
         self.arm_handoff(out);
         self.arm_anti_entropy(out);
+        self.spread(out);
     }
 
     fn suspect(&mut self, peer: NodeId, now: Time) {
@@ -951,8 +1025,14 @@ impl Process for Member {
     fn on_input(&mut self, now: Time, op: OpId, input: ClientOp, out: &mut Outbox<Self>) {
         match self {
             Member::Client(client) => client.invoke(now, op, input, out),
-            // Nodes take no operations.
-            Member::Node(_) => out.complete(op, OpOutcome::Timeout),
+            Member::Node(node) => match input {
+                ClientOp::Join => node.join(op, out),
+                ClientOp::Leave => node.leave(op, out),
+                ClientOp::Get { .. } | ClientOp::Put { .. } => {
+                    let reason = "a node performs only join and leave".to_string();
+                    out.complete(op, OpOutcome::Refused { reason })
+                }
+            },
         }
     }
 

@@ -20,6 +20,7 @@ pub fn builtin_scenarios() -> Vec<(&'static str, &'static str)> {
         "anti-entropy",
         "lww-lost-write",
         "sweep-faults",
+        "gossip-join",
     ]
 }
 

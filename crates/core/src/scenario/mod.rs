@@ -158,6 +158,17 @@ pub struct ClusterConfig {
     /// Period of a node's anti-entropy rounds, in ticks.
     #[serde(default = "default_anti_entropy_interval")]
     pub anti_entropy_interval_ticks: Time,
+    /// Period of a node's gossip rounds while a ring change spreads, in ticks.
+    #[serde(default = "default_gossip_interval")]
+    pub gossip_interval_ticks: Time,
+    /// The nodes of the initial ring; empty (the default) means all. Nodes
+    /// left out run but own nothing until they `join`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<NodeId>,
+    /// The seed nodes every node gossips with and a joining node asks;
+    /// empty (the default) means the first member.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seeds: Vec<NodeId>,
 }
 
 impl Default for ClusterConfig {
@@ -176,6 +187,9 @@ impl Default for ClusterConfig {
             mechanisms: Mechanisms::default(),
             hint_handoff_interval_ticks: default_hint_handoff_interval(),
             anti_entropy_interval_ticks: default_anti_entropy_interval(),
+            gossip_interval_ticks: default_gossip_interval(),
+            members: Vec::new(),
+            seeds: Vec::new(),
         }
     }
 }
@@ -195,9 +209,13 @@ fn default_hint_handoff_interval() -> Time {
 fn default_anti_entropy_interval() -> Time {
     100
 }
+fn default_gossip_interval() -> Time {
+    10
+}
 
-/// One timed entry of the timeline: exactly one of `put`, `get` or `fault`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// One timed entry of the timeline: exactly one of `put`, `get`, `fault`,
+/// `join` or `leave`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TimelineEntry {
     /// When, in ticks from the start. Entries at the same time run in file order.
@@ -214,6 +232,12 @@ pub struct TimelineEntry {
     /// A fault, heal, crash or restart.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fault: Option<Fault>,
+    /// A node that joins the ring.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub join: Option<NodeId>,
+    /// A node that leaves the ring.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leave: Option<NodeId>,
 }
 
 /// A client's put.
@@ -323,6 +347,10 @@ pub enum Action {
     Get(u16, GetSpec),
     /// A fault happens.
     Fault(Fault),
+    /// A node joins the ring.
+    Join(NodeId),
+    /// A node leaves the ring.
+    Leave(NodeId),
 }
 
 impl Scenario {
@@ -407,9 +435,15 @@ impl Scenario {
                 ),
             ));
         }
-        for (i, entry) in self.timeline.iter().enumerate() {
+        let mut members = self.cluster.member_ids();
+        let mut in_time_order: Vec<(usize, &TimelineEntry)> =
+            self.timeline.iter().enumerate().collect();
+        in_time_order.sort_by_key(|(_, e)| e.at);
+        for (i, entry) in in_time_order {
             let field = format!("timeline[{i}]");
-            entry.action(&self.cluster, &field)?;
+            let (at, action) = entry.action(&self.cluster, &field)?;
+            self.cluster
+                .follow_membership(&mut members, &field, at, &action)?;
             if let Some(client) = entry.client.filter(|c| clients > 0 && *c > clients) {
                 return Err(ScenarioError::invalid(
                     format!("{field}.client"),
@@ -452,6 +486,7 @@ impl ClusterConfig {
                 "cluster.anti_entropy_interval_ticks",
                 self.anti_entropy_interval_ticks,
             ),
+            ("cluster.gossip_interval_ticks", self.gossip_interval_ticks),
         ] {
             if ticks == 0 {
                 return Err(ScenarioError::invalid(
@@ -460,6 +495,7 @@ impl ClusterConfig {
                 ));
             }
         }
+        self.validate_membership()?;
         self.ring().map(|_| ())
     }
 
@@ -475,6 +511,7 @@ impl ClusterConfig {
             mechanisms: self.mechanisms,
             hint_handoff_interval_ticks: self.hint_handoff_interval_ticks,
             anti_entropy_interval_ticks: self.anti_entropy_interval_ticks,
+            gossip_interval_ticks: self.gossip_interval_ticks,
         }
     }
 
@@ -483,10 +520,101 @@ impl ClusterConfig {
         (1..=self.nodes).map(NodeId).collect()
     }
 
+    /// The members of the initial ring, sorted: `members`, or every node.
+    pub fn member_ids(&self) -> Vec<NodeId> {
+        let mut members = if self.members.is_empty() {
+            self.node_ids()
+        } else {
+            self.members.clone()
+        };
+        members.sort();
+        members
+    }
+
+    /// The seed nodes: `seeds`, or the first member.
+    pub fn seed_ids(&self) -> Vec<NodeId> {
+        if self.seeds.is_empty() {
+            self.member_ids().into_iter().take(1).collect()
+        } else {
+            self.seeds.clone()
+        }
+    }
+
     /// The cluster's initial ring.
     pub fn ring(&self) -> Result<Ring, ScenarioError> {
-        Ring::new(self.partitions, &self.node_ids(), usize::from(self.n))
+        Ring::new(self.partitions, &self.member_ids(), usize::from(self.n))
             .map_err(|e| ScenarioError::invalid("cluster.partitions", e.to_string()))
+    }
+
+    fn validate_membership(&self) -> Result<(), ScenarioError> {
+        let members = self.member_ids();
+        for (field, nodes) in [
+            ("cluster.members", &members),
+            ("cluster.seeds", &self.seeds),
+        ] {
+            for node in nodes.iter() {
+                self.check_node(field, *node)?;
+            }
+        }
+        if let Some(pair) = members.windows(2).find(|pair| pair[0] == pair[1]) {
+            return Err(ScenarioError::invalid(
+                "cluster.members",
+                format!("node {} is listed twice", pair[0].0),
+            ));
+        }
+        if members.len() < usize::from(self.n) {
+            return Err(ScenarioError::invalid(
+                "cluster.members",
+                format!(
+                    "{} members cannot hold N = {} replicas",
+                    members.len(),
+                    self.n
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Apply a timeline action to the ring's `members`, refusing a join of a
+    /// member, a leave of a non-member, and a leave below N members.
+    fn follow_membership(
+        &self,
+        members: &mut Vec<NodeId>,
+        field: &str,
+        at: Time,
+        action: &Action,
+    ) -> Result<(), ScenarioError> {
+        match action {
+            Action::Join(node) => match members.binary_search(node) {
+                Ok(_) => Err(ScenarioError::invalid(
+                    format!("{field}.join"),
+                    format!("{node} is already a member at tick {at}"),
+                )),
+                Err(i) => {
+                    members.insert(i, *node);
+                    Ok(())
+                }
+            },
+            Action::Leave(node) => match members.binary_search(node) {
+                Err(_) => Err(ScenarioError::invalid(
+                    format!("{field}.leave"),
+                    format!("{node} is not a member at tick {at}"),
+                )),
+                Ok(_) if members.len() <= usize::from(self.n) => Err(ScenarioError::invalid(
+                    format!("{field}.leave"),
+                    format!(
+                        "{node} leaving would leave {} members, fewer than N = {}",
+                        members.len() - 1,
+                        self.n
+                    ),
+                )),
+                Ok(i) => {
+                    members.remove(i);
+                    Ok(())
+                }
+            },
+            _ => Ok(()),
+        }
     }
 
     fn check_node(&self, field: &str, node: NodeId) -> Result<(), ScenarioError> {
@@ -571,6 +699,19 @@ fn check_text(field: &str, text: &str) -> Result<(), ScenarioError> {
 }
 
 impl TimelineEntry {
+    /// An entry at `at` that does nothing yet: fill in one action.
+    pub fn at(at: i64) -> TimelineEntry {
+        TimelineEntry {
+            at,
+            client: None,
+            put: None,
+            get: None,
+            fault: None,
+            join: None,
+            leave: None,
+        }
+    }
+
     /// The entry's time and action, validated against `cluster`; `field`
     /// names the entry in errors.
     pub fn action(
@@ -592,7 +733,32 @@ impl TimelineEntry {
                 "a put or get names its client",
             )),
         };
+        let membership = match (self.join, self.leave) {
+            (None, None) => None,
+            (Some(node), None) => Some(("join", node, Action::Join(node))),
+            (None, Some(node)) => Some(("leave", node, Action::Leave(node))),
+            (Some(_), Some(_)) => None,
+        };
+        let others = usize::from(self.put.is_some())
+            + usize::from(self.get.is_some())
+            + usize::from(self.fault.is_some());
+        if let Some((name, node, action)) = membership.filter(|_| others == 0) {
+            if self.client.is_some() {
+                return Err(ScenarioError::invalid(
+                    format!("{field}.client"),
+                    format!("a {name} has no client"),
+                ));
+            }
+            cluster.check_node(&format!("{field}.{name}"), node)?;
+            return Ok((at, action));
+        }
         let action = match (&self.put, &self.get, &self.fault) {
+            _ if self.join.is_some() || self.leave.is_some() => {
+                return Err(ScenarioError::invalid(
+                    field.to_string(),
+                    "an entry holds exactly one of \"put\", \"get\", \"fault\", \"join\" or \"leave\"",
+                ))
+            }
             (Some(put), None, None) => {
                 let f = format!("{field}.put");
                 check_text(&format!("{f}.key"), &put.key)?;
@@ -629,7 +795,7 @@ impl TimelineEntry {
             _ => {
                 return Err(ScenarioError::invalid(
                     field.to_string(),
-                    "an entry holds exactly one of \"put\", \"get\" or \"fault\"",
+                    "an entry holds exactly one of \"put\", \"get\", \"fault\", \"join\" or \"leave\"",
                 ))
             }
         };

@@ -71,11 +71,69 @@ fn cluster_errors() {
         r#""mode": "vc""#,
         "cluster.mode: invalid clock: unknown causality mode \"vc\": expected one of dvvset, lww, client-vv, server-vv-separate, server-vv-merged",
     );
-    check(r#""n": 3,"#, r#""n": 3, "colour": 1,"#, "cluster.colour: unknown field `colour`, expected one of `nodes`, `partitions`, `n`, `r`, `w`, `mode`, `clients`, `request_timeout_ticks`, `client_timeout_ticks`, `mechanisms`, `hint_handoff_interval_ticks`, `anti_entropy_interval_ticks`");
+    check(r#""n": 3,"#, r#""n": 3, "colour": 1,"#, "cluster.colour: unknown field `colour`, expected one of `nodes`, `partitions`, `n`, `r`, `w`, `mode`, `clients`, `request_timeout_ticks`, `client_timeout_ticks`, `mechanisms`, `hint_handoff_interval_ticks`, `anti_entropy_interval_ticks`, `gossip_interval_ticks`, `members`, `seeds`");
     check(
         r#""nodes": 3"#,
         r#""nodes": -3"#,
         "cluster.nodes: invalid value: integer `-3`, expected u16",
+    );
+}
+
+#[test]
+fn membership_errors() {
+    let five = r#""nodes": 5, "members": [1, 2, 3],"#;
+    check(r#""nodes": 3,"#, five, "");
+    check(
+        r#""nodes": 3,"#,
+        r#""nodes": 5, "members": [1, 2],"#,
+        "cluster.members: 2 members cannot hold N = 3 replicas",
+    );
+    check(
+        r#""nodes": 3,"#,
+        r#""nodes": 3, "members": [1, 2, 2],"#,
+        "cluster.members: node 2 is listed twice",
+    );
+    check(
+        r#""nodes": 3,"#,
+        r#""nodes": 3, "seeds": [7],"#,
+        "cluster.seeds: unknown node 7; nodes are numbered 1 to 3",
+    );
+    let with = |entry: &str| format!(r#"{{ "at": 5, {entry} }}, {{ "at": 5, "fault""#);
+    let join_then = |entry: &str| {
+        format!(r#"{{ "at": 5, "join": 4 }}, {{ "at": 6, {entry} }}, {{ "at": 5, "fault""#)
+    };
+    let entry = r#"{ "at": 5, "fault""#;
+    let nodes = r#""nodes": 3,"#;
+    let both = |timeline: &str| VALID.replacen(nodes, five, 1).replacen(entry, timeline, 1);
+    let expect = |text: String, error: &str| match Scenario::from_json(&text) {
+        Ok(_) => assert!(error.is_empty(), "accepted, but expected {error:?}"),
+        Err(e) => assert_eq!(e.to_string(), error),
+    };
+    expect(both(&with(r#""join": 4"#)), "");
+    expect(both(&join_then(r#""leave": 1"#)), "");
+    expect(
+        both(&with(r#""join": 2"#)),
+        "timeline[1].join: n2 is already a member at tick 5",
+    );
+    expect(
+        both(&with(r#""leave": 4"#)),
+        "timeline[1].leave: n4 is not a member at tick 5",
+    );
+    expect(
+        both(&with(r#""leave": 1"#)),
+        "timeline[1].leave: n1 leaving would leave 2 members, fewer than N = 3",
+    );
+    expect(
+        both(&with(r#""join": 9"#)),
+        "timeline[1].join: unknown node 9; nodes are numbered 1 to 5",
+    );
+    expect(
+        both(&with(r#""join": 4, "client": 1"#)),
+        "timeline[1].client: a join has no client",
+    );
+    expect(
+        both(&with(r#""join": 4, "leave": 4"#)),
+        "timeline[1]: an entry holds exactly one of \"put\", \"get\", \"fault\", \"join\" or \"leave\"",
     );
 }
 
@@ -116,7 +174,7 @@ fn timeline_errors() {
     check(
         r#"{ "at": 5, "fault""#,
         r#"{ "at": 5, "client": 1, "get": { "key": "k", "node": 1 }, "fault""#,
-        "timeline[1]: an entry holds exactly one of \"put\", \"get\" or \"fault\"",
+        "timeline[1]: an entry holds exactly one of \"put\", \"get\", \"fault\", \"join\" or \"leave\"",
     );
     check(
         r#""key": "k", "value""#,

@@ -167,6 +167,8 @@ pub trait Process {
 /// The effects a process asks for while handling one event.
 pub struct Outbox<P: Process> {
     sends: Vec<(Addr, P::Msg)>,
+    /// Sends to one of several addresses, which the simulator draws.
+    sends_to_one_of: Vec<(Vec<Addr>, P::Msg)>,
     timers: Vec<(Time, P::Timer)>,
     completions: Vec<(OpId, P::Outcome)>,
 }
@@ -175,6 +177,7 @@ impl<P: Process> Default for Outbox<P> {
     fn default() -> Self {
         Outbox {
             sends: Vec::new(),
+            sends_to_one_of: Vec::new(),
             timers: Vec::new(),
             completions: Vec::new(),
         }
@@ -185,6 +188,12 @@ impl<P: Process> Outbox<P> {
     /// Send `msg` to `to` through the network.
     pub fn send(&mut self, to: Addr, msg: P::Msg) {
         self.sends.push((to, msg));
+    }
+
+    /// Send `msg` to one of `candidates`, drawn by the simulator's generator
+    /// (gossip to a random peer); nothing is sent if there is no candidate.
+    pub fn send_to_one_of(&mut self, candidates: Vec<Addr>, msg: P::Msg) {
+        self.sends_to_one_of.push((candidates, msg));
     }
 
     /// Fire `timer` `after_ticks` ticks from now (unless the process crashes first).
@@ -687,6 +696,16 @@ impl<P: Process> Simulator<P> {
                 self.send(from, to, msg);
             }
             self.outbox.sends = sends;
+        }
+        if !self.outbox.sends_to_one_of.is_empty() {
+            let mut sends = std::mem::take(&mut self.outbox.sends_to_one_of);
+            for (candidates, msg) in sends.drain(..) {
+                if !candidates.is_empty() {
+                    let at = self.rng.below(candidates.len() as u64) as usize;
+                    self.send(from, candidates[at], msg);
+                }
+            }
+            self.outbox.sends_to_one_of = sends;
         }
         if !self.outbox.timers.is_empty() {
             let incarnation = self.slot(from).map_or(0, |s| s.incarnation);
