@@ -3,42 +3,7 @@
 // checker's lost write under LWW (and none under DVVSet), and the stale
 // replica that read repair would have fixed.
 import { test, expect } from "@playwright/test";
-import { mkdirSync } from "node:fs";
-
-const artifacts = "e2e/artifacts";
-mkdirSync(artifacts, { recursive: true });
-
-/** Open the app, collecting page and console errors. */
-async function open(page) {
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(String(e)));
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-  await page.goto("./");
-  await expect(page.getByRole("heading", { name: "Wildling" })).toBeVisible();
-  return errors;
-}
-
-async function load(page, name) {
-  await page.getByTestId("scenario-picker").selectOption(name);
-  await expect(page.getByTestId("position")).toHaveText(/^event 0\//);
-}
-
-async function playToQuiet(page) {
-  await page.getByLabel("Speed (ticks per second)").selectOption("256");
-  await page.getByTestId("play").click();
-  await expect(page.getByText("quiet: nothing scheduled", { exact: false })).toBeVisible({ timeout: 30_000 });
-}
-
-async function put(page, { client, value, node }) {
-  const before = await page.getByTestId("op-result").count();
-  await page.getByTestId("op-client").selectOption(String(client));
-  await page.getByTestId("put-value").fill(value);
-  await page.getByTestId("put-node").selectOption(String(node));
-  await page.getByTestId("put-context").selectOption("none");
-  await page.getByTestId("put").click();
-  await expect(page.getByTestId("op-result")).toHaveCount(before + 1);
-  await expect(page.getByTestId("op-result").first().getByTestId("op-outcome")).toHaveText("ok: W replicas hold it");
-}
+import { artifacts, load, open, playToQuiet, put } from "./helpers.mjs";
 
 test("a crashed primary's write waits as a hint on a fallback, and is handed off after the restart", async ({ page }) => {
   const errors = await open(page);
@@ -55,7 +20,7 @@ test("a crashed primary's write waits as a hint on a fallback, and is handed off
   await page.getByTestId(`crash-${primary}`).click();
   await expect(page.getByTestId(`node-${primary}`)).toHaveAttribute("aria-label", /crashed/);
   // The first put misses its ack: the coordinator's failure detector suspects it.
-  await put(page, { client: 1, value: "v1", node: coordinator });
+  await put(page, { client: 1, value: "v1", node: coordinator, context: "none" });
   await page.getByTestId("fd-views").locator("summary").click();
   await page.getByLabel("Speed (ticks per second)").selectOption("64");
   await page.getByTestId("play").click();
@@ -64,7 +29,7 @@ test("a crashed primary's write waits as a hint on a fallback, and is handed off
   // The preference list, as the coordinator sees it, now names a fallback.
   await expect(page.getByTestId("preference-list")).toContainText(`fallback for n${primary}`);
   // The next put goes to the fallback as a hint for the crashed primary.
-  await put(page, { client: 1, value: "v2", node: coordinator });
+  await put(page, { client: 1, value: "v2", node: coordinator, context: "none" });
   // With W = 1 the put is answered before the hint lands: play on until it has.
   await page.getByTestId("play").click();
   const badges = page.locator('[data-testid^="hint-badge-"]');
