@@ -20,6 +20,7 @@ use wildling_core::view;
 use wildling_core::{ClientId, NodeId};
 use yew::prelude::*;
 
+use crate::components::checker::CheckerPanel;
 use crate::components::clients::ClientsPanel;
 use crate::components::compare::ComparePanel;
 use crate::components::faults::{FaultState, FaultsPanel};
@@ -50,6 +51,11 @@ const LAMPORT_ARROWS: usize = 600;
 const TRACE_LINES: usize = 24;
 /// While playing, the panels that do not animate refresh once in this many frames.
 const SLOW_EVERY_FRAMES: u64 = 4;
+/// While playing, the consistency checker re-runs once in this many frames.
+const CHECK_EVERY_FRAMES: u64 = 16;
+
+/// The checker's verdicts: the session's run, and the compared run's.
+type Verdicts = (Rc<view::CheckView>, Option<Rc<view::CheckView>>);
 
 /// The views of the panels that need not refresh on every animation frame.
 #[derive(Clone)]
@@ -182,6 +188,8 @@ pub struct App {
     /// invoked, and by whom.
     awaited_op: Option<(u64, Addr)>,
     slow: RefCell<Option<Slow>>,
+    /// The checker's last verdicts, re-run every few frames while playing.
+    checked: RefCell<Option<Verdicts>>,
 }
 
 /// One line computed by the model, proving the wasm link works end to end.
@@ -412,6 +420,7 @@ impl Component for App {
             frames: 0,
             awaited_op: None,
             slow: RefCell::new(None),
+            checked: RefCell::new(None),
         }
     }
 
@@ -575,6 +584,17 @@ impl Component for App {
             return html! {};
         };
         drop(cache);
+        let mut checked = self.checked.borrow_mut();
+        if !self.playing || self.frames % CHECK_EVERY_FRAMES == 0 || checked.is_none() {
+            *checked = Some((
+                Rc::new(view::check(cluster)),
+                self.session.shadow().map(|s| Rc::new(view::check(s))),
+            ));
+        }
+        let Some((check, check_shadow)) = checked.clone() else {
+            return html! {};
+        };
+        drop(checked);
         let config = cluster.scenario().cluster.clone();
         let on = self.on.clone();
         let dismiss = self.on.reform(|_: MouseEvent| Msg::Dismiss);
@@ -620,7 +640,8 @@ impl Component for App {
                     </main>
                     <aside class="column right">
                         <ClientsPanel clients={clients} ops={ops} nodes={config.nodes} inspected={self.key.clone()}
-                            error={self.action_error.clone()} selection={self.selection} on={on} />
+                            error={self.action_error.clone()} selection={self.selection} on={on.clone()} />
+                        <CheckerPanel view={check} shadow={check_shadow} selection={self.selection} on={on} />
                     </aside>
                 </div>
             </div>

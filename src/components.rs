@@ -2,6 +2,7 @@
 //! model (`wildling_core::view`) as `PartialEq` props, and reports what the
 //! user did as an [`crate::app::Msg`].
 
+pub mod checker;
 pub mod clients;
 pub mod compare;
 pub mod faults;
@@ -23,7 +24,7 @@ pub fn node_color(id: NodeId, count: usize) -> String {
 }
 
 /// Every message kind the nodes send, in legend order.
-pub const KINDS: [&str; 8] = [
+pub const KINDS: [&str; 15] = [
     "client-put",
     "client-get",
     "client-reply",
@@ -32,6 +33,13 @@ pub const KINDS: [&str; 8] = [
     "put-ack",
     "get",
     "get-reply",
+    "hint",
+    "hint-handoff",
+    "hint-ack",
+    "repair",
+    "merkle",
+    "merkle-sync",
+    "alive",
 ];
 
 /// The colour of a message kind; readable on the light and the dark theme.
@@ -44,6 +52,13 @@ pub fn kind_color(kind: &str) -> &'static str {
         "put-ack" => "#0891b2",
         "get" => "#9333ea",
         "get-reply" => "#db2777",
+        "hint" => "#ea580c",
+        "hint-handoff" => "#d97706",
+        "hint-ack" => "#a16207",
+        "repair" => "#16a34a",
+        "merkle" => "#0d9488",
+        "merkle-sync" => "#65a30d",
+        "alive" => "#94a3b8",
         _ => "#6b7280",
     }
 }

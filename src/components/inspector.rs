@@ -27,7 +27,8 @@ pub fn inspector(props: &Props) -> Html {
     let replicas = v.replicas.iter().map(|r| {
         html! {
             <tr key={r.node.0} class={classes!((!r.up).then_some("down"))}>
-                <th scope="row">{ r.node.to_string() }{ if r.primary { "" } else { " (fallback)" } }</th>
+                <th scope="row">{ r.node.to_string() }{ if r.primary { "" } else { " (fallback)" } }
+                    if r.stale { <span class="badge bad" title="another replica holds a write this one lacks" data-testid={format!("stale-{}", r.node.0)}>{ "stale" }</span> }</th>
                 <td class="mono clock" data-testid={format!("clock-{}", r.node.0)}>{ r.clock.clone().unwrap_or_else(|| "—".into()) }</td>
                 <td>{ for r.values.iter().map(|x| html! { <span class="sibling">{ x.clone() }</span> }) }</td>
             </tr>

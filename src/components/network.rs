@@ -1,13 +1,15 @@
-//! The cluster and its network: nodes up or crashed, partition groups and
+//! The cluster and its network: nodes up, crashed or suspected (by some
+//! node's failure detector), the hints each node holds, partition groups and
 //! cut links, messages in flight moving along the links by virtual time,
-//! coloured by kind, and lost messages marked where they died.
+//! coloured by kind, and lost messages marked where they died. Below the
+//! drawing, each node's view of who is up.
 
 use std::rc::Rc;
 
 use wildling_core::history::MessageFate;
 use wildling_core::network::DropReason;
 use wildling_core::sim::{Addr, MsgId};
-use wildling_core::view::{MessageDetail, MessageView, NetworkView};
+use wildling_core::view::{MessageDetail, MessageView, NetworkView, NodeView};
 use wildling_core::NodeId;
 use yew::prelude::*;
 
@@ -141,17 +143,32 @@ pub fn network_panel(props: &Props) -> Html {
             })
         };
         let selected = props.selection == Selection::Node(id);
-        let state = if n.up { "up" } else { "crashed" };
-        let label = format!("{id}: {state}, {} keys{}", n.keys, if partitioned { format!(", group {}", n.group) } else { String::new() });
+        let suspected = !n.suspected_by.is_empty();
+        let state = match (n.up, suspected) {
+            (false, _) => "crashed".to_string(),
+            (true, true) => format!("up, suspected by {}", names(&n.suspected_by)),
+            (true, false) => "up".to_string(),
+        };
+        let hints = if n.hints.is_empty() { String::new() } else { format!(", holds {} hint(s)", n.hints.len()) };
+        let label = format!("{id}: {state}, {} keys{hints}{}", n.keys, if partitioned { format!(", group {}", n.group) } else { String::new() });
         html! {
-            <g key={id.0} class={classes!("node", (!n.up).then_some("down"), selected.then_some("selected"))} onclick={select} onkeydown={select_key} tabindex="0"
+            <g key={id.0} class={classes!("node", (!n.up).then_some("down"), suspected.then_some("suspected"), selected.then_some("selected"))} onclick={select} onkeydown={select_key} tabindex="0"
                 role="button" aria-label={label.clone()} data-testid={format!("node-{}", id.0)}>
-                <title>{ format!("{label}; coordinating {} request(s); sees members {}", n.pending,
-                    n.members.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ")) }</title>
+                <title>{ format!("{label}; coordinating {} request(s); sees members {}; {}{}", n.pending,
+                    names(&n.members),
+                    if n.suspects.is_empty() { "suspects no one".to_string() } else { format!("suspects {}", names(&n.suspects)) },
+                    n.hints.iter().map(|(to, key)| format!("; hint for {to}: {key}")).collect::<String>()) }</title>
+                if suspected && n.up { <circle class="suspect-ring" cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={format!("{:.1}", radius + 3.0)} /> }
                 <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={format!("{radius:.1}")} fill={node_color(id, nodes)} />
                 <text x={format!("{x:.1}")} y={format!("{:.1}", y + 3.5)} class="node-name">{ id.to_string() }</text>
                 if !n.up { <text x={format!("{x:.1}")} y={format!("{:.1}", y - radius - 2.0)} class="down-mark">{ "crashed" }</text> }
                 if partitioned { <text x={format!("{x:.1}")} y={format!("{:.1}", y + radius + 10.0)} class="group-mark">{ format!("G{}", n.group) }</text> }
+                if !n.hints.is_empty() {
+                    <g class="hint-badge" data-testid={format!("hint-badge-{}", id.0)}>
+                        <circle cx={format!("{:.1}", x + radius * 0.8)} cy={format!("{:.1}", y - radius * 0.8)} r="5.5" />
+                        <text x={format!("{:.1}", x + radius * 0.8)} y={format!("{:.1}", y - radius * 0.8 + 2.5)}>{ n.hints.len().to_string() }</text>
+                    </g>
+                }
             </g>
         }
     });
@@ -245,7 +262,43 @@ pub fn network_panel(props: &Props) -> Html {
                 </g>
             </svg>
             { kind_legend() }
+            { views(&view.nodes) }
         </section>
+    }
+}
+
+/// Node ids as `n1 n2`.
+fn names(ids: &[NodeId]) -> String {
+    ids.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Each node's failure-detector view of who is up, as a matrix: a row per
+/// observer, a column per member.
+fn views(nodes: &[NodeView]) -> Html {
+    html! {
+        <details class="fd-views" data-testid="fd-views">
+            <summary class="small">{ "Who each node believes is up (its failure detector)" }</summary>
+            <table class="fd-matrix small" aria-label="Failure detector views: rows are observers, columns are members">
+                <thead><tr><th scope="col">{ "sees →" }</th>
+                    { for nodes.iter().map(|n| html! { <th scope="col">{ n.id.to_string() }</th> }) }</tr></thead>
+                <tbody>
+                    { for nodes.iter().map(|o| html! {
+                        <tr key={o.id.0} class={classes!((!o.up).then_some("down"))}>
+                            <th scope="row">{ o.id.to_string() }{ if o.up { "" } else { " (crashed)" } }</th>
+                            { for nodes.iter().map(|m| {
+                                let suspects = o.suspects.contains(&m.id);
+                                html! { <td class={classes!(suspects.then_some("suspects"))} data-testid={format!("fd-{}-{}", o.id.0, m.id.0)}
+                                    title={format!("{} {} {}", o.id, if suspects { "suspects" } else { "believes up" }, m.id)}>
+                                    { if suspects { "✕" } else { "✓" } }</td> }
+                            }) }
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        </details>
     }
 }
 

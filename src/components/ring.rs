@@ -1,5 +1,7 @@
 //! The ring: partitions as arcs coloured by owner, the nodes round it, and a
-//! key's hash position, preference list and the nodes holding a copy.
+//! key's hash position, its preference list with fallbacks as the
+//! coordinator's failure detector sees it, the nodes holding a copy, and
+//! which fallback holds a hint for which primary.
 
 use std::f64::consts::{FRAC_PI_2, TAU};
 use std::rc::Rc;
@@ -90,6 +92,10 @@ pub fn ring_panel(props: &Props) -> Html {
         html! {
             <div class="preference-list">
                 <p class="mono small">{ format!("hash at {:.3} of the ring → {}", k.position, k.partition) }</p>
+                <p class="muted small">{ match k.coordinator {
+                    Some(c) => format!("Where {c} would write it now, by its failure detector:"),
+                    None => "Every primary is down:".to_string(),
+                } }</p>
                 <ol aria-label="Preference list" data-testid="preference-list">
                     { for k.placements.iter().enumerate().map(|(i, p)| {
                         let role = match (i, p.fallback_for) {
@@ -98,17 +104,22 @@ pub fn ring_panel(props: &Props) -> Html {
                             _ => "primary".to_string(),
                         };
                         let holds = k.holders.contains(&p.node);
+                        let hinted: Vec<String> = k.hints.iter().filter(|(h, _)| *h == p.node).map(|(_, to)| to.to_string()).collect();
                         html! {
                             <li class={classes!(p.fallback_for.map(|_| "fallback"))}>
                                 <span class="swatch" style={format!("background:{}", node_color(p.node, count))}></span>
                                 <b>{ p.node.to_string() }</b>{ format!(" {role}") }
                                 if holds { <span class="badge ok">{ "holds a copy" }</span> }
+                                if !hinted.is_empty() { <span class="badge hint" data-testid="ring-hint">{ format!("hint for {}", hinted.join(", ")) }</span> }
                             </li>
                         }
                     }) }
                 </ol>
-                { for k.primaries.iter().filter(|p| !k.placements.iter().any(|pl| pl.node == **p)).map(|p| html! {
-                    <p class="small bad">{ format!("{p} is down and no node can stand in for it") }</p>
+                { for k.primaries.iter().filter(|p| !k.placements.iter().any(|pl| pl.node == **p || pl.fallback_for == Some(**p))).map(|p| html! {
+                    <p class="small bad">{ format!("{p} is suspected and no node can stand in for it") }</p>
+                }) }
+                { for k.hints.iter().filter(|(h, _)| !k.placements.iter().any(|p| p.node == *h)).map(|(h, to)| html! {
+                    <p class="small" data-testid="ring-hint">{ format!("{h} still holds a hint for {to}") }</p>
                 }) }
             </div>
         }

@@ -1,9 +1,13 @@
-//! Settings: the scenario, the cluster's shape, N/R/W, the causality mode
-//! and the seed. Invalid combinations are explained inline with the model's
-//! own validation error, never applied.
+//! Settings: the scenario, the cluster's shape, N/R/W, the causality mode,
+//! the failure-handling mechanisms and their intervals, and the seed.
+//! Invalid combinations are explained inline with the model's own
+//! validation error, never applied; surprising mechanism combinations are
+//! explained with the model's notes as they are ticked.
 
 use wildling_core::causality::CausalityMode;
+use wildling_core::node::Mechanisms;
 use wildling_core::scenario::{ClusterConfig, ScenarioError};
+use wildling_core::view::mechanism_notes;
 use yew::prelude::*;
 
 use super::{bind, bind_select, event_value, inline_error, parse_number};
@@ -42,6 +46,50 @@ fn field(
     }
 }
 
+/// Each mechanism switch: its field, label and what it does.
+type Switch = (
+    &'static str,
+    &'static str,
+    &'static str,
+    fn(&mut Mechanisms) -> &mut bool,
+);
+
+const SWITCHES: [Switch; 5] = [
+    ("sloppy_quorum", "Sloppy quorum", "A coordinator replaces primaries it suspects by fallbacks further round the ring; a fallback keeps the write as a hint.", |m| &mut m.sloppy_quorum),
+    ("hinted_handoff", "Hinted handoff", "A fallback hands its hints back to the intended primary every handoff interval once it answers.", |m| &mut m.hinted_handoff),
+    ("read_repair", "Read repair", "After a get, the coordinator sends the merged clock to every replica that answered stale.", |m| &mut m.read_repair),
+    ("anti_entropy", "Anti-entropy", "Replicas compare Merkle trees every anti-entropy interval and sync exactly the keys that differ.", |m| &mut m.anti_entropy),
+    ("durable", "Durable storage", "The store and the hints survive a crash; off, a crash wipes them.", |m| &mut m.durable),
+];
+
+fn switches(state: &UseStateHandle<Mechanisms>) -> Html {
+    SWITCHES
+        .iter()
+        .map(|&(name, label, help, field)| {
+            let id = format!("mechanism-{name}");
+            let mut current = **state;
+            let checked = *field(&mut current);
+            let toggle = {
+                let state = state.clone();
+                Callback::from(move |_: Event| {
+                    let mut next = *state;
+                    let flag = field(&mut next);
+                    *flag = !*flag;
+                    state.set(next);
+                })
+            };
+            html! {
+                <div class="field wide switch">
+                    <input id={id.clone()} type="checkbox" {checked} onchange={toggle}
+                        aria-describedby={format!("{id}-help")} data-testid={id.clone()} />
+                    <label for={id.clone()}>{ label }</label>
+                    <p id={format!("{id}-help")} class="muted small">{ help }</p>
+                </div>
+            }
+        })
+        .collect()
+}
+
 /// The settings panel.
 #[function_component(SettingsPanel)]
 pub fn settings_panel(props: &Props) -> Html {
@@ -54,6 +102,9 @@ pub fn settings_panel(props: &Props) -> Html {
     let clients = use_state(|| c.clients.to_string());
     let mode = use_state(|| c.mode.name().to_string());
     let seed = use_state(|| props.seed.to_string());
+    let mechanisms = use_state(|| c.mechanisms);
+    let handoff = use_state(|| c.hint_handoff_interval_ticks.to_string());
+    let anti_entropy = use_state(|| c.anti_entropy_interval_ticks.to_string());
     let parse_error = use_state(|| None::<String>);
 
     // The model names the field it refuses (`cluster.r`); show it there.
@@ -72,6 +123,8 @@ pub fn settings_panel(props: &Props) -> Html {
         "cluster.r",
         "cluster.w",
         "cluster.clients",
+        "cluster.hint_handoff_interval_ticks",
+        "cluster.anti_entropy_interval_ticks",
     ];
     let general = props
         .error
@@ -90,6 +143,8 @@ pub fn settings_panel(props: &Props) -> Html {
             mode.clone(),
             seed.clone(),
         );
+        let (mechanisms, handoff, anti_entropy) =
+            (mechanisms.clone(), handoff.clone(), anti_entropy.clone());
         let parse_error = parse_error.clone();
         let on = props.on.clone();
         let base = c.clone();
@@ -104,6 +159,12 @@ pub fn settings_panel(props: &Props) -> Html {
                     w: parse_number("W", &w)?,
                     clients: parse_number("Clients", &clients)?,
                     mode: mode.parse::<CausalityMode>().map_err(|e| e.to_string())?,
+                    mechanisms: *mechanisms,
+                    hint_handoff_interval_ticks: parse_number("Hint handoff interval", &handoff)?,
+                    anti_entropy_interval_ticks: parse_number(
+                        "Anti-entropy interval",
+                        &anti_entropy,
+                    )?,
                     ..base.clone()
                 };
                 Ok((config, parse_number("Seed", &seed)?))
@@ -145,6 +206,15 @@ pub fn settings_panel(props: &Props) -> Html {
                         }) }
                     </select>
                 </div>
+                <fieldset class="field wide mechanisms" data-testid="mechanisms">
+                    <legend>{ "Mechanisms" }</legend>
+                    { switches(&mechanisms) }
+                    { for mechanism_notes(&mechanisms).into_iter().map(|note| html! {
+                        <p class="note small" role="note" data-testid="mechanism-note">{ note }</p>
+                    }) }
+                </fieldset>
+                { field("Hint handoff interval (ticks)", "hint_handoff_interval_ticks", &handoff, error_for("cluster.hint_handoff_interval_ticks")) }
+                { field("Anti-entropy interval (ticks)", "anti_entropy_interval_ticks", &anti_entropy, error_for("cluster.anti_entropy_interval_ticks")) }
                 { field("Seed", "seed", &seed, None) }
                 <div class="field wide">
                     { inline_error(parse_error.as_deref(), "setting-error") }

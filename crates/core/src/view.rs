@@ -5,8 +5,9 @@
 //! and the network's cuts, the messages on the wire and the ones just lost,
 //! the clients and their operations, each replica's clock for a key, the
 //! versions of a key with their dots, the sentence that says why a get
-//! returned siblings, the space-time diagram's arrows and the comparison of
-//! two runs. Each view is a value with `PartialEq`, so that a UI component
+//! returned siblings, the space-time diagram's arrows, the comparison of
+//! two runs, the consistency checker's findings, and what the failure
+//! detector, the hints and the mechanism switches say about each node. Each view is a value with `PartialEq`, so that a UI component
 //! re-renders only when what it shows changed.
 //!
 //! # Versions and dots
@@ -25,14 +26,18 @@
 //!   with their contexts and no edges.
 //! - Two puts of the same value at the same coordinator and tick cannot be
 //!   told apart; the first one gets the dot.
+//! - The checker is meant for the end of a run. Mid-run it also reports
+//!   keys whose replication is still under way; [`CheckView::quiet`] says
+//!   which verdict the UI is showing.
 
 use crate::causality::{Actor, CausalityMode, Dot, KeyClock};
+use crate::checker::{CheckReport, SeenAt};
 use crate::cluster::Cluster;
 use crate::history::{MessageFate, MessageRecord};
 use crate::ids::{ClientId, NodeId};
 use crate::message::{ClientRequest, Clock, Message, PeerMessage};
 use crate::network::NetworkOptions;
-use crate::node::{ClientOp, OpOutcome};
+use crate::node::{ClientOp, Mechanisms, Node, OpOutcome};
 use crate::ring::{Arc, PartitionId, Placement, Ring};
 use crate::scenario::ContextChoice;
 use crate::sim::{self, Addr, MsgId, OpId, Stats, Time};
@@ -87,15 +92,30 @@ pub struct KeyPlacement {
     pub partition: PartitionId,
     /// The N primaries, coordinator first.
     pub primaries: Vec<NodeId>,
-    /// The sloppy-quorum list given which nodes are up: primaries in place,
-    /// fallbacks tagged with the primary they stand in for.
+    /// The node whose failure detector `placements` follows: the first
+    /// primary that is up (`None` when every primary is down).
+    pub coordinator: Option<NodeId>,
+    /// Where the coordinator would send a write now: primaries in place and,
+    /// under sloppy quorum, fallbacks for the primaries it suspects, tagged
+    /// with the primary they stand in for.
     pub placements: Vec<Placement>,
     /// The nodes that hold a value (or a history) for the key.
     pub holders: Vec<NodeId>,
+    /// The hints held for the key: (the fallback holding it, the primary it
+    /// is meant for).
+    pub hints: Vec<(NodeId, NodeId)>,
 }
 
 fn ring_of(cluster: &Cluster) -> Option<&Ring> {
     cluster.nodes().next().map(|(_, node, _)| node.ring())
+}
+
+/// Node `id` and whether it is up.
+fn node_of(cluster: &Cluster, id: NodeId) -> Option<(&Node, bool)> {
+    cluster
+        .nodes()
+        .find(|(n, _, _)| *n == id)
+        .map(|(_, node, up)| (node, up))
 }
 
 fn n_of(cluster: &Cluster) -> usize {
@@ -115,16 +135,44 @@ pub fn ring(cluster: &Cluster, key: &str) -> RingView {
         let bytes = key.as_bytes();
         let partition = ring.partition_of(bytes);
         let n = n_of(cluster);
+        let primaries = ring.preference_list(bytes, n);
+        let now = cluster.sim().now();
+        let coordinator = primaries
+            .iter()
+            .find_map(|&id| node_of(cluster, id).filter(|(_, up)| *up))
+            .map(|(node, _)| node);
+        let sloppy = cluster.scenario().cluster.mechanisms.sloppy_quorum;
+        let placements = match coordinator {
+            Some(c) if sloppy => ring.preference_list_with_fallbacks(bytes, n, |id| {
+                id == c.id() || !c.suspected(id, now)
+            }),
+            _ => primaries
+                .iter()
+                .map(|&node| Placement {
+                    node,
+                    fallback_for: None,
+                })
+                .collect(),
+        };
         KeyPlacement {
             key: key.to_string(),
             position: Ring::key_position(bytes),
             partition,
-            primaries: ring.preference_list(bytes, n),
-            placements: ring.preference_list_with_fallbacks(bytes, n, |id| cluster.sim().is_up(id)),
+            primaries,
+            coordinator: coordinator.map(Node::id),
+            placements,
             holders: cluster
                 .nodes()
                 .filter(|(_, node, _)| node.store().get(partition, key).is_some())
                 .map(|(id, _, _)| id)
+                .collect(),
+            hints: cluster
+                .nodes()
+                .flat_map(|(id, node, _)| {
+                    node.hints()
+                        .filter(|(_, p, k, _)| *p == partition && *k == key)
+                        .map(move |(intended, _, _, _)| (id, intended))
+                })
                 .collect(),
         }
     });
@@ -150,6 +198,12 @@ pub struct NodeView {
     pub pending: usize,
     /// The members of the ring as this node sees them.
     pub members: Vec<NodeId>,
+    /// The peers this node's failure detector suspects now.
+    pub suspects: Vec<NodeId>,
+    /// The up nodes that suspect this node now.
+    pub suspected_by: Vec<NodeId>,
+    /// The hints this node holds: (the primary each is meant for, its key).
+    pub hints: Vec<(NodeId, String)>,
 }
 
 /// A message, without its text (see [`message`] for the contents).
@@ -229,16 +283,40 @@ pub fn network(cluster: &Cluster, recent_ticks: Time, limit: usize) -> NetworkVi
         .take(limit)
         .map(MessageView::of)
         .collect();
+    let now = sim.now();
+    let suspects: Vec<(NodeId, bool, Vec<NodeId>)> = cluster
+        .nodes()
+        .map(|(id, node, up)| {
+            let suspected = node
+                .view(now)
+                .into_iter()
+                .filter(|(_, believed_up)| !believed_up)
+                .map(|(peer, _)| peer)
+                .collect();
+            (id, up, suspected)
+        })
+        .collect();
     NetworkView {
         nodes: cluster
             .nodes()
-            .map(|(id, node, up)| NodeView {
+            .zip(&suspects)
+            .map(|((id, node, up), (_, _, suspected))| NodeView {
                 id,
                 up,
                 group: net.group_of(id),
                 keys: node.store().len(),
                 pending: node.pending().len(),
                 members: node.ring().nodes(),
+                suspects: suspected.clone(),
+                suspected_by: suspects
+                    .iter()
+                    .filter(|(_, up, s)| *up && s.contains(&id))
+                    .map(|(by, _, _)| *by)
+                    .collect(),
+                hints: node
+                    .hints()
+                    .map(|(intended, _, key, _)| (intended, key.to_string()))
+                    .collect(),
             })
             .collect(),
         clients: cluster.clients().map(|(id, _)| id).collect(),
@@ -461,6 +539,9 @@ pub struct ReplicaView {
     pub clock: Option<String>,
     /// The siblings it holds.
     pub values: Vec<String>,
+    /// Whether another replica holds a write this one lacks: syncing the
+    /// other replicas' clocks into its own would change it.
+    pub stale: bool,
 }
 
 /// One write of a key, as a node of the version DAG.
@@ -615,11 +696,21 @@ pub fn key(cluster: &Cluster, key: &str) -> KeyView {
             .flat_map(|p| p.holders.iter())
             .filter(|h| !primaries.contains(h)),
     );
+    let clocks: Vec<&Clock> = shown.iter().filter_map(|&n| stored(n)).collect();
+    let stale = |clock: Option<&Clock>| match clock {
+        None => !clocks.is_empty(),
+        Some(own) => {
+            let mut merged = own.clone();
+            clocks.iter().for_each(|other| merged.sync(other));
+            !merged.equal(own)
+        }
+    };
     let replicas = shown
         .iter()
         .map(|&node| {
             let clock = stored(node);
             ReplicaView {
+                stale: stale(clock),
                 node,
                 up: cluster.sim().is_up(node),
                 primary: primaries.contains(&node),
@@ -919,6 +1010,129 @@ pub fn lamport(cluster: &Cluster, from: Time, to: Time, limit: usize) -> Lamport
     }
 }
 
+/// What kind of trouble a checker finding reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FindingKind {
+    /// An acknowledged write is gone.
+    LostWrite,
+    /// Causally ordered writes kept as siblings.
+    FalseConflict,
+    /// A key whose live replicas differ.
+    NonConverged,
+    /// A read that missed an earlier write (information: Dynamo allows it).
+    StaleRead,
+}
+
+impl FindingKind {
+    /// A short name, for headings and test ids.
+    pub fn name(self) -> &'static str {
+        match self {
+            FindingKind::LostWrite => "lost-write",
+            FindingKind::FalseConflict => "false-conflict",
+            FindingKind::NonConverged => "non-converged",
+            FindingKind::StaleRead => "stale-read",
+        }
+    }
+}
+
+/// One finding of the consistency checker.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// What it is.
+    pub kind: FindingKind,
+    /// The key involved.
+    pub key: String,
+    /// The checker's own sentence.
+    pub text: String,
+    /// The operations involved, to select in the other views.
+    pub ops: Vec<OpId>,
+}
+
+/// The consistency checker's verdict on a run so far.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckView {
+    /// The causality mode of the run checked.
+    pub mode: CausalityMode,
+    /// Whether the run is quiet (nothing in flight, nothing scheduled): the
+    /// verdict is final. Otherwise replication may still be under way.
+    pub quiet: bool,
+    /// Every finding, lost writes first and stale reads last.
+    pub findings: Vec<Finding>,
+}
+
+impl CheckView {
+    /// How many findings of `kind`.
+    pub fn count(&self, kind: FindingKind) -> usize {
+        self.findings.iter().filter(|f| f.kind == kind).count()
+    }
+}
+
+/// The consistency checker's verdict on `cluster` as it stands.
+pub fn check(cluster: &Cluster) -> CheckView {
+    let report: CheckReport = cluster.check();
+    let mut findings = Vec::new();
+    findings.extend(report.lost_writes.iter().map(|f| Finding {
+        kind: FindingKind::LostWrite,
+        key: f.key.clone(),
+        text: f.to_string(),
+        ops: vec![f.op],
+    }));
+    findings.extend(report.false_conflicts.iter().map(|f| Finding {
+        kind: FindingKind::FalseConflict,
+        key: f.key.clone(),
+        text: f.to_string(),
+        ops: match f.seen_at {
+            SeenAt::Read(read) => vec![f.older, f.newer, read],
+            SeenAt::Replica(_) => vec![f.older, f.newer],
+        },
+    }));
+    findings.extend(report.non_converged.iter().map(|f| Finding {
+        kind: FindingKind::NonConverged,
+        key: f.key.clone(),
+        text: f.to_string(),
+        ops: last_put_of(cluster, &f.key).into_iter().collect(),
+    }));
+    findings.extend(report.stale_reads.iter().map(|f| Finding {
+        kind: FindingKind::StaleRead,
+        key: f.key.clone(),
+        text: f.to_string(),
+        ops: vec![f.read, f.missed],
+    }));
+    let sim = cluster.sim();
+    CheckView {
+        mode: cluster.scenario().cluster.mode,
+        quiet: sim.next_event_at().is_none(),
+        findings,
+    }
+}
+
+/// The last put of `key`, which a non-converged key's replicas disagree after.
+fn last_put_of(cluster: &Cluster, key: &str) -> Option<OpId> {
+    cluster.sim().history().ops.iter().rev().find_map(|op| {
+        matches!(&op.input, ClientOp::Put { key: k, .. } if k == key).then_some(op.id)
+    })
+}
+
+/// What a combination of mechanism switches means, one sentence per
+/// consequence a user might not expect; empty when nothing is surprising.
+pub fn mechanism_notes(m: &Mechanisms) -> Vec<&'static str> {
+    let mut notes = Vec::new();
+    if m.hinted_handoff && !m.sloppy_quorum {
+        notes.push("Hinted handoff has nothing to hand off: without sloppy quorum no fallback ever stores a hint.");
+    }
+    if m.sloppy_quorum && !m.hinted_handoff {
+        notes.push("Fallbacks keep their hints: without hinted handoff no hint is ever handed back to its primary.");
+    }
+    if !m.read_repair && !m.anti_entropy {
+        notes.push("With read repair and anti-entropy both off, a replica that missed a write and got no hint for it stays stale.");
+    }
+    if !m.durable {
+        notes
+            .push("A crash wipes the node's store and hints: a write only that node held is lost.");
+    }
+    notes
+}
+
 /// One operation under two runs of the same scenario.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CompareRow {
@@ -1111,5 +1325,90 @@ mod tests {
             "{}",
             detail.text
         );
+    }
+
+    fn scenario(name: &str) -> Scenario {
+        Scenario::from_json(builtin_scenario(name).expect("built in")).expect("valid")
+    }
+
+    #[test]
+    fn a_fallback_holds_a_hint_for_the_crashed_primary_until_handoff() {
+        let mut cluster =
+            Cluster::new(&scenario("hinted-handoff"), SimOptions::default()).expect("builds");
+        // After the second put (at 40), before n2 restarts (at 80).
+        cluster.sim_mut().run_until(70);
+        let net = network(&cluster, 10, 100);
+        let holders: Vec<&NodeView> = net.nodes.iter().filter(|n| !n.hints.is_empty()).collect();
+        assert_eq!(holders.len(), 1, "{net:#?}");
+        assert_eq!(holders[0].hints, [(NodeId(2), "k".to_string())]);
+        let n1 = &net.nodes[0];
+        assert_eq!(n1.suspects, [NodeId(2)], "n1 missed n2's ack");
+        assert!(net.nodes[1].suspected_by.contains(&NodeId(1)));
+        let placement = ring(&cluster, "k").key.expect("a key");
+        assert_eq!(placement.hints, [(holders[0].id, NodeId(2))]);
+        assert!(placement
+            .placements
+            .iter()
+            .any(|p| p.node == holders[0].id && p.fallback_for == Some(NodeId(2))));
+        cluster.run();
+        let net = network(&cluster, 10, 100);
+        assert!(net.nodes.iter().all(|n| n.hints.is_empty()), "{net:#?}");
+        let k = key(&cluster, "k");
+        let n2 = k.replicas.iter().find(|r| r.node == NodeId(2)).expect("n2");
+        assert!(n2.values.contains(&"v2".to_string()), "{n2:#?}");
+    }
+
+    #[test]
+    fn the_checker_view_names_the_lww_lost_write_and_dvvset_loses_none() {
+        let lww = check(&run("lww-lost-write"));
+        assert!(lww.quiet);
+        let lost: Vec<&Finding> = lww
+            .findings
+            .iter()
+            .filter(|f| f.kind == FindingKind::LostWrite)
+            .collect();
+        assert_eq!(lost.len(), 1, "{lww:#?}");
+        assert_eq!(lost[0].key, "cart");
+        assert_eq!(lost[0].ops.len(), 1);
+        assert!(lost[0].text.starts_with("lost write:"), "{}", lost[0].text);
+        let mut dvv = scenario("lww-lost-write");
+        dvv.cluster.mode = CausalityMode::DvvSet;
+        let mut cluster = Cluster::new(&dvv, SimOptions::default()).expect("builds");
+        cluster.run();
+        let dvv = check(&cluster);
+        assert_eq!(dvv.count(FindingKind::LostWrite), 0, "{dvv:#?}");
+        assert_eq!(dvv.count(FindingKind::FalseConflict), 0, "{dvv:#?}");
+    }
+
+    #[test]
+    fn without_read_repair_the_cut_off_replica_stays_stale() {
+        let mut off = scenario("read-repair");
+        off.cluster.mechanisms.read_repair = false;
+        let mut cluster = Cluster::new(&off, SimOptions::default()).expect("builds");
+        cluster.run();
+        let view = key(&cluster, "k");
+        let stale: Vec<NodeId> = view
+            .replicas
+            .iter()
+            .filter(|r| r.stale)
+            .map(|r| r.node)
+            .collect();
+        assert_eq!(stale, [NodeId(3)], "{view:#?}");
+        let check = check(&cluster);
+        assert_eq!(check.count(FindingKind::NonConverged), 1, "{check:#?}");
+        let repaired = key(&run("read-repair"), "k");
+        assert!(repaired.replicas.iter().all(|r| !r.stale), "{repaired:#?}");
+    }
+
+    #[test]
+    fn mechanism_notes_explain_surprising_switches_only() {
+        assert!(mechanism_notes(&Mechanisms::default()).is_empty());
+        let notes = mechanism_notes(&Mechanisms {
+            sloppy_quorum: false,
+            ..Mechanisms::default()
+        });
+        assert_eq!(notes.len(), 1);
+        assert!(notes[0].contains("nothing to hand off"), "{notes:?}");
+        assert_eq!(mechanism_notes(&Mechanisms::NONE).len(), 1);
     }
 }

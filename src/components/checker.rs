@@ -1,0 +1,95 @@
+//! The consistency checker's verdict: lost writes, false conflicts and keys
+//! whose replicas have not converged, with stale reads as information. Each
+//! finding names the operations involved; clicking one selects it in every
+//! view. In compare mode the verdict of the compared run stands beside it.
+
+use std::rc::Rc;
+
+use wildling_core::view::{CheckView, Finding, FindingKind};
+use yew::prelude::*;
+
+use crate::app::{Msg, Selection};
+
+/// The checker panel's props.
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// The verdict on the session's run.
+    pub view: Rc<CheckView>,
+    /// The verdict on the compared run, in compare mode.
+    pub shadow: Option<Rc<CheckView>>,
+    /// What is selected.
+    pub selection: Selection,
+    /// Where user actions go.
+    pub on: Callback<Msg>,
+}
+
+/// The kinds in the order they are listed, with a heading each.
+const KINDS: [(FindingKind, &str); 4] = [
+    (FindingKind::LostWrite, "lost writes"),
+    (FindingKind::FalseConflict, "false conflicts"),
+    (FindingKind::NonConverged, "non-converged keys"),
+    (FindingKind::StaleRead, "stale reads (information)"),
+];
+
+fn finding(f: &Finding, selection: Selection, on: &Callback<Msg>) -> Html {
+    let selected = f.ops.iter().any(|op| selection == Selection::Op(*op));
+    let ops = f.ops.iter().map(|&op| {
+        let select = on.reform(move |_: MouseEvent| Msg::Select(Selection::Op(op)));
+        html! {
+            <button class={classes!("op-link", (selection == Selection::Op(op)).then_some("selected"))} onclick={select}
+                aria-label={format!("Select operation {op}")} data-testid="finding-op">{ op.to_string() }</button>
+        }
+    });
+    html! {
+        <li class={classes!("finding", f.kind.name(), selected.then_some("selected"))} data-testid={format!("finding-{}", f.kind.name())}>
+            <span class="mono small">{ f.text.clone() }</span>{ " " }{ for ops }
+        </li>
+    }
+}
+
+fn verdict(
+    view: &CheckView,
+    selection: Selection,
+    on: &Callback<Msg>,
+    testid: &'static str,
+) -> Html {
+    let counts: Vec<String> = KINDS
+        .iter()
+        .map(|(kind, name)| format!("{} {name}", view.count(*kind)))
+        .collect();
+    let bad = view
+        .findings
+        .iter()
+        .any(|f| f.kind != FindingKind::StaleRead);
+    html! {
+        <div class={classes!("verdict", bad.then_some("bad"))} data-testid={testid}>
+            <p class="small">
+                <b>{ view.mode.name() }</b>{ ": " }
+                <span data-testid="check-counts">{ counts.join(" · ") }</span>
+                <span class="muted">{ if view.quiet { " · final: the run is quiet" } else { " · so far: replication may still be under way" } }</span>
+            </p>
+            if view.findings.is_empty() {
+                <p class="muted small" data-testid="check-clean">{ "No finding: every acknowledged write is kept, and the replicas agree." }</p>
+            } else {
+                <ul class="findings">
+                    { for view.findings.iter().map(|f| finding(f, selection, on)) }
+                </ul>
+            }
+        </div>
+    }
+}
+
+/// The checker panel.
+#[function_component(CheckerPanel)]
+pub fn checker_panel(props: &Props) -> Html {
+    html! {
+        <section class="panel checker" aria-labelledby="checker-title">
+            <h2 id="checker-title">{ "Consistency checker" }</h2>
+            <p class="muted small">{ "The model's checker over the history and the replicas' clocks. Click an operation to select it everywhere." }</p>
+            { verdict(&props.view, props.selection, &props.on, "check-verdict") }
+            if let Some(shadow) = &props.shadow {
+                { verdict(shadow, props.selection, &props.on, "check-verdict-compare") }
+            }
+        </section>
+    }
+}
