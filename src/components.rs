@@ -10,7 +10,9 @@ pub mod lamport;
 pub mod network;
 pub mod ring;
 pub mod settings;
+pub mod share;
 pub mod timebar;
+pub mod tutorial;
 
 use wildling_core::NodeId;
 use yew::prelude::*;
