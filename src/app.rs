@@ -436,6 +436,7 @@ impl Component for App {
             }
             app.sync_clock();
         }
+        app.after_update();
         app
     }
 

@@ -89,6 +89,8 @@ pub struct Sharing {
     posted: Option<StateMessage>,
     /// The last height posted.
     height: f64,
+    /// Whether `ready` was posted (`state` follows it).
+    ready: bool,
     _messages: Option<EventListener>,
 }
 
@@ -222,6 +224,7 @@ impl Sharing {
             saved: None,
             posted: None,
             height: 0.0,
+            ready: false,
             _messages: messages,
         }
     }
@@ -489,7 +492,7 @@ impl App {
                 self.sharing.saved = Some(mark);
             }
         }
-        if self.sharing.embed.embed {
+        if self.sharing.embed.embed && self.sharing.ready {
             let position = view::position(self.session.cluster());
             let tutorial = self.sharing.tutorial.as_ref();
             let state = StateMessage {
@@ -523,6 +526,7 @@ impl App {
                 tutorial: tutorial.map(|t| t.tutorial.id.to_string()),
                 steps: tutorial.map(|t| t.tutorial.steps.len()),
             });
+            self.sharing.ready = true;
             self.after_update();
         }
         let height = browser::document_height();
