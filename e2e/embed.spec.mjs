@@ -54,6 +54,8 @@ test("an embed in a sandboxed iframe posts ready, state and resize, and obeys pl
   await expect.poll(async () => (await lastState(page)).time).toBe(3);
   const atThree = await lastState(page);
 
+  // Chromium runs no animation frames in an off-screen cross-origin frame.
+  await page.locator("iframe#driven").scrollIntoViewIfNeeded();
   await send(page, { type: "play" });
   await expect.poll(async () => (await lastState(page)).time, { timeout: 20_000 }).toBeGreaterThan(3);
   await send(page, { type: "pause" });
