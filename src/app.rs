@@ -29,8 +29,8 @@ use crate::components::network::{MessageInspector, NetworkPanel};
 use crate::components::ring::RingPanel;
 use crate::components::settings::SettingsPanel;
 use crate::components::share::SharePanel;
-use crate::components::tutorial::TutorialPanel;
 use crate::components::timebar::TimeBar;
+use crate::components::tutorial::TutorialPanel;
 use crate::presets;
 use crate::session::Session;
 

@@ -91,7 +91,9 @@ impl EmbedOptions {
             let text = get(name)?;
             let parsed = text.trim().parse().ok();
             if parsed.is_none() {
-                gloo::console::warn!(format!("wildling: ignoring {name}={text:?}: not a whole number"));
+                gloo::console::warn!(format!(
+                    "wildling: ignoring {name}={text:?}: not a whole number"
+                ));
             }
             parsed
         };
@@ -101,7 +103,9 @@ impl EmbedOptions {
                 .and_then(|(a, b)| Some((a.trim().parse().ok()?, b.trim().parse().ok()?)))
                 .filter(|(a, b)| a <= b);
             if range.is_none() {
-                gloo::console::warn!(format!("wildling: ignoring steps={text:?}: expected A..B with A <= B"));
+                gloo::console::warn!(format!(
+                    "wildling: ignoring steps={text:?}: expected A..B with A <= B"
+                ));
             }
             range
         });

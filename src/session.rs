@@ -136,7 +136,11 @@ impl Session {
             self.cluster = build(&self.scenario)?;
         }
         let done = advance(&mut self.cluster, ticks, SEEK_EVENTS_MAX);
-        let reached = self.cluster.sim().next_event_at().is_none_or(|at| at > ticks);
+        let reached = self
+            .cluster
+            .sim()
+            .next_event_at()
+            .is_none_or(|at| at > ticks);
         if reached {
             self.cluster.sim_mut().run_until(ticks);
         }
@@ -513,7 +517,9 @@ mod tests {
         let mut mid_tick = opened;
         mid_tick.inputs[1].after_events = 4;
         let error = Session::from_share(&mid_tick).err().expect("refused");
-        assert!(error.to_string().starts_with("inputs[1].after_events: 4 events"));
+        assert!(error
+            .to_string()
+            .starts_with("inputs[1].after_events: 4 events"));
     }
 
     #[test]

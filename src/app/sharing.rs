@@ -125,12 +125,20 @@ pub fn opening(embed: &EmbedOptions, default_name: &str) -> Opening {
     };
     let mut link_error = None;
     let fragment = browser::fragment();
-    let mut opened: Option<(Session, String, Option<share::Session>, Option<TutorialState>)> = None;
+    let mut opened: Option<(
+        Session,
+        String,
+        Option<share::Session>,
+        Option<TutorialState>,
+    )> = None;
     if !fragment.is_empty() {
         match share::decode_session(&fragment)
             .map_err(|e| e.to_string())
-            .and_then(|s| Session::from_share(&s).map(|o| (o, s)).map_err(|e| e.to_string()))
-        {
+            .and_then(|s| {
+                Session::from_share(&s)
+                    .map(|o| (o, s))
+                    .map_err(|e| e.to_string())
+            }) {
             Ok((session, shared)) => {
                 let name = shared.scenario.name.clone();
                 if !embed.embed {
@@ -148,11 +156,15 @@ pub fn opening(embed: &EmbedOptions, default_name: &str) -> Opening {
                 Some(t) => {
                     let step = embed
                         .steps
-                        .map_or(0, |(a, _)| usize::try_from(a.saturating_sub(1)).unwrap_or(0))
+                        .map_or(0, |(a, _)| {
+                            usize::try_from(a.saturating_sub(1)).unwrap_or(0)
+                        })
                         .min(t.steps.len().saturating_sub(1));
-                    match tutorial_session(&t, step)
-                        .and_then(|s| Session::from_share(&s).map(|o| (o, s)).map_err(|e| e.to_string()))
-                    {
+                    match tutorial_session(&t, step).and_then(|s| {
+                        Session::from_share(&s)
+                            .map(|o| (o, s))
+                            .map_err(|e| e.to_string())
+                    }) {
                         Ok((session, shared)) => {
                             let name = shared.scenario.name.clone();
                             let state = TutorialState {
@@ -204,7 +216,7 @@ impl Sharing {
             browser::set_theme(theme);
         }
         let messages = (embed.embed && browser::in_frame())
-            .then(|| web_sys::window())
+            .then(web_sys::window)
             .flatten()
             .map(|window| {
                 let link = link.clone();
@@ -303,7 +315,11 @@ impl App {
         let last = t.steps.len().saturating_sub(1);
         match (&self.sharing.tutorial, self.sharing.embed.steps) {
             (Some(_), Some((a, b))) => {
-                let at = |n: u64| usize::try_from(n.saturating_sub(1)).unwrap_or(last).min(last);
+                let at = |n: u64| {
+                    usize::try_from(n.saturating_sub(1))
+                        .unwrap_or(last)
+                        .min(last)
+                };
                 (at(a), at(b))
             }
             _ => (0, last),
@@ -350,12 +366,10 @@ impl App {
                      style=\"border:0\" title=\"Wildling: a Dynamo playground\" loading=\"lazy\"></iframe>"
                 ));
             }
-            ShareMsg::Import(Ok(text)) => {
-                match self.open_payload(Payload::Json(text)) {
-                    Ok(()) => self.sharing.view.import_error = None,
-                    Err(e) => self.sharing.view.import_error = Some(e),
-                }
-            }
+            ShareMsg::Import(Ok(text)) => match self.open_payload(Payload::Json(text)) {
+                Ok(()) => self.sharing.view.import_error = None,
+                Err(e) => self.sharing.view.import_error = Some(e),
+            },
             ShareMsg::Import(Err(e)) => self.sharing.view.import_error = Some(e),
             ShareMsg::RestoreAutosave => {
                 let restored = browser::autosaved()
@@ -392,9 +406,9 @@ impl App {
                     .and_then(|()| Command::parse(&event.data()));
                 match command {
                     Ok(command) => self.command(command),
-                    Err(why) => gloo::console::warn!(format!(
-                        "wildling: ignoring a message because {why}"
-                    )),
+                    Err(why) => {
+                        gloo::console::warn!(format!("wildling: ignoring a message because {why}"))
+                    }
                 }
             }
         }
@@ -541,8 +555,12 @@ impl App {
         let Some(error) = &self.sharing.link_error else {
             return html! {};
         };
-        let restore = self.on.reform(|_: MouseEvent| Msg::Share(ShareMsg::RestoreAutosave));
-        let dismiss = self.on.reform(|_: MouseEvent| Msg::Share(ShareMsg::DismissLinkError));
+        let restore = self
+            .on
+            .reform(|_: MouseEvent| Msg::Share(ShareMsg::RestoreAutosave));
+        let dismiss = self
+            .on
+            .reform(|_: MouseEvent| Msg::Share(ShareMsg::DismissLinkError));
         let has_autosave = !self.sharing.embed.embed && browser::autosaved().is_some();
         html! {
             <div class="banner error" role="alert" data-testid="link-banner">
@@ -598,7 +616,13 @@ fn parse_file(text: &str) -> Result<share::Session, String> {
 fn file_stem(name: &str) -> String {
     let stem: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .take(60)
         .collect();
     if stem.is_empty() {

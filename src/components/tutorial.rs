@@ -53,7 +53,8 @@ pub fn tutorial_panel(props: &Props) -> Html {
     };
     let (lo, hi) = props.range;
     let at = state.step;
-    let back = on.reform(move |_: MouseEvent| Msg::Share(ShareMsg::TutorialStep(at.saturating_sub(1))));
+    let back =
+        on.reform(move |_: MouseEvent| Msg::Share(ShareMsg::TutorialStep(at.saturating_sub(1))));
     let next = on.reform(move |_: MouseEvent| Msg::Share(ShareMsg::TutorialStep(at + 1)));
     let close = on.reform(|_: MouseEvent| Msg::Share(ShareMsg::Tutorial(None)));
     html! {
