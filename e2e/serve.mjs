@@ -34,7 +34,13 @@ createServer(async (req, res) => {
   try {
     if ((await stat(file)).isDirectory()) file = join(file, "index.html");
     const body = await readFile(file);
-    res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" });
+    // A sandboxed iframe (no allow-same-origin) has an opaque origin, so its
+    // module script and wasm are cross-origin requests: like GitHub Pages,
+    // allow any origin to read these public files.
+    res.writeHead(200, {
+      "content-type": types[extname(file)] ?? "application/octet-stream",
+      "access-control-allow-origin": "*",
+    });
     res.end(body);
   } catch {
     res.writeHead(404).end("not found");

@@ -29,9 +29,13 @@ use crate::components::lamport::Lamport;
 use crate::components::network::{MessageInspector, NetworkPanel};
 use crate::components::ring::RingPanel;
 use crate::components::settings::SettingsPanel;
+use crate::components::share::SharePanel;
 use crate::components::timebar::TimeBar;
+use crate::components::tutorial::TutorialPanel;
 use crate::presets;
 use crate::session::Session;
+
+pub mod sharing;
 
 /// The most events processed in one animation frame, so that a busy run
 /// never blocks rendering.
@@ -150,6 +154,8 @@ pub enum Msg {
     Key(KeyboardEvent),
     /// Hide the notice.
     Dismiss,
+    /// Share links, files, tutorials and the embed API.
+    Share(sharing::ShareMsg),
 }
 
 /// A message for the user above the panels.
@@ -190,6 +196,7 @@ pub struct App {
     slow: RefCell<Option<Slow>>,
     /// The checker's last verdicts, re-run every few frames while playing.
     checked: RefCell<Option<Verdicts>>,
+    sharing: sharing::Sharing,
 }
 
 /// One line computed by the model, proving the wasm link works end to end.
@@ -387,9 +394,9 @@ impl Component for App {
     type Properties = ();
 
     fn create(ctx: &Context<Self>) -> Self {
-        let name = presets::DEFAULT;
-        let scenario = load(name).expect("the default preset is valid");
-        let session = Session::new(scenario).expect("the default preset builds");
+        let embed = Rc::new(crate::embed::EmbedOptions::from_page());
+        let opening = sharing::opening(&embed, presets::DEFAULT);
+        let sharing = sharing::Sharing::new(embed, &opening, 0, ctx.link());
         let on = ctx.link().callback(|m: Msg| m);
         let link = ctx.link().clone();
         let keys = web_sys::window().and_then(|w| w.document()).map(|doc| {
@@ -400,9 +407,9 @@ impl Component for App {
                 }
             })
         });
-        App {
-            session,
-            scenario_name: name.to_string(),
+        let mut app = App {
+            session: opening.session,
+            scenario_name: opening.name,
             generation: 0,
             playing: false,
             speed: 8.0,
@@ -421,7 +428,22 @@ impl Component for App {
             awaited_op: None,
             slow: RefCell::new(None),
             checked: RefCell::new(None),
+            sharing,
+        };
+        if let Some(key) = opening.shared.and_then(|s| s.selected_key) {
+            app.key = key;
         }
+        if let Some(t) = app.sharing.tutorial.clone() {
+            app.share_update(ctx, sharing::ShareMsg::TutorialStep(t.step));
+        }
+        if let Some(start) = app.sharing.embed.start_ticks {
+            if let Err(e) = app.session.seek_time(start) {
+                app.action_error = Some(e.to_string());
+            }
+            app.sync_clock();
+        }
+        app.after_update();
+        app
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
@@ -541,7 +563,12 @@ impl Component for App {
                 self.notice = None;
                 true
             }
+            Msg::Share(msg) => {
+                self.share_update(ctx, msg);
+                true
+            }
         };
+        self.after_update();
         if self.playing {
             if !was_playing {
                 self.last_frame = None;
@@ -550,6 +577,10 @@ impl Component for App {
             self.schedule_frame(ctx);
         }
         render
+    }
+
+    fn rendered(&mut self, _ctx: &Context<Self>, first_render: bool) {
+        self.after_render(first_render);
     }
 
     fn view(&self, _ctx: &Context<Self>) -> Html {
@@ -598,13 +629,29 @@ impl Component for App {
         let config = cluster.scenario().cluster.clone();
         let on = self.on.clone();
         let dismiss = self.on.reform(|_: MouseEvent| Msg::Dismiss);
+        let embed = &self.sharing.embed;
+        let root = classes!(
+            "app",
+            embed.embed.then_some("embed"),
+            embed.hide_controls.then_some("hide-controls")
+        );
+        let tutorial_range = self
+            .sharing
+            .tutorial
+            .as_ref()
+            .map_or((0, 0), |t| self.step_range(&t.tutorial));
         html! {
-            <div class="app">
+            <div class={root} ondragover={Callback::from(|e: DragEvent| e.prevent_default())} ondrop={self.on_drop()}>
                 <header>
                     <h1>{ "Wildling" }</h1>
                     <span class="tagline">{ "a Dynamo playground: partition it, write on both sides, watch the siblings" }</span>
                     <span class="core-version">{ format!("wildling-core {}", wildling_core::VERSION) }</span>
                 </header>
+                if !embed.embed {
+                    <SharePanel view={self.sharing.view.clone()} on={on.clone()} />
+                }
+                { self.link_banner() }
+                <TutorialPanel state={self.sharing.tutorial.clone()} range={tutorial_range} on={on.clone()} />
                 <TimeBar position={position.clone()} horizon={self.session.horizon()} playing={self.playing}
                     speed={self.speed} user_actions={self.session.user_actions().len()} on={on.clone()} />
                 if let Some(notice) = &self.notice {

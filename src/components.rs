@@ -11,7 +11,9 @@ pub mod lamport;
 pub mod network;
 pub mod ring;
 pub mod settings;
+pub mod share;
 pub mod timebar;
+pub mod tutorial;
 
 use wildling_core::NodeId;
 use yew::prelude::*;

@@ -9,10 +9,19 @@
 //! back and forth, and opening a share link later, give the same run. An
 //! action taken while scrubbed into the past is a fork: the user's later
 //! actions are discarded and the run continues from there.
+//!
+//! A share link, the autosave and the tutorials carry a
+//! [`wildling_core::share::Session`]: [`Session::to_share`] and
+//! [`Session::from_share`] convert. The playground schedules each action
+//! with the timeline, before the first event, on every rebuild; its inputs
+//! therefore carry `after_events: 0`, and `share::Session::replay`, which
+//! schedules inputs at 0 events right after the timeline, rebuilds exactly
+//! the run the playground had.
 
 use wildling_core::causality::CausalityMode;
 use wildling_core::cluster::Cluster;
 use wildling_core::scenario::{ClusterConfig, Scenario, ScenarioError, TimelineEntry};
+use wildling_core::share::{self, UserInput};
 use wildling_core::sim::{SimOptions, Time};
 
 /// The scenario, the user's actions and the cluster they produce.
@@ -26,6 +35,9 @@ pub struct Session {
     /// The same scenario under another causality mode, kept at the same time.
     shadow: Option<Cluster>,
 }
+
+/// The most events one seek by time processes.
+pub const SEEK_EVENTS_MAX: usize = 2_000_000;
 
 fn build(scenario: &Scenario) -> Result<Cluster, ScenarioError> {
     Cluster::new(scenario, SimOptions::default())
@@ -68,6 +80,82 @@ impl Session {
     /// The user's actions, oldest first.
     pub fn user_actions(&self) -> &[TimelineEntry] {
         &self.scenario.timeline[self.scripted..]
+    }
+
+    /// The session as a share link carries it: the scenario as loaded, the
+    /// user's actions as inputs, and the time. A run stopped in the middle of
+    /// a tick is shared at the end of that tick.
+    pub fn to_share(&self, selected_key: Option<String>) -> share::Session {
+        let mut scenario = self.scenario.clone();
+        let actions = scenario.timeline.split_off(self.scripted);
+        share::Session {
+            scenario,
+            inputs: actions
+                .into_iter()
+                .map(|entry| UserInput {
+                    after_events: 0,
+                    entry,
+                })
+                .collect(),
+            time_ticks: self.now(),
+            selected_key,
+        }
+    }
+
+    /// Open a shared session: its inputs become the user's actions, and the
+    /// run is replayed to the session's time. Inputs added after some events
+    /// (by a tool that records mid-tick) are refused, since the playground
+    /// could not rebuild them when scrubbing.
+    pub fn from_share(shared: &share::Session) -> Result<Session, ScenarioError> {
+        let mut scenario = shared.scenario.clone();
+        let scripted = scenario.timeline.len();
+        for (i, input) in shared.inputs.iter().enumerate() {
+            if input.after_events != 0 {
+                return Err(ScenarioError::Invalid {
+                    field: format!("inputs[{i}].after_events"),
+                    reason: format!(
+                        "{} events: the playground opens inputs added before the first event \
+                         only",
+                        input.after_events
+                    ),
+                });
+            }
+            scenario.timeline.push(input.entry.clone());
+        }
+        let mut session = Session::new(scenario)?;
+        session.scripted = scripted;
+        session.seek_time(shared.time_ticks)?;
+        Ok(session)
+    }
+
+    /// Go to the end of tick `ticks` by deterministic replay, as
+    /// `share::Session::replay` does, processing at most [`SEEK_EVENTS_MAX`]
+    /// events (a link or an embedding page may ask for any time).
+    pub fn seek_time(&mut self, ticks: Time) -> Result<(), ScenarioError> {
+        if ticks < self.now() {
+            self.cluster = build(&self.scenario)?;
+        }
+        let done = advance(&mut self.cluster, ticks, SEEK_EVENTS_MAX);
+        let reached = self
+            .cluster
+            .sim()
+            .next_event_at()
+            .is_none_or(|at| at > ticks);
+        if reached {
+            self.cluster.sim_mut().run_until(ticks);
+        }
+        self.moved();
+        if reached {
+            Ok(())
+        } else {
+            Err(ScenarioError::Invalid {
+                field: "time_ticks".into(),
+                reason: format!(
+                    "reaching t={ticks} takes more than {done} events; stopped at t={}",
+                    self.now()
+                ),
+            })
+        }
     }
 
     /// Events processed so far.
@@ -396,6 +484,37 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_shared_session_replays_to_the_same_state() {
+        let mut s = session();
+        s.act(fault(Fault::Partition(vec![vec![NodeId(3)]])))
+            .expect("valid");
+        s.act(put(1, "eggs", 1)).expect("valid");
+        for _ in 0..3 {
+            s.step();
+        }
+        s.act(put(2, "bread", 3)).expect("valid");
+        s.advance(s.now() + 4, usize::MAX);
+        let shared = s.to_share(Some("cart".into()));
+        assert_eq!(shared.inputs.len(), 3);
+        let link = share::encode_session(&shared);
+        let opened = share::decode_session(&link).expect("decodes");
+        assert_eq!(opened, shared);
+        let reopened = Session::from_share(&opened).expect("replays");
+        assert_eq!(
+            (reopened.now(), hash(&reopened), reopened.user_actions()),
+            (s.now(), hash(&s), s.user_actions())
+        );
+        let replayed = opened.replay(SimOptions::default()).expect("replays");
+        assert_eq!(replayed.sim().trace().hash(), hash(&s));
+        let mut mid_tick = opened;
+        mid_tick.inputs[1].after_events = 4;
+        let error = Session::from_share(&mid_tick).err().expect("refused");
+        assert!(error
+            .to_string()
+            .starts_with("inputs[1].after_events: 4 events"));
     }
 
     #[test]

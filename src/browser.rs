@@ -1,0 +1,187 @@
+//! The few browser services the share, autosave and embed features need,
+//! each wrapped so that it fails quietly instead of panicking: a sandboxed
+//! iframe may refuse `localStorage`, a page without a secure context has no
+//! clipboard, and a user may drop anything on the page.
+
+use js_sys::{Function, Promise, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// The localStorage key of the autosaved session.
+const AUTOSAVE_KEY: &str = "wildling.session.v1";
+
+fn storage() -> Option<web_sys::Storage> {
+    // `window.localStorage` itself throws in an opaque-origin sandbox.
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// The autosaved session JSON, if there is one and storage can be read.
+pub fn autosaved() -> Option<String> {
+    storage()?.get_item(AUTOSAVE_KEY).ok().flatten()
+}
+
+/// Autosave `json`; a storage that refuses (full, sandboxed, disabled) is
+/// ignored: the playground works without it.
+pub fn autosave(json: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(AUTOSAVE_KEY, json);
+    }
+}
+
+/// The page's query parameter `name`, if present.
+pub fn query_param(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get(name)
+}
+
+/// The URL fragment without its `#`, or an empty string.
+pub fn fragment() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .map(|h| h.trim_start_matches('#').to_string())
+        .unwrap_or_default()
+}
+
+/// The page's address without query or fragment.
+pub fn page_address() -> String {
+    web_sys::window()
+        .and_then(|w| {
+            let l = w.location();
+            Some(format!("{}{}", l.origin().ok()?, l.pathname().ok()?))
+        })
+        .unwrap_or_default()
+}
+
+/// Replace the URL fragment without adding a history entry (`""` removes it).
+pub fn set_fragment(fragment: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let search = window.location().search().unwrap_or_default();
+    let url = if fragment.is_empty() {
+        format!("{}{search}", page_address())
+    } else {
+        format!("{}{search}#{fragment}", page_address())
+    };
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// Put `text` on the clipboard; `done` hears whether it worked. Without a
+/// clipboard (no secure context, a sandbox, an old browser) `done(false)`.
+pub fn copy_text(text: &str, done: impl FnOnce(bool) + 'static) {
+    let write = web_sys::window()
+        .and_then(|w| Reflect::get(&w.navigator(), &"clipboard".into()).ok())
+        .filter(|c| c.is_object())
+        .and_then(|clipboard| {
+            let write = Reflect::get(&clipboard, &"writeText".into()).ok()?;
+            let write = write.dyn_into::<Function>().ok()?;
+            write.call1(&clipboard, &text.into()).ok()
+        })
+        .and_then(|p| p.dyn_into::<Promise>().ok());
+    match write {
+        Some(promise) => settle(promise, move |result| done(result.is_ok())),
+        None => done(false),
+    }
+}
+
+/// Call `then` once `promise` settles.
+fn settle(promise: Promise, then: impl FnOnce(Result<JsValue, JsValue>) + 'static) {
+    wasm_bindgen_futures::spawn_local(async move {
+        then(wasm_bindgen_futures::JsFuture::from(promise).await);
+    });
+}
+
+/// Read a file the user chose or dropped as text, refusing files over
+/// `limit_bytes` before reading them.
+pub fn read_file(
+    file: web_sys::File,
+    limit_bytes: usize,
+    done: impl FnOnce(Result<String, String>) + 'static,
+) {
+    let size = file.size();
+    if size > limit_bytes as f64 {
+        done(Err(format!(
+            "{} is {size} bytes; the limit is {limit_bytes}",
+            file.name()
+        )));
+        return;
+    }
+    let name = file.name();
+    settle(file.text(), move |result| {
+        done(
+            result
+                .ok()
+                .and_then(|text| text.as_string())
+                .ok_or_else(|| format!("{name} cannot be read as text")),
+        )
+    });
+}
+
+/// Offer `text` as a download called `name`.
+pub fn download(name: &str, text: &str) {
+    let _ = try_download(name, text);
+}
+
+fn try_download(name: &str, text: &str) -> Option<()> {
+    let document = web_sys::window()?.document()?;
+    let parts = js_sys::Array::of1(&text.into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    let a = document
+        .create_element("a")
+        .ok()?
+        .dyn_into::<web_sys::HtmlAnchorElement>()
+        .ok()?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Some(())
+}
+
+/// Whether the page runs inside a frame.
+pub fn in_frame() -> bool {
+    web_sys::window()
+        .and_then(|w| {
+            let parent: JsValue = w.parent().ok()??.into();
+            Some(!js_sys::Object::is(&parent, &w))
+        })
+        .unwrap_or(false)
+}
+
+/// Post `message` to the embedding page, to `target_origin` (`*` for any).
+pub fn post_to_parent(message: &JsValue, target_origin: &str) {
+    if let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) {
+        let _ = parent.post_message(message, target_origin);
+    }
+}
+
+/// Whether `source` (a message event's source) is the embedding page.
+pub fn is_parent(source: &JsValue) -> bool {
+    web_sys::window()
+        .and_then(|w| w.parent().ok().flatten())
+        .is_some_and(|parent| js_sys::Object::is(&parent.into(), source))
+}
+
+/// The document's height in CSS pixels, for `resize` messages.
+pub fn document_height() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .map_or(0.0, |e| f64::from(e.scroll_height()))
+}
+
+/// Set `data-theme` on the root element (`light` or `dark`).
+pub fn set_theme(theme: &str) {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("data-theme", theme);
+    }
+}

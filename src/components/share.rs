@@ -1,0 +1,80 @@
+//! The share toolbar: copy a link to the session, export and import it as a
+//! file, and get an iframe snippet. The App makes every link and snippet;
+//! this panel shows them and reads the files the user picks.
+
+use wildling_core::scenario::MAX_SCENARIO_BYTES;
+use wildling_core::share::LINK_WARN_CHARS;
+use yew::prelude::*;
+
+use crate::app::sharing::{ShareMsg, ShareView};
+use crate::app::Msg;
+use crate::browser;
+
+/// The share toolbar's props.
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// What to show.
+    pub view: ShareView,
+    /// Where user actions go.
+    pub on: Callback<Msg>,
+}
+
+/// The share toolbar.
+#[function_component(SharePanel)]
+pub fn share_panel(props: &Props) -> Html {
+    let on = &props.on;
+    let v = &props.view;
+    let send = |m: fn() -> ShareMsg| on.reform(move |_: MouseEvent| Msg::Share(m()));
+    let pick = {
+        let on = on.clone();
+        Callback::from(move |e: Event| {
+            let input: Option<web_sys::HtmlInputElement> = e.target_dyn_into();
+            let Some(input) = input else { return };
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                let on = on.clone();
+                browser::read_file(file, MAX_SCENARIO_BYTES, move |r| {
+                    on.emit(Msg::Share(ShareMsg::Import(r)))
+                });
+            }
+            input.set_value("");
+        })
+    };
+    let copied = match v.copied {
+        Some(true) => "Copied to the clipboard.",
+        Some(false) => "The clipboard is not available here: copy the link from the field.",
+        None => "",
+    };
+    html! {
+        <section class="share-bar" aria-label="Share">
+            <button onclick={send(|| ShareMsg::CopyLink)} data-testid="copy-link">{ "Copy link" }</button>
+            <button onclick={send(|| ShareMsg::Export)} data-testid="export-session">{ "Export session" }</button>
+            <label class="button file-button">{ "Import…" }
+                <input type="file" accept=".json,application/json,text/plain" onchange={pick} data-testid="import-file" />
+            </label>
+            <button onclick={send(|| ShareMsg::ShowEmbed)} data-testid="embed-button">{ "Embed" }</button>
+            <span class="muted small">{ "or drop a scenario or session file anywhere" }</span>
+            if let Some(link) = &v.link {
+                <div class="share-output">
+                    <input type="text" readonly=true value={link.clone()} aria-label="Share link" data-testid="share-link"
+                        onfocus={Callback::from(|e: FocusEvent| {
+                            if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() { i.select(); }
+                        })} />
+                    <span class="small" data-testid="copy-status">{ copied }</span>
+                    if v.too_long {
+                        <p class="inline-error" role="alert" data-testid="link-warning">
+                            { format!("This link is {} characters long, over {LINK_WARN_CHARS}: chat programs and some browsers may cut it. Share the scenario as a file instead: ", link.len()) }
+                            <button onclick={send(|| ShareMsg::ExportScenario)} data-testid="export-scenario">{ "Export scenario file" }</button>
+                        </p>
+                    }
+                </div>
+            }
+            if let Some(snippet) = &v.embed_snippet {
+                <textarea class="share-output mono small" readonly=true rows="3" aria-label="Embed snippet"
+                    data-testid="embed-snippet" value={snippet.clone()} />
+            }
+            if let Some(error) = &v.import_error {
+                <p class="inline-error" role="alert" data-testid="import-error">{ format!("Import failed: {error}") }</p>
+            }
+        </section>
+    }
+}

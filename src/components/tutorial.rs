@@ -1,0 +1,85 @@
+//! The guided tutorials: a picker, the narration of the current step with
+//! Next and Back, and, for the DVVSet tutorial, the kernel's clocks after the
+//! step's operation. Steps are opened by the App through deterministic
+//! replay (`Tutorial::session`); everything shown comes from the tutorial data.
+
+use wildling_core::tutorial::tutorials;
+use yew::prelude::*;
+
+use super::event_value;
+use crate::app::sharing::{ShareMsg, TutorialState};
+use crate::app::Msg;
+
+/// The tutorial panel's props.
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// The open tutorial, if any.
+    pub state: Option<TutorialState>,
+    /// The steps the learner may visit (from 0, both included).
+    pub range: (usize, usize),
+    /// Where user actions go.
+    pub on: Callback<Msg>,
+}
+
+/// The tutorial picker and narration.
+#[function_component(TutorialPanel)]
+pub fn tutorial_panel(props: &Props) -> Html {
+    let choices = use_memo((), |()| {
+        tutorials()
+            .into_iter()
+            .map(|t| (t.id, t.title))
+            .collect::<Vec<_>>()
+    });
+    let on = &props.on;
+    let pick = on.reform(|e: Event| {
+        let id = event_value(&e);
+        Msg::Share(ShareMsg::Tutorial((!id.is_empty()).then_some(id)))
+    });
+    let open = props.state.as_ref().map(|s| s.tutorial.id).unwrap_or("");
+    let picker = html! {
+        <select onchange={pick} aria-label="Guided tutorial" data-testid="tutorial-picker">
+            <option value="" selected={open.is_empty()}>{ "Guided tutorials…" }</option>
+            { for choices.iter().map(|(id, title)| html! {
+                <option value={*id} selected={*id == open}>{ *title }</option>
+            }) }
+        </select>
+    };
+    let Some(state) = &props.state else {
+        return html! { <div class="tutorial-picker">{ picker }</div> };
+    };
+    let t = &state.tutorial;
+    let Some(step) = t.steps.get(state.step) else {
+        return html! { <div class="tutorial-picker">{ picker }</div> };
+    };
+    let (lo, hi) = props.range;
+    let at = state.step;
+    let back =
+        on.reform(move |_: MouseEvent| Msg::Share(ShareMsg::TutorialStep(at.saturating_sub(1))));
+    let next = on.reform(move |_: MouseEvent| Msg::Share(ShareMsg::TutorialStep(at + 1)));
+    let close = on.reform(|_: MouseEvent| Msg::Share(ShareMsg::Tutorial(None)));
+    html! {
+        <section class="panel tutorial" aria-labelledby="tutorial-title" data-testid="tutorial">
+            <div class="tutorial-head">
+                { picker }
+                <h2 id="tutorial-title">{ t.title }</h2>
+                <button onclick={close} aria-label="Close the tutorial">{ "×" }</button>
+            </div>
+            <p class="muted small">{ t.summary }</p>
+            <h3 data-testid="tutorial-step-title">{ step.title }</h3>
+            <p class="narration" data-testid="narration">{ &step.narration }</p>
+            if let Some(k) = &step.kernel {
+                <table class="kernel mono small" data-testid="kernel-step">
+                    <tr><th>{ "operation" }</th><td>{ &k.operation }</td></tr>
+                    <tr><th>{ "result" }</th><td>{ &k.result }</td></tr>
+                    <tr><th>{ "DVV (paper)" }</th><td>{ &k.dvv }</td></tr>
+                    <tr><th>{ "DVVSet" }</th><td>{ &k.dvvset }</td></tr>
+                </table>
+            }
+            <div class="tutorial-nav">
+                <button onclick={back} disabled={at <= lo} data-testid="tutorial-back">{ "◀ Back" }</button>
+                <span class="small" data-testid="tutorial-progress">{ format!("step {} of {} · t={}", at + 1, t.steps.len(), step.until_ticks) }</span>
+                <button class="primary" onclick={next} disabled={at >= hi} data-testid="tutorial-next">{ "Next ▶" }</button>
+            </div>
+        </section>
+    }
+}
