@@ -1,7 +1,8 @@
-//! The sweep test: random fault schedules over the `sweep-faults` workload.
-//! With DVVSet and every mechanism on, no acknowledged write is lost and
-//! every key converges, and so with client-id version vectors; the same
-//! schedules under LWW lose writes.
+//! The sweep tests: random fault schedules over the `sweep-faults` workload,
+//! and the `lossy-network` scenario (loss, duplication and reordering for
+//! the whole run) under many seeds. With DVVSet and every mechanism on, no
+//! acknowledged write is lost and every key converges; the same schedules
+//! under LWW lose writes, and client-id version vectors lose none either.
 
 use wildling_core::causality::CausalityMode;
 use wildling_core::checker::CheckCounts;
@@ -10,51 +11,125 @@ use wildling_core::faults::{random_faults, FaultOptions};
 use wildling_core::node::Mechanisms;
 use wildling_core::scenario::{builtin_scenario, Scenario};
 use wildling_core::sim::SimOptions;
-use wildling_core::trace::TraceMode;
+use wildling_core::trace::{TraceKind, TraceMode};
 
 const SEEDS: u64 = 1000;
+
+/// The built-in scenario `name` in `mode` with `mechanisms`.
+fn builtin(name: &str, mode: CausalityMode, mechanisms: Mechanisms) -> Scenario {
+    let json = builtin_scenario(name).expect("a built-in scenario");
+    let mut scenario = Scenario::from_json(json).expect("valid");
+    scenario.cluster.mode = mode;
+    scenario.cluster.mechanisms = mechanisms;
+    scenario
+}
+
+/// Run `scenario` under `seed`, with the random fault injector's schedule
+/// for the seed if `faults`, until it goes quiet; return the cluster.
+fn run(scenario: &Scenario, seed: u64, faults: bool, trace: TraceMode) -> Cluster {
+    let options = SimOptions {
+        trace,
+        ..SimOptions::default()
+    };
+    let mut cluster = Cluster::with_seed(scenario, seed, options).expect("valid");
+    if faults {
+        let nodes = scenario.cluster.nodes;
+        cluster.inject(&random_faults(nodes, seed, &FaultOptions::default()));
+    }
+    cluster.run();
+    assert!(
+        cluster.sim().next_event_at().is_none(),
+        "seed {seed}: the run did not go quiet"
+    );
+    cluster
+}
 
 /// Run `seeds` random fault schedules in `mode` with `mechanisms`; return
 /// each seed's findings.
 fn check(mode: CausalityMode, mechanisms: Mechanisms, seeds: u64) -> Vec<(u64, CheckCounts)> {
-    let json = builtin_scenario("sweep-faults").expect("a built-in scenario");
-    let mut scenario = Scenario::from_json(json).expect("valid");
-    scenario.cluster.mode = mode;
-    scenario.cluster.mechanisms = mechanisms;
-    let options = SimOptions {
-        trace: TraceMode::Off,
-        ..SimOptions::default()
-    };
-    let faults = FaultOptions::default();
+    let scenario = builtin("sweep-faults", mode, mechanisms);
     (0..seeds)
         .map(|seed| {
-            let mut cluster = Cluster::with_seed(&scenario, seed, options).expect("valid");
-            cluster.inject(&random_faults(scenario.cluster.nodes, seed, &faults));
-            cluster.run();
-            assert!(
-                cluster.sim().next_event_at().is_none(),
-                "seed {seed}: the run did not go quiet"
-            );
-            (seed, cluster.check().counts())
+            (
+                seed,
+                run(&scenario, seed, true, TraceMode::Off).check().counts(),
+            )
         })
         .collect()
 }
 
-/// Every seed of `mode` with every mechanism on: no lost write, no false
-/// conflict, every key converged.
-#[track_caller]
-fn assert_clean(mode: CausalityMode) {
-    let results = check(mode, Mechanisms::default(), SEEDS);
-    let bad: Vec<_> = results
+/// The seeds with any lost write, false conflict or unconverged key.
+fn findings(results: &[(u64, CheckCounts)]) -> Vec<&(u64, CheckCounts)> {
+    results
         .iter()
         .filter(|(_, c)| c.lost_writes > 0 || c.non_converged > 0 || c.false_conflicts > 0)
-        .collect();
-    assert!(bad.is_empty(), "{mode}: seeds with findings: {bad:?}");
+        .collect()
 }
 
 #[test]
 fn dvvset_with_every_mechanism_loses_nothing_and_converges() {
-    assert_clean(CausalityMode::DvvSet);
+    let results = check(CausalityMode::DvvSet, Mechanisms::default(), SEEDS);
+    let bad = findings(&results);
+    assert!(bad.is_empty(), "seeds with findings: {bad:?}");
+}
+
+/// Seeds of `lossy-network` that once lost a write: the network dropped the
+/// `merkle-sync-reply` that carried it to the one replica that never had it,
+/// and nothing checked the partition again.
+const LOSSY_SEEDS_THAT_DROP_A_SYNC_REPLY: [u64; 2] = [843, 2720];
+
+#[test]
+fn a_dropped_merkle_sync_reply_is_noticed_and_the_sync_repeated() {
+    let scenario = builtin(
+        "lossy-network",
+        CausalityMode::DvvSet,
+        Mechanisms::default(),
+    );
+    for seed in LOSSY_SEEDS_THAT_DROP_A_SYNC_REPLY {
+        let cluster = run(&scenario, seed, false, TraceMode::Full);
+        let events = cluster.sim().trace().events();
+        let lost = events
+            .iter()
+            .find(|e| e.kind == TraceKind::Drop && e.text.contains("merkle-sync-reply"))
+            .unwrap_or_else(|| panic!("seed {seed} no longer drops a merkle-sync-reply"));
+        // `drop #169 n1->n3 lost: merkle-sync-reply p5 [...]`: the same route
+        // and partition must see a reply delivered later.
+        let words: Vec<&str> = lost.text.split_whitespace().collect();
+        let (route, partition) = (words[2], words[5]);
+        let resent = events.iter().any(|e| {
+            e.at > lost.at
+                && e.kind == TraceKind::Deliver
+                && e.text.contains(route)
+                && e.text.contains(&format!("merkle-sync-reply {partition} "))
+        });
+        assert!(resent, "seed {seed}: no sync after `{}`", lost.text);
+        let counts = cluster.check().counts();
+        assert_eq!(
+            (counts.lost_writes, counts.non_converged),
+            (0, 0),
+            "seed {seed}: {counts:?}"
+        );
+    }
+}
+
+#[test]
+fn lossy_network_loses_nothing_and_converges() {
+    let scenario = builtin(
+        "lossy-network",
+        CausalityMode::DvvSet,
+        Mechanisms::default(),
+    );
+    let results: Vec<_> = (0..500)
+        .chain(LOSSY_SEEDS_THAT_DROP_A_SYNC_REPLY)
+        .map(|seed| {
+            (
+                seed,
+                run(&scenario, seed, false, TraceMode::Off).check().counts(),
+            )
+        })
+        .collect();
+    let bad = findings(&results);
+    assert!(bad.is_empty(), "seeds with findings: {bad:?}");
 }
 
 #[test]
@@ -97,5 +172,7 @@ fn server_id_version_vectors_show_their_anomalies() {
 #[test]
 fn client_id_version_vectors_lose_nothing_where_dvvset_does_not() {
     // The client owns its counter, so a stale coordinator never reissues one.
-    assert_clean(CausalityMode::ClientVv);
+    let results = check(CausalityMode::ClientVv, Mechanisms::default(), SEEDS);
+    let bad = findings(&results);
+    assert!(bad.is_empty(), "client-vv: seeds with findings: {bad:?}");
 }

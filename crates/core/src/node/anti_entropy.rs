@@ -155,9 +155,14 @@ impl Node {
                 for (key, clock) in &clocks {
                     self.merge(partition, key, clock, out);
                 }
-                let keys = clocks.into_iter().map(|(key, _)| key).collect();
+                let theirs = clocks;
+                let keys = theirs.iter().map(|(key, _)| key.clone()).collect();
                 let clocks = self.clocks(partition, keys);
                 self.stats.merkle_keys += clocks.len() as u64;
+                // Unacknowledged news: the next round checks it arrived.
+                if carries_news(&theirs, &clocks) {
+                    self.mark_dirty(partition, out);
+                }
                 PeerMessage::MerkleSyncReply { partition, clocks }
             }
             PeerMessage::MerkleSyncReply { partition, clocks } => {
@@ -170,4 +175,13 @@ impl Node {
         };
         out.send(from, Message::Peer(reply));
     }
+}
+
+/// Whether merging `reply` (clocks by key) would change any of `theirs`.
+fn carries_news(theirs: &[(String, Clock)], reply: &[(String, Clock)]) -> bool {
+    theirs.iter().zip(reply).any(|((_, before), (_, clock))| {
+        let mut after = before.clone();
+        after.sync(clock);
+        after != *before
+    })
 }

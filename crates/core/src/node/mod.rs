@@ -69,7 +69,10 @@
 //!   merges them with `KeyClock::sync` and sends back its merged clocks, which
 //!   the peer merges. Tree nodes and keys exchanged are counted
 //!   ([`NodeStats`]). An exchange still unanswered at the next round failed:
-//!   the partition is dirty again and the peer suspected.
+//!   the partition is dirty again and the peer suspected. Nothing answers the
+//!   last message, so an initiator whose merged clocks were news to the peer
+//!   keeps the partition dirty: the next round's roots show whether they
+//!   arrived (the peer may never have had the write, so never a dirty mark).
 //! - **Crash and restart** (`durable`). A crash loses the volatile state:
 //!   requests in flight, timers, the failure detector, the dirty marks. With
 //!   `durable` the store and the hints survive; without it both are lost. A
