@@ -76,7 +76,7 @@ fn dvvset_with_every_mechanism_loses_nothing_and_converges() {
 /// Seeds of `lossy-network` that once lost a write: the network dropped the
 /// `merkle-sync-reply` that carried it to the one replica that never had it,
 /// and nothing checked the partition again.
-const LOSSY_SEEDS_THAT_DROP_A_SYNC_REPLY: [u64; 2] = [843, 2720];
+const LOSSY_SEEDS_THAT_DROP_A_SYNC_REPLY: [u64; 2] = [3578, 3656];
 
 #[test]
 fn a_dropped_merkle_sync_reply_is_noticed_and_the_sync_repeated() {
@@ -175,4 +175,32 @@ fn client_id_version_vectors_lose_nothing_where_dvvset_does_not() {
     let results = check(CausalityMode::ClientVv, Mechanisms::default(), SEEDS);
     let bad = findings(&results);
     assert!(bad.is_empty(), "client-vv: seeds with findings: {bad:?}");
+}
+
+/// The network may deliver a forwarded put twice (seed 2720 of
+/// `lossy-network` duplicates `forward for c2: put op16`); the coordinator
+/// serves it once, so no replica ever holds the same write as two siblings.
+#[test]
+fn a_duplicated_forward_is_served_once() {
+    let scenario = builtin(
+        "lossy-network",
+        CausalityMode::DvvSet,
+        Mechanisms::default(),
+    );
+    for seed in (0..200).chain([2720]) {
+        let cluster = run(&scenario, seed, false, TraceMode::Off);
+        for (node, state, _) in cluster.nodes() {
+            for (partition, key, clock) in state.store().iter() {
+                let mut values = clock.values();
+                let all = values.len();
+                values.sort();
+                values.dedup();
+                assert_eq!(
+                    values.len(),
+                    all,
+                    "seed {seed}: {node} {partition} {key} holds a write twice: {clock}"
+                );
+            }
+        }
+    }
 }

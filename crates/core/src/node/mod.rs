@@ -368,6 +368,9 @@ pub struct Node {
     exchanges: BTreeMap<ReqId, (PartitionId, NodeId)>,
     anti_entropy_armed: bool,
     anti_entropy_failed_rounds: u32,
+    /// Forwarded requests already served, by (client, op): the network may
+    /// duplicate a forward, and serving it twice would write the value twice.
+    forwards_seen: BTreeSet<(Addr, OpId)>,
     stats: NodeStats,
 }
 
@@ -397,6 +400,7 @@ impl Node {
             exchanges: BTreeMap::new(),
             anti_entropy_armed: false,
             anti_entropy_failed_rounds: 0,
+            forwards_seen: BTreeSet::new(),
             stats: NodeStats::default(),
         }
     }
@@ -489,7 +493,11 @@ impl Node {
                 client,
                 partition,
                 request,
-            }) => self.coordinate(now, client, partition, request, out),
+            }) => {
+                if self.forwards_seen.insert((client, request.op())) {
+                    self.coordinate(now, client, partition, request, out);
+                }
+            }
             Message::Peer(PeerMessage::Replicate {
                 req,
                 partition,
@@ -590,6 +598,7 @@ impl Node {
         self.suspects.clear();
         self.dirty.clear();
         self.exchanges.clear();
+        self.forwards_seen.clear();
         self.handoff_armed = false;
         self.handoff_progress = false;
         self.handoff_failed_rounds = 0;
