@@ -338,7 +338,8 @@ impl sim::Message for Message {
     }
 }
 
-fn quorum(f: &mut fmt::Formatter<'_>, name: &str, value: Option<u8>) -> fmt::Result {
+/// Write ` r=2` (or ` w=…`) when a request overrides the cluster's quorum.
+pub(crate) fn quorum(f: &mut fmt::Formatter<'_>, name: &str, value: Option<u8>) -> fmt::Result {
     match value {
         Some(v) => write!(f, " {name}={v}"),
         None => Ok(()),

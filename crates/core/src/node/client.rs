@@ -58,7 +58,7 @@ impl fmt::Display for ClientOp {
         match self {
             ClientOp::Get { key, node, r } => {
                 write!(f, "get {key} via {node}")?;
-                r.map_or(Ok(()), |r| write!(f, " r={r}"))
+                crate::message::quorum(f, "r", *r)
             }
             ClientOp::Put {
                 key,
@@ -68,7 +68,7 @@ impl fmt::Display for ClientOp {
                 w,
             } => {
                 write!(f, "put {key}={value} via {node} ctx={context}")?;
-                w.map_or(Ok(()), |w| write!(f, " w={w}"))
+                crate::message::quorum(f, "w", *w)
             }
             ClientOp::Join => f.write_str("join"),
             ClientOp::Leave => f.write_str("leave"),

@@ -873,10 +873,9 @@ impl Node {
         else {
             return;
         };
-        let Some(at) = waiting.iter().position(|n| *n == from) else {
+        if !answered_by(waiting, from) {
             return; // a duplicate
-        };
-        waiting.swap_remove(at);
+        }
         *acks += 1;
         if !*answered && *acks >= *needed {
             *answered = true;
@@ -903,10 +902,9 @@ impl Node {
         else {
             return;
         };
-        let Some(at) = waiting.iter().position(|n| *n == from) else {
+        if !answered_by(waiting, from) {
             return; // a duplicate
-        };
-        waiting.swap_remove(at);
+        }
         merged.sync(&clock);
         *replies += 1;
         if self.settings.mechanisms.read_repair && !fallbacks.contains(&from) {
@@ -1058,5 +1056,17 @@ impl Process for Member {
         if let Member::Node(node) = self {
             node.restart(out);
         }
+    }
+}
+
+/// Take `from` off the replicas a request still waits for; false when it had
+/// already answered (the network duplicated its reply).
+fn answered_by(waiting: &mut Vec<NodeId>, from: NodeId) -> bool {
+    match waiting.iter().position(|n| *n == from) {
+        Some(at) => {
+            waiting.swap_remove(at);
+            true
+        }
+        None => false,
     }
 }
