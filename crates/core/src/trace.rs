@@ -124,6 +124,14 @@ impl Fnv1a {
     }
 }
 
+/// Text written to the hash is hashed as it comes, never kept.
+impl fmt::Write for Fnv1a {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.write(s.as_bytes());
+        Ok(())
+    }
+}
+
 /// The recorded trace and its running hash.
 #[derive(Clone, Debug, Default)]
 pub struct Trace {
@@ -149,8 +157,16 @@ impl Trace {
 
     /// Record an event at `at` of `kind` touching `lanes`, formatted from `args`.
     pub fn record(&mut self, at: Time, kind: TraceKind, lanes: Lanes, args: fmt::Arguments<'_>) {
-        if !self.enabled() {
-            return;
+        match self.mode {
+            TraceMode::Off => return,
+            TraceMode::HashOnly => {
+                // Hashing cannot fail.
+                let _ = write!(self.hash, "{at:>6} ");
+                let _ = self.hash.write_fmt(args);
+                self.hash.write(b"\n");
+                return;
+            }
+            TraceMode::Full => {}
         }
         self.line.clear();
         // Writing to a String cannot fail.
@@ -159,15 +175,13 @@ impl Trace {
         let _ = self.line.write_fmt(args);
         self.hash.write(self.line.as_bytes());
         self.hash.write(b"\n");
-        if self.mode == TraceMode::Full {
-            let text = self.line[prefix..].to_string();
-            self.events.push(TraceEvent {
-                at,
-                kind,
-                lanes,
-                text,
-            });
-        }
+        let text = self.line[prefix..].to_string();
+        self.events.push(TraceEvent {
+            at,
+            kind,
+            lanes,
+            text,
+        });
     }
 
     /// Every kept event, in order.

@@ -28,8 +28,8 @@ impl Node {
         }
     }
 
-    fn tree(&self, partition: PartitionId) -> MerkleTree {
-        MerkleTree::build(self.store.partition(partition))
+    fn tree(&self, partition: PartitionId) -> MerkleTree<'_> {
+        MerkleTree::build(self.store.leaves(partition))
     }
 
     /// One round: exchanges of the last round still open failed (the peer is
@@ -106,11 +106,9 @@ impl Node {
                     self.dirty.remove(&partition);
                     PeerMessage::MerkleInSync { ex }
                 } else {
-                    self.stats.merkle_tree_nodes += tree.branches.len() as u64;
-                    PeerMessage::MerkleBranches {
-                        ex,
-                        branches: tree.branches,
-                    }
+                    let branches = tree.branches;
+                    self.stats.merkle_tree_nodes += branches.len() as u64;
+                    PeerMessage::MerkleBranches { ex, branches }
                 }
             }
             PeerMessage::MerkleInSync { ex } => {

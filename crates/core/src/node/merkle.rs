@@ -15,55 +15,75 @@ use crate::trace::Fnv1a;
 /// How many branches the root has.
 pub const BRANCHES: usize = 8;
 
-/// The hash tree of one partition at one replica.
+/// One key's leaf: its hash and the branch it falls into.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Leaf {
+    /// FNV-1a over the key, a zero byte and the clock's text form.
+    pub hash: u64,
+    /// The branch: the FNV-1a hash of the key alone, modulo [`BRANCHES`].
+    pub branch: u8,
+}
+
+/// The leaf of `key` holding `clock`. The clock's text is hashed as it is
+/// written, never kept.
+pub fn leaf(key: &str, clock: &Clock) -> Leaf {
+    let mut h = Fnv1a::default();
+    h.write(key.as_bytes());
+    let branch = (h.finish() % BRANCHES as u64) as u8;
+    h.write(&[0]);
+    // Hashing cannot fail.
+    let _ = write!(h, "{clock}");
+    Leaf {
+        hash: h.finish(),
+        branch,
+    }
+}
+
+/// The branch a key falls into.
+pub fn branch_of(key: &str) -> u8 {
+    let mut h = Fnv1a::default();
+    h.write(key.as_bytes());
+    (h.finish() % BRANCHES as u64) as u8
+}
+
+/// The hash tree of one partition at one replica, borrowing its keys.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MerkleTree {
+pub struct MerkleTree<'a> {
     /// The root hash.
     pub root: u64,
     /// Each branch's hash.
     pub branches: Vec<u64>,
-    /// Each branch's leaves, `(key, hash)` in key order.
-    pub leaves: Vec<Vec<(String, u64)>>,
+    /// Every key with its leaf, in key order.
+    pub leaves: Vec<(&'a str, Leaf)>,
 }
 
-/// The branch a key falls into.
-pub fn branch_of(key: &str) -> usize {
-    let mut h = Fnv1a::default();
-    h.write(key.as_bytes());
-    (h.finish() % BRANCHES as u64) as usize
-}
-
-fn hash_u64s(values: impl Iterator<Item = u64>) -> u64 {
-    let mut h = Fnv1a::default();
-    for v in values {
-        h.write(&v.to_le_bytes());
-    }
-    h.finish()
-}
-
-impl MerkleTree {
-    /// The tree of `keys` (in key order, as a store yields them).
-    pub fn build<'a>(keys: impl Iterator<Item = (&'a str, &'a Clock)>) -> MerkleTree {
-        let mut leaves = vec![Vec::new(); BRANCHES];
-        let mut text = String::new();
-        for (key, clock) in keys {
-            text.clear();
-            let _ = write!(text, "{clock}");
-            let mut h = Fnv1a::default();
-            h.write(key.as_bytes());
-            h.write(&[0]);
-            h.write(text.as_bytes());
-            leaves[branch_of(key)].push((key.to_string(), h.finish()));
+impl<'a> MerkleTree<'a> {
+    /// The tree of `leaves` (in key order, as a store yields them).
+    pub fn build(leaves: impl Iterator<Item = (&'a str, Leaf)>) -> MerkleTree<'a> {
+        let leaves: Vec<(&str, Leaf)> = leaves.collect();
+        // A branch hashes its leaves' hashes in key order.
+        let mut branches = [Fnv1a::default(); BRANCHES];
+        for (_, leaf) in &leaves {
+            branches[usize::from(leaf.branch)].write(&leaf.hash.to_le_bytes());
         }
-        let branches: Vec<u64> = leaves
-            .iter()
-            .map(|leaves: &Vec<(String, u64)>| hash_u64s(leaves.iter().map(|(_, h)| *h)))
-            .collect();
+        let branches: Vec<u64> = branches.iter().map(Fnv1a::finish).collect();
+        let mut root = Fnv1a::default();
+        for b in &branches {
+            root.write(&b.to_le_bytes());
+        }
         MerkleTree {
-            root: hash_u64s(branches.iter().copied()),
+            root: root.finish(),
             branches,
             leaves,
         }
+    }
+
+    /// The keys and leaf hashes of branch `b`, in key order.
+    fn branch(&self, b: u8) -> impl Iterator<Item = (&'a str, u64)> + '_ {
+        self.leaves
+            .iter()
+            .filter(move |(_, leaf)| leaf.branch == b)
+            .map(|(key, leaf)| (*key, leaf.hash))
     }
 
     /// The branches whose hashes differ from `theirs`.
@@ -79,19 +99,13 @@ impl MerkleTree {
     pub fn differing_keys(&self, buckets: &[u8], theirs: &[(String, u64)]) -> Vec<String> {
         let mut keys: Vec<String> = Vec::new();
         for &b in buckets {
-            let Some(mine) = self.leaves.get(usize::from(b)) else {
-                continue;
-            };
-            for (key, hash) in mine {
-                if !theirs.iter().any(|(k, h)| k == key && h == hash) {
-                    keys.push(key.clone());
+            for (key, hash) in self.branch(b) {
+                if !theirs.iter().any(|(k, h)| k == key && *h == hash) {
+                    keys.push(key.to_string());
                 }
             }
-            for (key, hash) in theirs
-                .iter()
-                .filter(|(k, _)| branch_of(k) == usize::from(b))
-            {
-                if !mine.iter().any(|(k, h)| k == key && h == hash) && !keys.contains(key) {
+            for (key, hash) in theirs.iter().filter(|(k, _)| branch_of(k) == b) {
+                if !self.branch(b).any(|(k, h)| k == key && h == *hash) && !keys.contains(key) {
                     keys.push(key.clone());
                 }
             }
@@ -105,16 +119,15 @@ impl MerkleTree {
     pub fn leaves_of(&self, buckets: &[u8]) -> Vec<(String, u64)> {
         buckets
             .iter()
-            .filter_map(|&b| self.leaves.get(usize::from(b)))
-            .flatten()
-            .cloned()
+            .flat_map(|&b| self.branch(b))
+            .map(|(key, hash)| (key.to_string(), hash))
             .collect()
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::MerkleTree;
+    use super::{leaf, MerkleTree};
     use crate::causality::{CausalityMode, Context, Write};
     use crate::message::Clock;
     use crate::{ClientId, NodeId};
@@ -141,10 +154,13 @@ mod tests {
         let (a, b, c) = (clock(&["x"]), clock(&["y"]), clock(&["x", "z"]));
         let left = [("k1", &a), ("k2", &b), ("k3", &a)];
         let right = [("k1", &a), ("k2", &c), ("k4", &b)];
-        let mine = MerkleTree::build(left.iter().map(|(k, c)| (*k, *c)));
-        let same = MerkleTree::build(left.iter().map(|(k, c)| (*k, *c)));
+        let build = |keys: &[(&'static str, &Clock)]| {
+            MerkleTree::build(keys.iter().map(|(k, c)| (*k, leaf(k, c))))
+        };
+        let mine = build(&left);
+        let same = build(&left);
         assert_eq!(mine, same, "the tree is a function of the keys and clocks");
-        let theirs = MerkleTree::build(right.iter().map(|(k, c)| (*k, *c)));
+        let theirs = build(&right);
         assert_ne!(mine.root, theirs.root);
         let buckets = mine.differing_branches(&theirs.branches);
         let keys = theirs.differing_keys(&buckets, &mine.leaves_of(&buckets));
