@@ -51,9 +51,8 @@ impl Node {
         if self.anti_entropy_failed_rounds > MAINTENANCE_RETRIES {
             return;
         }
-        let n = usize::from(self.settings.n);
         for partition in std::mem::take(&mut self.dirty) {
-            let peers = self.ring.preference_list_for_partition(partition, n);
+            let peers = self.routes.preference_list(partition).to_vec();
             if !peers.contains(&self.id) {
                 continue;
             }

@@ -1,7 +1,7 @@
 //! Membership: the versioned ring, gossip rounds, join and leave, and the
 //! partition handoff a ring change triggers.
 
-use super::{Member, Node, OpOutcome, Timer};
+use super::{Member, Node, OpOutcome, Routes, Timer};
 use crate::ids::NodeId;
 use crate::message::{Message, PeerMessage};
 use crate::ring::{PartitionId, Ring};
@@ -92,6 +92,7 @@ impl Node {
         let old = std::mem::replace(&mut self.ring, ring);
         self.ring_version = version;
         let n = usize::from(self.settings.n);
+        self.routes = Routes::new(&self.ring, n);
         for p in (0..self.ring.partition_count()).map(PartitionId) {
             let was = old.preference_list_for_partition(p, n);
             let now = self.ring.preference_list_for_partition(p, n);

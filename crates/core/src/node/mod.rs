@@ -149,6 +149,7 @@ mod client;
 mod hints;
 mod membership;
 pub mod merkle;
+mod routes;
 mod store;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -161,6 +162,7 @@ use crate::ids::NodeId;
 use crate::message::{ClientReply, ClientRequest, Clock, Message, PeerMessage, ReqId};
 use crate::ring::{PartitionId, Placement, Ring};
 use crate::sim::{Addr, Envelope, OpId, Outbox, Process, Time};
+use routes::Routes;
 
 pub use client::{Client, ClientOp, OpOutcome};
 pub use hints::Hint;
@@ -342,6 +344,8 @@ pub struct Node {
     id: NodeId,
     settings: Settings,
     ring: Ring,
+    #[serde(skip)]
+    routes: Routes,
     /// The ring's version and the node that made it: the greater pair wins.
     ring_version: (u64, NodeId),
     /// Nodes gossiped with besides the members.
@@ -382,6 +386,7 @@ impl Node {
             id,
             settings,
             seeds: ring.nodes().into_iter().take(1).collect(),
+            routes: Routes::new(&ring, usize::from(settings.n)),
             ring,
             ring_version: (0, NodeId(0)),
             joining: None,
@@ -486,7 +491,7 @@ impl Node {
         };
         match msg {
             Message::Request(request) => {
-                let partition = self.ring.partition_of(request.key().as_bytes());
+                let partition = self.routes.partition_of(&self.ring, request.key());
                 self.coordinate(now, from, partition, request, out)
             }
             Message::Peer(PeerMessage::Forward {
@@ -622,14 +627,8 @@ impl Node {
             }
         }
         if self.settings.mechanisms.anti_entropy {
-            let n = usize::from(self.settings.n);
-            for p in 0..self.ring.partition_count() {
-                let p = PartitionId(p);
-                if self
-                    .ring
-                    .preference_list_for_partition(p, n)
-                    .contains(&self.id)
-                {
+            for p in (0..self.ring.partition_count()).map(PartitionId) {
+                if self.routes.preference_list(p).contains(&self.id) {
                     self.dirty.insert(p);
                 }
             }
@@ -697,16 +696,17 @@ impl Node {
     /// Where a request's replicas go: the primaries, with suspected ones
     /// replaced by fallbacks under sloppy quorum. A suspected primary that no
     /// fallback can stand in for is tried all the same.
-    fn placements(&self, now: Time, key: &str, primaries: Vec<NodeId>) -> Vec<Placement> {
+    fn placements(&self, now: Time, partition: PartitionId) -> Vec<Placement> {
+        let primaries = self.routes.preference_list(partition);
         if self.settings.mechanisms.sloppy_quorum && !self.suspects.is_empty() {
             let n = usize::from(self.settings.n);
             let me = self.id;
             let mut placements =
                 self.ring
-                    .preference_list_with_fallbacks(key.as_bytes(), n, |node| {
+                    .preference_list_with_fallbacks_for_partition(partition, n, |node| {
                         node == me || !self.suspected(node, now)
                     });
-            for primary in primaries {
+            for &primary in primaries {
                 let covered = placements
                     .iter()
                     .any(|p| p.node == primary || p.fallback_for == Some(primary));
@@ -720,8 +720,8 @@ impl Node {
             return placements;
         }
         primaries
-            .into_iter()
-            .map(|node| Placement {
+            .iter()
+            .map(|&node| Placement {
                 node,
                 fallback_for: None,
             })
@@ -737,8 +737,7 @@ impl Node {
         request: ClientRequest,
         out: &mut Outbox<Member>,
     ) {
-        let n = usize::from(self.settings.n);
-        let primaries = self.ring.preference_list_for_partition(partition, n);
+        let primaries = self.routes.preference_list(partition);
         if !primaries.contains(&self.id) {
             let sloppy = self.settings.mechanisms.sloppy_quorum;
             let coordinator = primaries
@@ -753,7 +752,7 @@ impl Node {
             out.send(Addr::Node(*coordinator), Message::Peer(forward));
             return;
         }
-        let placements = self.placements(now, request.key(), primaries);
+        let placements = self.placements(now, partition);
         let me = self.id;
         let others = placements.iter().filter(|p| p.node != me);
         let waiting: Vec<NodeId> = others.clone().map(|p| p.node).collect();

@@ -47,7 +47,18 @@ impl Ring {
         n: usize,
         is_up: impl Fn(NodeId) -> bool,
     ) -> Vec<Placement> {
-        let walk = self.walk_owners(self.partition_of(key), usize::MAX);
+        self.preference_list_with_fallbacks_for_partition(self.partition_of(key), n, is_up)
+    }
+
+    /// [`Ring::preference_list_with_fallbacks`] of the keys in partition `p`.
+    pub fn preference_list_with_fallbacks_for_partition(
+        &self,
+        p: PartitionId,
+        n: usize,
+        is_up: impl Fn(NodeId) -> bool,
+    ) -> Vec<Placement> {
+        self.assert_partition(p);
+        let walk = self.walk_owners(p, usize::MAX);
         let split = n.min(walk.len());
         let (primaries, beyond) = walk.split_at(split);
         let mut fallbacks = beyond.iter().copied().filter(|&node| is_up(node));

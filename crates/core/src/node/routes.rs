@@ -1,0 +1,52 @@
+//! What a node derives from its ring for every request, kept until the ring
+//! changes.
+
+use std::collections::BTreeMap;
+
+use crate::ids::NodeId;
+use crate::ring::{PartitionId, Ring};
+
+/// Each key's partition (SHA-1 is the costliest step of routing a request)
+/// and each partition's preference list, under one ring and one N.
+#[derive(Clone, Debug)]
+pub(super) struct Routes {
+    partitions: BTreeMap<String, PartitionId>,
+    preference_lists: Vec<Vec<NodeId>>,
+}
+
+/// A cache is a function of the ring: it never tells two nodes apart.
+impl PartialEq for Routes {
+    fn eq(&self, _: &Routes) -> bool {
+        true
+    }
+}
+
+impl Routes {
+    /// The routes of `ring` with `n` replicas per key.
+    pub fn new(ring: &Ring, n: usize) -> Routes {
+        let preference_lists = (0..ring.partition_count())
+            .map(|p| ring.preference_list_for_partition(PartitionId(p), n))
+            .collect();
+        Routes {
+            partitions: BTreeMap::new(),
+            preference_lists,
+        }
+    }
+
+    /// The partition of `key` on `ring` (the ring these routes were made for).
+    pub fn partition_of(&mut self, ring: &Ring, key: &str) -> PartitionId {
+        if let Some(p) = self.partitions.get(key) {
+            return *p;
+        }
+        let p = ring.partition_of(key.as_bytes());
+        self.partitions.insert(key.to_string(), p);
+        p
+    }
+
+    /// The preference list of partition `p`.
+    pub fn preference_list(&self, p: PartitionId) -> &[NodeId] {
+        self.preference_lists
+            .get(p.0 as usize)
+            .unwrap_or_else(|| panic!("partition {p} is not on the ring"))
+    }
+}
