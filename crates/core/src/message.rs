@@ -9,6 +9,7 @@
 //! closed, and every variant's text form is what the trace prints.
 
 use std::fmt;
+use std::rc::Rc;
 
 use serde::Serialize;
 
@@ -20,6 +21,11 @@ use crate::sim::{self, Addr, OpId};
 
 /// What a key's replicas hold: the kernel's clock over string values.
 pub type Clock = KeyClock<String>;
+
+/// A clock as stores and messages hold it: shared, and copied only when a
+/// holder changes it (`Rc::make_mut`). Replicating a write to N-1 replicas,
+/// answering a read or repairing a replica copies no clock.
+pub type SharedClock = Rc<Clock>;
 
 /// A coordinator's number for one request it coordinates (display `r7`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -155,7 +161,7 @@ pub enum PeerMessage {
         /// The key.
         key: String,
         /// The coordinator's clock after the write.
-        clock: Clock,
+        clock: SharedClock,
     },
     /// A replica stored a [`PeerMessage::Replicate`].
     ReplicateAck {
@@ -176,7 +182,7 @@ pub enum PeerMessage {
         /// The coordinator's request.
         req: ReqId,
         /// The replica's clock.
-        clock: Clock,
+        clock: SharedClock,
     },
     /// Sloppy quorum: the coordinator of a put sends its clock to a fallback
     /// standing in for a primary it believes down. The fallback keeps it as a
@@ -190,7 +196,7 @@ pub enum PeerMessage {
         /// The key.
         key: String,
         /// The coordinator's clock after the write.
-        clock: Clock,
+        clock: SharedClock,
         /// The primary the hint is for.
         intended: NodeId,
     },
@@ -202,7 +208,7 @@ pub enum PeerMessage {
         /// The key.
         key: String,
         /// The hinted clock.
-        clock: Clock,
+        clock: SharedClock,
         /// The hint's version at the fallback, echoed in the ack.
         version: u64,
     },
@@ -224,7 +230,7 @@ pub enum PeerMessage {
         /// The key.
         key: String,
         /// The merged clock of every reply.
-        clock: Clock,
+        clock: SharedClock,
     },
     /// Anti-entropy, step 1: the root of the initiator's Merkle tree of a
     /// partition. The peer answers [`PeerMessage::MerkleInSync`] or
@@ -270,7 +276,7 @@ pub enum PeerMessage {
         /// The partition.
         partition: PartitionId,
         /// The differing keys with the peer's clocks.
-        clocks: Vec<(String, Clock)>,
+        clocks: Vec<(String, SharedClock)>,
     },
     /// Anti-entropy, step 5: the initiator's merged clocks of the differing
     /// keys, which the peer merges in turn; both now hold the same.
@@ -278,7 +284,7 @@ pub enum PeerMessage {
         /// The partition.
         partition: PartitionId,
         /// The differing keys with the initiator's merged clocks.
-        clocks: Vec<(String, Clock)>,
+        clocks: Vec<(String, SharedClock)>,
     },
     /// A restarted node announces itself, so that peers that suspected it
     /// see it again (and deliver its hints).
@@ -302,7 +308,7 @@ pub enum PeerMessage {
         /// The partition that changed owner.
         partition: PartitionId,
         /// Every key the old owner holds in it, with its clock.
-        clocks: Vec<(String, Clock)>,
+        clocks: Vec<(String, SharedClock)>,
     },
 }
 

@@ -3,7 +3,7 @@
 
 use super::merkle::MerkleTree;
 use super::{Member, Node, Timer, MAINTENANCE_RETRIES};
-use crate::message::{Clock, Message, PeerMessage};
+use crate::message::{Message, PeerMessage, SharedClock};
 use crate::ring::PartitionId;
 use crate::sim::{Addr, Outbox, Time};
 
@@ -75,7 +75,7 @@ impl Node {
     }
 
     /// The clocks of `keys` here, empty for a key this node lacks.
-    fn clocks(&self, partition: PartitionId, keys: Vec<String>) -> Vec<(String, Clock)> {
+    fn clocks(&self, partition: PartitionId, keys: Vec<String>) -> Vec<(String, SharedClock)> {
         keys.into_iter()
             .map(|key| {
                 let clock = self.clock_of(partition, &key);
@@ -175,10 +175,10 @@ impl Node {
 }
 
 /// Whether merging `reply` (clocks by key) would change any of `theirs`.
-fn carries_news(theirs: &[(String, Clock)], reply: &[(String, Clock)]) -> bool {
+fn carries_news(theirs: &[(String, SharedClock)], reply: &[(String, SharedClock)]) -> bool {
     theirs.iter().zip(reply).any(|((_, before), (_, clock))| {
-        let mut after = before.clone();
+        let mut after = (**before).clone();
         after.sync(clock);
-        after != *before
+        after != **before
     })
 }

@@ -5,7 +5,9 @@ use serde::Serialize;
 
 use super::{Member, Node, Timer, MAINTENANCE_RETRIES};
 use crate::ids::NodeId;
-use crate::message::{Clock, Message, PeerMessage};
+use std::rc::Rc;
+
+use crate::message::{Clock, Message, PeerMessage, SharedClock};
 use crate::ring::PartitionId;
 use crate::sim::{Addr, Outbox};
 
@@ -13,7 +15,7 @@ use crate::sim::{Addr, Outbox};
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Hint {
     /// The merged clock of every hinted write of the key.
-    pub clock: Clock,
+    pub clock: SharedClock,
     /// Bumped by each write merged in, so that an ack for an older handoff
     /// does not delete a newer write.
     pub version: u64,
@@ -36,10 +38,10 @@ impl Node {
             .hints
             .entry((intended, partition, key))
             .or_insert_with(|| Hint {
-                clock: Clock::new(mode),
+                clock: Rc::new(Clock::new(mode)),
                 version,
             });
-        hint.clock.sync(clock);
+        Rc::make_mut(&mut hint.clock).sync(clock);
         hint.version = version;
         self.stats.hints_stored += 1;
         self.arm_handoff(out);
@@ -47,11 +49,11 @@ impl Node {
 
     /// What a read of `key` finds here: the stored clock merged with any
     /// hints for the key (a fallback answers reads with its hints).
-    pub(super) fn clock_with_hints(&self, partition: PartitionId, key: &str) -> Clock {
+    pub(super) fn clock_with_hints(&self, partition: PartitionId, key: &str) -> SharedClock {
         let mut clock = self.clock_of(partition, key);
         for ((_, p, k), hint) in &self.hints {
             if *p == partition && k == key {
-                clock.sync(&hint.clock);
+                Rc::make_mut(&mut clock).sync(&hint.clock);
             }
         }
         clock
@@ -102,7 +104,7 @@ impl Node {
             let handoff = PeerMessage::HintHandoff {
                 partition: *partition,
                 key: key.clone(),
-                clock: hint.clock.clone(),
+                clock: Rc::clone(&hint.clock),
                 version: hint.version,
             };
             out.send(Addr::Node(*intended), Message::Peer(handoff));

@@ -154,12 +154,13 @@ mod store;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::causality::{CausalityMode, Context, Write};
 use crate::ids::NodeId;
-use crate::message::{ClientReply, ClientRequest, Clock, Message, PeerMessage, ReqId};
+use crate::message::{ClientReply, ClientRequest, Clock, Message, PeerMessage, ReqId, SharedClock};
 use crate::ring::{PartitionId, Placement, Ring};
 use crate::sim::{Addr, Envelope, OpId, Outbox, Process, Time};
 use routes::Routes;
@@ -301,7 +302,7 @@ pub enum Pending {
         /// Replies needed.
         needed: u8,
         /// The replies merged so far.
-        merged: Clock,
+        merged: SharedClock,
         /// The replicas (and fallbacks) that have not replied yet.
         waiting: Vec<NodeId>,
         /// Whether the client has had its answer.
@@ -311,7 +312,7 @@ pub enum Pending {
         /// The key.
         key: String,
         /// Each primary's reply, for read repair (empty when it is off).
-        primaries: Vec<(NodeId, Clock)>,
+        primaries: Vec<(NodeId, SharedClock)>,
         /// The fallbacks asked in place of suspected primaries.
         fallbacks: Vec<NodeId>,
     },
@@ -654,11 +655,12 @@ impl Node {
         }
     }
 
-    fn clock_of(&self, partition: PartitionId, key: &str) -> Clock {
+    /// The stored clock of `key`, shared; an empty one if the node holds none.
+    fn clock_of(&self, partition: PartitionId, key: &str) -> SharedClock {
         self.store
-            .get(partition, key)
+            .get_shared(partition, key)
             .cloned()
-            .unwrap_or_else(|| Clock::new(self.settings.mode))
+            .unwrap_or_else(|| Rc::new(Clock::new(self.settings.mode)))
     }
 
     /// Merge `clock` into the stored clock of `key`; mark the partition dirty
@@ -779,9 +781,9 @@ impl Node {
                     value,
                     timestamp: now,
                 };
-                let clock = self.store.entry(partition, &key, self.settings.mode);
-                clock.put(&context, write);
-                let clock = clock.clone();
+                let stored = self.store.entry_shared(partition, &key, self.settings.mode);
+                Rc::make_mut(stored).put(&context, write);
+                let clock = Rc::clone(stored);
                 let needed = w.unwrap_or(self.settings.w);
                 // The coordinator's own write may be the whole quorum.
                 let answered = needed <= 1;
@@ -789,7 +791,7 @@ impl Node {
                     out.send(client, Message::Reply(ClientReply::PutOk { op }));
                 }
                 for placement in others {
-                    let (key, clock) = (key.clone(), clock.clone());
+                    let (key, clock) = (key.clone(), Rc::clone(&clock));
                     let msg = match placement.fallback_for {
                         None => PeerMessage::Replicate {
                             req,
@@ -837,7 +839,7 @@ impl Node {
                 }
                 if !waiting.is_empty() || !answered {
                     let primaries = if self.settings.mechanisms.read_repair {
-                        vec![(self.id, merged.clone())]
+                        vec![(self.id, Rc::clone(&merged))]
                     } else {
                         Vec::new()
                     };
@@ -885,7 +887,13 @@ impl Node {
         }
     }
 
-    fn read_reply(&mut self, from: NodeId, req: ReqId, clock: Clock, out: &mut Outbox<Member>) {
+    fn read_reply(
+        &mut self,
+        from: NodeId,
+        req: ReqId,
+        clock: SharedClock,
+        out: &mut Outbox<Member>,
+    ) {
         let Some(Pending::Get {
             client,
             op,
@@ -904,7 +912,7 @@ impl Node {
         if !answered_by(waiting, from) {
             return; // a duplicate
         }
-        merged.sync(&clock);
+        Rc::make_mut(merged).sync(&clock);
         *replies += 1;
         if self.settings.mechanisms.read_repair && !fallbacks.contains(&from) {
             primaries.push((from, clock));
@@ -978,7 +986,7 @@ impl Node {
                 let repair = PeerMessage::Repair {
                     partition,
                     key: key.clone(),
-                    clock: merged.clone(),
+                    clock: Rc::clone(&merged),
                 };
                 out.send(Addr::Node(node), Message::Peer(repair));
             }

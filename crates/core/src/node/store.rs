@@ -1,4 +1,5 @@
-//! A node's storage: per partition, per key, one kernel clock.
+//! A node's storage: per partition, per key, one kernel clock, shared with
+//! the messages that carry it until either side changes it.
 //!
 //! Each key also keeps its Merkle leaf ([`Leaf`]) once anti-entropy has
 //! asked for it, until the clock changes: a tree is rebuilt for every
@@ -11,7 +12,9 @@ use serde::{Serialize, Serializer};
 
 use super::merkle::{self, Leaf};
 use crate::causality::CausalityMode;
-use crate::message::Clock;
+use std::rc::Rc;
+
+use crate::message::{Clock, SharedClock};
 use crate::ring::PartitionId;
 
 /// What one node stores: for each partition it holds, each key's clock.
@@ -23,7 +26,7 @@ pub struct Store {
 /// One key's clock, with its Merkle leaf while the clock is unchanged.
 #[derive(Clone, Debug)]
 struct Slot {
-    clock: Clock,
+    clock: SharedClock,
     /// Filled in by [`Store::leaves`], emptied by [`Store::entry`].
     leaf: Cell<Option<Leaf>>,
 }
@@ -45,15 +48,32 @@ impl Serialize for Slot {
 impl Store {
     /// The clock of `key` in partition `p`, if the node holds one.
     pub fn get(&self, p: PartitionId, key: &str) -> Option<&Clock> {
+        self.get_shared(p, key).map(|clock| &**clock)
+    }
+
+    /// The clock of `key` in partition `p` as shared, to send without a copy.
+    pub fn get_shared(&self, p: PartitionId, key: &str) -> Option<&SharedClock> {
         Some(&self.partitions.get(&p)?.get(key)?.clock)
     }
 
-    /// The clock of `key` in partition `p`, created empty in `mode` if absent.
+    /// The clock of `key` in partition `p`, created empty in `mode` if absent,
+    /// to change: a clock still shared with a message is copied first.
     pub fn entry(&mut self, p: PartitionId, key: &str, mode: CausalityMode) -> &mut Clock {
+        Rc::make_mut(self.entry_shared(p, key, mode))
+    }
+
+    /// The shared clock of `key` in partition `p`, created empty in `mode` if
+    /// absent, to change through `Rc::make_mut` and then share.
+    pub fn entry_shared(
+        &mut self,
+        p: PartitionId,
+        key: &str,
+        mode: CausalityMode,
+    ) -> &mut SharedClock {
         let keys = self.partitions.entry(p).or_default();
         if !keys.contains_key(key) {
             let slot = Slot {
-                clock: Clock::new(mode),
+                clock: Rc::new(Clock::new(mode)),
                 leaf: Cell::new(None),
             };
             keys.insert(key.to_string(), slot);
@@ -67,12 +87,12 @@ impl Store {
     pub fn iter(&self) -> impl Iterator<Item = (PartitionId, &str, &Clock)> {
         self.partitions.iter().flat_map(|(p, keys)| {
             keys.iter()
-                .map(move |(k, slot)| (*p, k.as_str(), &slot.clock))
+                .map(move |(k, slot)| (*p, k.as_str(), &*slot.clock))
         })
     }
 
     /// The keys of partition `p` with their clocks, in key order.
-    pub fn partition(&self, p: PartitionId) -> impl Iterator<Item = (&str, &Clock)> {
+    pub fn partition(&self, p: PartitionId) -> impl Iterator<Item = (&str, &SharedClock)> {
         self.partitions
             .get(&p)
             .into_iter()
