@@ -5,6 +5,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::causality::text::write_decimal;
+
 /// A physical node of the cluster. Scenarios number nodes from 1 and the
 /// display form is `n1`, `n2`, ...; the ring treats ids as opaque and ordered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -13,7 +15,8 @@ pub struct NodeId(pub u16);
 
 impl fmt::Display for NodeId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "n{}", self.0)
+        f.write_str("n")?;
+        write_decimal(f, u64::from(self.0))
     }
 }
 
@@ -25,7 +28,8 @@ pub struct ClientId(pub u16);
 
 impl fmt::Display for ClientId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "c{}", self.0)
+        f.write_str("c")?;
+        write_decimal(f, u64::from(self.0))
     }
 }
 

@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::text::{write_joined, Cursor, ParseError};
+use super::text::{write_decimal, write_joined, Cursor, ParseError};
 use super::vv::VersionVector;
 
 /// One entry of a [`DvvSet`]: everything `id` has coordinated.
@@ -579,14 +579,24 @@ fn dedup_in_order<V: PartialEq>(values: &mut Vec<V>) {
 impl<I: fmt::Display, V: fmt::Display> fmt::Display for DvvSet<I, V> {
     /// `{[{a,4,[5,2]},{b,1,[]}],[10]}`: the reference's Erlang term.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Ids and values are written with `f` itself (no nested `write!`,
+        // which costs more than the text): a width or precision meant for
+        // the whole term must not reach them.
+        if f.width().is_some() || f.precision().is_some() {
+            return write!(f, "{self}");
+        }
         f.write_str("{[")?;
         write_joined(f, &self.entries, ",", |f, e| {
-            write!(f, "{{{},{},[", e.id, e.counter)?;
-            write_joined(f, &e.values, ",", |f, v| write!(f, "{v}"))?;
+            f.write_str("{")?;
+            e.id.fmt(f)?;
+            f.write_str(",")?;
+            write_decimal(f, e.counter)?;
+            f.write_str(",[")?;
+            write_joined(f, &e.values, ",", |f, v| v.fmt(f))?;
             f.write_str("]}")
         })?;
         f.write_str("],[")?;
-        write_joined(f, &self.anonymous, ",", |f, v| write!(f, "{v}"))?;
+        write_joined(f, &self.anonymous, ",", |f, v| v.fmt(f))?;
         f.write_str("]}")
     }
 }

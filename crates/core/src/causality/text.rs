@@ -180,6 +180,24 @@ impl<'a> Cursor<'a> {
     }
 }
 
+/// Writes `n` in decimal, as `{}` does, without the formatting machinery
+/// and whatever width or precision the formatter carries. Ids and counters
+/// are written for every traced message and every Merkle leaf.
+pub(crate) fn write_decimal(f: &mut impl fmt::Write, n: u64) -> fmt::Result {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    f.write_str(std::str::from_utf8(&digits[at..]).expect("digits are ASCII"))
+}
+
 /// Writes `items` separated by `sep`.
 pub(crate) fn write_joined<T>(
     f: &mut fmt::Formatter<'_>,

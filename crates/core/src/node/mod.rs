@@ -664,7 +664,8 @@ impl Node {
     }
 
     /// Merge `clock` into the stored clock of `key`; mark the partition dirty
-    /// if that changed anything. An empty clock creates no key.
+    /// if that changed anything. An empty clock creates no key, and a merge
+    /// that changes nothing leaves the stored clock (and its Merkle leaf) be.
     fn merge(
         &mut self,
         partition: PartitionId,
@@ -673,13 +674,15 @@ impl Node {
         out: &mut Outbox<Member>,
     ) {
         let mode = self.settings.mode;
-        if self.store.get(partition, key).is_none() && *clock == Clock::new(mode) {
-            return;
-        }
-        let mine = self.store.entry(partition, key, mode);
-        let before = mine.clone();
-        mine.sync(clock);
-        if *mine != before {
+        let stored = self.store.get_shared(partition, key);
+        let mut merged = stored.map_or_else(|| Clock::new(mode), |mine| (**mine).clone());
+        merged.sync(clock);
+        let changed = match stored {
+            Some(mine) => merged != **mine,
+            None => merged != Clock::new(mode),
+        };
+        if changed {
+            *self.store.entry_shared(partition, key, mode) = Rc::new(merged);
             self.mark_dirty(partition, out);
         }
     }
