@@ -259,26 +259,80 @@ macro_rules! trace {
     };
 }
 
-/// What is scheduled in the queue.
-#[derive(Clone, Debug)]
-enum Event<P: Process> {
+/// What waits in the queue: the deliveries and timers the run itself
+/// creates. Small, so that the queue moves little; a message waits on the
+/// [`Wire`] and the delivery names its slot.
+#[derive(Debug)]
+enum Event<T> {
     Deliver {
         id: MsgId,
         from: Addr,
         to: Addr,
         sent_at: Time,
-        msg: P::Msg,
+        msg: WireSlot,
     },
     Timer {
         at: Addr,
         incarnation: u32,
-        timer: P::Timer,
+        timer: T,
     },
+}
+
+/// What is scheduled from outside the run (the timeline, the UI).
+#[derive(Debug)]
+enum External<I> {
     Fault(Fault),
-    Input {
-        to: Addr,
-        input: P::Input,
-    },
+    Input { to: Addr, input: I },
+}
+
+/// The slot of a message on the [`Wire`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct WireSlot(u32);
+
+/// The messages in transit, each in a slot until it is delivered or lost: a
+/// message is moved onto the wire once and off it once, however long it
+/// waits in the queue. Slots are reused in the order they free up, which
+/// follows the run, so nothing here depends on more than the run itself.
+struct Wire<M> {
+    slots: Vec<Option<M>>,
+    free: Vec<WireSlot>,
+}
+
+impl<M> Default for Wire<M> {
+    fn default() -> Self {
+        Wire {
+            slots: Vec::new(),
+            free: Vec::new(),
+        }
+    }
+}
+
+impl<M> Wire<M> {
+    fn put(&mut self, msg: M) -> WireSlot {
+        match self.free.pop() {
+            Some(slot) => {
+                self.slots[slot.0 as usize] = Some(msg);
+                slot
+            }
+            None => {
+                let slot = u32::try_from(self.slots.len()).expect("fewer than 2^32 messages wait");
+                self.slots.push(Some(msg));
+                WireSlot(slot)
+            }
+        }
+    }
+
+    fn take(&mut self, slot: WireSlot) -> M {
+        let msg = self.slots[slot.0 as usize].take();
+        self.free.push(slot);
+        msg.expect("a delivery's message waits in its slot")
+    }
+
+    fn get(&self, slot: WireSlot) -> &M {
+        self.slots[slot.0 as usize]
+            .as_ref()
+            .expect("a delivery's message waits in its slot")
+    }
 }
 
 /// A process and its liveness.
@@ -314,10 +368,12 @@ pub type HistoryOf<P> =
 pub struct Simulator<P: Process> {
     now: Time,
     /// Deliveries and timers: the events the run itself creates.
-    queue: Queue<Event<P>>,
+    queue: Queue<Event<P::Timer>>,
+    /// The messages the queue's deliveries carry.
+    wire: Wire<P::Msg>,
     /// Inputs and faults scheduled from outside (the timeline, the UI), sorted.
     /// Kept apart so that a long timeline stays out of the queue's heap.
-    external: VecDeque<Entry<Event<P>>>,
+    external: VecDeque<Entry<External<P::Input>>>,
     rng: SimRng,
     network: Network,
     nodes: Vec<Slot<P>>,
@@ -349,6 +405,7 @@ impl<P: Process> Simulator<P> {
         Simulator {
             now: 0,
             queue: Queue::default(),
+            wire: Wire::default(),
             external: VecDeque::new(),
             rng: SimRng::new(seed),
             network: Network::new(network),
@@ -425,25 +482,17 @@ impl<P: Process> Simulator<P> {
         self.next().map(|(at, _)| at)
     }
 
-    /// The `(time, seq)` of the next event of either queue, and whether it is
-    /// the external one's.
-    fn next_from(&self) -> Option<((Time, u64), bool)> {
+    fn next(&self) -> Option<(Time, u64)> {
         let external = self.external.front().map(Entry::key);
         match (self.queue.peek(), external) {
-            (Some(i), Some(e)) => Some(if e < i { (e, true) } else { (i, false) }),
-            (Some(i), None) => Some((i, false)),
-            (None, e) => e.map(|e| (e, true)),
+            (Some(queued), Some(external)) => Some(queued.min(external)),
+            (queued, external) => queued.or(external),
         }
-    }
-
-    fn next(&self) -> Option<(Time, u64)> {
-        self.next_from().map(|(key, _)| key)
     }
 
     /// The messages on the wire, ordered by arrival.
     pub fn in_flight(&self) -> Vec<InFlight<'_, P::Msg>> {
-        let mut scheduled: Vec<&Entry<Event<P>>> =
-            self.queue.iter().chain(self.external.iter()).collect();
+        let mut scheduled: Vec<&Entry<Event<P::Timer>>> = self.queue.iter().collect();
         scheduled.sort_by_key(|e| e.key());
         scheduled
             .into_iter()
@@ -460,24 +509,24 @@ impl<P: Process> Simulator<P> {
                     to: *to,
                     sent_at: *sent_at,
                     due_at: s.at,
-                    msg,
+                    msg: self.wire.get(*msg),
                 }),
-                _ => None,
+                Event::Timer { .. } => None,
             })
             .collect()
     }
 
     /// Schedule a fault at `at` (not before now).
     pub fn schedule_fault(&mut self, at: Time, fault: Fault) {
-        self.schedule_external(at.max(self.now), Event::Fault(fault));
+        self.schedule_external(at.max(self.now), External::Fault(fault));
     }
 
     /// Schedule an input (a client operation) for `to` at `at` (not before now).
     pub fn schedule_input(&mut self, at: Time, to: Addr, input: P::Input) {
-        self.schedule_external(at.max(self.now), Event::Input { to, input });
+        self.schedule_external(at.max(self.now), External::Input { to, input });
     }
 
-    fn schedule_external(&mut self, at: Time, event: Event<P>) {
+    fn schedule_external(&mut self, at: Time, event: External<P::Input>) {
         let entry = Entry {
             at,
             seq: self.queue.next_seq(),
@@ -510,40 +559,50 @@ impl<P: Process> Simulator<P> {
     /// Process the next event if it is due at or before `until`. Returns
     /// whether it did.
     fn step_until(&mut self, until: Time) -> bool {
-        let Some(((at, _), external)) = self.next_from().filter(|((at, _), _)| *at <= until) else {
+        // The queue's next event goes first if it sorts before the next
+        // external one, and is due by `until`.
+        let limit = match self.external.front() {
+            Some(e) if e.at <= until => e.key(),
+            _ => (until, u64::MAX),
+        };
+        if let Some(entry) = self.queue.pop_before(limit) {
+            self.now = entry.at;
+            self.stats.events += 1;
+            match entry.event {
+                Event::Deliver {
+                    id,
+                    from,
+                    to,
+                    sent_at,
+                    msg,
+                } => {
+                    let msg = self.wire.take(msg);
+                    self.deliver(id, from, to, sent_at, msg)
+                }
+                Event::Timer {
+                    at: addr,
+                    incarnation,
+                    timer,
+                } => self.fire(addr, incarnation, timer),
+            }
+            return true;
+        }
+        if !self.external.front().is_some_and(|e| e.at <= until) {
             return false;
-        };
-        let entry = if external {
-            self.external.pop_front()
-        } else {
-            self.queue.pop()
-        };
-        let event = entry.expect("the next entry is there").event;
+        }
+        let entry = self.external.pop_front().expect("the front entry is there");
         assert!(
-            at >= self.now,
-            "event at {at} scheduled before now {}",
+            entry.at >= self.now,
+            "event at {} scheduled before now {}",
+            entry.at,
             self.now
         );
-        self.now = at;
-        if external {
-            self.queue.advance(at);
-        }
+        self.now = entry.at;
+        self.queue.advance(entry.at);
         self.stats.events += 1;
-        match event {
-            Event::Deliver {
-                id,
-                from,
-                to,
-                sent_at,
-                msg,
-            } => self.deliver(id, from, to, sent_at, msg),
-            Event::Timer {
-                at: addr,
-                incarnation,
-                timer,
-            } => self.fire(addr, incarnation, timer),
-            Event::Fault(fault) => self.fault(fault),
-            Event::Input { to, input } => self.input(to, input),
+        match entry.event {
+            External::Fault(fault) => self.fault(fault),
+            External::Input { to, input } => self.input(to, input),
         }
         true
     }
@@ -770,6 +829,7 @@ impl<P: Process> Simulator<P> {
     fn put_on_wire(&mut self, id: MsgId, from: Addr, to: Addr, at: Time, msg: P::Msg) {
         self.set_fate(id, MessageFate::InFlight { due_at: at });
         let sent_at = self.now;
+        let msg = self.wire.put(msg);
         self.queue.push(
             at,
             Event::Deliver {

@@ -151,6 +151,16 @@ impl<E> Queue<E> {
         }
     }
 
+    /// Take the next event off the queue if its `(time, seq)` is below
+    /// `limit`, and move the window to its time.
+    pub fn pop_before(&mut self, limit: (Time, u64)) -> Option<Entry<E>> {
+        if self.peek()? < limit {
+            self.pop()
+        } else {
+            None
+        }
+    }
+
     /// Take the next event off the queue and move the window to its time.
     pub fn pop(&mut self) -> Option<Entry<E>> {
         let Some(bucket) = self.first_bucket() else {
