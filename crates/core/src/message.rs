@@ -8,24 +8,131 @@
 //! envelope `{from, to, msg}` ([`crate::sim::Envelope`]). Every enum is
 //! closed, and every variant's text form is what the trace prints.
 
+use std::cell::Cell;
 use std::fmt;
 use std::rc::Rc;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use crate::causality::text::write_joined;
 use crate::causality::{Context, KeyClock};
 use crate::ids::NodeId;
+use crate::node::merkle::{self, Leaf};
 use crate::ring::{PartitionId, Ring};
 use crate::sim::{self, Addr, OpId};
 
 /// What a key's replicas hold: the kernel's clock over string values.
 pub type Clock = KeyClock<String>;
 
-/// A clock as stores and messages hold it: shared, and copied only when a
-/// holder changes it (`Rc::make_mut`). Replicating a write to N-1 replicas,
-/// answering a read or repairing a replica copies no clock.
-pub type SharedClock = Rc<Clock>;
+/// A key's clock as stores and messages hold it: shared, and copied only
+/// when a holder changes it ([`SharedClock::make_mut`]). Replicating a write
+/// to N-1 replicas, answering a read or repairing a replica copies no clock,
+/// and a replica that holds nothing newer takes the clock it is sent as it
+/// is, so that replicas in sync often hold one and the same clock.
+///
+/// A shared clock also keeps the Merkle leaf of its key once anti-entropy
+/// asks for it ([`SharedClock::merkle_leaf`]): replicas holding the same
+/// clock hash it once.
+#[derive(Clone)]
+pub struct SharedClock(Rc<Held>);
+
+/// The clock behind a [`SharedClock`], with its key's Merkle leaf.
+struct Held {
+    clock: Clock,
+    /// The FNV-1a hash of the key the leaf was computed for, and the leaf.
+    leaf: Cell<Option<(u64, Leaf)>>,
+}
+
+/// A copy (made to be changed) starts without a leaf.
+impl Clone for Held {
+    fn clone(&self) -> Held {
+        Held {
+            clock: self.clock.clone(),
+            leaf: Cell::new(None),
+        }
+    }
+}
+
+impl SharedClock {
+    /// Share `clock`.
+    pub fn new(clock: Clock) -> SharedClock {
+        SharedClock(Rc::new(Held {
+            clock,
+            leaf: Cell::new(None),
+        }))
+    }
+
+    /// Whether both are the same shared clock (not just equal ones).
+    pub fn same(&self, other: &SharedClock) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// The clock, to change: copied first if anyone else holds it.
+    pub fn make_mut(&mut self) -> &mut Clock {
+        let held = Rc::make_mut(&mut self.0);
+        held.leaf.set(None);
+        &mut held.clock
+    }
+
+    /// Merge `other` into this clock (`KeyClock::sync`). A clock that
+    /// [covers](KeyClock::covered_by) nothing `other` lacks becomes `other`
+    /// itself, shared, and is not copied.
+    pub fn sync(&mut self, other: &SharedClock) {
+        if self.same(other) {
+            return;
+        }
+        if self.covered_by(other) {
+            *self = other.clone();
+        } else {
+            self.make_mut().sync(other);
+        }
+    }
+
+    /// The Merkle leaf of `key` holding this clock, computed once for the
+    /// clock however many replicas hold it.
+    pub(crate) fn merkle_leaf(&self, key: &str) -> Leaf {
+        let key_hash = merkle::key_hash(key);
+        match self.0.leaf.get() {
+            Some((hashed, leaf)) if hashed == key_hash => leaf,
+            _ => {
+                let leaf = merkle::leaf(key, &self.0.clock);
+                self.0.leaf.set(Some((key_hash, leaf)));
+                leaf
+            }
+        }
+    }
+}
+
+impl std::ops::Deref for SharedClock {
+    type Target = Clock;
+    fn deref(&self) -> &Clock {
+        &self.0.clock
+    }
+}
+
+impl PartialEq for SharedClock {
+    fn eq(&self, other: &SharedClock) -> bool {
+        self.same(other) || **self == **other
+    }
+}
+
+impl fmt::Debug for SharedClock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
+impl fmt::Display for SharedClock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
+impl Serialize for SharedClock {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize(serializer)
+    }
+}
 
 /// A coordinator's number for one request it coordinates (display `r7`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -107,6 +107,23 @@ proptest! {
         prop_assert_eq!(&synced(a, a), a);
     }
 
+    /// `covered_by` is sound (when it holds, the sync gives the other side
+    /// exactly) and holds against anything already synced with this side.
+    #[test]
+    fn dvvset_covered_by_means_sync_gives_the_other_side(steps in history()) {
+        let w = World::run(&steps);
+        let [a, b, c] = &w.sets;
+        let all = [a.clone(), b.clone(), c.clone(), synced(a, b), synced(b, c), synced(&synced(a, b), c)];
+        for x in &all {
+            for y in &all {
+                if x.covered_by(y) {
+                    prop_assert_eq!(&synced(x, y), y);
+                }
+                prop_assert!(x.covered_by(&synced(x, y)), "{} is not covered by its sync with {}", x, y);
+            }
+        }
+    }
+
     #[test]
     fn dvvset_less_is_a_strict_partial_order(steps in history()) {
         let w = World::run(&steps);

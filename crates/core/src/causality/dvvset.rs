@@ -427,6 +427,40 @@ impl<I: Ord, V> DvvSet<I, V> {
         }
     }
 
+    /// Whether [`sync`](Self::sync)ing `other` into `self` gives exactly
+    /// `other`: every entry of `self` is in `other` with a counter no larger
+    /// and no value `other` has dropped, and neither side has anonymous
+    /// values (a replica that holds nothing newer can take `other` as it is).
+    /// False says nothing: the sync may still give `other`.
+    pub fn covered_by(&self, other: &Self) -> bool
+    where
+        V: PartialEq,
+    {
+        if !(self.anonymous.is_empty() && other.anonymous.is_empty()) {
+            return false;
+        }
+        let mut theirs = other.entries.iter();
+        self.entries.iter().all(|mine| {
+            // Entries only `other` has are copied over as they are.
+            let Some(t) = theirs.find(|t| t.id >= mine.id) else {
+                return false;
+            };
+            let (n1, l1) = (mine.counter, mine.values.len() as u64);
+            let (n2, l2) = (t.counter, t.values.len() as u64);
+            // merge_entry: with n1 == n2 the result keeps `mine`'s values
+            // cut to `t`'s length; with n1 < n2 it keeps all of `t`'s
+            // exactly when `t` reaches as far back as `mine`.
+            t.id == mine.id
+                && match n1.cmp(&n2) {
+                    std::cmp::Ordering::Equal => {
+                        l1 >= l2 && mine.values[..l2 as usize] == t.values[..]
+                    }
+                    std::cmp::Ordering::Less => n2 - l2 >= n1 - l1,
+                    std::cmp::Ordering::Greater => false,
+                }
+        })
+    }
+
     /// `sync/1`: syncs a list of clocks; the empty list gives the empty clock.
     pub fn sync_list<'a>(clocks: impl IntoIterator<Item = &'a Self>) -> Self
     where

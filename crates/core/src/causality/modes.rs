@@ -374,6 +374,23 @@ impl<V: Clone + PartialEq> KeyClock<V> {
         }
     }
 
+    /// Whether [`sync`](Self::sync)ing `other` into this clock gives exactly
+    /// `other`, so that a replica can take `other` as it is instead of
+    /// merging (DVVSet: [`DvvSet::covered_by`]; LWW: `other` is the newer
+    /// write or the same). False says nothing: the vector modes always
+    /// answer false and merge.
+    pub fn covered_by(&self, other: &KeyClock<V>) -> bool {
+        match (self, other) {
+            (KeyClock::DvvSet(a), KeyClock::DvvSet(b)) => a.covered_by(b),
+            (KeyClock::Lww(a), KeyClock::Lww(b)) => match (a, b) {
+                (None, _) => true,
+                (Some(w), Some(x)) => x.key() > w.key() || w == x,
+                (Some(_), None) => false,
+            },
+            _ => false,
+        }
+    }
+
     /// Whether both replicas hold the same causal state and the same
     /// siblings (in any order): the convergence check. For DVVSet this is
     /// `equal/2` plus the same values.

@@ -1,7 +1,7 @@
 //! Merkle anti-entropy between the replicas of a partition (see the module
 //! doc of [`crate::node`] for the exchange, step by step).
 
-use super::merkle::MerkleTree;
+use super::merkle::{self, MerkleTree};
 use super::{Member, Node, Timer, MAINTENANCE_RETRIES};
 use crate::message::{Message, PeerMessage, SharedClock};
 use crate::ring::PartitionId;
@@ -28,7 +28,7 @@ impl Node {
         }
     }
 
-    fn tree(&self, partition: PartitionId) -> MerkleTree<'_> {
+    fn tree(&self, partition: PartitionId) -> MerkleTree {
         MerkleTree::build(self.store.leaves(partition))
     }
 
@@ -105,7 +105,7 @@ impl Node {
                     self.dirty.remove(&partition);
                     PeerMessage::MerkleInSync { ex }
                 } else {
-                    let branches = tree.branches;
+                    let branches = tree.branches.to_vec();
                     self.stats.merkle_tree_nodes += branches.len() as u64;
                     PeerMessage::MerkleBranches { ex, branches }
                 }
@@ -118,9 +118,9 @@ impl Node {
                 let Some(&(partition, _)) = self.exchanges.get(&ex) else {
                     return;
                 };
-                let tree = self.tree(partition);
-                let buckets = tree.differing_branches(&branches);
-                let leaves = tree.leaves_of(&buckets);
+                let buckets = self.tree(partition).differing_branches(&branches);
+                let mine: Vec<_> = self.store.leaves(partition).collect();
+                let leaves = merkle::leaves_of(&mine, &buckets);
                 self.stats.merkle_tree_nodes += leaves.len() as u64;
                 PeerMessage::MerkleLeaves {
                     ex,
@@ -135,7 +135,8 @@ impl Node {
                 buckets,
                 leaves,
             } => {
-                let keys = self.tree(partition).differing_keys(&buckets, &leaves);
+                let mine: Vec<_> = self.store.leaves(partition).collect();
+                let keys = merkle::differing_keys(&mine, &buckets, &leaves);
                 self.stats.merkle_keys += keys.len() as u64;
                 PeerMessage::MerkleSync {
                     ex,

@@ -5,8 +5,6 @@ use serde::Serialize;
 
 use super::{Member, Node, Timer, MAINTENANCE_RETRIES};
 use crate::ids::NodeId;
-use std::rc::Rc;
-
 use crate::message::{Clock, Message, PeerMessage, SharedClock};
 use crate::ring::PartitionId;
 use crate::sim::{Addr, Outbox};
@@ -28,7 +26,7 @@ impl Node {
         intended: NodeId,
         partition: PartitionId,
         key: String,
-        clock: &Clock,
+        clock: &SharedClock,
         out: &mut Outbox<Member>,
     ) {
         self.next_hint_version += 1;
@@ -38,10 +36,10 @@ impl Node {
             .hints
             .entry((intended, partition, key))
             .or_insert_with(|| Hint {
-                clock: Rc::new(Clock::new(mode)),
+                clock: SharedClock::new(Clock::new(mode)),
                 version,
             });
-        Rc::make_mut(&mut hint.clock).sync(clock);
+        hint.clock.sync(clock);
         hint.version = version;
         self.stats.hints_stored += 1;
         self.arm_handoff(out);
@@ -53,7 +51,7 @@ impl Node {
         let mut clock = self.clock_of(partition, key);
         for ((_, p, k), hint) in &self.hints {
             if *p == partition && k == key {
-                Rc::make_mut(&mut clock).sync(&hint.clock);
+                clock.sync(&hint.clock);
             }
         }
         clock
@@ -104,7 +102,7 @@ impl Node {
             let handoff = PeerMessage::HintHandoff {
                 partition: *partition,
                 key: key.clone(),
-                clock: Rc::clone(&hint.clock),
+                clock: hint.clock.clone(),
                 version: hint.version,
             };
             out.send(Addr::Node(*intended), Message::Peer(handoff));

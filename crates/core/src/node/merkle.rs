@@ -24,6 +24,13 @@ pub struct Leaf {
     pub branch: u8,
 }
 
+/// The FNV-1a hash of `key`; a key's branch is this modulo [`BRANCHES`].
+pub fn key_hash(key: &str) -> u64 {
+    let mut h = Fnv1a::default();
+    h.write(key.as_bytes());
+    h.finish()
+}
+
 /// The leaf of `key` holding `clock`. The clock's text is hashed as it is
 /// written, never kept.
 pub fn leaf(key: &str, clock: &Clock) -> Leaf {
@@ -41,32 +48,29 @@ pub fn leaf(key: &str, clock: &Clock) -> Leaf {
 
 /// The branch a key falls into.
 pub fn branch_of(key: &str) -> u8 {
-    let mut h = Fnv1a::default();
-    h.write(key.as_bytes());
-    (h.finish() % BRANCHES as u64) as u8
+    (key_hash(key) % BRANCHES as u64) as u8
 }
 
-/// The hash tree of one partition at one replica, borrowing its keys.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MerkleTree<'a> {
+/// The root and branch hashes of one partition at one replica. The leaves
+/// stay in the store; the exchange's last steps read them
+/// ([`leaves_of`], [`differing_keys`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MerkleTree {
     /// The root hash.
     pub root: u64,
     /// Each branch's hash.
-    pub branches: Vec<u64>,
-    /// Every key with its leaf, in key order.
-    pub leaves: Vec<(&'a str, Leaf)>,
+    pub branches: [u64; BRANCHES],
 }
 
-impl<'a> MerkleTree<'a> {
+impl MerkleTree {
     /// The tree of `leaves` (in key order, as a store yields them).
-    pub fn build(leaves: impl Iterator<Item = (&'a str, Leaf)>) -> MerkleTree<'a> {
-        let leaves: Vec<(&str, Leaf)> = leaves.collect();
+    pub fn build<'a>(leaves: impl IntoIterator<Item = (&'a str, Leaf)>) -> MerkleTree {
         // A branch hashes its leaves' hashes in key order.
         let mut branches = [Fnv1a::default(); BRANCHES];
-        for (_, leaf) in &leaves {
+        for (_, leaf) in leaves {
             branches[usize::from(leaf.branch)].write(&leaf.hash.to_le_bytes());
         }
-        let branches: Vec<u64> = branches.iter().map(Fnv1a::finish).collect();
+        let branches = branches.map(|b| b.finish());
         let mut root = Fnv1a::default();
         for b in &branches {
             root.write(&b.to_le_bytes());
@@ -74,16 +78,7 @@ impl<'a> MerkleTree<'a> {
         MerkleTree {
             root: root.finish(),
             branches,
-            leaves,
         }
-    }
-
-    /// The keys and leaf hashes of branch `b`, in key order.
-    fn branch(&self, b: u8) -> impl Iterator<Item = (&'a str, u64)> + '_ {
-        self.leaves
-            .iter()
-            .filter(move |(_, leaf)| leaf.branch == b)
-            .map(|(key, leaf)| (*key, leaf.hash))
     }
 
     /// The branches whose hashes differ from `theirs`.
@@ -93,41 +88,53 @@ impl<'a> MerkleTree<'a> {
             .map(|i| i as u8)
             .collect()
     }
+}
 
-    /// The keys of `buckets` whose leaves differ from `theirs` (a key on one
-    /// side only differs too), in key order.
-    pub fn differing_keys(&self, buckets: &[u8], theirs: &[(String, u64)]) -> Vec<String> {
-        let mut keys: Vec<String> = Vec::new();
-        for &b in buckets {
-            for (key, hash) in self.branch(b) {
-                if !theirs.iter().any(|(k, h)| k == key && *h == hash) {
-                    keys.push(key.to_string());
-                }
-            }
-            for (key, hash) in theirs.iter().filter(|(k, _)| branch_of(k) == b) {
-                if !self.branch(b).any(|(k, h)| k == key && h == *hash) && !keys.contains(key) {
-                    keys.push(key.clone());
-                }
+/// The keys and leaf hashes of branch `b` among `leaves`, in key order.
+fn branch<'a>(leaves: &'a [(&'a str, Leaf)], b: u8) -> impl Iterator<Item = (&'a str, u64)> {
+    leaves
+        .iter()
+        .filter(move |(_, leaf)| leaf.branch == b)
+        .map(|(key, leaf)| (*key, leaf.hash))
+}
+
+/// The keys of `buckets` whose leaves (`mine`, in key order) differ from
+/// `theirs` (a key on one side only differs too), in key order.
+pub fn differing_keys(
+    mine: &[(&str, Leaf)],
+    buckets: &[u8],
+    theirs: &[(String, u64)],
+) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    for &b in buckets {
+        for (key, hash) in branch(mine, b) {
+            if !theirs.iter().any(|(k, h)| k == key && *h == hash) {
+                keys.push(key.to_string());
             }
         }
-        keys.sort();
-        keys.dedup();
-        keys
+        for (key, hash) in theirs.iter().filter(|(k, _)| branch_of(k) == b) {
+            if !branch(mine, b).any(|(k, h)| k == key && h == *hash) && !keys.contains(key) {
+                keys.push(key.clone());
+            }
+        }
     }
+    keys.sort();
+    keys.dedup();
+    keys
+}
 
-    /// The leaves of `buckets`, concatenated.
-    pub fn leaves_of(&self, buckets: &[u8]) -> Vec<(String, u64)> {
-        buckets
-            .iter()
-            .flat_map(|&b| self.branch(b))
-            .map(|(key, hash)| (key.to_string(), hash))
-            .collect()
-    }
+/// The leaves (in key order) of `buckets`, concatenated.
+pub fn leaves_of(leaves: &[(&str, Leaf)], buckets: &[u8]) -> Vec<(String, u64)> {
+    buckets
+        .iter()
+        .flat_map(|&b| branch(leaves, b))
+        .map(|(key, hash)| (key.to_string(), hash))
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{leaf, MerkleTree};
+    use super::{differing_keys, leaf, leaves_of, MerkleTree};
     use crate::causality::{CausalityMode, Context, Write};
     use crate::message::Clock;
     use crate::{ClientId, NodeId};
@@ -154,16 +161,17 @@ mod tests {
         let (a, b, c) = (clock(&["x"]), clock(&["y"]), clock(&["x", "z"]));
         let left = [("k1", &a), ("k2", &b), ("k3", &a)];
         let right = [("k1", &a), ("k2", &c), ("k4", &b)];
-        let build = |keys: &[(&'static str, &Clock)]| {
-            MerkleTree::build(keys.iter().map(|(k, c)| (*k, leaf(k, c))))
+        let leaves = |keys: &[(&'static str, &Clock)]| -> Vec<_> {
+            keys.iter().map(|(k, c)| (*k, leaf(k, c))).collect()
         };
-        let mine = build(&left);
-        let same = build(&left);
+        let (left, right) = (leaves(&left), leaves(&right));
+        let mine = MerkleTree::build(left.iter().copied());
+        let same = MerkleTree::build(left.iter().copied());
         assert_eq!(mine, same, "the tree is a function of the keys and clocks");
-        let theirs = build(&right);
+        let theirs = MerkleTree::build(right.iter().copied());
         assert_ne!(mine.root, theirs.root);
         let buckets = mine.differing_branches(&theirs.branches);
-        let keys = theirs.differing_keys(&buckets, &mine.leaves_of(&buckets));
+        let keys = differing_keys(&right, &buckets, &leaves_of(&left, &buckets));
         assert_eq!(keys, ["k2", "k3", "k4"]);
     }
 }

@@ -154,7 +154,6 @@ mod store;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
@@ -511,7 +510,7 @@ impl Node {
                 clock,
             }) => {
                 self.store
-                    .entry(partition, &key, self.settings.mode)
+                    .entry_shared(partition, &key, self.settings.mode)
                     .sync(&clock);
                 self.mark_dirty(partition, out);
                 out.send(from, Message::Peer(PeerMessage::ReplicateAck { req }));
@@ -660,7 +659,7 @@ impl Node {
         self.store
             .get_shared(partition, key)
             .cloned()
-            .unwrap_or_else(|| Rc::new(Clock::new(self.settings.mode)))
+            .unwrap_or_else(|| SharedClock::new(Clock::new(self.settings.mode)))
     }
 
     /// Merge `clock` into the stored clock of `key`; mark the partition dirty
@@ -670,19 +669,21 @@ impl Node {
         &mut self,
         partition: PartitionId,
         key: &str,
-        clock: &Clock,
+        clock: &SharedClock,
         out: &mut Outbox<Member>,
     ) {
         let mode = self.settings.mode;
         let stored = self.store.get_shared(partition, key);
-        let mut merged = stored.map_or_else(|| Clock::new(mode), |mine| (**mine).clone());
+        let mut merged = stored
+            .cloned()
+            .unwrap_or_else(|| SharedClock::new(Clock::new(mode)));
         merged.sync(clock);
         let changed = match stored {
-            Some(mine) => merged != **mine,
-            None => merged != Clock::new(mode),
+            Some(mine) => merged != *mine,
+            None => *merged != Clock::new(mode),
         };
         if changed {
-            *self.store.entry_shared(partition, key, mode) = Rc::new(merged);
+            *self.store.entry_shared(partition, key, mode) = merged;
             self.mark_dirty(partition, out);
         }
     }
@@ -785,8 +786,8 @@ impl Node {
                     timestamp: now,
                 };
                 let stored = self.store.entry_shared(partition, &key, self.settings.mode);
-                Rc::make_mut(stored).put(&context, write);
-                let clock = Rc::clone(stored);
+                stored.make_mut().put(&context, write);
+                let clock = stored.clone();
                 let needed = w.unwrap_or(self.settings.w);
                 // The coordinator's own write may be the whole quorum.
                 let answered = needed <= 1;
@@ -794,7 +795,7 @@ impl Node {
                     out.send(client, Message::Reply(ClientReply::PutOk { op }));
                 }
                 for placement in others {
-                    let (key, clock) = (key.clone(), Rc::clone(&clock));
+                    let (key, clock) = (key.clone(), clock.clone());
                     let msg = match placement.fallback_for {
                         None => PeerMessage::Replicate {
                             req,
@@ -842,7 +843,7 @@ impl Node {
                 }
                 if !waiting.is_empty() || !answered {
                     let primaries = if self.settings.mechanisms.read_repair {
-                        vec![(self.id, Rc::clone(&merged))]
+                        vec![(self.id, merged.clone())]
                     } else {
                         Vec::new()
                     };
@@ -915,7 +916,7 @@ impl Node {
         if !answered_by(waiting, from) {
             return; // a duplicate
         }
-        Rc::make_mut(merged).sync(&clock);
+        merged.sync(&clock);
         *replies += 1;
         if self.settings.mechanisms.read_repair && !fallbacks.contains(&from) {
             primaries.push((from, clock));
@@ -979,7 +980,7 @@ impl Node {
             return;
         };
         for (node, clock) in primaries {
-            if clock.equal(&merged) {
+            if clock.same(&merged) || clock.equal(&merged) {
                 continue;
             }
             self.stats.repairs += 1;
@@ -989,7 +990,7 @@ impl Node {
                 let repair = PeerMessage::Repair {
                     partition,
                     key: key.clone(),
-                    clock: Rc::clone(&merged),
+                    clock: merged.clone(),
                 };
                 out.send(Addr::Node(node), Message::Peer(repair));
             }
