@@ -146,8 +146,9 @@ pub struct Client {
     contexts: BTreeMap<String, (Context, OpId)>,
     /// For each put sent with a "last-get" context, the get it came from.
     based_on: BTreeMap<OpId, OpId>,
-    /// Operations waiting for an answer, with the key they concern.
-    pending: BTreeMap<OpId, Option<String>>,
+    /// Operations waiting for an answer, with the key they concern, in op
+    /// order (a client has few at a time).
+    pending: Vec<(OpId, Option<String>)>,
 }
 
 impl Client {
@@ -162,7 +163,7 @@ impl Client {
             follows: BTreeMap::new(),
             contexts: BTreeMap::new(),
             based_on: BTreeMap::new(),
-            pending: BTreeMap::new(),
+            pending: Vec::new(),
         }
     }
 
@@ -254,9 +255,18 @@ impl Client {
                 return;
             }
         };
-        self.pending.insert(op, key);
+        self.pending.push((op, key));
         out.send(Addr::Node(node), Message::Request(request));
         out.set_timer(self.timeout_ticks, Timer::Client(op));
+    }
+
+    /// Stop waiting for `op`; its key if it was waiting.
+    fn answered(&mut self, op: OpId) -> Option<Option<String>> {
+        let at = self
+            .pending
+            .iter()
+            .position(|(waiting, _)| *waiting == op)?;
+        Some(self.pending.remove(at).1)
     }
 
     /// A coordinator answered. Late or duplicate answers are ignored.
@@ -270,7 +280,7 @@ impl Client {
             unreachable!("a client received a peer message: {}", envelope.msg);
         };
         let op = reply.op();
-        let Some(key) = self.pending.remove(&op) else {
+        let Some(key) = self.answered(op) else {
             return;
         };
         let outcome = match reply {
@@ -295,7 +305,7 @@ impl Client {
         let Timer::Client(op) = timer else {
             unreachable!("a client received a node timer: {timer}");
         };
-        if self.pending.remove(&op).is_some() {
+        if self.answered(op).is_some() {
             out.complete(op, OpOutcome::Timeout);
         }
     }

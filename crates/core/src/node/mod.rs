@@ -149,6 +149,7 @@ mod client;
 mod hints;
 mod membership;
 pub mod merkle;
+mod requests;
 mod routes;
 mod store;
 
@@ -167,6 +168,7 @@ use routes::Routes;
 pub use client::{Client, ClientOp, OpOutcome};
 pub use hints::Hint;
 pub use membership::GOSSIP_ROUNDS;
+pub use requests::Requests;
 pub use store::Store;
 
 /// Rounds of a maintenance timer (hint handoff, anti-entropy) without
@@ -355,7 +357,7 @@ pub struct Node {
     gossip_armed: bool,
     gossip_rounds_left: u32,
     store: Store,
-    pending: BTreeMap<ReqId, Pending>,
+    pending: Requests,
     next_req: u64,
     /// Peers this node's failure detector suspects, with the time of the
     /// last missed answer.
@@ -393,7 +395,7 @@ impl Node {
             gossip_armed: false,
             gossip_rounds_left: 0,
             store: Store::default(),
-            pending: BTreeMap::new(),
+            pending: Requests::default(),
             next_req: 0,
             suspects: BTreeMap::new(),
             hints: BTreeMap::new(),
@@ -426,7 +428,7 @@ impl Node {
     }
 
     /// The requests the node is coordinating.
-    pub fn pending(&self) -> &BTreeMap<ReqId, Pending> {
+    pub fn pending(&self) -> &Requests {
         &self.pending
     }
 
@@ -874,7 +876,7 @@ impl Node {
             needed,
             waiting,
             answered,
-        }) = self.pending.get_mut(&req)
+        }) = self.pending.get_mut(req)
         else {
             return;
         };
@@ -887,7 +889,7 @@ impl Node {
             out.send(*client, Message::Reply(ClientReply::PutOk { op: *op }));
         }
         if *answered && waiting.is_empty() {
-            self.pending.remove(&req);
+            self.pending.remove(req);
         }
     }
 
@@ -909,7 +911,7 @@ impl Node {
             primaries,
             fallbacks,
             ..
-        }) = self.pending.get_mut(&req)
+        }) = self.pending.get_mut(req)
         else {
             return;
         };
@@ -926,7 +928,7 @@ impl Node {
             out.send(*client, Message::Reply(got(*op, merged)));
         }
         if *answered && waiting.is_empty() {
-            if let Some(pending) = self.pending.remove(&req) {
+            if let Some(pending) = self.pending.remove(req) {
                 self.finish(pending, out);
             }
         }
@@ -935,7 +937,7 @@ impl Node {
     /// A request's timer fired: answer `QuorumFailed` if the client still
     /// waits, suspect every replica that did not answer, and repair.
     fn request_timeout(&mut self, now: Time, req: ReqId, out: &mut Outbox<Member>) {
-        let Some(pending) = self.pending.remove(&req) else {
+        let Some(pending) = self.pending.remove(req) else {
             return;
         };
         let (client, op, acks, needed, answered, waiting) = match &pending {

@@ -1,8 +1,7 @@
 //! What a node derives from its ring for every request, kept until the ring
 //! changes.
 
-use std::collections::BTreeMap;
-
+use super::merkle;
 use crate::ids::NodeId;
 use crate::ring::{PartitionId, Ring};
 
@@ -10,7 +9,9 @@ use crate::ring::{PartitionId, Ring};
 /// and each partition's preference list, under one ring and one N.
 #[derive(Clone, Debug)]
 pub(super) struct Routes {
-    partitions: BTreeMap<String, PartitionId>,
+    /// `(FNV-1a hash of the key, key, partition)`, sorted: found by
+    /// comparing hashes, then the key itself.
+    partitions: Vec<(u64, String, PartitionId)>,
     preference_lists: Vec<Vec<NodeId>>,
 }
 
@@ -28,18 +29,24 @@ impl Routes {
             .map(|p| ring.preference_list_for_partition(PartitionId(p), n))
             .collect();
         Routes {
-            partitions: BTreeMap::new(),
+            partitions: Vec::new(),
             preference_lists,
         }
     }
 
     /// The partition of `key` on `ring` (the ring these routes were made for).
     pub fn partition_of(&mut self, ring: &Ring, key: &str) -> PartitionId {
-        if let Some(p) = self.partitions.get(key) {
+        let hash = merkle::key_hash(key);
+        let at = self.partitions.partition_point(|(h, ..)| *h < hash);
+        let known = self.partitions[at..]
+            .iter()
+            .take_while(|(h, ..)| *h == hash)
+            .find(|(_, k, _)| k == key);
+        if let Some((.., p)) = known {
             return *p;
         }
         let p = ring.partition_of(key.as_bytes());
-        self.partitions.insert(key.to_string(), p);
+        self.partitions.insert(at, (hash, key.to_string(), p));
         p
     }
 
