@@ -166,9 +166,12 @@ pub trait Process {
 
 /// The effects a process asks for while handling one event.
 pub struct Outbox<P: Process> {
-    sends: Vec<(Addr, P::Msg)>,
+    /// Where sent messages wait until delivered: a message is put on the
+    /// wire as it is sent and stays in its slot until it arrives.
+    wire: Wire<P::Msg>,
+    sends: Vec<(Addr, WireSlot)>,
     /// Sends to one of several addresses, which the simulator draws.
-    sends_to_one_of: Vec<(Vec<Addr>, P::Msg)>,
+    sends_to_one_of: Vec<(Vec<Addr>, WireSlot)>,
     timers: Vec<(Time, P::Timer)>,
     completions: Vec<(OpId, P::Outcome)>,
 }
@@ -176,6 +179,7 @@ pub struct Outbox<P: Process> {
 impl<P: Process> Default for Outbox<P> {
     fn default() -> Self {
         Outbox {
+            wire: Wire::default(),
             sends: Vec::new(),
             sends_to_one_of: Vec::new(),
             timers: Vec::new(),
@@ -187,13 +191,15 @@ impl<P: Process> Default for Outbox<P> {
 impl<P: Process> Outbox<P> {
     /// Send `msg` to `to` through the network.
     pub fn send(&mut self, to: Addr, msg: P::Msg) {
-        self.sends.push((to, msg));
+        let slot = self.wire.put(msg);
+        self.sends.push((to, slot));
     }
 
     /// Send `msg` to one of `candidates`, drawn by the simulator's generator
     /// (gossip to a random peer); nothing is sent if there is no candidate.
     pub fn send_to_one_of(&mut self, candidates: Vec<Addr>, msg: P::Msg) {
-        self.sends_to_one_of.push((candidates, msg));
+        let slot = self.wire.put(msg);
+        self.sends_to_one_of.push((candidates, slot));
     }
 
     /// Fire `timer` `after_ticks` ticks from now (unless the process crashes first).
@@ -290,8 +296,8 @@ enum External<I> {
 struct WireSlot(u32);
 
 /// The messages in transit, each in a slot until it is delivered or lost: a
-/// message is moved onto the wire once and off it once, however long it
-/// waits in the queue. Slots are reused in the order they free up, which
+/// message is moved onto the wire once (as it is sent) and off it once,
+/// however long it waits in the queue. Slots are reused in the order they free up, which
 /// follows the run, so nothing here depends on more than the run itself.
 struct Wire<M> {
     slots: Vec<Option<M>>,
@@ -369,8 +375,6 @@ pub struct Simulator<P: Process> {
     now: Time,
     /// Deliveries and timers: the events the run itself creates.
     queue: Queue<Event<P::Timer>>,
-    /// The messages the queue's deliveries carry.
-    wire: Wire<P::Msg>,
     /// Inputs and faults scheduled from outside (the timeline, the UI), sorted.
     /// Kept apart so that a long timeline stays out of the queue's heap.
     external: VecDeque<Entry<External<P::Input>>>,
@@ -405,7 +409,6 @@ impl<P: Process> Simulator<P> {
         Simulator {
             now: 0,
             queue: Queue::default(),
-            wire: Wire::default(),
             external: VecDeque::new(),
             rng: SimRng::new(seed),
             network: Network::new(network),
@@ -509,7 +512,7 @@ impl<P: Process> Simulator<P> {
                     to: *to,
                     sent_at: *sent_at,
                     due_at: s.at,
-                    msg: self.wire.get(*msg),
+                    msg: self.outbox.wire.get(*msg),
                 }),
                 Event::Timer { .. } => None,
             })
@@ -576,7 +579,7 @@ impl<P: Process> Simulator<P> {
                     sent_at,
                     msg,
                 } => {
-                    let msg = self.wire.take(msg);
+                    let msg = self.outbox.wire.take(msg);
                     self.deliver(id, from, to, sent_at, msg)
                 }
                 Event::Timer {
@@ -759,7 +762,9 @@ impl<P: Process> Simulator<P> {
         if !self.outbox.sends_to_one_of.is_empty() {
             let mut sends = std::mem::take(&mut self.outbox.sends_to_one_of);
             for (candidates, msg) in sends.drain(..) {
-                if !candidates.is_empty() {
+                if candidates.is_empty() {
+                    self.outbox.wire.take(msg);
+                } else {
                     let at = self.rng.below(candidates.len() as u64) as usize;
                     self.send(from, candidates[at], msg);
                 }
@@ -794,23 +799,26 @@ impl<P: Process> Simulator<P> {
         }
     }
 
-    fn send(&mut self, from: Addr, to: Addr, msg: P::Msg) {
+    /// Route the message waiting in `slot` from `from` to `to`.
+    fn send(&mut self, from: Addr, to: Addr, slot: WireSlot) {
         let now = self.now;
-        let id = self.new_message(from, to, None, &msg);
+        let id = self.new_message(from, to, None, slot);
         match self.network.route(&mut self.rng, now, from, to) {
             Fate::Drop(reason) => {
                 trace!(
                     self,
                     TraceKind::Drop,
                     Lanes::message(from, to),
-                    "drop {id} {from}->{to} {reason}: {msg}"
+                    "drop {id} {from}->{to} {reason}: {}",
+                    self.outbox.wire.get(slot)
                 );
+                self.outbox.wire.take(slot);
                 self.set_fate(id, MessageFate::Dropped { at: now, reason });
                 self.stats.dropped += 1;
             }
-            Fate::Deliver(at) => self.put_on_wire(id, from, to, at, msg),
+            Fate::Deliver(at) => self.put_on_wire(id, from, to, at, slot),
             Fate::Duplicate(at, copy_at) => {
-                let copy = self.new_message(from, to, Some(id), &msg);
+                let copy = self.new_message(from, to, Some(id), slot);
                 trace!(
                     self,
                     TraceKind::Duplicate,
@@ -818,18 +826,18 @@ impl<P: Process> Simulator<P> {
                     "duplicate {copy} of {id} {from}->{to}"
                 );
                 self.stats.duplicated += 1;
-                let copied = msg.clone();
-                self.put_on_wire(id, from, to, at, msg);
+                let copied = self.outbox.wire.get(slot).clone();
+                let copied = self.outbox.wire.put(copied);
+                self.put_on_wire(id, from, to, at, slot);
                 self.put_on_wire(copy, from, to, copy_at, copied);
             }
         }
     }
 
-    /// Schedule the delivery of message `id`, sent now, at `at`.
-    fn put_on_wire(&mut self, id: MsgId, from: Addr, to: Addr, at: Time, msg: P::Msg) {
+    /// Schedule the delivery of message `id` (waiting in `slot`), sent now, at `at`.
+    fn put_on_wire(&mut self, id: MsgId, from: Addr, to: Addr, at: Time, msg: WireSlot) {
         self.set_fate(id, MessageFate::InFlight { due_at: at });
         let sent_at = self.now;
-        let msg = self.wire.put(msg);
         self.queue.push(
             at,
             Event::Deliver {
@@ -842,11 +850,18 @@ impl<P: Process> Simulator<P> {
         );
     }
 
-    fn new_message(&mut self, from: Addr, to: Addr, copy_of: Option<MsgId>, msg: &P::Msg) -> MsgId {
+    fn new_message(
+        &mut self,
+        from: Addr,
+        to: Addr,
+        copy_of: Option<MsgId>,
+        slot: WireSlot,
+    ) -> MsgId {
         let id = MsgId(self.next_msg);
         self.next_msg += 1;
         self.stats.sent += 1;
         if self.options.history {
+            let msg = self.outbox.wire.get(slot);
             self.history.messages.push(MessageRecord {
                 id,
                 from,

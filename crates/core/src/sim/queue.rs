@@ -154,11 +154,25 @@ impl<E> Queue<E> {
     /// Take the next event off the queue if its `(time, seq)` is below
     /// `limit`, and move the window to its time.
     pub fn pop_before(&mut self, limit: (Time, u64)) -> Option<Entry<E>> {
-        if self.peek()? < limit {
-            self.pop()
-        } else {
-            None
+        let Some(bucket) = self.first_bucket() else {
+            if self.far.peek()?.0.key() >= limit {
+                return None;
+            }
+            return self.pop();
+        };
+        let events = &mut self.wheel[bucket];
+        let at = events.front().filter(|e| e.key() < limit)?.at;
+        let entry = events.pop_front();
+        if events.is_empty() {
+            self.occupied &= !(1 << bucket);
         }
+        self.len -= 1;
+        // The heap holds nothing due before `at + WHEEL_TICKS` when the
+        // window already starts at `at`.
+        if at != self.base {
+            self.advance(at);
+        }
+        entry
     }
 
     /// Take the next event off the queue and move the window to its time.
@@ -241,6 +255,34 @@ mod tests {
             prop_assert_eq!(popped.len() as u64, seq);
             prop_assert_eq!(queue.len(), 0);
             prop_assert!(popped.windows(2).all(|w| w[0] < w[1]), "out of order: {:?}", popped);
+        }
+    }
+
+    proptest! {
+        /// `pop_before` takes the next event exactly when it sorts below the
+        /// limit, and otherwise leaves the queue as it is.
+        #[test]
+        fn pop_before_takes_the_next_event_only_below_the_limit(
+            plan in prop::collection::vec((0..3 * WHEEL_TICKS as Time, 0..4 * WHEEL_TICKS as Time), 1..200)
+        ) {
+            let mut queue = Queue::default();
+            let mut now = 0;
+            for (seq, (after, limit_after)) in plan.into_iter().enumerate() {
+                queue.push(now + after, seq);
+                let limit = (now + limit_after, seq as u64 / 2);
+                let next = queue.peek();
+                match queue.pop_before(limit) {
+                    Some(entry) => {
+                        prop_assert_eq!(Some(entry.key()), next);
+                        prop_assert!(entry.key() < limit);
+                        now = entry.at;
+                    }
+                    None => {
+                        prop_assert!(next.is_none_or(|key| key >= limit));
+                        prop_assert_eq!(queue.peek(), next);
+                    }
+                }
+            }
         }
     }
 
