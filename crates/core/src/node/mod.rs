@@ -287,8 +287,9 @@ pub enum Pending {
         acks: u8,
         /// Acknowledgements needed.
         needed: u8,
-        /// The replicas (and fallbacks) that have not acknowledged yet.
-        waiting: Vec<NodeId>,
+        /// The replicas (and fallbacks, with the primary each stands in
+        /// for) that have not acknowledged yet.
+        waiting: Vec<Placement>,
         /// Whether the client has had its answer.
         answered: bool,
     },
@@ -304,8 +305,9 @@ pub enum Pending {
         needed: u8,
         /// The replies merged so far.
         merged: SharedClock,
-        /// The replicas (and fallbacks) that have not replied yet.
-        waiting: Vec<NodeId>,
+        /// The replicas (and fallbacks, with the primary each stands in
+        /// for) that have not replied yet.
+        waiting: Vec<Placement>,
         /// Whether the client has had its answer.
         answered: bool,
         /// The key's partition.
@@ -314,8 +316,6 @@ pub enum Pending {
         key: String,
         /// Each primary's reply, for read repair (empty when it is off).
         primaries: Vec<(NodeId, SharedClock)>,
-        /// The fallbacks asked in place of suspected primaries.
-        fallbacks: Vec<NodeId>,
     },
 }
 
@@ -760,15 +760,9 @@ impl Node {
             out.send(Addr::Node(*coordinator), Message::Peer(forward));
             return;
         }
-        let placements = self.placements(now, partition);
         let me = self.id;
-        let others = placements.iter().filter(|p| p.node != me);
-        let waiting: Vec<NodeId> = others.clone().map(|p| p.node).collect();
-        let fallbacks: Vec<NodeId> = others
-            .clone()
-            .filter(|p| p.fallback_for.is_some())
-            .map(|p| p.node)
-            .collect();
+        let mut waiting = self.placements(now, partition);
+        waiting.retain(|p| p.node != me);
         let req = self.new_request();
         match request {
             ClientRequest::Put {
@@ -796,7 +790,7 @@ impl Node {
                 if answered {
                     out.send(client, Message::Reply(ClientReply::PutOk { op }));
                 }
-                for placement in others {
+                for placement in &waiting {
                     let (key, clock) = (key.clone(), clock.clone());
                     let msg = match placement.fallback_for {
                         None => PeerMessage::Replicate {
@@ -835,7 +829,7 @@ impl Node {
                 if answered {
                     out.send(client, Message::Reply(got(op, &merged)));
                 }
-                for placement in others {
+                for placement in &waiting {
                     let read = PeerMessage::Read {
                         req,
                         partition,
@@ -860,7 +854,6 @@ impl Node {
                         partition,
                         key,
                         primaries,
-                        fallbacks,
                     };
                     self.wait(req, pending, out);
                 }
@@ -880,7 +873,7 @@ impl Node {
         else {
             return;
         };
-        if !answered_by(waiting, from) {
+        if answered_by(waiting, from).is_none() {
             return; // a duplicate
         }
         *acks += 1;
@@ -909,18 +902,17 @@ impl Node {
             waiting,
             answered,
             primaries,
-            fallbacks,
             ..
         }) = self.pending.get_mut(req)
         else {
             return;
         };
-        if !answered_by(waiting, from) {
+        let Some(replica) = answered_by(waiting, from) else {
             return; // a duplicate
-        }
+        };
         merged.sync(&clock);
         *replies += 1;
-        if self.settings.mechanisms.read_repair && !fallbacks.contains(&from) {
+        if self.settings.mechanisms.read_repair && replica.fallback_for.is_none() {
             primaries.push((from, clock));
         }
         if !*answered && *replies >= *needed {
@@ -963,8 +955,8 @@ impl Node {
             let reply = ClientReply::QuorumFailed { op, acks, needed };
             out.send(client, Message::Reply(reply));
         }
-        for peer in waiting.clone() {
-            self.suspect(peer, now);
+        for replica in waiting.clone() {
+            self.suspect(replica.node, now);
         }
         self.finish(pending, out);
     }
@@ -1072,14 +1064,9 @@ impl Process for Member {
     }
 }
 
-/// Take `from` off the replicas a request still waits for; false when it had
-/// already answered (the network duplicated its reply).
-fn answered_by(waiting: &mut Vec<NodeId>, from: NodeId) -> bool {
-    match waiting.iter().position(|n| *n == from) {
-        Some(at) => {
-            waiting.swap_remove(at);
-            true
-        }
-        None => false,
-    }
+/// Take `from` off the replicas a request still waits for; `None` when it
+/// had already answered (the network duplicated its reply).
+fn answered_by(waiting: &mut Vec<Placement>, from: NodeId) -> Option<Placement> {
+    let at = waiting.iter().position(|p| p.node == from)?;
+    Some(waiting.swap_remove(at))
 }
