@@ -266,7 +266,7 @@ impl<'a> Facts<'a> {
                 }),
                 (ClientOp::Get { key, .. }, Some((at, OpOutcome::Got { values, .. }))) => {
                     read_values.insert(op.id, values);
-                    gets.push((op.id, key.as_str(), values.as_slice(), op.invoked_at, *at));
+                    gets.push((op.id, &**key, values.as_slice(), op.invoked_at, *at));
                 }
                 _ => {}
             }

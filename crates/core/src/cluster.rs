@@ -111,7 +111,7 @@ impl Cluster {
             Action::Put(client, put) => {
                 self.check_client(client)?;
                 let op = ClientOp::Put {
-                    key: put.key,
+                    key: put.key.into(),
                     value: put.value,
                     node: put.node,
                     context: put.context,
@@ -123,7 +123,7 @@ impl Cluster {
             Action::Get(client, get) => {
                 self.check_client(client)?;
                 let op = ClientOp::Get {
-                    key: get.key,
+                    key: get.key.into(),
                     node: get.node,
                     r: get.r,
                 };

@@ -24,6 +24,10 @@ use crate::sim::{self, Addr, OpId};
 /// What a key's replicas hold: the kernel's clock over string values.
 pub type Clock = KeyClock<String>;
 
+/// A key as requests and the messages fanned out from them carry it:
+/// shared, so that asking N replicas copies no string.
+pub type Key = Rc<str>;
+
 /// A key's clock as stores and messages hold it: shared, and copied only
 /// when a holder changes it ([`SharedClock::make_mut`]). Replicating a write
 /// to N-1 replicas, answering a read or repairing a replica copies no clock,
@@ -167,7 +171,7 @@ pub enum ClientRequest {
         /// The client's operation, echoed in the reply.
         op: OpId,
         /// The key.
-        key: String,
+        key: Key,
         /// R for this request, if not the cluster's.
         r: Option<u8>,
     },
@@ -177,7 +181,7 @@ pub enum ClientRequest {
         /// The client's operation, echoed in the reply.
         op: OpId,
         /// The key.
-        key: String,
+        key: Key,
         /// The new value.
         value: String,
         /// What the client had seen; the write supersedes exactly that.
@@ -266,7 +270,7 @@ pub enum PeerMessage {
         /// The key's partition.
         partition: PartitionId,
         /// The key.
-        key: String,
+        key: Key,
         /// The coordinator's clock after the write.
         clock: SharedClock,
     },
@@ -282,7 +286,7 @@ pub enum PeerMessage {
         /// The key's partition.
         partition: PartitionId,
         /// The key.
-        key: String,
+        key: Key,
     },
     /// A replica's clock for a key (empty if it holds none).
     ReadReply {
@@ -301,7 +305,7 @@ pub enum PeerMessage {
         /// The key's partition.
         partition: PartitionId,
         /// The key.
-        key: String,
+        key: Key,
         /// The coordinator's clock after the write.
         clock: SharedClock,
         /// The primary the hint is for.
@@ -335,7 +339,7 @@ pub enum PeerMessage {
         /// The key's partition.
         partition: PartitionId,
         /// The key.
-        key: String,
+        key: Key,
         /// The merged clock of every reply.
         clock: SharedClock,
     },

@@ -449,8 +449,8 @@ pub fn ops(cluster: &Cluster, limit: usize) -> Vec<OpView> {
         .iter()
         .filter_map(|op| {
             let (key, is_put) = match &op.input {
-                ClientOp::Get { key, .. } => (key.clone(), false),
-                ClientOp::Put { key, .. } => (key.clone(), true),
+                ClientOp::Get { key, .. } => (key.to_string(), false),
+                ClientOp::Put { key, .. } => (key.to_string(), true),
                 // Joins and leaves change membership; they are not a client's reads or writes.
                 ClientOp::Join | ClientOp::Leave => return None,
             };
@@ -633,7 +633,7 @@ fn put_trails(cluster: &Cluster, key: &str) -> Vec<PutTrail> {
         .ops
         .iter()
         .filter_map(|op| match &op.input {
-            ClientOp::Put { key: k, value, .. } if k == key => Some(PutTrail {
+            ClientOp::Put { key: k, value, .. } if **k == *key => Some(PutTrail {
                 op: op.id,
                 by: op.by,
                 value: value.clone(),
@@ -735,7 +735,7 @@ pub fn key(cluster: &Cluster, key: &str) -> KeyView {
                 .take_while(|m| m.sent_at == at);
             let sent = sent_then.find_map(|m| match &m.msg {
                 Message::Peer(PeerMessage::Replicate { key: k, clock, .. })
-                    if m.from == Addr::Node(coordinator) && k == key =>
+                    if m.from == Addr::Node(coordinator) && **k == *key =>
                 {
                     head_dot(clock, coordinator, &t.value)
                 }
@@ -813,7 +813,7 @@ fn explain(
     let (values, context) = cluster.sim().history().ops.iter().rev().find_map(|op| {
         match (&op.input, &op.completed) {
             (ClientOp::Get { key: k, .. }, Some((_, OpOutcome::Got { values, context })))
-                if k == key =>
+                if **k == *key =>
             {
                 Some((values.clone(), context.to_string()))
             }
@@ -1109,7 +1109,7 @@ pub fn check(cluster: &Cluster) -> CheckView {
 /// The last put of `key`, which a non-converged key's replicas disagree after.
 fn last_put_of(cluster: &Cluster, key: &str) -> Option<OpId> {
     cluster.sim().history().ops.iter().rev().find_map(|op| {
-        matches!(&op.input, ClientOp::Put { key: k, .. } if k == key).then_some(op.id)
+        matches!(&op.input, ClientOp::Put { key: k, .. } if **k == *key).then_some(op.id)
     })
 }
 

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::causality::{Actor, CausalityMode, Context};
 use crate::ids::{ClientId, NodeId};
-use crate::message::{ClientReply, ClientRequest, Message};
+use crate::message::{ClientReply, ClientRequest, Key, Message};
 use crate::node::{Member, Timer};
 use crate::scenario::ContextChoice;
 use crate::sim::{Addr, Envelope, OpId, Outbox, Time};
@@ -28,7 +28,7 @@ pub enum ClientOp {
     /// Read `key` through `node`.
     Get {
         /// The key.
-        key: String,
+        key: Key,
         /// The node the request goes to.
         node: NodeId,
         /// R for this request, if not the cluster's.
@@ -37,7 +37,7 @@ pub enum ClientOp {
     /// Write `value` to `key` through `node`, with the chosen context.
     Put {
         /// The key.
-        key: String,
+        key: Key,
         /// The value.
         value: String,
         /// The node the request goes to.
@@ -138,17 +138,17 @@ pub struct Client {
     timeout_ticks: Time,
     /// Puts sent to each key (client-id version vectors only): the client's
     /// own counter, never reused.
-    own_writes: BTreeMap<String, (u64, OpId)>,
+    own_writes: BTreeMap<Key, (u64, OpId)>,
     /// For each put (client-id version vectors), this client's previous put
     /// of the key, which the put's own entry covers.
     follows: BTreeMap<OpId, OpId>,
     /// The context of the last successful get of each key, and that get.
-    contexts: BTreeMap<String, (Context, OpId)>,
+    contexts: BTreeMap<Key, (Context, OpId)>,
     /// For each put sent with a "last-get" context, the get it came from.
     based_on: BTreeMap<OpId, OpId>,
     /// Operations waiting for an answer, with the key they concern, in op
     /// order (a client has few at a time).
-    pending: Vec<(OpId, Option<String>)>,
+    pending: Vec<(OpId, Option<Key>)>,
 }
 
 impl Client {
@@ -261,7 +261,7 @@ impl Client {
     }
 
     /// Stop waiting for `op`; its key if it was waiting.
-    fn answered(&mut self, op: OpId) -> Option<Option<String>> {
+    fn answered(&mut self, op: OpId) -> Option<Option<Key>> {
         let at = self
             .pending
             .iter()

@@ -160,7 +160,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::causality::{CausalityMode, Context, Write};
 use crate::ids::NodeId;
-use crate::message::{ClientReply, ClientRequest, Clock, Message, PeerMessage, ReqId, SharedClock};
+use crate::message::{
+    ClientReply, ClientRequest, Clock, Key, Message, PeerMessage, ReqId, SharedClock,
+};
 use crate::ring::{PartitionId, Placement, Ring};
 use crate::sim::{Addr, Envelope, OpId, Outbox, Process, Time};
 use routes::Routes;
@@ -313,7 +315,7 @@ pub enum Pending {
         /// The key's partition.
         partition: PartitionId,
         /// The key.
-        key: String,
+        key: Key,
         /// Each primary's reply, for read repair (empty when it is off).
         primaries: Vec<(NodeId, SharedClock)>,
     },
@@ -543,7 +545,7 @@ impl Node {
                 clock,
                 intended,
             }) => {
-                self.store_hint(intended, partition, key, &clock, out);
+                self.store_hint(intended, partition, key.to_string(), &clock, out);
                 out.send(from, Message::Peer(PeerMessage::ReplicateAck { req }));
             }
             Message::Peer(PeerMessage::HintHandoff {
