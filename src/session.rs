@@ -173,9 +173,10 @@ impl Session {
         self.cluster.sim().now()
     }
 
-    /// When the next event is due, if any.
-    pub fn next_at(&self) -> Option<Time> {
-        self.cluster.sim().next_event_at()
+    /// Whether nothing can change any more: nothing is scheduled, or only
+    /// retries that cannot get through (`Simulator::is_quiet`).
+    pub fn quiet(&self) -> bool {
+        self.cluster.sim().is_quiet()
     }
 
     fn moved(&mut self) {
@@ -373,7 +374,7 @@ mod tests {
     }
 
     fn quiet(s: &mut Session) {
-        while s.step() {}
+        while !s.quiet() && s.step() {}
     }
 
     fn lines(s: &Session) -> Vec<String> {
