@@ -306,9 +306,14 @@ impl Session {
         Ok(())
     }
 
+    /// The scenario under `mode`; a prune threshold stays only under
+    /// client-id vectors, the one mode it applies to.
     fn shadow_scenario(&self, mode: CausalityMode) -> Scenario {
         let mut scenario = self.scenario.clone();
         scenario.cluster.mode = mode;
+        if mode != CausalityMode::ClientVv {
+            scenario.cluster.vv_prune_threshold = None;
+        }
         scenario
     }
 
@@ -529,5 +534,17 @@ mod tests {
         assert_eq!(shadow.sim().history().ops.len(), 1);
         s.seek(0).expect("replays");
         assert_eq!(s.shadow().expect("on").sim().now(), 0);
+    }
+
+    #[test]
+    fn compare_mode_drops_pruning_where_it_does_not_apply() {
+        let json = wildling_core::scenario::builtin_scenario("vv-pruning").expect("a built-in");
+        let pruning = Scenario::from_json(json).expect("valid");
+        let mut s = Session::new(pruning).expect("builds");
+        s.set_shadow(Some(CausalityMode::DvvSet)).expect("valid");
+        quiet(&mut s);
+        let shadow = s.shadow().expect("on").scenario();
+        assert_eq!(shadow.cluster.vv_prune_threshold, None);
+        assert_eq!(s.scenario().cluster.vv_prune_threshold, Some(3));
     }
 }

@@ -47,20 +47,20 @@ fn run(scenario: &Scenario, seed: u64, faults: Option<&FaultOptions>, trace: Tra
 /// Run `seeds` random fault schedules in `mode` with `mechanisms`; return
 /// each seed's findings.
 fn check(mode: CausalityMode, mechanisms: Mechanisms, seeds: u64) -> Vec<(u64, CheckCounts)> {
-    check_faults(mode, mechanisms, 0..seeds, &FaultOptions::default())
+    let scenario = builtin("sweep-faults", mode, mechanisms);
+    check_faults(&scenario, 0..seeds, &FaultOptions::default())
 }
 
-/// [`check`] over the seeds `seeds` with the injector's `faults`.
+/// Run `scenario` under each of `seeds` with the injector's `faults`; return
+/// each seed's findings.
 fn check_faults(
-    mode: CausalityMode,
-    mechanisms: Mechanisms,
+    scenario: &Scenario,
     seeds: impl Iterator<Item = u64>,
     faults: &FaultOptions,
 ) -> Vec<(u64, CheckCounts)> {
-    let scenario = builtin("sweep-faults", mode, mechanisms);
     seeds
         .map(|seed| {
-            let cluster = run(&scenario, seed, Some(faults), TraceMode::Off);
+            let cluster = run(scenario, seed, Some(faults), TraceMode::Off);
             (seed, cluster.check().counts())
         })
         .collect()
@@ -91,12 +91,8 @@ fn maintenance_outlasts_a_long_partition() {
         window_ticks: 3000,
         ..FaultOptions::default()
     };
-    let results = check_faults(
-        CausalityMode::DvvSet,
-        Mechanisms::default(),
-        0..300,
-        &faults,
-    );
+    let scenario = builtin("sweep-faults", CausalityMode::DvvSet, Mechanisms::default());
+    let results = check_faults(&scenario, 0..300, &faults);
     let bad = findings(&results);
     assert!(bad.is_empty(), "seeds with findings: {bad:?}");
 }
@@ -203,6 +199,35 @@ fn client_id_version_vectors_lose_nothing_where_dvvset_does_not() {
     let results = check(CausalityMode::ClientVv, Mechanisms::default(), SEEDS);
     let bad = findings(&results);
     assert!(bad.is_empty(), "client-vv: seeds with findings: {bad:?}");
+}
+
+#[test]
+fn pruned_client_id_version_vectors_keep_false_conflicts_but_lose_nothing() {
+    // Three clients race on each key: a vector of two entries loses one
+    // whenever the third client writes over the other two.
+    let mut scenario = builtin(
+        "sweep-faults",
+        CausalityMode::ClientVv,
+        Mechanisms::default(),
+    );
+    scenario.cluster.vv_prune_threshold = Some(2);
+    let results = check_faults(&scenario, 0..SEEDS, &FaultOptions::default());
+    let conflicted = results
+        .iter()
+        .filter(|(_, c)| c.false_conflicts > 0)
+        .count();
+    assert!(
+        conflicted as u64 > SEEDS / 2,
+        "only {conflicted} of {SEEDS} seeds kept a false conflict"
+    );
+    let bad: Vec<_> = results
+        .iter()
+        .filter(|(_, c)| c.lost_writes > 0 || c.non_converged > 0)
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "pruning lost a write or split replicas: {bad:?}"
+    );
 }
 
 /// The network may deliver a forwarded put twice (seed 2720 of

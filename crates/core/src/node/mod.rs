@@ -17,6 +17,15 @@
 //! into theirs with `KeyClock::sync` and acknowledge. The put succeeds when W
 //! replicas, the coordinator's own write included, hold it.
 //!
+//! Under client-id version vectors with a prune threshold
+//! ([`Settings::vv_prune_threshold`]) the coordinator truncates the write's
+//! vector as Dynamo does (`KeyClock::put_pruning`, explained in
+//! [`crate::causality`]). It shows in the trace: the clocks in `replicate`,
+//! `read-reply` and the store carry each entry's stamp (`{c2:1@21,
+//! c3:1@41}=v3`), a pruned vector lacks the oldest client, and the version
+//! its client read stays beside it as a sibling, up to the `get-ok`. The
+//! checker reports such siblings as false conflicts.
+//!
 //! A **get** asks all N replicas (`read`); the coordinator's own clock counts
 //! as the first reply. After R replies the coordinator merges them with
 //! `KeyClock::sync` and answers with the siblings and the merged context. A
@@ -157,7 +166,10 @@
 //!   DVVSet can reissue dots it issued before (Riak changes the vnode id).
 //! - Hints are handed off one message per key; Riak hands off a partition.
 //! - LWW timestamps are the coordinator's virtual time, so clocks never skew.
-//! - There is no vector-clock pruning.
+//! - Vector-clock pruning happens only where a put is coordinated, by the
+//!   number of entries alone, with ticks for timestamps; Riak prunes at the
+//!   vnode on each put, by age as well as size (`young_vclock`,
+//!   `old_vclock`), and Dynamo's servers stamp with their own skewed clocks.
 
 mod anti_entropy;
 mod client;
@@ -261,6 +273,10 @@ pub struct Settings {
     pub anti_entropy_interval_ticks: Time,
     /// Period of the gossip timer while a ring change spreads, in ticks.
     pub gossip_interval_ticks: Time,
+    /// Under client-id version vectors, the most entries a write's vector
+    /// keeps: a coordinator prunes the oldest beyond it (Dynamo, section
+    /// 4.4). `None` keeps every entry.
+    pub vv_prune_threshold: Option<u32>,
 }
 
 /// A timer a node or client asks for.
@@ -816,7 +832,7 @@ impl Node {
                     timestamp: now,
                 };
                 let clock = self.store.entry(partition, &key, self.settings.mode);
-                clock.put(&context, write);
+                clock.put_pruning(&context, write, self.settings.vv_prune_threshold);
                 let clock = clock.clone();
                 let needed = w.unwrap_or(self.settings.w);
                 // The coordinator's own write may be the whole quorum.
