@@ -1,7 +1,8 @@
 // The failure-handling mechanisms and the consistency checker, driven
 // through the UI of the release build: hinted handoff after a crash, the
 // checker's lost write under LWW (and none under DVVSet), and the stale
-// replica that read repair would have fixed.
+// replica that read repair would have fixed; the false conflicts that
+// vector-clock pruning makes.
 import { test, expect } from "@playwright/test";
 import { artifacts, load, open, playToQuiet, put } from "./helpers.mjs";
 
@@ -98,5 +99,30 @@ test("with read repair off the cut-off replica stays stale, and the inspector sa
   await playToQuiet(page);
   await expect(page.getByTestId("stale-3")).toHaveCount(0);
   await expect(page.getByTestId("check-verdict").getByTestId("check-clean")).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test("vector-clock pruning is a client-vv setting, refuses 0 inline, and its false conflicts reach the checker", async ({ page }) => {
+  const errors = await open(page);
+  await load(page, "vv-pruning");
+  const threshold = page.getByTestId("setting-vv_prune_threshold");
+  await expect(threshold).toHaveValue("3");
+  await expect(threshold).toBeEnabled();
+  await expect(page.getByLabel("VV prune threshold (entries)")).toHaveAccessibleDescription(/drops the oldest/);
+  await threshold.fill("0");
+  await page.getByTestId("apply-settings").click();
+  await expect(page.getByTestId("setting-error")).toContainText("the threshold is at least 1");
+  await threshold.fill("3");
+  await page.getByTestId("apply-settings").click();
+  await expect(page.getByTestId("setting-error")).toHaveCount(0);
+  await playToQuiet(page);
+  const verdict = page.getByTestId("check-verdict");
+  await expect(verdict.getByTestId("finding-false-conflict")).toHaveCount(3);
+  await expect(verdict.getByTestId("finding-lost-write")).toHaveCount(0);
+  await page.locator(".checker").screenshot({ path: `${artifacts}/vv-pruning-false-conflicts.png` });
+  // Under any other mode the field does not apply, and says so.
+  await page.getByTestId("setting-mode").selectOption("dvvset");
+  await expect(threshold).toBeDisabled();
+  await expect(page.getByLabel("VV prune threshold (entries)")).toHaveAccessibleDescription(/Only client-vv/);
   expect(errors).toEqual([]);
 });

@@ -474,7 +474,7 @@ impl Component for App {
                         .take_while(|op| op.invoked_at >= at)
                         .any(|op| op.invoked_at == at && op.by == by && op.completed.is_some())
                 });
-                if answered || self.session.next_at().is_none() {
+                if answered || self.session.quiet() {
                     self.playing = false;
                     self.awaited_op = None;
                     self.sync_clock();

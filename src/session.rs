@@ -173,9 +173,10 @@ impl Session {
         self.cluster.sim().now()
     }
 
-    /// When the next event is due, if any.
-    pub fn next_at(&self) -> Option<Time> {
-        self.cluster.sim().next_event_at()
+    /// Whether nothing can change any more: nothing is scheduled, or only
+    /// retries that cannot get through (`Simulator::is_quiet`).
+    pub fn quiet(&self) -> bool {
+        self.cluster.sim().is_quiet()
     }
 
     fn moved(&mut self) {
@@ -305,9 +306,14 @@ impl Session {
         Ok(())
     }
 
+    /// The scenario under `mode`; a prune threshold stays only under
+    /// client-id vectors, the one mode it applies to.
     fn shadow_scenario(&self, mode: CausalityMode) -> Scenario {
         let mut scenario = self.scenario.clone();
         scenario.cluster.mode = mode;
+        if mode != CausalityMode::ClientVv {
+            scenario.cluster.vv_prune_threshold = None;
+        }
         scenario
     }
 
@@ -373,7 +379,7 @@ mod tests {
     }
 
     fn quiet(s: &mut Session) {
-        while s.step() {}
+        while !s.quiet() && s.step() {}
     }
 
     fn lines(s: &Session) -> Vec<String> {
@@ -528,5 +534,17 @@ mod tests {
         assert_eq!(shadow.sim().history().ops.len(), 1);
         s.seek(0).expect("replays");
         assert_eq!(s.shadow().expect("on").sim().now(), 0);
+    }
+
+    #[test]
+    fn compare_mode_drops_pruning_where_it_does_not_apply() {
+        let json = wildling_core::scenario::builtin_scenario("vv-pruning").expect("a built-in");
+        let pruning = Scenario::from_json(json).expect("valid");
+        let mut s = Session::new(pruning).expect("builds");
+        s.set_shadow(Some(CausalityMode::DvvSet)).expect("valid");
+        quiet(&mut s);
+        let shadow = s.shadow().expect("on").scenario();
+        assert_eq!(shadow.cluster.vv_prune_threshold, None);
+        assert_eq!(s.scenario().cluster.vv_prune_threshold, Some(3));
     }
 }

@@ -421,7 +421,7 @@ impl App {
                 Command::payload(link, scenario).and_then(|p| self.open_payload(p))
             }
             Command::Play => {
-                self.playing = self.session.next_at().is_some();
+                self.playing = !self.session.quiet();
                 self.awaited_op = None;
                 Ok(())
             }

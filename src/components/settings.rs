@@ -1,5 +1,6 @@
-//! Settings: the scenario, the cluster's shape, N/R/W, the causality mode,
-//! the failure-handling mechanisms and their intervals, and the seed.
+//! Settings: the scenario, the cluster's shape, N/R/W, the causality mode
+//! (with vector-clock pruning for client-id vectors), the failure-handling
+//! mechanisms and their intervals, and the seed.
 //! Invalid combinations are explained inline with the model's own
 //! validation error, never applied; surprising mechanism combinations are
 //! explained with the model's notes as they are ticked.
@@ -35,15 +36,44 @@ fn field(
     state: &UseStateHandle<String>,
     error: Option<&str>,
 ) -> Html {
+    explained_field(label, name, state, error, None)
+}
+
+/// A number field; with `help` (its text, and whether it applies), a wide
+/// one described by the text, and disabled when it does not apply.
+fn explained_field(
+    label: &'static str,
+    name: &'static str,
+    state: &UseStateHandle<String>,
+    error: Option<&str>,
+    help: Option<(String, bool)>,
+) -> Html {
     let id = format!("setting-{name}");
+    let help_id = format!("{id}-help");
+    let disabled = help.as_ref().is_some_and(|(_, applies)| !applies);
     html! {
-        <div class="field">
+        <div class={classes!("field", help.is_some().then_some("wide"))}>
             <label for={id.clone()}>{ label }</label>
             <input id={id} type="text" inputmode="numeric" value={(**state).clone()} oninput={bind(state)}
+                {disabled} aria-describedby={help.as_ref().map(|_| help_id.clone())}
                 aria-invalid={error.is_some().to_string()} data-testid={format!("setting-{name}")} />
+            { for help.map(|(text, _)| html! { <p id={help_id} class="muted small">{ text }</p> }) }
             { inline_error(error, "setting-error") }
         </div>
     }
+}
+
+/// What the prune threshold does, and whether it applies under `mode`.
+fn prune_help(mode: &str) -> (String, bool) {
+    let applies = mode == CausalityMode::ClientVv.name();
+    let mut text = "Dynamo's vector-clock pruning: a write's client-id vector keeps at most this \
+        many entries and drops the oldest (the paper uses 10). A pruned write keeps what its \
+        client read as siblings: false conflicts, which the checker reports. Empty: off."
+        .to_string();
+    if !applies {
+        text.push_str(" Only client-vv has an entry per client to prune.");
+    }
+    (text, applies)
 }
 
 /// Each mechanism switch: its field, label and what it does.
@@ -105,6 +135,10 @@ pub fn settings_panel(props: &Props) -> Html {
     let mechanisms = use_state(|| c.mechanisms);
     let handoff = use_state(|| c.hint_handoff_interval_ticks.to_string());
     let anti_entropy = use_state(|| c.anti_entropy_interval_ticks.to_string());
+    let prune = use_state(|| {
+        c.vv_prune_threshold
+            .map_or(String::new(), |t| t.to_string())
+    });
     let parse_error = use_state(|| None::<String>);
 
     // The model names the field it refuses (`cluster.r`); show it there.
@@ -125,6 +159,7 @@ pub fn settings_panel(props: &Props) -> Html {
         "cluster.clients",
         "cluster.hint_handoff_interval_ticks",
         "cluster.anti_entropy_interval_ticks",
+        "cluster.vv_prune_threshold",
     ];
     let general = props
         .error
@@ -143,14 +178,20 @@ pub fn settings_panel(props: &Props) -> Html {
             mode.clone(),
             seed.clone(),
         );
-        let (mechanisms, handoff, anti_entropy) =
-            (mechanisms.clone(), handoff.clone(), anti_entropy.clone());
+        let (mechanisms, handoff, anti_entropy, prune) = (
+            mechanisms.clone(),
+            handoff.clone(),
+            anti_entropy.clone(),
+            prune.clone(),
+        );
         let parse_error = parse_error.clone();
         let on = props.on.clone();
         let base = c.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let parsed = (|| -> Result<(ClusterConfig, u64), String> {
+                // The field is disabled, and ignored, under other modes.
+                let pruning = prune_help(&mode).1 && !prune.trim().is_empty();
                 let config = ClusterConfig {
                     nodes: parse_number("Nodes", &nodes)?,
                     partitions: parse_number("Q", &partitions)?,
@@ -165,6 +206,11 @@ pub fn settings_panel(props: &Props) -> Html {
                         "Anti-entropy interval",
                         &anti_entropy,
                     )?,
+                    vv_prune_threshold: if pruning {
+                        Some(parse_number("VV prune threshold", &prune)?)
+                    } else {
+                        None
+                    },
                     ..base.clone()
                 };
                 Ok((config, parse_number("Seed", &seed)?))
@@ -206,6 +252,7 @@ pub fn settings_panel(props: &Props) -> Html {
                         }) }
                     </select>
                 </div>
+                { explained_field("VV prune threshold (entries)", "vv_prune_threshold", &prune, error_for("cluster.vv_prune_threshold"), Some(prune_help(&mode))) }
                 <fieldset class="field wide mechanisms" data-testid="mechanisms">
                     <legend>{ "Mechanisms" }</legend>
                     { switches(&mechanisms) }

@@ -43,8 +43,9 @@ pub fn time_bar(props: &Props) -> Html {
     });
     let speed = on.reform(|e: Event| Msg::Speed(event_value(&e).parse().unwrap_or(8.0)));
     let status = match p.next_at {
-        Some(at) => format!("next event t={at}"),
         None => "quiet: nothing scheduled".into(),
+        Some(at) if p.quiet => format!("quiet: only retries nobody answers (next t={at})"),
+        Some(at) => format!("next event t={at}"),
     };
     html! {
         <div class="timebar" role="toolbar" aria-label="Time controls">

@@ -16,7 +16,8 @@
 //!   this way; server-id vector modes lose one of two concurrent writes.
 //! - **False conflicts**: two siblings (on a replica at the end, or in a get's
 //!   answer) where one value's put covered the other's: causally ordered,
-//!   yet kept as concurrent.
+//!   yet kept as concurrent. One merged server-id vector per key makes them,
+//!   and so does pruning client-id vectors (`cluster.vv_prune_threshold`).
 //! - **Non-convergence**: a key whose live replicas hold clocks that are not
 //!   equal (`KeyClock::equal`) at the end.
 //! - **Stale reads**, as information: a get that missed an acknowledged put

@@ -52,6 +52,9 @@ pub struct PositionView {
     pub now: Time,
     /// When the next event is due, if any.
     pub next_at: Option<Time>,
+    /// Whether nothing can change any more ([`sim::Simulator::is_quiet`]):
+    /// nothing is scheduled, or only retries that cannot get through.
+    pub quiet: bool,
     /// The trace hash so far, which identifies the run.
     pub trace_hash: u64,
     /// The simulator's counters.
@@ -65,6 +68,7 @@ pub fn position(cluster: &Cluster) -> PositionView {
         events: sim.stats().events,
         now: sim.now(),
         next_at: sim.next_event_at(),
+        quiet: sim.is_quiet(),
         trace_hash: sim.trace().hash(),
         stats: sim.stats(),
     }
@@ -1053,8 +1057,9 @@ pub struct Finding {
 pub struct CheckView {
     /// The causality mode of the run checked.
     pub mode: CausalityMode,
-    /// Whether the run is quiet (nothing in flight, nothing scheduled): the
-    /// verdict is final. Otherwise replication may still be under way.
+    /// Whether the run is quiet (nothing in flight, and nothing scheduled
+    /// but retries that cannot get through): the verdict is final.
+    /// Otherwise replication may still be under way.
     pub quiet: bool,
     /// Every finding, lost writes first and stale reads last.
     pub findings: Vec<Finding>,
@@ -1101,7 +1106,7 @@ pub fn check(cluster: &Cluster) -> CheckView {
     let sim = cluster.sim();
     CheckView {
         mode: cluster.scenario().cluster.mode,
-        quiet: sim.next_event_at().is_none(),
+        quiet: sim.is_quiet(),
         findings,
     }
 }

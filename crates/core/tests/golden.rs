@@ -177,6 +177,7 @@ impl Script {
                     gossip_interval_ticks: get("gossip").map_or(Ok(10), |v| number("gossip", v))?,
                     members: node_list("members", get("members"))?,
                     seeds: node_list("seeds", get("seeds"))?,
+                    vv_prune_threshold: get("prune").map(|v| number("prune", v)).transpose()?,
                 };
                 let scenario = Scenario {
                     version: 1,

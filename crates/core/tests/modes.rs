@@ -1,5 +1,6 @@
 //! The anomaly of each causality mode that the reference README describes,
-//! and DVVSet without it; plus the paper DVV kernel's facts.
+//! and DVVSet without it; Dynamo's vector-clock pruning and the false
+//! conflicts it makes; plus the paper DVV kernel's facts.
 
 use wildling_core::causality::{
     CausalityMode, ClientId, Context, Dot, Dvv, DvvSiblings, KeyClock, Version, VersionVector,
@@ -15,6 +16,8 @@ const B: NodeId = NodeId(2);
 struct Key {
     clock: KeyClock<String>,
     time: u64,
+    /// The prune threshold its puts apply (client-id vectors).
+    prune: Option<u32>,
 }
 
 impl Key {
@@ -22,6 +25,15 @@ impl Key {
         Key {
             clock: KeyClock::new(mode),
             time: 0,
+            prune: None,
+        }
+    }
+
+    /// A client-id vector key whose puts keep at most `threshold` entries.
+    fn pruning(threshold: u32) -> Self {
+        Key {
+            prune: Some(threshold),
+            ..Key::new(CausalityMode::ClientVv)
         }
     }
 
@@ -34,7 +46,13 @@ impl Key {
             value: value.to_string(),
             timestamp: self.time,
         };
-        self.clock.put(ctx, write);
+        self.clock.put_pruning(ctx, write, self.prune);
+    }
+
+    /// Client `client` gets, then puts `value` with what it read.
+    fn read_then_put(&mut self, client: u16, value: &str) {
+        let ctx = self.clock.context();
+        self.put(A, client, &ctx, value);
     }
 
     #[track_caller]
@@ -156,6 +174,70 @@ fn client_vv_never_reuses_a_clients_counter() {
     own_counter_at_a_stale_coordinator(&Context::empty()).check(&["w2"]);
 }
 
+/// Clients 1, 2 and 3 each read and write over the last write, at ticks 1
+/// to 3, under a threshold of 3 entries.
+fn three_readers_under_threshold_3() -> Key {
+    let mut key = Key::pruning(3);
+    for client in 1..=3 {
+        key.read_then_put(client, &format!("v{client}"));
+    }
+    key
+}
+
+#[test]
+fn client_vv_pruning_drops_the_oldest_entry_at_threshold_plus_one() {
+    // Three entries: at the threshold, nothing is pruned, and each write
+    // supersedes the one its client read.
+    let mut key = three_readers_under_threshold_3();
+    assert_eq!(key.clock.to_string(), "[{c1:1@1, c2:1@2, c3:1@3}=v3]");
+    // The fourth client makes four: c1's entry, updated at tick 1, goes
+    // (and v3 stays, see the false conflict below).
+    key.read_then_put(4, "v4");
+    assert_eq!(
+        key.clock.to_string(),
+        "[{c1:1@1, c2:1@2, c3:1@3}=v3, {c2:1@2, c3:1@3, c4:1@4}=v4]"
+    );
+    // Without a threshold the same history keeps every entry.
+    let mut exact = Key::new(CausalityMode::ClientVv);
+    for client in 1..=4 {
+        exact.read_then_put(client, &format!("v{client}"));
+    }
+    assert_eq!(exact.clock.to_string(), "[{c1:1, c2:1, c3:1, c4:1}=v4]");
+}
+
+#[test]
+fn client_vv_pruning_breaks_ties_by_the_smaller_client_and_keeps_the_writers_entry() {
+    // A context whose entries c1 and c2 were updated at the same tick, c3
+    // earlier, and c5 undated (a context written by hand has no stamps).
+    let mut ctx: Context = "{c1:1, c2:1, c3:1, c5:1}".parse().expect("a context");
+    ctx.stamps = [(ClientId(1), 7), (ClientId(2), 7), (ClientId(3), 4)].into();
+    let mut key = Key::pruning(2);
+    key.time = 6;
+    // c4's write at tick 7 has five entries; three go: c5 (undated, tick
+    // 0), c3 (tick 4), then of c1 and c2 (tick 7) the smaller id, c1. c4's
+    // own entry, also stamped 7, stays: it is the write being made.
+    key.put(A, 4, &ctx, "w");
+    assert_eq!(key.clock.to_string(), "[{c2:1@7, c4:1@7}=w]");
+    // A threshold of 1 keeps the writer's entry alone.
+    let mut key = Key::pruning(1);
+    key.put(A, 4, &ctx, "w");
+    assert_eq!(key.clock.to_string(), "[{c4:1@1}=w]");
+}
+
+#[test]
+fn client_vv_pruning_turns_a_read_then_write_into_a_false_conflict() {
+    // c4 read v3 and wrote v4 with what it read; with c1's entry pruned, v4's
+    // vector no longer descends v3's, so v3 stays as v4's sibling: two
+    // causally ordered writes kept as concurrent.
+    let mut key = three_readers_under_threshold_3();
+    key.read_then_put(4, "v4");
+    key.check(&["v3", "v4"]);
+    // The next reader writes over both, and its vector loses c1 and c2: it
+    // descends neither, and the false conflicts pile up.
+    key.read_then_put(5, "v5");
+    key.check(&["v3", "v4", "v5"]);
+}
+
 #[test]
 fn replicas_converge_in_every_mode() {
     for mode in CausalityMode::ALL {
@@ -197,6 +279,16 @@ fn context_text_and_join() {
         "nodes sort before clients"
     );
     assert!("{n1:2, x:1}".parse::<Context>().is_err());
+    // Stamps join as riak_core's vclock:merge does: the larger counter's,
+    // or the later of equal counters'.
+    let stamped = |text: &str, stamps: [(u16, u64); 2]| {
+        let mut ctx: Context = text.parse().expect("a context");
+        ctx.stamps = stamps.map(|(c, t)| (ClientId(c), t)).into();
+        ctx
+    };
+    let mut ctx = stamped("{c1:2, c2:1}", [(1, 20), (2, 10)]);
+    ctx.join(&stamped("{c1:1, c2:1}", [(1, 30), (2, 15)]));
+    assert_eq!(ctx.stamps, [(ClientId(1), 20), (ClientId(2), 15)].into());
     let json = serde_json::to_string(&KeyClock::<String>::new(CausalityMode::DvvSet)).unwrap();
     assert_eq!(
         serde_json::from_str::<KeyClock<String>>(&json).unwrap(),

@@ -1,8 +1,15 @@
 //! Properties of DvvSet and of the paper's DVV kernel, on states reached by
-//! random histories of puts, gets and syncs over 3 replicas and 3 clients.
+//! random histories of puts, gets and syncs over 3 replicas and 3 clients;
+//! and of Dynamo's vector-clock pruning, on random vectors and on client-id
+//! vector clocks driven by the same histories.
+
+use std::collections::BTreeMap;
 
 use proptest::prelude::*;
-use wildling_core::causality::{DvvSet, DvvSiblings, VersionVector};
+use wildling_core::causality::{
+    CausalityMode, ClientId, Context, DvvSet, DvvSiblings, KeyClock, VersionVector, Write,
+};
+use wildling_core::NodeId;
 
 type Set = DvvSet<u8, u32>;
 type Sibs = DvvSiblings<u8, u32>;
@@ -47,6 +54,58 @@ impl World {
             }
         }
         w
+    }
+}
+
+/// Client-id vector clocks under a prune threshold, driven by the steps of
+/// [`World`]; each put is also made without pruning on a copy of the same
+/// state, and both results are kept for the properties to compare.
+struct PrunedWorld {
+    clocks: [KeyClock<u32>; 3],
+    contexts: [Context; 3],
+    /// For each put: (state before, the put unpruned, the put pruned).
+    puts: Vec<[KeyClock<u32>; 3]>,
+}
+
+impl PrunedWorld {
+    fn run(steps: &[Step], threshold: u32) -> PrunedWorld {
+        let mut w = PrunedWorld {
+            clocks: std::array::from_fn(|_| KeyClock::new(CausalityMode::ClientVv)),
+            contexts: Default::default(),
+            puts: Vec::new(),
+        };
+        for (time, &(kind, client, r, other)) in (1..).zip(steps) {
+            match kind {
+                0..=3 => {
+                    let write = Write {
+                        replica: NodeId(r as u16 + 1),
+                        client: ClientId(client as u16 + 1),
+                        value: time as u32,
+                        timestamp: time,
+                    };
+                    let before = w.clocks[r].clone();
+                    let mut exact = before.clone();
+                    exact.put(&w.contexts[client], write.clone());
+                    let ctx = &w.contexts[client];
+                    w.clocks[r].put_pruning(ctx, write, Some(threshold));
+                    w.puts.push([before, exact, w.clocks[r].clone()]);
+                }
+                4..=6 => w.contexts[client] = w.clocks[r].context(),
+                _ => {
+                    let theirs = w.clocks[other].clone();
+                    w.clocks[r].sync(&theirs);
+                }
+            }
+        }
+        w
+    }
+}
+
+/// The siblings of a client-id vector clock.
+fn siblings(clock: &KeyClock<u32>) -> &[wildling_core::causality::VvSibling<ClientId, u32>] {
+    match clock {
+        KeyClock::ClientVv(siblings) => siblings,
+        other => panic!("not a client-id vector clock: {other}"),
     }
 }
 
@@ -217,5 +276,61 @@ proptest! {
         }
         let _ = junk.parse::<Set>();
         let _ = junk.parse::<Vv>();
+    }
+
+    #[test]
+    fn pruning_only_forgets(
+        entries in prop::collection::vec((0..8u8, 0..5u64, 0..6u64), 0..10),
+        other in prop::collection::vec((0..8u8, 0..5u64), 0..8),
+        threshold in 0..6usize,
+        keep in 0..8u8,
+    ) {
+        let vv: Vv = entries.iter().map(|&(id, n, _)| (id, n)).collect();
+        let stamps: BTreeMap<u8, u64> = entries.iter().map(|&(id, _, t)| (id, t)).collect();
+        let stamp = |id: &u8| stamps.get(id).copied().unwrap_or(0);
+        let mut pruned = vv.clone();
+        let removed = pruned.prune_oldest(threshold, &keep, stamp);
+        // Pruned <= original: it never claims to know, descend or dominate
+        // anything the original did not.
+        prop_assert!(vv.descends(&pruned));
+        let x: Vv = other.into_iter().collect();
+        prop_assert!(!pruned.descends(&x) || vv.descends(&x));
+        prop_assert!(!pruned.dominates(&x) || vv.dominates(&x));
+        // Exactly the entries beyond the threshold go, the writer's never,
+        // and each removed entry is older than (or tied and before) every
+        // entry kept but the writer's.
+        let keeps = usize::from(vv.iter().any(|(id, _)| *id == keep));
+        let want = if vv.len() <= threshold { vv.len() } else { threshold.max(keeps) };
+        prop_assert_eq!(pruned.len(), want);
+        prop_assert_eq!(pruned.len() + removed.len(), vv.len());
+        prop_assert_eq!(pruned.get(&keep), vv.get(&keep));
+        for (gone, n) in &removed {
+            prop_assert_eq!(vv.get(gone), *n);
+            for (kept, _) in pruned.iter().filter(|(id, _)| **id != keep) {
+                prop_assert!((stamp(gone), gone) < (stamp(kept), kept));
+            }
+        }
+    }
+
+    #[test]
+    fn a_pruned_put_supersedes_nothing_the_exact_put_keeps(steps in history(), threshold in 1..4u32) {
+        let w = PrunedWorld::run(&steps, threshold);
+        for [before, exact, pruned] in &w.puts {
+            let (exact, pruned) = (siblings(exact), siblings(pruned));
+            let (full, cut) = (&exact.last().expect("the write").vv, &pruned.last().expect("the write").vv);
+            prop_assert!(full.descends(cut), "{} does not descend {}", full, cut);
+            prop_assert!(cut.len() <= threshold as usize);
+            // Every sibling the exact put keeps, the pruned put keeps too:
+            // pruning makes false conflicts, never lost writes.
+            for kept in exact.iter().filter(|s| siblings(before).contains(s)) {
+                prop_assert!(pruned.contains(kept), "{} lost {}={}", before, kept.vv, kept.value);
+            }
+        }
+        // Pruned clocks still converge: sync is commutative on them.
+        let [a, b, _] = &w.clocks;
+        let (mut ab, mut ba) = (a.clone(), b.clone());
+        ab.sync(b);
+        ba.sync(a);
+        prop_assert!(ab.equal(&ba), "{} vs {}", ab, ba);
     }
 }

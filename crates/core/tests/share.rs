@@ -452,6 +452,8 @@ struct Mutation {
     partitions_log2: u32,
     quorums: (u8, u8, u8),
     mode: usize,
+    /// The prune threshold, kept when the mode is client-vv.
+    prune: Option<u32>,
     entries: Vec<EntryMutation>,
     time_ticks: u64,
     selected_key: Option<String>,
@@ -491,6 +493,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
             3..=10u32,
             (1..=8u8, 1..=8u8, 1..=8u8),
             0..CausalityMode::ALL.len(),
+            prop::option::of(1..=6u32),
         ),
         prop::collection::vec(entry, 0..24),
         0..400u64,
@@ -499,7 +502,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
     )
         .prop_map(
             |(
-                (builtin, seed, nodes, partitions_log2, quorums, mode),
+                (builtin, seed, nodes, partitions_log2, quorums, mode, prune),
                 entries,
                 time_ticks,
                 key,
@@ -512,6 +515,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
                     partitions_log2,
                     quorums,
                     mode,
+                    prune,
                     entries,
                     time_ticks,
                     selected_key: key,
@@ -522,7 +526,8 @@ fn mutation() -> impl Strategy<Value = Mutation> {
 }
 
 /// A built-in scenario changed by `m`, kept valid: nodes are renumbered into
-/// the new cluster, quorums are clamped to N, partition groups stay disjoint.
+/// the new cluster, quorums are clamped to N, partition groups stay disjoint,
+/// and a prune threshold is kept only under client-id vectors.
 /// Membership (initial members, seeds, joins and leaves) is dropped, since
 /// its validity depends on the node count and the order of the changes.
 fn mutate(m: &Mutation) -> Session {
@@ -543,6 +548,7 @@ fn mutate(m: &Mutation) -> Session {
     cluster.r = (r - 1) % cluster.n + 1;
     cluster.w = (w - 1) % cluster.n + 1;
     cluster.mode = CausalityMode::ALL[m.mode];
+    cluster.vv_prune_threshold = m.prune.filter(|_| cluster.mode == CausalityMode::ClientVv);
     let n = cluster.n;
     scenario.seed = m.seed;
     for link in &mut scenario.network.links {

@@ -102,6 +102,38 @@
 //! into a new sibling (101 siblings where DVVSet keeps 2); DVVSet is exact
 //! with one entry per replica.
 //!
+//! ## Pruning client-id vectors
+//!
+//! Client-id vectors are exact, but grow one entry per client that ever
+//! wrote. Dynamo (section 4.4) bounds its vector clocks the blunt way: each
+//! `(id, counter)` entry carries the time its id last updated the item, and
+//! when a clock has more entries than a threshold (10 in the paper) the
+//! oldest is removed. Riak does the same in `vclock:prune/3`, sorting
+//! entries by `{Timestamp, Node}`. [`KeyClock::put_pruning`] does it for
+//! [`CausalityMode::ClientVv`] at the coordinator: the new write's entry is
+//! stamped with the write's time, the others keep the stamps the client's
+//! context carried ([`Context::stamps`], merged as `vclock:merge/1` does),
+//! and [`VersionVector::prune_oldest`] drops the oldest entries beyond the
+//! threshold, ties to the smaller client, never the writer's own entry.
+//!
+//! Pruning only forgets: a truncated vector is `<=` the exact one. What it
+//! forgets is what makes a write descend the versions it read, so the put
+//! that should replace them keeps them as siblings. With threshold 2:
+//!
+//! ```text
+//! c2 read v1, wrote v2          [{c1:1@1, c2:1@21}=v2]
+//! c3 read v2, writes v3         {c1:1, c2:1, c3:1} has 3 entries; c1's, stamped 1, goes
+//!                               [{c1:1@1, c2:1@21}=v2, {c2:1@21, c3:1@41}=v3]
+//! ```
+//!
+//! `v3` does not descend `v2`, so both stay: a *false conflict*, causally
+//! ordered writes kept as concurrent, which the checker reports
+//! ([`crate::checker`]). A later reader writes over both and prunes again,
+//! so the false conflicts pile up while clients outnumber the threshold.
+//! No write is lost: a version is superseded only by a vector that holds its
+//! own entry, which pruning never removes from the write that made it, and
+//! which only a client that saw the write can carry.
+//!
 //! ## From `dvvset.erl` to Rust
 //!
 //! | Erlang             | Rust                                    |
@@ -161,6 +193,12 @@
 //!   (a hand-built one) falls back to the stored entry.
 //! - Text forms cannot carry ids or values whose own text contains an
 //!   unbalanced bracket or a top-level `,` or `:`.
+//! - Pruning stamps are simulator ticks of the coordinator, never skewed,
+//!   where Dynamo's are wall-clock times of servers. A context's text form
+//!   leaves its stamps out, so a context written by hand is undated and
+//!   pruning takes its entries for the oldest (tick 0). Riak also keeps
+//!   young clocks whole (`young_vclock`) and prunes old ones below the
+//!   threshold (`old_vclock`); here the threshold alone decides.
 
 mod dvv;
 mod dvvset;

@@ -2,6 +2,7 @@
 //! replica stores for one key ([`KeyClock`]), what a get hands back
 //! ([`Context`]) and what a put passes in ([`Write`]).
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -78,6 +79,14 @@ impl FromStr for CausalityMode {
 pub struct Context {
     /// Nodes for server-id mechanisms and DVVSet, clients for client-id VVs.
     pub vv: VersionVector<Actor>,
+    /// When each client entry of `vv` was last updated, in ticks: what a
+    /// pruning coordinator dates the entries by (client-id vectors with a
+    /// prune threshold; empty otherwise). Like a Riak vclock's timestamps
+    /// they travel inside the opaque context, but the text and serde forms
+    /// leave them out: a context written by hand is undated, and pruning
+    /// takes its entries for the oldest (tick 0).
+    #[serde(skip)]
+    pub stamps: BTreeMap<ClientId, u64>,
 }
 
 impl Context {
@@ -87,7 +96,17 @@ impl Context {
     }
 
     /// Merges another get reply's context, so that a put covers every reply.
+    /// A client entry keeps the stamp of the larger counter, or the later
+    /// stamp of equal counters (riak_core's `vclock:merge/1`).
     pub fn join(&mut self, other: &Context) {
+        for (client, stamp) in &other.stamps {
+            let actor = Actor::Client(*client);
+            let theirs = (other.vv.get(&actor), *stamp);
+            let mine = (self.vv.get(&actor), self.stamps.get(client).copied());
+            if (theirs.0, Some(theirs.1)) > mine {
+                self.stamps.insert(*client, *stamp);
+            }
+        }
         self.vv.merge(&other.vv);
     }
 
@@ -132,7 +151,10 @@ impl fmt::Display for Context {
 impl FromStr for Context {
     type Err = ParseError;
     fn from_str(s: &str) -> Result<Self, ParseError> {
-        Ok(Context { vv: s.parse()? })
+        Ok(Context {
+            vv: s.parse()?,
+            stamps: BTreeMap::new(),
+        })
     }
 }
 
@@ -145,7 +167,8 @@ pub struct Write<V> {
     pub client: ClientId,
     /// The value written.
     pub value: V,
-    /// The coordinator's clock reading, used by LWW only.
+    /// The coordinator's clock reading: LWW orders writes by it, and a
+    /// pruning client-id vector stamps the write's own entry with it.
     pub timestamp: u64,
 }
 
@@ -177,6 +200,11 @@ pub struct VvSibling<I, V> {
     pub vv: VersionVector<I>,
     /// The value.
     pub value: V,
+    /// When each entry of `vv` was last updated, in ticks: the Dynamo
+    /// paper's per-entry timestamps, kept only under client-id vectors with
+    /// a prune threshold ([`KeyClock::put_pruning`]); empty otherwise.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub stamps: BTreeMap<I, u64>,
 }
 
 /// A replica's stored state for one key, in the cluster's causality mode.
@@ -185,6 +213,8 @@ pub struct VvSibling<I, V> {
 /// - `DvvSet`: the [`DvvSet`] term, `{[{n1,2,[v2]},{n2,1,[]}],[]}`;
 /// - `Lww`: `{17,n1,c2,v9}` (timestamp, replica, client, value), or `{}`;
 /// - `ClientVv`, `ServerVvSeparate`: the siblings, `[{n1:1}=v1, {n1:1}=v2]`;
+///   with pruning each client entry shows when it was last updated,
+///   `[{c1:2@40, c2:1@12}=v3]`;
 /// - `ServerVvMerged`: the key's vector then its values, `{n1:3}[v1, v2, v3]`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -263,6 +293,7 @@ impl<V: Clone + PartialEq> KeyClock<V> {
     /// [`context`](Self::context) written over `ctx`; under DVVSet it
     /// reuses `ctx`'s allocation.
     pub fn context_into(&self, ctx: &mut Context) {
+        ctx.stamps.clear();
         ctx.vv = match self {
             KeyClock::DvvSet(set) => {
                 ctx.vv.clear();
@@ -272,7 +303,10 @@ impl<V: Clone + PartialEq> KeyClock<V> {
                 return;
             }
             KeyClock::Lww(_) => VersionVector::new(),
-            KeyClock::ClientVv(siblings) => joined(siblings).map_ids(|c| Actor::Client(*c)),
+            KeyClock::ClientVv(siblings) => {
+                ctx.stamps = joined_stamps(siblings);
+                joined(siblings).map_ids(|c| Actor::Client(*c))
+            }
             KeyClock::ServerVvSeparate(siblings) => joined(siblings).map_ids(|n| Actor::Node(*n)),
             KeyClock::ServerVvMerged { vv, .. } => vv.map_ids(|n| Actor::Node(*n)),
         };
@@ -282,6 +316,21 @@ impl<V: Clone + PartialEq> KeyClock<V> {
     /// Entries of `ctx` that this mode does not use (clients under a
     /// server-id mode and the reverse) are ignored.
     pub fn put(&mut self, ctx: &Context, write: Write<V>) {
+        self.put_pruning(ctx, write, None);
+    }
+
+    /// [`put`](Self::put), truncating a client-id vector to
+    /// `prune_threshold` entries as Dynamo does (section 4.4): the new
+    /// write's vector is stamped entry by entry (its own entry with the
+    /// write's timestamp, the others with the context's stamps) and, while
+    /// it has more entries than the threshold, loses the oldest
+    /// ([`VersionVector::prune_oldest`]). Other modes ignore the threshold.
+    ///
+    /// A truncated vector no longer descends the siblings it forgot, so the
+    /// write keeps them as siblings although its client read them: a false
+    /// conflict. It is never a lost write: the write's own entry is kept,
+    /// and only a write whose context covered that entry can supersede it.
+    pub fn put_pruning(&mut self, ctx: &Context, write: Write<V>, prune_threshold: Option<u32>) {
         match self {
             KeyClock::DvvSet(set) => set.put_seen(ctx.node_entries(), write.replica, write.value),
             KeyClock::Lww(winner) => {
@@ -307,10 +356,25 @@ impl<V: Clone + PartialEq> KeyClock<V> {
                     .get(&write.client)
                     .max(joined(siblings).get(&write.client));
                 vv.set(write.client, own + 1);
+                let stamps = match prune_threshold {
+                    None => BTreeMap::new(),
+                    Some(threshold) => {
+                        let stamp = |c: &ClientId| {
+                            if *c == write.client {
+                                write.timestamp
+                            } else {
+                                ctx.stamps.get(c).copied().unwrap_or(0)
+                            }
+                        };
+                        vv.prune_oldest(threshold as usize, &write.client, stamp);
+                        vv.iter().map(|(c, _)| (*c, stamp(c))).collect()
+                    }
+                };
                 siblings.retain(|s| !vv.descends(&s.vv));
                 siblings.push(VvSibling {
                     vv,
                     value: write.value,
+                    stamps,
                 });
             }
             KeyClock::ServerVvSeparate(siblings) => {
@@ -321,6 +385,7 @@ impl<V: Clone + PartialEq> KeyClock<V> {
                 siblings.push(VvSibling {
                     vv,
                     value: write.value,
+                    stamps: BTreeMap::new(),
                 });
             }
             KeyClock::ServerVvMerged { vv, values } => {
@@ -422,6 +487,23 @@ fn joined<I: Ord + Clone, V>(siblings: &[VvSibling<I, V>]) -> VersionVector<I> {
     vv
 }
 
+/// For each client, the stamp of its largest entry among the siblings (the
+/// latest stamp of equal entries), as riak_core's `vclock:merge/1` keeps it.
+fn joined_stamps<V>(siblings: &[VvSibling<ClientId, V>]) -> BTreeMap<ClientId, u64> {
+    let mut newest: BTreeMap<ClientId, (u64, u64)> = BTreeMap::new();
+    for s in siblings {
+        for (client, stamp) in &s.stamps {
+            let entry = (s.vv.get(client), *stamp);
+            let kept = newest.entry(*client).or_insert(entry);
+            *kept = (*kept).max(entry);
+        }
+    }
+    newest
+        .into_iter()
+        .map(|(client, (_, stamp))| (client, stamp))
+        .collect()
+}
+
 /// Sibling-set sync for the vector modes: the union, minus any sibling whose
 /// vector another sibling strictly dominates, without repeats.
 fn sync_siblings<I: Ord + Clone, V: Clone + PartialEq>(
@@ -450,12 +532,22 @@ fn same_members<T: PartialEq>(a: &[T], b: &[T]) -> bool {
 
 impl<V: fmt::Display> fmt::Display for KeyClock<V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fn siblings<I: fmt::Display, V: fmt::Display>(
+        fn siblings<I: fmt::Display + Ord, V: fmt::Display>(
             f: &mut fmt::Formatter<'_>,
             s: &[VvSibling<I, V>],
         ) -> fmt::Result {
             f.write_str("[")?;
-            write_joined(f, s, ", ", |f, s| write!(f, "{}={}", s.vv, s.value))?;
+            write_joined(f, s, ", ", |f, s| {
+                if s.stamps.is_empty() {
+                    return write!(f, "{}={}", s.vv, s.value);
+                }
+                f.write_str("{")?;
+                write_joined(f, s.vv.iter(), ", ", |f, (id, n)| match s.stamps.get(id) {
+                    Some(stamp) => write!(f, "{id}:{n}@{stamp}"),
+                    None => write!(f, "{id}:{n}"),
+                })?;
+                write!(f, "}}={}", s.value)
+            })?;
             f.write_str("]")
         }
         match self {

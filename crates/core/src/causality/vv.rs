@@ -205,6 +205,39 @@ impl<I: Ord> VersionVector<I> {
     pub fn concurrent(&self, other: &Self) -> bool {
         self.compare(other).is_none()
     }
+
+    /// Dynamo's vector-clock truncation (section 4.4): while more than
+    /// `threshold` entries remain, remove the one updated longest ago, where
+    /// `stamp(id)` says when `id`'s entry was last updated. Ties go to the
+    /// smaller id, as riak_core's `vclock:prune/3` sorts entries by
+    /// `{Timestamp, Node}`. The entry of `keep`, the write being made, is
+    /// never removed, so at least it remains. Returns the removed entries,
+    /// oldest first.
+    ///
+    /// Pruning only forgets: the result is always `<=` the vector it came
+    /// from, so it never claims to know an event the vector did not.
+    pub fn prune_oldest(
+        &mut self,
+        threshold: usize,
+        keep: &I,
+        stamp: impl Fn(&I) -> u64,
+    ) -> Vec<(I, u64)> {
+        let mut removed = Vec::new();
+        while self.entries.len() > threshold {
+            let oldest = self
+                .entries
+                .iter()
+                .enumerate()
+                .filter(|(_, (id, _))| id != keep)
+                .min_by(|(_, (a, _)), (_, (b, _))| stamp(a).cmp(&stamp(b)).then_with(|| a.cmp(b)))
+                .map(|(n, _)| n);
+            let Some(n) = oldest else {
+                break;
+            };
+            removed.push(self.entries.remove(n));
+        }
+        removed
+    }
 }
 
 impl<I> VersionVector<I> {

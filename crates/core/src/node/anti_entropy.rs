@@ -2,7 +2,7 @@
 //! doc of [`crate::node`] for the exchange, step by step).
 
 use super::merkle::{self, MerkleTree};
-use super::{Member, Node, Timer, MAINTENANCE_RETRIES};
+use super::{maintenance_delay_ticks, Member, Node, Timer};
 use crate::message::{Message, PeerMessage, SharedClock};
 use crate::ring::PartitionId;
 use crate::sim::{Addr, Outbox, Time};
@@ -16,15 +16,18 @@ impl Node {
         }
     }
 
-    /// Set the anti-entropy timer if work waits and it is not set.
+    /// Set the anti-entropy timer if work waits and it is not set: one
+    /// interval away, doubled for each round in a row with a failed exchange
+    /// ([`maintenance_delay_ticks`]).
     pub(super) fn arm_anti_entropy(&mut self, out: &mut Outbox<Member>) {
         let work = !self.dirty.is_empty() || !self.exchanges.is_empty();
         if self.settings.mechanisms.anti_entropy && !self.anti_entropy_armed && work {
             self.anti_entropy_armed = true;
-            out.set_timer(
+            let delay = maintenance_delay_ticks(
                 self.settings.anti_entropy_interval_ticks,
-                Timer::AntiEntropy,
+                self.anti_entropy_failed_rounds,
             );
+            out.set_timer(delay, Timer::AntiEntropy);
         }
     }
 
@@ -34,8 +37,8 @@ impl Node {
 
     /// One round: exchanges of the last round still open failed (the peer is
     /// suspected, the partition dirty again); start one per dirty partition
-    /// and other primary of it. Give up after [`MAINTENANCE_RETRIES`] rounds
-    /// in a row with a failed exchange.
+    /// and other primary of it. A failed exchange makes the next round back
+    /// off; there is no last round while a partition is dirty.
     pub(super) fn anti_entropy_round(&mut self, now: Time, out: &mut Outbox<Member>) {
         self.anti_entropy_armed = false;
         let failed = std::mem::take(&mut self.exchanges);
@@ -47,9 +50,6 @@ impl Node {
         for (partition, peer) in failed.into_values() {
             self.dirty.insert(partition);
             self.suspect(peer, now);
-        }
-        if self.anti_entropy_failed_rounds > MAINTENANCE_RETRIES {
-            return;
         }
         for partition in std::mem::take(&mut self.dirty) {
             let peers = self.routes.preference_list(partition).to_vec();

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{Member, Node, Timer, MAINTENANCE_RETRIES};
+use super::{maintenance_delay_ticks, Member, Node, Timer};
 use crate::ids::NodeId;
 use crate::message::{Clock, Message, PeerMessage, SharedClock};
 use crate::ring::PartitionId;
@@ -65,7 +65,7 @@ impl Node {
         key: String,
         version: u64,
     ) {
-        self.handoff_progress = true;
+        self.handoff_awaiting = false;
         let id = (from, partition, key);
         if self.hints.get(&id).is_some_and(|h| h.version == version) {
             self.hints.remove(&id);
@@ -73,30 +73,33 @@ impl Node {
         }
     }
 
-    /// Set the hint-handoff timer if hints wait and it is not set.
+    /// Set the hint-handoff timer if hints wait and it is not set: one
+    /// interval away, doubled for each round in a row that went unanswered
+    /// ([`maintenance_delay_ticks`]).
     pub(super) fn arm_handoff(&mut self, out: &mut Outbox<Member>) {
-        let interval = self.settings.hint_handoff_interval_ticks;
         if self.settings.mechanisms.hinted_handoff && !self.handoff_armed && !self.hints.is_empty()
         {
             self.handoff_armed = true;
-            out.set_timer(interval, Timer::HintHandoff);
+            let delay = maintenance_delay_ticks(
+                self.settings.hint_handoff_interval_ticks,
+                self.handoff_failed_rounds,
+            );
+            out.set_timer(delay, Timer::HintHandoff);
         }
     }
 
-    /// One round: send every hint to its intended node; give up after
-    /// [`MAINTENANCE_RETRIES`] rounds without an ack.
+    /// One round: send every hint to its intended node. A round after one
+    /// whose hints got no ack at all counts as failed, and the next round
+    /// backs off; there is no last round while hints are held.
     pub(super) fn handoff_round(&mut self, out: &mut Outbox<Member>) {
         self.handoff_armed = false;
         if self.hints.is_empty() {
             return;
         }
-        if std::mem::take(&mut self.handoff_progress) {
-            self.handoff_failed_rounds = 0;
-        } else {
+        if std::mem::replace(&mut self.handoff_awaiting, true) {
             self.handoff_failed_rounds += 1;
-        }
-        if self.handoff_failed_rounds > MAINTENANCE_RETRIES {
-            return;
+        } else {
+            self.handoff_failed_rounds = 0;
         }
         for ((intended, partition, key), hint) in &self.hints {
             let handoff = PeerMessage::HintHandoff {

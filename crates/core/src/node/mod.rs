@@ -17,6 +17,15 @@
 //! into theirs with `KeyClock::sync` and acknowledge. The put succeeds when W
 //! replicas, the coordinator's own write included, hold it.
 //!
+//! Under client-id version vectors with a prune threshold
+//! ([`Settings::vv_prune_threshold`]) the coordinator truncates the write's
+//! vector as Dynamo does (`KeyClock::put_pruning`, explained in
+//! [`crate::causality`]). It shows in the trace: the clocks in `replicate`,
+//! `read-reply` and the store carry each entry's stamp (`{c2:1@21,
+//! c3:1@41}=v3`), a pruned vector lacks the oldest client, and the version
+//! its client read stays beside it as a sibling, up to the `get-ok`. The
+//! checker reports such siblings as false conflicts.
+//!
 //! A **get** asks all N replicas (`read`); the coordinator's own clock counts
 //! as the first reply. After R replies the coordinator merges them with
 //! `KeyClock::sync` and answers with the siblings and the merged context. A
@@ -95,10 +104,24 @@
 //!   marks it dirty for anti-entropy. Each node's ring and failure detector
 //!   make its own view ([`Node::view`]), which the UI shows.
 //!
-//! Maintenance timers are cheap: they exist only while there is work (hints
-//! held, partitions dirty), and a node gives up after `MAINTENANCE_RETRIES`
-//! rounds without progress until it hears from a suspected peer again, gets
-//! new work, or restarts. So a run still goes quiet.
+//! Maintenance timers exist only while there is work (hints held,
+//! partitions dirty or exchanges open) and never give up while it lasts, so
+//! a partition however long is repaired once it heals. Rounds that fail in a
+//! row back off: a handoff round whose hints all went unanswered, or an
+//! anti-entropy round with an unanswered exchange, doubles the wait for the
+//! next round, up to 2^[`MAINTENANCE_BACKOFF_DOUBLINGS`] intervals
+//! ([`maintenance_delay_ticks`]). A round that gets an answer, or a message
+//! from a suspected peer, brings the period back to one interval (from the
+//! round after the one already set). The timer shows as before in the trace,
+//! its lines only further apart. A run goes quiet when the work is done:
+//! after the faults heal, since every round then reaches its peer. Against a
+//! replica that stays down or cut off for good the rounds would go on
+//! forever; they are the simulator's retry timers, and a Merkle root or
+//! in-sync answer, or a hint the receiver already holds, changes nothing
+//! ([`crate::sim::Outbox::idle`]), so once every node has retried all its
+//! work once without a change the run is quiet
+//! ([`crate::sim::Simulator::is_quiet`]) and stops there, with the rounds
+//! still set for a heal or restart to resume.
 //!
 //! # Trace
 //!
@@ -130,8 +153,9 @@
 //!   disk apart from the data).
 //! - Heartbeats: suspicion comes from missed answers only, and a suspected
 //!   node is seen again only through a message from it (an answer, a hint
-//!   ack, an exchange, or the `alive` a restart sends). A node that gave up
-//!   its maintenance rounds waits for such a message.
+//!   ack, an exchange, or the `alive` a restart sends). A maintenance round
+//!   already set keeps its time when the peer is seen again: timers are not
+//!   cancelled, so a healed partition is repaired up to 16 intervals late.
 //! - Anti-entropy runs only for partitions whose data changed (and after a
 //!   restart), not continuously as Riak's active anti-entropy does; trees are
 //!   rebuilt for each exchange rather than kept up to date, and have three
@@ -142,7 +166,10 @@
 //!   DVVSet can reissue dots it issued before (Riak changes the vnode id).
 //! - Hints are handed off one message per key; Riak hands off a partition.
 //! - LWW timestamps are the coordinator's virtual time, so clocks never skew.
-//! - There is no vector-clock pruning.
+//! - Vector-clock pruning happens only where a put is coordinated, by the
+//!   number of entries alone, with ticks for timestamps; Riak prunes at the
+//!   vnode on each put, by age as well as size (`young_vclock`,
+//!   `old_vclock`), and Dynamo's servers stamp with their own skewed clocks.
 
 mod anti_entropy;
 mod client;
@@ -173,10 +200,17 @@ pub use membership::GOSSIP_ROUNDS;
 pub use requests::Requests;
 pub use store::Store;
 
-/// Rounds of a maintenance timer (hint handoff, anti-entropy) without
-/// progress after which a node stops until it hears from a suspected peer,
-/// gets new work or restarts.
-pub const MAINTENANCE_RETRIES: u32 = 20;
+/// How many times a maintenance timer (hint handoff, anti-entropy) doubles
+/// its period over rounds that failed in a row: the period grows from the
+/// interval to at most 16 intervals, and the rounds go on while there is work.
+pub const MAINTENANCE_BACKOFF_DOUBLINGS: u32 = 4;
+
+/// How long a node waits for its next maintenance round after
+/// `failed_rounds` rounds in a row failed: `interval_ticks` doubled once per
+/// failed round, at most [`MAINTENANCE_BACKOFF_DOUBLINGS`] times.
+pub fn maintenance_delay_ticks(interval_ticks: Time, failed_rounds: u32) -> Time {
+    interval_ticks.saturating_mul(1 << failed_rounds.min(MAINTENANCE_BACKOFF_DOUBLINGS))
+}
 
 /// The failure-handling mechanisms, each switchable per cluster. All are on
 /// by default; the scenario's `cluster.mechanisms` turns them off one by one.
@@ -245,6 +279,10 @@ pub struct Settings {
     pub anti_entropy_interval_ticks: Time,
     /// Period of the gossip timer while a ring change spreads, in ticks.
     pub gossip_interval_ticks: Time,
+    /// Under client-id version vectors, the most entries a write's vector
+    /// keeps: a coordinator prunes the oldest beyond it (Dynamo, section
+    /// 4.4). `None` keeps every entry.
+    pub vv_prune_threshold: Option<u32>,
 }
 
 /// A timer a node or client asks for.
@@ -368,7 +406,8 @@ pub struct Node {
     hints: BTreeMap<(NodeId, PartitionId, String), Hint>,
     next_hint_version: u64,
     handoff_armed: bool,
-    handoff_progress: bool,
+    /// The last handoff round sent hints and no ack has come since.
+    handoff_awaiting: bool,
     handoff_failed_rounds: u32,
     /// Partitions whose data changed since their last exchange.
     dirty: BTreeSet<PartitionId>,
@@ -403,7 +442,7 @@ impl Node {
             hints: BTreeMap::new(),
             next_hint_version: 0,
             handoff_armed: false,
-            handoff_progress: false,
+            handoff_awaiting: false,
             handoff_failed_rounds: 0,
             dirty: BTreeSet::new(),
             exchanges: BTreeMap::new(),
@@ -484,10 +523,16 @@ impl Node {
     /// Handle a message delivered at `now`.
     pub fn step(&mut self, now: Time, envelope: Envelope<Message>, out: &mut Outbox<Member>) {
         let Envelope { from, msg, .. } = envelope;
+        let mut resumed = false;
         if let Addr::Node(peer) = from {
             if !self.suspects.is_empty() && self.suspects.remove(&peer).is_some() {
                 self.seen_again(out);
+                resumed = true;
             }
+        }
+        if !resumed && idle(&msg) {
+            // A retry answered, or retried here, without a change.
+            out.idle();
         }
         let peer = match from {
             Addr::Node(peer) => peer,
@@ -554,7 +599,10 @@ impl Node {
                 clock,
                 version,
             }) => {
-                self.merge(partition, &key, &clock, out);
+                if !self.merge(partition, &key, &clock, out) && !resumed {
+                    // A hint this node already holds: a retry whose ack was lost.
+                    out.idle();
+                }
                 let ack = PeerMessage::HintAck {
                     partition,
                     key,
@@ -609,7 +657,7 @@ impl Node {
         self.exchanges.clear();
         self.forwards_seen.clear();
         self.handoff_armed = false;
-        self.handoff_progress = false;
+        self.handoff_awaiting = false;
         self.handoff_failed_rounds = 0;
         self.anti_entropy_armed = false;
         self.anti_entropy_failed_rounds = 0;
@@ -642,8 +690,8 @@ impl Node {
         self.spread(out);
     }
 
-    /// A suspected peer sent something: resume the maintenance rounds, and
-    /// gossip again in case it missed a ring change.
+    /// A suspected peer sent something: maintenance rounds go back to one
+    /// interval apart, and gossip runs again in case it missed a ring change.
     fn seen_again(&mut self, out: &mut Outbox<Member>) {
         self.handoff_failed_rounds = 0;
         self.anti_entropy_failed_rounds = 0;
@@ -667,15 +715,16 @@ impl Node {
     }
 
     /// Merge `clock` into the stored clock of `key`; mark the partition dirty
-    /// if that changed anything. An empty clock creates no key, and a merge
-    /// that changes nothing leaves the stored clock (and its Merkle leaf) be.
+    /// if that changed anything, and say whether it did. An empty clock
+    /// creates no key, and a merge that changes nothing leaves the stored
+    /// clock (and its Merkle leaf) be.
     fn merge(
         &mut self,
         partition: PartitionId,
         key: &str,
         clock: &SharedClock,
         out: &mut Outbox<Member>,
-    ) {
+    ) -> bool {
         let mode = self.settings.mode;
         let stored = self.store.get_shared(partition, key);
         let mut merged = stored
@@ -690,6 +739,7 @@ impl Node {
             *self.store.entry_shared(partition, key, mode) = merged;
             self.mark_dirty(partition, out);
         }
+        changed
     }
 
     fn new_request(&mut self) -> ReqId {
@@ -784,7 +834,9 @@ impl Node {
                     timestamp: now,
                 };
                 let stored = self.store.entry_shared(partition, &key, self.settings.mode);
-                stored.make_mut().put(&context, write);
+                stored
+                    .make_mut()
+                    .put_pruning(&context, write, self.settings.vv_prune_threshold);
                 let clock = stored.clone();
                 let needed = w.unwrap_or(self.settings.w);
                 // The coordinator's own write may be the whole quorum.
@@ -1064,6 +1116,22 @@ impl Process for Member {
             node.restart(out);
         }
     }
+
+    /// Hint handoff and anti-entropy rounds retry until answered.
+    fn is_retry(timer: &Timer) -> bool {
+        matches!(timer, Timer::HintHandoff | Timer::AntiEntropy)
+    }
+}
+
+/// Whether handling `msg` changes nothing but dirty marks and open
+/// exchanges: a Merkle root (answered in sync, or with branches) and the
+/// answer that it is in sync. What a retry round meets at a peer that can be
+/// reached while another cannot.
+fn idle(msg: &Message) -> bool {
+    matches!(
+        msg,
+        Message::Peer(PeerMessage::MerkleRoot { .. } | PeerMessage::MerkleInSync { .. })
+    )
 }
 
 /// Take `from` off the replicas a request still waits for; `None` when it

@@ -21,6 +21,7 @@ pub fn builtin_scenarios() -> Vec<(&'static str, &'static str)> {
         "lww-lost-write",
         "sweep-faults",
         "gossip-join",
+        "vv-pruning",
     ]
 }
 

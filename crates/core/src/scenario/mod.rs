@@ -169,6 +169,11 @@ pub struct ClusterConfig {
     /// empty (the default) means the first member.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub seeds: Vec<NodeId>,
+    /// Vector-clock pruning for `client-vv` (Dynamo, section 4.4): the most
+    /// entries a write's vector keeps, at least 1; a coordinator drops the
+    /// oldest entries beyond it. Absent (the default) keeps every entry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vv_prune_threshold: Option<u32>,
 }
 
 impl Default for ClusterConfig {
@@ -190,6 +195,7 @@ impl Default for ClusterConfig {
             gossip_interval_ticks: default_gossip_interval(),
             members: Vec::new(),
             seeds: Vec::new(),
+            vv_prune_threshold: None,
         }
     }
 }
@@ -495,8 +501,34 @@ impl ClusterConfig {
                 ));
             }
         }
+        self.validate_pruning()?;
         self.validate_membership()?;
         self.ring().map(|_| ())
+    }
+
+    /// A prune threshold keeps at least the write's own entry, and only
+    /// client-id vectors have entries per client to prune. Set under another
+    /// mode it would do nothing, and a scenario that asks for pruning it
+    /// does not get is refused rather than silently run without it.
+    fn validate_pruning(&self) -> Result<(), ScenarioError> {
+        let field = "cluster.vv_prune_threshold";
+        match self.vv_prune_threshold {
+            None => Ok(()),
+            Some(0) => Err(ScenarioError::invalid(
+                field,
+                "0 entries: a pruned vector keeps at least the entry of the write being made, \
+                 so the threshold is at least 1 (leave the field out to keep every entry)",
+            )),
+            Some(_) if self.mode != CausalityMode::ClientVv => Err(ScenarioError::invalid(
+                field,
+                format!(
+                    "pruning truncates client-id version vectors, and mode is {}; \
+                     set mode to client-vv or leave the field out",
+                    self.mode
+                ),
+            )),
+            Some(_) => Ok(()),
+        }
     }
 
     /// The settings every node of this cluster follows.
@@ -512,6 +544,7 @@ impl ClusterConfig {
             hint_handoff_interval_ticks: self.hint_handoff_interval_ticks,
             anti_entropy_interval_ticks: self.anti_entropy_interval_ticks,
             gossip_interval_ticks: self.gossip_interval_ticks,
+            vv_prune_threshold: self.vv_prune_threshold,
         }
     }
 

@@ -71,11 +71,32 @@ fn cluster_errors() {
         r#""mode": "vc""#,
         "cluster.mode: invalid clock: unknown causality mode \"vc\": expected one of dvvset, lww, client-vv, server-vv-separate, server-vv-merged",
     );
-    check(r#""n": 3,"#, r#""n": 3, "colour": 1,"#, "cluster.colour: unknown field `colour`, expected one of `nodes`, `partitions`, `n`, `r`, `w`, `mode`, `clients`, `request_timeout_ticks`, `client_timeout_ticks`, `mechanisms`, `hint_handoff_interval_ticks`, `anti_entropy_interval_ticks`, `gossip_interval_ticks`, `members`, `seeds`");
+    check(r#""n": 3,"#, r#""n": 3, "colour": 1,"#, "cluster.colour: unknown field `colour`, expected one of `nodes`, `partitions`, `n`, `r`, `w`, `mode`, `clients`, `request_timeout_ticks`, `client_timeout_ticks`, `mechanisms`, `hint_handoff_interval_ticks`, `anti_entropy_interval_ticks`, `gossip_interval_ticks`, `members`, `seeds`, `vv_prune_threshold`");
     check(
         r#""nodes": 3"#,
         r#""nodes": -3"#,
         "cluster.nodes: invalid value: integer `-3`, expected u16",
+    );
+}
+
+#[test]
+fn pruning_errors() {
+    let client_vv = r#""mode": "client-vv", "vv_prune_threshold": 2"#;
+    check(r#""mode": "dvvset""#, client_vv, "");
+    check(
+        r#""mode": "dvvset""#,
+        r#""mode": "client-vv", "vv_prune_threshold": 0"#,
+        "cluster.vv_prune_threshold: 0 entries: a pruned vector keeps at least the entry of the write being made, so the threshold is at least 1 (leave the field out to keep every entry)",
+    );
+    check(
+        r#""mode": "dvvset""#,
+        r#""mode": "dvvset", "vv_prune_threshold": 10"#,
+        "cluster.vv_prune_threshold: pruning truncates client-id version vectors, and mode is dvvset; set mode to client-vv or leave the field out",
+    );
+    check(
+        r#""mode": "dvvset""#,
+        r#""mode": "client-vv", "vv_prune_threshold": -1"#,
+        "cluster.vv_prune_threshold: invalid value: integer `-1`, expected u32",
     );
 }
 

@@ -32,6 +32,26 @@
 //! wasm. The history ([`crate::history::History`]) keeps the same facts as
 //! values for the UI's space-time diagram and the checker.
 //!
+//! # Quiet
+//!
+//! A run is *quiet* ([`Simulator::is_quiet`]) when nothing can change any
+//! more. Usually the queue is simply empty. But a process may retry work
+//! that another must answer, such as a fallback handing a hint to a node
+//! that is down, and marks those timers as retries ([`Process::is_retry`]);
+//! if the node stays down, the retries never end. The simulator therefore
+//! counts *changes*: every event is one, except a retry timer firing, the
+//! delivery of a message whose handler says it changed nothing
+//! ([`Outbox::idle`]), a drop at a crashed node, and a send cut off by a
+//! partition or cut; a message lost by chance is a change, since a retry
+//! may get through. A run whose queue holds only retry timers, each set by
+//! a retry round since the last change, with no input or fault to come and
+//! some retry traffic dropped by a partition, cut or crash, is quiet: every
+//! process has retried all its work once in the network as it now stays,
+//! nothing that answered changed anything, and every later round would send
+//! the same messages to the same fates. [`Simulator::run_until_quiet`]
+//! stops there. The retry timers stay queued, so a fault or input scheduled
+//! afterwards (a heal, a restart) resumes them.
+//!
 //! # Determinism rules
 //!
 //! - No `HashMap` or `HashSet` iteration anywhere observable; the model uses
@@ -49,7 +69,11 @@
 //! - A crash loses the timers a node had set; messages already on the wire
 //!   to it still arrive if it restarts before they do.
 //! - [`Simulator::run_until_quiet`] stops at a horizon, so a process that
-//!   keeps setting timers forever cannot hang it.
+//!   keeps setting timers forever cannot hang it: one that retries without
+//!   marking its timers, or retries that keep reaching a peer without
+//!   changing anything (a one-way cut that lets the request through and
+//!   drops the answer of a handler that does not say it is idle), or a
+//!   network that loses messages by chance, run to the horizon.
 
 mod queue;
 mod rng;
@@ -162,6 +186,18 @@ pub trait Process {
     fn on_restart(&mut self, now: Time, out: &mut Outbox<Self>)
     where
         Self: Sized;
+
+    /// Whether `timer` only retries work that other processes must answer
+    /// (a hint handoff, an anti-entropy round): firing it changes nothing
+    /// by itself, and it may be set again and again while nobody answers.
+    /// Such timers let a run go quiet ([`Simulator::is_quiet`]). None is by
+    /// default.
+    fn is_retry(_timer: &Self::Timer) -> bool
+    where
+        Self: Sized,
+    {
+        false
+    }
 }
 
 /// The effects a process asks for while handling one event.
@@ -174,6 +210,8 @@ pub struct Outbox<P: Process> {
     sends_to_one_of: Vec<(Vec<Addr>, WireSlot)>,
     timers: Vec<(Time, P::Timer)>,
     completions: Vec<(OpId, P::Outcome)>,
+    /// The delivered message changed nothing that matters ([`Outbox::idle`]).
+    idle: bool,
 }
 
 impl<P: Process> Default for Outbox<P> {
@@ -184,6 +222,7 @@ impl<P: Process> Default for Outbox<P> {
             sends_to_one_of: Vec::new(),
             timers: Vec::new(),
             completions: Vec::new(),
+            idle: false,
         }
     }
 }
@@ -210,6 +249,16 @@ impl<P: Process> Outbox<P> {
     /// Record that operation `op` finished with `outcome`.
     pub fn complete(&mut self, op: OpId, outcome: P::Outcome) {
         self.completions.push((op, outcome));
+    }
+
+    /// Say that the message being handled changed nothing a later event
+    /// depends on beyond what it sends (a Merkle root found in sync, a hint
+    /// already held): its delivery does not keep the run from going quiet
+    /// ([`Simulator::is_quiet`]). Only a message's handler may say so; any
+    /// other event, and any message whose handler does not, counts as a
+    /// change.
+    pub fn idle(&mut self) {
+        self.idle = true;
     }
 }
 
@@ -276,11 +325,15 @@ enum Event<T> {
         to: Addr,
         sent_at: Time,
         msg: WireSlot,
+        /// Sent by a retry round, or in answer to a retry ([`Outbox::idle`]).
+        retry: bool,
     },
     Timer {
         at: Addr,
         incarnation: u32,
         timer: T,
+        /// For a retry timer that a retry round set, the change epoch then.
+        set_by_retry_in: Option<u64>,
     },
 }
 
@@ -389,6 +442,21 @@ pub struct Simulator<P: Process> {
     next_msg: u64,
     next_op: u64,
     outbox: Outbox<P>,
+    /// Bumped after every event that may have changed what the processes
+    /// will do: anything but a retry round, an idle delivery, a drop at a
+    /// crashed node, or a send cut off by a partition.
+    epoch: u64,
+    /// Whether the event being processed changed something.
+    changed: bool,
+    /// Whether the event being processed is a retry timer firing.
+    in_retry_round: bool,
+    /// Retry timers in the queue.
+    retries_queued: usize,
+    /// Those of them a retry round set in the current epoch.
+    retries_settled: usize,
+    /// Whether a partition, a cut or a crash dropped retry traffic in the
+    /// current epoch: the retries would go on forever.
+    retry_dropped: bool,
 }
 
 impl<P: Process> Simulator<P> {
@@ -421,6 +489,12 @@ impl<P: Process> Simulator<P> {
             next_msg: 0,
             next_op: 0,
             outbox: Outbox::default(),
+            epoch: 0,
+            changed: false,
+            in_retry_round: false,
+            retries_queued: 0,
+            retries_settled: 0,
+            retry_dropped: false,
         }
     }
 
@@ -485,6 +559,22 @@ impl<P: Process> Simulator<P> {
         self.next().map(|(at, _)| at)
     }
 
+    /// Whether nothing can change any more: no event is scheduled; or no
+    /// input or fault is to come, only retry timers are scheduled
+    /// ([`Process::is_retry`]), every one of them set by a retry round that
+    /// ran after the last change, and a partition, cut or crash dropped
+    /// some of that retry traffic. Every process has then retried all its
+    /// work once in the network as it now stays, and no answer changed
+    /// anything, so every later round sends the same messages to the same
+    /// fates: retries to a node that is down or cut off for good, which
+    /// would otherwise go on forever.
+    pub fn is_quiet(&self) -> bool {
+        let retrying = self.retries_queued;
+        self.external.is_empty()
+            && self.queue.len() == retrying
+            && (retrying == 0 || (self.retries_settled == retrying && self.retry_dropped))
+    }
+
     fn next(&self) -> Option<(Time, u64)> {
         let external = self.external.front().map(Entry::key);
         match (self.queue.peek(), external) {
@@ -506,6 +596,7 @@ impl<P: Process> Simulator<P> {
                     to,
                     sent_at,
                     msg,
+                    ..
                 } => Some(InFlight {
                     id: *id,
                     from: *from,
@@ -571,6 +662,7 @@ impl<P: Process> Simulator<P> {
         if let Some(entry) = self.queue.pop_before(limit) {
             self.now = entry.at;
             self.stats.events += 1;
+            self.changed = false;
             match entry.event {
                 Event::Deliver {
                     id,
@@ -578,16 +670,27 @@ impl<P: Process> Simulator<P> {
                     to,
                     sent_at,
                     msg,
+                    retry,
                 } => {
                     let msg = self.outbox.wire.take(msg);
-                    self.deliver(id, from, to, sent_at, msg)
+                    self.deliver(id, from, to, sent_at, msg, retry)
                 }
                 Event::Timer {
                     at: addr,
                     incarnation,
                     timer,
-                } => self.fire(addr, incarnation, timer),
+                    set_by_retry_in,
+                } => {
+                    if P::is_retry(&timer) {
+                        self.retries_queued -= 1;
+                        if set_by_retry_in == Some(self.epoch) {
+                            self.retries_settled -= 1;
+                        }
+                    }
+                    self.fire(addr, incarnation, timer)
+                }
             }
+            self.end_of_event();
             return true;
         }
         if !self.external.front().is_some_and(|e| e.at <= until) {
@@ -603,11 +706,23 @@ impl<P: Process> Simulator<P> {
         self.now = entry.at;
         self.queue.advance(entry.at);
         self.stats.events += 1;
+        self.changed = true;
         match entry.event {
             External::Fault(fault) => self.fault(fault),
             External::Input { to, input } => self.input(to, input),
         }
+        self.end_of_event();
         true
+    }
+
+    /// Start a new change epoch if the event just processed changed
+    /// something ([`Simulator::is_quiet`]).
+    fn end_of_event(&mut self) {
+        if self.changed {
+            self.epoch += 1;
+            self.retries_settled = 0;
+            self.retry_dropped = false;
+        }
     }
 
     /// Process every event due at or before `until`, then set the clock to `until`.
@@ -616,17 +731,27 @@ impl<P: Process> Simulator<P> {
         self.now = self.now.max(until);
     }
 
-    /// Process events until the queue is empty, or until the horizon in
-    /// [`SimOptions`] past the current time. Returns whether the queue emptied.
+    /// Process events until the run is quiet ([`Simulator::is_quiet`]), or
+    /// until the horizon in [`SimOptions`] past the current time. Returns
+    /// whether it went quiet.
     pub fn run_until_quiet(&mut self) -> bool {
         let horizon = self.now.saturating_add(self.options.quiet_horizon_ticks);
-        while self.step_until(horizon) {}
-        self.queue.is_empty() && self.external.is_empty()
+        while !self.is_quiet() && self.step_until(horizon) {}
+        self.is_quiet()
     }
 
-    fn deliver(&mut self, id: MsgId, from: Addr, to: Addr, sent_at: Time, msg: P::Msg) {
+    fn deliver(
+        &mut self,
+        id: MsgId,
+        from: Addr,
+        to: Addr,
+        sent_at: Time,
+        msg: P::Msg,
+        retry: bool,
+    ) {
         let now = self.now;
         if !self.slot(to).is_some_and(|s| s.up) {
+            self.retry_dropped |= retry;
             trace!(
                 self,
                 TraceKind::Drop,
@@ -655,6 +780,7 @@ impl<P: Process> Simulator<P> {
             slot.process
                 .on_message(now, Envelope { from, to, msg }, out)
         });
+        self.changed |= !std::mem::take(&mut self.outbox.idle);
     }
 
     fn fire(&mut self, addr: Addr, incarnation: u32, timer: P::Timer) {
@@ -672,7 +798,10 @@ impl<P: Process> Simulator<P> {
             "timer {addr} {timer}"
         );
         self.stats.timers += 1;
+        self.in_retry_round = P::is_retry(&timer);
+        self.changed |= !self.in_retry_round;
         self.handle(addr, |slot, out| slot.process.on_timer(now, timer, out));
+        self.in_retry_round = false;
     }
 
     fn fault(&mut self, fault: Fault) {
@@ -743,6 +872,8 @@ impl<P: Process> Simulator<P> {
             Addr::Node(id) => self.nodes.get_mut(usize::from(id.0).wrapping_sub(1)),
             Addr::Client(c) => self.clients.get_mut(usize::from(c.0).wrapping_sub(1)),
         };
+        // Only a delivered message may be idle: `deliver` reads the flag.
+        self.outbox.idle = false;
         if let Some(slot) = slot {
             handler(slot, &mut self.outbox);
         }
@@ -774,10 +905,19 @@ impl<P: Process> Simulator<P> {
         if !self.outbox.timers.is_empty() {
             let incarnation = self.slot(from).map_or(0, |s| s.incarnation);
             for (after, timer) in self.outbox.timers.drain(..) {
+                let mut set_by_retry_in = None;
+                if P::is_retry(&timer) {
+                    self.retries_queued += 1;
+                    if self.in_retry_round {
+                        set_by_retry_in = Some(self.epoch);
+                        self.retries_settled += 1;
+                    }
+                }
                 let event = Event::Timer {
                     at: from,
                     incarnation,
                     timer,
+                    set_by_retry_in,
                 };
                 self.queue.push(now + after, event);
             }
@@ -805,6 +945,12 @@ impl<P: Process> Simulator<P> {
         let id = self.new_message(from, to, None, slot);
         match self.network.route(&mut self.rng, now, from, to) {
             Fate::Drop(reason) => {
+                // A partition or cut drops every retry alike; chance does not.
+                if reason == DropReason::Lost {
+                    self.changed = true;
+                } else {
+                    self.retry_dropped |= self.in_retry_round || self.outbox.idle;
+                }
                 trace!(
                     self,
                     TraceKind::Drop,
@@ -838,6 +984,7 @@ impl<P: Process> Simulator<P> {
     fn put_on_wire(&mut self, id: MsgId, from: Addr, to: Addr, at: Time, msg: WireSlot) {
         self.set_fate(id, MessageFate::InFlight { due_at: at });
         let sent_at = self.now;
+        let retry = self.in_retry_round || self.outbox.idle;
         self.queue.push(
             at,
             Event::Deliver {
@@ -846,6 +993,7 @@ impl<P: Process> Simulator<P> {
                 to,
                 sent_at,
                 msg,
+                retry,
             },
         );
     }

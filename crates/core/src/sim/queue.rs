@@ -92,14 +92,8 @@ impl<E> Default for Queue<E> {
 
 impl<E> Queue<E> {
     /// How many events wait.
-    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.len
-    }
-
-    /// Whether no event waits.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
     }
 
     /// A sequence number for an event kept outside the queue: it sorts after

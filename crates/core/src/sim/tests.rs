@@ -296,3 +296,93 @@ fn history_records_every_message_and_operation() {
         [2]
     );
 }
+
+/// A node that pings n2 until it answers, retrying every 10 ticks with a
+/// retry timer; n2's answer changes nothing at n2.
+#[derive(Default)]
+struct Retrier {
+    answered: bool,
+}
+
+impl Process for Retrier {
+    type Msg = Toy;
+    type Timer = &'static str;
+    type Input = u16;
+    type Outcome = &'static str;
+
+    fn on_message(&mut self, _now: Time, envelope: Envelope<Toy>, out: &mut Outbox<Self>) {
+        match envelope.msg {
+            Toy::Ping(op) => {
+                out.send(envelope.from, Toy::Pong(op));
+                out.idle();
+            }
+            Toy::Pong(op) if !self.answered => {
+                self.answered = true;
+                out.complete(op, "pong");
+            }
+            Toy::Pong(_) => out.idle(),
+        }
+    }
+
+    fn on_timer(&mut self, _now: Time, _timer: &'static str, out: &mut Outbox<Self>) {
+        if !self.answered {
+            out.send(Addr::Node(NodeId(2)), Toy::Ping(OpId(0)));
+            out.set_timer(10, "retry");
+        }
+    }
+
+    fn on_input(&mut self, now: Time, _op: OpId, _node: u16, out: &mut Outbox<Self>) {
+        self.on_timer(now, "retry", out);
+    }
+
+    fn on_crash(&mut self, _now: Time) {}
+
+    fn on_restart(&mut self, _now: Time, _out: &mut Outbox<Self>) {}
+
+    fn is_retry(_timer: &&'static str) -> bool {
+        true
+    }
+}
+
+/// n1 starts pinging n2 at tick 1, after `faults` at tick 0, over `network`.
+fn retrying(network: NetworkOptions, faults: Vec<Fault>) -> Simulator<Retrier> {
+    let nodes = (0..2).map(|_| Retrier::default()).collect();
+    let mut sim = Simulator::new(nodes, Vec::new(), network, 7, SimOptions::default());
+    for fault in faults {
+        sim.schedule_fault(0, fault);
+    }
+    sim.schedule_input(1, Addr::Node(NodeId(1)), 2);
+    sim
+}
+
+#[test]
+fn retries_to_a_node_down_for_good_go_quiet_and_a_restart_resumes_them() {
+    let mut sim = retrying(fixed_latency(1), vec![Fault::Crash(NodeId(2))]);
+    assert!(!sim.is_quiet(), "an input is to come");
+    assert!(sim.run_until_quiet());
+    // The input's ping is dropped at 2; the retry round at 11 is settled,
+    // and its ping dropped at 12 makes the run quiet, the next retry set.
+    assert_eq!((sim.now(), sim.next_event_at()), (12, Some(21)));
+    sim.schedule_fault(30, Fault::Restart(NodeId(2)));
+    assert!(!sim.is_quiet(), "a restart is to come");
+    assert!(sim.run_until_quiet());
+    assert_eq!(sim.next_event_at(), None, "answered: no retry left");
+    assert_eq!(sim.stats().completed, 1);
+}
+
+#[test]
+fn loss_by_chance_keeps_retrying_and_a_partition_does_not() {
+    let lossy = NetworkOptions {
+        drop_per_million: 700_000,
+        ..fixed_latency(1)
+    };
+    let mut sim = retrying(lossy.clone(), Vec::new());
+    assert!(sim.run_until_quiet());
+    assert_eq!(sim.next_event_at(), None, "retried until answered");
+    assert_eq!(sim.stats().completed, 1);
+    let cut_off = Fault::Partition(vec![vec![NodeId(1)], vec![NodeId(2)]]);
+    let mut sim = retrying(lossy, vec![cut_off]);
+    assert!(sim.run_until_quiet());
+    assert!(sim.next_event_at().is_some(), "the partition stays");
+    assert_eq!(sim.stats().completed, 0);
+}
