@@ -677,3 +677,50 @@ fn inputs_out_of_order_or_invalid_are_refused() {
          numbered 1 to 3",
     );
 }
+
+/// The session's own fields are read from the text, so their errors carry
+/// serde_json's line and column; the scenario and each input are read as the
+/// scenario file's are, and their errors name the path without a position.
+#[test]
+fn session_errors_name_the_path() {
+    let cluster =
+        r#"{"version": 1, "cluster": {"nodes": 1, "n": 1, "r": 1, "w": 1, "mode": "dvvset"}}"#;
+    let cases = [
+        (
+            r#""inputs": [{"after_events": 0, "entry": {"at": "x"}}]"#,
+            "inputs[0].entry.at",
+            "invalid type: string \"x\", expected i64",
+        ),
+        (
+            r#""inputs": [{"after_events": 0, "entry": {"at": 0, "fault": "heal"}}, {"entry": {}}]"#,
+            "inputs[1].entry",
+            "missing field `at`",
+        ),
+        (
+            r#""time_ticks": -1"#,
+            "time_ticks",
+            "invalid value: integer `-1`, expected u64 at line 1 column 112",
+        ),
+        (
+            r#""inputs": 3"#,
+            "inputs",
+            "invalid type: integer `3`, expected a sequence at line 1 column 107",
+        ),
+        (
+            r#""scenario": 1"#,
+            ".",
+            "duplicate field `scenario` at line 1 column 106",
+        ),
+    ];
+    for (field, path, reason) in cases {
+        let json = format!(r#"{{"scenario": {cluster}, {field}}}"#);
+        assert_eq!(
+            Session::from_json(&json),
+            Err(ScenarioError::Json {
+                field: path.into(),
+                reason: reason.into(),
+            }),
+            "{json}"
+        );
+    }
+}

@@ -7,6 +7,7 @@
 //! (`timeline[3].get.r`) and the reason, and no input can panic.
 
 mod builtin;
+pub(crate) mod read;
 
 use std::fmt;
 use std::str::FromStr;
@@ -364,6 +365,12 @@ impl Scenario {
                 field: String::new(),
                 reason: e.to_string(),
             })?;
+        Scenario::from_value(&value)
+    }
+
+    /// Read and validate a scenario already parsed as JSON: what
+    /// [`Scenario::from_json`] does after parsing.
+    pub fn from_value(value: &serde_json::Value) -> Result<Scenario, ScenarioError> {
         match value.get("version") {
             None => {
                 return Err(ScenarioError::invalid(
@@ -379,11 +386,7 @@ impl Scenario {
             }
             Some(_) => {}
         }
-        let scenario: Scenario =
-            serde_path_to_error::deserialize(value).map_err(|e| ScenarioError::Json {
-                field: e.path().to_string(),
-                reason: e.inner().to_string(),
-            })?;
+        let scenario: Scenario = read::from_value(value)?;
         scenario.validate()?;
         Ok(scenario)
     }
