@@ -294,8 +294,10 @@ impl<'a> Facts<'a> {
         }
         // Put q covers put p when q's context carried its client's own
         // counter past p (client-id version vectors).
-        let index: BTreeMap<OpId, usize> =
-            puts.iter().enumerate().map(|(i, p)| (p.op, i)).collect();
+        // Built by inserting, not collected: collecting sorts first, and a
+        // sort is code the shipped app pays for per type (see `sort`).
+        let mut index = BTreeMap::new();
+        index.extend(puts.iter().enumerate().map(|(i, p)| (p.op, i)));
         for (q, p) in follows {
             if let (Some(&q), Some(&p)) = (index.get(q), index.get(p)) {
                 if !covered_by[p].contains(&q) {
@@ -352,7 +354,8 @@ pub fn check(
 ) -> CheckReport {
     let facts = Facts::new(ops, based_on, follows);
     let mut report = CheckReport::default();
-    let by_key: BTreeMap<&str, &KeyReplicas> = keys.iter().map(|k| (k.key.as_str(), k)).collect();
+    let mut by_key = BTreeMap::new();
+    by_key.extend(keys.iter().map(|k| (k.key.as_str(), k)));
     for (i, p) in facts
         .puts
         .iter()

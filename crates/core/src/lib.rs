@@ -22,6 +22,7 @@ pub mod ring;
 pub mod scenario;
 pub mod share;
 pub mod sim;
+mod sort;
 pub mod trace;
 pub mod tutorial;
 pub mod view;

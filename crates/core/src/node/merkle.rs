@@ -96,7 +96,7 @@ impl MerkleTree {
                 }
             }
         }
-        keys.sort();
+        crate::sort::stable(&mut keys);
         keys.dedup();
         keys
     }

@@ -444,7 +444,7 @@ impl<P: Process> Simulator<P> {
     pub fn in_flight(&self) -> Vec<InFlight<'_, P::Msg>> {
         let mut scheduled: Vec<&Entry<Event<P>>> =
             self.queue.iter().chain(self.external.iter()).collect();
-        scheduled.sort_by_key(|e| e.key());
+        crate::sort::stable_by_key(&mut scheduled, |e| e.key());
         scheduled
             .into_iter()
             .filter_map(|s| match &s.event {
