@@ -128,7 +128,14 @@ pub fn kind_legend() -> Html {
 pub fn on_circle(index: usize, count: usize, radius: f64, cx: f64, cy: f64) -> (f64, f64) {
     let angle =
         std::f64::consts::TAU * index as f64 / count.max(1) as f64 - std::f64::consts::FRAC_PI_2;
-    (cx + radius * angle.cos(), cy + radius * angle.sin())
+    let (x, y) = cos_sin(angle);
+    (cx + radius * x, cy + radius * y)
+}
+
+/// The cosine and sine of `angle`, from the browser's `Math`: Rust's own
+/// would add their argument reduction (kilobytes) to the shipped app.
+pub fn cos_sin(angle: f64) -> (f64, f64) {
+    (js_sys::Math::cos(angle), js_sys::Math::sin(angle))
 }
 
 /// Read the value of the input or select that fired `e`.
