@@ -172,6 +172,15 @@ pub fn parse_number<T: std::str::FromStr>(label: &str, text: &str) -> Result<T, 
     })
 }
 
+/// A decimal number a user typed (`12.5`, `1e-2`), or `None` for text that
+/// is not one. The browser reads it ([`crate::browser::number`]): Rust's
+/// float parser would add kilobytes of tables to the shipped app.
+pub fn parse_decimal(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let value = crate::browser::number(text);
+    (!text.is_empty() && !value.is_nan()).then_some(value)
+}
+
 /// Parse an optional per-request quorum ("" means the cluster's).
 pub fn parse_optional(label: &str, text: &str) -> Result<Option<u8>, String> {
     if text.trim().is_empty() {
