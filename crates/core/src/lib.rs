@@ -25,6 +25,7 @@ pub mod sim;
 mod sort;
 pub mod trace;
 pub mod tutorial;
+pub mod vec_map;
 pub mod view;
 
 pub use ids::{Actor, ClientId, NodeId};

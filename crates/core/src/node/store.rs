@@ -1,6 +1,6 @@
 //! A node's storage: per partition, per key, one kernel clock.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use serde::Serialize;
 
@@ -11,7 +11,7 @@ use crate::ring::PartitionId;
 /// What one node stores: for each partition it holds, each key's clock.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Store {
-    partitions: BTreeMap<PartitionId, BTreeMap<String, Clock>>,
+    partitions: VecMap<PartitionId, VecMap<String, Clock>>,
 }
 
 impl Store {
@@ -22,7 +22,7 @@ impl Store {
 
     /// The clock of `key` in partition `p`, created empty in `mode` if absent.
     pub fn entry(&mut self, p: PartitionId, key: &str, mode: CausalityMode) -> &mut Clock {
-        let keys = self.partitions.entry(p).or_default();
+        let keys = self.partitions.get_or_insert_with(p, VecMap::new);
         if !keys.contains_key(key) {
             keys.insert(key.to_string(), Clock::new(mode));
         }
@@ -46,11 +46,11 @@ impl Store {
 
     /// How many keys the node stores.
     pub fn len(&self) -> usize {
-        self.partitions.values().map(BTreeMap::len).sum()
+        self.partitions.values().map(VecMap::len).sum()
     }
 
     /// Whether the node stores nothing.
     pub fn is_empty(&self) -> bool {
-        self.partitions.values().all(BTreeMap::is_empty)
+        self.partitions.values().all(VecMap::is_empty)
     }
 }
