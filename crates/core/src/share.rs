@@ -539,31 +539,15 @@ pub fn crc32(bytes: &[u8]) -> u32 {
     crc32_update(!0, bytes) ^ !0
 }
 
-/// Feed `bytes` into a running CRC-32 register.
+/// Feed `bytes` into a running CRC-32 register, a bit at a time: links are
+/// short, and a byte-at-a-time table would be a kilobyte of the shipped app
+/// that does not compress.
 fn crc32_update(mut crc: u32, bytes: &[u8]) -> u32 {
     for &byte in bytes {
-        crc = CRC32_TABLE[usize::from((crc as u8) ^ byte)] ^ (crc >> 8);
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = (crc >> 1) ^ (0xEDB8_8320 & (crc & 1).wrapping_neg());
+        }
     }
     crc
 }
-
-/// The CRC-32 of every byte value, for byte-at-a-time updates.
-const CRC32_TABLE: [u32; 256] = {
-    let mut table = [0u32; 256];
-    let mut i = 0;
-    while i < 256 {
-        let mut crc = i as u32;
-        let mut bit = 0;
-        while bit < 8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-            bit += 1;
-        }
-        table[i] = crc;
-        i += 1;
-    }
-    table
-};
