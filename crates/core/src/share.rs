@@ -56,8 +56,6 @@
 
 use std::fmt;
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use serde::de::{Error as _, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer as _, Serialize};
 
@@ -446,7 +444,7 @@ pub fn encode_payload(json: &[u8]) -> String {
     let mut framed = Vec::with_capacity(CHECKSUM_BYTES + deflated.len());
     framed.extend_from_slice(&checksum(&tag, &deflated).to_be_bytes());
     framed.extend_from_slice(&deflated);
-    format!("{tag}{}", URL_SAFE_NO_PAD.encode(framed))
+    format!("{tag}{}", base64url(&framed))
 }
 
 /// Open a link: the text of the URL fragment, with or without its `#`.
@@ -491,18 +489,7 @@ fn split_version(link: &str) -> Option<(u32, &str)> {
 /// Version 1: base64url of the CRC-32 (big-endian) and the raw deflate
 /// stream of the session's JSON.
 fn decode_v1(body: &str) -> Result<Session, LinkError> {
-    let framed = URL_SAFE_NO_PAD.decode(body).map_err(|e| match e {
-        base64::DecodeError::InvalidByte(position, _) => LinkError::BadBase64 {
-            // The engine reports a byte; name the character that holds it.
-            character: body
-                .get(position..)
-                .and_then(|rest| rest.chars().next())
-                .unwrap_or(char::REPLACEMENT_CHARACTER),
-            position,
-        },
-        // A length or final character base64 cannot end on: cut or changed.
-        _ => LinkError::ChecksumMismatch,
-    })?;
+    let framed = from_base64url(body)?;
     if framed.len() < CHECKSUM_BYTES {
         return Err(LinkError::ChecksumMismatch);
     }
@@ -526,6 +513,57 @@ fn decode_v1(body: &str) -> Result<Session, LinkError> {
         })
     })?;
     Session::from_json(text).map_err(LinkError::InvalidSession)
+}
+
+/// The base64url alphabet (RFC 4648, section 5).
+const BASE64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// `bytes` in base64url without padding.
+fn base64url(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let bits = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |bits, (i, &b)| bits | u32::from(b) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            let sextet = (bits >> (18 - 6 * i)) & 63;
+            text.push(char::from(BASE64URL[sextet as usize]));
+        }
+    }
+    text
+}
+
+/// The bytes that base64url text without padding spells. A character
+/// outside the alphabet is named with its byte position; a length no
+/// encoding has, or a last character with bits the encoding leaves zero,
+/// means the text was cut or changed.
+fn from_base64url(text: &str) -> Result<Vec<u8>, LinkError> {
+    let mut bytes = Vec::with_capacity(text.len() / 4 * 3 + 2);
+    let (mut bits, mut count) = (0u32, 0u32);
+    for (position, byte) in text.bytes().enumerate() {
+        let Some(sextet) = BASE64URL.iter().position(|&c| c == byte) else {
+            return Err(LinkError::BadBase64 {
+                // Name the character that holds the byte.
+                character: text
+                    .get(position..)
+                    .and_then(|rest| rest.chars().next())
+                    .unwrap_or(char::REPLACEMENT_CHARACTER),
+                position,
+            });
+        };
+        bits = bits << 6 | sextet as u32;
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            bytes.push((bits >> count) as u8);
+            bits &= (1 << count) - 1;
+        }
+    }
+    if count >= 6 || bits != 0 {
+        return Err(LinkError::ChecksumMismatch);
+    }
+    Ok(bytes)
 }
 
 /// The checksum of a link: CRC-32 of its version tag and compressed bytes.

@@ -634,6 +634,18 @@ proptest! {
     }
 }
 
+proptest! {
+    /// The link's base64url is the reference encoder's, for every length.
+    #[test]
+    fn links_are_written_in_reference_base64url(payload in proptest::collection::vec(any::<u8>(), 0..64)) {
+        let link = encode_payload(&payload);
+        let body = &link["w1.".len()..];
+        let framed = URL_SAFE_NO_PAD.decode(body).expect("the reference decodes the link");
+        prop_assert_eq!(URL_SAFE_NO_PAD.encode(&framed), body);
+        prop_assert_eq!(framed_v1(&framed[4..]), link);
+    }
+}
+
 #[test]
 fn inputs_added_mid_tick_replay_to_the_live_state() {
     let scenario = builtin("partition-siblings");
