@@ -6,6 +6,14 @@
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// JavaScript's `Number(text)`: the number the text spells (surrounding
+    /// white space allowed), 0 for empty text, NaN for anything else.
+    #[wasm_bindgen(js_name = Number)]
+    pub fn number(text: &str) -> f64;
+}
+
 /// The localStorage key of the autosaved session.
 const AUTOSAVE_KEY: &str = "wildling.session.v1";
 

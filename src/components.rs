@@ -128,7 +128,14 @@ pub fn kind_legend() -> Html {
 pub fn on_circle(index: usize, count: usize, radius: f64, cx: f64, cy: f64) -> (f64, f64) {
     let angle =
         std::f64::consts::TAU * index as f64 / count.max(1) as f64 - std::f64::consts::FRAC_PI_2;
-    (cx + radius * angle.cos(), cy + radius * angle.sin())
+    let (x, y) = cos_sin(angle);
+    (cx + radius * x, cy + radius * y)
+}
+
+/// The cosine and sine of `angle`, from the browser's `Math`: Rust's own
+/// would add their argument reduction (kilobytes) to the shipped app.
+pub fn cos_sin(angle: f64) -> (f64, f64) {
+    (js_sys::Math::cos(angle), js_sys::Math::sin(angle))
 }
 
 /// Read the value of the input or select that fired `e`.
@@ -163,6 +170,15 @@ pub fn parse_number<T: std::str::FromStr>(label: &str, text: &str) -> Result<T, 
             text.trim()
         )
     })
+}
+
+/// A decimal number a user typed (`12.5`, `1e-2`), or `None` for text that
+/// is not one. The browser reads it ([`crate::browser::number`]): Rust's
+/// float parser would add kilobytes of tables to the shipped app.
+pub fn parse_decimal(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let value = crate::browser::number(text);
+    (!text.is_empty() && !value.is_nan()).then_some(value)
 }
 
 /// Parse an optional per-request quorum ("" means the cluster's).

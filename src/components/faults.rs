@@ -7,7 +7,9 @@ use wildling_core::view::NetworkView;
 use wildling_core::NodeId;
 use yew::prelude::*;
 
-use super::{bind, bind_select, event_value, inline_error, node_options, parse_number};
+use super::{
+    bind, bind_select, event_value, inline_error, node_options, parse_decimal, parse_number,
+};
 use crate::app::{Msg, Selection};
 
 /// What the fault panel shows of the network: liveness, groups, cuts and
@@ -76,10 +78,8 @@ fn restore(view: &FaultState, a: NodeId, b: NodeId) -> Vec<Fault> {
 }
 
 fn per_million(label: &str, text: &str) -> Result<u32, String> {
-    let percent: f64 = text
-        .trim()
-        .parse()
-        .map_err(|_| format!("{label}: \"{}\" is not a number", text.trim()))?;
+    let percent = parse_decimal(text)
+        .ok_or_else(|| format!("{label}: \"{}\" is not a number", text.trim()))?;
     if !(0.0..=100.0).contains(&percent) {
         return Err(format!("{label}: {percent}% is not between 0 and 100"));
     }

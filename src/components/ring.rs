@@ -29,7 +29,8 @@ const R_IN: f64 = 74.0;
 
 fn point(fraction: f64, radius: f64) -> (f64, f64) {
     let angle = fraction * TAU - FRAC_PI_2;
-    (C + radius * angle.cos(), C + radius * angle.sin())
+    let (x, y) = super::cos_sin(angle);
+    (C + radius * x, C + radius * y)
 }
 
 fn arc_path(start: f64, end: f64) -> String {

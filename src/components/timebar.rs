@@ -4,7 +4,7 @@
 use wildling_core::view::PositionView;
 use yew::prelude::*;
 
-use super::event_value;
+use super::{event_value, parse_decimal};
 use crate::app::Msg;
 
 /// The time bar's props.
@@ -41,7 +41,7 @@ pub fn time_bar(props: &Props) -> Html {
         let e: Event = e.into();
         Msg::Seek(event_value(&e).parse().unwrap_or(events))
     });
-    let speed = on.reform(|e: Event| Msg::Speed(event_value(&e).parse().unwrap_or(8.0)));
+    let speed = on.reform(|e: Event| Msg::Speed(parse_decimal(&event_value(&e)).unwrap_or(8.0)));
     let status = match p.next_at {
         None => "quiet: nothing scheduled".into(),
         Some(at) if p.quiet => format!("quiet: only retries nobody answers (next t={at})"),

@@ -30,7 +30,7 @@
 //! Explicit contexts (rather than `last-get`) are otherwise taken to cover
 //! nothing.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 use std::fmt;
 
 use serde::Serialize;
@@ -239,7 +239,7 @@ struct Facts<'a> {
     /// Successful gets: (op, key, values, invoked, completed).
     gets: Vec<(OpId, &'a str, &'a [String], u64, u64)>,
     /// The puts of each (key, value), as indices into `puts`.
-    by_value: BTreeMap<&'a str, BTreeMap<&'a str, Vec<usize>>>,
+    by_value: VecMap<(&'a str, &'a str), Vec<usize>>,
     /// For each put (index), the puts that cover it (indices).
     covered_by: Vec<Vec<usize>>,
 }
@@ -247,12 +247,12 @@ struct Facts<'a> {
 impl<'a> Facts<'a> {
     fn new(
         ops: &'a [OpRecord<ClientOp, OpOutcome>],
-        based_on: &BTreeMap<OpId, OpId>,
-        follows: &BTreeMap<OpId, OpId>,
+        based_on: &VecMap<OpId, OpId>,
+        follows: &VecMap<OpId, OpId>,
     ) -> Self {
         let mut puts = Vec::new();
         let mut gets = Vec::new();
-        let mut read_values: BTreeMap<OpId, &'a [String]> = BTreeMap::new();
+        let mut read_values: VecMap<OpId, &'a [String]> = VecMap::new();
         for op in ops {
             match (&op.input, &op.completed) {
                 (ClientOp::Put { key, value, .. }, completed) => puts.push(Put {
@@ -272,11 +272,20 @@ impl<'a> Facts<'a> {
                 _ => {}
             }
         }
-        let mut by_value: BTreeMap<&str, BTreeMap<&str, Vec<usize>>> = BTreeMap::new();
-        for (i, p) in puts.iter().enumerate() {
-            let values = by_value.entry(p.key).or_default();
-            values.entry(p.value).or_default().push(i);
+        let mut writes: Vec<((&str, &str), usize)> = puts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| ((p.key, p.value), i))
+            .collect();
+        crate::sort::stable_by(&mut writes, |a, b| a.0.cmp(&b.0));
+        let mut grouped: Vec<((&str, &str), Vec<usize>)> = Vec::new();
+        for (pair, i) in writes {
+            match grouped.last_mut() {
+                Some((last, puts)) if *last == pair => puts.push(i),
+                _ => grouped.push((pair, vec![i])),
+            }
         }
+        let by_value = VecMap::from_unsorted(grouped);
         // Put q covers put p when q carried the context of a get that
         // returned p's value (same key).
         let mut covered_by = vec![Vec::new(); puts.len()];
@@ -285,7 +294,7 @@ impl<'a> Facts<'a> {
                 continue;
             };
             for value in values.iter() {
-                let writers = by_value.get(put.key).and_then(|v| v.get(value.as_str()));
+                let writers = by_value.get(&(put.key, value.as_str()));
                 for &p in writers.into_iter().flatten() {
                     if p != q && !covered_by[p].contains(&q) {
                         covered_by[p].push(q);
@@ -295,8 +304,8 @@ impl<'a> Facts<'a> {
         }
         // Put q covers put p when q's context carried its client's own
         // counter past p (client-id version vectors).
-        let index: BTreeMap<OpId, usize> =
-            puts.iter().enumerate().map(|(i, p)| (p.op, i)).collect();
+        let index =
+            VecMap::from_unsorted(puts.iter().enumerate().map(|(i, p)| (p.op, i)).collect());
         for (q, p) in follows {
             if let (Some(&q), Some(&p)) = (index.get(q), index.get(p)) {
                 if !covered_by[p].contains(&q) {
@@ -315,8 +324,7 @@ impl<'a> Facts<'a> {
     /// The puts of `key` that wrote `value`.
     fn writers(&self, key: &str, value: &str) -> &[usize] {
         self.by_value
-            .get(key)
-            .and_then(|values| values.get(value))
+            .get_by(|(k, v)| (*k, *v).cmp(&(key, value)))
             .map_or(&[], |puts| puts.as_slice())
     }
 
@@ -347,13 +355,13 @@ impl<'a> Facts<'a> {
 /// version vectors), and the final clocks of every key at its live primaries.
 pub fn check(
     ops: &[OpRecord<ClientOp, OpOutcome>],
-    based_on: &BTreeMap<OpId, OpId>,
-    follows: &BTreeMap<OpId, OpId>,
+    based_on: &VecMap<OpId, OpId>,
+    follows: &VecMap<OpId, OpId>,
     keys: &[KeyReplicas],
 ) -> CheckReport {
     let facts = Facts::new(ops, based_on, follows);
     let mut report = CheckReport::default();
-    let by_key: BTreeMap<&str, &KeyReplicas> = keys.iter().map(|k| (k.key.as_str(), k)).collect();
+    let by_key = VecMap::from_unsorted(keys.iter().map(|k| (k.key.as_str(), k)).collect());
     for (i, p) in facts
         .puts
         .iter()

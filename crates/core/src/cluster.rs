@@ -11,8 +11,6 @@
 //! consistency checker ([`crate::checker`]) over the history and the final
 //! stores; its report names the operations behind each finding.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use serde::Serialize;
 
 use crate::checker::{self, CheckReport, KeyReplicas};
@@ -24,6 +22,7 @@ use crate::node::{Client, ClientOp, Member, Node, NodeStats, OpOutcome};
 use crate::scenario::{Action, Scenario, ScenarioError, TimelineEntry};
 use crate::sim::{Addr, SimOptions, Simulator, Stats, Time};
 use crate::trace::TraceMode;
+use crate::vec_map::VecMap;
 
 /// A cluster built from a validated scenario.
 pub struct Cluster {
@@ -255,21 +254,26 @@ impl Cluster {
     /// Needs the history (`SimOptions::history`).
     pub fn check(&self) -> CheckReport {
         let history = self.sim.history();
-        let mut based_on = BTreeMap::new();
-        let mut follows = BTreeMap::new();
+        let (mut based_on, mut follows) = (Vec::new(), Vec::new());
         for (_, client) in self.clients() {
             based_on.extend(client.based_on().iter().map(|(put, get)| (*put, *get)));
             follows.extend(client.follows().iter().map(|(put, prev)| (*put, *prev)));
         }
-        let mut keys: BTreeSet<&str> = BTreeSet::new();
+        let (based_on, follows) = (
+            VecMap::from_unsorted(based_on),
+            VecMap::from_unsorted(follows),
+        );
+        let mut keys: Vec<&str> = Vec::new();
         for op in &history.ops {
             if let ClientOp::Get { key, .. } | ClientOp::Put { key, .. } = &op.input {
-                keys.insert(key);
+                keys.push(key);
             }
         }
         for (_, node, _) in self.nodes() {
             keys.extend(node.store().iter().map(|(_, key, _)| key));
         }
+        crate::sort::stable(&mut keys);
+        keys.dedup();
         // The newest ring any node holds (all hold the same once gossip
         // has settled).
         let Some((_, newest, _)) = self

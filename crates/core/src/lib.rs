@@ -22,8 +22,10 @@ pub mod ring;
 pub mod scenario;
 pub mod share;
 pub mod sim;
+mod sort;
 pub mod trace;
 pub mod tutorial;
+pub mod vec_map;
 pub mod view;
 
 pub use ids::{Actor, ClientId, NodeId};

@@ -20,7 +20,7 @@
 //! node has the latency of the options but is never partitioned, dropped or
 //! duplicated. Only a crashed node loses what a client sends it.
 
-use std::collections::BTreeSet;
+use crate::vec_map::VecSet;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -206,7 +206,7 @@ pub struct Network {
     /// Partition group of each node, indexed by `NodeId.0`; empty when whole.
     groups: Vec<u32>,
     /// Directed links that are cut.
-    cut: BTreeSet<(NodeId, NodeId)>,
+    cut: VecSet<(NodeId, NodeId)>,
 }
 
 impl Network {
@@ -215,7 +215,7 @@ impl Network {
         Network {
             options,
             groups: Vec::new(),
-            cut: BTreeSet::new(),
+            cut: VecSet::new(),
         }
     }
 

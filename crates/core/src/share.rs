@@ -49,15 +49,20 @@
 //!   scenario file, and is validated as one.
 //! - Links over [`LINK_WARN_CHARS`] may be cut by chat programs and some
 //!   browsers; the UI warns and offers a scenario file instead.
+//! - Only errors in the session's own fields give a line and column; the
+//!   scenario and each input are read as parsed JSON values, like a scenario
+//!   file, so their errors give the path (`inputs[2].entry.at`) alone, and a
+//!   syntax error inside one names the field that holds it.
 
 use std::fmt;
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use serde::{Deserialize, Serialize};
+use serde::de::{Error as _, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer as _, Serialize};
 
 use crate::cluster::Cluster;
-use crate::scenario::{Scenario, ScenarioError, TimelineEntry, MAX_SCENARIO_BYTES, MAX_TEXT_BYTES};
+use crate::scenario::{
+    read, Scenario, ScenarioError, TimelineEntry, MAX_SCENARIO_BYTES, MAX_TEXT_BYTES,
+};
 use crate::sim::{SimOptions, Time};
 
 /// The link version [`encode_session`] writes.
@@ -240,48 +245,34 @@ impl Session {
 
     /// Parse and validate a session, checking the scenario exactly as
     /// [`Scenario::from_json`] does. Field names in errors are paths in the
-    /// session (`scenario.cluster.r`).
+    /// session (`scenario.cluster.r`, `inputs[2].entry.at`).
     pub fn from_json(text: &str) -> Result<Session, ScenarioError> {
-        /// The session with its scenario still unparsed, so that the scenario
-        /// goes through the scenario parser and nothing else.
-        #[derive(Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct Fields {
-            scenario: serde_json::Value,
-            #[serde(default)]
-            inputs: Vec<UserInput>,
-            #[serde(default)]
-            time_ticks: Time,
-            #[serde(default)]
-            selected_key: Option<String>,
-        }
         if text.len() > MAX_SESSION_BYTES {
             return Err(ScenarioError::TooLarge { bytes: text.len() });
         }
         let mut json = serde_json::Deserializer::from_str(text);
-        let fields: Fields =
-            serde_path_to_error::deserialize(&mut json).map_err(|e| ScenarioError::Json {
-                field: e.path().to_string(),
-                reason: e.inner().to_string(),
+        let mut key = KeyRead::NotYet;
+        let fields = json
+            .deserialize_map(FieldsVisitor { key: &mut key })
+            .map_err(|e| ScenarioError::Json {
+                field: match key {
+                    KeyRead::NotYet => String::new(),
+                    KeyRead::Unreadable => "?".to_string(),
+                    KeyRead::Whole => ".".to_string(),
+                    KeyRead::Key(key) => key,
+                },
+                reason: e.to_string(),
             })?;
         json.end().map_err(|e| ScenarioError::Json {
             field: String::new(),
             reason: e.to_string(),
         })?;
-        let scenario = Scenario::from_json(&fields.scenario.to_string()).map_err(|e| match e {
-            ScenarioError::Json { field, reason } => ScenarioError::Json {
-                field: in_scenario(&field),
-                reason,
-            },
-            ScenarioError::Invalid { field, reason } => ScenarioError::Invalid {
-                field: in_scenario(&field),
-                reason,
-            },
-            too_large @ ScenarioError::TooLarge { .. } => too_large,
-        })?;
+        let scenario = Scenario::from_value(&fields.scenario).map_err(|e| within("scenario", e))?;
+        let mut inputs = Vec::with_capacity(fields.inputs.len());
         let mut after_events = 0;
         for (i, input) in fields.inputs.iter().enumerate() {
             let field = format!("inputs[{i}]");
+            let input: UserInput = read::from_value(input).map_err(|e| within(&field, e))?;
             if input.after_events < after_events {
                 return Err(ScenarioError::Invalid {
                     field: format!("{field}.after_events"),
@@ -296,6 +287,7 @@ impl Session {
             input
                 .entry
                 .action(&scenario.cluster, &format!("{field}.entry"))?;
+            inputs.push(input);
         }
         if let Some(key) = &fields.selected_key {
             if key.is_empty() || key.len() > MAX_TEXT_BYTES {
@@ -307,7 +299,7 @@ impl Session {
         }
         Ok(Session {
             scenario,
-            inputs: fields.inputs,
+            inputs,
             time_ticks: fields.time_ticks,
             selected_key: fields.selected_key,
         })
@@ -328,12 +320,113 @@ impl Session {
     }
 }
 
-/// A scenario field path as a path in the session: `cluster.r` becomes
-/// `scenario.cluster.r`, and the whole scenario (`.` or empty) `scenario`.
-fn in_scenario(field: &str) -> String {
-    match field {
-        "" | "." => "scenario".to_string(),
-        _ => format!("scenario.{field}"),
+/// An error of a part of the session (`scenario`, `inputs[2]`) as an error
+/// of the session: `cluster.r` becomes `scenario.cluster.r`, and the part
+/// itself (`.` or empty) the part's name.
+fn within(part: &str, error: ScenarioError) -> ScenarioError {
+    let path = |field: String| match field.as_str() {
+        "" | "." => part.to_string(),
+        _ => format!("{part}.{field}"),
+    };
+    match error {
+        ScenarioError::Json { field, reason } => ScenarioError::Json {
+            field: path(field),
+            reason,
+        },
+        ScenarioError::Invalid { field, reason } => ScenarioError::Invalid {
+            field: path(field),
+            reason,
+        },
+        too_large @ ScenarioError::TooLarge { .. } => too_large,
+    }
+}
+
+/// The session's fields, with the scenario and the inputs still JSON values:
+/// they go through the scenario reader, whose errors name their paths.
+struct Fields {
+    scenario: serde_json::Value,
+    inputs: Vec<serde_json::Value>,
+    time_ticks: Time,
+    selected_key: Option<String>,
+}
+
+/// The session's field names, in the order serde's messages list them.
+const FIELDS: &[&str] = &["scenario", "inputs", "time_ticks", "selected_key"];
+
+/// How far reading the session's fields got: where an error points.
+enum KeyRead {
+    /// Not into the object yet: the error is in the whole text.
+    NotYet,
+    /// A key could not be read (`?`, as in a path whose key is unknown).
+    Unreadable,
+    /// Between fields: the object as a whole (`.`).
+    Whole,
+    /// In this field.
+    Key(String),
+}
+
+/// Reads the session's object straight from the text, so that its errors
+/// keep serde_json's line and column, and records where it is in `key`.
+struct FieldsVisitor<'a> {
+    key: &'a mut KeyRead,
+}
+
+impl<'de> Visitor<'de> for FieldsVisitor<'_> {
+    type Value = Fields;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("struct Fields")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
+        let mut scenario = None;
+        let mut inputs = None;
+        let mut time_ticks = None;
+        let mut selected_key = None;
+        loop {
+            *self.key = KeyRead::Unreadable;
+            let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? else {
+                break;
+            };
+            *self.key = KeyRead::Key(key.to_string());
+            let duplicate = match FIELDS.iter().position(|f| *f == key) {
+                Some(0) if scenario.is_none() => {
+                    scenario = Some(map.next_value()?);
+                    false
+                }
+                Some(1) if inputs.is_none() => {
+                    inputs = Some(map.next_value()?);
+                    false
+                }
+                Some(2) if time_ticks.is_none() => {
+                    time_ticks = Some(map.next_value()?);
+                    false
+                }
+                Some(3) if selected_key.is_none() => {
+                    selected_key = Some(map.next_value()?);
+                    false
+                }
+                Some(_) => true,
+                None => return Err(A::Error::unknown_field(&key, FIELDS)),
+            };
+            if duplicate {
+                *self.key = KeyRead::Whole;
+                return Err(A::Error::duplicate_field(
+                    FIELDS
+                        .iter()
+                        .find(|f| **f == key)
+                        .copied()
+                        .unwrap_or_default(),
+                ));
+            }
+        }
+        *self.key = KeyRead::Whole;
+        Ok(Fields {
+            scenario: scenario.ok_or_else(|| A::Error::missing_field("scenario"))?,
+            inputs: inputs.unwrap_or_default(),
+            time_ticks: time_ticks.unwrap_or_default(),
+            selected_key: selected_key.unwrap_or_default(),
+        })
     }
 }
 
@@ -351,7 +444,7 @@ pub fn encode_payload(json: &[u8]) -> String {
     let mut framed = Vec::with_capacity(CHECKSUM_BYTES + deflated.len());
     framed.extend_from_slice(&checksum(&tag, &deflated).to_be_bytes());
     framed.extend_from_slice(&deflated);
-    format!("{tag}{}", URL_SAFE_NO_PAD.encode(framed))
+    format!("{tag}{}", base64url(&framed))
 }
 
 /// Open a link: the text of the URL fragment, with or without its `#`.
@@ -396,18 +489,7 @@ fn split_version(link: &str) -> Option<(u32, &str)> {
 /// Version 1: base64url of the CRC-32 (big-endian) and the raw deflate
 /// stream of the session's JSON.
 fn decode_v1(body: &str) -> Result<Session, LinkError> {
-    let framed = URL_SAFE_NO_PAD.decode(body).map_err(|e| match e {
-        base64::DecodeError::InvalidByte(position, _) => LinkError::BadBase64 {
-            // The engine reports a byte; name the character that holds it.
-            character: body
-                .get(position..)
-                .and_then(|rest| rest.chars().next())
-                .unwrap_or(char::REPLACEMENT_CHARACTER),
-            position,
-        },
-        // A length or final character base64 cannot end on: cut or changed.
-        _ => LinkError::ChecksumMismatch,
-    })?;
+    let framed = from_base64url(body)?;
     if framed.len() < CHECKSUM_BYTES {
         return Err(LinkError::ChecksumMismatch);
     }
@@ -433,6 +515,57 @@ fn decode_v1(body: &str) -> Result<Session, LinkError> {
     Session::from_json(text).map_err(LinkError::InvalidSession)
 }
 
+/// The base64url alphabet (RFC 4648, section 5).
+const BASE64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// `bytes` in base64url without padding.
+fn base64url(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let bits = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |bits, (i, &b)| bits | u32::from(b) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            let sextet = (bits >> (18 - 6 * i)) & 63;
+            text.push(char::from(BASE64URL[sextet as usize]));
+        }
+    }
+    text
+}
+
+/// The bytes that base64url text without padding spells. A character
+/// outside the alphabet is named with its byte position; a length no
+/// encoding has, or a last character with bits the encoding leaves zero,
+/// means the text was cut or changed.
+fn from_base64url(text: &str) -> Result<Vec<u8>, LinkError> {
+    let mut bytes = Vec::with_capacity(text.len() / 4 * 3 + 2);
+    let (mut bits, mut count) = (0u32, 0u32);
+    for (position, byte) in text.bytes().enumerate() {
+        let Some(sextet) = BASE64URL.iter().position(|&c| c == byte) else {
+            return Err(LinkError::BadBase64 {
+                // Name the character that holds the byte.
+                character: text
+                    .get(position..)
+                    .and_then(|rest| rest.chars().next())
+                    .unwrap_or(char::REPLACEMENT_CHARACTER),
+                position,
+            });
+        };
+        bits = bits << 6 | sextet as u32;
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            bytes.push((bits >> count) as u8);
+            bits &= (1 << count) - 1;
+        }
+    }
+    if count >= 6 || bits != 0 {
+        return Err(LinkError::ChecksumMismatch);
+    }
+    Ok(bytes)
+}
+
 /// The checksum of a link: CRC-32 of its version tag and compressed bytes.
 fn checksum(tag: &str, deflated: &[u8]) -> u32 {
     crc32_update(crc32_update(!0, tag.as_bytes()), deflated) ^ !0
@@ -444,31 +577,15 @@ pub fn crc32(bytes: &[u8]) -> u32 {
     crc32_update(!0, bytes) ^ !0
 }
 
-/// Feed `bytes` into a running CRC-32 register.
+/// Feed `bytes` into a running CRC-32 register, a bit at a time: links are
+/// short, and a byte-at-a-time table would be a kilobyte of the shipped app
+/// that does not compress.
 fn crc32_update(mut crc: u32, bytes: &[u8]) -> u32 {
     for &byte in bytes {
-        crc = CRC32_TABLE[usize::from((crc as u8) ^ byte)] ^ (crc >> 8);
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = (crc >> 1) ^ (0xEDB8_8320 & (crc & 1).wrapping_neg());
+        }
     }
     crc
 }
-
-/// The CRC-32 of every byte value, for byte-at-a-time updates.
-const CRC32_TABLE: [u32; 256] = {
-    let mut table = [0u32; 256];
-    let mut i = 0;
-    while i < 256 {
-        let mut crc = i as u32;
-        let mut bit = 0;
-        while bit < 8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-            bit += 1;
-        }
-        table[i] = crc;
-        i += 1;
-    }
-    table
-};

@@ -954,7 +954,7 @@ pub fn lamport(cluster: &Cluster, from: Time, to: Time, limit: usize) -> Lamport
         )
         .map(MessageView::of)
         .collect();
-    arrows.sort_by_key(|m| m.id);
+    crate::sort::stable_by_key(&mut arrows, |m| m.id);
     if arrows.len() > limit {
         arrows.drain(..arrows.len() - limit);
     }

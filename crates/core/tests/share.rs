@@ -640,6 +640,18 @@ proptest! {
     }
 }
 
+proptest! {
+    /// The link's base64url is the reference encoder's, for every length.
+    #[test]
+    fn links_are_written_in_reference_base64url(payload in proptest::collection::vec(any::<u8>(), 0..64)) {
+        let link = encode_payload(&payload);
+        let body = &link["w1.".len()..];
+        let framed = URL_SAFE_NO_PAD.decode(body).expect("the reference decodes the link");
+        prop_assert_eq!(URL_SAFE_NO_PAD.encode(&framed), body);
+        prop_assert_eq!(framed_v1(&framed[4..]), link);
+    }
+}
+
 #[test]
 fn inputs_added_mid_tick_replay_to_the_live_state() {
     let scenario = builtin("partition-siblings");
@@ -682,4 +694,51 @@ fn inputs_out_of_order_or_invalid_are_refused() {
         "the link's session is invalid: inputs[0].entry.get.node: unknown node 7; nodes are \
          numbered 1 to 3",
     );
+}
+
+/// The session's own fields are read from the text, so their errors carry
+/// serde_json's line and column; the scenario and each input are read as the
+/// scenario file's are, and their errors name the path without a position.
+#[test]
+fn session_errors_name_the_path() {
+    let cluster =
+        r#"{"version": 1, "cluster": {"nodes": 1, "n": 1, "r": 1, "w": 1, "mode": "dvvset"}}"#;
+    let cases = [
+        (
+            r#""inputs": [{"after_events": 0, "entry": {"at": "x"}}]"#,
+            "inputs[0].entry.at",
+            "invalid type: string \"x\", expected i64",
+        ),
+        (
+            r#""inputs": [{"after_events": 0, "entry": {"at": 0, "fault": "heal"}}, {"entry": {}}]"#,
+            "inputs[1].entry",
+            "missing field `at`",
+        ),
+        (
+            r#""time_ticks": -1"#,
+            "time_ticks",
+            "invalid value: integer `-1`, expected u64 at line 1 column 112",
+        ),
+        (
+            r#""inputs": 3"#,
+            "inputs",
+            "invalid type: integer `3`, expected a sequence at line 1 column 107",
+        ),
+        (
+            r#""scenario": 1"#,
+            ".",
+            "duplicate field `scenario` at line 1 column 106",
+        ),
+    ];
+    for (field, path, reason) in cases {
+        let json = format!(r#"{{"scenario": {cluster}, {field}}}"#);
+        assert_eq!(
+            Session::from_json(&json),
+            Err(ScenarioError::Json {
+                field: path.into(),
+                reason: reason.into(),
+            }),
+            "{json}"
+        );
+    }
 }

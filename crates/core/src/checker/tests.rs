@@ -2,8 +2,6 @@
 //! of operations, which get each put's context came from, and the final
 //! values at each replica of key `k`.
 
-use std::collections::BTreeMap;
-
 use super::{check as run_checker, CheckReport, KeyReplicas, SeenAt};
 use crate::causality::{CausalityMode, Context, Write};
 use crate::history::OpRecord;
@@ -12,6 +10,7 @@ use crate::node::{ClientOp, OpOutcome};
 use crate::ring::PartitionId;
 use crate::scenario::ContextChoice;
 use crate::sim::{Addr, OpId};
+use crate::vec_map::VecMap;
 use crate::{ClientId, NodeId};
 
 /// One operation of a hand-built history.
@@ -96,8 +95,8 @@ fn check_following(
             }
         })
         .collect();
-    let pairs = |pairs: &[(u64, u64)]| -> BTreeMap<OpId, OpId> {
-        pairs.iter().map(|(a, b)| (OpId(*a), OpId(*b))).collect()
+    let pairs = |pairs: &[(u64, u64)]| -> VecMap<OpId, OpId> {
+        VecMap::from_unsorted(pairs.iter().map(|(a, b)| (OpId(*a), OpId(*b))).collect())
     };
     let keys = [KeyReplicas {
         key: "k".into(),

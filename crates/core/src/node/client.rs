@@ -8,7 +8,7 @@
 //! exactly the put's ordinal, however stale the coordinator's copy is (see
 //! [`crate::causality`]). Other modes send contexts unchanged.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 use std::fmt;
 
 use serde::Serialize;
@@ -138,14 +138,14 @@ pub struct Client {
     timeout_ticks: Time,
     /// Puts sent to each key (client-id version vectors only): the client's
     /// own counter, never reused.
-    own_writes: BTreeMap<Key, (u64, OpId)>,
+    own_writes: VecMap<Key, (u64, OpId)>,
     /// For each put (client-id version vectors), this client's previous put
     /// of the key, which the put's own entry covers.
-    follows: BTreeMap<OpId, OpId>,
+    follows: VecMap<OpId, OpId>,
     /// The context of the last successful get of each key, and that get.
-    contexts: BTreeMap<Key, (Context, OpId)>,
+    contexts: VecMap<Key, (Context, OpId)>,
     /// For each put sent with a "last-get" context, the get it came from.
-    based_on: BTreeMap<OpId, OpId>,
+    based_on: VecMap<OpId, OpId>,
     /// Operations waiting for an answer, with the key they concern, in op
     /// order (a client has few at a time).
     pending: Vec<(OpId, Option<Key>)>,
@@ -159,10 +159,10 @@ impl Client {
             id,
             mode,
             timeout_ticks,
-            own_writes: BTreeMap::new(),
-            follows: BTreeMap::new(),
-            contexts: BTreeMap::new(),
-            based_on: BTreeMap::new(),
+            own_writes: VecMap::new(),
+            follows: VecMap::new(),
+            contexts: VecMap::new(),
+            based_on: VecMap::new(),
             pending: Vec::new(),
         }
     }
@@ -174,14 +174,14 @@ impl Client {
 
     /// For each put this client sent with a "last-get" context, the get
     /// whose context it carried: the checker's record of what a put saw.
-    pub fn based_on(&self) -> &BTreeMap<OpId, OpId> {
+    pub fn based_on(&self) -> &VecMap<OpId, OpId> {
         &self.based_on
     }
 
     /// For each put under client-id version vectors, this client's previous
     /// put of the same key: the put's context carries the client's own
     /// counter, so it covers that put (the checker's record).
-    pub fn follows(&self) -> &BTreeMap<OpId, OpId> {
+    pub fn follows(&self) -> &VecMap<OpId, OpId> {
         &self.follows
     }
 

@@ -34,8 +34,7 @@ impl Node {
         let mode = self.settings.mode;
         let hint = self
             .hints
-            .entry((intended, partition, key))
-            .or_insert_with(|| Hint {
+            .get_or_insert_with((intended, partition, key), || Hint {
                 clock: SharedClock::new(Clock::new(mode)),
                 version,
             });

@@ -118,7 +118,7 @@ pub fn differing_keys(
             }
         }
     }
-    keys.sort();
+    crate::sort::stable(&mut keys);
     keys.dedup();
     keys
 }

@@ -180,7 +180,7 @@ mod requests;
 mod routes;
 mod store;
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vec_map::{VecMap, VecSet};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -401,23 +401,23 @@ pub struct Node {
     next_req: u64,
     /// Peers this node's failure detector suspects, with the time of the
     /// last missed answer.
-    suspects: BTreeMap<NodeId, Time>,
+    suspects: VecMap<NodeId, Time>,
     /// Hints held for other nodes, by (intended node, partition, key).
-    hints: BTreeMap<(NodeId, PartitionId, String), Hint>,
+    hints: VecMap<(NodeId, PartitionId, String), Hint>,
     next_hint_version: u64,
     handoff_armed: bool,
     /// The last handoff round sent hints and no ack has come since.
     handoff_awaiting: bool,
     handoff_failed_rounds: u32,
     /// Partitions whose data changed since their last exchange.
-    dirty: BTreeSet<PartitionId>,
+    dirty: VecSet<PartitionId>,
     /// Merkle exchanges this node started, by id: (partition, peer).
-    exchanges: BTreeMap<ReqId, (PartitionId, NodeId)>,
+    exchanges: VecMap<ReqId, (PartitionId, NodeId)>,
     anti_entropy_armed: bool,
     anti_entropy_failed_rounds: u32,
     /// Forwarded requests already served, by (client, op): the network may
     /// duplicate a forward, and serving it twice would write the value twice.
-    forwards_seen: BTreeSet<(Addr, OpId)>,
+    forwards_seen: VecSet<(OpId, Addr)>,
     stats: NodeStats,
 }
 
@@ -438,17 +438,17 @@ impl Node {
             store: Store::default(),
             pending: Requests::default(),
             next_req: 0,
-            suspects: BTreeMap::new(),
-            hints: BTreeMap::new(),
+            suspects: VecMap::new(),
+            hints: VecMap::new(),
             next_hint_version: 0,
             handoff_armed: false,
             handoff_awaiting: false,
             handoff_failed_rounds: 0,
-            dirty: BTreeSet::new(),
-            exchanges: BTreeMap::new(),
+            dirty: VecSet::new(),
+            exchanges: VecMap::new(),
             anti_entropy_armed: false,
             anti_entropy_failed_rounds: 0,
-            forwards_seen: BTreeSet::new(),
+            forwards_seen: VecSet::new(),
             stats: NodeStats::default(),
         }
     }
@@ -475,7 +475,7 @@ impl Node {
 
     /// The peers this node's failure detector suspects, each with the time
     /// of its last missed answer.
-    pub fn suspects(&self) -> &BTreeMap<NodeId, Time> {
+    pub fn suspects(&self) -> &VecMap<NodeId, Time> {
         &self.suspects
     }
 
@@ -511,7 +511,7 @@ impl Node {
     }
 
     /// The partitions waiting for anti-entropy.
-    pub fn dirty(&self) -> &BTreeSet<PartitionId> {
+    pub fn dirty(&self) -> &VecSet<PartitionId> {
         &self.dirty
     }
 
@@ -548,7 +548,7 @@ impl Node {
                 partition,
                 request,
             }) => {
-                if self.forwards_seen.insert((client, request.op())) {
+                if self.forwards_seen.insert((request.op(), client)) {
                     self.coordinate(now, client, partition, request, out);
                 }
             }

@@ -1,7 +1,7 @@
 //! A node's storage: per partition, per key, one kernel clock, shared with
 //! the messages (and the replicas) that hold the same clock.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use serde::Serialize;
 
@@ -13,7 +13,7 @@ use crate::ring::PartitionId;
 /// What one node stores: for each partition it holds, each key's clock.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Store {
-    partitions: BTreeMap<PartitionId, BTreeMap<String, SharedClock>>,
+    partitions: VecMap<PartitionId, VecMap<String, SharedClock>>,
 }
 
 impl Store {
@@ -41,7 +41,7 @@ impl Store {
         key: &str,
         mode: CausalityMode,
     ) -> &mut SharedClock {
-        let keys = self.partitions.entry(p).or_default();
+        let keys = self.partitions.get_or_insert_with(p, VecMap::new);
         if !keys.contains_key(key) {
             keys.insert(key.to_string(), SharedClock::new(Clock::new(mode)));
         }
@@ -72,11 +72,11 @@ impl Store {
 
     /// How many keys the node stores.
     pub fn len(&self) -> usize {
-        self.partitions.values().map(BTreeMap::len).sum()
+        self.partitions.values().map(VecMap::len).sum()
     }
 
     /// Whether the node stores nothing.
     pub fn is_empty(&self) -> bool {
-        self.partitions.values().all(BTreeMap::is_empty)
+        self.partitions.values().all(VecMap::is_empty)
     }
 }

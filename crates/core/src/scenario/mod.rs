@@ -7,6 +7,7 @@
 //! (`timeline[3].get.r`) and the reason, and no input can panic.
 
 mod builtin;
+pub(crate) mod read;
 
 use std::fmt;
 use std::str::FromStr;
@@ -370,6 +371,12 @@ impl Scenario {
                 field: String::new(),
                 reason: e.to_string(),
             })?;
+        Scenario::from_value(&value)
+    }
+
+    /// Read and validate a scenario already parsed as JSON: what
+    /// [`Scenario::from_json`] does after parsing.
+    pub fn from_value(value: &serde_json::Value) -> Result<Scenario, ScenarioError> {
         match value.get("version") {
             None => {
                 return Err(ScenarioError::invalid(
@@ -385,11 +392,7 @@ impl Scenario {
             }
             Some(_) => {}
         }
-        let scenario: Scenario =
-            serde_path_to_error::deserialize(value).map_err(|e| ScenarioError::Json {
-                field: e.path().to_string(),
-                reason: e.inner().to_string(),
-            })?;
+        let scenario: Scenario = read::from_value(value)?;
         scenario.validate()?;
         Ok(scenario)
     }
@@ -444,7 +447,7 @@ impl Scenario {
         let mut members = self.cluster.member_ids();
         let mut in_time_order: Vec<(usize, &TimelineEntry)> =
             self.timeline.iter().enumerate().collect();
-        in_time_order.sort_by_key(|(_, e)| e.at);
+        crate::sort::stable_by_key(&mut in_time_order, |(_, e)| e.at);
         for (i, entry) in in_time_order {
             let field = format!("timeline[{i}]");
             let (at, action) = entry.action(&self.cluster, &field)?;
@@ -560,7 +563,7 @@ impl ClusterConfig {
         } else {
             self.members.clone()
         };
-        members.sort();
+        crate::sort::stable(&mut members);
         members
     }
 
@@ -840,7 +843,7 @@ fn validate_fault(field: &str, fault: &Fault) -> Result<(), ScenarioError> {
     match fault {
         Fault::Partition(groups) => {
             let mut seen: Vec<NodeId> = groups.iter().flatten().copied().collect();
-            seen.sort();
+            crate::sort::stable(&mut seen);
             if let Some(pair) = seen.windows(2).find(|pair| pair[0] == pair[1]) {
                 return Err(ScenarioError::invalid(
                     field,

@@ -219,3 +219,44 @@ fn text_errors() {
         })
     );
 }
+
+#[test]
+fn json_errors_name_the_path() {
+    check(r#""n": 3, "#, "", "cluster: missing field `n`");
+    check(
+        r#"[[1], [2, 3]]"#,
+        r#"[[1], "x"]"#,
+        "timeline[1].fault.partition[1]: invalid type: string \"x\", expected a sequence",
+    );
+    check(
+        r#"{ "partition""#,
+        r#"{ "explode""#,
+        "timeline[1].fault: unknown variant `explode`, expected one of `partition`, `one-way`, `cut`, `heal`, `crash`, `restart`, `set-drop`, `set-duplicate`, `set-reorder`, `set-latency`",
+    );
+    check(
+        r#"{ "partition": [[1], [2, 3]] }"#,
+        r#"{ "partition": [[1]], "crash": 2 }"#,
+        "timeline[1].fault: invalid value: map, expected map with a single key",
+    );
+    check(
+        r#"{ "partition": [[1], [2, 3]] }"#,
+        r#"{ "set-latency": { "latency_ticks_min": 1, "latency_ticks_mx": 2 } }"#,
+        "timeline[1].fault.set-latency.latency_ticks_mx: unknown field `latency_ticks_mx`, expected `latency_ticks_min` or `latency_ticks_max`",
+    );
+    check(r#""r": 3 }"#, r#""r": null }"#, "");
+    check(
+        r#""cluster": {"#,
+        r#""network": { "links": [{ "from": 1, "to": 2, "latency_ticks_min": 1, "latency_ticks_max": true }] }, "cluster": {"#,
+        "network.links[0].latency_ticks_max: invalid type: boolean `true`, expected u64",
+    );
+    check(
+        r#""timeline": ["#,
+        r#""timeline": 7, "unused": ["#,
+        "timeline: invalid type: integer `7`, expected a sequence",
+    );
+    check(
+        r#""cluster": {"#,
+        r#""seed": "x", "cluster": {"#,
+        "seed: invalid type: string \"x\", expected u64",
+    );
+}

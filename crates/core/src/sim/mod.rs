@@ -586,7 +586,7 @@ impl<P: Process> Simulator<P> {
     /// The messages on the wire, ordered by arrival.
     pub fn in_flight(&self) -> Vec<InFlight<'_, P::Msg>> {
         let mut scheduled: Vec<&Entry<Event<P::Timer>>> = self.queue.iter().collect();
-        scheduled.sort_by_key(|e| e.key());
+        crate::sort::stable_by_key(&mut scheduled, |e| e.key());
         scheduled
             .into_iter()
             .filter_map(|s| match &s.event {

@@ -1,0 +1,384 @@
+//! Reading a parsed JSON value into the scenario's types, naming where the
+//! first error happened: `timeline[3].put.node`, `cluster.mode`, or `.` for
+//! the value itself.
+//!
+//! [`Walker`] is a serde deserializer over a borrowed [`serde_json::Value`]
+//! that knows its path from the root. It behaves as serde_json's own
+//! deserializer of a `&Value` does, so every message is serde's: an object
+//! is a struct or a map, a single-key object or a string is an enum, an
+//! array is a sequence (or a struct read field by field), and an array or
+//! object that the type does not read to its end is "fewer elements". The
+//! first walker an error passes through records its path, so the deepest
+//! path wins; an error a type raises after reading (a mode name that does
+//! not parse) is recorded at the element, entry or variant it was read for.
+//! Keys are the path of errors in reading them (an unknown field), and a
+//! variant's contents sit under the variant's name.
+//!
+//! One deserializer for every scenario type keeps the shipped app small:
+//! each type's visitor is instantiated once, for this walker.
+
+use std::cell::Cell;
+use std::fmt::Write;
+
+use serde::de::value::BorrowedStrDeserializer;
+use serde::de::{
+    DeserializeSeed, Deserializer, EnumAccess, Error as _, MapAccess, SeqAccess, Unexpected,
+    VariantAccess, Visitor,
+};
+use serde::Deserialize;
+use serde_json::{Error, Map, Value};
+
+use super::ScenarioError;
+
+/// Read `value` as a `T`. A failure is [`ScenarioError::Json`] with the path
+/// of the first error and serde's message.
+pub(crate) fn from_value<'de, T: Deserialize<'de>>(value: &'de Value) -> Result<T, ScenarioError> {
+    let failed_at = Cell::new(None);
+    let walker = Walker {
+        value,
+        path: Path::Root,
+        failed_at: &failed_at,
+    };
+    T::deserialize(walker).map_err(|e| ScenarioError::Json {
+        field: failed_at.take().unwrap_or_else(|| ".".to_string()),
+        reason: e.to_string(),
+    })
+}
+
+/// Where a value sits: a chain of keys and indices up to the root.
+#[derive(Clone, Copy)]
+enum Path<'a> {
+    /// The value being read.
+    Root,
+    /// The value of a key of an object, or the contents of a variant.
+    Key(&'a Path<'a>, &'a str),
+    /// An element of an array.
+    Index(&'a Path<'a>, usize),
+}
+
+impl Path<'_> {
+    /// `timeline[3].put`; `.` for the root.
+    fn render(&self) -> String {
+        let mut steps = Vec::new();
+        let mut at = self;
+        while let Path::Key(parent, _) | Path::Index(parent, _) = at {
+            steps.push(at);
+            at = parent;
+        }
+        let mut text = String::new();
+        for step in steps.iter().rev() {
+            match step {
+                Path::Key(_, key) => {
+                    if !text.is_empty() {
+                        text.push('.');
+                    }
+                    text.push_str(key);
+                }
+                Path::Index(_, index) => {
+                    let _ = write!(text, "[{index}]");
+                }
+                Path::Root => {}
+            }
+        }
+        if text.is_empty() {
+            text.push('.');
+        }
+        text
+    }
+}
+
+/// A deserializer over `value`, which sits at `path`.
+#[derive(Clone, Copy)]
+struct Walker<'a, 'de> {
+    value: &'de Value,
+    path: Path<'a>,
+    /// The path of the first error, once there is one.
+    failed_at: &'a Cell<Option<String>>,
+}
+
+impl<'a, 'de> Walker<'a, 'de> {
+    /// A walker over `value` at `path`, recording errors where this one does.
+    fn at<'b>(&self, value: &'de Value, path: Path<'b>) -> Walker<'b, 'de>
+    where
+        'a: 'b,
+    {
+        Walker {
+            value,
+            path,
+            failed_at: self.failed_at,
+        }
+    }
+
+    /// Record this walker's path for `error`, unless a deeper walker has.
+    fn note(&self, error: Error) -> Error {
+        let first = self.failed_at.take();
+        self.failed_at
+            .set(Some(first.unwrap_or_else(|| self.path.render())));
+        error
+    }
+
+    fn seq<V: Visitor<'de>>(&self, items: &'de [Value], visitor: V) -> Result<V::Value, Error> {
+        let mut access = Items {
+            walker: *self,
+            items: items.iter(),
+            index: 0,
+        };
+        let value = visitor.visit_seq(&mut access)?;
+        match access.items.len() {
+            0 => Ok(value),
+            _ => Err(Error::invalid_length(
+                items.len(),
+                &"fewer elements in array",
+            )),
+        }
+    }
+
+    fn map<V: Visitor<'de>>(
+        &self,
+        map: &'de Map<String, Value>,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        let mut access = Entries {
+            walker: *self,
+            entries: map.iter(),
+            value: None,
+        };
+        let value = visitor.visit_map(&mut access)?;
+        match access.entries.len() {
+            0 => Ok(value),
+            _ => Err(Error::invalid_length(map.len(), &"fewer elements in map")),
+        }
+    }
+}
+
+/// What serde calls a JSON value in its messages.
+fn unexpected(value: &Value) -> Unexpected<'_> {
+    match value {
+        Value::Null => Unexpected::Unit,
+        Value::Bool(b) => Unexpected::Bool(*b),
+        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => Unexpected::Unsigned(u),
+            (None, Some(i)) => Unexpected::Signed(i),
+            (None, None) => Unexpected::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Value::String(s) => Unexpected::Str(s),
+        Value::Array(_) => Unexpected::Seq,
+        Value::Object(_) => Unexpected::Map,
+    }
+}
+
+impl<'de> Deserializer<'de> for Walker<'_, 'de> {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.value {
+            Value::Null => visitor.visit_unit(),
+            Value::Bool(b) => visitor.visit_bool(*b),
+            Value::Number(n) => n.deserialize_any(visitor),
+            Value::String(s) => visitor.visit_borrowed_str(s),
+            Value::Array(items) => self.seq(items, visitor),
+            Value::Object(map) => self.map(map, visitor),
+        }
+        .map_err(|e| self.note(e))
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.value {
+            Value::Null => visitor.visit_none(),
+            _ => visitor.visit_some(self),
+        }
+        .map_err(|e| self.note(e))
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        visitor.visit_newtype_struct(self).map_err(|e| self.note(e))
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        let variant = |name, value| Variant {
+            walker: self,
+            name,
+            value,
+        };
+        match self.value {
+            Value::String(name) => visitor.visit_enum(variant(name, None)),
+            Value::Object(map) => match map.iter().next() {
+                Some((name, value)) if map.len() == 1 => {
+                    visitor.visit_enum(variant(name, Some(value)))
+                }
+                _ => Err(Error::invalid_value(
+                    Unexpected::Map,
+                    &"map with a single key",
+                )),
+            },
+            other => Err(Error::invalid_type(unexpected(other), &"string or map")),
+        }
+        .map_err(|e| self.note(e))
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_unit()
+    }
+
+    // Every other request reads the value as it is: a visitor handed what it
+    // did not ask for reports the same "invalid type" serde_json would.
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct seq tuple tuple_struct map struct identifier
+    }
+}
+
+/// The elements of an array, each at its index.
+struct Items<'a, 'de> {
+    walker: Walker<'a, 'de>,
+    items: std::slice::Iter<'de, Value>,
+    index: usize,
+}
+
+impl<'de> SeqAccess<'de> for Items<'_, 'de> {
+    type Error = Error;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, Error> {
+        let Some(value) = self.items.next() else {
+            return Ok(None);
+        };
+        let path = Path::Index(&self.walker.path, self.index);
+        self.index += 1;
+        let walker = self.walker.at(value, path);
+        seed.deserialize(walker)
+            .map(Some)
+            .map_err(|e| walker.note(e))
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.items.len())
+    }
+}
+
+/// The entries of an object, each value at its key.
+struct Entries<'a, 'de> {
+    walker: Walker<'a, 'de>,
+    entries: serde_json::map::Iter<'de>,
+    /// The entry whose key was read last, until its value is.
+    value: Option<(&'de str, &'de Value)>,
+}
+
+impl<'de> MapAccess<'de> for Entries<'_, 'de> {
+    type Error = Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Error> {
+        let Some((key, value)) = self.entries.next() else {
+            return Ok(None);
+        };
+        self.value = Some((key, value));
+        seed.deserialize(BorrowedStrDeserializer::new(key))
+            .map(Some)
+            .map_err(|e| {
+                self.walker
+                    .at(value, Path::Key(&self.walker.path, key))
+                    .note(e)
+            })
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
+        let (key, value) = self
+            .value
+            .take()
+            .ok_or_else(|| Error::custom("value is missing"))?;
+        let walker = self.walker.at(value, Path::Key(&self.walker.path, key));
+        seed.deserialize(walker).map_err(|e| walker.note(e))
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.entries.len())
+    }
+}
+
+/// An enum's variant: its name, and its contents unless it was a bare string.
+struct Variant<'a, 'de> {
+    walker: Walker<'a, 'de>,
+    name: &'de str,
+    value: Option<&'de Value>,
+}
+
+impl<'de> Variant<'_, 'de> {
+    /// Read the contents, which sit under the variant's name, with `read`; a
+    /// bare string has none, and is then not the `kind` of variant expected.
+    fn contents<R>(
+        &self,
+        kind: &'static str,
+        read: impl FnOnce(Walker<'_, 'de>) -> Result<R, Error>,
+    ) -> Result<R, Error> {
+        let path = Path::Key(&self.walker.path, self.name);
+        match self.value {
+            Some(value) => {
+                let walker = self.walker.at(value, path);
+                read(walker).map_err(|e| walker.note(e))
+            }
+            None => {
+                let error = Error::invalid_type(Unexpected::UnitVariant, &kind);
+                Err(self.walker.at(&Value::Null, path).note(error))
+            }
+        }
+    }
+}
+
+impl<'de> EnumAccess<'de> for Variant<'_, 'de> {
+    type Error = Error;
+    type Variant = Self;
+
+    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self), Error> {
+        let name = seed.deserialize(BorrowedStrDeserializer::new(self.name))?;
+        Ok((name, self))
+    }
+}
+
+impl<'de> VariantAccess<'de> for Variant<'_, 'de> {
+    type Error = Error;
+
+    fn unit_variant(self) -> Result<(), Error> {
+        match self.value {
+            // `"heal"` or `{"heal": null}`.
+            Some(_) => self.contents("unit variant", |walker| <()>::deserialize(walker)),
+            None => Ok(()),
+        }
+    }
+
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, Error> {
+        self.contents("newtype variant", |walker| seed.deserialize(walker))
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Error> {
+        self.contents("tuple variant", |walker| match walker.value {
+            Value::Array(items) if items.is_empty() => visitor.visit_unit(),
+            Value::Array(items) => walker.seq(items, visitor),
+            other => Err(Error::invalid_type(unexpected(other), &"tuple variant")),
+        })
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        self.contents("struct variant", |walker| match walker.value {
+            Value::Object(map) => walker.map(map, visitor),
+            other => Err(Error::invalid_type(unexpected(other), &"struct variant")),
+        })
+    }
+}
