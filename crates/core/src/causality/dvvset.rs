@@ -615,12 +615,22 @@ impl<I: fmt::Display, V: fmt::Display> fmt::Display for DvvSet<I, V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Ids and values are written with `f` itself (no nested `write!`,
         // which costs more than the text): a width or precision meant for
-        // the whole term must not reach them.
+        // the whole term must not reach them, so a padded term is written
+        // whole first.
         if f.width().is_some() || f.precision().is_some() {
-            return write!(f, "{self}");
+            return f.pad(&Term(self).to_string());
         }
+        Term(self).fmt(f)
+    }
+}
+
+/// A DVVSet's Erlang term, written with the formatter's flags left alone.
+struct Term<'a, I, V>(&'a DvvSet<I, V>);
+
+impl<I: fmt::Display, V: fmt::Display> fmt::Display for Term<'_, I, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("{[")?;
-        write_joined(f, &self.entries, ",", |f, e| {
+        write_joined(f, &self.0.entries, ",", |f, e| {
             f.write_str("{")?;
             e.id.fmt(f)?;
             f.write_str(",")?;
@@ -630,7 +640,7 @@ impl<I: fmt::Display, V: fmt::Display> fmt::Display for DvvSet<I, V> {
             f.write_str("]}")
         })?;
         f.write_str("],[")?;
-        write_joined(f, &self.anonymous, ",", |f, v| v.fmt(f))?;
+        write_joined(f, &self.0.anonymous, ",", |f, v| v.fmt(f))?;
         f.write_str("]}")
     }
 }
