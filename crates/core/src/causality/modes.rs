@@ -73,11 +73,24 @@ impl FromStr for CausalityMode {
 /// What a get hands back and a put passes in: the version vector of what the
 /// client has seen. Text form `{n1:2, n2:1}` (nodes sort before clients).
 /// LWW needs no context, and its gets return the empty one.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Context {
     /// Nodes for server-id mechanisms and DVVSet, clients for client-id VVs.
     pub vv: VersionVector<Actor>,
+}
+
+/// `clone_from` reuses the vector's allocation.
+impl Clone for Context {
+    fn clone(&self) -> Self {
+        Context {
+            vv: self.vv.clone(),
+        }
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        self.vv.clone_from(&source.vv);
+    }
 }
 
 impl Context {

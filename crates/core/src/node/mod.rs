@@ -378,7 +378,9 @@ pub struct Node {
     anti_entropy_failed_rounds: u32,
     /// Forwarded requests already served, by (client, op): the network may
     /// duplicate a forward, and serving it twice would write the value twice.
-    forwards_seen: BTreeSet<(Addr, OpId)>,
+    /// Kept sorted by op (ops are numbered in the order clients start them,
+    /// so forwards arrive nearly in order and join near the end).
+    forwards_seen: Vec<(OpId, Addr)>,
     stats: NodeStats,
 }
 
@@ -409,7 +411,7 @@ impl Node {
             exchanges: BTreeMap::new(),
             anti_entropy_armed: false,
             anti_entropy_failed_rounds: 0,
-            forwards_seen: BTreeSet::new(),
+            forwards_seen: Vec::new(),
             stats: NodeStats::default(),
         }
     }
@@ -503,7 +505,9 @@ impl Node {
                 partition,
                 request,
             }) => {
-                if self.forwards_seen.insert((client, request.op())) {
+                let seen = (request.op(), client);
+                if let Err(at) = self.forwards_seen.binary_search(&seen) {
+                    self.forwards_seen.insert(at, seen);
                     self.coordinate(now, client, partition, request, out);
                 }
             }
