@@ -518,7 +518,7 @@ impl Node {
                 clock,
             }) => {
                 self.store
-                    .entry_shared(partition, &key, self.settings.mode)
+                    .entry(partition, &key, self.settings.mode)
                     .sync(&clock);
                 self.mark_dirty(partition, out);
                 out.send(from, Message::Peer(PeerMessage::ReplicateAck { req }));
@@ -691,7 +691,7 @@ impl Node {
             None => *merged != Clock::new(mode),
         };
         if changed {
-            *self.store.entry_shared(partition, key, mode) = merged;
+            self.store.set(partition, key, merged);
             self.mark_dirty(partition, out);
         }
     }
@@ -787,7 +787,7 @@ impl Node {
                     value,
                     timestamp: now,
                 };
-                let stored = self.store.entry_shared(partition, &key, self.settings.mode);
+                let stored = self.store.entry(partition, &key, self.settings.mode);
                 stored.make_mut().put(&context, write);
                 let clock = stored.clone();
                 let needed = w.unwrap_or(self.settings.w);
