@@ -239,6 +239,7 @@ impl Network {
         self.groups.get(usize::from(node.0)).copied().unwrap_or(0)
     }
 
+    #[inline]
     fn blocked(&self, from: NodeId, to: NodeId) -> Option<DropReason> {
         if from == to {
             return None;
@@ -298,6 +299,7 @@ impl Network {
     }
 
     /// Decide what becomes of a message sent at `now` from `from` to `to`.
+    #[inline]
     pub fn route(&self, rng: &mut SimRng, now: Time, from: Addr, to: Addr) -> Fate {
         let (from, to) = match (from, to) {
             (Addr::Node(from), Addr::Node(to)) => (from, to),
@@ -325,6 +327,7 @@ impl Network {
         Fate::Deliver(at)
     }
 
+    #[inline]
     fn latency(&self, rng: &mut SimRng, link: Option<(NodeId, NodeId)>) -> Time {
         let overridden = link.and_then(|(from, to)| {
             self.options

@@ -74,7 +74,7 @@ impl FromStr for CausalityMode {
 /// What a get hands back and a put passes in: the version vector of what the
 /// client has seen. Text form `{n1:2, n2:1}` (nodes sort before clients).
 /// LWW needs no context, and its gets return the empty one.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Context {
     /// Nodes for server-id mechanisms and DVVSet, clients for client-id VVs.
@@ -87,6 +87,21 @@ pub struct Context {
     /// takes its entries for the oldest (tick 0).
     #[serde(skip)]
     pub stamps: BTreeMap<ClientId, u64>,
+}
+
+/// `clone_from` reuses the vector's allocation.
+impl Clone for Context {
+    fn clone(&self) -> Self {
+        Context {
+            vv: self.vv.clone(),
+            stamps: self.stamps.clone(),
+        }
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        self.vv.clone_from(&source.vv);
+        self.stamps.clone_from(&source.stamps);
+    }
 }
 
 impl Context {

@@ -62,11 +62,25 @@ where
 /// Entries are kept sorted by id, one per id (the text and serde forms are
 /// checked for this). A present entry with counter 0 is kept as written, as
 /// the reference `join/1` keeps it; comparisons treat it as absent.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, PartialEq, Eq, Hash, Deserialize)]
 #[serde(try_from = "Vec<(I, u64)>")]
 #[serde(bound(deserialize = "I: Ord + Deserialize<'de>"))]
 pub struct VersionVector<I> {
     entries: Vec<(I, u64)>,
+}
+
+/// `clone_from` reuses the vector's allocation (a client keeps the context
+/// of each get it makes).
+impl<I: Clone> Clone for VersionVector<I> {
+    fn clone(&self) -> Self {
+        VersionVector {
+            entries: self.entries.clone(),
+        }
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        self.entries.clone_from(&source.entries);
+    }
 }
 
 impl<I> Default for VersionVector<I> {

@@ -140,12 +140,13 @@ pub struct Client {
     /// own counter, never reused.
     own_writes: VecMap<Key, (u64, OpId)>,
     /// For each put (client-id version vectors), this client's previous put
-    /// of the key, which the put's own entry covers.
-    follows: VecMap<OpId, OpId>,
+    /// of the key, which the put's own entry covers; in op order.
+    follows: Vec<(OpId, OpId)>,
     /// The context of the last successful get of each key, and that get.
     contexts: VecMap<Key, (Context, OpId)>,
-    /// For each put sent with a "last-get" context, the get it came from.
-    based_on: VecMap<OpId, OpId>,
+    /// For each put sent with a "last-get" context, the get it came from;
+    /// in op order (a client starts its ops in order).
+    based_on: Vec<(OpId, OpId)>,
     /// Operations waiting for an answer, with the key they concern, in op
     /// order (a client has few at a time).
     pending: Vec<(OpId, Option<Key>)>,
@@ -160,9 +161,9 @@ impl Client {
             mode,
             timeout_ticks,
             own_writes: VecMap::new(),
-            follows: VecMap::new(),
+            follows: Vec::new(),
             contexts: VecMap::new(),
-            based_on: VecMap::new(),
+            based_on: Vec::new(),
             pending: Vec::new(),
         }
     }
@@ -173,15 +174,16 @@ impl Client {
     }
 
     /// For each put this client sent with a "last-get" context, the get
-    /// whose context it carried: the checker's record of what a put saw.
-    pub fn based_on(&self) -> &VecMap<OpId, OpId> {
+    /// whose context it carried, in put order: the checker's record of what
+    /// a put saw.
+    pub fn based_on(&self) -> &[(OpId, OpId)] {
         &self.based_on
     }
 
     /// For each put under client-id version vectors, this client's previous
     /// put of the same key: the put's context carries the client's own
-    /// counter, so it covers that put (the checker's record).
-    pub fn follows(&self) -> &VecMap<OpId, OpId> {
+    /// counter, so it covers that put (the checker's record), in put order.
+    pub fn follows(&self) -> &[(OpId, OpId)] {
         &self.follows
     }
 
@@ -218,7 +220,7 @@ impl Client {
                 let mut context = match context {
                     ContextChoice::LastGet => match self.contexts.get(&key) {
                         Some((context, get)) => {
-                            self.based_on.insert(op, *get);
+                            self.based_on.push((op, *get));
                             context.clone()
                         }
                         None => Context::empty(),
@@ -230,7 +232,7 @@ impl Client {
                     let me = Actor::Client(self.id);
                     let (sent, last) = self.own_writes.get(&key).copied().unwrap_or((0, op));
                     if sent > 0 {
-                        self.follows.insert(op, last);
+                        self.follows.push((op, last));
                         if sent > context.vv.get(&me) {
                             context.vv.set(me, sent);
                         }
@@ -288,7 +290,15 @@ impl Client {
                 values, context, ..
             } => {
                 if let Some(key) = key {
-                    self.contexts.insert(key, (context.clone(), op));
+                    match self.contexts.get_mut(&key) {
+                        Some((last, get)) => {
+                            last.clone_from(&context);
+                            *get = op;
+                        }
+                        None => {
+                            self.contexts.insert(key, (context.clone(), op));
+                        }
+                    }
                 }
                 OpOutcome::Got { values, context }
             }

@@ -417,7 +417,9 @@ pub struct Node {
     anti_entropy_failed_rounds: u32,
     /// Forwarded requests already served, by (client, op): the network may
     /// duplicate a forward, and serving it twice would write the value twice.
-    forwards_seen: VecSet<(OpId, Addr)>,
+    /// Kept sorted by op (ops are numbered in the order clients start them,
+    /// so forwards arrive nearly in order and join near the end).
+    forwards_seen: Vec<(OpId, Addr)>,
     stats: NodeStats,
 }
 
@@ -448,7 +450,7 @@ impl Node {
             exchanges: VecMap::new(),
             anti_entropy_armed: false,
             anti_entropy_failed_rounds: 0,
-            forwards_seen: VecSet::new(),
+            forwards_seen: Vec::new(),
             stats: NodeStats::default(),
         }
     }
@@ -548,7 +550,9 @@ impl Node {
                 partition,
                 request,
             }) => {
-                if self.forwards_seen.insert((request.op(), client)) {
+                let seen = (request.op(), client);
+                if let Err(at) = self.forwards_seen.binary_search(&seen) {
+                    self.forwards_seen.insert(at, seen);
                     self.coordinate(now, client, partition, request, out);
                 }
             }
@@ -559,7 +563,7 @@ impl Node {
                 clock,
             }) => {
                 self.store
-                    .entry_shared(partition, &key, self.settings.mode)
+                    .entry(partition, &key, self.settings.mode)
                     .sync(&clock);
                 self.mark_dirty(partition, out);
                 out.send(from, Message::Peer(PeerMessage::ReplicateAck { req }));
@@ -736,7 +740,7 @@ impl Node {
             None => *merged != Clock::new(mode),
         };
         if changed {
-            *self.store.entry_shared(partition, key, mode) = merged;
+            self.store.set(partition, key, merged);
             self.mark_dirty(partition, out);
         }
         changed
@@ -833,7 +837,7 @@ impl Node {
                     value,
                     timestamp: now,
                 };
-                let stored = self.store.entry_shared(partition, &key, self.settings.mode);
+                let stored = self.store.entry(partition, &key, self.settings.mode);
                 stored
                     .make_mut()
                     .put_pruning(&context, write, self.settings.vv_prune_threshold);

@@ -7,13 +7,15 @@ use serde::Serialize;
 
 use super::merkle::Leaf;
 use crate::causality::CausalityMode;
-use crate::message::{Clock, SharedClock};
+use crate::message::{Clock, Key, SharedClock};
 use crate::ring::PartitionId;
 
 /// What one node stores: for each partition it holds, each key's clock.
+/// Keys are shared with the requests that brought them, so finding or
+/// adding a key from a message is one lookup and copies no string.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Store {
-    partitions: VecMap<PartitionId, VecMap<String, SharedClock>>,
+    partitions: VecMap<PartitionId, VecMap<Key, SharedClock>>,
 }
 
 impl Store {
@@ -27,33 +29,30 @@ impl Store {
         self.partitions.get(&p)?.get(key)
     }
 
-    /// The clock of `key` in partition `p`, created empty in `mode` if absent,
-    /// to change: a clock still shared is copied first.
-    pub fn entry(&mut self, p: PartitionId, key: &str, mode: CausalityMode) -> &mut Clock {
-        self.entry_shared(p, key, mode).make_mut()
+    /// The shared clock of `key` in partition `p`, created empty in `mode` if
+    /// absent, to change (`SharedClock::make_mut`) or replace.
+    pub fn entry(&mut self, p: PartitionId, key: &Key, mode: CausalityMode) -> &mut SharedClock {
+        self.partitions
+            .get_or_insert_with(p, VecMap::new)
+            .get_or_insert_with(Key::clone(key), || SharedClock::new(Clock::new(mode)))
     }
 
-    /// The shared clock of `key` in partition `p`, created empty in `mode` if
-    /// absent, to change or replace.
-    pub fn entry_shared(
-        &mut self,
-        p: PartitionId,
-        key: &str,
-        mode: CausalityMode,
-    ) -> &mut SharedClock {
+    /// Store `clock` as the clock of `key` in partition `p`.
+    pub fn set(&mut self, p: PartitionId, key: &str, clock: SharedClock) {
         let keys = self.partitions.get_or_insert_with(p, VecMap::new);
-        if !keys.contains_key(key) {
-            keys.insert(key.to_string(), SharedClock::new(Clock::new(mode)));
+        match keys.get_mut(key) {
+            Some(stored) => *stored = clock,
+            None => {
+                keys.insert(key.into(), clock);
+            }
         }
-        keys.get_mut(key).expect("inserted above")
     }
 
     /// Every stored key with its partition and clock, in partition then key order.
     pub fn iter(&self) -> impl Iterator<Item = (PartitionId, &str, &Clock)> {
-        self.partitions.iter().flat_map(|(p, keys)| {
-            keys.iter()
-                .map(move |(k, clock)| (*p, k.as_str(), &**clock))
-        })
+        self.partitions
+            .iter()
+            .flat_map(|(p, keys)| keys.iter().map(move |(k, clock)| (*p, &**k, &**clock)))
     }
 
     /// The keys of partition `p` with their clocks, in key order.
@@ -61,7 +60,7 @@ impl Store {
         self.partitions
             .get(&p)
             .into_iter()
-            .flat_map(|keys| keys.iter().map(|(k, clock)| (k.as_str(), clock)))
+            .flat_map(|keys| keys.iter().map(|(k, clock)| (&**k, clock)))
     }
 
     /// The keys of partition `p` with their Merkle leaves, in key order.

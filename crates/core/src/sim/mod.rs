@@ -367,6 +367,7 @@ impl<M> Default for Wire<M> {
 }
 
 impl<M> Wire<M> {
+    #[inline]
     fn put(&mut self, msg: M) -> WireSlot {
         match self.free.pop() {
             Some(slot) => {
@@ -381,6 +382,7 @@ impl<M> Wire<M> {
         }
     }
 
+    #[inline]
     fn take(&mut self, slot: WireSlot) -> M {
         let msg = self.slots[slot.0 as usize].take();
         self.free.push(slot);
@@ -940,6 +942,7 @@ impl<P: Process> Simulator<P> {
     }
 
     /// Route the message waiting in `slot` from `from` to `to`.
+    #[inline]
     fn send(&mut self, from: Addr, to: Addr, slot: WireSlot) {
         let now = self.now;
         let id = self.new_message(from, to, None, slot);
@@ -981,6 +984,7 @@ impl<P: Process> Simulator<P> {
     }
 
     /// Schedule the delivery of message `id` (waiting in `slot`), sent now, at `at`.
+    #[inline]
     fn put_on_wire(&mut self, id: MsgId, from: Addr, to: Addr, at: Time, msg: WireSlot) {
         self.set_fate(id, MessageFate::InFlight { due_at: at });
         let sent_at = self.now;
@@ -1024,6 +1028,7 @@ impl<P: Process> Simulator<P> {
         id
     }
 
+    #[inline]
     fn set_fate(&mut self, id: MsgId, fate: MessageFate) {
         if let Some(record) = self.history.messages.get_mut(id.0 as usize) {
             record.fate = fate;

@@ -104,6 +104,7 @@ impl<E> Queue<E> {
     }
 
     /// Schedule `event` at `at` (not before the last popped time).
+    #[inline]
     pub fn push(&mut self, at: Time, event: E) {
         assert!(
             at >= self.base,
@@ -120,6 +121,7 @@ impl<E> Queue<E> {
         }
     }
 
+    #[inline]
     fn push_near(&mut self, entry: Entry<E>) {
         let bucket = (entry.at % WHEEL_TICKS as Time) as usize;
         self.occupied |= 1 << bucket;
@@ -127,6 +129,7 @@ impl<E> Queue<E> {
     }
 
     /// The bucket of the earliest event in the wheel, if any.
+    #[inline]
     fn first_bucket(&self) -> Option<usize> {
         if self.occupied == 0 {
             return None;
@@ -147,6 +150,7 @@ impl<E> Queue<E> {
 
     /// Take the next event off the queue if its `(time, seq)` is below
     /// `limit`, and move the window to its time.
+    #[inline]
     pub fn pop_before(&mut self, limit: (Time, u64)) -> Option<Entry<E>> {
         let Some(bucket) = self.first_bucket() else {
             if self.far.peek()?.0.key() >= limit {

@@ -26,6 +26,7 @@ impl SimRng {
     }
 
     /// The next 64 random bits.
+    #[inline]
     pub fn next_u64(&mut self) -> u64 {
         let s = &mut self.state;
         let result = s[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);
@@ -41,11 +42,13 @@ impl SimRng {
 
     /// A number in `0..bound` (Lemire's multiply-shift; the tiny bias for
     /// bounds far below 2^64 does not matter for a simulation). `bound` 0 gives 0.
+    #[inline]
     pub fn below(&mut self, bound: u64) -> u64 {
         ((u128::from(self.next_u64()) * u128::from(bound)) >> 64) as u64
     }
 
     /// A number in `min..=max`; draws nothing when the range is one value.
+    #[inline]
     pub fn between(&mut self, min: u64, max: u64) -> u64 {
         if max <= min {
             return min;
@@ -55,6 +58,7 @@ impl SimRng {
 
     /// True with probability `per_million / 1_000_000`; draws nothing when the
     /// probability is 0, so switching a fault off leaves the stream unchanged.
+    #[inline]
     pub fn chance(&mut self, per_million: u32) -> bool {
         per_million > 0 && self.below(1_000_000) < u64::from(per_million)
     }
