@@ -20,17 +20,17 @@ use wildling_core::view;
 use wildling_core::{ClientId, NodeId};
 use yew::prelude::*;
 
-use crate::components::checker::CheckerPanel;
+use crate::components::checker::{self, checker_panel};
 use crate::components::clients::ClientsPanel;
-use crate::components::compare::ComparePanel;
+use crate::components::compare::{self, compare_panel};
 use crate::components::faults::{FaultState, FaultsPanel};
-use crate::components::inspector::Inspector;
+use crate::components::inspector::{self, inspector};
 use crate::components::lamport::Lamport;
-use crate::components::network::{MessageInspector, NetworkPanel};
+use crate::components::network::{self, message_inspector, network_panel};
 use crate::components::ring::RingPanel;
 use crate::components::settings::SettingsPanel;
-use crate::components::share::SharePanel;
-use crate::components::timebar::TimeBar;
+use crate::components::share::{self, share_panel};
+use crate::components::timebar::{self, time_bar};
 use crate::components::tutorial::TutorialPanel;
 use crate::presets;
 use crate::session::Session;
@@ -648,12 +648,18 @@ impl Component for App {
                     <span class="core-version">{ format!("wildling-core {}", wildling_core::VERSION) }</span>
                 </header>
                 if !embed.embed {
-                    <SharePanel view={self.sharing.view.clone()} on={on.clone()} />
+                    { share_panel(&share::Props { view: self.sharing.view.clone(), on: on.clone() }) }
                 }
                 { self.link_banner() }
                 <TutorialPanel state={self.sharing.tutorial.clone()} range={tutorial_range} on={on.clone()} />
-                <TimeBar position={position.clone()} horizon={self.session.horizon()} playing={self.playing}
-                    speed={self.speed} user_actions={self.session.user_actions().len()} on={on.clone()} />
+                { time_bar(&timebar::Props {
+                    position: position.clone(),
+                    horizon: self.session.horizon(),
+                    playing: self.playing,
+                    speed: self.speed,
+                    user_actions: self.session.user_actions().len(),
+                    on: on.clone(),
+                }) }
                 if let Some(notice) = &self.notice {
                     <div class={classes!("banner", notice.error.then_some("error"))} role="status" data-testid="notice">
                         <span>{ &notice.text }</span>
@@ -673,22 +679,22 @@ impl Component for App {
                     <main class="column center">
                         <div class="views">
                             <RingPanel view={ring} selection={self.selection} on={on.clone()} />
-                            <NetworkPanel view={network.clone()} clock={clock} selection={self.selection} on={on.clone()} />
+                            { network_panel(&network::Props { view: network.clone(), clock, selection: self.selection, on: on.clone() }) }
                         </div>
-                        <Inspector view={key_view} on={on.clone()} />
-                        <MessageInspector detail={detail} on={on.clone()} />
+                        { inspector(&inspector::Props { view: key_view, on: on.clone() }) }
+                        { message_inspector(&network::DetailProps { detail, on: on.clone() }) }
                         <Lamport view={lamport} from={lamport_from} to={lamport_to} now={lamport_now}
                             selection={self.selection} on={on.clone()} />
                         <details class="panel trace">
                             <summary>{ format!("Trace: the last {} events", trace.len()) }</summary>
                             <pre class="mono small" data-testid="trace">{ trace.join("\n") }</pre>
                         </details>
-                        <ComparePanel mode={config.mode} other={self.compare} rows={compare} inspected={compare_key} on={on.clone()} />
+                        { compare_panel(&compare::Props { mode: config.mode, other: self.compare, rows: compare, inspected: compare_key, on: on.clone() }) }
                     </main>
                     <aside class="column right">
                         <ClientsPanel clients={clients} ops={ops} nodes={config.nodes} inspected={self.key.clone()}
                             error={self.action_error.clone()} selection={self.selection} on={on.clone()} />
-                        <CheckerPanel view={check} shadow={check_shadow} selection={self.selection} on={on} />
+                        { checker_panel(&checker::Props { view: check, shadow: check_shadow, selection: self.selection, on }) }
                     </aside>
                 </div>
             </div>

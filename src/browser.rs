@@ -12,6 +12,22 @@ extern "C" {
     /// white space allowed), 0 for empty text, NaN for anything else.
     #[wasm_bindgen(js_name = Number)]
     pub fn number(text: &str) -> f64;
+
+    /// The browser's `CompressionStream` (web-sys has it only as unstable).
+    type CompressionStream;
+
+    /// A stream compressing in `format` (`"deflate-raw"`); throws where the
+    /// browser does not know the format.
+    #[wasm_bindgen(constructor, catch)]
+    fn new(format: &str) -> Result<CompressionStream, JsValue>;
+
+    /// The compressed output.
+    #[wasm_bindgen(method, getter)]
+    fn readable(this: &CompressionStream) -> web_sys::ReadableStream;
+
+    /// Where the input goes.
+    #[wasm_bindgen(method, getter)]
+    fn writable(this: &CompressionStream) -> web_sys::WritableStream;
 }
 
 /// The localStorage key of the autosaved session.
@@ -92,6 +108,30 @@ pub fn copy_text(text: &str, done: impl FnOnce(bool) + 'static) {
     match write {
         Some(promise) => settle(promise, move |result| done(result.is_ok())),
         None => done(false),
+    }
+}
+
+/// Compress `bytes` as raw deflate with the browser's `CompressionStream`,
+/// then call `then` with the result, or with `None` if the browser cannot.
+pub fn deflate_raw(bytes: &[u8], then: impl FnOnce(Option<Vec<u8>>) + 'static) {
+    let compressed = (|| {
+        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+        let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).ok()?;
+        let deflate = CompressionStream::new("deflate-raw").ok()?;
+        let pair = web_sys::ReadableWritablePair::new(&deflate.readable(), &deflate.writable());
+        let stream = blob.stream().pipe_through(&pair);
+        let response = web_sys::Response::new_with_opt_readable_stream(Some(&stream)).ok()?;
+        response.array_buffer().ok()
+    })();
+    match compressed {
+        Some(promise) => settle(promise, move |result| {
+            then(
+                result
+                    .ok()
+                    .map(|buffer| js_sys::Uint8Array::new(&buffer).to_vec()),
+            )
+        }),
+        None => then(None),
     }
 }
 

@@ -1,6 +1,11 @@
 //! The App's share, autosave, tutorial and embed behaviour: opening a
 //! [`share::Session`] from a link, a file, the autosave, a tutorial step or
 //! the embedding page, and writing the current one back out.
+//!
+//! The browser compresses links (`CompressionStream("deflate-raw")`), so
+//! the app ships an inflater but no compressor ([`share::frame_deflated`]);
+//! a browser without that stream opens links but cannot make them, and says
+//! so.
 
 use std::rc::Rc;
 
@@ -21,6 +26,12 @@ use crate::session::Session;
 pub enum ShareMsg {
     /// Make the link to the current session and copy it.
     CopyLink,
+    /// The link to the session (its part after `#`) is made: show and copy it.
+    LinkMade(String),
+    /// The iframe snippet's link (its part after `#`) is made: show the snippet.
+    EmbedLinkMade(String),
+    /// The browser could not compress the session into a link.
+    LinkFailed,
     /// The clipboard said whether it took the link.
     Copied(bool),
     /// Download the current session as a JSON file.
@@ -330,11 +341,11 @@ impl App {
     pub(super) fn share_update(&mut self, ctx: &Context<Self>, msg: ShareMsg) {
         match msg {
             ShareMsg::CopyLink => {
-                let link = format!(
-                    "{}#{}",
-                    browser::page_address(),
-                    share::encode_session(&self.shared())
-                );
+                self.sharing.view.copied = None;
+                self.make_link(ctx, ShareMsg::LinkMade);
+            }
+            ShareMsg::LinkMade(body) => {
+                let link = format!("{}#{body}", browser::page_address());
                 self.sharing.view.too_long = link_needs_warning(&link);
                 self.sharing.view.copied = None;
                 let scope = ctx.link().clone();
@@ -353,18 +364,22 @@ impl App {
                 let json = serde_json::to_string_pretty(scenario).unwrap_or_default();
                 browser::download(&format!("{}.json", file_stem(&self.scenario_name)), &json);
             }
-            ShareMsg::ShowEmbed => {
-                let link = share::encode_session(&self.shared());
-                let mut src = format!("{}?embed=1", browser::page_address());
-                if let Some(t) = &self.sharing.tutorial {
-                    src.push_str(&format!("&tutorial={}", t.tutorial.id));
-                } else {
-                    src.push_str(&format!("#{link}"));
+            ShareMsg::ShowEmbed => match &self.sharing.tutorial {
+                Some(t) => {
+                    let src = format!("&tutorial={}", t.tutorial.id);
+                    self.sharing.view.embed_snippet = Some(embed_snippet(&src));
                 }
-                self.sharing.view.embed_snippet = Some(format!(
-                    "<iframe src=\"{src}\" sandbox=\"allow-scripts\" width=\"100%\" height=\"640\" \
-                     style=\"border:0\" title=\"Wildling: a Dynamo playground\" loading=\"lazy\"></iframe>"
-                ));
+                None => self.make_link(ctx, ShareMsg::EmbedLinkMade),
+            },
+            ShareMsg::EmbedLinkMade(body) => {
+                self.sharing.view.embed_snippet = Some(embed_snippet(&format!("#{body}")));
+            }
+            ShareMsg::LinkFailed => {
+                self.notice = Some(error_notice(
+                    "This browser cannot compress a link (it has no CompressionStream): \
+                     export the session as a file instead."
+                        .into(),
+                ))
             }
             ShareMsg::Import(Ok(text)) => match self.open_payload(Payload::Json(text)) {
                 Ok(()) => self.sharing.view.import_error = None,
@@ -412,6 +427,19 @@ impl App {
                 }
             }
         }
+    }
+
+    /// Compress the current session into a link's body in the browser, and
+    /// send `made` with it (or [`ShareMsg::LinkFailed`]).
+    fn make_link(&self, ctx: &Context<Self>, made: fn(String) -> ShareMsg) {
+        let json = self.shared().to_json();
+        let scope = ctx.link().clone();
+        browser::deflate_raw(json.as_bytes(), move |deflated| {
+            scope.send_message(Msg::Share(match deflated {
+                Some(deflated) => made(share::frame_deflated(&deflated)),
+                None => ShareMsg::LinkFailed,
+            }))
+        });
     }
 
     /// Carry out a command from the embedding page.
@@ -630,6 +658,16 @@ fn file_stem(name: &str) -> String {
     } else {
         stem
     }
+}
+
+/// The iframe snippet for the page with `?embed=1` and then `rest` (more
+/// parameters, or the link's `#` part).
+fn embed_snippet(rest: &str) -> String {
+    format!(
+        "<iframe src=\"{}?embed=1{rest}\" sandbox=\"allow-scripts\" width=\"100%\" height=\"640\" \
+         style=\"border:0\" title=\"Wildling: a Dynamo playground\" loading=\"lazy\"></iframe>",
+        browser::page_address()
+    )
 }
 
 fn error_notice(text: String) -> Notice {

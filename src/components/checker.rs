@@ -10,8 +10,7 @@ use yew::prelude::*;
 
 use crate::app::{Msg, Selection};
 
-/// The checker panel's props.
-#[derive(Properties, PartialEq)]
+/// What the checker panel shows.
 pub struct Props {
     /// The verdict on the session's run.
     pub view: Rc<CheckView>,
@@ -79,8 +78,8 @@ fn verdict(
     }
 }
 
-/// The checker panel.
-#[function_component(CheckerPanel)]
+/// The checker panel. A function, not a component: it is
+/// small, and a component costs the shipped app its own machinery.
 pub fn checker_panel(props: &Props) -> Html {
     html! {
         <section class="panel checker" aria-labelledby="checker-title">

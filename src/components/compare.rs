@@ -11,8 +11,7 @@ use yew::prelude::*;
 use super::event_value;
 use crate::app::Msg;
 
-/// The compare panel's props.
-#[derive(Properties, PartialEq)]
+/// What the compare panel shows.
 pub struct Props {
     /// The session's mode.
     pub mode: CausalityMode,
@@ -26,8 +25,8 @@ pub struct Props {
     pub on: Callback<Msg>,
 }
 
-/// The compare panel.
-#[function_component(ComparePanel)]
+/// The compare panel. A function, not a component: it is
+/// small, and a component costs the shipped app its own machinery.
 pub fn compare_panel(props: &Props) -> Html {
     let choose = props
         .on

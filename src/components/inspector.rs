@@ -9,8 +9,7 @@ use yew::prelude::*;
 
 use crate::app::{Msg, Selection};
 
-/// The inspector's props.
-#[derive(Properties, PartialEq)]
+/// What the inspector shows.
 pub struct Props {
     /// The inspected key.
     pub view: Rc<KeyView>,
@@ -20,8 +19,8 @@ pub struct Props {
 
 const ROW: f64 = 30.0;
 
-/// The inspector.
-#[function_component(Inspector)]
+/// The inspector. A function, not a component: it is small, and a
+/// component costs the shipped app its own machinery.
 pub fn inspector(props: &Props) -> Html {
     let v = &props.view;
     let replicas = v.replicas.iter().map(|r| {

@@ -40,8 +40,7 @@ fn lerp(a: (f64, f64), b: (f64, f64), t: f64) -> (f64, f64) {
     (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t)
 }
 
-/// The network panel's props.
-#[derive(Properties, PartialEq)]
+/// What the network panel shows.
 pub struct Props {
     /// The cluster and its messages.
     pub view: Rc<NetworkView>,
@@ -122,8 +121,9 @@ fn links(props: &LinksProps) -> Html {
     html! { <g class="links">{ for out }</g> }
 }
 
-/// The cluster view.
-#[function_component(NetworkPanel)]
+/// The cluster view. A function, not a component: its messages move on every
+/// frame of a run, so a component's props check would not save a render
+/// (its links, which change rarely, are a component).
 pub fn network_panel(props: &Props) -> Html {
     let view = &props.view;
     let (nodes, clients) = (view.nodes.len(), view.clients.len());
@@ -302,8 +302,7 @@ fn views(nodes: &[NodeView]) -> Html {
     }
 }
 
-/// The message inspector's props.
-#[derive(Properties, PartialEq)]
+/// What the message inspector shows.
 pub struct DetailProps {
     /// The selected message, if any.
     pub detail: Option<MessageDetail>,
@@ -311,8 +310,8 @@ pub struct DetailProps {
     pub on: Callback<Msg>,
 }
 
-/// The contents of the selected message.
-#[function_component(MessageInspector)]
+/// The contents of the selected message. A function, not a component: it is
+/// small, and a component costs the shipped app its own machinery.
 pub fn message_inspector(props: &DetailProps) -> Html {
     let Some(d) = &props.detail else {
         return html! {

@@ -10,8 +10,7 @@ use crate::app::sharing::{ShareMsg, ShareView};
 use crate::app::Msg;
 use crate::browser;
 
-/// The share toolbar's props.
-#[derive(Properties, PartialEq)]
+/// What the share toolbar shows.
 pub struct Props {
     /// What to show.
     pub view: ShareView,
@@ -19,8 +18,8 @@ pub struct Props {
     pub on: Callback<Msg>,
 }
 
-/// The share toolbar.
-#[function_component(SharePanel)]
+/// The share toolbar. A function, not a component: it is small, and a
+/// component costs the shipped app its own machinery.
 pub fn share_panel(props: &Props) -> Html {
     let on = &props.on;
     let v = &props.view;

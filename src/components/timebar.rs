@@ -7,8 +7,7 @@ use yew::prelude::*;
 use super::{event_value, parse_decimal};
 use crate::app::Msg;
 
-/// The time bar's props.
-#[derive(Properties, PartialEq)]
+/// What the time bar shows.
 pub struct Props {
     /// Where the run stands.
     pub position: PositionView,
@@ -26,8 +25,9 @@ pub struct Props {
 
 const SPEEDS: [f64; 9] = [0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 256.0];
 
-/// The time bar under the header.
-#[function_component(TimeBar)]
+/// The time bar under the header. A function, not a component: it changes
+/// on every frame of a run, so a component's props check would not save a
+/// render, and each component costs the shipped app its own machinery.
 pub fn time_bar(props: &Props) -> Html {
     let p = &props.position;
     let on = &props.on;

@@ -439,11 +439,19 @@ pub fn encode_session(session: &Session) -> String {
 /// stage, public for tools and tests that need a well-framed link to text
 /// that is not a valid session.
 pub fn encode_payload(json: &[u8]) -> String {
+    frame_deflated(&miniz_oxide::deflate::compress_to_vec(json, DEFLATE_LEVEL))
+}
+
+/// Frame bytes already compressed as raw deflate as a current-version link:
+/// [`encode_payload`] after its compression, for a caller that compresses
+/// elsewhere (the web app uses the browser's own deflate, so that it does
+/// not ship a compressor). Any raw deflate stream of the session's JSON
+/// opens the same; only the link's length depends on the compressor.
+pub fn frame_deflated(deflated: &[u8]) -> String {
     let tag = version_tag(LINK_VERSION);
-    let deflated = miniz_oxide::deflate::compress_to_vec(json, DEFLATE_LEVEL);
     let mut framed = Vec::with_capacity(CHECKSUM_BYTES + deflated.len());
-    framed.extend_from_slice(&checksum(&tag, &deflated).to_be_bytes());
-    framed.extend_from_slice(&deflated);
+    framed.extend_from_slice(&checksum(&tag, deflated).to_be_bytes());
+    framed.extend_from_slice(deflated);
     format!("{tag}{}", base64url(&framed))
 }
 
