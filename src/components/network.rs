@@ -249,10 +249,15 @@ pub fn network_panel(props: &Props) -> Html {
             <p class="muted small">{ format!("{} in flight · latency {}–{} ticks · drop {}‰ · duplicate {}‰",
                 view.in_flight.len(), view.options.latency_ticks_min, view.options.latency_ticks_max,
                 view.options.drop_per_million / 1000, view.options.duplicate_per_million / 1000) }</p>
+            <div class="network-box">
             <svg viewBox="0 0 300 300" class="network-svg" role="group" aria-label="Nodes, links and messages in flight">
                 <Links nodes={view.nodes.iter().map(|n| (n.id, n.group)).collect::<Vec<_>>()} cut={view.cut.clone()} selection={props.selection} on={props.on.clone()} />
                 { for client_marks }
                 { for node_marks }
+            </svg>
+            // The messages move on every frame: drawn over the links on a
+            // layer of their own, so that the links are never repainted.
+            <svg viewBox="0 0 300 300" class="messages-svg">
                 <g class="messages" onclick={pick} data-testid="messages">
                     { for paths.into_iter().filter(|(_, d)| !d.is_empty()).map(|(kind, d)| html! {
                         <path key={kind} class="msg" {d} fill={kind_color(kind)} />
@@ -261,6 +266,7 @@ pub fn network_panel(props: &Props) -> Html {
                     { selected_mark.unwrap_or_default() }
                 </g>
             </svg>
+            </div>
             { kind_legend() }
             { views(&view.nodes) }
         </section>
