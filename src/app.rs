@@ -53,10 +53,14 @@ const LAMPORT_ARROWS: usize = 600;
 
 /// How many trace lines the trace panel shows.
 const TRACE_LINES: usize = 24;
-/// While playing, the panels that do not animate refresh once in this many frames.
-const SLOW_EVERY_FRAMES: u64 = 4;
-/// While playing, the consistency checker re-runs once in this many frames.
-const CHECK_EVERY_FRAMES: u64 = 16;
+/// While playing, the panels that do not animate refresh once in this many
+/// frames (twice a second at 60 fps). A refresh costs a busy cluster more than
+/// a frame's budget, so it must stay rarer than one frame in twenty.
+const SLOW_EVERY_FRAMES: u64 = 30;
+/// While playing, the consistency checker re-runs once in this many frames: a
+/// multiple of [`SLOW_EVERY_FRAMES`], so that it lands on a frame that is slow
+/// anyway.
+const CHECK_EVERY_FRAMES: u64 = 60;
 
 /// The checker's verdicts: the session's run, and the compared run's.
 type Verdicts = (Rc<view::CheckView>, Option<Rc<view::CheckView>>);
