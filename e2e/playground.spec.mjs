@@ -174,12 +174,12 @@ test("clicking a message in flight shows its contents", async ({ page }) => {
   const [, x, y] = d.match(/^M(-?[\d.]+),(-?[\d.]+)/).map(Number);
   const svg = page.locator(".network-svg");
   const box = await svg.boundingBox();
-  // The path starts at the dot's left edge (radius 3.5); click its centre.
+  // The path starts at the dot's centre ("M x,y h0", drawn round by its caps).
   // The 300x300 viewBox is scaled uniformly and centred in the element.
   const scale = Math.min(box.width, box.height) / 300;
   const left = box.x + (box.width - 300 * scale) / 2;
   const top = box.y + (box.height - 300 * scale) / 2;
-  await page.mouse.click(left + (x + 3.5) * scale, top + y * scale);
+  await page.mouse.click(left + x * scale, top + y * scale);
   const detail = page.getByTestId("message-detail");
   await expect(detail).toBeVisible();
   await expect(detail).toContainText("in flight, due at t=");

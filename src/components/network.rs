@@ -13,9 +13,7 @@ use wildling_core::view::{MessageDetail, MessageView, NetworkView, NodeView};
 use wildling_core::NodeId;
 use yew::prelude::*;
 
-use super::{
-    cross_path, dot_path, kind_color, kind_legend, node_color, on_circle, svg_point, KINDS,
-};
+use super::{cross_path, kind_color, kind_legend, node_color, on_circle, svg_point, KINDS};
 use crate::app::{Msg, Selection};
 
 const C: f64 = 150.0;
@@ -34,6 +32,16 @@ fn place(addr: Addr, nodes: usize, clients: usize) -> (f64, f64) {
             C,
         ),
     }
+}
+
+/// Append a dot at `(x, y)` (`M12.3,45.6h0`: a zero-length line, drawn round
+/// by the stroke's caps), its coordinates written to one decimal as integers:
+/// a busy frame writes thousands of dots, and float formatting and arcs cost
+/// several times more to write and for the browser to parse.
+fn dot(out: &mut String, (x, y): (f64, f64)) {
+    use std::fmt::Write;
+    let [x, y] = [x, y].map(|v| (v * 10.0).round().max(0.0) as u32);
+    let _ = write!(out, "M{}.{},{}.{}h0", x / 10, x % 10, y / 10, y % 10);
 }
 
 fn lerp(a: (f64, f64), b: (f64, f64), t: f64) -> (f64, f64) {
@@ -211,7 +219,7 @@ pub fn network_panel(props: &Props) -> Html {
     for m in &view.in_flight {
         let at = position(m);
         if let Some((_, path)) = paths.iter_mut().find(|(k, _)| *k == m.kind) {
-            dot_path(path, at, 3.5);
+            dot(path, at);
         }
         placed.push((m.id, at));
     }
@@ -250,22 +258,22 @@ pub fn network_panel(props: &Props) -> Html {
                 view.in_flight.len(), view.options.latency_ticks_min, view.options.latency_ticks_max,
                 view.options.drop_per_million / 1000, view.options.duplicate_per_million / 1000) }</p>
             <div class="network-box">
-            <svg viewBox="0 0 300 300" class="network-svg" role="group" aria-label="Nodes, links and messages in flight">
-                <Links nodes={view.nodes.iter().map(|n| (n.id, n.group)).collect::<Vec<_>>()} cut={view.cut.clone()} selection={props.selection} on={props.on.clone()} />
-                { for client_marks }
-                { for node_marks }
-            </svg>
-            // The messages move on every frame: drawn over the links on a
-            // layer of their own, so that the links are never repainted.
-            <svg viewBox="0 0 300 300" class="messages-svg">
-                <g class="messages" onclick={pick} data-testid="messages">
-                    { for paths.into_iter().filter(|(_, d)| !d.is_empty()).map(|(kind, d)| html! {
-                        <path key={kind} class="msg" {d} fill={kind_color(kind)} />
-                    }) }
-                    if !crosses.is_empty() { <path class="msg dropped" d={crosses} data-testid="dropped-messages" /> }
-                    { selected_mark.unwrap_or_default() }
-                </g>
-            </svg>
+                <svg viewBox="0 0 300 300" class="network-svg" role="group" aria-label="Nodes and links">
+                    <Links nodes={view.nodes.iter().map(|n| (n.id, n.group)).collect::<Vec<_>>()} cut={view.cut.clone()} selection={props.selection} on={props.on.clone()} />
+                    { for client_marks }
+                    { for node_marks }
+                </svg>
+                // The messages move on every frame: drawn over the links on a
+                // layer of their own, so that the links are never repainted.
+                <svg viewBox="0 0 300 300" class="messages-svg" role="group" aria-label="Messages in flight">
+                    <g class="messages" onclick={pick} data-testid="messages">
+                        { for paths.into_iter().filter(|(_, d)| !d.is_empty()).map(|(kind, d)| html! {
+                            <path key={kind} class="msg dot" {d} stroke={kind_color(kind)} />
+                        }) }
+                        if !crosses.is_empty() { <path class="msg dropped" d={crosses} data-testid="dropped-messages" /> }
+                        { selected_mark.unwrap_or_default() }
+                    </g>
+                </svg>
             </div>
             { kind_legend() }
             { views(&view.nodes) }
