@@ -53,14 +53,19 @@ const LAMPORT_ARROWS: usize = 600;
 
 /// How many trace lines the trace panel shows.
 const TRACE_LINES: usize = 24;
-/// While playing, the panels that do not animate refresh once in this many
-/// frames (twice a second at 60 fps). A refresh costs a busy cluster more than
-/// a frame's budget, so it must stay rarer than one frame in twenty.
-const SLOW_EVERY_FRAMES: u64 = 30;
-/// While playing, the consistency checker re-runs once in this many frames: a
-/// multiple of [`SLOW_EVERY_FRAMES`], so that it lands on a frame that is slow
-/// anyway.
-const CHECK_EVERY_FRAMES: u64 = 60;
+/// While playing, the panels that do not animate refresh once in this many frames.
+const SLOW_EVERY_FRAMES: u64 = 4;
+/// With more messages than this in flight, the cluster is busy: a refresh of
+/// the still panels then costs more than a frame's budget, so they refresh
+/// only once in [`BUSY_SLOW_EVERY_FRAMES`], keeping such frames rarer than
+/// one in twenty.
+const BUSY_IN_FLIGHT: usize = 200;
+/// How often a busy cluster's still panels refresh while playing (once a
+/// second at 60 fps).
+const BUSY_SLOW_EVERY_FRAMES: u64 = 60;
+/// While playing, the consistency checker re-runs on every this many
+/// refreshes of the still panels, on a frame that is slow anyway.
+const CHECK_EVERY_REFRESHES: u64 = 2;
 
 /// The checker's verdicts: the session's run, and the compared run's.
 type Verdicts = (Rc<view::CheckView>, Option<Rc<view::CheckView>>);
@@ -597,7 +602,12 @@ impl Component for App {
             _ => None,
         };
         // While playing, the panels that do not animate refresh every few frames.
-        let refresh = !self.playing || self.frames % SLOW_EVERY_FRAMES == 0;
+        let every = if network.in_flight.len() > BUSY_IN_FLIGHT {
+            BUSY_SLOW_EVERY_FRAMES
+        } else {
+            SLOW_EVERY_FRAMES
+        };
+        let refresh = !self.playing || self.frames % every == 0;
         let mut cache = self.slow.borrow_mut();
         if refresh || cache.is_none() {
             *cache = Some(Slow::of(&self.session, &self.key, clock));
@@ -620,7 +630,8 @@ impl Component for App {
         };
         drop(cache);
         let mut checked = self.checked.borrow_mut();
-        if !self.playing || self.frames % CHECK_EVERY_FRAMES == 0 || checked.is_none() {
+        let recheck = !self.playing || self.frames % (every * CHECK_EVERY_REFRESHES) == 0;
+        if recheck || checked.is_none() {
             *checked = Some((
                 Rc::new(view::check(cluster)),
                 self.session.shadow().map(|s| Rc::new(view::check(s))),
