@@ -55,13 +55,9 @@ const LAMPORT_ARROWS: usize = 600;
 const TRACE_LINES: usize = 24;
 /// While playing, the panels that do not animate refresh once in this many frames.
 const SLOW_EVERY_FRAMES: u64 = 4;
-/// With more messages than this in flight, the cluster is busy: a refresh of
-/// the still panels then costs more than a frame's budget, so they refresh
-/// only once in [`BUSY_SLOW_EVERY_FRAMES`], keeping such frames rarer than
-/// one in twenty.
-const BUSY_IN_FLIGHT: usize = 200;
-/// How often a busy cluster's still panels refresh while playing (once a
-/// second at 60 fps).
+/// How often a busy cluster's ([`network::BUSY_IN_FLIGHT`]) still panels
+/// refresh while playing: once a second at 60 fps. A refresh then costs more
+/// than a frame's budget, so such frames must stay rarer than one in twenty.
 const BUSY_SLOW_EVERY_FRAMES: u64 = 60;
 /// While playing, the consistency checker re-runs on every this many
 /// refreshes of the still panels, on a frame that is slow anyway.
@@ -602,7 +598,7 @@ impl Component for App {
             _ => None,
         };
         // While playing, the panels that do not animate refresh every few frames.
-        let every = if network.in_flight.len() > BUSY_IN_FLIGHT {
+        let every = if network.in_flight.len() > network::BUSY_IN_FLIGHT {
             BUSY_SLOW_EVERY_FRAMES
         } else {
             SLOW_EVERY_FRAMES

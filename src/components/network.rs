@@ -16,6 +16,11 @@ use yew::prelude::*;
 use super::{cross_path, kind_color, kind_legend, node_color, on_circle, svg_point, KINDS};
 use crate::app::{Msg, Selection};
 
+/// With more messages than this in flight the cluster is busy: its dots are
+/// drawn without anti-aliasing (half the raster work), and the still panels
+/// refresh less often while it plays.
+pub const BUSY_IN_FLIGHT: usize = 200;
+
 const C: f64 = 150.0;
 const NODE_RING: f64 = 112.0;
 const CLIENT_RING: f64 = 42.0;
@@ -265,7 +270,7 @@ pub fn network_panel(props: &Props) -> Html {
                 </svg>
                 // The messages move on every frame: drawn over the links on a
                 // layer of their own, so that the links are never repainted.
-                <svg viewBox="0 0 300 300" class="messages-svg" role="group" aria-label="Messages in flight">
+                <svg viewBox="0 0 300 300" class={classes!("messages-svg", (view.in_flight.len() > BUSY_IN_FLIGHT).then_some("busy"))} role="group" aria-label="Messages in flight">
                     <g class="messages" onclick={pick} data-testid="messages">
                         { for paths.into_iter().filter(|(_, d)| !d.is_empty()).map(|(kind, d)| html! {
                             <path key={kind} class="msg dot" {d} stroke={kind_color(kind)} />
