@@ -36,7 +36,7 @@ use serde::Serialize;
 
 use crate::history::OpRecord;
 use crate::ids::NodeId;
-use crate::message::Clock;
+use crate::message::{Clock, Value};
 use crate::node::{ClientOp, OpOutcome};
 use crate::ring::PartitionId;
 use crate::sim::OpId;
@@ -236,7 +236,7 @@ struct Put<'a> {
 struct Facts<'a> {
     puts: Vec<Put<'a>>,
     /// Successful gets: (op, key, values, invoked, completed).
-    gets: Vec<(OpId, &'a str, &'a [String], u64, u64)>,
+    gets: Vec<(OpId, &'a str, &'a [Value], u64, u64)>,
     /// The puts of each (key, value), as indices into `puts`.
     by_value: BTreeMap<&'a str, BTreeMap<&'a str, Vec<usize>>>,
     /// For each put (index), the puts that cover it (indices).
@@ -251,7 +251,7 @@ impl<'a> Facts<'a> {
     ) -> Self {
         let mut puts = Vec::new();
         let mut gets = Vec::new();
-        let mut read_values: BTreeMap<OpId, &'a [String]> = BTreeMap::new();
+        let mut read_values: BTreeMap<OpId, &'a [Value]> = BTreeMap::new();
         for op in ops {
             match (&op.input, &op.completed) {
                 (ClientOp::Put { key, value, .. }, completed) => puts.push(Put {
@@ -284,7 +284,7 @@ impl<'a> Facts<'a> {
                 continue;
             };
             for value in values.iter() {
-                let writers = by_value.get(put.key).and_then(|v| v.get(value.as_str()));
+                let writers = by_value.get(put.key).and_then(|v| v.get(&**value));
                 for &p in writers.into_iter().flatten() {
                     if p != q && !covered_by[p].contains(&q) {
                         covered_by[p].push(q);
@@ -320,7 +320,7 @@ impl<'a> Facts<'a> {
     }
 
     /// Every (older, newer) pair of puts of `key` among `values` where newer covers older.
-    fn ordered_pairs(&self, key: &str, values: &[&String]) -> Vec<(OpId, OpId)> {
+    fn ordered_pairs(&self, key: &str, values: &[&Value]) -> Vec<(OpId, OpId)> {
         let mut pairs = Vec::new();
         if values.len() < 2 {
             return pairs;
@@ -365,7 +365,7 @@ pub fn check(
         let missing_on: Vec<NodeId> = replicas
             .replicas
             .iter()
-            .filter(|(_, clock)| !clock.values().iter().any(|v| v.as_str() == p.value))
+            .filter(|(_, clock)| !clock.values().iter().any(|v| &***v == p.value))
             .map(|(node, _)| *node)
             .collect();
         if !missing_on.is_empty() && facts.covered_by[i].is_empty() {
@@ -409,7 +409,7 @@ pub fn check(
         }
     }
     for &(read, key, values, invoked_at, completed_at) in &facts.gets {
-        let values: Vec<&String> = values.iter().collect();
+        let values: Vec<&Value> = values.iter().collect();
         for (older, newer) in facts.ordered_pairs(key, &values) {
             let seen = report
                 .false_conflicts
@@ -426,7 +426,7 @@ pub fn check(
         }
         for (i, p) in facts.puts.iter().enumerate().filter(|(_, p)| p.key == key) {
             let completed_before = p.acked_at.is_some_and(|at| at < invoked_at);
-            let missed = !values.iter().any(|v| v.as_str() == p.value);
+            let missed = !values.iter().any(|v| ***v == *p.value);
             let covered = facts.covered_by[i]
                 .iter()
                 .any(|&q| facts.puts[q].invoked_at <= completed_at);

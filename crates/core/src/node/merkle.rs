@@ -148,7 +148,7 @@ mod tests {
                 Write {
                     replica: NodeId(1),
                     client: ClientId(1),
-                    value: v.to_string(),
+                    value: (*v).into(),
                     timestamp: 0,
                 },
             );
