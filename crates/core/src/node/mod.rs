@@ -845,7 +845,9 @@ impl Node {
                 }
                 if !waiting.is_empty() || !answered {
                     let primaries = if self.settings.mechanisms.read_repair {
-                        vec![(self.id, merged.clone())]
+                        let mut primaries = Vec::with_capacity(waiting.len() + 1);
+                        primaries.push((self.id, merged.clone()));
+                        primaries
                     } else {
                         Vec::new()
                     };
