@@ -18,6 +18,10 @@
 //! taken off the queue. Latencies and timeouts are short, so the queue is a
 //! timer wheel of per-tick buckets with a heap behind it for the far future
 //! (`queue.rs`); timeline inputs and faults wait in a sorted list of their own.
+//! A message is put on the wire (a slot in the outbox) as the process sends
+//! it and taken off when it is delivered or lost; the queue holds only the
+//! small delivery that names its slot, so a message is moved twice however
+//! long it travels.
 //!
 //! The simulator owns the only random generator ([`SimRng`], xoshiro256**
 //! seeded by SplitMix64). Every random choice (latency, loss, duplication,
@@ -50,6 +54,9 @@
 //!   to it still arrive if it restarts before they do.
 //! - [`Simulator::run_until_quiet`] stops at a horizon, so a process that
 //!   keeps setting timers forever cannot hang it.
+//! - A simulator lives on one thread: the cluster's messages share keys,
+//!   values and clocks through `Rc` ([`crate::message`]), so it is not `Send`.
+//!   Parallel sweeps build one per seed inside each worker.
 
 mod queue;
 mod rng;
