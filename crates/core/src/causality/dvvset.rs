@@ -611,14 +611,23 @@ fn dedup_in_order<V: PartialEq>(values: &mut Vec<V>) {
 impl<I: fmt::Display, V: fmt::Display> fmt::Display for DvvSet<I, V> {
     /// `{[{a,4,[5,2]},{b,1,[]}],[10]}`: the reference's Erlang term.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Ids and values are written with `f` itself (no nested `write!`,
-        // which costs more than the text): a width or precision meant for
-        // the whole term must not reach them.
+        // The term is written with `f` itself (no nested `write!` per piece,
+        // which costs more than the text), so a width or precision meant for
+        // the whole term would reach each id and value: leave them out.
         if f.width().is_some() || f.precision().is_some() {
-            return write!(f, "{self}");
+            return write!(f, "{}", Term(self));
         }
+        Term(self).fmt(f)
+    }
+}
+
+/// A [`DvvSet`]'s text form.
+struct Term<'a, I, V>(&'a DvvSet<I, V>);
+
+impl<I: fmt::Display, V: fmt::Display> fmt::Display for Term<'_, I, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("{[")?;
-        write_joined(f, &self.entries, ",", |f, e| {
+        write_joined(f, &self.0.entries, ",", |f, e| {
             f.write_str("{")?;
             e.id.fmt(f)?;
             f.write_str(",")?;
@@ -628,7 +637,7 @@ impl<I: fmt::Display, V: fmt::Display> fmt::Display for DvvSet<I, V> {
             f.write_str("]}")
         })?;
         f.write_str("],[")?;
-        write_joined(f, &self.anonymous, ",", |f, v| v.fmt(f))?;
+        write_joined(f, &self.0.anonymous, ",", |f, v| v.fmt(f))?;
         f.write_str("]}")
     }
 }

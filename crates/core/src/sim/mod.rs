@@ -599,7 +599,7 @@ impl<P: Process> Simulator<P> {
             }
             return true;
         }
-        if !self.external.front().is_some_and(|e| e.at <= until) {
+        if self.external.front().is_none_or(|e| e.at > until) {
             return false;
         }
         let entry = self.external.pop_front().expect("the front entry is there");
