@@ -64,6 +64,8 @@ where
         "got {actual}, expected {expected}"
     );
     assert_eq!(actual.to_string(), expected.replace(' ', ""));
+    // A width or precision for the whole term reaches none of its parts.
+    assert_eq!(format!("{actual:>3.1}"), actual.to_string());
 }
 
 type S = DvvSet<Id, String>;
