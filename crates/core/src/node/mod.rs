@@ -359,7 +359,7 @@ pub struct Node {
     gossip_armed: bool,
     gossip_rounds_left: u32,
     store: Store,
-    pending: Requests,
+    pending: Requests<Pending>,
     next_req: u64,
     /// Peers this node's failure detector suspects, with the time of the
     /// last missed answer.
@@ -373,7 +373,7 @@ pub struct Node {
     /// Partitions whose data changed since their last exchange.
     dirty: BTreeSet<PartitionId>,
     /// Merkle exchanges this node started, by id: (partition, peer).
-    exchanges: BTreeMap<ReqId, (PartitionId, NodeId)>,
+    exchanges: Requests<(PartitionId, NodeId)>,
     anti_entropy_armed: bool,
     anti_entropy_failed_rounds: u32,
     /// Forwarded requests already served, by (client, op): the network may
@@ -408,7 +408,7 @@ impl Node {
             handoff_progress: false,
             handoff_failed_rounds: 0,
             dirty: BTreeSet::new(),
-            exchanges: BTreeMap::new(),
+            exchanges: Requests::default(),
             anti_entropy_armed: false,
             anti_entropy_failed_rounds: 0,
             forwards_seen: Vec::new(),
@@ -432,7 +432,7 @@ impl Node {
     }
 
     /// The requests the node is coordinating.
-    pub fn pending(&self) -> &Requests {
+    pub fn pending(&self) -> &Requests<Pending> {
         &self.pending
     }
 
