@@ -312,9 +312,9 @@ impl<V: Clone + PartialEq> KeyClock<V> {
         ctx.vv = match self {
             KeyClock::DvvSet(set) => {
                 ctx.vv.clear();
-                for e in set.entries() {
-                    ctx.vv.push_in_order(Actor::Node(e.id), e.counter);
-                }
+                let entries = set.entries().iter();
+                ctx.vv
+                    .extend_in_order(entries.map(|e| (Actor::Node(e.id), e.counter)));
                 return;
             }
             KeyClock::Lww(_) => VersionVector::new(),
