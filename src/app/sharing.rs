@@ -361,7 +361,7 @@ impl App {
             ),
             ShareMsg::ExportScenario => {
                 let scenario: &Scenario = self.session.scenario();
-                let json = serde_json::to_string_pretty(scenario).unwrap_or_default();
+                let json = scenario.to_json();
                 browser::download(&format!("{}.json", file_stem(&self.scenario_name)), &json);
             }
             ShareMsg::ShowEmbed => match &self.sharing.tutorial {
