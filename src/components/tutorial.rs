@@ -3,6 +3,8 @@
 //! step's operation. Steps are opened by the App through deterministic
 //! replay (`Tutorial::session`); everything shown comes from the tutorial data.
 
+use std::rc::Rc;
+
 use wildling_core::tutorial::tutorials;
 use yew::prelude::*;
 
@@ -10,9 +12,10 @@ use super::event_value;
 use crate::app::sharing::{ShareMsg, TutorialState};
 use crate::app::Msg;
 
-/// The tutorial panel's props.
-#[derive(Properties, PartialEq)]
+/// What the tutorial panel shows.
 pub struct Props {
+    /// Every tutorial's id and title, for the picker.
+    pub choices: Rc<Vec<(&'static str, &'static str)>>,
     /// The open tutorial, if any.
     pub state: Option<TutorialState>,
     /// The steps the learner may visit (from 0, both included).
@@ -21,15 +24,15 @@ pub struct Props {
     pub on: Callback<Msg>,
 }
 
-/// The tutorial picker and narration.
-#[function_component(TutorialPanel)]
+/// Every tutorial's id and title, for [`Props::choices`].
+pub fn choices() -> Rc<Vec<(&'static str, &'static str)>> {
+    Rc::new(tutorials().into_iter().map(|t| (t.id, t.title)).collect())
+}
+
+/// The tutorial picker and narration. A function, not a component: it is
+/// small, and a component costs the shipped app its own machinery.
 pub fn tutorial_panel(props: &Props) -> Html {
-    let choices = use_memo((), |()| {
-        tutorials()
-            .into_iter()
-            .map(|t| (t.id, t.title))
-            .collect::<Vec<_>>()
-    });
+    let choices = &props.choices;
     let on = &props.on;
     let pick = on.reform(|e: Event| {
         let id = event_value(&e);
