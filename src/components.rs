@@ -150,6 +150,20 @@ pub fn event_value(e: &Event) -> String {
         .unwrap_or_default()
 }
 
+/// A text field's state, starting at `initial` (used on the first render
+/// only). Every text field goes through this one hook: each `use_state`
+/// closure is its own copy of the hook's code in the shipped app.
+#[hook]
+pub fn use_text(initial: String) -> UseStateHandle<String> {
+    use_state(move || initial)
+}
+
+/// An inline error's state, starting empty; one hook for all, as [`use_text`].
+#[hook]
+pub fn use_error() -> UseStateHandle<Option<String>> {
+    use_state(|| None)
+}
+
 /// A callback that stores a text input's value into a state handle as the user types.
 pub fn bind(state: &UseStateHandle<String>) -> Callback<InputEvent> {
     let state = state.clone();

@@ -10,7 +10,10 @@ use wildling_core::view::{self, ClientView, OpStatus, OpView};
 use wildling_core::NodeId;
 use yew::prelude::*;
 
-use super::{bind, bind_select, inline_error, node_options, parse_number, parse_optional};
+use super::{
+    bind, bind_select, inline_error, node_options, parse_number, parse_optional, use_error,
+    use_text,
+};
 use crate::app::{Msg, Selection};
 
 /// The client panel's props.
@@ -93,16 +96,16 @@ fn submit(
 /// The client panel.
 #[function_component(ClientsPanel)]
 pub fn clients_panel(props: &Props) -> Html {
-    let client = use_state(|| "1".to_string());
-    let key = use_state(|| props.inspected.clone());
-    let value = use_state(String::new);
-    let put_node = use_state(|| "1".to_string());
-    let context = use_state(|| "last-get".to_string());
-    let edited = use_state(String::new);
-    let w = use_state(String::new);
-    let get_node = use_state(|| "1".to_string());
-    let r = use_state(String::new);
-    let error = use_state(|| None::<String>);
+    let client = use_text("1".to_string());
+    let key = use_text(props.inspected.clone());
+    let value = use_text(String::new());
+    let put_node = use_text("1".to_string());
+    let context = use_text("last-get".to_string());
+    let edited = use_text(String::new());
+    let w = use_text(String::new());
+    let get_node = use_text("1".to_string());
+    let r = use_text(String::new());
+    let error = use_error();
 
     let entry = |client: &str| -> Result<TimelineEntry, String> {
         Ok(TimelineEntry {

@@ -9,6 +9,7 @@ use yew::prelude::*;
 
 use super::{
     bind, bind_select, event_value, inline_error, node_options, parse_decimal, parse_number,
+    use_error, use_text,
 };
 use crate::app::{Msg, Selection};
 
@@ -106,15 +107,15 @@ pub fn faults_panel(props: &Props) -> Html {
     let on = &props.on;
     let count = view.nodes.len();
     let groups = use_state(|| vec![1u8; count]);
-    let split_error = use_state(|| None::<String>);
+    let split_error = use_error();
     let o = &view.options;
-    let drop = use_state(|| (f64::from(o.drop_per_million) / 10_000.0).to_string());
-    let duplicate = use_state(|| (f64::from(o.duplicate_per_million) / 10_000.0).to_string());
-    let latency_min = use_state(|| o.latency_ticks_min.to_string());
-    let latency_max = use_state(|| o.latency_ticks_max.to_string());
-    let network_error = use_state(|| None::<String>);
-    let link_a = use_state(|| "1".to_string());
-    let link_b = use_state(|| "2".to_string());
+    let drop = use_text((f64::from(o.drop_per_million) / 10_000.0).to_string());
+    let duplicate = use_text((f64::from(o.duplicate_per_million) / 10_000.0).to_string());
+    let latency_min = use_text(o.latency_ticks_min.to_string());
+    let latency_max = use_text(o.latency_ticks_max.to_string());
+    let network_error = use_error();
+    let link_a = use_text("1".to_string());
+    let link_b = use_text("2".to_string());
     let nodes = u16::try_from(count).unwrap_or(u16::MAX);
 
     let partitioned = view.nodes.iter().any(|n| n.2 != view.nodes[0].2);
