@@ -21,6 +21,7 @@ use wildling_core::{ClientId, NodeId};
 use yew::prelude::*;
 
 use crate::components::checker::{self, checker_panel};
+use crate::components::click;
 use crate::components::clients::ClientsPanel;
 use crate::components::compare::{self, compare_panel};
 use crate::components::faults::{FaultState, FaultsPanel};
@@ -125,6 +126,7 @@ pub enum Selection {
 }
 
 /// Everything the user can do.
+#[derive(Clone)]
 pub enum Msg {
     /// An animation frame at this timestamp (ms).
     Frame(f64),
@@ -631,7 +633,7 @@ impl Component for App {
         drop(checked);
         let config = cluster.scenario().cluster.clone();
         let on = self.on.clone();
-        let dismiss = self.on.reform(|_: MouseEvent| Msg::Dismiss);
+        let dismiss = click(&self.on, Msg::Dismiss);
         let embed = &self.sharing.embed;
         let root = classes!(
             "app",

@@ -11,7 +11,7 @@ use wildling_core::NodeId;
 use yew::prelude::*;
 
 use super::{
-    bind, bind_select, inline_error, node_options, parse_number, parse_optional, use_error,
+    bind, bind_select, click, inline_error, node_options, parse_number, parse_optional, use_error,
     use_text,
 };
 use crate::app::{Msg, Selection};
@@ -40,7 +40,7 @@ const RESULTS: usize = 40;
 
 fn op_result(op: &OpView, selection: Selection, on: &Callback<Msg>) -> Html {
     let id = op.id;
-    let select = on.reform(move |_: MouseEvent| Msg::Select(Selection::Op(id)));
+    let select = click(on, Msg::Select(Selection::Op(id)));
     let class = match op.status {
         OpStatus::Pending => "pending",
         OpStatus::Got { .. } | OpStatus::Put => "ok",

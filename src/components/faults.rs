@@ -8,7 +8,7 @@ use wildling_core::NodeId;
 use yew::prelude::*;
 
 use super::{
-    bind, bind_select, event_value, inline_error, node_options, parse_decimal, parse_number,
+    bind, bind_select, click, event_value, inline_error, node_options, parse_decimal, parse_number,
     use_error, use_text,
 };
 use crate::app::{Msg, Selection};
@@ -48,7 +48,7 @@ pub struct Props {
 }
 
 fn fault(on: &Callback<Msg>, fault: Fault) -> Callback<MouseEvent> {
-    on.reform(move |_: MouseEvent| Msg::ActAll(vec![fault.clone()]))
+    click(on, Msg::ActAll(vec![fault]))
 }
 
 /// The faults that rebuild the network without the cut `a <-> b`: heal, then
@@ -193,7 +193,7 @@ pub fn faults_panel(props: &Props) -> Html {
                     <button onclick={fault(on, Fault::Cut { a, b })} data-testid="cut-link">{ "Cut both ways" }</button>
                     <button onclick={fault(on, Fault::OneWay { from: a, to: b })}>{ format!("Cut {a}→{b}") }</button>
                     <button onclick={fault(on, Fault::OneWay { from: b, to: a })}>{ format!("Cut {b}→{a}") }</button>
-                    <button onclick={on.reform({ let faults = restore(view, a, b); move |_: MouseEvent| Msg::ActAll(faults.clone()) })}
+                    <button onclick={click(on, Msg::ActAll(restore(view, a, b)))}
                         disabled={!ab && !ba} data-testid="restore-link">{ "Restore" }</button>
                 </div>
             }

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use wildling_core::tutorial::tutorials;
 use yew::prelude::*;
 
-use super::event_value;
+use super::{click, event_value};
 use crate::app::sharing::{ShareMsg, TutorialState};
 use crate::app::Msg;
 
@@ -56,10 +56,9 @@ pub fn tutorial_panel(props: &Props) -> Html {
     };
     let (lo, hi) = props.range;
     let at = state.step;
-    let back =
-        on.reform(move |_: MouseEvent| Msg::Share(ShareMsg::TutorialStep(at.saturating_sub(1))));
-    let next = on.reform(move |_: MouseEvent| Msg::Share(ShareMsg::TutorialStep(at + 1)));
-    let close = on.reform(|_: MouseEvent| Msg::Share(ShareMsg::Tutorial(None)));
+    let back = click(on, Msg::Share(ShareMsg::TutorialStep(at.saturating_sub(1))));
+    let next = click(on, Msg::Share(ShareMsg::TutorialStep(at + 1)));
+    let close = click(on, Msg::Share(ShareMsg::Tutorial(None)));
     html! {
         <section class="panel tutorial" aria-labelledby="tutorial-title" data-testid="tutorial">
             <div class="tutorial-head">
