@@ -60,6 +60,7 @@ use serde::de::{Error as _, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer as _, Serialize};
 
 use crate::cluster::Cluster;
+use crate::inflate::{inflate, InflateError};
 use crate::scenario::{
     read, Scenario, ScenarioError, TimelineEntry, MAX_SCENARIO_BYTES, MAX_TEXT_BYTES,
 };
@@ -505,15 +506,18 @@ fn decode_v1(body: &str) -> Result<Session, LinkError> {
     if sum != checksum(&version_tag(1), deflated).to_be_bytes() {
         return Err(LinkError::ChecksumMismatch);
     }
-    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(deflated, MAX_SESSION_BYTES)
-        .map_err(|e| match e.status {
-            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => LinkError::TooLarge {
-                limit_bytes: MAX_SESSION_BYTES,
-            },
-            _ => LinkError::Inflate {
-                reason: e.to_string(),
-            },
-        })?;
+    let json = inflate(deflated, MAX_SESSION_BYTES).map_err(|e| match e {
+        InflateError::TooLarge => LinkError::TooLarge {
+            limit_bytes: MAX_SESSION_BYTES,
+        },
+        // In the words of the `miniz_oxide` inflater the links had first.
+        InflateError::Invalid => LinkError::Inflate {
+            reason: "Invalid input data".into(),
+        },
+        InflateError::Truncated => LinkError::Inflate {
+            reason: "Truncated input stream".into(),
+        },
+    })?;
     let text = std::str::from_utf8(&json).map_err(|e| {
         LinkError::InvalidSession(ScenarioError::Json {
             field: String::new(),
