@@ -1,8 +1,8 @@
 //! Sorting in little code. The shipped app is compiled for size, and every
 //! `sort_by` with its own closure is its own copy of the standard library's
 //! sort, several kilobytes each. [`stable_by`] sends every caller through
-//! one copy: it sorts positions, asking the caller's comparison through a
-//! reference. [`small_by`] is an insertion sort for the kernel's short,
+//! one merge sort of positions, which asks the caller's comparison through
+//! a reference. [`small_by`] is an insertion sort for the kernel's short,
 //! mostly sorted vectors, where it is also the faster. Both are stable, so
 //! each gives exactly the order `slice::sort_by` would.
 
@@ -25,11 +25,36 @@ pub(crate) fn stable<T: Ord>(items: &mut Vec<T>) {
     stable_by(items, T::cmp);
 }
 
-/// The positions `0..len` in the order `compare` puts them: the one
-/// instance of the standard sort.
+/// The positions `0..len` in the order `compare` puts them, stably: a
+/// bottom-up merge sort, runs of 1, 2, 4, ... merged into a second buffer.
 fn sorted_positions(len: usize, compare: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<usize> {
     let mut order: Vec<usize> = (0..len).collect();
-    order.sort_by(|&a, &b| compare(a, b));
+    let mut merged = vec![0; len];
+    let mut width = 1;
+    while width < len {
+        for start in (0..len).step_by(2 * width) {
+            let middle = (start + width).min(len);
+            let end = (start + 2 * width).min(len);
+            let (mut left, mut right) = (start, middle);
+            for slot in &mut merged[start..end] {
+                // The right run's head goes first only if strictly smaller.
+                let from_right = right < end
+                    && (left >= middle || compare(order[right], order[left]) == Ordering::Less);
+                *slot = if from_right {
+                    order[right]
+                } else {
+                    order[left]
+                };
+                if from_right {
+                    right += 1;
+                } else {
+                    left += 1;
+                }
+            }
+        }
+        std::mem::swap(&mut order, &mut merged);
+        width *= 2;
+    }
     order
 }
 
