@@ -25,12 +25,26 @@ pub(crate) fn stable<T: Ord>(items: &mut Vec<T>) {
     stable_by(items, T::cmp);
 }
 
-/// The positions `0..len` in the order `compare` puts them, stably: a
-/// bottom-up merge sort, runs of 1, 2, 4, ... merged into a second buffer.
+/// The positions `0..len` in the order `compare` puts them, stably: runs of
+/// [`RUN`] sorted by insertion, then a bottom-up merge sort, runs of 8, 16,
+/// 32, ... merged into a second buffer.
 fn sorted_positions(len: usize, compare: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<usize> {
     let mut order: Vec<usize> = (0..len).collect();
+    // Often the items are in order already.
+    if (1..len).all(|i| compare(i - 1, i) != Ordering::Greater) {
+        return order;
+    }
+    for start in (0..len).step_by(RUN) {
+        for i in start + 1..(start + RUN).min(len) {
+            let mut j = i;
+            while j > start && compare(order[j - 1], order[j]) == Ordering::Greater {
+                order.swap(j - 1, j);
+                j -= 1;
+            }
+        }
+    }
     let mut merged = vec![0; len];
-    let mut width = 1;
+    let mut width = RUN;
     while width < len {
         for start in (0..len).step_by(2 * width) {
             let middle = (start + width).min(len);
@@ -57,6 +71,9 @@ fn sorted_positions(len: usize, compare: &mut dyn FnMut(usize, usize) -> Orderin
     }
     order
 }
+
+/// The runs [`sorted_positions`] sorts by insertion before merging them.
+const RUN: usize = 8;
 
 /// Sort a short slice stably by `compare`: insertion sort, linear on a slice
 /// that is already sorted.
