@@ -415,7 +415,7 @@ impl Scenario {
 
     /// The scenario as pretty JSON (what [`Scenario::from_json`] reads back),
     /// exactly as `serde_json::to_string_pretty` writes it. It is written
-    /// compact and indented by [`indent_json`]: one serializer instead of
+    /// compact and indented by `indent_json`: one serializer instead of
     /// two keeps the shipped app smaller.
     pub fn to_json(&self) -> String {
         indent_json(&serde_json::to_string(self).expect("a scenario always serializes"))
