@@ -1,12 +1,16 @@
 // Trunk's post-build hook (Trunk.toml): gives the names that join the app's
-// wasm to its JavaScript glue one or two letters, in both files.
+// wasm to its JavaScript glue one or two letters, in both files, and strips
+// the glue's indentation and line comments.
 //
 // wasm-bindgen names every import after its Rust binding plus a hash
 // (`__wbg_new_with_u8_array_sequence_9cda61cd48ab1b97`) and every closure
 // shim export after its symbol; the hashes are random text, which gzip cannot
 // shrink, and each name is written once in the wasm and once in the glue. A
 // short name in both saves about 6 KB of the shipped app (gzip -9). Nothing
-// else changes: the glue's functions are the same, keyed differently.
+// else changes: the glue's functions are the same, keyed differently. The
+// glue's indentation and its comments (wasm-bindgen explains each cast in
+// one) are another 1 KB; the glue has no multi-line string or template, so
+// no line's leading blanks are content (checked).
 //
 // The wasm's import and export sections are rewritten (their names only);
 // in the glue, each import is the key of one property of the imports object
@@ -19,10 +23,10 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const dir = process.env.TRUNK_STAGING_DIR;
-if (!dir) throw new Error("shorten-names: TRUNK_STAGING_DIR is not set (run by trunk)");
+if (!dir) throw new Error("shrink-glue: TRUNK_STAGING_DIR is not set (run by trunk)");
 const only = (suffix) => {
   const found = readdirSync(dir).filter((f) => f.endsWith(suffix));
-  if (found.length !== 1) throw new Error(`shorten-names: ${found.length} files *${suffix} in ${dir}`);
+  if (found.length !== 1) throw new Error(`shrink-glue: ${found.length} files *${suffix} in ${dir}`);
   return found[0];
 };
 const wasmFile = only("_bg.wasm");
@@ -95,7 +99,7 @@ function skipImport(r, kind) {
   } else if (kind === 4) {
     r.byte();
     r.u32();
-  } else throw new Error(`shorten-names: unknown import kind ${kind}`);
+  } else throw new Error(`shrink-glue: unknown import kind ${kind}`);
 }
 
 const wasm = readFileSync(join(dir, wasmFile));
@@ -133,10 +137,20 @@ while (top.at < wasm.length) {
         next.push(...str(rename(exports, field)), ...body.subarray(start, r.at));
       }
     }
-    if (r.at !== body.length) throw new Error(`shorten-names: section ${id} has trailing bytes`);
+    if (r.at !== body.length) throw new Error(`shrink-glue: section ${id} has trailing bytes`);
     body = Buffer.from(next);
   }
   out.push(Buffer.from([id, ...leb(body.length)]), body);
+}
+
+/** The glue without indentation, line comments and blank lines. */
+function strip(glue) {
+  glue.split("\n").forEach((line, i) => {
+    if ((line.match(/`/g) ?? []).length % 2 !== 0) {
+      throw new Error(`shrink-glue: line ${i + 1} of the glue opens a multi-line template`);
+    }
+  });
+  return glue.replace(/^[ \t]+/gm, "").replace(/^\/\/.*\n/gm, "").replace(/\n{2,}/g, "\n");
 }
 
 const escape = (s) => s.replace(/[$]/g, "\\$&");
@@ -147,7 +161,7 @@ for (const [old, short] of imports) {
     count++;
     return short;
   });
-  if (count !== 1) throw new Error(`shorten-names: import ${old} is keyed ${count} times in ${jsFile}`);
+  if (count !== 1) throw new Error(`shrink-glue: import ${old} is keyed ${count} times in ${jsFile}`);
 }
 for (const [old, short] of exports) {
   let count = 0;
@@ -157,11 +171,12 @@ for (const [old, short] of exports) {
   });
   // The start function and some shims are read only by the wasm itself.
   if (count === 0 && !js.includes(old)) continue;
-  if (count === 0) throw new Error(`shorten-names: export ${old} is used in ${jsFile}, not as wasm.${old}`);
+  if (count === 0) throw new Error(`shrink-glue: export ${old} is used in ${jsFile}, not as wasm.${old}`);
 }
 
 const wasmOut = Buffer.concat(out);
 writeFileSync(join(dir, wasmFile), wasmOut);
+js = strip(js);
 writeFileSync(join(dir, jsFile), js);
 
 const sri = (bytes) => `sha384-${createHash("sha384").update(bytes).digest("base64")}`;
