@@ -20,10 +20,11 @@
 use std::borrow::Borrow;
 use std::fmt;
 
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde::{Serialize, Serializer};
 
 /// A map ordered by key, stored as a vector of entries sorted by key.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct VecMap<K, V> {
     entries: Vec<(K, V)>,
 }
@@ -176,6 +177,19 @@ impl<K: Ord, V> Extend<(K, V)> for VecMap<K, V> {
     }
 }
 
+impl<K: Ord, V> FromIterator<(K, V)> for VecMap<K, V> {
+    /// As [`VecMap::from_unsorted`]: of equal keys, the last value is kept.
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(entries: I) -> Self {
+        VecMap::from_unsorted(entries.into_iter().collect())
+    }
+}
+
+impl<K: Ord, V, const N: usize> From<[(K, V); N]> for VecMap<K, V> {
+    fn from(entries: [(K, V); N]) -> Self {
+        entries.into_iter().collect()
+    }
+}
+
 impl<K, V> IntoIterator for VecMap<K, V> {
     type Item = (K, V);
     type IntoIter = std::vec::IntoIter<(K, V)>;
@@ -204,6 +218,27 @@ impl<K: Serialize, V: Serialize> Serialize for VecMap<K, V> {
     /// As a map, as `BTreeMap` serializes.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_map(self.iter())
+    }
+}
+
+impl<'de, K: Ord + Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for VecMap<K, V> {
+    /// From a map, as `BTreeMap` deserializes: of equal keys, the last wins.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entries<K, V>(std::marker::PhantomData<(K, V)>);
+        impl<'de, K: Ord + Deserialize<'de>, V: Deserialize<'de>> Visitor<'de> for Entries<K, V> {
+            type Value = VecMap<K, V>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = VecMap::new();
+                while let Some((key, value)) = map.next_entry()? {
+                    entries.insert(key, value);
+                }
+                Ok(entries)
+            }
+        }
+        deserializer.deserialize_map(Entries(std::marker::PhantomData))
     }
 }
 
