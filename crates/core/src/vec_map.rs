@@ -370,5 +370,26 @@ mod tests {
             let reference: BTreeMap<u8, u16> = entries.into_iter().collect();
             prop_assert_eq!(map.into_iter().collect::<Vec<_>>(), reference.into_iter().collect::<Vec<_>>());
         }
+
+        /// Collected, and written and read as JSON, a map is what a
+        /// `BTreeMap` of the same entries is (the last value of a key wins).
+        #[test]
+        fn collected_and_json_as_a_btree_map(entries in proptest::collection::vec((0u8..16, any::<u16>()), 0..100)) {
+            let map: VecMap<u8, u16> = entries.iter().copied().collect();
+            let reference: BTreeMap<u8, u16> = entries.iter().copied().collect();
+            prop_assert_eq!(map.iter().collect::<Vec<_>>(), reference.iter().collect::<Vec<_>>());
+            let json = serde_json::to_string(&map).expect("a map of numbers serializes");
+            prop_assert_eq!(&json, &serde_json::to_string(&reference).expect("a map of numbers serializes"));
+            // Keys repeated in the text: the last one wins, as in a `BTreeMap`.
+            let inner = &json[1..json.len() - 1];
+            let repeated = if inner.is_empty() {
+                "{\"3\":1,\"3\":2}".to_string()
+            } else {
+                format!("{{\"3\":1,{inner},\"3\":2}}")
+            };
+            let read: VecMap<u8, u16> = serde_json::from_str(&repeated).expect("written by serde_json");
+            let read_reference: BTreeMap<u8, u16> = serde_json::from_str(&repeated).expect("written by serde_json");
+            prop_assert_eq!(read.into_iter().collect::<Vec<_>>(), read_reference.into_iter().collect::<Vec<_>>());
+        }
     }
 }
