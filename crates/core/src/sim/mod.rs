@@ -59,7 +59,7 @@
 //! # Determinism rules
 //!
 //! - No `HashMap` or `HashSet` iteration anywhere observable; the model uses
-//!   `BTreeMap`, `BTreeSet` and `Vec`.
+//!   `VecMap`, `VecSet` (sorted vectors, `crate::vec_map`) and `Vec`.
 //! - No wall clock: time is an argument.
 //! - No randomness but the simulator's seeded [`SimRng`], drawn in event order.
 //! - No platform-dependent formatting in anything hashed: trace lines hold
