@@ -21,6 +21,7 @@ use wildling_core::{ClientId, NodeId};
 use yew::prelude::*;
 
 use crate::components::checker::{self, checker_panel};
+use crate::components::click;
 use crate::components::clients::ClientsPanel;
 use crate::components::compare::{self, compare_panel};
 use crate::components::faults::{FaultState, FaultsPanel};
@@ -31,7 +32,7 @@ use crate::components::ring::RingPanel;
 use crate::components::settings::SettingsPanel;
 use crate::components::share::{self, share_panel};
 use crate::components::timebar::{self, time_bar};
-use crate::components::tutorial::TutorialPanel;
+use crate::components::tutorial::{self, tutorial_panel};
 use crate::presets;
 use crate::session::Session;
 
@@ -130,6 +131,7 @@ pub enum Selection {
 }
 
 /// Everything the user can do.
+#[derive(Clone)]
 pub enum Msg {
     /// An animation frame at this timestamp (ms).
     Frame(f64),
@@ -202,6 +204,8 @@ pub struct App {
     /// The checker's last verdicts, re-run every few frames while playing.
     checked: RefCell<Option<Verdicts>>,
     sharing: sharing::Sharing,
+    /// Every tutorial's id and title, for the picker.
+    tutorial_choices: Rc<Vec<(&'static str, &'static str)>>,
 }
 
 /// One line computed by the model, proving the wasm link works end to end.
@@ -434,6 +438,7 @@ impl Component for App {
             slow: RefCell::new(None),
             checked: RefCell::new(None),
             sharing,
+            tutorial_choices: tutorial::choices(),
         };
         if let Some(key) = opening.shared.and_then(|s| s.selected_key) {
             app.key = key;
@@ -639,7 +644,7 @@ impl Component for App {
         drop(checked);
         let config = cluster.scenario().cluster.clone();
         let on = self.on.clone();
-        let dismiss = self.on.reform(|_: MouseEvent| Msg::Dismiss);
+        let dismiss = click(&self.on, Msg::Dismiss);
         let embed = &self.sharing.embed;
         let root = classes!(
             "app",
@@ -662,7 +667,12 @@ impl Component for App {
                     { share_panel(&share::Props { view: self.sharing.view.clone(), on: on.clone() }) }
                 }
                 { self.link_banner() }
-                <TutorialPanel state={self.sharing.tutorial.clone()} range={tutorial_range} on={on.clone()} />
+                { tutorial_panel(&tutorial::Props {
+                    choices: self.tutorial_choices.clone(),
+                    state: self.sharing.tutorial.clone(),
+                    range: tutorial_range,
+                    on: on.clone(),
+                }) }
                 { time_bar(&timebar::Props {
                     position: position.clone(),
                     horizon: self.session.horizon(),

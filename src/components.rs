@@ -18,6 +18,8 @@ pub mod tutorial;
 use wildling_core::NodeId;
 use yew::prelude::*;
 
+use crate::app::Msg;
+
 /// The colour of node `id` among `count` nodes: hues spread round the wheel.
 pub fn node_color(id: NodeId, count: usize) -> String {
     let count = count.max(1) as f64;
@@ -148,6 +150,27 @@ pub fn event_value(e: &Event) -> String {
                 .or_else(|| t.dyn_ref::<web_sys::HtmlSelectElement>().map(|s| s.value()))
         })
         .unwrap_or_default()
+}
+
+/// A text field's state, starting at `initial` (used on the first render
+/// only). Every text field goes through this one hook: each `use_state`
+/// closure is its own copy of the hook's code in the shipped app.
+#[hook]
+pub fn use_text(initial: String) -> UseStateHandle<String> {
+    use_state(move || initial)
+}
+
+/// An inline error's state, starting empty; one hook for all, as [`use_text`].
+#[hook]
+pub fn use_error() -> UseStateHandle<Option<String>> {
+    use_state(|| None)
+}
+
+/// A click handler that sends `msg`. Every button that sends a fixed message
+/// goes through this one closure: each closure is its own code in the
+/// shipped app.
+pub fn click(on: &Callback<Msg>, msg: Msg) -> Callback<MouseEvent> {
+    on.reform(move |_: MouseEvent| msg.clone())
 }
 
 /// A callback that stores a text input's value into a state handle as the user types.

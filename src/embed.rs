@@ -149,12 +149,12 @@ impl EmbedOptions {
             return;
         }
         let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-        let envelope = Envelope {
-            wildling: PROTOCOL,
-            body,
-        };
-        match envelope.serialize(&serializer) {
+        match body.serialize(&serializer) {
             Ok(message) => {
+                // The envelope's version joins the body's fields here: a
+                // flattened envelope struct would be serde's most generic
+                // code in the shipped app.
+                let _ = js_sys::Reflect::set(&message, &"wildling".into(), &PROTOCOL.into());
                 browser::post_to_parent(&message, self.parent_origin.as_deref().unwrap_or("*"))
             }
             Err(e) => gloo::console::warn!(format!("wildling: cannot post a message: {e}")),
@@ -163,8 +163,7 @@ impl EmbedOptions {
 }
 
 /// A command from the embedding page.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Command {
     /// Open a share link, or a session or scenario file's JSON.
     Load {
@@ -209,7 +208,35 @@ impl Command {
                 "its \"wildling\" field is not the protocol version {PROTOCOL}"
             ));
         }
-        serde_wasm_bindgen::from_value(data.clone()).map_err(|e| e.to_string())
+        // The type is read first and each command's fields after, by
+        // serde-wasm-bindgen: an internally tagged enum would buffer the
+        // whole message through serde's generic content first.
+        let kind = js_sys::Reflect::get(data, &"type".into())
+            .ok()
+            .and_then(|kind| kind.as_string())
+            .ok_or("its \"type\" field is not a string")?;
+        fn fields<T: serde::de::DeserializeOwned>(data: &JsValue) -> Result<T, String> {
+            serde_wasm_bindgen::from_value(data.clone()).map_err(|e| e.to_string())
+        }
+        Ok(match kind.as_str() {
+            "load" => {
+                let LoadFields { link, scenario } = fields(data)?;
+                Command::Load { link, scenario }
+            }
+            "play" => Command::Play,
+            "pause" => Command::Pause,
+            "step" => Command::Step,
+            "seek" => {
+                let SeekFields { ticks } = fields(data)?;
+                Command::Seek { ticks }
+            }
+            "reset" => Command::Reset,
+            other => {
+                return Err(format!(
+                    "its type \"{other}\" is none of load, play, pause, step, seek and reset"
+                ))
+            }
+        })
     }
 
     /// The payload of a `load`, size-capped.
@@ -234,12 +261,17 @@ impl Command {
     }
 }
 
-/// A message to the embedding page, inside its envelope.
-#[derive(Serialize)]
-struct Envelope {
-    wildling: u32,
-    #[serde(flatten)]
-    body: Outgoing,
+/// The fields of a `load` command ([`Command::Load`]).
+#[derive(Deserialize)]
+struct LoadFields {
+    link: Option<String>,
+    scenario: Option<serde_json::Value>,
+}
+
+/// The fields of a `seek` command ([`Command::Seek`]).
+#[derive(Deserialize)]
+struct SeekFields {
+    ticks: Time,
 }
 
 /// What the embed tells the embedding page.

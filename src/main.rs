@@ -7,6 +7,12 @@ mod embed;
 mod presets;
 mod session;
 
+/// The allocator: talc, smaller and faster than the standard dlmalloc on
+/// WebAssembly (the shipped app is compiled for size).
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 fn main() {
     yew::Renderer::<app::App>::new().render();
 }

@@ -19,10 +19,12 @@ use yew::prelude::*;
 
 use super::{load, App, Msg, Notice, Selection};
 use crate::browser;
+use crate::components::click;
 use crate::embed::{Command, EmbedOptions, Outgoing, Payload, StateMessage};
 use crate::session::Session;
 
 /// What the share, tutorial and embed features ask the App to do.
+#[derive(Clone)]
 pub enum ShareMsg {
     /// Make the link to the current session and copy it.
     CopyLink,
@@ -361,7 +363,7 @@ impl App {
             ),
             ShareMsg::ExportScenario => {
                 let scenario: &Scenario = self.session.scenario();
-                let json = serde_json::to_string_pretty(scenario).unwrap_or_default();
+                let json = scenario.to_json();
                 browser::download(&format!("{}.json", file_stem(&self.scenario_name)), &json);
             }
             ShareMsg::ShowEmbed => match &self.sharing.tutorial {
@@ -583,12 +585,8 @@ impl App {
         let Some(error) = &self.sharing.link_error else {
             return html! {};
         };
-        let restore = self
-            .on
-            .reform(|_: MouseEvent| Msg::Share(ShareMsg::RestoreAutosave));
-        let dismiss = self
-            .on
-            .reform(|_: MouseEvent| Msg::Share(ShareMsg::DismissLinkError));
+        let restore = click(&self.on, Msg::Share(ShareMsg::RestoreAutosave));
+        let dismiss = click(&self.on, Msg::Share(ShareMsg::DismissLinkError));
         let has_autosave = !self.sharing.embed.embed && browser::autosaved().is_some();
         html! {
             <div class="banner error" role="alert" data-testid="link-banner">

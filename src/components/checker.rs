@@ -8,6 +8,7 @@ use std::rc::Rc;
 use wildling_core::view::{CheckView, Finding, FindingKind};
 use yew::prelude::*;
 
+use super::click;
 use crate::app::{Msg, Selection};
 
 /// What the checker panel shows.
@@ -33,7 +34,7 @@ const KINDS: [(FindingKind, &str); 4] = [
 fn finding(f: &Finding, selection: Selection, on: &Callback<Msg>) -> Html {
     let selected = f.ops.iter().any(|op| selection == Selection::Op(*op));
     let ops = f.ops.iter().map(|&op| {
-        let select = on.reform(move |_: MouseEvent| Msg::Select(Selection::Op(op)));
+        let select = click(on, Msg::Select(Selection::Op(op)));
         html! {
             <button class={classes!("op-link", (selection == Selection::Op(op)).then_some("selected"))} onclick={select}
                 aria-label={format!("Select operation {op}")} data-testid="finding-op">{ op.to_string() }</button>

@@ -10,7 +10,10 @@ use wildling_core::view::{self, ClientView, OpStatus, OpView};
 use wildling_core::NodeId;
 use yew::prelude::*;
 
-use super::{bind, bind_select, inline_error, node_options, parse_number, parse_optional};
+use super::{
+    bind, bind_select, click, inline_error, node_options, parse_number, parse_optional, use_error,
+    use_text,
+};
 use crate::app::{Msg, Selection};
 
 /// The client panel's props.
@@ -37,7 +40,7 @@ const RESULTS: usize = 40;
 
 fn op_result(op: &OpView, selection: Selection, on: &Callback<Msg>) -> Html {
     let id = op.id;
-    let select = on.reform(move |_: MouseEvent| Msg::Select(Selection::Op(id)));
+    let select = click(on, Msg::Select(Selection::Op(id)));
     let class = match op.status {
         OpStatus::Pending => "pending",
         OpStatus::Got { .. } | OpStatus::Put => "ok",
@@ -93,16 +96,16 @@ fn submit(
 /// The client panel.
 #[function_component(ClientsPanel)]
 pub fn clients_panel(props: &Props) -> Html {
-    let client = use_state(|| "1".to_string());
-    let key = use_state(|| props.inspected.clone());
-    let value = use_state(String::new);
-    let put_node = use_state(|| "1".to_string());
-    let context = use_state(|| "last-get".to_string());
-    let edited = use_state(String::new);
-    let w = use_state(String::new);
-    let get_node = use_state(|| "1".to_string());
-    let r = use_state(String::new);
-    let error = use_state(|| None::<String>);
+    let client = use_text("1".to_string());
+    let key = use_text(props.inspected.clone());
+    let value = use_text(String::new());
+    let put_node = use_text("1".to_string());
+    let context = use_text("last-get".to_string());
+    let edited = use_text(String::new());
+    let w = use_text(String::new());
+    let get_node = use_text("1".to_string());
+    let r = use_text(String::new());
+    let error = use_error();
 
     let entry = |client: &str| -> Result<TimelineEntry, String> {
         Ok(TimelineEntry {

@@ -8,7 +8,8 @@ use wildling_core::NodeId;
 use yew::prelude::*;
 
 use super::{
-    bind, bind_select, event_value, inline_error, node_options, parse_decimal, parse_number,
+    bind, bind_select, click, event_value, inline_error, node_options, parse_decimal, parse_number,
+    use_error, use_text,
 };
 use crate::app::{Msg, Selection};
 
@@ -47,7 +48,7 @@ pub struct Props {
 }
 
 fn fault(on: &Callback<Msg>, fault: Fault) -> Callback<MouseEvent> {
-    on.reform(move |_: MouseEvent| Msg::ActAll(vec![fault.clone()]))
+    click(on, Msg::ActAll(vec![fault]))
 }
 
 /// The faults that rebuild the network without the cut `a <-> b`: heal, then
@@ -86,6 +87,19 @@ fn per_million(label: &str, text: &str) -> Result<u32, String> {
     Ok((percent * 10_000.0).round() as u32)
 }
 
+/// The keyboard shortcuts, as static markup: the browser parses it, so it
+/// costs the shipped app its text and no code.
+const SHORTCUTS: &str =
+    "<details class=\"shortcuts\" open><summary>Keyboard shortcuts</summary><dl class=\"small\">\
+<dt><kbd>Space</kbd></dt><dd>play / pause</dd>\
+<dt><kbd>.</kbd></dt><dd>step one event</dd>\
+<dt><kbd>←</kbd> <kbd>→</kbd></dt><dd>one event back / forward</dd>\
+<dt><kbd>1</kbd>–<kbd>9</kbd></dt><dd>select node</dd>\
+<dt><kbd>x</kbd> <kbd>r</kbd></dt><dd>crash / restart selected node</dd>\
+<dt><kbd>i</kbd></dt><dd>isolate selected node</dd>\
+<dt><kbd>h</kbd></dt><dd>heal all</dd>\
+<dt><kbd>Esc</kbd></dt><dd>clear selection</dd></dl></details>";
+
 /// The fault panel.
 #[function_component(FaultsPanel)]
 pub fn faults_panel(props: &Props) -> Html {
@@ -93,15 +107,15 @@ pub fn faults_panel(props: &Props) -> Html {
     let on = &props.on;
     let count = view.nodes.len();
     let groups = use_state(|| vec![1u8; count]);
-    let split_error = use_state(|| None::<String>);
+    let split_error = use_error();
     let o = &view.options;
-    let drop = use_state(|| (f64::from(o.drop_per_million) / 10_000.0).to_string());
-    let duplicate = use_state(|| (f64::from(o.duplicate_per_million) / 10_000.0).to_string());
-    let latency_min = use_state(|| o.latency_ticks_min.to_string());
-    let latency_max = use_state(|| o.latency_ticks_max.to_string());
-    let network_error = use_state(|| None::<String>);
-    let link_a = use_state(|| "1".to_string());
-    let link_b = use_state(|| "2".to_string());
+    let drop = use_text((f64::from(o.drop_per_million) / 10_000.0).to_string());
+    let duplicate = use_text((f64::from(o.duplicate_per_million) / 10_000.0).to_string());
+    let latency_min = use_text(o.latency_ticks_min.to_string());
+    let latency_max = use_text(o.latency_ticks_max.to_string());
+    let network_error = use_error();
+    let link_a = use_text("1".to_string());
+    let link_b = use_text("2".to_string());
     let nodes = u16::try_from(count).unwrap_or(u16::MAX);
 
     let partitioned = view.nodes.iter().any(|n| n.2 != view.nodes[0].2);
@@ -179,7 +193,7 @@ pub fn faults_panel(props: &Props) -> Html {
                     <button onclick={fault(on, Fault::Cut { a, b })} data-testid="cut-link">{ "Cut both ways" }</button>
                     <button onclick={fault(on, Fault::OneWay { from: a, to: b })}>{ format!("Cut {a}→{b}") }</button>
                     <button onclick={fault(on, Fault::OneWay { from: b, to: a })}>{ format!("Cut {b}→{a}") }</button>
-                    <button onclick={on.reform({ let faults = restore(view, a, b); move |_: MouseEvent| Msg::ActAll(faults.clone()) })}
+                    <button onclick={click(on, Msg::ActAll(restore(view, a, b)))}
                         disabled={!ab && !ba} data-testid="restore-link">{ "Restore" }</button>
                 </div>
             }
@@ -268,19 +282,7 @@ pub fn faults_panel(props: &Props) -> Html {
                     <button type="submit">{ "Apply network options" }</button>
                 </div>
             </form>
-            <details class="shortcuts" open=true>
-                <summary>{ "Keyboard shortcuts" }</summary>
-                <dl class="small">
-                    <dt><kbd>{ "Space" }</kbd></dt><dd>{ "play / pause" }</dd>
-                    <dt><kbd>{ "." }</kbd></dt><dd>{ "step one event" }</dd>
-                    <dt><kbd>{ "←" }</kbd>{ " " }<kbd>{ "→" }</kbd></dt><dd>{ "one event back / forward" }</dd>
-                    <dt><kbd>{ "1" }</kbd>{ "–" }<kbd>{ "9" }</kbd></dt><dd>{ "select node" }</dd>
-                    <dt><kbd>{ "x" }</kbd>{ " " }<kbd>{ "r" }</kbd></dt><dd>{ "crash / restart selected node" }</dd>
-                    <dt><kbd>{ "i" }</kbd></dt><dd>{ "isolate selected node" }</dd>
-                    <dt><kbd>{ "h" }</kbd></dt><dd>{ "heal all" }</dd>
-                    <dt><kbd>{ "Esc" }</kbd></dt><dd>{ "clear selection" }</dd>
-                </dl>
-            </details>
+            { Html::from_html_unchecked(AttrValue::Static(SHORTCUTS)) }
         </section>
     }
 }

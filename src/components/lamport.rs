@@ -35,20 +35,10 @@ pub struct Props {
 const WIDTH: f64 = 640.0;
 const LEFT: f64 = 34.0;
 
-#[derive(Properties, PartialEq)]
-struct LanesProps {
-    lanes: Vec<Addr>,
-    lane_h: f64,
-}
-
-/// The lanes, a component of their own so that they render only when the
-/// cluster changes.
-#[function_component(Lanes)]
-fn lanes(props: &LanesProps) -> Html {
-    let h = props.lane_h;
+/// The lanes, one of `lane_h` per address.
+fn lane_lines(lanes: &[Addr], h: f64) -> Html {
     let font = format!("{:.0}", (h * 0.7).clamp(6.0, 11.0));
-    props
-        .lanes
+    lanes
         .iter()
         .enumerate()
         .map(|(i, lane)| {
@@ -219,7 +209,7 @@ pub fn lamport(props: &Props) -> Html {
             <h2 id="lamport-title">{ format!("Space-time diagram · t={}…{}", props.from, props.to) }</h2>
             <svg viewBox={format!("0 0 {WIDTH} {height:.0}")} class="lamport-svg" role="group"
                 aria-label="Space-time diagram: one lane per node and client, arrows from send to receipt">
-                <Lanes lanes={v.lanes.clone()} lane_h={lane_h} />
+                { lane_lines(&v.lanes, lane_h) }
                 { for faults }
                 <g class="arrows" onclick={pick} data-testid="arrows">
                     { for paths.into_iter().map(|(d, colour, state)| html! {

@@ -13,7 +13,7 @@ use wildling_core::view::{MessageDetail, MessageView, NetworkView, NodeView};
 use wildling_core::NodeId;
 use yew::prelude::*;
 
-use super::{cross_path, kind_color, kind_legend, node_color, on_circle, svg_point, KINDS};
+use super::{click, cross_path, kind_color, kind_legend, node_color, on_circle, svg_point, KINDS};
 use crate::app::{Msg, Selection};
 
 /// With more messages than this in flight the cluster is busy: its dots are
@@ -103,9 +103,7 @@ fn links(props: &LinksProps) -> Html {
                 format!("{:.1}", pb.0),
                 format!("{:.1}", pb.1),
             );
-            let select = props
-                .on
-                .reform(move |_: MouseEvent| Msg::Select(Selection::Link(a_id, b_id)));
+            let select = click(&props.on, Msg::Select(Selection::Link(a_id, b_id)));
             let label = format!("Link {a_id}–{b_id}");
             // A one-way cut is marked at the sender's end, where its messages die.
             let marker = if ab != ba {
@@ -145,7 +143,7 @@ pub fn network_panel(props: &Props) -> Html {
     let node_marks = view.nodes.iter().map(|n| {
         let (x, y) = place(Addr::Node(n.id), nodes, clients);
         let id = n.id;
-        let select = props.on.reform(move |_: MouseEvent| Msg::Select(Selection::Node(id)));
+        let select = click(&props.on, Msg::Select(Selection::Node(id)));
         // Enter selects a focused node, as a click does.
         let select_key = {
             let on = props.on.clone();
@@ -343,9 +341,7 @@ pub fn message_inspector(props: &DetailProps) -> Html {
         MessageFate::Delivered { at } => format!("delivered at t={at}"),
         MessageFate::Dropped { at, reason } => format!("dropped at t={at} ({reason})"),
     };
-    let close = props
-        .on
-        .reform(|_: MouseEvent| Msg::Select(Selection::None));
+    let close = click(&props.on, Msg::Select(Selection::None));
     html! {
         <section class="panel message-detail" aria-label="Selected message" data-testid="message-detail">
             <header>

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use wildling_core::view::RingView;
 use yew::prelude::*;
 
-use super::{event_value, node_color};
+use super::{click, event_value, node_color};
 use crate::app::{Msg, Selection};
 
 /// The ring panel's props.
@@ -71,7 +71,7 @@ pub fn ring_panel(props: &Props) -> Html {
         let arc = view.arcs.iter().find(|a| a.owner == *node)?;
         let (x, y) = point((arc.start + arc.end) / 2.0, R_OUT + 13.0);
         let id = *node;
-        let select = props.on.reform(move |_: MouseEvent| Msg::Select(Selection::Node(id)));
+        let select = click(&props.on, Msg::Select(Selection::Node(id)));
         Some(html! {
             <text key={node.0} x={format!("{x:.1}")} y={format!("{y:.1}")} class={classes!("ring-label", (selected == Some(id)).then_some("selected"))}
                 onclick={select} fill={node_color(id, count)}>{ node.to_string() }</text>

@@ -11,7 +11,7 @@ use wildling_core::scenario::{ClusterConfig, ScenarioError};
 use wildling_core::view::mechanism_notes;
 use yew::prelude::*;
 
-use super::{bind, bind_select, event_value, inline_error, parse_number};
+use super::{bind, bind_select, event_value, inline_error, parse_number, use_error, use_text};
 use crate::app::Msg;
 use crate::presets;
 
@@ -124,22 +124,22 @@ fn switches(state: &UseStateHandle<Mechanisms>) -> Html {
 #[function_component(SettingsPanel)]
 pub fn settings_panel(props: &Props) -> Html {
     let c = &props.config;
-    let nodes = use_state(|| c.nodes.to_string());
-    let partitions = use_state(|| c.partitions.to_string());
-    let n = use_state(|| c.n.to_string());
-    let r = use_state(|| c.r.to_string());
-    let w = use_state(|| c.w.to_string());
-    let clients = use_state(|| c.clients.to_string());
-    let mode = use_state(|| c.mode.name().to_string());
-    let seed = use_state(|| props.seed.to_string());
+    let nodes = use_text(c.nodes.to_string());
+    let partitions = use_text(c.partitions.to_string());
+    let n = use_text(c.n.to_string());
+    let r = use_text(c.r.to_string());
+    let w = use_text(c.w.to_string());
+    let clients = use_text(c.clients.to_string());
+    let mode = use_text(c.mode.name().to_string());
+    let seed = use_text(props.seed.to_string());
     let mechanisms = use_state(|| c.mechanisms);
-    let handoff = use_state(|| c.hint_handoff_interval_ticks.to_string());
-    let anti_entropy = use_state(|| c.anti_entropy_interval_ticks.to_string());
-    let prune = use_state(|| {
+    let handoff = use_text(c.hint_handoff_interval_ticks.to_string());
+    let anti_entropy = use_text(c.anti_entropy_interval_ticks.to_string());
+    let prune = use_text(
         c.vv_prune_threshold
-            .map_or(String::new(), |t| t.to_string())
-    });
-    let parse_error = use_state(|| None::<String>);
+            .map_or(String::new(), |t| t.to_string()),
+    );
+    let parse_error = use_error();
 
     // The model names the field it refuses (`cluster.r`); show it there.
     let (field_name, reason) = match &props.error {

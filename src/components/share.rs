@@ -6,6 +6,7 @@ use wildling_core::scenario::MAX_SCENARIO_BYTES;
 use wildling_core::share::LINK_WARN_CHARS;
 use yew::prelude::*;
 
+use super::click;
 use crate::app::sharing::{ShareMsg, ShareView};
 use crate::app::Msg;
 use crate::browser;
@@ -23,7 +24,7 @@ pub struct Props {
 pub fn share_panel(props: &Props) -> Html {
     let on = &props.on;
     let v = &props.view;
-    let send = |m: fn() -> ShareMsg| on.reform(move |_: MouseEvent| Msg::Share(m()));
+    let send = |m: fn() -> ShareMsg| click(on, Msg::Share(m()));
     let pick = {
         let on = on.clone();
         Callback::from(move |e: Event| {

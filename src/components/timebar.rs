@@ -4,7 +4,7 @@
 use wildling_core::view::PositionView;
 use yew::prelude::*;
 
-use super::{event_value, parse_decimal};
+use super::{click, event_value, parse_decimal};
 use crate::app::Msg;
 
 /// What the time bar shows.
@@ -32,11 +32,11 @@ pub fn time_bar(props: &Props) -> Html {
     let p = &props.position;
     let on = &props.on;
     let max = props.horizon.max(p.events);
-    let toggle = on.reform(|_: MouseEvent| Msg::TogglePlay);
-    let step = on.reform(|_: MouseEvent| Msg::Step);
+    let toggle = click(on, Msg::TogglePlay);
+    let step = click(on, Msg::Step);
     let events = p.events;
-    let back = on.reform(move |_: MouseEvent| Msg::Seek(events.saturating_sub(1)));
-    let forward = on.reform(move |_: MouseEvent| Msg::Seek(events + 1));
+    let back = click(on, Msg::Seek(events.saturating_sub(1)));
+    let forward = click(on, Msg::Seek(events + 1));
     let seek = on.reform(move |e: InputEvent| {
         let e: Event = e.into();
         Msg::Seek(event_value(&e).parse().unwrap_or(events))

@@ -3,16 +3,19 @@
 //! step's operation. Steps are opened by the App through deterministic
 //! replay (`Tutorial::session`); everything shown comes from the tutorial data.
 
+use std::rc::Rc;
+
 use wildling_core::tutorial::tutorials;
 use yew::prelude::*;
 
-use super::event_value;
+use super::{click, event_value};
 use crate::app::sharing::{ShareMsg, TutorialState};
 use crate::app::Msg;
 
-/// The tutorial panel's props.
-#[derive(Properties, PartialEq)]
+/// What the tutorial panel shows.
 pub struct Props {
+    /// Every tutorial's id and title, for the picker.
+    pub choices: Rc<Vec<(&'static str, &'static str)>>,
     /// The open tutorial, if any.
     pub state: Option<TutorialState>,
     /// The steps the learner may visit (from 0, both included).
@@ -21,15 +24,15 @@ pub struct Props {
     pub on: Callback<Msg>,
 }
 
-/// The tutorial picker and narration.
-#[function_component(TutorialPanel)]
+/// Every tutorial's id and title, for [`Props::choices`].
+pub fn choices() -> Rc<Vec<(&'static str, &'static str)>> {
+    Rc::new(tutorials().into_iter().map(|t| (t.id, t.title)).collect())
+}
+
+/// The tutorial picker and narration. A function, not a component: it is
+/// small, and a component costs the shipped app its own machinery.
 pub fn tutorial_panel(props: &Props) -> Html {
-    let choices = use_memo((), |()| {
-        tutorials()
-            .into_iter()
-            .map(|t| (t.id, t.title))
-            .collect::<Vec<_>>()
-    });
+    let choices = &props.choices;
     let on = &props.on;
     let pick = on.reform(|e: Event| {
         let id = event_value(&e);
@@ -53,10 +56,9 @@ pub fn tutorial_panel(props: &Props) -> Html {
     };
     let (lo, hi) = props.range;
     let at = state.step;
-    let back =
-        on.reform(move |_: MouseEvent| Msg::Share(ShareMsg::TutorialStep(at.saturating_sub(1))));
-    let next = on.reform(move |_: MouseEvent| Msg::Share(ShareMsg::TutorialStep(at + 1)));
-    let close = on.reform(|_: MouseEvent| Msg::Share(ShareMsg::Tutorial(None)));
+    let back = click(on, Msg::Share(ShareMsg::TutorialStep(at.saturating_sub(1))));
+    let next = click(on, Msg::Share(ShareMsg::TutorialStep(at + 1)));
+    let close = click(on, Msg::Share(ShareMsg::Tutorial(None)));
     html! {
         <section class="panel tutorial" aria-labelledby="tutorial-title" data-testid="tutorial">
             <div class="tutorial-head">

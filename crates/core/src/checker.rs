@@ -37,7 +37,7 @@ use serde::Serialize;
 
 use crate::history::OpRecord;
 use crate::ids::NodeId;
-use crate::message::Clock;
+use crate::message::{Clock, Value};
 use crate::node::{ClientOp, OpOutcome};
 use crate::ring::PartitionId;
 use crate::sim::OpId;
@@ -237,7 +237,7 @@ struct Put<'a> {
 struct Facts<'a> {
     puts: Vec<Put<'a>>,
     /// Successful gets: (op, key, values, invoked, completed).
-    gets: Vec<(OpId, &'a str, &'a [String], u64, u64)>,
+    gets: Vec<(OpId, &'a str, &'a [Value], u64, u64)>,
     /// The puts of each (key, value), as indices into `puts`.
     by_value: VecMap<(&'a str, &'a str), Vec<usize>>,
     /// For each put (index), the puts that cover it (indices).
@@ -252,7 +252,7 @@ impl<'a> Facts<'a> {
     ) -> Self {
         let mut puts = Vec::new();
         let mut gets = Vec::new();
-        let mut read_values: VecMap<OpId, &'a [String]> = VecMap::new();
+        let mut read_values: VecMap<OpId, &'a [Value]> = VecMap::new();
         for op in ops {
             match (&op.input, &op.completed) {
                 (ClientOp::Put { key, value, .. }, completed) => puts.push(Put {
@@ -294,7 +294,7 @@ impl<'a> Facts<'a> {
                 continue;
             };
             for value in values.iter() {
-                let writers = by_value.get(&(put.key, value.as_str()));
+                let writers = by_value.get(&(put.key, &**value));
                 for &p in writers.into_iter().flatten() {
                     if p != q && !covered_by[p].contains(&q) {
                         covered_by[p].push(q);
@@ -329,7 +329,7 @@ impl<'a> Facts<'a> {
     }
 
     /// Every (older, newer) pair of puts of `key` among `values` where newer covers older.
-    fn ordered_pairs(&self, key: &str, values: &[&String]) -> Vec<(OpId, OpId)> {
+    fn ordered_pairs(&self, key: &str, values: &[&Value]) -> Vec<(OpId, OpId)> {
         let mut pairs = Vec::new();
         if values.len() < 2 {
             return pairs;
@@ -374,7 +374,7 @@ pub fn check(
         let missing_on: Vec<NodeId> = replicas
             .replicas
             .iter()
-            .filter(|(_, clock)| !clock.values().iter().any(|v| v.as_str() == p.value))
+            .filter(|(_, clock)| !clock.values().iter().any(|v| &***v == p.value))
             .map(|(node, _)| *node)
             .collect();
         if !missing_on.is_empty() && facts.covered_by[i].is_empty() {
@@ -418,7 +418,7 @@ pub fn check(
         }
     }
     for &(read, key, values, invoked_at, completed_at) in &facts.gets {
-        let values: Vec<&String> = values.iter().collect();
+        let values: Vec<&Value> = values.iter().collect();
         for (older, newer) in facts.ordered_pairs(key, &values) {
             let seen = report
                 .false_conflicts
@@ -435,7 +435,7 @@ pub fn check(
         }
         for (i, p) in facts.puts.iter().enumerate().filter(|(_, p)| p.key == key) {
             let completed_before = p.acked_at.is_some_and(|at| at < invoked_at);
-            let missed = !values.iter().any(|v| v.as_str() == p.value);
+            let missed = !values.iter().any(|v| ***v == *p.value);
             let covered = facts.covered_by[i]
                 .iter()
                 .any(|&q| facts.puts[q].invoked_at <= completed_at);

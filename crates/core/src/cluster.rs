@@ -111,7 +111,7 @@ impl Cluster {
                 self.check_client(client)?;
                 let op = ClientOp::Put {
                     key: put.key.into(),
-                    value: put.value,
+                    value: put.value.into(),
                     node: put.node,
                     context: put.context,
                     w: put.w,

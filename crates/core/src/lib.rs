@@ -15,6 +15,7 @@ pub mod cluster;
 pub mod faults;
 pub mod history;
 pub mod ids;
+mod inflate;
 pub mod message;
 pub mod network;
 pub mod node;

@@ -22,7 +22,11 @@ use crate::ring::{PartitionId, Ring};
 use crate::sim::{self, Addr, OpId};
 
 /// What a key's replicas hold: the kernel's clock over string values.
-pub type Clock = KeyClock<String>;
+pub type Clock = KeyClock<Value>;
+
+/// A value as clocks, replies and outcomes hold it: shared, so that copying
+/// a clock or answering a get copies no string.
+pub type Value = Rc<str>;
 
 /// A key as requests and the messages fanned out from them carry it:
 /// shared, so that asking N replicas copies no string.
@@ -183,7 +187,7 @@ pub enum ClientRequest {
         /// The key.
         key: Key,
         /// The new value.
-        value: String,
+        value: Value,
         /// What the client had seen; the write supersedes exactly that.
         context: Context,
         /// W for this request, if not the cluster's.
@@ -216,7 +220,7 @@ pub enum ClientReply {
         /// The operation answered.
         op: OpId,
         /// The siblings, in the kernel's order.
-        values: Vec<String>,
+        values: Vec<Value>,
         /// The context covering every reply.
         context: Context,
     },

@@ -60,6 +60,7 @@ use serde::de::{Error as _, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer as _, Serialize};
 
 use crate::cluster::Cluster;
+use crate::inflate::{inflate, InflateError};
 use crate::scenario::{
     read, Scenario, ScenarioError, TimelineEntry, MAX_SCENARIO_BYTES, MAX_TEXT_BYTES,
 };
@@ -320,25 +321,30 @@ impl Session {
     }
 }
 
+/// Read the next value into `slot`, unless a value was read there before;
+/// whether it was the first.
+fn read_once<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+) -> Result<bool, A::Error> {
+    if slot.is_some() {
+        return Ok(false);
+    }
+    *slot = Some(map.next_value()?);
+    Ok(true)
+}
+
 /// An error of a part of the session (`scenario`, `inputs[2]`) as an error
 /// of the session: `cluster.r` becomes `scenario.cluster.r`, and the part
 /// itself (`.` or empty) the part's name.
-fn within(part: &str, error: ScenarioError) -> ScenarioError {
-    let path = |field: String| match field.as_str() {
-        "" | "." => part.to_string(),
-        _ => format!("{part}.{field}"),
-    };
-    match error {
-        ScenarioError::Json { field, reason } => ScenarioError::Json {
-            field: path(field),
-            reason,
-        },
-        ScenarioError::Invalid { field, reason } => ScenarioError::Invalid {
-            field: path(field),
-            reason,
-        },
-        too_large @ ScenarioError::TooLarge { .. } => too_large,
+fn within(part: &str, mut error: ScenarioError) -> ScenarioError {
+    if let ScenarioError::Json { field, .. } | ScenarioError::Invalid { field, .. } = &mut error {
+        *field = match field.as_str() {
+            "" | "." => part.to_string(),
+            _ => format!("{part}.{field}"),
+        };
     }
+    error
 }
 
 /// The session's fields, with the scenario and the inputs still JSON values:
@@ -389,27 +395,14 @@ impl<'de> Visitor<'de> for FieldsVisitor<'_> {
                 break;
             };
             *self.key = KeyRead::Key(key.to_string());
-            let duplicate = match FIELDS.iter().position(|f| *f == key) {
-                Some(0) if scenario.is_none() => {
-                    scenario = Some(map.next_value()?);
-                    false
-                }
-                Some(1) if inputs.is_none() => {
-                    inputs = Some(map.next_value()?);
-                    false
-                }
-                Some(2) if time_ticks.is_none() => {
-                    time_ticks = Some(map.next_value()?);
-                    false
-                }
-                Some(3) if selected_key.is_none() => {
-                    selected_key = Some(map.next_value()?);
-                    false
-                }
-                Some(_) => true,
+            let new = match FIELDS.iter().position(|f| *f == key) {
+                Some(0) => read_once(&mut map, &mut scenario)?,
+                Some(1) => read_once(&mut map, &mut inputs)?,
+                Some(2) => read_once(&mut map, &mut time_ticks)?,
+                Some(_) => read_once(&mut map, &mut selected_key)?,
                 None => return Err(A::Error::unknown_field(&key, FIELDS)),
             };
-            if duplicate {
+            if !new {
                 *self.key = KeyRead::Whole;
                 return Err(A::Error::duplicate_field(
                     FIELDS
@@ -505,15 +498,18 @@ fn decode_v1(body: &str) -> Result<Session, LinkError> {
     if sum != checksum(&version_tag(1), deflated).to_be_bytes() {
         return Err(LinkError::ChecksumMismatch);
     }
-    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(deflated, MAX_SESSION_BYTES)
-        .map_err(|e| match e.status {
-            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => LinkError::TooLarge {
-                limit_bytes: MAX_SESSION_BYTES,
-            },
-            _ => LinkError::Inflate {
-                reason: e.to_string(),
-            },
-        })?;
+    let json = inflate(deflated, MAX_SESSION_BYTES).map_err(|e| match e {
+        InflateError::TooLarge => LinkError::TooLarge {
+            limit_bytes: MAX_SESSION_BYTES,
+        },
+        // In the words of the `miniz_oxide` inflater the links had first.
+        InflateError::Invalid => LinkError::Inflate {
+            reason: "Invalid input data".into(),
+        },
+        InflateError::Truncated => LinkError::Inflate {
+            reason: "Truncated input stream".into(),
+        },
+    })?;
     let text = std::str::from_utf8(&json).map_err(|e| {
         LinkError::InvalidSession(ScenarioError::Json {
             field: String::new(),

@@ -1,8 +1,8 @@
 //! Sorting in little code. The shipped app is compiled for size, and every
 //! `sort_by` with its own closure is its own copy of the standard library's
 //! sort, several kilobytes each. [`stable_by`] sends every caller through
-//! one copy: it sorts positions, asking the caller's comparison through a
-//! reference. [`small_by`] is an insertion sort for the kernel's short,
+//! one merge sort of positions, which asks the caller's comparison through
+//! a reference. [`small_by`] is an insertion sort for the kernel's short,
 //! mostly sorted vectors, where it is also the faster. Both are stable, so
 //! each gives exactly the order `slice::sort_by` would.
 
@@ -25,13 +25,55 @@ pub(crate) fn stable<T: Ord>(items: &mut Vec<T>) {
     stable_by(items, T::cmp);
 }
 
-/// The positions `0..len` in the order `compare` puts them: the one
-/// instance of the standard sort.
+/// The positions `0..len` in the order `compare` puts them, stably: runs of
+/// [`RUN`] sorted by insertion, then a bottom-up merge sort, runs of 8, 16,
+/// 32, ... merged into a second buffer.
 fn sorted_positions(len: usize, compare: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<usize> {
     let mut order: Vec<usize> = (0..len).collect();
-    order.sort_by(|&a, &b| compare(a, b));
+    // Often the items are in order already.
+    if (1..len).all(|i| compare(i - 1, i) != Ordering::Greater) {
+        return order;
+    }
+    for start in (0..len).step_by(RUN) {
+        for i in start + 1..(start + RUN).min(len) {
+            let mut j = i;
+            while j > start && compare(order[j - 1], order[j]) == Ordering::Greater {
+                order.swap(j - 1, j);
+                j -= 1;
+            }
+        }
+    }
+    let mut merged = vec![0; len];
+    let mut width = RUN;
+    while width < len {
+        for start in (0..len).step_by(2 * width) {
+            let middle = (start + width).min(len);
+            let end = (start + 2 * width).min(len);
+            let (mut left, mut right) = (start, middle);
+            for slot in &mut merged[start..end] {
+                // The right run's head goes first only if strictly smaller.
+                let from_right = right < end
+                    && (left >= middle || compare(order[right], order[left]) == Ordering::Less);
+                *slot = if from_right {
+                    order[right]
+                } else {
+                    order[left]
+                };
+                if from_right {
+                    right += 1;
+                } else {
+                    left += 1;
+                }
+            }
+        }
+        std::mem::swap(&mut order, &mut merged);
+        width *= 2;
+    }
     order
 }
+
+/// The runs [`sorted_positions`] sorts by insertion before merging them.
+const RUN: usize = 8;
 
 /// Sort a short slice stably by `compare`: insertion sort, linear on a slice
 /// that is already sorted.

@@ -20,10 +20,11 @@
 use std::borrow::Borrow;
 use std::fmt;
 
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde::{Serialize, Serializer};
 
 /// A map ordered by key, stored as a vector of entries sorted by key.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct VecMap<K, V> {
     entries: Vec<(K, V)>,
 }
@@ -176,6 +177,19 @@ impl<K: Ord, V> Extend<(K, V)> for VecMap<K, V> {
     }
 }
 
+impl<K: Ord, V> FromIterator<(K, V)> for VecMap<K, V> {
+    /// As [`VecMap::from_unsorted`]: of equal keys, the last value is kept.
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(entries: I) -> Self {
+        VecMap::from_unsorted(entries.into_iter().collect())
+    }
+}
+
+impl<K: Ord, V, const N: usize> From<[(K, V); N]> for VecMap<K, V> {
+    fn from(entries: [(K, V); N]) -> Self {
+        entries.into_iter().collect()
+    }
+}
+
 impl<K, V> IntoIterator for VecMap<K, V> {
     type Item = (K, V);
     type IntoIter = std::vec::IntoIter<(K, V)>;
@@ -204,6 +218,27 @@ impl<K: Serialize, V: Serialize> Serialize for VecMap<K, V> {
     /// As a map, as `BTreeMap` serializes.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_map(self.iter())
+    }
+}
+
+impl<'de, K: Ord + Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for VecMap<K, V> {
+    /// From a map, as `BTreeMap` deserializes: of equal keys, the last wins.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entries<K, V>(std::marker::PhantomData<(K, V)>);
+        impl<'de, K: Ord + Deserialize<'de>, V: Deserialize<'de>> Visitor<'de> for Entries<K, V> {
+            type Value = VecMap<K, V>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = VecMap::new();
+                while let Some((key, value)) = map.next_entry()? {
+                    entries.insert(key, value);
+                }
+                Ok(entries)
+            }
+        }
+        deserializer.deserialize_map(Entries(std::marker::PhantomData))
     }
 }
 
@@ -334,6 +369,27 @@ mod tests {
             let map = VecMap::from_unsorted(entries.clone());
             let reference: BTreeMap<u8, u16> = entries.into_iter().collect();
             prop_assert_eq!(map.into_iter().collect::<Vec<_>>(), reference.into_iter().collect::<Vec<_>>());
+        }
+
+        /// Collected, and written and read as JSON, a map is what a
+        /// `BTreeMap` of the same entries is (the last value of a key wins).
+        #[test]
+        fn collected_and_json_as_a_btree_map(entries in proptest::collection::vec((0u8..16, any::<u16>()), 0..100)) {
+            let map: VecMap<u8, u16> = entries.iter().copied().collect();
+            let reference: BTreeMap<u8, u16> = entries.iter().copied().collect();
+            prop_assert_eq!(map.iter().collect::<Vec<_>>(), reference.iter().collect::<Vec<_>>());
+            let json = serde_json::to_string(&map).expect("a map of numbers serializes");
+            prop_assert_eq!(&json, &serde_json::to_string(&reference).expect("a map of numbers serializes"));
+            // Keys repeated in the text: the last one wins, as in a `BTreeMap`.
+            let inner = &json[1..json.len() - 1];
+            let repeated = if inner.is_empty() {
+                "{\"3\":1,\"3\":2}".to_string()
+            } else {
+                format!("{{\"3\":1,{inner},\"3\":2}}")
+            };
+            let read: VecMap<u8, u16> = serde_json::from_str(&repeated).expect("written by serde_json");
+            let read_reference: BTreeMap<u8, u16> = serde_json::from_str(&repeated).expect("written by serde_json");
+            prop_assert_eq!(read.into_iter().collect::<Vec<_>>(), read_reference.into_iter().collect::<Vec<_>>());
         }
     }
 }

@@ -461,7 +461,7 @@ pub fn ops(cluster: &Cluster, limit: usize) -> Vec<OpView> {
             let status = match &op.completed {
                 None => OpStatus::Pending,
                 Some((_, OpOutcome::Got { values, context })) => OpStatus::Got {
-                    values: values.clone(),
+                    values: values.iter().map(|v| v.to_string()).collect(),
                     context: context.to_string(),
                 },
                 Some((_, OpOutcome::Put)) => OpStatus::Put,
@@ -604,7 +604,7 @@ fn head_dot(clock: &Clock, coordinator: NodeId, value: &str) -> Option<Dot<NodeI
         return None;
     };
     let entry = set.entries().iter().find(|e| e.id == coordinator)?;
-    (entry.values.first()? == value).then_some(Dot::new(coordinator, entry.counter))
+    (**entry.values.first()? == *value).then_some(Dot::new(coordinator, entry.counter))
 }
 
 /// The dot of `value` anywhere in a DVVSet entry of `coordinator`.
@@ -613,7 +613,7 @@ fn stored_dot(clock: &Clock, coordinator: NodeId, value: &str) -> Option<Dot<Nod
         return None;
     };
     let entry = set.entries().iter().find(|e| e.id == coordinator)?;
-    let k = entry.values.iter().position(|v| v == value)?;
+    let k = entry.values.iter().position(|v| **v == *value)?;
     Some(Dot::new(coordinator, entry.counter - k as u64))
 }
 
@@ -627,7 +627,7 @@ fn holds(clock: &Clock, dot: &Dot<NodeId>, value: &str) -> bool {
             && dot.counter <= e.counter
             && e.values
                 .get((e.counter - dot.counter) as usize)
-                .is_some_and(|v| v == value)
+                .is_some_and(|v| **v == *value)
     })
 }
 
@@ -640,7 +640,7 @@ fn put_trails(cluster: &Cluster, key: &str) -> Vec<PutTrail> {
             ClientOp::Put { key: k, value, .. } if **k == *key => Some(PutTrail {
                 op: op.id,
                 by: op.by,
-                value: value.clone(),
+                value: value.to_string(),
                 at: op.invoked_at,
                 context: None,
                 coordinator: None,
@@ -720,7 +720,7 @@ pub fn key(cluster: &Cluster, key: &str) -> KeyView {
                 primary: primaries.contains(&node),
                 clock: clock.map(ToString::to_string),
                 values: clock
-                    .map(|c| c.values().into_iter().cloned().collect())
+                    .map(|c| c.values().into_iter().map(|v| v.to_string()).collect())
                     .unwrap_or_default(),
             }
         })
@@ -795,7 +795,7 @@ pub fn key(cluster: &Cluster, key: &str) -> KeyView {
     }
 }
 
-fn quoted(values: &[String]) -> String {
+fn quoted(values: &[impl std::fmt::Display]) -> String {
     let quoted: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
     match quoted.len() {
         0 => String::new(),
@@ -844,7 +844,7 @@ fn explain(
     // Match each returned value with the live version that wrote it.
     let siblings: Vec<usize> = values
         .iter()
-        .filter_map(|v| versions.iter().rposition(|x| x.live && &x.value == v))
+        .filter_map(|v| versions.iter().rposition(|x| x.live && *x.value == **v))
         .collect();
     // Concurrent: no sibling's context contains another sibling's dot.
     let concurrent = siblings

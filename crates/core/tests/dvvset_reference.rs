@@ -64,6 +64,9 @@ where
         "got {actual}, expected {expected}"
     );
     assert_eq!(actual.to_string(), expected.replace(' ', ""));
+    // A width or precision applies to the whole term, never to its parts.
+    let text = actual.to_string();
+    assert_eq!(format!("{actual:>40.30}"), format!("{text:>40.30}"));
 }
 
 type S = DvvSet<Id, String>;

@@ -238,6 +238,33 @@ fn sha1_matches_the_reference_value() {
 }
 
 #[test]
+fn sha1_matches_the_standard_vectors() {
+    let hex = |key: &[u8]| -> String {
+        Ring::key_hash(key)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    // FIPS 180-2, appendix A: one block, and a message whose padding needs a second.
+    assert_eq!(hex(b"abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
+    assert_eq!(
+        hex(b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+        "84983e441c3bd26ebaae4aa1f95129e5e54670f1"
+    );
+    assert_eq!(hex(b""), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+}
+
+proptest! {
+    /// The ring's SHA-1 is the `sha1` crate's, across every padding case.
+    #[test]
+    fn sha1_matches_the_sha1_crate(key in proptest::collection::vec(any::<u8>(), 0..200)) {
+        use sha1::Digest;
+        let expected: [u8; 20] = sha1::Sha1::digest(&key).into();
+        prop_assert_eq!(Ring::key_hash(&key), expected);
+    }
+}
+
+#[test]
 fn partition_is_the_top_bits_of_the_hash() {
     // 0x0b = 0b0000_1011: on Q = 64 the top six bits are 000010 = 2; on Q = 8, 000 = 0;
     // on Q = 1024, 0x0bee >> 6 = 47.

@@ -67,7 +67,7 @@ impl At {
             .store()
             .iter()
             .filter(|(_, k, _)| *k == key)
-            .flat_map(|(_, _, clock)| clock.values().into_iter().cloned())
+            .flat_map(|(_, _, clock)| clock.values().into_iter().map(|v| v.to_string()))
             .collect();
         values.sort();
         values
@@ -92,7 +92,7 @@ impl At {
     fn got(&self, op: u64) -> (Vec<String>, String) {
         match &self.cluster.sim().history().ops[op as usize].completed {
             Some((_, OpOutcome::Got { values, context })) => {
-                let mut values = values.clone();
+                let mut values: Vec<String> = values.iter().map(|v| v.to_string()).collect();
                 values.sort();
                 (values, context.to_string())
             }

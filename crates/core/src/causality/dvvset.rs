@@ -237,9 +237,7 @@ impl<I: Ord, V> DvvSet<I, V> {
         I: Clone,
     {
         vv.clear();
-        for e in &self.entries {
-            vv.push_in_order(e.id.clone(), e.counter);
-        }
+        vv.extend_in_order(self.entries.iter().map(|e| (e.id.clone(), e.counter)));
     }
 
     /// `less/2`: whether `self` is causally older than `other`, comparing

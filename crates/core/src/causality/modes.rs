@@ -2,7 +2,6 @@
 //! replica stores for one key ([`KeyClock`]), what a get hands back
 //! ([`Context`]) and what a put passes in ([`Write`]).
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -12,6 +11,7 @@ use super::dvvset::DvvSet;
 use super::text::{write_joined, ParseError};
 use super::vv::VersionVector;
 use crate::ids::{Actor, ClientId, NodeId};
+use crate::vec_map::VecMap;
 
 /// Which mechanism a cluster uses to track causality.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -86,7 +86,7 @@ pub struct Context {
     /// leave them out: a context written by hand is undated, and pruning
     /// takes its entries for the oldest (tick 0).
     #[serde(skip)]
-    pub stamps: BTreeMap<ClientId, u64>,
+    pub stamps: VecMap<ClientId, u64>,
 }
 
 /// `clone_from` reuses the vector's allocation.
@@ -168,7 +168,7 @@ impl FromStr for Context {
     fn from_str(s: &str) -> Result<Self, ParseError> {
         Ok(Context {
             vv: s.parse()?,
-            stamps: BTreeMap::new(),
+            stamps: VecMap::new(),
         })
     }
 }
@@ -218,8 +218,8 @@ pub struct VvSibling<I, V> {
     /// When each entry of `vv` was last updated, in ticks: the Dynamo
     /// paper's per-entry timestamps, kept only under client-id vectors with
     /// a prune threshold ([`KeyClock::put_pruning`]); empty otherwise.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub stamps: BTreeMap<I, u64>,
+    #[serde(default, skip_serializing_if = "VecMap::is_empty")]
+    pub stamps: VecMap<I, u64>,
 }
 
 /// A replica's stored state for one key, in the cluster's causality mode.
@@ -312,9 +312,9 @@ impl<V: Clone + PartialEq> KeyClock<V> {
         ctx.vv = match self {
             KeyClock::DvvSet(set) => {
                 ctx.vv.clear();
-                for e in set.entries() {
-                    ctx.vv.push_in_order(Actor::Node(e.id), e.counter);
-                }
+                let entries = set.entries().iter();
+                ctx.vv
+                    .extend_in_order(entries.map(|e| (Actor::Node(e.id), e.counter)));
                 return;
             }
             KeyClock::Lww(_) => VersionVector::new(),
@@ -372,7 +372,7 @@ impl<V: Clone + PartialEq> KeyClock<V> {
                     .max(joined(siblings).get(&write.client));
                 vv.set(write.client, own + 1);
                 let stamps = match prune_threshold {
-                    None => BTreeMap::new(),
+                    None => VecMap::new(),
                     Some(threshold) => {
                         let stamp = |c: &ClientId| {
                             if *c == write.client {
@@ -400,7 +400,7 @@ impl<V: Clone + PartialEq> KeyClock<V> {
                 siblings.push(VvSibling {
                     vv,
                     value: write.value,
-                    stamps: BTreeMap::new(),
+                    stamps: VecMap::new(),
                 });
             }
             KeyClock::ServerVvMerged { vv, values } => {
@@ -504,12 +504,12 @@ fn joined<I: Ord + Clone, V>(siblings: &[VvSibling<I, V>]) -> VersionVector<I> {
 
 /// For each client, the stamp of its largest entry among the siblings (the
 /// latest stamp of equal entries), as riak_core's `vclock:merge/1` keeps it.
-fn joined_stamps<V>(siblings: &[VvSibling<ClientId, V>]) -> BTreeMap<ClientId, u64> {
-    let mut newest: BTreeMap<ClientId, (u64, u64)> = BTreeMap::new();
+fn joined_stamps<V>(siblings: &[VvSibling<ClientId, V>]) -> VecMap<ClientId, u64> {
+    let mut newest: VecMap<ClientId, (u64, u64)> = VecMap::new();
     for s in siblings {
         for (client, stamp) in &s.stamps {
             let entry = (s.vv.get(client), *stamp);
-            let kept = newest.entry(*client).or_insert(entry);
+            let kept = newest.get_or_insert_with(*client, || entry);
             *kept = (*kept).max(entry);
         }
     }

@@ -275,10 +275,10 @@ impl<I> VersionVector<I> {
         self.entries.clear();
     }
 
-    /// Appends an entry whose id is greater than every present id; used by
-    /// code that produces entries already in order.
-    pub(crate) fn push_in_order(&mut self, id: I, counter: u64) {
-        self.entries.push((id, counter));
+    /// Appends entries whose ids are in order and greater than every
+    /// present id; used by code that produces entries already in order.
+    pub(crate) fn extend_in_order(&mut self, entries: impl IntoIterator<Item = (I, u64)>) {
+        self.entries.extend(entries);
     }
 
     /// Maps every id, e.g. `NodeId` to `Actor::Node`. `f` must preserve order.

@@ -28,7 +28,7 @@ fn siblings(values: &[&str]) -> Clock {
         let write = Write {
             replica: NodeId(i as u16 + 1),
             client: ClientId(1),
-            value: value.to_string(),
+            value: (*value).into(),
             timestamp: 0,
         };
         clock.put(&Context::empty(), write);
@@ -59,7 +59,7 @@ fn check_following(
                 Op::Put(value, at, acked) => (
                     ClientOp::Put {
                         key: "k".into(),
-                        value: value.to_string(),
+                        value: (*value).into(),
                         node: NodeId(1),
                         context: ContextChoice::LastGet,
                         w: None,
@@ -80,7 +80,7 @@ fn check_following(
                     Some((
                         *done,
                         OpOutcome::Got {
-                            values: values.iter().map(|v| v.to_string()).collect(),
+                            values: values.iter().map(|v| (*v).into()).collect(),
                             context: Context::empty(),
                         },
                     )),

@@ -111,11 +111,11 @@ impl Node {
                 }
             }
             PeerMessage::MerkleInSync { ex } => {
-                self.exchanges.remove(&ex);
+                self.exchanges.remove(ex);
                 return;
             }
             PeerMessage::MerkleBranches { ex, branches } => {
-                let Some(&(partition, _)) = self.exchanges.get(&ex) else {
+                let Some(&(partition, _)) = self.exchanges.get(ex) else {
                     return;
                 };
                 let buckets = self.tree(partition).differing_branches(&branches);
@@ -149,7 +149,7 @@ impl Node {
                 partition,
                 clocks,
             } => {
-                self.exchanges.remove(&ex);
+                self.exchanges.remove(ex);
                 for (key, clock) in &clocks {
                     self.merge(partition, key, clock, out);
                 }

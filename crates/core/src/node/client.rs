@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::causality::{Actor, CausalityMode, Context};
 use crate::ids::{ClientId, NodeId};
-use crate::message::{ClientReply, ClientRequest, Key, Message};
+use crate::message::{ClientReply, ClientRequest, Key, Message, Value};
 use crate::node::{Member, Timer};
 use crate::scenario::ContextChoice;
 use crate::sim::{Addr, Envelope, OpId, Outbox, Time};
@@ -39,7 +39,7 @@ pub enum ClientOp {
         /// The key.
         key: Key,
         /// The value.
-        value: String,
+        value: Value,
         /// The node the request goes to.
         node: NodeId,
         /// Which context to send.
@@ -83,7 +83,7 @@ pub enum OpOutcome {
     /// The get succeeded with these siblings and this context.
     Got {
         /// The siblings.
-        values: Vec<String>,
+        values: Vec<Value>,
         /// The context to write back.
         context: Context,
     },

@@ -1,24 +1,32 @@
 //! A Merkle tree over one partition's keys, as anti-entropy compares them.
 //!
 //! The tree has three levels: a root, [`BRANCHES`] branches (keys fall into a
-//! branch by the FNV-1a hash of the key) and one leaf per key. A leaf's hash is
-//! FNV-1a over the key, a zero byte and the clock's text form, so two replicas
-//! hash a key alike exactly when they print its clock alike. A branch hashes
-//! its leaves' hashes in key order; the root hashes the branches. Nothing
-//! depends on the platform or on hash-map order.
+//! branch by the FNV-1a hash of the key) and one leaf per key. A leaf hashes
+//! the key's hash and the clock's structure (every id, counter and value, each
+//! list with its length), word by word, so two replicas hash a key alike
+//! exactly when they hold equal clocks for it. A branch hashes its leaves'
+//! hashes in key order; the root hashes the branches. Words are mixed in
+//! little-endian order with 64-bit arithmetic only: nothing depends on the
+//! platform or on hash-map order.
 
-use std::fmt::Write as _;
-
-use crate::message::Clock;
+use crate::causality::{KeyClock, VersionVector};
+use crate::message::{Clock, Value};
 use crate::trace::Fnv1a;
 
 /// How many branches the root has.
 pub const BRANCHES: usize = 8;
 
+/// Where a branch's hash starts (FNV-1a's offset basis, as any start would do).
+const BRANCH_SEED: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// Where the root's hash starts: apart from the branches', so that a root is
+/// never a branch's hash by construction.
+const ROOT_SEED: u64 = 0x8422_2325_cbf2_9ce4;
+
 /// One key's leaf: its hash and the branch it falls into.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Leaf {
-    /// FNV-1a over the key, a zero byte and the clock's text form.
+    /// The key's hash and the clock's structure, mixed ([`leaf`]).
     pub hash: u64,
     /// The branch: the FNV-1a hash of the key alone, modulo [`BRANCHES`].
     pub branch: u8,
@@ -31,18 +39,103 @@ pub fn key_hash(key: &str) -> u64 {
     h.finish()
 }
 
-/// The leaf of `key` holding `clock`. The clock's text is hashed as it is
-/// written, never kept.
+/// A running hash over 64-bit words: each word is xored in, multiplied by an
+/// odd constant and folded, so every bit of the word reaches the top bits
+/// (which the trace prints).
+#[derive(Clone, Copy, Debug)]
+struct Words(u64);
+
+impl Words {
+    fn new(seed: u64) -> Words {
+        Words(seed)
+    }
+
+    fn word(&mut self, word: u64) {
+        let h = (self.0 ^ word).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        self.0 = h ^ (h >> 29);
+    }
+
+    /// The bytes' length, then the bytes eight at a time (little-endian,
+    /// the last word padded with zeros).
+    fn bytes(&mut self, bytes: &[u8]) {
+        self.word(bytes.len() as u64);
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.word(u64::from_le_bytes(word));
+        }
+    }
+
+    fn values(&mut self, values: &[Value]) {
+        self.word(values.len() as u64);
+        for value in values {
+            self.bytes(value.as_bytes());
+        }
+    }
+
+    fn vv<I>(&mut self, vv: &VersionVector<I>, id: impl Fn(&I) -> u16) {
+        self.word(vv.iter().count() as u64);
+        for (i, counter) in vv.iter() {
+            self.word(u64::from(id(i)));
+            self.word(counter);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// The leaf of `key` holding `clock`: the key's hash, then the clock's mode
+/// and structure, every list with its length.
 pub fn leaf(key: &str, clock: &Clock) -> Leaf {
-    let mut h = Fnv1a::default();
-    h.write(key.as_bytes());
-    let branch = (h.finish() % BRANCHES as u64) as u8;
-    h.write(&[0]);
-    // Hashing cannot fail.
-    let _ = write!(h, "{clock}");
+    let key_hash = key_hash(key);
+    let mut h = Words::new(key_hash);
+    match clock {
+        KeyClock::DvvSet(set) => {
+            h.word(0);
+            h.word(set.entries().len() as u64);
+            for entry in set.entries() {
+                h.word(u64::from(entry.id.0));
+                h.word(entry.counter);
+                h.values(&entry.values);
+            }
+            h.values(set.anonymous());
+        }
+        KeyClock::Lww(winner) => {
+            h.word(1);
+            if let Some(w) = winner {
+                h.word(w.timestamp);
+                h.word(u64::from(w.replica.0));
+                h.word(u64::from(w.client.0));
+                h.bytes(w.value.as_bytes());
+            }
+        }
+        KeyClock::ClientVv(siblings) => {
+            h.word(2);
+            h.word(siblings.len() as u64);
+            for sibling in siblings {
+                h.vv(&sibling.vv, |client| client.0);
+                h.bytes(sibling.value.as_bytes());
+            }
+        }
+        KeyClock::ServerVvSeparate(siblings) => {
+            h.word(3);
+            h.word(siblings.len() as u64);
+            for sibling in siblings {
+                h.vv(&sibling.vv, |node| node.0);
+                h.bytes(sibling.value.as_bytes());
+            }
+        }
+        KeyClock::ServerVvMerged { vv, values } => {
+            h.word(4);
+            h.vv(vv, |node| node.0);
+            h.values(values);
+        }
+    }
     Leaf {
         hash: h.finish(),
-        branch,
+        branch: (key_hash % BRANCHES as u64) as u8,
     }
 }
 
@@ -66,14 +159,14 @@ impl MerkleTree {
     /// The tree of `leaves` (in key order, as a store yields them).
     pub fn build<'a>(leaves: impl IntoIterator<Item = (&'a str, Leaf)>) -> MerkleTree {
         // A branch hashes its leaves' hashes in key order.
-        let mut branches = [Fnv1a::default(); BRANCHES];
+        let mut branches = [Words::new(BRANCH_SEED); BRANCHES];
         for (_, leaf) in leaves {
-            branches[usize::from(leaf.branch)].write(&leaf.hash.to_le_bytes());
+            branches[usize::from(leaf.branch)].word(leaf.hash);
         }
         let branches = branches.map(|b| b.finish());
-        let mut root = Fnv1a::default();
-        for b in &branches {
-            root.write(&b.to_le_bytes());
+        let mut root = Words::new(ROOT_SEED);
+        for b in branches {
+            root.word(b);
         }
         MerkleTree {
             root: root.finish(),
@@ -140,20 +233,58 @@ mod tests {
     use crate::{ClientId, NodeId};
 
     fn clock(values: &[&str]) -> Clock {
-        let mut c = Clock::new(CausalityMode::DvvSet);
-        for v in values {
-            let ctx = Context::empty();
-            c.put(
-                &ctx,
-                Write {
-                    replica: NodeId(1),
-                    client: ClientId(1),
-                    value: v.to_string(),
-                    timestamp: 0,
-                },
-            );
+        written(
+            CausalityMode::DvvSet,
+            &values.iter().map(|v| (1, 1, *v)).collect::<Vec<_>>(),
+        )
+    }
+
+    /// A clock in `mode` after blind puts of `(replica, client, value)`.
+    fn written(mode: CausalityMode, writes: &[(u16, u16, &str)]) -> Clock {
+        let mut c = Clock::new(mode);
+        for (t, &(replica, client, value)) in writes.iter().enumerate() {
+            let write = Write {
+                replica: NodeId(replica),
+                client: ClientId(client),
+                value: value.into(),
+                timestamp: t as u64,
+            };
+            c.put(&Context::empty(), write);
         }
         c
+    }
+
+    /// In every mode, two clocks get the same leaf exactly when they print
+    /// alike (the text form is the clock, for the trace and the UI).
+    #[test]
+    fn leaves_are_equal_exactly_when_clocks_print_alike() {
+        let histories: [&[(u16, u16, &str)]; 7] = [
+            &[],
+            &[(1, 1, "x")],
+            &[(2, 1, "x")],
+            &[(1, 2, "x")],
+            &[(1, 1, "y")],
+            &[(1, 1, "x"), (2, 2, "y")],
+            &[(2, 2, "y"), (1, 1, "x")],
+        ];
+        let mut clocks = Vec::new();
+        for mode in CausalityMode::ALL {
+            for history in histories {
+                clocks.push(written(mode, history));
+            }
+        }
+        for a in &clocks {
+            for b in &clocks {
+                // Modes print apart except for empty clocks, so compare them too.
+                let alike = a.mode() == b.mode() && a.to_string() == b.to_string();
+                assert_eq!(leaf("k", a) == leaf("k", b), alike, "{a} and {b}");
+            }
+        }
+        assert_ne!(
+            leaf("k", &clocks[1]),
+            leaf("j", &clocks[1]),
+            "the key counts"
+        );
     }
 
     #[test]

@@ -397,7 +397,7 @@ pub struct Node {
     gossip_armed: bool,
     gossip_rounds_left: u32,
     store: Store,
-    pending: Requests,
+    pending: Requests<Pending>,
     next_req: u64,
     /// Peers this node's failure detector suspects, with the time of the
     /// last missed answer.
@@ -412,7 +412,7 @@ pub struct Node {
     /// Partitions whose data changed since their last exchange.
     dirty: VecSet<PartitionId>,
     /// Merkle exchanges this node started, by id: (partition, peer).
-    exchanges: VecMap<ReqId, (PartitionId, NodeId)>,
+    exchanges: Requests<(PartitionId, NodeId)>,
     anti_entropy_armed: bool,
     anti_entropy_failed_rounds: u32,
     /// Forwarded requests already served, by (client, op): the network may
@@ -447,7 +447,7 @@ impl Node {
             handoff_awaiting: false,
             handoff_failed_rounds: 0,
             dirty: VecSet::new(),
-            exchanges: VecMap::new(),
+            exchanges: Requests::default(),
             anti_entropy_armed: false,
             anti_entropy_failed_rounds: 0,
             forwards_seen: Vec::new(),
@@ -471,7 +471,7 @@ impl Node {
     }
 
     /// The requests the node is coordinating.
-    pub fn pending(&self) -> &Requests {
+    pub fn pending(&self) -> &Requests<Pending> {
         &self.pending
     }
 
@@ -897,7 +897,9 @@ impl Node {
                 }
                 if !waiting.is_empty() || !answered {
                     let primaries = if self.settings.mechanisms.read_repair {
-                        vec![(self.id, merged.clone())]
+                        let mut primaries = Vec::with_capacity(waiting.len() + 1);
+                        primaries.push((self.id, merged.clone()));
+                        primaries
                     } else {
                         Vec::new()
                     };

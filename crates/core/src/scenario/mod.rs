@@ -413,9 +413,12 @@ impl Scenario {
         }
     }
 
-    /// The scenario as pretty JSON (what [`Scenario::from_json`] reads back).
+    /// The scenario as pretty JSON (what [`Scenario::from_json`] reads back),
+    /// exactly as `serde_json::to_string_pretty` writes it. It is written
+    /// compact and indented by `indent_json`: one serializer instead of
+    /// two keeps the shipped app smaller.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("a scenario always serializes")
+        indent_json(&serde_json::to_string(self).expect("a scenario always serializes"))
     }
 
     /// Check everything serde cannot: ranges, node numbers, quorum sizes.
@@ -665,6 +668,59 @@ impl ClusterConfig {
         }
         Ok(())
     }
+}
+
+/// Compact JSON (serde_json's, with no white space outside strings) laid
+/// out as `serde_json::to_string_pretty` lays it out: two-space indents, one
+/// member or element per line, `": "` after keys, empty `{}` and `[]`.
+fn indent_json(compact: &str) -> String {
+    let bytes = compact.as_bytes();
+    let mut out = String::with_capacity(compact.len() * 2);
+    let mut depth = 0usize;
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.extend(std::iter::repeat_n("  ", depth));
+    };
+    let (mut in_string, mut escaped) = (false, false);
+    for (i, c) in compact.char_indices() {
+        if in_string {
+            out.push(c);
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                out.push(c);
+                if !matches!(bytes.get(i + 1), Some(b'}' | b']')) {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                if !matches!(bytes.get(i.wrapping_sub(1)), Some(b'{' | b'[')) {
+                    depth = depth.saturating_sub(1);
+                    newline(&mut out, depth);
+                }
+                out.push(c);
+            }
+            ',' => {
+                out.push(',');
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 fn check_quorum(field: &str, name: &str, value: u8, n: u8) -> Result<(), ScenarioError> {

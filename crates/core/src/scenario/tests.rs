@@ -1,7 +1,7 @@
 //! Scenario validation, through one `check` helper: a change to a valid
 //! scenario, and the error it must produce.
 
-use super::{Scenario, ScenarioError, MAX_SCENARIO_BYTES};
+use super::{builtin_scenarios, indent_json, Scenario, ScenarioError, MAX_SCENARIO_BYTES};
 
 const VALID: &str = r#"{
   "version": 1,
@@ -258,5 +258,23 @@ fn json_errors_name_the_path() {
         r#""cluster": {"#,
         r#""seed": "x", "cluster": {"#,
         "seed: invalid type: string \"x\", expected u64",
+    );
+}
+
+#[test]
+fn to_json_is_serde_jsons_pretty_form() {
+    for (name, json) in builtin_scenarios() {
+        let scenario = Scenario::from_json(json).expect("valid");
+        let pretty = serde_json::to_string_pretty(&scenario).expect("serializes");
+        assert_eq!(scenario.to_json(), pretty, "{name}");
+    }
+    let tricky = serde_json::json!({
+        "empty": {}, "none": [], "nested": [[], {}, [[1, 2], {"a": []}]],
+        "text": "a \"quoted\" {brace}, [bracket]: colon \\ back\\slash \u{e9}\n",
+        "numbers": [0, -1, 1.5, 1e300], "flags": [true, false, null]
+    });
+    assert_eq!(
+        indent_json(&tricky.to_string()),
+        serde_json::to_string_pretty(&tricky).expect("serializes")
     );
 }

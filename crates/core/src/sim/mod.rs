@@ -18,6 +18,10 @@
 //! taken off the queue. Latencies and timeouts are short, so the queue is a
 //! timer wheel of per-tick buckets with a heap behind it for the far future
 //! (`queue.rs`); timeline inputs and faults wait in a sorted list of their own.
+//! A message is put on the wire (a slot in the outbox) as the process sends
+//! it and taken off when it is delivered or lost; the queue holds only the
+//! small delivery that names its slot, so a message is moved twice however
+//! long it travels.
 //!
 //! The simulator owns the only random generator ([`SimRng`], xoshiro256**
 //! seeded by SplitMix64). Every random choice (latency, loss, duplication,
@@ -55,7 +59,7 @@
 //! # Determinism rules
 //!
 //! - No `HashMap` or `HashSet` iteration anywhere observable; the model uses
-//!   `BTreeMap`, `BTreeSet` and `Vec`.
+//!   `VecMap`, `VecSet` (sorted vectors, `crate::vec_map`) and `Vec`.
 //! - No wall clock: time is an argument.
 //! - No randomness but the simulator's seeded [`SimRng`], drawn in event order.
 //! - No platform-dependent formatting in anything hashed: trace lines hold
@@ -74,6 +78,9 @@
 //!   changing anything (a one-way cut that lets the request through and
 //!   drops the answer of a handler that does not say it is idle), or a
 //!   network that loses messages by chance, run to the horizon.
+//! - A simulator lives on one thread: the cluster's messages share keys,
+//!   values and clocks through `Rc` ([`crate::message`]), so it is not `Send`.
+//!   Parallel sweeps build one per seed inside each worker.
 
 mod queue;
 mod rng;
