@@ -44,25 +44,43 @@ fn compress(state: &mut [u32; 5], block: &[u8]) {
     for t in 16..80 {
         w[t] = (w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16]).rotate_left(1);
     }
-    let [mut a, mut b, mut c, mut d, mut e] = *state;
-    for (t, &word) in w.iter().enumerate() {
-        let (f, k) = match t / 20 {
-            0 => ((b & c) | (!b & d), 0x5A82_7999),
-            1 => (b ^ c ^ d, 0x6ED9_EBA1),
-            2 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
-            _ => (b ^ c ^ d, 0xCA62_C1D6),
-        };
-        let temp = a
-            .rotate_left(5)
-            .wrapping_add(f)
-            .wrapping_add(e)
-            .wrapping_add(k)
-            .wrapping_add(word);
-        (e, d, c, b, a) = (d, c, b.rotate_left(30), a, temp);
+    // Four rounds of twenty steps, each round with its own function and
+    // constant (a loop per round lets the compiler unroll it).
+    let mut s = *state;
+    for &word in &w[..20] {
+        s = step(s, (s[1] & s[2]) | (!s[1] & s[3]), 0x5A82_7999, word);
     }
-    for (s, v) in state.iter_mut().zip([a, b, c, d, e]) {
-        *s = s.wrapping_add(v);
+    for &word in &w[20..40] {
+        s = step(s, s[1] ^ s[2] ^ s[3], 0x6ED9_EBA1, word);
     }
+    for &word in &w[40..60] {
+        s = step(
+            s,
+            (s[1] & s[2]) | (s[1] & s[3]) | (s[2] & s[3]),
+            0x8F1B_BCDC,
+            word,
+        );
+    }
+    for &word in &w[60..] {
+        s = step(s, s[1] ^ s[2] ^ s[3], 0xCA62_C1D6, word);
+    }
+    for (total, v) in state.iter_mut().zip(s) {
+        *total = total.wrapping_add(v);
+    }
+}
+
+/// One SHA-1 step over the working variables `[a, b, c, d, e]`, given the
+/// round's function value `f`, constant `k` and the schedule's word.
+#[inline(always)]
+fn step(s: [u32; 5], f: u32, k: u32, word: u32) -> [u32; 5] {
+    let [a, b, c, d, e] = s;
+    let temp = a
+        .rotate_left(5)
+        .wrapping_add(f)
+        .wrapping_add(e)
+        .wrapping_add(k)
+        .wrapping_add(word);
+    [temp, a, b.rotate_left(30), c, d]
 }
 
 /// The partition covering `hash` on a ring of `partitions` (a power of two, at most 2^32).
