@@ -9,7 +9,7 @@
 //! little-endian order with 64-bit arithmetic only: nothing depends on the
 //! platform or on hash-map order.
 
-use crate::causality::{KeyClock, VersionVector};
+use crate::causality::{KeyClock, VersionVector, VvSibling};
 use crate::message::{Clock, Value};
 use crate::trace::Fnv1a;
 
@@ -81,6 +81,14 @@ impl Words {
         }
     }
 
+    fn siblings<I>(&mut self, siblings: &[VvSibling<I, Value>], id: impl Fn(&I) -> u16 + Copy) {
+        self.word(siblings.len() as u64);
+        for sibling in siblings {
+            self.vv(&sibling.vv, id);
+            self.bytes(sibling.value.as_bytes());
+        }
+    }
+
     fn finish(&self) -> u64 {
         self.0
     }
@@ -113,19 +121,11 @@ pub fn leaf(key: &str, clock: &Clock) -> Leaf {
         }
         KeyClock::ClientVv(siblings) => {
             h.word(2);
-            h.word(siblings.len() as u64);
-            for sibling in siblings {
-                h.vv(&sibling.vv, |client| client.0);
-                h.bytes(sibling.value.as_bytes());
-            }
+            h.siblings(siblings, |client| client.0);
         }
         KeyClock::ServerVvSeparate(siblings) => {
             h.word(3);
-            h.word(siblings.len() as u64);
-            for sibling in siblings {
-                h.vv(&sibling.vv, |node| node.0);
-                h.bytes(sibling.value.as_bytes());
-            }
+            h.siblings(siblings, |node| node.0);
         }
         KeyClock::ServerVvMerged { vv, values } => {
             h.word(4);
