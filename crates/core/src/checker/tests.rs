@@ -182,6 +182,30 @@ fn causally_ordered_siblings_are_a_false_conflict() {
 }
 
 #[test]
+fn every_writer_of_a_superseded_value_is_a_false_conflict_in_order() {
+    // "a" was written twice (op0, op1); op3 read "a" and wrote "b"; op4's
+    // "c" is concurrent with both. Replicas keep all three as siblings.
+    let ops = [
+        Op::Put("a", 0, Some(5)),
+        Op::Put("a", 1, Some(6)),
+        Op::Get(&["a"], 10, 15),
+        Op::Put("b", 20, Some(25)),
+        Op::Put("c", 21, Some(26)),
+    ];
+    let report = check(&ops, &[(3, 2)], &[&["a", "b", "c"], &["a", "b", "c"]]);
+    let pairs: Vec<(OpId, OpId)> = report
+        .false_conflicts
+        .iter()
+        .map(|f| (f.older, f.newer))
+        .collect();
+    assert_eq!(pairs, [(OpId(0), OpId(3)), (OpId(1), OpId(3))]);
+    assert!(report
+        .false_conflicts
+        .iter()
+        .all(|f| f.seen_at == SeenAt::Replica(NodeId(1))));
+}
+
+#[test]
 fn concurrent_siblings_are_no_false_conflict() {
     let ops = [Op::Put("a", 0, Some(5)), Op::Put("b", 0, Some(5))];
     let report = check(&ops, &[], &[&["a", "b"], &["a", "b"]]);
