@@ -242,6 +242,8 @@ struct Facts<'a> {
     by_value: VecMap<(&'a str, &'a str), Vec<usize>>,
     /// For each put (index), the puts that cover it (indices).
     covered_by: Vec<Vec<usize>>,
+    /// Every put (index) by key; the puts of one key in history order.
+    by_key: Vec<(&'a str, usize)>,
 }
 
 impl<'a> Facts<'a> {
@@ -313,12 +315,25 @@ impl<'a> Facts<'a> {
                 }
             }
         }
+        let mut by_key: Vec<(&str, usize)> =
+            puts.iter().enumerate().map(|(i, p)| (p.key, i)).collect();
+        crate::sort::stable_by(&mut by_key, |a, b| a.0.cmp(b.0));
         Facts {
             puts,
             gets,
             by_value,
             covered_by,
+            by_key,
         }
+    }
+
+    /// The puts of `key` (indices), in history order.
+    fn puts_of<'s>(&'s self, key: &'s str) -> impl Iterator<Item = usize> + 's {
+        let first = self.by_key.partition_point(|(k, _)| *k < key);
+        self.by_key[first..]
+            .iter()
+            .take_while(move |(k, _)| *k == key)
+            .map(|&(_, i)| i)
     }
 
     /// The puts of `key` that wrote `value`.
@@ -436,14 +451,6 @@ pub fn check(
             }
         }
     }
-    // Every put's index, by key; puts of one key stay in order.
-    let mut puts_by_key: Vec<(&str, usize)> = facts
-        .puts
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.key, i))
-        .collect();
-    crate::sort::stable_by(&mut puts_by_key, |a, b| a.0.cmp(b.0));
     for &(read, key, values, invoked_at, completed_at) in &facts.gets {
         let values: Vec<&Value> = values.iter().collect();
         for (older, newer) in facts.ordered_pairs(key, &values) {
@@ -460,9 +467,7 @@ pub fn check(
                 });
             }
         }
-        let first = puts_by_key.partition_point(|(k, _)| *k < key);
-        let same_key = puts_by_key[first..].iter().take_while(|(k, _)| *k == key);
-        for (i, p) in same_key.map(|&(_, i)| (i, &facts.puts[i])) {
+        for (i, p) in facts.puts_of(key).map(|i| (i, &facts.puts[i])) {
             let completed_before = p.acked_at.is_some_and(|at| at < invoked_at);
             let missed = !values.iter().any(|v| ***v == *p.value);
             let covered = facts.covered_by[i]
