@@ -1,7 +1,8 @@
 //! Raw simulator throughput: delivered messages per second for a 5-node
 //! cluster (N=3, R=2, W=2, DVVSet) under a steady put/get load from 8 clients,
 //! with tracing and history off, with every failure-handling mechanism on and
-//! with the basic path only. Run: `cargo bench -p wildling-core --bench sim`.
+//! with the basic path only; and the consistency checker over the history of
+//! that load. Run: `cargo bench -p wildling-core --bench sim`.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use wildling_core::cluster::Cluster;
@@ -94,6 +95,26 @@ fn deliveries(c: &mut Criterion) {
     group.finish();
 }
 
+/// One consistency check (what the UI re-runs while a cluster plays) over
+/// the finished history of the steady load: 10,000 operations on 64 keys.
+fn checker(c: &mut Criterion) {
+    let options = SimOptions {
+        trace: TraceMode::Off,
+        ..SimOptions::default()
+    };
+    let mut cluster = Cluster::new(&steady_load(), options).expect("the bench scenario is valid");
+    cluster.run();
+    let ops = cluster.sim().history().ops.len();
+    assert_eq!(ops, OPS, "the history holds every operation");
+    let mut group = c.benchmark_group("checker");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(ops as u64));
+    group.bench_function("check_10k_ops_steady_put_get", |b| {
+        b.iter(|| cluster.check())
+    });
+    group.finish();
+}
+
 /// Throughput of one scenario, in delivered messages.
 fn bench(
     group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
@@ -132,5 +153,5 @@ fn bench(
     });
 }
 
-criterion_group!(benches, deliveries);
+criterion_group!(benches, deliveries, checker);
 criterion_main!(benches);
