@@ -10,12 +10,12 @@ use gloo::events::{EventListener, EventListenerOptions};
 use gloo::render::{request_animation_frame, AnimationFrame};
 use wasm_bindgen::JsCast;
 use wildling_core::causality::CausalityMode;
-use wildling_core::network::Fault;
+use wildling_core::ids::{Addr, MsgId, OpId};
 use wildling_core::ring::Ring;
 use wildling_core::scenario::{
     builtin_scenario, ClusterConfig, Scenario, ScenarioError, TimelineEntry,
 };
-use wildling_core::sim::{Addr, MsgId, OpId};
+use wildling_core::sim::network::Fault;
 use wildling_core::view;
 use wildling_core::{ClientId, NodeId};
 use yew::prelude::*;

@@ -47,9 +47,9 @@
 
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
+use wildling_core::ids::Time;
 use wildling_core::scenario::MAX_SCENARIO_BYTES;
 use wildling_core::share::MAX_LINK_CHARS;
-use wildling_core::sim::Time;
 
 use crate::browser;
 

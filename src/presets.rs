@@ -3,11 +3,11 @@
 //! are inputs (settings and a timeline), never results.
 
 use wildling_core::causality::CausalityMode;
-use wildling_core::network::NetworkOptions;
+use wildling_core::node::ContextChoice;
 use wildling_core::scenario::{
-    builtin_scenarios, ClusterConfig, ContextChoice, GetSpec, PutSpec, Scenario, TimelineEntry,
-    SCENARIO_VERSION,
+    builtin_scenarios, ClusterConfig, GetSpec, PutSpec, Scenario, TimelineEntry, SCENARIO_VERSION,
 };
+use wildling_core::sim::network::NetworkOptions;
 use wildling_core::NodeId;
 
 /// The scenario the page opens with.

@@ -20,9 +20,10 @@
 
 use wildling_core::causality::CausalityMode;
 use wildling_core::cluster::Cluster;
+use wildling_core::ids::Time;
 use wildling_core::scenario::{ClusterConfig, Scenario, ScenarioError, TimelineEntry};
 use wildling_core::share::{self, UserInput};
-use wildling_core::sim::{SimOptions, Time};
+use wildling_core::sim::SimOptions;
 
 /// The scenario, the user's actions and the cluster they produce.
 pub struct Session {
@@ -346,8 +347,9 @@ impl Session {
 
 #[cfg(test)]
 mod tests {
-    use wildling_core::network::Fault;
-    use wildling_core::scenario::{ContextChoice, PutSpec};
+    use wildling_core::node::ContextChoice;
+    use wildling_core::scenario::PutSpec;
+    use wildling_core::sim::network::Fault;
     use wildling_core::NodeId;
 
     use super::*;

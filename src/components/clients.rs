@@ -4,9 +4,10 @@
 
 use std::rc::Rc;
 
-use wildling_core::scenario::{ContextChoice, GetSpec, PutSpec, TimelineEntry};
-use wildling_core::sim::Addr;
-use wildling_core::view::{self, ClientView, OpStatus, OpView};
+use wildling_core::ids::Addr;
+use wildling_core::node::{client, ContextChoice};
+use wildling_core::scenario::{GetSpec, PutSpec, TimelineEntry};
+use wildling_core::view::{ClientView, OpStatus, OpView};
 use wildling_core::NodeId;
 use yew::prelude::*;
 
@@ -127,7 +128,7 @@ pub fn clients_panel(props: &Props) -> Html {
             let context = match context.as_str() {
                 "none" => ContextChoice::None,
                 "edited" => {
-                    view::parse_context(&edited).map_err(|e| format!("Edited context: {e}"))?
+                    client::parse_context(&edited).map_err(|e| format!("Edited context: {e}"))?
                 }
                 _ => ContextChoice::LastGet,
             };

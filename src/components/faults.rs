@@ -2,7 +2,7 @@
 //! or restore a link, set loss, duplication and latency, heal everything.
 //! Every control becomes a fault of the model at the current time.
 
-use wildling_core::network::{Fault, NetworkOptions};
+use wildling_core::sim::network::{Fault, NetworkOptions};
 use wildling_core::view::NetworkView;
 use wildling_core::NodeId;
 use yew::prelude::*;

@@ -3,14 +3,14 @@
 
 use std::rc::Rc;
 
-use wildling_core::history::MessageFate;
-use wildling_core::sim::Addr;
+use wildling_core::ids::Addr;
+use wildling_core::sim::history::MessageFate;
 use wildling_core::view::{LamportView, MarkKind};
 use yew::prelude::*;
 
 use std::fmt::Write;
 
-use wildling_core::sim::{MsgId, OpId};
+use wildling_core::ids::{MsgId, OpId};
 
 use super::{cross_path, dot_path, kind_color, svg_point};
 use crate::app::{Msg, Selection};

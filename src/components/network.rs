@@ -6,9 +6,9 @@
 
 use std::rc::Rc;
 
-use wildling_core::history::MessageFate;
-use wildling_core::network::DropReason;
-use wildling_core::sim::{Addr, MsgId};
+use wildling_core::ids::{Addr, MsgId};
+use wildling_core::sim::history::MessageFate;
+use wildling_core::sim::network::DropReason;
 use wildling_core::view::{MessageDetail, MessageView, NetworkView, NodeView};
 use wildling_core::NodeId;
 use yew::prelude::*;

@@ -18,10 +18,11 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use wildling_core::checker::CheckCounts;
 use wildling_core::cluster::{Cluster, Summary};
-use wildling_core::faults::{random_faults, FaultOptions};
+use wildling_core::ids::Addr;
 use wildling_core::scenario::{builtin_scenario, builtin_scenarios, Scenario, MAX_SCENARIO_BYTES};
-use wildling_core::sim::{Addr, SimOptions};
-use wildling_core::trace::{space_time, TraceMode};
+use wildling_core::sim::faults::{random_faults, FaultOptions};
+use wildling_core::sim::trace::{space_time, TraceMode};
+use wildling_core::sim::SimOptions;
 use wildling_core::ClientId;
 
 #[derive(Parser)]

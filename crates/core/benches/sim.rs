@@ -6,13 +6,12 @@
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use wildling_core::cluster::Cluster;
-use wildling_core::network::NetworkOptions;
+use wildling_core::node::ContextChoice;
 use wildling_core::node::Mechanisms;
-use wildling_core::scenario::{
-    ClusterConfig, ContextChoice, GetSpec, PutSpec, Scenario, TimelineEntry,
-};
+use wildling_core::scenario::{ClusterConfig, GetSpec, PutSpec, Scenario, TimelineEntry};
+use wildling_core::sim::network::NetworkOptions;
+use wildling_core::sim::trace::TraceMode;
 use wildling_core::sim::SimOptions;
-use wildling_core::trace::TraceMode;
 use wildling_core::NodeId;
 
 const OPS: usize = 10_000;

@@ -35,12 +35,12 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::history::OpRecord;
 use crate::ids::NodeId;
+use crate::ids::OpId;
 use crate::message::{Clock, Value};
 use crate::node::{ClientOp, OpOutcome};
 use crate::ring::PartitionId;
-use crate::sim::OpId;
+use crate::sim::history::OpRecord;
 
 /// The final clocks of one key at each of its live primary replicas.
 #[derive(Clone, Debug, PartialEq)]

@@ -7,7 +7,7 @@
 //! ([`Cluster::schedule`]), and read its state ([`Cluster::nodes`],
 //! [`Simulator::in_flight`], [`Simulator::history`], [`Simulator::trace`]).
 //! [`Cluster::inject`] adds a fault schedule (such as the random fault
-//! injector's, [`crate::faults`]), and [`Cluster::check`] runs the
+//! injector's, [`crate::sim::faults`]), and [`Cluster::check`] runs the
 //! consistency checker ([`crate::checker`]) over the history and the final
 //! stores; its report names the operations behind each finding.
 
@@ -15,13 +15,14 @@ use serde::Serialize;
 
 use crate::checker::{self, CheckReport, KeyReplicas};
 use crate::message::Clock;
-use crate::network::Fault;
+use crate::sim::network::Fault;
 
+use crate::ids::{Addr, Time};
 use crate::ids::{ClientId, NodeId};
 use crate::node::{Client, ClientOp, Member, Node, NodeStats, OpOutcome};
-use crate::scenario::{Action, Scenario, ScenarioError, TimelineEntry};
-use crate::sim::{Addr, SimOptions, Simulator, Stats, Time};
-use crate::trace::TraceMode;
+use crate::scenario::{builtin_scenarios, Action, Scenario, ScenarioError, TimelineEntry};
+use crate::sim::trace::TraceMode;
+use crate::sim::{SimOptions, Simulator, Stats};
 use crate::vec_map::VecMap;
 
 /// A cluster built from a validated scenario.
@@ -327,4 +328,40 @@ pub fn trace_hash(json: &str) -> Result<u64, ScenarioError> {
     let mut cluster = Cluster::new(&scenario, options)?;
     cluster.run();
     Ok(cluster.sim().trace().hash())
+}
+
+/// The trace hash of every built-in scenario, one `name hash` line each (hash
+/// in 16 hex digits): the text of `scenarios/trace-hashes.txt`.
+pub fn builtin_trace_hashes() -> String {
+    builtin_scenarios()
+        .into_iter()
+        .map(|(name, json)| match trace_hash(json) {
+            Ok(hash) => format!("{name} {hash:016x}\n"),
+            Err(e) => format!("{name} error: {e}\n"),
+        })
+        .collect()
+}
+
+/// Compare `expected` (the text of `scenarios/trace-hashes.txt`) with the
+/// hashes this build computes; returns one line per difference, so an empty
+/// result means every built-in scenario replays exactly. Native tests and the
+/// wasm tests call this same function.
+pub fn check_builtin_trace_hashes(expected: &str) -> Vec<String> {
+    let actual = builtin_trace_hashes();
+    let mut differences = Vec::new();
+    let mut expected_lines: Vec<&str> = expected.lines().filter(|l| !l.trim().is_empty()).collect();
+    for line in actual.lines() {
+        match expected_lines.iter().position(|e| *e == line) {
+            Some(i) => {
+                expected_lines.remove(i);
+            }
+            None => differences.push(format!("computed `{line}`, which is not recorded")),
+        }
+    }
+    differences.extend(
+        expected_lines
+            .into_iter()
+            .map(|e| format!("recorded `{e}`, which was not computed")),
+    );
+    differences
 }

@@ -1,11 +1,11 @@
-//! Identifiers shared by the ring, the nodes and the simulator.
+//! Identifiers and virtual time, shared by the ring, the nodes and the
+//! simulator: who (`NodeId`, `ClientId`, `Actor`, `Addr`), which message
+//! or operation (`MsgId`, `OpId`) and when (`Time`).
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
-
-use crate::causality::text::write_decimal;
 
 /// A physical node of the cluster. Scenarios number nodes from 1 and the
 /// display form is `n1`, `n2`, ...; the ring treats ids as opaque and ordered.
@@ -113,4 +113,66 @@ impl FromStr for Actor {
         }
         .map_err(|e| IdParseError { expected, ..e })
     }
+}
+
+/// Virtual time, in ticks.
+pub type Time = u64;
+
+/// Where a message goes: a node of the cluster, or a client outside it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Addr {
+    /// A node of the cluster.
+    Node(NodeId),
+    /// A client, numbered from 1 (display `c1`).
+    Client(ClientId),
+}
+
+impl fmt::Display for Addr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Addr::Node(node) => write!(f, "{node}"),
+            Addr::Client(client) => write!(f, "{client}"),
+        }
+    }
+}
+
+/// A message's id: the order in which it was sent, from 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct MsgId(pub u64);
+
+impl fmt::Display for MsgId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+/// A client operation's id: the order in which it was invoked, from 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct OpId(pub u64);
+
+impl fmt::Display for OpId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "op{}", self.0)
+    }
+}
+
+/// Writes `n` in decimal, as `{}` does, without the formatting machinery
+/// and whatever width or precision the formatter carries. Ids and counters
+/// are written for every traced message and every Merkle leaf.
+pub(crate) fn write_decimal(f: &mut impl fmt::Write, n: u64) -> fmt::Result {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    f.write_str(std::str::from_utf8(&digits[at..]).expect("digits are ASCII"))
 }

@@ -17,9 +17,10 @@ use serde::{Serialize, Serializer};
 use crate::causality::text::write_joined;
 use crate::causality::{Context, KeyClock};
 use crate::ids::NodeId;
-use crate::node::merkle::{self, Leaf};
+use crate::ids::{Addr, OpId};
+use crate::merkle::{self, Leaf};
 use crate::ring::{PartitionId, Ring};
-use crate::sim::{self, Addr, OpId};
+use crate::sim;
 
 /// What a key's replicas hold: the kernel's clock over string values.
 pub type Clock = KeyClock<Value>;
@@ -39,7 +40,7 @@ pub type Key = Rc<str>;
 /// is, so that replicas in sync often hold one and the same clock.
 ///
 /// A shared clock also keeps the Merkle leaf of its key once anti-entropy
-/// asks for it ([`SharedClock::merkle_leaf`]): replicas holding the same
+/// asks for it (`SharedClock::merkle_leaf`): replicas holding the same
 /// clock hash it once.
 #[derive(Clone)]
 pub struct SharedClock(Rc<Held>);

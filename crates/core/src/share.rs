@@ -60,11 +60,12 @@ use serde::de::{Error as _, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer as _, Serialize};
 
 use crate::cluster::Cluster;
+use crate::ids::Time;
 use crate::inflate::{inflate, InflateError};
 use crate::scenario::{
     read, Scenario, ScenarioError, TimelineEntry, MAX_SCENARIO_BYTES, MAX_TEXT_BYTES,
 };
-use crate::sim::{SimOptions, Time};
+use crate::sim::SimOptions;
 
 /// The link version [`encode_session`] writes.
 pub const LINK_VERSION: u32 = 1;

@@ -55,9 +55,9 @@ use serde::Serialize;
 
 use crate::causality::{CausalityMode, DvvSet, DvvSiblings, VersionVector};
 use crate::ids::NodeId;
+use crate::ids::{OpId, Time};
 use crate::scenario::{Scenario, ScenarioError};
 use crate::share::Session;
-use crate::sim::{OpId, Time};
 
 /// One guided tutorial: a scenario and the steps that narrate it.
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -4,12 +4,12 @@
 
 use std::path::Path;
 
-use wildling_core::cluster::{trace_hash, Cluster};
-use wildling_core::scenario::{
-    builtin_scenarios, builtin_trace_hashes, check_builtin_trace_hashes, Scenario,
+use wildling_core::cluster::{
+    builtin_trace_hashes, check_builtin_trace_hashes, trace_hash, Cluster,
 };
+use wildling_core::scenario::{builtin_scenarios, Scenario};
+use wildling_core::sim::trace::{Fnv1a, TraceMode};
 use wildling_core::sim::SimOptions;
-use wildling_core::trace::{Fnv1a, TraceMode};
 
 #[test]
 fn builtin_scenarios_replay_to_their_recorded_hashes() {

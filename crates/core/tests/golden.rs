@@ -31,10 +31,10 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use wildling_core::cluster::Cluster;
-use wildling_core::network::NetworkOptions;
 use wildling_core::node::Mechanisms;
 use wildling_core::ring::PartitionId;
 use wildling_core::scenario::{ClusterConfig, GetSpec, PutSpec, Scenario, TimelineEntry};
+use wildling_core::sim::network::NetworkOptions;
 use wildling_core::sim::SimOptions;
 use wildling_core::NodeId;
 

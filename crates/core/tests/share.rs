@@ -8,14 +8,15 @@ use proptest::prelude::*;
 use wildling_core::causality::CausalityMode;
 use wildling_core::cluster::{trace_hash, Cluster};
 use wildling_core::ids::NodeId;
-use wildling_core::network::Fault;
-use wildling_core::scenario::{builtin_scenarios, ContextChoice, Scenario, ScenarioError};
+use wildling_core::node::ContextChoice;
+use wildling_core::scenario::{builtin_scenarios, Scenario, ScenarioError};
 use wildling_core::share::{
     crc32, decode_session, encode_payload, encode_session, link_needs_warning, LinkError, Session,
     UserInput, LINK_WARN_CHARS, MAX_LINK_CHARS, MAX_SESSION_BYTES,
 };
+use wildling_core::sim::network::Fault;
+use wildling_core::sim::trace::TraceMode;
 use wildling_core::sim::SimOptions;
-use wildling_core::trace::TraceMode;
 
 /// Encode `session`, decode the link, and check that the decoded session is
 /// the same and replays to the same trace hash. Returns the link.

@@ -7,11 +7,11 @@
 use wildling_core::causality::CausalityMode;
 use wildling_core::checker::CheckCounts;
 use wildling_core::cluster::Cluster;
-use wildling_core::faults::{random_faults, FaultOptions};
 use wildling_core::node::Mechanisms;
 use wildling_core::scenario::{builtin_scenario, Scenario};
+use wildling_core::sim::faults::{random_faults, FaultOptions};
+use wildling_core::sim::trace::{TraceKind, TraceMode};
 use wildling_core::sim::SimOptions;
-use wildling_core::trace::{TraceKind, TraceMode};
 
 const SEEDS: u64 = 1000;
 

@@ -7,10 +7,11 @@ use std::collections::BTreeSet;
 use wildling_core::causality::CausalityMode;
 use wildling_core::checker::CheckReport;
 use wildling_core::cluster::Cluster;
+use wildling_core::ids::{OpId, Time};
 use wildling_core::node::{ClientOp, OpOutcome};
 use wildling_core::scenario::Scenario;
 use wildling_core::share::Session;
-use wildling_core::sim::{OpId, SimOptions, Time};
+use wildling_core::sim::SimOptions;
 use wildling_core::tutorial::{kernel_steps, tutorial, tutorials, Focus, Tutorial};
 use wildling_core::NodeId;
 

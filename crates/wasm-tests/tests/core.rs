@@ -68,7 +68,7 @@ fn builtin_scenarios_replay_to_the_native_trace_hashes() {
         recorded.lines().count() >= 6,
         "trace-hashes.txt lists the built-ins"
     );
-    let differences = wildling_core::scenario::check_builtin_trace_hashes(recorded);
+    let differences = wildling_core::cluster::check_builtin_trace_hashes(recorded);
     assert!(
         differences.is_empty(),
         "trace hashes differ: {differences:#?}"

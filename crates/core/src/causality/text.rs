@@ -8,6 +8,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+pub(crate) use crate::ids::write_decimal;
+
 /// Why a clock's text form did not parse. Every variant names what is wrong
 /// and where; parsing never panics.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -178,24 +180,6 @@ impl<'a> Cursor<'a> {
             self.expect(',', "',' or the end of the list")?;
         }
     }
-}
-
-/// Writes `n` in decimal, as `{}` does, without the formatting machinery
-/// and whatever width or precision the formatter carries. Ids and counters
-/// are written for every traced message and every Merkle leaf.
-pub(crate) fn write_decimal(f: &mut impl fmt::Write, n: u64) -> fmt::Result {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut rest = n;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    f.write_str(std::str::from_utf8(&digits[at..]).expect("digits are ASCII"))
 }
 
 /// Writes `items` separated by `sep`.

@@ -4,12 +4,12 @@
 
 use super::{check as run_checker, CheckReport, KeyReplicas, SeenAt};
 use crate::causality::{CausalityMode, Context, Write};
-use crate::history::OpRecord;
+use crate::ids::{Addr, OpId};
 use crate::message::Clock;
+use crate::node::ContextChoice;
 use crate::node::{ClientOp, OpOutcome};
 use crate::ring::PartitionId;
-use crate::scenario::ContextChoice;
-use crate::sim::{Addr, OpId};
+use crate::sim::history::OpRecord;
 use crate::vec_map::VecMap;
 use crate::{ClientId, NodeId};
 

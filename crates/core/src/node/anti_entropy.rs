@@ -1,11 +1,12 @@
 //! Merkle anti-entropy between the replicas of a partition (see the module
 //! doc of [`crate::node`] for the exchange, step by step).
 
-use super::merkle::{self, MerkleTree};
 use super::{maintenance_delay_ticks, Member, Node, Timer};
+use crate::ids::{Addr, Time};
+use crate::merkle::{self, MerkleTree};
 use crate::message::{Message, PeerMessage, SharedClock};
 use crate::ring::PartitionId;
-use crate::sim::{Addr, Outbox, Time};
+use crate::sim::Outbox;
 
 impl Node {
     /// The partition's data changed: check it in the next round.

@@ -10,15 +10,81 @@
 
 use crate::vec_map::VecMap;
 use std::fmt;
+use std::str::FromStr;
 
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::causality::{Actor, CausalityMode, Context};
+use crate::ids::{Addr, OpId, Time};
 use crate::ids::{ClientId, NodeId};
 use crate::message::{ClientReply, ClientRequest, Key, Message, Value};
 use crate::node::{Member, Timer};
-use crate::scenario::ContextChoice;
-use crate::sim::{Addr, Envelope, OpId, Outbox, Time};
+use crate::sim::{Envelope, Outbox};
+
+/// The context a put carries. In JSON: `"last-get"`, `"none"`, or a
+/// context's text form such as `"{n1:2, n2:1}"`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum ContextChoice {
+    /// The context of this client's last successful get of the same key
+    /// (empty if it has read nothing).
+    #[default]
+    LastGet,
+    /// The empty context: a blind write.
+    None,
+    /// This exact context.
+    Explicit(Context),
+}
+
+impl fmt::Display for ContextChoice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ContextChoice::LastGet => f.write_str("last-get"),
+            ContextChoice::None => f.write_str("none"),
+            ContextChoice::Explicit(context) => write!(f, "{context}"),
+        }
+    }
+}
+
+impl FromStr for ContextChoice {
+    type Err = String;
+    fn from_str(text: &str) -> Result<ContextChoice, String> {
+        match text.trim() {
+            "last-get" => Ok(ContextChoice::LastGet),
+            "none" => Ok(ContextChoice::None),
+            other => other.parse().map(ContextChoice::Explicit).map_err(|e| {
+                format!("{e} (expected \"last-get\", \"none\" or a context such as \"{{n1:2}}\")")
+            }),
+        }
+    }
+}
+
+impl Serialize for ContextChoice {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for ContextChoice {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// The largest counter an edited context may name: far beyond any run, and
+/// far from overflowing when a write adds one to it.
+pub const MAX_EDITED_COUNTER: u64 = 1 << 40;
+
+/// Parse the text of an edited context, as a put would carry it.
+pub fn parse_context(text: &str) -> Result<ContextChoice, String> {
+    let choice: ContextChoice = text.parse()?;
+    if let ContextChoice::Explicit(context) = &choice {
+        if let Some((actor, counter)) = context.vv.iter().find(|(_, n)| *n > MAX_EDITED_COUNTER) {
+            return Err(format!("{actor}:{counter} is beyond any counter this playground reaches (at most {MAX_EDITED_COUNTER})"));
+        }
+    }
+    Ok(choice)
+}
 
 /// An operation, as the timeline or the UI gives it: a client's get or put,
 /// or an administrator's join or leave at a node.
@@ -318,5 +384,22 @@ impl Client {
         if self.answered(op).is_some() {
             out.complete(op, OpOutcome::Timeout);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edited_contexts_are_parsed_and_absurd_counters_refused() {
+        assert_eq!(parse_context("none"), Ok(ContextChoice::None));
+        assert!(matches!(
+            parse_context("{n1:2, n3:1}"),
+            Ok(ContextChoice::Explicit(_))
+        ));
+        assert!(parse_context("{n1:").is_err());
+        let error = parse_context("{n1:18446744073709551615}").expect_err("too large");
+        assert!(error.contains("n1:18446744073709551615"), "{error}");
     }
 }

@@ -1,108 +1,47 @@
 //! Dynamo nodes and clients as sans-IO state machines.
 //!
-//! # The basic Get/Put path
+//! A [`Node`] is one Dynamo storage node; a [`Client`] is a process that
+//! reads and writes through any node. Both implement the simulator's
+//! [`Process`] through [`Member`]: the simulator hands them a delivered
+//! message ([`Node::step`]), a fired timer ([`Node::tick`]) or an input, with
+//! the current virtual time, and they answer with effects in an [`Outbox`].
+//! Nothing here sends, sleeps, reads a clock or draws a random number.
 //!
-//! Every key hashes to a partition of the ring, and the ring's preference
-//! list names the N nodes that replicate it (Dynamo, section 4.3). A client
-//! may send its request to any node. A node that is not on the key's
-//! preference list does not serve the request: it forwards it to a node that
-//! is (the first primary it does not suspect), which becomes the request's
-//! *coordinator* and answers the client directly.
+//! # Where each mechanism lives
 //!
-//! A **put** carries a value and the context the client read. The
-//! coordinator applies it to its own clock for the key with the kernel's
-//! `KeyClock::put`, crediting itself as the replica (DVVSet gives the write a
-//! new dot; the context decides which siblings it supersedes). It sends the
-//! resulting clock to the other N-1 replicas (`replicate`), which merge it
-//! into theirs with `KeyClock::sync` and acknowledge. The put succeeds when W
-//! replicas, the coordinator's own write included, hold it.
+//! One room per Dynamo mechanism, each with its own essay:
 //!
-//! Under client-id version vectors with a prune threshold
-//! ([`Settings::vv_prune_threshold`]) the coordinator truncates the write's
-//! vector as Dynamo does (`KeyClock::put_pruning`, explained in
-//! [`crate::causality`]). It shows in the trace: the clocks in `replicate`,
-//! `read-reply` and the store carry each entry's stamp (`{c2:1@21,
-//! c3:1@41}=v3`), a pruned vector lacks the oldest client, and the version
-//! its client read stays beside it as a sibling, up to the `get-ok`. The
-//! checker reports such siblings as false conflicts.
-//!
-//! A **get** asks all N replicas (`read`); the coordinator's own clock counts
-//! as the first reply. After R replies the coordinator merges them with
-//! `KeyClock::sync` and answers with the siblings and the merged context. A
-//! client that writes back that context supersedes every sibling it saw.
-//!
-//! Every coordinated request sets a timer. If R or W answers have not
-//! arrived when it fires, the coordinator answers `QuorumFailed { acks,
-//! needed }`: a failed quorum is a reply, never a hang. The coordinator keeps
-//! the request until every replica answered or the timer fired, so that it
-//! can tell who did not answer (failure detector) and who answered stale
-//! (read repair). The client has its own, longer timer.
-//!
-//! # Failure handling
+//! - [`coordinator`]: the basic Get/Put path: forwarding to a primary, the
+//!   coordinator's write, replication and R/W quorums, timeouts as
+//!   `QuorumFailed` replies (Dynamo, sections 4.3 and 4.5).
+//! - [`sloppy_quorum`]: suspected primaries replaced by fallbacks holding
+//!   hints (section 4.6).
+//! - [`hinted_handoff`]: fallbacks hand hints back to the intended primary.
+//! - [`read_repair`]: a get's coordinator repairs replicas that answered
+//!   stale (section 5).
+//! - [`anti_entropy`], over the Merkle trees of [`crate::merkle`]: replicas
+//!   compare partitions and sync the keys that differ (section 4.7).
+//! - [`failure_detector`]: each node's local suspicions (section 4.8.3).
+//! - [`gossip`]: the versioned ring, join and leave, gossip rounds and the
+//!   partition handoff a ring change triggers (section 4.8).
+//! - [`store`]: the per-partition, per-key clocks; `routes`: each key's
+//!   partition and preference list, kept until the ring changes;
+//!   [`requests`]: what a node waits on, by id; [`client`]: clients and the
+//!   contexts they keep; [`settings`]: N, R, W, timeouts, intervals and the
+//!   [`Mechanisms`] switches.
 //!
 //! Each mechanism is switched per cluster ([`Mechanisms`], the scenario's
 //! `cluster.mechanisms`) and shows in the trace as its own message kinds.
 //!
-//! - **Failure detector.** Each node keeps its own set of suspected peers
-//!   ([`Node::suspects`], [`Node::view`]): a peer becomes suspected when it
-//!   misses an answer (a replica that had not answered when a request timed
-//!   out, a peer whose Merkle exchange got no answer by the next round). Any
-//!   message from it clears the suspicion, and so does time: after
-//!   [`Node::suspicion_ticks`] the node tries it again. Views differ across a
-//!   partition; the UI shows each.
-//! - **Sloppy quorum** (`sloppy_quorum`). The coordinator replaces each
-//!   primary it suspects by the next healthy node beyond the primaries
-//!   (`Ring::preference_list_with_fallbacks`); a suspected primary no
-//!   fallback can replace is tried anyway. A put sends that fallback a
-//!   `hint` (kind `hint`) naming the intended primary; the fallback keeps it
-//!   apart from its own data and acknowledges, and the ack counts towards W.
-//!   A get reads fallbacks too; a fallback answers with what it holds for the
-//!   key, hints included.
-//! - **Hinted handoff** (`hinted_handoff`). While a node holds hints, a
-//!   `hint-handoff` timer fires every `hint_handoff_interval_ticks`; each
-//!   round sends every hint to its intended node (kind `hint-handoff`), which
-//!   merges it and answers `hint-ack`; the fallback then deletes the hint,
-//!   unless a newer write reached the hint in the meantime (versions).
-//! - **Read repair** (`read_repair`). When all replicas answered a get (or
-//!   its timer fired), the coordinator sends the merged clock (kind `repair`)
-//!   to every primary whose answer was not equal to it, and merges it into its
-//!   own store if it was stale itself.
-//! - **Merkle anti-entropy** (`anti_entropy`). A node marks a partition
-//!   *dirty* when its data for it changes; while anything is dirty an
-//!   `anti-entropy` timer fires every `anti_entropy_interval_ticks`. Each
-//!   round, for each dirty partition and each other primary of it, the node
-//!   builds its Merkle tree ([`merkle::MerkleTree`]) and runs an exchange
-//!   (kind `merkle`): roots, then the branch hashes if the roots differ, then
-//!   its leaves in the differing branches only; the peer answers with its
-//!   clocks of exactly the differing keys (kind `merkle-sync`), the initiator
-//!   merges them with `KeyClock::sync` and sends back its merged clocks, which
-//!   the peer merges. Tree nodes and keys exchanged are counted
-//!   ([`NodeStats`]). An exchange still unanswered at the next round failed:
-//!   the partition is dirty again and the peer suspected. Nothing answers the
-//!   last message, so an initiator whose merged clocks were news to the peer
-//!   keeps the partition dirty: the next round's roots show whether they
-//!   arrived (the peer may never have had the write, so never a dirty mark).
-//! - **Crash and restart** (`durable`). A crash loses the volatile state:
-//!   requests in flight, timers, the failure detector, the dirty marks. With
-//!   `durable` the store and the hints survive; without it both are lost. A
-//!   restarted node announces itself (kind `alive`) and marks every partition
-//!   it replicates dirty, so that anti-entropy refills what it lost.
+//! # Crash and restart
 //!
-//! - **Membership by gossip** (`gossip`). Each node holds a versioned
-//!   ring ([`Node::ring_version`]; the pair (version, node that made it)
-//!   orders versions). A `join` operation at a node sends `join` to a seed,
-//!   which computes `Ring::join` at version + 1; a `leave` operation makes
-//!   the node compute `Ring::leave` itself. A node that learns a newer ring
-//!   runs [`GOSSIP_ROUNDS`] rounds of the `gossip` timer, each pushing its
-//!   ring (kind `gossip`) to one peer among the members and the seeds, drawn
-//!   by the simulator's generator (`Outbox::send_to_one_of`); the receiver
-//!   adopts a newer ring and answers an older one with its own. Seeds are
-//!   gossip targets for everyone, so the ring stays logically whole. On
-//!   adopting a ring, the old owner of each partition sends the partition's
-//!   keys (kind `handoff`) to every node newly on its preference list, which
-//!   merges them with `KeyClock::sync`; a node newly replicating a partition
-//!   marks it dirty for anti-entropy. Each node's ring and failure detector
-//!   make its own view ([`Node::view`]), which the UI shows.
+//! A crash loses the volatile state: requests in flight, timers, the failure
+//! detector, the dirty marks. With `durable` the store and the hints survive;
+//! without it both are lost. A restarted node announces itself (kind
+//! `alive`) and marks every partition it replicates dirty, so that
+//! anti-entropy refills what it lost.
+//!
+//! # Maintenance that never gives up
 //!
 //! Maintenance timers exist only while there is work (hints held,
 //! partitions dirty or exchanges open) and never give up while it lasts, so
@@ -171,119 +110,37 @@
 //!   vnode on each put, by age as well as size (`young_vclock`,
 //!   `old_vclock`), and Dynamo's servers stamp with their own skewed clocks.
 
-mod anti_entropy;
-mod client;
-mod hints;
-mod membership;
-pub mod merkle;
-mod requests;
+pub mod anti_entropy;
+pub mod client;
+pub mod coordinator;
+pub mod failure_detector;
+pub mod gossip;
+pub mod hinted_handoff;
+pub mod read_repair;
+pub mod requests;
 mod routes;
-mod store;
+pub mod settings;
+pub mod sloppy_quorum;
+pub mod store;
 
 use crate::vec_map::{VecMap, VecSet};
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::causality::{CausalityMode, Context, Write};
-use crate::ids::NodeId;
-use crate::message::{
-    ClientReply, ClientRequest, Clock, Key, Message, PeerMessage, ReqId, SharedClock,
-};
-use crate::ring::{PartitionId, Placement, Ring};
-use crate::sim::{Addr, Envelope, OpId, Outbox, Process, Time};
+use crate::ids::{Addr, NodeId, OpId, Time};
+use crate::message::{Clock, Message, PeerMessage, ReqId, SharedClock};
+use crate::ring::{PartitionId, Ring};
+use crate::sim::{Envelope, Outbox, Process};
 use routes::Routes;
 
-pub use client::{Client, ClientOp, OpOutcome};
-pub use hints::Hint;
-pub use membership::GOSSIP_ROUNDS;
+pub use client::{Client, ClientOp, ContextChoice, OpOutcome};
+pub use coordinator::Pending;
+pub use gossip::GOSSIP_ROUNDS;
+pub use hinted_handoff::Hint;
 pub use requests::Requests;
+pub use settings::{maintenance_delay_ticks, Mechanisms, Settings, MAINTENANCE_BACKOFF_DOUBLINGS};
 pub use store::Store;
-
-/// How many times a maintenance timer (hint handoff, anti-entropy) doubles
-/// its period over rounds that failed in a row: the period grows from the
-/// interval to at most 16 intervals, and the rounds go on while there is work.
-pub const MAINTENANCE_BACKOFF_DOUBLINGS: u32 = 4;
-
-/// How long a node waits for its next maintenance round after
-/// `failed_rounds` rounds in a row failed: `interval_ticks` doubled once per
-/// failed round, at most [`MAINTENANCE_BACKOFF_DOUBLINGS`] times.
-pub fn maintenance_delay_ticks(interval_ticks: Time, failed_rounds: u32) -> Time {
-    interval_ticks.saturating_mul(1 << failed_rounds.min(MAINTENANCE_BACKOFF_DOUBLINGS))
-}
-
-/// The failure-handling mechanisms, each switchable per cluster. All are on
-/// by default; the scenario's `cluster.mechanisms` turns them off one by one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Mechanisms {
-    /// Replace suspected primaries by fallbacks holding hints.
-    pub sloppy_quorum: bool,
-    /// Fallbacks hand hints back to the intended primary.
-    pub hinted_handoff: bool,
-    /// A get's coordinator repairs replicas that answered stale.
-    pub read_repair: bool,
-    /// Replicas compare Merkle trees and sync the keys that differ.
-    pub anti_entropy: bool,
-    /// The store and the hints survive a crash.
-    pub durable: bool,
-    /// Nodes gossip ring changes (join, leave) to random peers.
-    pub gossip: bool,
-}
-
-impl Default for Mechanisms {
-    fn default() -> Self {
-        Mechanisms {
-            sloppy_quorum: true,
-            hinted_handoff: true,
-            read_repair: true,
-            anti_entropy: true,
-            durable: true,
-            gossip: true,
-        }
-    }
-}
-
-impl Mechanisms {
-    /// Every mechanism off: the basic Get/Put path only.
-    pub const NONE: Mechanisms = Mechanisms {
-        sloppy_quorum: false,
-        hinted_handoff: false,
-        read_repair: false,
-        anti_entropy: false,
-        durable: true,
-        gossip: false,
-    };
-}
-
-/// The cluster-wide Dynamo settings every node follows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Settings {
-    /// Replicas per key.
-    pub n: u8,
-    /// Default replies a get waits for.
-    pub r: u8,
-    /// Default acknowledgements a put waits for.
-    pub w: u8,
-    /// The causality mechanism.
-    pub mode: CausalityMode,
-    /// How long a coordinator waits for its quorum, in ticks.
-    pub request_timeout_ticks: Time,
-    /// How long a client waits for an answer, in ticks.
-    pub client_timeout_ticks: Time,
-    /// Which failure-handling mechanisms run.
-    pub mechanisms: Mechanisms,
-    /// Period of the hint-handoff timer while a node holds hints, in ticks.
-    pub hint_handoff_interval_ticks: Time,
-    /// Period of the anti-entropy timer while partitions are dirty, in ticks.
-    pub anti_entropy_interval_ticks: Time,
-    /// Period of the gossip timer while a ring change spreads, in ticks.
-    pub gossip_interval_ticks: Time,
-    /// Under client-id version vectors, the most entries a write's vector
-    /// keeps: a coordinator prunes the oldest beyond it (Dynamo, section
-    /// 4.4). `None` keeps every entry.
-    pub vv_prune_threshold: Option<u32>,
-}
 
 /// A timer a node or client asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -311,52 +168,6 @@ impl fmt::Display for Timer {
             Timer::Gossip => f.write_str("gossip"),
         }
     }
-}
-
-/// A request a coordinator is gathering answers for.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Pending {
-    /// A put waiting for W acknowledgements.
-    Put {
-        /// The client to answer.
-        client: Addr,
-        /// The client's operation.
-        op: OpId,
-        /// Acknowledgements so far, the coordinator's own included.
-        acks: u8,
-        /// Acknowledgements needed.
-        needed: u8,
-        /// The replicas (and fallbacks, with the primary each stands in
-        /// for) that have not acknowledged yet.
-        waiting: Vec<Placement>,
-        /// Whether the client has had its answer.
-        answered: bool,
-    },
-    /// A get waiting for R replies.
-    Get {
-        /// The client to answer.
-        client: Addr,
-        /// The client's operation.
-        op: OpId,
-        /// Replies so far, the coordinator's own included.
-        replies: u8,
-        /// Replies needed.
-        needed: u8,
-        /// The replies merged so far.
-        merged: SharedClock,
-        /// The replicas (and fallbacks, with the primary each stands in
-        /// for) that have not replied yet.
-        waiting: Vec<Placement>,
-        /// Whether the client has had its answer.
-        answered: bool,
-        /// The key's partition.
-        partition: PartitionId,
-        /// The key.
-        key: Key,
-        /// Each primary's reply, for read repair (empty when it is off).
-        primaries: Vec<(NodeId, SharedClock)>,
-    },
 }
 
 /// Counters of the work the mechanisms did at one node.
@@ -473,36 +284,6 @@ impl Node {
     /// The requests the node is coordinating.
     pub fn pending(&self) -> &Requests<Pending> {
         &self.pending
-    }
-
-    /// The peers this node's failure detector suspects, each with the time
-    /// of its last missed answer.
-    pub fn suspects(&self) -> &VecMap<NodeId, Time> {
-        &self.suspects
-    }
-
-    /// This node's view of who is up at `now`: every ring member and whether
-    /// this node believes it up (itself always).
-    pub fn view(&self, now: Time) -> Vec<(NodeId, bool)> {
-        self.ring
-            .nodes()
-            .into_iter()
-            .map(|n| (n, !self.suspected(n, now)))
-            .collect()
-    }
-
-    /// Whether this node suspects `peer` at `now`: it missed an answer less
-    /// than [`Node::suspicion_ticks`] ago and has sent nothing since.
-    pub fn suspected(&self, peer: NodeId, now: Time) -> bool {
-        self.suspects
-            .get(&peer)
-            .is_some_and(|since| now < since + self.suspicion_ticks())
-    }
-
-    /// How long a suspicion lasts without a new missed answer: five request
-    /// timeouts. After that the node tries the peer again.
-    pub fn suspicion_ticks(&self) -> Time {
-        5 * self.settings.request_timeout_ticks
     }
 
     /// The hints this node holds for other nodes.
@@ -694,22 +475,6 @@ impl Node {
         self.spread(out);
     }
 
-    /// A suspected peer sent something: maintenance rounds go back to one
-    /// interval apart, and gossip runs again in case it missed a ring change.
-    fn seen_again(&mut self, out: &mut Outbox<Member>) {
-        self.handoff_failed_rounds = 0;
-        self.anti_entropy_failed_rounds = 0;
-        self.arm_handoff(out);
-        self.arm_anti_entropy(out);
-        self.spread(out);
-    }
-
-    fn suspect(&mut self, peer: NodeId, now: Time) {
-        if peer != self.id {
-            self.suspects.insert(peer, now);
-        }
-    }
-
     /// The stored clock of `key`, shared; an empty one if the node holds none.
     fn clock_of(&self, partition: PartitionId, key: &str) -> SharedClock {
         self.store
@@ -744,322 +509,6 @@ impl Node {
             self.mark_dirty(partition, out);
         }
         changed
-    }
-
-    fn new_request(&mut self) -> ReqId {
-        self.next_req += 1;
-        ReqId(self.next_req - 1)
-    }
-
-    /// Wait for the answers `pending` needs, until the request timeout.
-    fn wait(&mut self, req: ReqId, pending: Pending, out: &mut Outbox<Member>) {
-        self.pending.insert(req, pending);
-        out.set_timer(self.settings.request_timeout_ticks, Timer::Request(req));
-    }
-
-    /// Where a request's replicas go: the primaries, with suspected ones
-    /// replaced by fallbacks under sloppy quorum. A suspected primary that no
-    /// fallback can stand in for is tried all the same.
-    fn placements(&self, now: Time, partition: PartitionId) -> Vec<Placement> {
-        let primaries = self.routes.preference_list(partition);
-        if self.settings.mechanisms.sloppy_quorum && !self.suspects.is_empty() {
-            let n = usize::from(self.settings.n);
-            let me = self.id;
-            let mut placements =
-                self.ring
-                    .preference_list_with_fallbacks_for_partition(partition, n, |node| {
-                        node == me || !self.suspected(node, now)
-                    });
-            for &primary in primaries {
-                let covered = placements
-                    .iter()
-                    .any(|p| p.node == primary || p.fallback_for == Some(primary));
-                if !covered {
-                    placements.push(Placement {
-                        node: primary,
-                        fallback_for: None,
-                    });
-                }
-            }
-            return placements;
-        }
-        primaries
-            .iter()
-            .map(|&node| Placement {
-                node,
-                fallback_for: None,
-            })
-            .collect()
-    }
-
-    /// Serve a client's request as its coordinator, or forward it to one.
-    fn coordinate(
-        &mut self,
-        now: Time,
-        client: Addr,
-        partition: PartitionId,
-        request: ClientRequest,
-        out: &mut Outbox<Member>,
-    ) {
-        let primaries = self.routes.preference_list(partition);
-        if !primaries.contains(&self.id) {
-            let sloppy = self.settings.mechanisms.sloppy_quorum;
-            let coordinator = primaries
-                .iter()
-                .find(|p| sloppy && !self.suspected(**p, now))
-                .unwrap_or(&primaries[0]);
-            let forward = PeerMessage::Forward {
-                client,
-                partition,
-                request,
-            };
-            out.send(Addr::Node(*coordinator), Message::Peer(forward));
-            return;
-        }
-        let me = self.id;
-        let mut waiting = self.placements(now, partition);
-        waiting.retain(|p| p.node != me);
-        let req = self.new_request();
-        match request {
-            ClientRequest::Put {
-                op,
-                key,
-                value,
-                context,
-                w,
-            } => {
-                let Addr::Client(client_id) = client else {
-                    unreachable!("{} coordinates a put from {client}", self.id);
-                };
-                let write = Write {
-                    replica: self.id,
-                    client: client_id,
-                    value,
-                    timestamp: now,
-                };
-                let stored = self.store.entry(partition, &key, self.settings.mode);
-                stored
-                    .make_mut()
-                    .put_pruning(&context, write, self.settings.vv_prune_threshold);
-                let clock = stored.clone();
-                let needed = w.unwrap_or(self.settings.w);
-                // The coordinator's own write may be the whole quorum.
-                let answered = needed <= 1;
-                if answered {
-                    out.send(client, Message::Reply(ClientReply::PutOk { op }));
-                }
-                for placement in &waiting {
-                    let (key, clock) = (key.clone(), clock.clone());
-                    let msg = match placement.fallback_for {
-                        None => PeerMessage::Replicate {
-                            req,
-                            partition,
-                            key,
-                            clock,
-                        },
-                        Some(intended) => PeerMessage::Hint {
-                            req,
-                            partition,
-                            key,
-                            clock,
-                            intended,
-                        },
-                    };
-                    out.send(Addr::Node(placement.node), Message::Peer(msg));
-                }
-                if !waiting.is_empty() || !answered {
-                    let pending = Pending::Put {
-                        client,
-                        op,
-                        acks: 1,
-                        needed,
-                        waiting,
-                        answered,
-                    };
-                    self.wait(req, pending, out);
-                }
-                self.mark_dirty(partition, out);
-            }
-            ClientRequest::Get { op, key, r } => {
-                let merged = self.clock_of(partition, &key);
-                let needed = r.unwrap_or(self.settings.r);
-                let answered = needed <= 1;
-                if answered {
-                    out.send(client, Message::Reply(got(op, &merged)));
-                }
-                for placement in &waiting {
-                    let read = PeerMessage::Read {
-                        req,
-                        partition,
-                        key: key.clone(),
-                    };
-                    out.send(Addr::Node(placement.node), Message::Peer(read));
-                }
-                if !waiting.is_empty() || !answered {
-                    let primaries = if self.settings.mechanisms.read_repair {
-                        let mut primaries = Vec::with_capacity(waiting.len() + 1);
-                        primaries.push((self.id, merged.clone()));
-                        primaries
-                    } else {
-                        Vec::new()
-                    };
-                    let pending = Pending::Get {
-                        client,
-                        op,
-                        replies: 1,
-                        needed,
-                        merged,
-                        waiting,
-                        answered,
-                        partition,
-                        key,
-                        primaries,
-                    };
-                    self.wait(req, pending, out);
-                }
-            }
-        }
-    }
-
-    fn acknowledged(&mut self, from: NodeId, req: ReqId, out: &mut Outbox<Member>) {
-        let Some(Pending::Put {
-            client,
-            op,
-            acks,
-            needed,
-            waiting,
-            answered,
-        }) = self.pending.get_mut(req)
-        else {
-            return;
-        };
-        if answered_by(waiting, from).is_none() {
-            return; // a duplicate
-        }
-        *acks += 1;
-        if !*answered && *acks >= *needed {
-            *answered = true;
-            out.send(*client, Message::Reply(ClientReply::PutOk { op: *op }));
-        }
-        if *answered && waiting.is_empty() {
-            self.pending.remove(req);
-        }
-    }
-
-    fn read_reply(
-        &mut self,
-        from: NodeId,
-        req: ReqId,
-        clock: SharedClock,
-        out: &mut Outbox<Member>,
-    ) {
-        let Some(Pending::Get {
-            client,
-            op,
-            replies,
-            needed,
-            merged,
-            waiting,
-            answered,
-            primaries,
-            ..
-        }) = self.pending.get_mut(req)
-        else {
-            return;
-        };
-        let Some(replica) = answered_by(waiting, from) else {
-            return; // a duplicate
-        };
-        merged.sync(&clock);
-        *replies += 1;
-        if self.settings.mechanisms.read_repair && replica.fallback_for.is_none() {
-            primaries.push((from, clock));
-        }
-        if !*answered && *replies >= *needed {
-            *answered = true;
-            out.send(*client, Message::Reply(got(*op, merged)));
-        }
-        if *answered && waiting.is_empty() {
-            if let Some(pending) = self.pending.remove(req) {
-                self.finish(pending, out);
-            }
-        }
-    }
-
-    /// A request's timer fired: answer `QuorumFailed` if the client still
-    /// waits, suspect every replica that did not answer, and repair.
-    fn request_timeout(&mut self, now: Time, req: ReqId, out: &mut Outbox<Member>) {
-        let Some(pending) = self.pending.remove(req) else {
-            return;
-        };
-        let (client, op, acks, needed, answered, waiting) = match &pending {
-            Pending::Put {
-                client,
-                op,
-                acks,
-                needed,
-                answered,
-                waiting,
-            } => (*client, *op, *acks, *needed, *answered, waiting),
-            Pending::Get {
-                client,
-                op,
-                replies,
-                needed,
-                answered,
-                waiting,
-                ..
-            } => (*client, *op, *replies, *needed, *answered, waiting),
-        };
-        if !answered {
-            let reply = ClientReply::QuorumFailed { op, acks, needed };
-            out.send(client, Message::Reply(reply));
-        }
-        for replica in waiting.clone() {
-            self.suspect(replica.node, now);
-        }
-        self.finish(pending, out);
-    }
-
-    /// A request is over: read repair for a get.
-    fn finish(&mut self, pending: Pending, out: &mut Outbox<Member>) {
-        let Pending::Get {
-            merged,
-            partition,
-            key,
-            primaries,
-            ..
-        } = pending
-        else {
-            return;
-        };
-        for (node, clock) in primaries {
-            if clock.same(&merged) || clock.equal(&merged) {
-                continue;
-            }
-            self.stats.repairs += 1;
-            if node == self.id {
-                self.merge(partition, &key, &merged, out);
-            } else {
-                let repair = PeerMessage::Repair {
-                    partition,
-                    key: key.clone(),
-                    clock: merged.clone(),
-                };
-                out.send(Addr::Node(node), Message::Peer(repair));
-            }
-        }
-    }
-}
-
-/// The answer to a successful get: the merged clock's siblings and context.
-fn got(op: OpId, merged: &Clock) -> ClientReply {
-    let values = merged.values().into_iter().cloned().collect();
-    let context: Context = merged.context();
-    ClientReply::GetOk {
-        op,
-        values,
-        context,
     }
 }
 
@@ -1138,11 +587,4 @@ fn idle(msg: &Message) -> bool {
         msg,
         Message::Peer(PeerMessage::MerkleRoot { .. } | PeerMessage::MerkleInSync { .. })
     )
-}
-
-/// Take `from` off the replicas a request still waits for; `None` when it
-/// had already answered (the network duplicated its reply).
-fn answered_by(waiting: &mut Vec<Placement>, from: NodeId) -> Option<Placement> {
-    let at = waiting.iter().position(|p| p.node == from)?;
-    Some(waiting.swap_remove(at))
 }

@@ -1,8 +1,8 @@
 //! What a node derives from its ring for every request, kept until the ring
 //! changes.
 
-use super::merkle;
 use crate::ids::NodeId;
+use crate::merkle;
 use crate::ring::{PartitionId, Ring};
 
 /// Each key's partition (SHA-1 is the costliest step of routing a request)

@@ -5,8 +5,8 @@ use crate::vec_map::VecMap;
 
 use serde::Serialize;
 
-use super::merkle::Leaf;
 use crate::causality::CausalityMode;
+use crate::merkle::Leaf;
 use crate::message::{Clock, Key, SharedClock};
 use crate::ring::PartitionId;
 

@@ -10,20 +10,17 @@ mod builtin;
 pub(crate) mod read;
 
 use std::fmt;
-use std::str::FromStr;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
-use crate::causality::{CausalityMode, Context};
+use crate::causality::CausalityMode;
 use crate::ids::NodeId;
-use crate::network::{Fault, NetworkOptions};
-use crate::node::{Mechanisms, Settings};
+use crate::ids::Time;
+use crate::node::{ContextChoice, Mechanisms, Settings};
 use crate::ring::Ring;
-use crate::sim::Time;
+use crate::sim::network::{Fault, NetworkOptions};
 
-pub use builtin::{
-    builtin_scenario, builtin_scenarios, builtin_trace_hashes, check_builtin_trace_hashes,
-};
+pub use builtin::{builtin_scenario, builtin_scenarios};
 
 /// The only scenario version this build reads.
 pub const SCENARIO_VERSION: u32 = 1;
@@ -276,56 +273,6 @@ pub struct GetSpec {
     /// R for this request only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r: Option<u8>,
-}
-
-/// The context a put carries. In JSON: `"last-get"`, `"none"`, or a
-/// context's text form such as `"{n1:2, n2:1}"`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub enum ContextChoice {
-    /// The context of this client's last successful get of the same key
-    /// (empty if it has read nothing).
-    #[default]
-    LastGet,
-    /// The empty context: a blind write.
-    None,
-    /// This exact context.
-    Explicit(Context),
-}
-
-impl fmt::Display for ContextChoice {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ContextChoice::LastGet => f.write_str("last-get"),
-            ContextChoice::None => f.write_str("none"),
-            ContextChoice::Explicit(context) => write!(f, "{context}"),
-        }
-    }
-}
-
-impl FromStr for ContextChoice {
-    type Err = String;
-    fn from_str(text: &str) -> Result<ContextChoice, String> {
-        match text.trim() {
-            "last-get" => Ok(ContextChoice::LastGet),
-            "none" => Ok(ContextChoice::None),
-            other => other.parse().map(ContextChoice::Explicit).map_err(|e| {
-                format!("{e} (expected \"last-get\", \"none\" or a context such as \"{{n1:2}}\")")
-            }),
-        }
-    }
-}
-
-impl Serialize for ContextChoice {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for ContextChoice {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
-    }
 }
 
 /// Serde through `Display`/`FromStr`, so that a scenario names modes exactly

@@ -26,14 +26,14 @@
 //! The simulator owns the only random generator ([`SimRng`], xoshiro256**
 //! seeded by SplitMix64). Every random choice (latency, loss, duplication,
 //! reordering) is drawn from it in processing order, so a scenario and a seed
-//! determine the whole run. The network ([`crate::network`]) turns a send into
-//! a [`crate::network::Fate`]; faults are events in the same queue.
+//! determine the whole run. The network ([`crate::sim::network`]) turns a send into
+//! a [`crate::sim::network::Fate`]; faults are events in the same queue.
 //!
 //! Everything the simulator does is written to the trace
-//! ([`crate::trace::Trace`]): deliveries, drops, duplicates, timers, faults,
+//! ([`crate::sim::trace::Trace`]): deliveries, drops, duplicates, timers, faults,
 //! invocations and completions. The trace hash identifies a run: the
 //! determinism tests pin the hash of every built-in scenario, natively and in
-//! wasm. The history ([`crate::history::History`]) keeps the same facts as
+//! wasm. The history ([`crate::sim::history::History`]) keeps the same facts as
 //! values for the UI's space-time diagram and the checker.
 //!
 //! # Quiet
@@ -82,192 +82,27 @@
 //!   values and clocks through `Rc` ([`crate::message`]), so it is not `Send`.
 //!   Parallel sweeps build one per seed inside each worker.
 
+pub mod faults;
+pub mod history;
+pub mod network;
+mod process;
 mod queue;
 mod rng;
+pub mod trace;
 
 use std::collections::VecDeque;
-use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::history::{History, MessageFate, MessageRecord, OpRecord};
-use crate::ids::{ClientId, NodeId};
-use crate::network::{DropReason, Fate, Fault, Network, NetworkOptions};
-use crate::trace::{Lanes, Trace, TraceKind, TraceMode};
+use crate::ids::{Addr, ClientId, MsgId, NodeId, OpId, Time};
+use history::{History, MessageFate, MessageRecord, OpRecord};
+use network::{DropReason, Fate, Fault, Network, NetworkOptions};
+use process::WireSlot;
 use queue::{Entry, Queue};
+use trace::{Lanes, Trace, TraceKind, TraceMode};
 
+pub use process::{Envelope, Message, Outbox, Process};
 pub use rng::SimRng;
-
-/// Virtual time, in ticks.
-pub type Time = u64;
-
-/// Where a message goes: a node of the cluster, or a client outside it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Addr {
-    /// A node of the cluster.
-    Node(NodeId),
-    /// A client, numbered from 1 (display `c1`).
-    Client(ClientId),
-}
-
-impl fmt::Display for Addr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Addr::Node(node) => write!(f, "{node}"),
-            Addr::Client(client) => write!(f, "{client}"),
-        }
-    }
-}
-
-/// A message's id: the order in which it was sent, from 0.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct MsgId(pub u64);
-
-impl fmt::Display for MsgId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "#{}", self.0)
-    }
-}
-
-/// A client operation's id: the order in which it was invoked, from 0.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct OpId(pub u64);
-
-impl fmt::Display for OpId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "op{}", self.0)
-    }
-}
-
-/// A message in transit: who sent it, to whom, and what it says.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Envelope<M> {
-    /// The sender.
-    pub from: Addr,
-    /// The receiver.
-    pub to: Addr,
-    /// The message.
-    pub msg: M,
-}
-
-/// A message a process can send: cloneable (the network may duplicate it),
-/// printable (the trace shows it) and of a kind the UI can colour.
-pub trait Message: Clone + fmt::Display {
-    /// A short, stable name of the message's kind, such as `put` or `get-reply`.
-    fn kind(&self) -> &'static str;
-}
-
-/// A sans-IO state machine: a node or a client of the simulated cluster.
-pub trait Process {
-    /// The messages processes exchange.
-    type Msg: Message;
-    /// The timers a process can set.
-    type Timer: Clone + fmt::Display;
-    /// The inputs the timeline gives a process (client operations).
-    type Input: Clone + fmt::Display;
-    /// How an input ends, as the history records it.
-    type Outcome: Clone + fmt::Display;
-
-    /// Handle a message delivered at `now`.
-    fn on_message(&mut self, now: Time, envelope: Envelope<Self::Msg>, out: &mut Outbox<Self>)
-    where
-        Self: Sized;
-
-    /// Handle a timer that fired at `now`.
-    fn on_timer(&mut self, now: Time, timer: Self::Timer, out: &mut Outbox<Self>)
-    where
-        Self: Sized;
-
-    /// Start operation `op` at `now`; complete it later through [`Outbox::complete`].
-    fn on_input(&mut self, now: Time, op: OpId, input: Self::Input, out: &mut Outbox<Self>)
-    where
-        Self: Sized;
-
-    /// The process crashed: drop whatever does not survive a crash.
-    fn on_crash(&mut self, now: Time);
-
-    /// The process restarted after a crash.
-    fn on_restart(&mut self, now: Time, out: &mut Outbox<Self>)
-    where
-        Self: Sized;
-
-    /// Whether `timer` only retries work that other processes must answer
-    /// (a hint handoff, an anti-entropy round): firing it changes nothing
-    /// by itself, and it may be set again and again while nobody answers.
-    /// Such timers let a run go quiet ([`Simulator::is_quiet`]). None is by
-    /// default.
-    fn is_retry(_timer: &Self::Timer) -> bool
-    where
-        Self: Sized,
-    {
-        false
-    }
-}
-
-/// The effects a process asks for while handling one event.
-pub struct Outbox<P: Process> {
-    /// Where sent messages wait until delivered: a message is put on the
-    /// wire as it is sent and stays in its slot until it arrives.
-    wire: Wire<P::Msg>,
-    sends: Vec<(Addr, WireSlot)>,
-    /// Sends to one of several addresses, which the simulator draws.
-    sends_to_one_of: Vec<(Vec<Addr>, WireSlot)>,
-    timers: Vec<(Time, P::Timer)>,
-    completions: Vec<(OpId, P::Outcome)>,
-    /// The delivered message changed nothing that matters ([`Outbox::idle`]).
-    idle: bool,
-}
-
-impl<P: Process> Default for Outbox<P> {
-    fn default() -> Self {
-        Outbox {
-            wire: Wire::default(),
-            sends: Vec::new(),
-            sends_to_one_of: Vec::new(),
-            timers: Vec::new(),
-            completions: Vec::new(),
-            idle: false,
-        }
-    }
-}
-
-impl<P: Process> Outbox<P> {
-    /// Send `msg` to `to` through the network.
-    pub fn send(&mut self, to: Addr, msg: P::Msg) {
-        let slot = self.wire.put(msg);
-        self.sends.push((to, slot));
-    }
-
-    /// Send `msg` to one of `candidates`, drawn by the simulator's generator
-    /// (gossip to a random peer); nothing is sent if there is no candidate.
-    pub fn send_to_one_of(&mut self, candidates: Vec<Addr>, msg: P::Msg) {
-        let slot = self.wire.put(msg);
-        self.sends_to_one_of.push((candidates, slot));
-    }
-
-    /// Fire `timer` `after_ticks` ticks from now (unless the process crashes first).
-    pub fn set_timer(&mut self, after_ticks: Time, timer: P::Timer) {
-        self.timers.push((after_ticks, timer));
-    }
-
-    /// Record that operation `op` finished with `outcome`.
-    pub fn complete(&mut self, op: OpId, outcome: P::Outcome) {
-        self.completions.push((op, outcome));
-    }
-
-    /// Say that the message being handled changed nothing a later event
-    /// depends on beyond what it sends (a Merkle root found in sync, a hint
-    /// already held): its delivery does not keep the run from going quiet
-    /// ([`Simulator::is_quiet`]). Only a message's handler may say so; any
-    /// other event, and any message whose handler does not, counts as a
-    /// change.
-    pub fn idle(&mut self) {
-        self.idle = true;
-    }
-}
 
 /// Settings of the simulator itself (not of the simulated cluster).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -349,58 +184,6 @@ enum Event<T> {
 enum External<I> {
     Fault(Fault),
     Input { to: Addr, input: I },
-}
-
-/// The slot of a message on the [`Wire`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct WireSlot(u32);
-
-/// The messages in transit, each in a slot until it is delivered or lost: a
-/// message is moved onto the wire once (as it is sent) and off it once,
-/// however long it waits in the queue. Slots are reused in the order they free up, which
-/// follows the run, so nothing here depends on more than the run itself.
-struct Wire<M> {
-    slots: Vec<Option<M>>,
-    free: Vec<WireSlot>,
-}
-
-impl<M> Default for Wire<M> {
-    fn default() -> Self {
-        Wire {
-            slots: Vec::new(),
-            free: Vec::new(),
-        }
-    }
-}
-
-impl<M> Wire<M> {
-    #[inline]
-    fn put(&mut self, msg: M) -> WireSlot {
-        match self.free.pop() {
-            Some(slot) => {
-                self.slots[slot.0 as usize] = Some(msg);
-                slot
-            }
-            None => {
-                let slot = u32::try_from(self.slots.len()).expect("fewer than 2^32 messages wait");
-                self.slots.push(Some(msg));
-                WireSlot(slot)
-            }
-        }
-    }
-
-    #[inline]
-    fn take(&mut self, slot: WireSlot) -> M {
-        let msg = self.slots[slot.0 as usize].take();
-        self.free.push(slot);
-        msg.expect("a delivery's message waits in its slot")
-    }
-
-    fn get(&self, slot: WireSlot) -> &M {
-        self.slots[slot.0 as usize]
-            .as_ref()
-            .expect("a delivery's message waits in its slot")
-    }
 }
 
 /// A process and its liveness.

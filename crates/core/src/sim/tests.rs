@@ -6,7 +6,7 @@ use std::fmt;
 
 use super::{Addr, Envelope, Message, OpId, Outbox, Process, SimOptions, Simulator, Time};
 use crate::ids::{ClientId, NodeId};
-use crate::network::{Fault, NetworkOptions};
+use crate::sim::network::{Fault, NetworkOptions};
 
 /// Toy messages: a client pings a node, the node pongs back.
 #[derive(Clone, Debug)]
@@ -217,7 +217,7 @@ fn a_crashed_node_loses_what_arrives_and_the_client_times_out() {
 
 #[test]
 fn partitions_and_cuts_block_node_links_and_heal_restores_them() {
-    let mut network = crate::network::Network::new(NetworkOptions::default());
+    let mut network = crate::sim::network::Network::new(NetworkOptions::default());
     let (n1, n2, n3) = (NodeId(1), NodeId(2), NodeId(3));
     network.apply(&Fault::Partition(vec![vec![n1], vec![n2]]));
     assert!(!network.reachable(n1, n2) && !network.reachable(n2, n1));

@@ -8,8 +8,8 @@
 
 use serde::Serialize;
 
-use crate::network::DropReason;
-use crate::sim::{Addr, MsgId, OpId, Time};
+use crate::ids::{Addr, MsgId, OpId, Time};
+use crate::sim::network::DropReason;
 
 /// What became of a message, so far.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

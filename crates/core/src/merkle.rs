@@ -10,8 +10,7 @@
 //! platform or on hash-map order.
 
 use crate::causality::{KeyClock, VersionVector, VvSibling};
-use crate::message::{Clock, Value};
-use crate::trace::Fnv1a;
+use crate::sim::trace::Fnv1a;
 
 /// How many branches the root has.
 pub const BRANCHES: usize = 8;
@@ -66,10 +65,10 @@ impl Words {
         }
     }
 
-    fn values(&mut self, values: &[Value]) {
+    fn values<V: AsRef<str>>(&mut self, values: &[V]) {
         self.word(values.len() as u64);
         for value in values {
-            self.bytes(value.as_bytes());
+            self.bytes(value.as_ref().as_bytes());
         }
     }
 
@@ -81,11 +80,15 @@ impl Words {
         }
     }
 
-    fn siblings<I>(&mut self, siblings: &[VvSibling<I, Value>], id: impl Fn(&I) -> u16 + Copy) {
+    fn siblings<I, V: AsRef<str>>(
+        &mut self,
+        siblings: &[VvSibling<I, V>],
+        id: impl Fn(&I) -> u16 + Copy,
+    ) {
         self.word(siblings.len() as u64);
         for sibling in siblings {
             self.vv(&sibling.vv, id);
-            self.bytes(sibling.value.as_bytes());
+            self.bytes(sibling.value.as_ref().as_bytes());
         }
     }
 
@@ -96,7 +99,7 @@ impl Words {
 
 /// The leaf of `key` holding `clock`: the key's hash, then the clock's mode
 /// and structure, every list with its length.
-pub fn leaf(key: &str, clock: &Clock) -> Leaf {
+pub fn leaf<V: AsRef<str>>(key: &str, clock: &KeyClock<V>) -> Leaf {
     let key_hash = key_hash(key);
     let mut h = Words::new(key_hash);
     match clock {
@@ -116,7 +119,7 @@ pub fn leaf(key: &str, clock: &Clock) -> Leaf {
                 h.word(w.timestamp);
                 h.word(u64::from(w.replica.0));
                 h.word(u64::from(w.client.0));
-                h.bytes(w.value.as_bytes());
+                h.bytes(w.value.as_ref().as_bytes());
             }
         }
         KeyClock::ClientVv(siblings) => {

@@ -11,7 +11,7 @@ use std::fmt::{self, Write as _};
 
 use serde::{Deserialize, Serialize};
 
-use crate::sim::{Addr, Time};
+use crate::ids::{Addr, Time};
 
 /// How much of the trace the simulator keeps.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,11 +1,12 @@
-//! Membership: the versioned ring, gossip rounds, join and leave, and the
+//! Ring membership by gossip (Dynamo, section 4.8): the versioned ring, gossip rounds, join and leave, and the
 //! partition handoff a ring change triggers.
 
 use super::{Member, Node, OpOutcome, Routes, Timer};
 use crate::ids::NodeId;
+use crate::ids::{Addr, OpId};
 use crate::message::{Message, PeerMessage};
 use crate::ring::{PartitionId, Ring};
-use crate::sim::{Addr, OpId, Outbox};
+use crate::sim::Outbox;
 
 /// Gossip rounds a node runs after it learns a new ring version (or hears
 /// from a suspected peer again): it pushes the version to one random peer

@@ -26,7 +26,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::NodeId;
-use crate::sim::{Addr, SimRng, Time};
+use crate::ids::{Addr, Time};
+use crate::sim::SimRng;
 
 /// The seed-independent transport settings of a cluster.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

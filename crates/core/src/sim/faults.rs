@@ -12,8 +12,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ids::NodeId;
-use crate::network::Fault;
-use crate::sim::{SimRng, Time};
+use crate::ids::Time;
+use crate::sim::network::Fault;
+use crate::sim::SimRng;
 
 /// What the injector may do, and how much of it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,7 +122,7 @@ pub fn random_faults(nodes: u16, seed: u64, options: &FaultOptions) -> Vec<(Time
 #[cfg(test)]
 mod tests {
     use super::{random_faults, FaultOptions};
-    use crate::network::Fault;
+    use crate::sim::network::Fault;
 
     #[test]
     fn a_schedule_depends_on_the_seed_only_and_ends_healed() {

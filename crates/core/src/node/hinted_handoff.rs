@@ -4,10 +4,11 @@
 use serde::Serialize;
 
 use super::{maintenance_delay_ticks, Member, Node, Timer};
+use crate::ids::Addr;
 use crate::ids::NodeId;
 use crate::message::{Clock, Message, PeerMessage, SharedClock};
 use crate::ring::PartitionId;
-use crate::sim::{Addr, Outbox};
+use crate::sim::Outbox;
 
 /// A write a fallback holds for another node, kept apart from its own data.
 #[derive(Clone, Debug, PartialEq, Serialize)]
