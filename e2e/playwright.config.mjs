@@ -2,7 +2,8 @@
 // Playwright never downloads a browser here.
 import { defineConfig } from "@playwright/test";
 
-const port = 4173;
+// E2E_PORT lets several suites run on one machine at once.
+const port = Number(process.env.E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: ".",
