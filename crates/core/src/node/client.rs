@@ -253,6 +253,15 @@ impl Client {
         &self.follows
     }
 
+    /// Drop the records only the consistency checker reads
+    /// ([`Client::based_on`], [`Client::follows`]): one per put, so a client
+    /// that runs for long (`wildling serve`, which runs no checker) would
+    /// otherwise grow without end. The contexts it sends are unchanged.
+    pub fn forget_checker_records(&mut self) {
+        self.based_on.clear();
+        self.follows.clear();
+    }
+
     /// How many operations are waiting for an answer.
     pub fn pending(&self) -> usize {
         self.pending.len()

@@ -142,6 +142,14 @@ pub use requests::Requests;
 pub use settings::{maintenance_delay_ticks, Mechanisms, Settings, MAINTENANCE_BACKOFF_DOUBLINGS};
 pub use store::Store;
 
+/// The most forwarded requests a node remembers having served. A copy the
+/// network made of a forward arrives within the latency range (plus a
+/// reordering's delay) of the original, while a node serves forwards in op
+/// order; only a copy overtaken by this many newer forwards could be served
+/// twice. The bound keeps a long-running cluster (`wildling serve`) from
+/// growing this list without end; no scenario of the playground reaches it.
+pub const FORWARDS_SEEN_MAX: usize = 4096;
+
 /// A timer a node or client asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -230,7 +238,7 @@ pub struct Node {
     /// duplicate a forward, and serving it twice would write the value twice.
     /// Kept sorted by op (ops are numbered in the order clients start them,
     /// so forwards arrive nearly in order and join near the end).
-    forwards_seen: Vec<(OpId, Addr)>,
+    forwards_seen: std::collections::VecDeque<(OpId, Addr)>,
     stats: NodeStats,
 }
 
@@ -261,7 +269,7 @@ impl Node {
             exchanges: Requests::default(),
             anti_entropy_armed: false,
             anti_entropy_failed_rounds: 0,
-            forwards_seen: Vec::new(),
+            forwards_seen: std::collections::VecDeque::new(),
             stats: NodeStats::default(),
         }
     }
@@ -334,6 +342,10 @@ impl Node {
                 let seen = (request.op(), client);
                 if let Err(at) = self.forwards_seen.binary_search(&seen) {
                     self.forwards_seen.insert(at, seen);
+                    if self.forwards_seen.len() > FORWARDS_SEEN_MAX {
+                        // The oldest forward's copies have long arrived.
+                        self.forwards_seen.pop_front();
+                    }
                     self.coordinate(now, client, partition, request, out);
                 }
             }
@@ -587,4 +599,48 @@ fn idle(msg: &Message) -> bool {
         msg,
         Message::Peer(PeerMessage::MerkleRoot { .. } | PeerMessage::MerkleInSync { .. })
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::Cluster;
+    use crate::message::ClientRequest;
+    use crate::scenario::{builtin_scenario, Scenario};
+    use crate::sim::SimOptions;
+    use crate::ClientId;
+
+    #[test]
+    fn a_node_remembers_a_bounded_number_of_served_forwards() {
+        let json = builtin_scenario("quorum-success").expect("built in");
+        let scenario = Scenario::from_json(json).expect("valid");
+        let mut cluster = Cluster::new(&scenario, SimOptions::default()).expect("builds");
+        let Some(Member::Node(node)) = cluster.sim_mut().node_mut(NodeId(1)) else {
+            panic!("n1 is a node");
+        };
+        let mut out = Outbox::default();
+        let client = Addr::Client(ClientId(1));
+        let forward = |op: u64| Envelope {
+            from: Addr::Node(NodeId(2)),
+            to: Addr::Node(NodeId(1)),
+            msg: Message::Peer(PeerMessage::Forward {
+                client,
+                partition: PartitionId(0),
+                request: ClientRequest::Get {
+                    op: OpId(op),
+                    key: "k".into(),
+                    r: None,
+                },
+            }),
+        };
+        let total = FORWARDS_SEEN_MAX as u64 + 10;
+        for op in 0..total {
+            node.step(0, forward(op), &mut out);
+        }
+        assert_eq!(node.forwards_seen.len(), FORWARDS_SEEN_MAX);
+        assert_eq!(node.forwards_seen.front(), Some(&(OpId(10), client)));
+        let served = node.pending().len();
+        node.step(0, forward(total - 1), &mut out);
+        assert_eq!(node.pending().len(), served, "a recent copy is not served again");
+    }
 }

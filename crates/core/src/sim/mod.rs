@@ -249,6 +249,22 @@ pub struct Simulator<P: Process> {
     /// Whether a partition, a cut or a crash dropped retry traffic in the
     /// current epoch: the retries would go on forever.
     retry_dropped: bool,
+    /// Completed operations not yet taken ([`Simulator::take_completions`]),
+    /// when a front end asked for them ([`Simulator::log_completions`]).
+    completions: Option<Vec<Completion<P::Outcome>>>,
+}
+
+/// An operation that ended, as [`Simulator::take_completions`] hands it over.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Completion<O> {
+    /// The operation.
+    pub op: OpId,
+    /// The process that performed it.
+    pub by: Addr,
+    /// When it ended.
+    pub at: Time,
+    /// How it ended.
+    pub outcome: O,
 }
 
 impl<P: Process> Simulator<P> {
@@ -287,6 +303,7 @@ impl<P: Process> Simulator<P> {
             retries_queued: 0,
             retries_settled: 0,
             retry_dropped: false,
+            completions: None,
         }
     }
 
@@ -344,6 +361,61 @@ impl<P: Process> Simulator<P> {
     /// Counters so far.
     pub fn stats(&self) -> Stats {
         self.stats
+    }
+
+    /// Keep from now on what `mode` says of the trace ([`Trace::set_mode`]).
+    /// A front end that runs for long keeps only the hash, or takes the
+    /// lines as they come ([`Simulator::take_trace_events`]).
+    pub fn set_trace_mode(&mut self, mode: TraceMode) {
+        self.trace.set_mode(mode);
+    }
+
+    /// Hand over the trace lines kept so far and keep none.
+    pub fn take_trace_events(&mut self) -> Vec<trace::TraceEvent> {
+        self.trace.take_events()
+    }
+
+    /// Start (or stop) keeping every completed operation for
+    /// [`Simulator::take_completions`]: how a front end that runs without a
+    /// history (so that memory stays bounded) learns the outcome of the
+    /// operations it scheduled. Stopping drops what was not taken.
+    pub fn log_completions(&mut self, on: bool) {
+        self.completions = on.then(Vec::new);
+    }
+
+    /// Hand over the operations completed since the last call, in the order
+    /// they completed (none unless [`Simulator::log_completions`] is on).
+    pub fn take_completions(&mut self) -> Vec<Completion<P::Outcome>> {
+        self.completions.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
+    /// The id the input scheduled next at `at` will get: every input already
+    /// scheduled at or before `at` runs before it, and each takes the next
+    /// id when it runs. It holds as long as no input is scheduled before
+    /// `at` in the meantime (a front end that schedules at the current time
+    /// never does).
+    pub fn op_id_of_next_input_at(&self, at: Time) -> OpId {
+        let at = at.max(self.now);
+        let before = self
+            .external
+            .iter()
+            .take_while(|e| e.at <= at)
+            .filter(|e| matches!(e.event, External::Input { .. }))
+            .count();
+        OpId(self.next_op + before as u64)
+    }
+
+    /// One node, to change outside the run: a front end restoring what it
+    /// kept on disk, or dropping records it no longer needs. Changing a
+    /// node's protocol state here is outside the model; nothing that the
+    /// trace or a replay depends on may be touched.
+    pub fn node_mut(&mut self, id: NodeId) -> Option<&mut P> {
+        self.slot_mut(Addr::Node(id)).map(|s| &mut s.process)
+    }
+
+    /// One client, to change outside the run, as [`Simulator::node_mut`].
+    pub fn client_mut(&mut self, id: ClientId) -> Option<&mut P> {
+        self.slot_mut(Addr::Client(id)).map(|s| &mut s.process)
     }
 
     /// The time of the next event, if any.
@@ -725,6 +797,14 @@ impl<P: Process> Simulator<P> {
                 Lanes::at(from),
                 "complete {op} {from} {outcome}"
             );
+            if let Some(log) = &mut self.completions {
+                log.push(Completion {
+                    op,
+                    by: from,
+                    at: now,
+                    outcome: outcome.clone(),
+                });
+            }
             if let Some(record) = self.history.ops.get_mut(op.0 as usize) {
                 record.completed = Some((now, outcome));
             }

@@ -386,3 +386,47 @@ fn loss_by_chance_keeps_retrying_and_a_partition_does_not() {
     assert!(sim.next_event_at().is_some(), "the partition stays");
     assert_eq!(sim.stats().completed, 0);
 }
+
+#[test]
+fn a_front_end_learns_its_op_ids_and_outcomes_without_a_history_and_keeps_the_hash() {
+    let options = SimOptions {
+        trace: crate::sim::trace::TraceMode::HashOnly,
+        history: false,
+        ..SimOptions::default()
+    };
+    let nodes = (0..3).map(|_| Pinger::default()).collect();
+    let mut live = Simulator::new(nodes, vec![Pinger::default()], fixed_latency(2), 1, options);
+    live.log_completions(true);
+    // A timeline input already waits at tick 0; the front end's input comes after it.
+    live.schedule_input(0, Addr::Client(ClientId(1)), 1);
+    assert_eq!(live.op_id_of_next_input_at(0), OpId(1));
+    live.schedule_input(0, Addr::Client(ClientId(1)), 2);
+    live.run_until(3);
+    live.set_trace_mode(crate::sim::trace::TraceMode::Full);
+    assert_eq!(live.op_id_of_next_input_at(3), OpId(2));
+    live.schedule_input(3, Addr::Client(ClientId(1)), 3);
+    assert!(live.run_until_quiet());
+    let lines = live.take_trace_events();
+    assert!(
+        lines.iter().any(|l| l.text == "complete op2 c1 pong"),
+        "the lines since the switch are kept: {lines:?}"
+    );
+    assert!(live.take_trace_events().is_empty());
+    let done: Vec<(OpId, &str)> = live
+        .take_completions()
+        .into_iter()
+        .map(|c| (c.op, c.outcome))
+        .collect();
+    assert_eq!(
+        done,
+        vec![(OpId(0), "pong"), (OpId(1), "pong"), (OpId(2), "pong")]
+    );
+    assert!(live.take_completions().is_empty());
+    assert!(live.history().ops.is_empty());
+    let replay = run(
+        fixed_latency(2),
+        1,
+        vec![(0, Do::Ping(1)), (0, Do::Ping(2)), (3, Do::Ping(3))],
+    );
+    assert_eq!(live.trace().hash(), replay.trace().hash());
+}

@@ -189,6 +189,26 @@ impl Trace {
         &self.events
     }
 
+    /// Hand over the kept events and keep none: a front end that runs for
+    /// long (`wildling serve`) streams the lines out instead of keeping them.
+    /// The hash still covers every line.
+    pub fn take_events(&mut self) -> Vec<TraceEvent> {
+        std::mem::take(&mut self.events)
+    }
+
+    /// Keep from now on what `mode` says. The hash goes on over every line
+    /// when switching between `Full` and `HashOnly`; `Off` stops it, so a
+    /// run switched off and on again no longer has a trace hash that a
+    /// replay reproduces.
+    pub fn set_mode(&mut self, mode: TraceMode) {
+        self.mode = mode;
+    }
+
+    /// What the trace keeps.
+    pub fn mode(&self) -> TraceMode {
+        self.mode
+    }
+
     /// The FNV-1a hash of every line so far (in `Full` and `HashOnly` modes).
     pub fn hash(&self) -> u64 {
         self.hash.finish()
@@ -301,5 +321,24 @@ mod tests {
         again.write(full.to_string().as_bytes());
         assert_eq!(again.finish(), full.hash());
         assert_eq!(full.to_string(), "     3 fault heal\n1234567 timer n1 x\n");
+    }
+
+    #[test]
+    fn taking_events_and_switching_modes_keep_the_hash_of_every_line() {
+        let mut full = Trace::new(TraceMode::Full);
+        let mut switched = Trace::new(TraceMode::HashOnly);
+        full.record(1, TraceKind::Fault, Lanes::NONE, format_args!("fault heal"));
+        switched.record(1, TraceKind::Fault, Lanes::NONE, format_args!("fault heal"));
+        switched.set_mode(TraceMode::Full);
+        assert_eq!(switched.mode(), TraceMode::Full);
+        for trace in [&mut full, &mut switched] {
+            trace.record(2, TraceKind::Timer, Lanes::NONE, format_args!("timer n1 x"));
+        }
+        let taken = switched.take_events();
+        assert_eq!(taken.len(), 1);
+        assert_eq!(taken[0].to_string(), "     2 timer n1 x");
+        assert!(switched.events().is_empty());
+        assert_eq!(full.hash(), switched.hash());
+        assert_eq!(full.events().len(), 2);
     }
 }
