@@ -1,4 +1,4 @@
-//! The root component: it owns the model (a [`Session`] over a
+//! The root component: it owns the model (a [`Playback`] over a
 //! `wildling_core` cluster), steps it in bounded batches per animation
 //! frame, turns the user's clicks into timeline entries, and hands each
 //! panel a plain-data view cut from the model.
@@ -34,7 +34,7 @@ use crate::components::share::{self, share_panel};
 use crate::components::timebar::{self, time_bar};
 use crate::components::tutorial::{self, tutorial_panel};
 use crate::presets;
-use crate::session::Session;
+use wildling_core::playback::Playback;
 
 pub mod sharing;
 
@@ -84,7 +84,7 @@ struct Slow {
 }
 
 impl Slow {
-    fn of(session: &Session, key: &str, clock: f64) -> Slow {
+    fn of(session: &Playback, key: &str, clock: f64) -> Slow {
         let cluster = session.cluster();
         let now = cluster.sim().now();
         let lamport_from = now.saturating_sub(LAMPORT_TICKS);
@@ -176,7 +176,7 @@ pub struct Notice {
 
 /// The playground.
 pub struct App {
-    session: Session,
+    session: Playback,
     scenario_name: String,
     /// Bumped on every load or reconfiguration, so forms reset.
     generation: u32,
@@ -360,7 +360,7 @@ impl App {
     }
 
     fn load(&mut self, name: &str) {
-        match load(name).and_then(|s| Session::new(s).map_err(|e| e.to_string())) {
+        match load(name).and_then(|s| Playback::new(s).map_err(|e| e.to_string())) {
             Ok(session) => {
                 self.session = session;
                 self.scenario_name = name.to_string();

@@ -43,7 +43,7 @@
 //! - `state` is posted at most once per animation frame while playing; a
 //!   page that needs every event should pause and `step`.
 //! - `seek` goes to the end of the tick, and processes at most
-//!   [`crate::session::SEEK_EVENTS_MAX`] events.
+//!   [`wildling_core::playback::SEEK_EVENTS_MAX`] events.
 
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;

@@ -5,7 +5,6 @@ mod browser;
 mod components;
 mod embed;
 mod presets;
-mod session;
 
 /// The allocator: talc, smaller and faster than the standard dlmalloc on
 /// WebAssembly (the shipped app is compiled for size).

@@ -116,3 +116,14 @@ pub fn names() -> Vec<&'static str> {
     names.extend(builtin_scenarios().into_iter().map(|(name, _)| name));
     names
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_playground_is_the_core_tests_playground() {
+        let json = include_str!("../scenarios/presets/playground.json");
+        assert_eq!(Scenario::from_json(json).expect("valid"), playground());
+    }
+}

@@ -21,7 +21,7 @@ use super::{load, App, Msg, Notice, Selection};
 use crate::browser;
 use crate::components::click;
 use crate::embed::{Command, EmbedOptions, Outgoing, Payload, StateMessage};
-use crate::session::Session;
+use wildling_core::playback::Playback;
 
 /// What the share, tutorial and embed features ask the App to do.
 #[derive(Clone)]
@@ -110,7 +110,7 @@ pub struct Sharing {
 /// The session the page opens with, and the banner to show.
 pub struct Opening {
     /// The session.
-    pub session: Session,
+    pub session: Playback,
     /// Its name, for the scenario picker.
     pub name: String,
     /// The share form it came from (for `reset`).
@@ -134,12 +134,12 @@ fn tutorial_session(t: &Tutorial, step: usize) -> Result<share::Session, String>
 pub fn opening(embed: &EmbedOptions, default_name: &str) -> Opening {
     let default = || {
         let scenario = load(default_name).expect("the default preset is valid");
-        Session::new(scenario).expect("the default preset builds")
+        Playback::new(scenario).expect("the default preset builds")
     };
     let mut link_error = None;
     let fragment = browser::fragment();
     let mut opened: Option<(
-        Session,
+        Playback,
         String,
         Option<share::Session>,
         Option<TutorialState>,
@@ -148,7 +148,7 @@ pub fn opening(embed: &EmbedOptions, default_name: &str) -> Opening {
         match share::decode_session(&fragment)
             .map_err(|e| e.to_string())
             .and_then(|s| {
-                Session::from_share(&s)
+                Playback::from_share(&s)
                     .map(|o| (o, s))
                     .map_err(|e| e.to_string())
             }) {
@@ -174,7 +174,7 @@ pub fn opening(embed: &EmbedOptions, default_name: &str) -> Opening {
                         })
                         .min(t.steps.len().saturating_sub(1));
                     match tutorial_session(&t, step).and_then(|s| {
-                        Session::from_share(&s)
+                        Playback::from_share(&s)
                             .map(|o| (o, s))
                             .map_err(|e| e.to_string())
                     }) {
@@ -192,14 +192,14 @@ pub fn opening(embed: &EmbedOptions, default_name: &str) -> Opening {
                 None => link_error = Some(format!("there is no tutorial called {id:?}")),
             }
         } else if let Some(name) = &embed.scenario {
-            match load(name).and_then(|s| Session::new(s).map_err(|e| e.to_string())) {
+            match load(name).and_then(|s| Playback::new(s).map_err(|e| e.to_string())) {
                 Ok(session) => opened = Some((session, name.clone(), None, None)),
                 Err(e) => link_error = Some(e),
             }
         } else if !embed.embed {
             opened = browser::autosaved()
                 .and_then(|json| share::Session::from_json(&json).ok())
-                .and_then(|s| Session::from_share(&s).ok().map(|o| (o, s)))
+                .and_then(|s| Playback::from_share(&s).ok().map(|o| (o, s)))
                 .map(|(session, shared)| {
                     let name = shared.scenario.name.clone();
                     (session, name, Some(shared), None)
@@ -263,7 +263,7 @@ impl App {
 
     /// Open a share session: replay it, and show it as the App's state.
     pub(super) fn open_shared(&mut self, shared: &share::Session) -> Result<(), String> {
-        let session = Session::from_share(shared).map_err(|e| e.to_string())?;
+        let session = Playback::from_share(shared).map_err(|e| e.to_string())?;
         self.session = session;
         self.scenario_name = shared.scenario.name.clone();
         self.generation += 1;

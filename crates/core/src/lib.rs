@@ -35,7 +35,10 @@
 //! 11. [`view`]: plain-data views of a cluster, one per panel of the UI.
 //! 12. [`share`]: a whole session as a share link; [`tutorial`]: the guided
 //!     tutorials.
-//! 13. [`vec_map`]: the sorted-vector maps and sets the model uses.
+//! 13. [`playback`]: the playground's session: a scenario, the user's
+//!     actions on it, and the cluster replayed from them (scrub, fork,
+//!     compare).
+//! 14. [`vec_map`]: the sorted-vector maps and sets the model uses.
 
 pub mod ids;
 
@@ -57,6 +60,8 @@ pub mod view;
 mod inflate;
 pub mod share;
 pub mod tutorial;
+
+pub mod playback;
 
 mod sort;
 pub mod vec_map;

@@ -1,32 +1,50 @@
-//! The session: the scenario being played, with the user's own actions
-//! appended to its timeline, and the cluster replayed from it.
+//! Playback: the scenario being played, with the user's own actions
+//! appended to its timeline, and the cluster replayed from it. This is the
+//! playground's model of a session; the UI only turns clicks into calls
+//! here and draws the cluster's views.
 //!
 //! Every user action (a client operation or a fault) becomes a timeline
 //! entry at the next tick, and the cluster is rebuilt from the scenario and
 //! stepped back to where it was (everything up to now replays unchanged),
-//! then on until the action has happened. The live
-//! state is therefore always the replay of the recorded inputs: scrubbing
-//! back and forth, and opening a share link later, give the same run. An
-//! action taken while scrubbed into the past is a fork: the user's later
-//! actions are discarded and the run continues from there.
+//! then on until the action has happened. The live state is therefore
+//! always the replay of the recorded inputs: scrubbing back and forth, and
+//! opening a share link later, give the same run. An action taken while
+//! scrubbed into the past is a fork: the user's later actions are discarded
+//! and the run continues from there.
 //!
 //! A share link, the autosave and the tutorials carry a
-//! [`wildling_core::share::Session`]: [`Session::to_share`] and
-//! [`Session::from_share`] convert. The playground schedules each action
-//! with the timeline, before the first event, on every rebuild; its inputs
-//! therefore carry `after_events: 0`, and `share::Session::replay`, which
-//! schedules inputs at 0 events right after the timeline, rebuilds exactly
-//! the run the playground had.
+//! [`share::Session`]: [`Playback::to_share`] and [`Playback::from_share`]
+//! convert. The playground schedules each action with the timeline, before
+//! the first event, on every rebuild; its inputs therefore carry
+//! `after_events: 0`, and [`share::Session::replay`], which schedules inputs
+//! at 0 events right after the timeline, rebuilds exactly the run the
+//! playground had.
+//!
+//! Compare mode runs a second cluster, the *shadow*, on the same scenario
+//! under another causality mode, and keeps it at the main run's time.
+//!
+//! # CAVEATS
+//!
+//! - Going back rebuilds the cluster from time 0 and replays: seeking is
+//!   linear in the position, not logarithmic. No snapshots are kept, since
+//!   a cluster holds `Rc`-shared state and copying one is as dear as
+//!   replaying a few thousand events.
+//! - A seek by time processes at most [`SEEK_EVENTS_MAX`] events, since a
+//!   link or an embedding page may ask for any time; a seek by position is
+//!   bounded by the run itself (the scrubber never goes past the horizon).
+//! - Inputs added in the middle of a tick (`after_events > 0`, which a tool
+//!   could record) are refused on opening: the playground could not
+//!   rebuild them when scrubbing.
 
-use wildling_core::causality::CausalityMode;
-use wildling_core::cluster::Cluster;
-use wildling_core::ids::Time;
-use wildling_core::scenario::{ClusterConfig, Scenario, ScenarioError, TimelineEntry};
-use wildling_core::share::{self, UserInput};
-use wildling_core::sim::SimOptions;
+use crate::causality::CausalityMode;
+use crate::cluster::Cluster;
+use crate::ids::Time;
+use crate::scenario::{ClusterConfig, Scenario, ScenarioError, TimelineEntry};
+use crate::share::{self, UserInput};
+use crate::sim::SimOptions;
 
 /// The scenario, the user's actions and the cluster they produce.
-pub struct Session {
+pub struct Playback {
     scenario: Scenario,
     /// How many timeline entries came with the scenario; later ones are the user's.
     scripted: usize,
@@ -55,11 +73,11 @@ fn advance(cluster: &mut Cluster, until: Time, budget: usize) -> usize {
     done
 }
 
-impl Session {
+impl Playback {
     /// A session at time 0 of `scenario`.
-    pub fn new(scenario: Scenario) -> Result<Session, ScenarioError> {
+    pub fn new(scenario: Scenario) -> Result<Playback, ScenarioError> {
         let cluster = build(&scenario)?;
-        Ok(Session {
+        Ok(Playback {
             scripted: scenario.timeline.len(),
             scenario,
             cluster,
@@ -83,7 +101,7 @@ impl Session {
         &self.scenario.timeline[self.scripted..]
     }
 
-    /// The session as a share link carries it: the scenario as loaded, the
+    /// The playback as a share link carries it: the scenario as loaded, the
     /// user's actions as inputs, and the time. A run stopped in the middle of
     /// a tick is shared at the end of that tick.
     pub fn to_share(&self, selected_key: Option<String>) -> share::Session {
@@ -107,7 +125,7 @@ impl Session {
     /// run is replayed to the session's time. Inputs added after some events
     /// (by a tool that records mid-tick) are refused, since the playground
     /// could not rebuild them when scrubbing.
-    pub fn from_share(shared: &share::Session) -> Result<Session, ScenarioError> {
+    pub fn from_share(shared: &share::Session) -> Result<Playback, ScenarioError> {
         let mut scenario = shared.scenario.clone();
         let scripted = scenario.timeline.len();
         for (i, input) in shared.inputs.iter().enumerate() {
@@ -123,7 +141,7 @@ impl Session {
             }
             scenario.timeline.push(input.entry.clone());
         }
-        let mut session = Session::new(scenario)?;
+        let mut session = Playback::new(scenario)?;
         session.scripted = scripted;
         session.seek_time(shared.time_ticks)?;
         Ok(session)
@@ -345,208 +363,6 @@ impl Session {
     }
 }
 
+
 #[cfg(test)]
-mod tests {
-    use wildling_core::node::ContextChoice;
-    use wildling_core::scenario::PutSpec;
-    use wildling_core::sim::network::Fault;
-    use wildling_core::NodeId;
-
-    use super::*;
-    use crate::presets;
-
-    fn session() -> Session {
-        Session::new(presets::preset(presets::DEFAULT).expect("preset")).expect("builds")
-    }
-
-    fn put(client: u16, value: &str, node: u16) -> TimelineEntry {
-        TimelineEntry {
-            client: Some(client),
-            put: Some(PutSpec {
-                key: "cart".into(),
-                value: value.into(),
-                node: NodeId(node),
-                context: ContextChoice::LastGet,
-                w: None,
-            }),
-            ..TimelineEntry::default()
-        }
-    }
-
-    fn fault(fault: Fault) -> TimelineEntry {
-        TimelineEntry {
-            fault: Some(fault),
-            ..TimelineEntry::default()
-        }
-    }
-
-    fn quiet(s: &mut Session) {
-        while !s.quiet() && s.step() {}
-    }
-
-    fn lines(s: &Session) -> Vec<String> {
-        let events = s.cluster().sim().trace().events();
-        events.iter().map(ToString::to_string).collect()
-    }
-
-    fn hash(s: &Session) -> u64 {
-        s.cluster().sim().trace().hash()
-    }
-
-    #[test]
-    fn scrubbing_back_and_forward_replays_the_same_run() {
-        let mut s = session();
-        s.act(fault(Fault::Partition(vec![vec![NodeId(3)]])))
-            .expect("valid");
-        s.act(put(1, "eggs", 1)).expect("valid");
-        s.act(put(2, "bread", 3)).expect("valid");
-        quiet(&mut s);
-        let (end, end_hash) = (s.position(), hash(&s));
-        s.seek(end / 2).expect("replays");
-        let middle_hash = hash(&s);
-        assert_ne!(middle_hash, end_hash);
-        s.seek(end).expect("replays");
-        assert_eq!((s.position(), hash(&s)), (end, end_hash));
-        s.seek(end / 2).expect("replays");
-        assert_eq!(hash(&s), middle_hash);
-        assert_eq!(s.horizon(), end);
-    }
-
-    #[test]
-    fn an_action_leaves_everything_before_it_as_it_was() {
-        let mut s = session();
-        s.act(put(1, "eggs", 1)).expect("valid");
-        s.act(put(2, "bread", 2)).expect("valid");
-        for _ in 0..5 {
-            s.step();
-        }
-        let before = lines(&s);
-        s.act(fault(Fault::Crash(NodeId(3)))).expect("valid");
-        let after = lines(&s);
-        assert_eq!(after[..before.len()], before[..]);
-        // The rest of tick 6, then the crash at tick 7.
-        let (last, between) = after[before.len()..].split_last().expect("more events");
-        assert!(
-            between.iter().all(|l| l.starts_with("     6 ")),
-            "{after:#?}"
-        );
-        assert_eq!(last, "     7 fault crash n3");
-    }
-
-    #[test]
-    fn an_action_in_the_past_forks_and_discards_later_actions() {
-        let mut s = session();
-        s.act(put(1, "eggs", 1)).expect("valid");
-        quiet(&mut s);
-        s.act(put(2, "bread", 2)).expect("valid");
-        quiet(&mut s);
-        s.seek(3).expect("replays");
-        let discarded = s.act(put(3, "jam", 3)).expect("valid");
-        assert_eq!(discarded, 1, "the bread put came later");
-        assert_eq!(s.user_actions().len(), 2);
-        assert_eq!(s.horizon(), s.position());
-    }
-
-    #[test]
-    fn refused_actions_and_settings_leave_the_session_unchanged() {
-        let mut s = session();
-        s.act(put(1, "eggs", 1)).expect("valid");
-        let before = (s.position(), hash(&s), s.scenario().clone());
-        let error = s.act(put(1, "", 1)).expect_err("empty value");
-        assert_eq!(
-            error.to_string(),
-            "put.value: must be 1 to 256 bytes, not 0"
-        );
-        assert!(s.act(put(9, "x", 1)).is_err(), "no client c9");
-        assert!(s.act(put(1, "x", 7)).is_err(), "no node n7");
-        let mut config = s.scenario().cluster.clone();
-        config.r = 5;
-        let error = s.reconfigure(config, 1).expect_err("R > N");
-        assert_eq!(
-            error.to_string(),
-            "cluster.r: R = 5 must be at least 1 and at most N = 3"
-        );
-        assert_eq!((s.position(), hash(&s), s.scenario().clone()), before);
-    }
-
-    #[test]
-    fn any_cluster_shape_is_accepted_or_refused_without_panicking() {
-        for nodes in [0, 1, 2, 3, 5, 64, 65] {
-            for partitions in [0, 7, 8, 16, 1024, 2048] {
-                for n in [0, 1, 3, 4] {
-                    for (r, w) in [(0, 1), (1, 1), (2, 3), (4, 4)] {
-                        let mut s = session();
-                        s.act(put(1, "v", 1)).expect("valid");
-                        let mut config = s.scenario().cluster.clone();
-                        (
-                            config.nodes,
-                            config.partitions,
-                            config.n,
-                            config.r,
-                            config.w,
-                        ) = (nodes, partitions, n, r, w);
-                        if s.reconfigure(config, 3).is_ok() {
-                            quiet(&mut s);
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn a_shared_session_replays_to_the_same_state() {
-        let mut s = session();
-        s.act(fault(Fault::Partition(vec![vec![NodeId(3)]])))
-            .expect("valid");
-        s.act(put(1, "eggs", 1)).expect("valid");
-        for _ in 0..3 {
-            s.step();
-        }
-        s.act(put(2, "bread", 3)).expect("valid");
-        s.advance(s.now() + 4, usize::MAX);
-        let shared = s.to_share(Some("cart".into()));
-        assert_eq!(shared.inputs.len(), 3);
-        let link = share::encode_session(&shared);
-        let opened = share::decode_session(&link).expect("decodes");
-        assert_eq!(opened, shared);
-        let reopened = Session::from_share(&opened).expect("replays");
-        assert_eq!(
-            (reopened.now(), hash(&reopened), reopened.user_actions()),
-            (s.now(), hash(&s), s.user_actions())
-        );
-        let replayed = opened.replay(SimOptions::default()).expect("replays");
-        assert_eq!(replayed.sim().trace().hash(), hash(&s));
-        let mut mid_tick = opened;
-        mid_tick.inputs[1].after_events = 4;
-        let error = Session::from_share(&mid_tick).err().expect("refused");
-        assert!(error
-            .to_string()
-            .starts_with("inputs[1].after_events: 4 events"));
-    }
-
-    #[test]
-    fn compare_mode_follows_the_main_run() {
-        let mut s = session();
-        s.set_shadow(Some(CausalityMode::Lww)).expect("valid");
-        s.act(put(1, "eggs", 1)).expect("valid");
-        quiet(&mut s);
-        let shadow = s.shadow().expect("on");
-        assert_eq!(shadow.scenario().cluster.mode, CausalityMode::Lww);
-        assert_eq!(shadow.sim().history().ops.len(), 1);
-        s.seek(0).expect("replays");
-        assert_eq!(s.shadow().expect("on").sim().now(), 0);
-    }
-
-    #[test]
-    fn compare_mode_drops_pruning_where_it_does_not_apply() {
-        let json = wildling_core::scenario::builtin_scenario("vv-pruning").expect("a built-in");
-        let pruning = Scenario::from_json(json).expect("valid");
-        let mut s = Session::new(pruning).expect("builds");
-        s.set_shadow(Some(CausalityMode::DvvSet)).expect("valid");
-        quiet(&mut s);
-        let shadow = s.shadow().expect("on").scenario();
-        assert_eq!(shadow.cluster.vv_prune_threshold, None);
-        assert_eq!(s.scenario().cluster.vv_prune_threshold, Some(3));
-    }
-}
+mod tests;
