@@ -17,10 +17,10 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use wildling_core::checker::CheckCounts;
-use wildling_core::cluster::{Cluster, Summary};
+use wildling_core::cluster::{Cluster, RunOptions, Summary};
 use wildling_core::ids::Addr;
 use wildling_core::scenario::{builtin_scenario, builtin_scenarios, Scenario, MAX_SCENARIO_BYTES};
-use wildling_core::sim::faults::{random_faults, FaultOptions};
+use wildling_core::sim::faults::FaultOptions;
 use wildling_core::sim::trace::{space_time, TraceMode};
 use wildling_core::sim::SimOptions;
 use wildling_core::ClientId;
@@ -117,7 +117,7 @@ fn main() -> ExitCode {
             fault_window,
         } => {
             let faults = fault_options(&faults, fault_window);
-            load(&scenario).and_then(|s| run(&s, seed, json, faults.as_ref()))
+            load(&scenario).and_then(|s| run(&s, seed, json, faults))
         }
         Command::Trace { scenario, seed } => load(&scenario).and_then(|s| trace(&s, seed)),
         Command::Sweep {
@@ -128,7 +128,7 @@ fn main() -> ExitCode {
             fault_window,
         } => {
             let faults = fault_options(&faults, fault_window);
-            load(&scenario).and_then(|s| sweep(&s, seeds, jobs, faults.as_ref()))
+            load(&scenario).and_then(|s| sweep(&s, seeds, jobs, faults))
         }
         Command::List => {
             for (name, json) in builtin_scenarios() {
@@ -172,22 +172,23 @@ fn load(name: &str) -> Result<Scenario, BadInput> {
     Scenario::from_json(&text).map_err(|e| BadInput(format!("{name}: {e}")))
 }
 
-fn build(scenario: &Scenario, seed: u64, options: SimOptions) -> Result<Cluster, BadInput> {
-    Cluster::with_seed(scenario, seed, options).map_err(|e| BadInput(e.to_string()))
+/// One seed's run ([`Cluster::run_seed`]); bad input is the scenario's error.
+fn run_seed(scenario: &Scenario, seed: u64, options: &RunOptions) -> Result<Cluster, BadInput> {
+    Cluster::run_seed(scenario, seed, options).map_err(|e| BadInput(e.to_string()))
 }
 
 fn run(
     scenario: &Scenario,
     seed: Option<u64>,
     json: bool,
-    faults: Option<&FaultOptions>,
+    faults: Option<FaultOptions>,
 ) -> Result<(), BadInput> {
     let seed = seed.unwrap_or(scenario.seed);
-    let mut cluster = build(scenario, seed, SimOptions::default())?;
-    if let Some(faults) = faults {
-        cluster.inject(&random_faults(scenario.cluster.nodes, seed, faults));
-    }
-    cluster.run();
+    let options = RunOptions {
+        sim: SimOptions::default(),
+        faults,
+    };
+    let cluster = run_seed(scenario, seed, &options)?;
     let summary = cluster.summary(seed);
     let report = cluster.check();
     if json {
@@ -285,8 +286,7 @@ fn summary_line(s: &Summary) -> String {
 
 fn trace(scenario: &Scenario, seed: Option<u64>) -> Result<(), BadInput> {
     let seed = seed.unwrap_or(scenario.seed);
-    let mut cluster = build(scenario, seed, SimOptions::default())?;
-    cluster.run();
+    let cluster = run_seed(scenario, seed, &RunOptions::default())?;
     let mut lanes: Vec<Addr> = (1..=scenario.client_count())
         .map(|c| Addr::Client(ClientId(c)))
         .collect();
@@ -300,10 +300,10 @@ fn sweep(
     scenario: &Scenario,
     (first, end): (u64, u64),
     jobs: usize,
-    faults: Option<&FaultOptions>,
+    faults: Option<FaultOptions>,
 ) -> Result<(), BadInput> {
     // Fail on bad input before starting any thread.
-    build(scenario, first, SimOptions::default())?;
+    Cluster::new(scenario, SimOptions::default()).map_err(|e| BadInput(e.to_string()))?;
     let total = end - first;
     let progress = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
     if !std::io::stderr().is_terminal() {
@@ -316,9 +316,12 @@ fn sweep(
     let next = AtomicU64::new(first);
     let results = Mutex::new(Vec::with_capacity(total as usize));
     let started = Instant::now();
-    let options = SimOptions {
-        trace: TraceMode::HashOnly,
-        ..SimOptions::default()
+    let options = RunOptions {
+        sim: SimOptions {
+            trace: TraceMode::HashOnly,
+            ..SimOptions::default()
+        },
+        faults,
     };
     std::thread::scope(|scope| {
         for _ in 0..jobs.max(1) {
@@ -329,12 +332,8 @@ fn sweep(
                     if seed >= end {
                         break;
                     }
-                    let mut cluster = Cluster::with_seed(scenario, seed, options)
+                    let cluster = Cluster::run_seed(scenario, seed, &options)
                         .expect("the scenario was validated before the sweep");
-                    if let Some(faults) = faults {
-                        cluster.inject(&random_faults(scenario.cluster.nodes, seed, faults));
-                    }
-                    cluster.run();
                     mine.push((cluster.summary(seed), cluster.check().counts()));
                     progress.inc(1);
                 }

@@ -10,11 +10,15 @@
 //! injector's, [`crate::sim::faults`]), and [`Cluster::check`] runs the
 //! consistency checker ([`crate::checker`]) over the history and the final
 //! stores; its report names the operations behind each finding.
+//! [`Cluster::run_seed`] is all of a headless run in one call (build with a
+//! seed, add that seed's random faults, run): the CLI's `run`, `trace` and
+//! `sweep` and the sweep tests go through it.
 
 use serde::Serialize;
 
 use crate::checker::{self, CheckReport, KeyReplicas};
 use crate::message::Clock;
+use crate::sim::faults::{random_faults, FaultOptions};
 use crate::sim::network::Fault;
 
 use crate::ids::{Addr, Time};
@@ -29,6 +33,16 @@ use crate::vec_map::VecMap;
 pub struct Cluster {
     scenario: Scenario,
     sim: Simulator<Member>,
+}
+
+/// How [`Cluster::run_seed`] runs a seed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RunOptions {
+    /// The simulator's options (how much trace and history to keep).
+    pub sim: SimOptions,
+    /// Add the random fault injector's schedule for the seed
+    /// ([`random_faults`]), drawn with these options; none without.
+    pub faults: Option<FaultOptions>,
 }
 
 /// The outcome counts of a run, for `wildling run` and `wildling sweep`.
@@ -152,6 +166,24 @@ impl Cluster {
             });
         }
         Ok(())
+    }
+
+    /// One whole run of `scenario` under `seed`: build the cluster, add the
+    /// random fault injector's schedule for the seed if `options` asks for
+    /// it, and run (until the scenario's `run_until`, or until quiet). What
+    /// `wildling run`, `trace` and `sweep` do with each seed, and the sweep
+    /// tests too, so a seed's outcome is the same wherever it is run.
+    pub fn run_seed(
+        scenario: &Scenario,
+        seed: u64,
+        options: &RunOptions,
+    ) -> Result<Cluster, ScenarioError> {
+        let mut cluster = Cluster::with_seed(scenario, seed, options.sim)?;
+        if let Some(faults) = &options.faults {
+            cluster.inject(&random_faults(scenario.cluster.nodes, seed, faults));
+        }
+        cluster.run();
+        Ok(cluster)
     }
 
     /// Run the scenario: until its `run_until` time, or until quiet.
@@ -320,13 +352,15 @@ impl Cluster {
 /// value the determinism tests pin, natively and in wasm.
 pub fn trace_hash(json: &str) -> Result<u64, ScenarioError> {
     let scenario = Scenario::from_json(json)?;
-    let options = SimOptions {
-        trace: TraceMode::HashOnly,
-        history: false,
-        ..SimOptions::default()
+    let options = RunOptions {
+        sim: SimOptions {
+            trace: TraceMode::HashOnly,
+            history: false,
+            ..SimOptions::default()
+        },
+        faults: None,
     };
-    let mut cluster = Cluster::new(&scenario, options)?;
-    cluster.run();
+    let cluster = Cluster::run_seed(&scenario, scenario.seed, &options)?;
     Ok(cluster.sim().trace().hash())
 }
 

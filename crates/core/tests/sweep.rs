@@ -6,10 +6,10 @@
 
 use wildling_core::causality::CausalityMode;
 use wildling_core::checker::CheckCounts;
-use wildling_core::cluster::Cluster;
+use wildling_core::cluster::{Cluster, RunOptions};
 use wildling_core::node::Mechanisms;
 use wildling_core::scenario::{builtin_scenario, Scenario};
-use wildling_core::sim::faults::{random_faults, FaultOptions};
+use wildling_core::sim::faults::FaultOptions;
 use wildling_core::sim::trace::{TraceKind, TraceMode};
 use wildling_core::sim::SimOptions;
 
@@ -24,19 +24,18 @@ fn builtin(name: &str, mode: CausalityMode, mechanisms: Mechanisms) -> Scenario 
     scenario
 }
 
-/// Run `scenario` under `seed`, with the random fault injector's schedule
-/// for the seed over `faults` if any, until it goes quiet; return the cluster.
+/// Run `scenario` under `seed` as `wildling sweep` does, with the random
+/// fault injector's schedule for the seed over `faults` if any; assert that
+/// it went quiet and return the cluster.
 fn run(scenario: &Scenario, seed: u64, faults: Option<&FaultOptions>, trace: TraceMode) -> Cluster {
-    let options = SimOptions {
-        trace,
-        ..SimOptions::default()
+    let options = RunOptions {
+        sim: SimOptions {
+            trace,
+            ..SimOptions::default()
+        },
+        faults: faults.cloned(),
     };
-    let mut cluster = Cluster::with_seed(scenario, seed, options).expect("valid");
-    if let Some(faults) = faults {
-        let nodes = scenario.cluster.nodes;
-        cluster.inject(&random_faults(nodes, seed, faults));
-    }
-    cluster.run();
+    let cluster = Cluster::run_seed(scenario, seed, &options).expect("valid");
     assert!(
         cluster.sim().next_event_at().is_none(),
         "seed {seed}: the run did not go quiet"
