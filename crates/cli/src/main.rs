@@ -382,14 +382,19 @@ fn outcome_table(results: &[(Summary, CheckCounts)]) -> String {
         total.false_conflicts += c.false_conflicts;
         total.non_converged += c.non_converged;
         total.stale_reads += c.stale_reads;
+        for (sum, n) in total.sessions.iter_mut().zip(c.sessions) {
+            *sum += n;
+        }
     }
     let mut out = String::from(
-        "  seeds  lost  false-conflicts  non-converged  stale-reads  ok  quorum-failed  timed-out  pending  max-siblings  example-seed\n",
+        "  seeds  lost  false-conflicts  non-converged  stale-reads  ryw/mr/mw/wfr  ok  quorum-failed  timed-out  pending  max-siblings  example-seed\n",
     );
     for ((c, ok, failed, timed_out, pending, siblings), (count, example)) in groups {
+        let [ryw, mr, mw, wfr] = c.sessions;
+        let sessions = format!("{ryw}/{mr}/{mw}/{wfr}");
         let _ = writeln!(
             out,
-            "  {count:>5}  {:>4}  {:>15}  {:>13}  {:>11}  {ok:>2}  {failed:>13}  {timed_out:>9}  {pending:>7}  {siblings:>12}  {example:>12}",
+            "  {count:>5}  {:>4}  {:>15}  {:>13}  {:>11}  {sessions:>13}  {ok:>2}  {failed:>13}  {timed_out:>9}  {pending:>7}  {siblings:>12}  {example:>12}",
             c.lost_writes, c.false_conflicts, c.non_converged, c.stale_reads
         );
     }

@@ -23,6 +23,11 @@
 //! - **Stale reads**, as information: a get that missed an acknowledged put
 //!   which had completed before the get began, and which nothing had covered
 //!   by the time the get ended. Dynamo promises no more than that.
+//! - **Session guarantees**: Terry et al.'s read your writes, monotonic
+//!   reads, monotonic writes and writes follow reads, per client and key,
+//!   where a get sees a put when a value it returned is the put's or was
+//!   written by a put that follows it ([`sessions`], which defines them for
+//!   a store with siblings and contexts).
 //!
 //! Under client-id version vectors a put also covers the same client's
 //! earlier puts of the key: its context carries the client's own counter
@@ -41,6 +46,9 @@ use crate::message::{Clock, Value};
 use crate::node::{ClientOp, OpOutcome};
 use crate::ring::PartitionId;
 use crate::sim::history::OpRecord;
+
+mod sessions;
+pub use sessions::{Guarantee, SessionViolation};
 
 /// The final clocks of one key at each of its live primary replicas.
 #[derive(Clone, Debug, PartialEq)]
@@ -122,6 +130,8 @@ pub struct CheckReport {
     pub non_converged: Vec<NonConverged>,
     /// Reads that missed an earlier acknowledged write (information).
     pub stale_reads: Vec<StaleRead>,
+    /// Session guarantees broken, in the order of the operation that broke them.
+    pub sessions: Vec<SessionViolation>,
 }
 
 /// How many findings of each kind: what `wildling sweep` tabulates.
@@ -135,6 +145,8 @@ pub struct CheckCounts {
     pub non_converged: u64,
     /// Stale reads.
     pub stale_reads: u64,
+    /// Violations of each session guarantee, in [`Guarantee::ALL`]'s order.
+    pub sessions: [u64; 4],
 }
 
 impl CheckReport {
@@ -145,6 +157,9 @@ impl CheckReport {
             false_conflicts: self.false_conflicts.len() as u64,
             non_converged: self.non_converged.len() as u64,
             stale_reads: self.stale_reads.len() as u64,
+            sessions: Guarantee::ALL.map(|g| {
+                self.sessions.iter().filter(|v| v.guarantee == g).count() as u64
+            }),
         }
     }
 }
@@ -198,9 +213,15 @@ impl fmt::Display for CheckCounts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} lost writes, {} false conflicts, {} non-converged keys, {} stale reads",
+            "{} lost writes, {} false conflicts, {} non-converged keys, {} stale reads; session guarantees broken:",
             self.lost_writes, self.false_conflicts, self.non_converged, self.stale_reads
-        )
+        )?;
+        let mut sep = " ";
+        for (guarantee, count) in Guarantee::ALL.iter().zip(self.sessions) {
+            write!(f, "{sep}{count} {}", guarantee.name())?;
+            sep = ", ";
+        }
+        Ok(())
     }
 }
 
@@ -217,6 +238,9 @@ impl fmt::Display for CheckReport {
             .iter()
             .try_for_each(|x| writeln!(f, "{x}"))?;
         self.stale_reads
+            .iter()
+            .try_for_each(|x| writeln!(f, "{x}"))?;
+        self.sessions
             .iter()
             .try_for_each(|x| writeln!(f, "{x}"))?;
         write!(f, "{}", self.counts())
@@ -482,6 +506,7 @@ pub fn check(
             }
         }
     }
+    report.sessions = sessions::check(ops, &facts);
     report
 }
 

@@ -3,9 +3,11 @@
 //! the whole run) under many seeds. With DVVSet and every mechanism on, no
 //! acknowledged write is lost and every key converges; the same schedules
 //! under LWW lose writes, and client-id version vectors lose none either.
+//! Strict quorums keep read your writes under every schedule; a sloppy
+//! quorum breaks it.
 
 use wildling_core::causality::CausalityMode;
-use wildling_core::checker::CheckCounts;
+use wildling_core::checker::{CheckCounts, Guarantee};
 use wildling_core::cluster::{Cluster, RunOptions};
 use wildling_core::node::Mechanisms;
 use wildling_core::scenario::{builtin_scenario, Scenario};
@@ -255,4 +257,64 @@ fn a_duplicated_forward_is_served_once() {
             }
         }
     }
+}
+
+/// Read-your-writes violations in each seed's findings.
+fn read_your_writes(results: &[(u64, CheckCounts)]) -> Vec<(u64, u64)> {
+    let at = Guarantee::ALL
+        .iter()
+        .position(|g| *g == Guarantee::ReadYourWrites)
+        .expect("one of the four");
+    results
+        .iter()
+        .filter(|(_, c)| c.sessions[at] > 0)
+        .map(|(seed, c)| (*seed, c.sessions[at]))
+        .collect()
+}
+
+/// The claim: with sloppy quorum off and R + W > N, a successful
+/// get meets a replica that took every acknowledged put of its client, so
+/// over 10,000 random fault schedules no get misses its client's own write
+/// (gets may fail instead).
+#[test]
+fn strict_quorums_keep_read_your_writes_under_10_000_fault_schedules() {
+    let mechanisms = Mechanisms {
+        sloppy_quorum: false,
+        ..Mechanisms::default()
+    };
+    let scenario = builtin("sweep-faults", CausalityMode::DvvSet, mechanisms);
+    let config = &scenario.cluster;
+    assert!(config.r + config.w > config.n, "a strict quorum");
+    let results = check_faults(&scenario, 0..10_000, &FaultOptions::default());
+    assert_eq!(read_your_writes(&results), [], "(seed, violations)");
+    let failed = results.iter().filter(|(_, c)| c.sessions != [0; 4]).count();
+    assert!(
+        results.len() == 10_000 && failed < 10_000,
+        "the sweep ran; {failed} seeds broke another guarantee"
+    );
+}
+
+/// The same schedules with a sloppy quorum, or with R = W = 1, do break it.
+#[test]
+fn a_sloppy_quorum_or_r_w_1_breaks_read_your_writes() {
+    let sloppy = builtin("sweep-faults", CausalityMode::DvvSet, Mechanisms::default());
+    let results = check_faults(&sloppy, 0..SEEDS, &FaultOptions::default());
+    assert!(
+        !read_your_writes(&results).is_empty(),
+        "no seed broke read your writes with a sloppy quorum"
+    );
+    let mut one = builtin(
+        "sweep-faults",
+        CausalityMode::DvvSet,
+        Mechanisms {
+            sloppy_quorum: false,
+            ..Mechanisms::default()
+        },
+    );
+    (one.cluster.r, one.cluster.w) = (1, 1);
+    let results = check_faults(&one, 0..SEEDS, &FaultOptions::default());
+    assert!(
+        !read_your_writes(&results).is_empty(),
+        "no seed broke read your writes with R = W = 1"
+    );
 }

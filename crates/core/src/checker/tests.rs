@@ -1,6 +1,7 @@
 //! The checker on hand-built histories, through one `check` helper: a list
 //! of operations, which get each put's context came from, and the final
-//! values at each replica of key `k`.
+//! values at each replica of key `k`. Operations are client 1's unless
+//! [`by_clients`] says otherwise.
 
 use super::{check as run_checker, CheckReport, KeyReplicas, SeenAt};
 use crate::causality::{CausalityMode, Context, Write};
@@ -13,12 +14,17 @@ use crate::sim::history::OpRecord;
 use crate::vec_map::VecMap;
 use crate::{ClientId, NodeId};
 
+mod sessions;
+
 /// One operation of a hand-built history.
+#[derive(Clone, Debug)]
 enum Op {
     /// `Put(value, invoked, acked_at)`.
     Put(&'static str, u64, Option<u64>),
     /// `Get(values, invoked, completed)`.
     Get(&'static [&'static str], u64, u64),
+    /// A get that failed its quorum: `FailedGet(invoked, completed)`.
+    FailedGet(u64, u64),
 }
 
 /// A DVVSet clock holding `values` as concurrent siblings.
@@ -50,11 +56,42 @@ fn check_following(
     follows: &[(u64, u64)],
     replicas: &[&[&str]],
 ) -> CheckReport {
-    let node = Addr::Node(NodeId(1));
-    let records: Vec<OpRecord<ClientOp, OpOutcome>> = ops
-        .iter()
+    let clients: Vec<u16> = ops.iter().map(|_| 1).collect();
+    check_sessions(ops, &clients, based_on, follows, replicas)
+}
+
+/// Operations `ops` by the clients `clients` names (one per operation);
+/// otherwise as [`check_following`].
+fn check_sessions(
+    ops: &[Op],
+    clients: &[u16],
+    based_on: &[(u64, u64)],
+    follows: &[(u64, u64)],
+    replicas: &[&[&str]],
+) -> CheckReport {
+    let records = records(ops, clients);
+    let pairs = |pairs: &[(u64, u64)]| -> VecMap<OpId, OpId> {
+        VecMap::from_unsorted(pairs.iter().map(|(a, b)| (OpId(*a), OpId(*b))).collect())
+    };
+    let keys = [KeyReplicas {
+        key: "k".into(),
+        partition: PartitionId(0),
+        replicas: replicas
+            .iter()
+            .enumerate()
+            .map(|(i, values)| (NodeId(i as u16 + 1), siblings(values)))
+            .collect(),
+    }];
+    run_checker(&records, &pairs(based_on), &pairs(follows), &keys)
+}
+
+/// The history records of `ops` on key `k`, each by its client in `clients`.
+fn records(ops: &[Op], clients: &[u16]) -> Vec<OpRecord<ClientOp, OpOutcome>> {
+    assert_eq!(ops.len(), clients.len(), "one client per operation");
+    ops.iter()
+        .zip(clients)
         .enumerate()
-        .map(|(i, op)| {
+        .map(|(i, (op, client))| {
             let (input, invoked_at, completed) = match op {
                 Op::Put(value, at, acked) => (
                     ClientOp::Put {
@@ -71,11 +108,7 @@ fn check_following(
                     },
                 ),
                 Op::Get(values, at, done) => (
-                    ClientOp::Get {
-                        key: "k".into(),
-                        node: NodeId(1),
-                        r: None,
-                    },
+                    get_k(),
                     *at,
                     Some((
                         *done,
@@ -85,29 +118,30 @@ fn check_following(
                         },
                     )),
                 ),
+                Op::FailedGet(at, done) => (
+                    get_k(),
+                    *at,
+                    Some((*done, OpOutcome::QuorumFailed { acks: 1, needed: 2 })),
+                ),
             };
             OpRecord {
                 id: OpId(i as u64),
-                by: node,
+                by: Addr::Client(ClientId(*client)),
                 input,
                 invoked_at,
                 completed,
             }
         })
-        .collect();
-    let pairs = |pairs: &[(u64, u64)]| -> VecMap<OpId, OpId> {
-        VecMap::from_unsorted(pairs.iter().map(|(a, b)| (OpId(*a), OpId(*b))).collect())
-    };
-    let keys = [KeyReplicas {
+        .collect()
+}
+
+/// A get of key `k` through node 1.
+fn get_k() -> ClientOp {
+    ClientOp::Get {
         key: "k".into(),
-        partition: PartitionId(0),
-        replicas: replicas
-            .iter()
-            .enumerate()
-            .map(|(i, values)| (NodeId(i as u16 + 1), siblings(values)))
-            .collect(),
-    }];
-    run_checker(&records, &pairs(based_on), &pairs(follows), &keys)
+        node: NodeId(1),
+        r: None,
+    }
 }
 
 #[test]
