@@ -10,10 +10,10 @@ use gloo::events::{EventListener, EventListenerOptions};
 use gloo::render::{request_animation_frame, AnimationFrame};
 use wasm_bindgen::JsCast;
 use wildling_core::causality::CausalityMode;
-use wildling_core::ids::{Addr, MsgId, OpId};
+use wildling_core::ids::Addr;
 use wildling_core::ring::Ring;
 use wildling_core::scenario::{
-    builtin_scenario, ClusterConfig, Scenario, ScenarioError, TimelineEntry,
+    builtin_scenario, Scenario, ScenarioError, TimelineEntry,
 };
 use wildling_core::sim::network::Fault;
 use wildling_core::view;
@@ -33,6 +33,7 @@ use crate::components::settings::SettingsPanel;
 use crate::components::share::{self, share_panel};
 use crate::components::timebar::{self, time_bar};
 use crate::components::tutorial::{self, tutorial_panel};
+use crate::msg::{Msg, Selection, ShareMsg};
 use crate::presets;
 use wildling_core::playback::Playback;
 
@@ -112,57 +113,6 @@ impl Slow {
             trace: Rc::new(view::trace_tail(cluster, TRACE_LINES)),
         }
     }
-}
-
-/// What the user selected; shown highlighted in every panel.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Selection {
-    /// Nothing.
-    #[default]
-    None,
-    /// A node.
-    Node(NodeId),
-    /// A message.
-    Message(MsgId),
-    /// A client operation.
-    Op(OpId),
-    /// The link between two nodes.
-    Link(NodeId, NodeId),
-}
-
-/// Everything the user can do.
-#[derive(Clone)]
-pub enum Msg {
-    /// An animation frame at this timestamp (ms).
-    Frame(f64),
-    /// Start or stop playing.
-    TogglePlay,
-    /// Process one event.
-    Step,
-    /// Ticks of virtual time per second of play.
-    Speed(f64),
-    /// Go to a position (events processed).
-    Seek(u64),
-    /// Record a client operation or a fault at the current time.
-    Act(TimelineEntry),
-    /// Several faults at once (restoring one link re-applies the others).
-    ActAll(Vec<Fault>),
-    /// New cluster settings and seed.
-    Reconfigure(ClusterConfig, u64),
-    /// Load a preset or built-in scenario by name.
-    Load(String),
-    /// Select something everywhere.
-    Select(Selection),
-    /// Inspect another key.
-    InspectKey(String),
-    /// Compare with another causality mode, or stop comparing.
-    Compare(Option<CausalityMode>),
-    /// A key was pressed outside a text field.
-    Key(KeyboardEvent),
-    /// Hide the notice.
-    Dismiss,
-    /// Share links, files, tutorials and the embed API.
-    Share(sharing::ShareMsg),
 }
 
 /// A message for the user above the panels.
@@ -444,7 +394,7 @@ impl Component for App {
             app.key = key;
         }
         if let Some(t) = app.sharing.tutorial.clone() {
-            app.share_update(ctx, sharing::ShareMsg::TutorialStep(t.step));
+            app.share_update(ctx, ShareMsg::TutorialStep(t.step));
         }
         if let Some(start) = app.sharing.embed.start_ticks {
             if let Err(e) = app.session.seek_time(start) {

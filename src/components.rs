@@ -1,6 +1,7 @@
 //! The panels of the playground. Each takes a plain-data view cut from the
 //! model (`wildling_core::view`) as `PartialEq` props, and reports what the
-//! user did as an [`crate::app::Msg`].
+//! user did as a [`crate::msg::Msg`]. No panel names `crate::app`
+//! (`panels_do_not_import_the_app` below).
 
 pub mod checker;
 pub mod clients;
@@ -18,7 +19,7 @@ pub mod tutorial;
 use wildling_core::NodeId;
 use yew::prelude::*;
 
-use crate::app::Msg;
+use crate::msg::Msg;
 
 /// The colour of node `id` among `count` nodes: hues spread round the wheel.
 pub fn node_color(id: NodeId, count: usize) -> String {
@@ -231,4 +232,51 @@ pub fn node_options(nodes: u16, selected: &str) -> Html {
             html! { <option value={value.clone()} selected={value == selected}>{ format!("n{n}") }</option> }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// The lines of `code` (before its tests, outside comments) with the
+    /// word `app` or `App`.
+    fn app_mentions(code: &str) -> Vec<String> {
+        let before_tests = code.split("#[cfg(test)]").next().unwrap_or(code);
+        before_tests
+            .lines()
+            .enumerate()
+            .filter(|(_, line)| !line.trim_start().starts_with("//"))
+            .filter(|(_, line)| {
+                line.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .any(|word| word == "app" || word == "App")
+            })
+            .map(|(i, line)| format!("line {}: {}", i + 1, line.trim()))
+            .collect()
+    }
+
+    /// A panel reports through `crate::msg` and draws its props: it names
+    /// neither the App nor its module, so that the App sits above every
+    /// panel and no panel depends on another's handling.
+    #[test]
+    fn panels_do_not_import_the_app() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = vec![src.join("components.rs"), src.join("msg.rs")];
+        let panels = std::fs::read_dir(src.join("components")).expect("src/components");
+        files.extend(panels.map(|entry| entry.expect("a readable entry").path()));
+        assert!(files.len() > 10, "the panels were not found: {files:?}");
+        for file in files {
+            let code = std::fs::read_to_string(&file).expect("a readable panel");
+            let mentions = app_mentions(&code);
+            assert!(
+                mentions.is_empty(),
+                "{} names the App: {mentions:#?}",
+                file.display()
+            );
+        }
+        assert_eq!(
+            app_mentions("use crate::{app::Msg, browser};\n// the App"),
+            ["line 1: use crate::{app::Msg, browser};"],
+            "the check finds a grouped import and skips comments"
+        );
+    }
 }

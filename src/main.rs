@@ -4,6 +4,7 @@ mod app;
 mod browser;
 mod components;
 mod embed;
+mod msg;
 mod presets;
 
 /// The allocator: talc, smaller and faster than the standard dlmalloc on

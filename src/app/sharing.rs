@@ -17,68 +17,14 @@ use wildling_core::tutorial::{self, Focus, Tutorial};
 use wildling_core::view;
 use yew::prelude::*;
 
-use super::{load, App, Msg, Notice, Selection};
+use super::{load, App, Notice};
 use crate::browser;
 use crate::components::click;
+use crate::components::share::ShareView;
+use crate::components::tutorial::TutorialState;
+use crate::msg::{Msg, Selection, ShareMsg};
 use crate::embed::{Command, EmbedOptions, Outgoing, Payload, StateMessage};
 use wildling_core::playback::Playback;
-
-/// What the share, tutorial and embed features ask the App to do.
-#[derive(Clone)]
-pub enum ShareMsg {
-    /// Make the link to the current session and copy it.
-    CopyLink,
-    /// The link to the session (its part after `#`) is made: show and copy it.
-    LinkMade(String),
-    /// The iframe snippet's link (its part after `#`) is made: show the snippet.
-    EmbedLinkMade(String),
-    /// The browser could not compress the session into a link.
-    LinkFailed,
-    /// The clipboard said whether it took the link.
-    Copied(bool),
-    /// Download the current session as a JSON file.
-    Export,
-    /// Download only the scenario (with the user's actions) as a JSON file.
-    ExportScenario,
-    /// Show the iframe snippet.
-    ShowEmbed,
-    /// A file's text, or why it could not be read.
-    Import(Result<String, String>),
-    /// Open the autosaved session the bad link did not replace.
-    RestoreAutosave,
-    /// Hide the link banner.
-    DismissLinkError,
-    /// Open a tutorial (by id) at its first step, or close it.
-    Tutorial(Option<String>),
-    /// Go to a step of the open tutorial.
-    TutorialStep(usize),
-    /// A message event from the embedding page.
-    Message(web_sys::MessageEvent),
-}
-
-/// What the share toolbar shows, all of it made by the App.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ShareView {
-    /// The last link made.
-    pub link: Option<String>,
-    /// Whether the clipboard took it (`None` while unknown).
-    pub copied: Option<bool>,
-    /// The link is over [`LINK_WARN_CHARS`].
-    pub too_long: bool,
-    /// The iframe snippet, when asked for.
-    pub embed_snippet: Option<String>,
-    /// Why the last import failed.
-    pub import_error: Option<String>,
-}
-
-/// The open tutorial.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TutorialState {
-    /// The tutorial.
-    pub tutorial: Rc<Tutorial>,
-    /// The step shown, from 0.
-    pub step: usize,
-}
 
 /// The App's state for these features.
 pub struct Sharing {

@@ -9,7 +9,7 @@ use wildling_core::view::{CheckView, Finding, FindingKind};
 use yew::prelude::*;
 
 use super::click;
-use crate::app::{Msg, Selection};
+use crate::msg::{Msg, Selection};
 
 /// What the checker panel shows.
 pub struct Props {

@@ -15,7 +15,7 @@ use super::{
     bind, bind_select, click, inline_error, node_options, parse_number, parse_optional, use_error,
     use_text,
 };
-use crate::app::{Msg, Selection};
+use crate::msg::{Msg, Selection};
 
 /// The client panel's props.
 #[derive(Properties, PartialEq)]

@@ -9,7 +9,7 @@ use wildling_core::view::{CompareRow, KeyView};
 use yew::prelude::*;
 
 use super::event_value;
-use crate::app::Msg;
+use crate::msg::Msg;
 
 /// What the compare panel shows.
 pub struct Props {

@@ -11,7 +11,7 @@ use super::{
     bind, bind_select, click, event_value, inline_error, node_options, parse_decimal, parse_number,
     use_error, use_text,
 };
-use crate::app::{Msg, Selection};
+use crate::msg::{Msg, Selection};
 
 /// What the fault panel shows of the network: liveness, groups, cuts and
 /// options, without the traffic, so that it re-renders only when they change.

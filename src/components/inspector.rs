@@ -8,7 +8,7 @@ use wildling_core::view::KeyView;
 use yew::prelude::*;
 
 use super::click;
-use crate::app::{Msg, Selection};
+use crate::msg::{Msg, Selection};
 
 /// What the inspector shows.
 pub struct Props {

@@ -13,7 +13,7 @@ use std::fmt::Write;
 use wildling_core::ids::{MsgId, OpId};
 
 use super::{cross_path, dot_path, kind_color, svg_point};
-use crate::app::{Msg, Selection};
+use crate::msg::{Msg, Selection};
 
 /// The diagram's props.
 #[derive(Properties, PartialEq)]

@@ -14,7 +14,7 @@ use wildling_core::NodeId;
 use yew::prelude::*;
 
 use super::{click, cross_path, kind_color, kind_legend, node_color, on_circle, svg_point, KINDS};
-use crate::app::{Msg, Selection};
+use crate::msg::{Msg, Selection};
 
 /// With more messages than this in flight the cluster is busy: its dots are
 /// drawn without anti-aliasing (half the raster work), and the still panels

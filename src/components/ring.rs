@@ -10,7 +10,7 @@ use wildling_core::view::RingView;
 use yew::prelude::*;
 
 use super::{click, event_value, node_color};
-use crate::app::{Msg, Selection};
+use crate::msg::{Msg, Selection};
 
 /// The ring panel's props.
 #[derive(Properties, PartialEq)]

@@ -12,7 +12,7 @@ use wildling_core::view::mechanism_notes;
 use yew::prelude::*;
 
 use super::{bind, bind_select, event_value, inline_error, parse_number, use_error, use_text};
-use crate::app::Msg;
+use crate::msg::Msg;
 use crate::presets;
 
 /// The settings panel's props.

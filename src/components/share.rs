@@ -7,9 +7,23 @@ use wildling_core::share::LINK_WARN_CHARS;
 use yew::prelude::*;
 
 use super::click;
-use crate::app::sharing::{ShareMsg, ShareView};
-use crate::app::Msg;
 use crate::browser;
+use crate::msg::{Msg, ShareMsg};
+
+/// What the share toolbar shows, all of it made by the App.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ShareView {
+    /// The last link made.
+    pub link: Option<String>,
+    /// Whether the clipboard took it (`None` while unknown).
+    pub copied: Option<bool>,
+    /// The link is over [`LINK_WARN_CHARS`].
+    pub too_long: bool,
+    /// The iframe snippet, when asked for.
+    pub embed_snippet: Option<String>,
+    /// Why the last import failed.
+    pub import_error: Option<String>,
+}
 
 /// What the share toolbar shows.
 pub struct Props {

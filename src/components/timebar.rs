@@ -5,7 +5,7 @@ use wildling_core::view::PositionView;
 use yew::prelude::*;
 
 use super::{click, event_value, parse_decimal};
-use crate::app::Msg;
+use crate::msg::Msg;
 
 /// What the time bar shows.
 pub struct Props {

@@ -5,12 +5,20 @@
 
 use std::rc::Rc;
 
-use wildling_core::tutorial::tutorials;
+use wildling_core::tutorial::{tutorials, Tutorial};
 use yew::prelude::*;
 
 use super::{click, event_value};
-use crate::app::sharing::{ShareMsg, TutorialState};
-use crate::app::Msg;
+use crate::msg::{Msg, ShareMsg};
+
+/// The open tutorial.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TutorialState {
+    /// The tutorial.
+    pub tutorial: Rc<Tutorial>,
+    /// The step shown, from 0.
+    pub step: usize,
+}
 
 /// What the tutorial panel shows.
 pub struct Props {
