@@ -64,7 +64,7 @@ pub enum Op {
 /// A replica as the file names it.
 #[derive(Clone, Copy, Deserialize)]
 #[serde(rename_all = "lowercase")]
-enum Replica {
+enum ReplicaName {
     A,
     B,
     C,
@@ -76,15 +76,15 @@ enum Replica {
 enum Line {
     Put {
         client: usize,
-        replica: Replica,
+        replica: ReplicaName,
         value: u32,
     },
     Get {
         client: usize,
-        replica: Replica,
+        replica: ReplicaName,
     },
     Sync {
-        replicas: [Replica; 2],
+        replicas: [ReplicaName; 2],
     },
 }
 
@@ -149,89 +149,127 @@ fn pair<T>(replicas: &mut [T; REPLICAS], [a, b]: [usize; 2]) -> (&mut T, &mut T)
     }
 }
 
-/// The fastest honest replay: `u8` ids, puts and syncs in place, and one
+/// One replica's clock as a replay calls it, with what a client keeps.
+pub trait Replica: Sized {
+    /// What a client keeps from a get.
+    type Context: Default;
+    /// An empty clock.
+    fn empty() -> Self;
+    /// `client`'s put of `value` at `replica` (this clock), with `ctx`.
+    fn put(&mut self, ctx: &Self::Context, replica: usize, client: usize, value: u32);
+    /// A get: this clock's context into `ctx`.
+    fn get(&self, ctx: &mut Self::Context);
+    /// Both clocks end with their sync.
+    fn sync_both(a: &mut Self, b: &mut Self);
+}
+
+/// The fastest honest use: `u8` ids, puts and syncs in place, and one
 /// `clone_from` to leave the second replica equal to the first.
+impl Replica for DvvSet<u8, u32> {
+    type Context = VersionVector<u8>;
+    fn empty() -> Self {
+        DvvSet::default()
+    }
+    fn put(&mut self, ctx: &Self::Context, replica: usize, _client: usize, value: u32) {
+        DvvSet::put(self, ctx, replica as u8, value)
+    }
+    fn get(&self, ctx: &mut Self::Context) {
+        self.join_into(ctx)
+    }
+    fn sync_both(a: &mut Self, b: &mut Self) {
+        a.sync(b);
+        b.clone_from(a);
+    }
+}
+
+/// Through [`KeyClock`] in DVVSet mode, as the simulator's nodes call it
+/// (node ids 1 to 3).
+impl Replica for KeyClock<u32> {
+    type Context = Context;
+    fn empty() -> Self {
+        KeyClock::new(CausalityMode::DvvSet)
+    }
+    fn put(&mut self, ctx: &Context, replica: usize, client: usize, value: u32) {
+        let write = Write {
+            replica: NodeId(replica as u16 + 1),
+            client: ClientId(client as u16 + 1),
+            value,
+            timestamp: u64::from(value),
+        };
+        KeyClock::put(self, ctx, write)
+    }
+    fn get(&self, ctx: &mut Context) {
+        self.context_into(ctx)
+    }
+    fn sync_both(a: &mut Self, b: &mut Self) {
+        a.sync(b);
+        b.clone_from(a);
+    }
+}
+
+/// The reference's call shape: `update(new(Context, V), Server, R)` as
+/// [`DvvSet::with_context`] then [`DvvSet::update_against`], `join/1` for a
+/// get, `sync/1` of the pair for a sync, ids `"a"`, `"b"`, `"c"`.
+impl Replica for DvvSet<String, u32> {
+    type Context = VersionVector<String>;
+    fn empty() -> Self {
+        DvvSet::default()
+    }
+    fn put(&mut self, ctx: &Self::Context, replica: usize, _client: usize, value: u32) {
+        const IDS: [&str; REPLICAS] = ["a", "b", "c"];
+        *self = DvvSet::with_context(ctx, value).update_against(self, IDS[replica].to_string());
+    }
+    fn get(&self, ctx: &mut Self::Context) {
+        *ctx = self.join();
+    }
+    fn sync_both(a: &mut Self, b: &mut Self) {
+        let synced = DvvSet::sync_list([&*a, &*b]);
+        *a = synced.clone();
+        *b = synced;
+    }
+}
+
+/// Replays `ops` from three empty clocks and returns them.
+#[inline(always)]
+fn run<R: Replica>(ops: &[Op]) -> [R; REPLICAS] {
+    let mut replicas: [R; REPLICAS] = std::array::from_fn(|_| R::empty());
+    let mut contexts: [R::Context; CLIENTS] = Default::default();
+    for op in ops {
+        match *op {
+            Op::Put {
+                client,
+                replica,
+                value,
+            } => replicas[replica].put(&contexts[client], replica, client, value),
+            Op::Get { client, replica } => replicas[replica].get(&mut contexts[client]),
+            Op::Sync { replicas: both } => {
+                let (a, b) = pair(&mut replicas, both);
+                R::sync_both(a, b)
+            }
+        }
+    }
+    replicas
+}
+
+// The replays are never inlined, so that callgrind counts each
+// (`./dev kernel-instructions`).
+
+/// The fastest honest replay (see its [`Replica`] impl).
+#[inline(never)]
 pub fn replay(ops: &[Op]) -> [DvvSet<u8, u32>; REPLICAS] {
-    let mut replicas: [DvvSet<u8, u32>; REPLICAS] = Default::default();
-    let mut contexts: [VersionVector<u8>; CLIENTS] = Default::default();
-    for op in ops {
-        match *op {
-            Op::Put {
-                client,
-                replica,
-                value,
-            } => replicas[replica].put(&contexts[client], replica as u8, value),
-            Op::Get { client, replica } => replicas[replica].join_into(&mut contexts[client]),
-            Op::Sync { replicas: both } => {
-                let (a, b) = pair(&mut replicas, both);
-                a.sync(b);
-                b.clone_from(a);
-            }
-        }
-    }
-    replicas
+    run(ops)
 }
 
-/// The same replay through [`KeyClock`] in DVVSet mode, as the simulator's
-/// nodes call it (node ids 1 to 3).
+/// The replay through [`KeyClock`], the simulator's path.
+#[inline(never)]
 pub fn replay_key_clocks(ops: &[Op]) -> [KeyClock<u32>; REPLICAS] {
-    let mut replicas: [KeyClock<u32>; REPLICAS] =
-        std::array::from_fn(|_| KeyClock::new(CausalityMode::DvvSet));
-    let mut contexts: [Context; CLIENTS] = Default::default();
-    for op in ops {
-        match *op {
-            Op::Put {
-                client,
-                replica,
-                value,
-            } => {
-                let write = Write {
-                    replica: NodeId(replica as u16 + 1),
-                    client: ClientId(client as u16 + 1),
-                    value,
-                    timestamp: u64::from(value),
-                };
-                replicas[replica].put(&contexts[client], write)
-            }
-            Op::Get { client, replica } => replicas[replica].context_into(&mut contexts[client]),
-            Op::Sync { replicas: both } => {
-                let (a, b) = pair(&mut replicas, both);
-                a.sync(b);
-                b.clone_from(a);
-            }
-        }
-    }
-    replicas
+    run(ops)
 }
 
-/// The replay in the reference's call shape: `update(new(Context, V),
-/// Server, R)` as [`DvvSet::with_context`] then [`DvvSet::update_against`],
-/// `join/1` for a get, `sync/1` of the pair for a sync, ids `"a"`, `"b"`,
-/// `"c"`.
+/// The replay in the reference's call shape.
+#[inline(never)]
 pub fn replay_reference_shape(ops: &[Op]) -> [DvvSet<String, u32>; REPLICAS] {
-    const IDS: [&str; REPLICAS] = ["a", "b", "c"];
-    let mut replicas: [DvvSet<String, u32>; REPLICAS] = Default::default();
-    let mut contexts: [VersionVector<String>; CLIENTS] = Default::default();
-    for op in ops {
-        match *op {
-            Op::Put {
-                client,
-                replica,
-                value,
-            } => {
-                let server = &replicas[replica];
-                replicas[replica] = DvvSet::with_context(&contexts[client], value)
-                    .update_against(server, IDS[replica].to_string());
-            }
-            Op::Get { client, replica } => contexts[client] = replicas[replica].join(),
-            Op::Sync { replicas: [a, b] } => {
-                let synced = DvvSet::sync_list([&replicas[a], &replicas[b]]);
-                replicas[a] = synced.clone();
-                replicas[b] = synced;
-            }
-        }
-    }
-    replicas
+    run(ops)
 }
 
 /// The sibling counts of some replicas.
