@@ -49,6 +49,7 @@ fn playground() -> Scenario {
         network: NetworkOptions::default(),
         timeline: Vec::new(),
         run_until: None,
+        schedule: None,
     }
 }
 
@@ -98,6 +99,7 @@ fn busy() -> Scenario {
         },
         timeline,
         run_until: None,
+        schedule: None,
     }
 }
 

@@ -76,6 +76,7 @@ fn steady_load() -> Scenario {
         network: NetworkOptions::default(),
         timeline,
         run_until: None,
+        schedule: None,
     }
 }
 

@@ -24,7 +24,9 @@ use crate::sim::network::Fault;
 use crate::ids::{Addr, Time};
 use crate::ids::{ClientId, NodeId};
 use crate::node::{Client, ClientOp, Member, Node, NodeStats, OpOutcome};
-use crate::scenario::{builtin_scenarios, Action, Scenario, ScenarioError, TimelineEntry};
+use crate::scenario::{
+    builtin_scenarios, Action, ClusterConfig, Scenario, ScenarioError, TimelineEntry,
+};
 use crate::sim::trace::TraceMode;
 use crate::sim::{SimOptions, Simulator, Stats};
 use crate::vec_map::VecMap;
@@ -112,6 +114,11 @@ impl Cluster {
             scenario: scenario.clone(),
             sim,
         };
+        if let Some(schedule) = &scenario.schedule {
+            cluster
+                .sim
+                .steer(schedule.faults.clone(), schedule.choices.clone());
+        }
         for entry in &scenario.timeline {
             cluster.schedule(entry)?;
         }
@@ -213,22 +220,12 @@ impl Cluster {
 
     /// The nodes, in id order, with whether each is up.
     pub fn nodes(&self) -> impl Iterator<Item = (NodeId, &Node, bool)> {
-        self.sim
-            .nodes()
-            .filter_map(|(id, member, up)| match member {
-                Member::Node(node) => Some((id, node, up)),
-                Member::Client(_) => None,
-            })
+        nodes_of(&self.sim)
     }
 
     /// The clients, in number order.
     pub fn clients(&self) -> impl Iterator<Item = (ClientId, &Client)> {
-        self.sim
-            .clients()
-            .filter_map(|(number, member)| match member {
-                Member::Client(client) => Some((number, client)),
-                Member::Node(_) => None,
-            })
+        clients_of(&self.sim)
     }
 
     /// Outcome counts so far.
@@ -286,66 +283,86 @@ impl Cluster {
     /// key the history or a store names is checked at its live primaries.
     /// Needs the history (`SimOptions::history`).
     pub fn check(&self) -> CheckReport {
-        let history = self.sim.history();
-        let (mut based_on, mut follows) = (Vec::new(), Vec::new());
-        for (_, client) in self.clients() {
-            based_on.extend(client.based_on().iter().map(|(put, get)| (*put, *get)));
-            follows.extend(client.follows().iter().map(|(put, prev)| (*put, *prev)));
-        }
-        let (based_on, follows) = (
-            VecMap::from_unsorted(based_on),
-            VecMap::from_unsorted(follows),
-        );
-        let mut keys: Vec<&str> = Vec::new();
-        for op in &history.ops {
-            if let ClientOp::Get { key, .. } | ClientOp::Put { key, .. } = &op.input {
-                keys.push(key);
-            }
-        }
-        for (_, node, _) in self.nodes() {
-            keys.extend(node.store().iter().map(|(_, key, _)| key));
-        }
-        crate::sort::stable(&mut keys);
-        keys.dedup();
-        // The newest ring any node holds (all hold the same once gossip
-        // has settled).
-        let Some((_, newest, _)) = self
-            .nodes()
-            .max_by_key(|(id, node, _)| (node.ring_version(), std::cmp::Reverse(*id)))
-        else {
-            return CheckReport::default();
-        };
-        let ring = newest.ring();
-        let config = &self.scenario.cluster;
-        let finals: Vec<KeyReplicas> = keys
-            .into_iter()
-            .map(|key| {
-                let partition = ring.partition_of(key.as_bytes());
-                let replicas = ring
-                    .preference_list_for_partition(partition, usize::from(config.n))
-                    .into_iter()
-                    .filter(|id| self.sim.is_up(*id))
-                    .filter_map(|id| self.sim.node(id).map(|member| (id, member)))
-                    .filter_map(|(id, member)| match member {
-                        Member::Node(node) => Some((
-                            id,
-                            node.store()
-                                .get(partition, key)
-                                .cloned()
-                                .unwrap_or_else(|| Clock::new(config.mode)),
-                        )),
-                        Member::Client(_) => None,
-                    })
-                    .collect();
-                KeyReplicas {
-                    key: key.to_string(),
-                    partition,
-                    replicas,
-                }
-            })
-            .collect();
-        checker::check(&history.ops, &based_on, &follows, &finals)
+        check_run(&self.scenario.cluster, &self.sim)
     }
+}
+
+/// The nodes of a cluster's simulator, in id order, with whether each is up.
+pub fn nodes_of(sim: &Simulator<Member>) -> impl Iterator<Item = (NodeId, &Node, bool)> {
+    sim.nodes().filter_map(|(id, member, up)| match member {
+        Member::Node(node) => Some((id, node, up)),
+        Member::Client(_) => None,
+    })
+}
+
+/// The clients of a cluster's simulator, in number order.
+pub fn clients_of(sim: &Simulator<Member>) -> impl Iterator<Item = (ClientId, &Client)> {
+    sim.clients().filter_map(|(number, member)| match member {
+        Member::Client(client) => Some((number, client)),
+        Member::Node(_) => None,
+    })
+}
+
+/// The consistency checker over a run of a cluster configured by `config`
+/// ([`Cluster::check`]); the explorer checks the states it reaches with it.
+pub fn check_run(config: &ClusterConfig, sim: &Simulator<Member>) -> CheckReport {
+    let history = sim.history();
+    let (mut based_on, mut follows) = (Vec::new(), Vec::new());
+    for (_, client) in clients_of(sim) {
+        based_on.extend(client.based_on().iter().map(|(put, get)| (*put, *get)));
+        follows.extend(client.follows().iter().map(|(put, prev)| (*put, *prev)));
+    }
+    let (based_on, follows) = (
+        VecMap::from_unsorted(based_on),
+        VecMap::from_unsorted(follows),
+    );
+    let mut keys: Vec<&str> = Vec::new();
+    for op in &history.ops {
+        if let ClientOp::Get { key, .. } | ClientOp::Put { key, .. } = &op.input {
+            keys.push(key);
+        }
+    }
+    for (_, node, _) in nodes_of(sim) {
+        keys.extend(node.store().iter().map(|(_, key, _)| key));
+    }
+    crate::sort::stable(&mut keys);
+    keys.dedup();
+    // The newest ring any node holds (all hold the same once gossip
+    // has settled).
+    let Some((_, newest, _)) =
+        nodes_of(sim).max_by_key(|(id, node, _)| (node.ring_version(), std::cmp::Reverse(*id)))
+    else {
+        return CheckReport::default();
+    };
+    let ring = newest.ring();
+    let finals: Vec<KeyReplicas> = keys
+        .into_iter()
+        .map(|key| {
+            let partition = ring.partition_of(key.as_bytes());
+            let replicas = ring
+                .preference_list_for_partition(partition, usize::from(config.n))
+                .into_iter()
+                .filter(|id| sim.is_up(*id))
+                .filter_map(|id| sim.node(id).map(|member| (id, member)))
+                .filter_map(|(id, member)| match member {
+                    Member::Node(node) => Some((
+                        id,
+                        node.store()
+                            .get(partition, key)
+                            .cloned()
+                            .unwrap_or_else(|| Clock::new(config.mode)),
+                    )),
+                    Member::Client(_) => None,
+                })
+                .collect();
+            KeyReplicas {
+                key: key.to_string(),
+                partition,
+                replicas,
+            }
+        })
+        .collect();
+    checker::check(&history.ops, &based_on, &follows, &finals)
 }
 
 /// Run a scenario's text with its own seed and return its trace hash: the

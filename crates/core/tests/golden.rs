@@ -218,6 +218,7 @@ impl Script {
                     network,
                     timeline: Vec::new(),
                     run_until: None,
+                    schedule: None,
                 };
                 args.reject_next()?;
                 self.cluster =

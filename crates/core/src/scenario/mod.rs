@@ -19,6 +19,7 @@ use crate::ids::Time;
 use crate::node::{ContextChoice, Mechanisms, Settings};
 use crate::ring::Ring;
 use crate::sim::network::{Fault, NetworkOptions};
+use crate::sim::{Choice, MAX_CHOICES, MAX_MENU_FAULTS};
 
 pub use builtin::{builtin_scenario, builtin_scenarios};
 
@@ -115,6 +116,22 @@ pub struct Scenario {
     /// Stop at this time instead of running until the cluster is quiet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_until: Option<Time>,
+    /// Steer the run by explicit choices instead of latencies
+    /// ([`crate::sim::Choice`]); absent, latencies decide.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<Schedule>,
+}
+
+/// A run steered by choices: the faults a choice may apply, and the choices.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Schedule {
+    /// The faults a `fault N` choice applies, by index.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<Fault>,
+    /// The choices, in order.
+    #[serde(default)]
+    pub choices: Vec<Choice>,
 }
 
 /// The cluster's shape and its Dynamo settings.
@@ -394,6 +411,9 @@ impl Scenario {
                 ),
             ));
         }
+        if let Some(schedule) = &self.schedule {
+            self.validate_schedule(schedule)?;
+        }
         let mut members = self.cluster.member_ids();
         let mut in_time_order: Vec<(usize, &TimelineEntry)> =
             self.timeline.iter().enumerate().collect();
@@ -409,6 +429,52 @@ impl Scenario {
                     format!("client {client} does not exist; cluster.clients is {clients}"),
                 ));
             }
+        }
+        Ok(())
+    }
+}
+
+impl Scenario {
+    fn validate_schedule(&self, schedule: &Schedule) -> Result<(), ScenarioError> {
+        if schedule.faults.len() > MAX_MENU_FAULTS {
+            return Err(ScenarioError::invalid(
+                "schedule.faults",
+                format!(
+                    "{} faults; the limit is {MAX_MENU_FAULTS}",
+                    schedule.faults.len()
+                ),
+            ));
+        }
+        for (i, fault) in schedule.faults.iter().enumerate() {
+            let field = format!("schedule.faults[{i}]");
+            for node in fault.nodes() {
+                self.cluster.check_node(&field, node)?;
+            }
+            validate_fault(&field, fault)?;
+        }
+        if schedule.choices.len() > MAX_CHOICES {
+            return Err(ScenarioError::invalid(
+                "schedule.choices",
+                format!(
+                    "{} choices; the limit is {MAX_CHOICES}",
+                    schedule.choices.len()
+                ),
+            ));
+        }
+        let menu = schedule.faults.len();
+        if let Some((i, index)) = schedule
+            .choices
+            .iter()
+            .enumerate()
+            .find_map(|(i, c)| match c {
+                Choice::Fault(index) if usize::from(*index) >= menu => Some((i, index)),
+                _ => None,
+            })
+        {
+            return Err(ScenarioError::invalid(
+                format!("schedule.choices[{i}]"),
+                format!("fault {index} is not on the menu of {menu} faults"),
+            ));
         }
         Ok(())
     }

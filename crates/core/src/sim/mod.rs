@@ -83,6 +83,7 @@
 //!   Parallel sweeps build one per seed inside each worker.
 
 pub mod faults;
+mod fingerprint;
 pub mod history;
 pub mod network;
 mod process;
@@ -101,6 +102,8 @@ use process::WireSlot;
 use queue::{Entry, Queue};
 use trace::{Lanes, Trace, TraceKind, TraceMode};
 
+pub use choice::{Choice, ChoiceError, Enabled, Scope, MAX_CHOICES, MAX_MENU_FAULTS};
+pub use fingerprint::Fingerprint;
 pub use process::{Envelope, Message, Outbox, Process};
 pub use rng::SimRng;
 
@@ -156,10 +159,14 @@ macro_rules! trace {
     };
 }
 
+// After the macro, which it uses.
+mod choice;
+use choice::Steering;
+
 /// What waits in the queue: the deliveries and timers the run itself
 /// creates. Small, so that the queue moves little; a message waits on the
 /// [`Wire`] and the delivery names its slot.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 enum Event<T> {
     Deliver {
         id: MsgId,
@@ -180,13 +187,14 @@ enum Event<T> {
 }
 
 /// What is scheduled from outside the run (the timeline, the UI).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 enum External<I> {
     Fault(Fault),
     Input { to: Addr, input: I },
 }
 
 /// A process and its liveness.
+#[derive(Clone)]
 struct Slot<P> {
     process: P,
     up: bool,
@@ -252,6 +260,42 @@ pub struct Simulator<P: Process> {
     /// Completed operations not yet taken ([`Simulator::take_completions`]),
     /// when a front end asked for them ([`Simulator::log_completions`]).
     completions: Option<Vec<Completion<P::Outcome>>>,
+    /// The pool, menu and script of a steered run (`choice.rs`); none when
+    /// latencies decide the order.
+    steering: Option<Box<Steering<P::Timer>>>,
+}
+
+impl<P> Clone for Simulator<P>
+where
+    P: Process + Clone,
+{
+    /// A copy of the whole run, to explore from (`crate::explore`).
+    fn clone(&self) -> Self {
+        Simulator {
+            now: self.now,
+            queue: self.queue.clone(),
+            external: self.external.clone(),
+            rng: self.rng.clone(),
+            network: self.network.clone(),
+            nodes: self.nodes.clone(),
+            clients: self.clients.clone(),
+            options: self.options,
+            trace: self.trace.clone(),
+            history: self.history.clone(),
+            stats: self.stats,
+            next_msg: self.next_msg,
+            next_op: self.next_op,
+            outbox: self.outbox.clone(),
+            epoch: self.epoch,
+            changed: self.changed,
+            in_retry_round: self.in_retry_round,
+            retries_queued: self.retries_queued,
+            retries_settled: self.retries_settled,
+            retry_dropped: self.retry_dropped,
+            completions: self.completions.clone(),
+            steering: self.steering.clone(),
+        }
+    }
 }
 
 /// An operation that ended, as [`Simulator::take_completions`] hands it over.
@@ -304,6 +348,7 @@ impl<P: Process> Simulator<P> {
             retries_settled: 0,
             retry_dropped: false,
             completions: None,
+            steering: None,
         }
     }
 
@@ -386,7 +431,10 @@ impl<P: Process> Simulator<P> {
     /// Hand over the operations completed since the last call, in the order
     /// they completed (none unless [`Simulator::log_completions`] is on).
     pub fn take_completions(&mut self) -> Vec<Completion<P::Outcome>> {
-        self.completions.as_mut().map(std::mem::take).unwrap_or_default()
+        self.completions
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     /// The id the input scheduled next at `at` will get: every input already
@@ -433,6 +481,9 @@ impl<P: Process> Simulator<P> {
     /// fates: retries to a node that is down or cut off for good, which
     /// would otherwise go on forever.
     pub fn is_quiet(&self) -> bool {
+        if let Some(steering) = &self.steering {
+            return steering.played_out();
+        }
         let retrying = self.retries_queued;
         self.external.is_empty()
             && self.queue.len() == retrying
@@ -440,6 +491,10 @@ impl<P: Process> Simulator<P> {
     }
 
     fn next(&self) -> Option<(Time, u64)> {
+        if let Some(steering) = &self.steering {
+            let at = self.steered_time(steering.next_scripted()?)?;
+            return Some((at, 0));
+        }
         let external = self.external.front().map(Entry::key);
         match (self.queue.peek(), external) {
             (Some(queued), Some(external)) => Some(queued.min(external)),
@@ -449,7 +504,11 @@ impl<P: Process> Simulator<P> {
 
     /// The messages on the wire, ordered by arrival.
     pub fn in_flight(&self) -> Vec<InFlight<'_, P::Msg>> {
-        let mut scheduled: Vec<&Entry<Event<P::Timer>>> = self.queue.iter().collect();
+        let mut scheduled: Vec<&Entry<Event<P::Timer>>> = match &self.steering {
+            // A steered run's pool is in the order the messages were sent.
+            Some(steering) => steering.pending().collect(),
+            None => self.queue.iter().collect(),
+        };
         crate::sort::stable_by_key(&mut scheduled, |e| e.key());
         scheduled
             .into_iter()
@@ -517,6 +576,9 @@ impl<P: Process> Simulator<P> {
     /// Process the next event if it is due at or before `until`. Returns
     /// whether it did.
     fn step_until(&mut self, until: Time) -> bool {
+        if self.steering.is_some() {
+            return self.step_steered(until);
+        }
         // The queue's next event goes first if it sorts before the next
         // external one, and is due by `until`.
         let limit = match self.external.front() {
@@ -592,7 +654,11 @@ impl<P: Process> Simulator<P> {
     /// Process every event due at or before `until`, then set the clock to `until`.
     pub fn run_until(&mut self, until: Time) {
         while self.step_until(until) {}
-        self.now = self.now.max(until);
+        // A steered run's clock moves only with its choices, so that its
+        // replay is the same however it is stepped.
+        if self.steering.is_none() {
+            self.now = self.now.max(until);
+        }
     }
 
     /// Process events until the run is quiet ([`Simulator::is_quiet`]), or
@@ -768,7 +834,8 @@ impl<P: Process> Simulator<P> {
         }
         if !self.outbox.timers.is_empty() {
             let incarnation = self.slot(from).map_or(0, |s| s.incarnation);
-            for (after, timer) in self.outbox.timers.drain(..) {
+            let mut timers = std::mem::take(&mut self.outbox.timers);
+            for (after, timer) in timers.drain(..) {
                 let mut set_by_retry_in = None;
                 if P::is_retry(&timer) {
                     self.retries_queued += 1;
@@ -783,8 +850,9 @@ impl<P: Process> Simulator<P> {
                     timer,
                     set_by_retry_in,
                 };
-                self.queue.push(now + after, event);
+                self.schedule(now + after, event);
             }
+            self.outbox.timers = timers;
         }
         if self.outbox.completions.is_empty() {
             return;
@@ -816,7 +884,11 @@ impl<P: Process> Simulator<P> {
     fn send(&mut self, from: Addr, to: Addr, slot: WireSlot) {
         let now = self.now;
         let id = self.new_message(from, to, None, slot);
-        match self.network.route(&mut self.rng, now, from, to) {
+        let fate = match self.steering {
+            Some(_) => self.network.route_steered(now, from, to),
+            None => self.network.route(&mut self.rng, now, from, to),
+        };
+        match fate {
             Fate::Drop(reason) => {
                 // A partition or cut drops every retry alike; chance does not.
                 if reason == DropReason::Lost {
@@ -859,7 +931,7 @@ impl<P: Process> Simulator<P> {
         self.set_fate(id, MessageFate::InFlight { due_at: at });
         let sent_at = self.now;
         let retry = self.in_retry_round || self.outbox.idle;
-        self.queue.push(
+        self.schedule(
             at,
             Event::Deliver {
                 id,
@@ -870,6 +942,18 @@ impl<P: Process> Simulator<P> {
                 retry,
             },
         );
+    }
+
+    /// Put an event in the queue, or in the pool of a steered run.
+    #[inline]
+    fn schedule(&mut self, at: Time, event: Event<P::Timer>) {
+        match self.steering.as_mut() {
+            None => self.queue.push(at, event),
+            Some(steering) => {
+                let seq = self.queue.next_seq();
+                steering.push(Entry { at, seq, event });
+            }
+        }
     }
 
     fn new_message(

@@ -328,6 +328,27 @@ impl Network {
         Fate::Deliver(at)
     }
 
+    /// What becomes of a message in a steered run ([`crate::sim::Choice`]):
+    /// a partition or cut drops it as in any run; otherwise it waits for a
+    /// choice to deliver or drop it, and nothing is drawn.
+    pub fn route_steered(&self, now: Time, from: Addr, to: Addr) -> Fate {
+        if let (Addr::Node(from), Addr::Node(to)) = (from, to) {
+            if let Some(reason) = self.blocked(from, to) {
+                return Fate::Drop(reason);
+            }
+        }
+        Fate::Deliver(now)
+    }
+
+    /// The options, partition groups and cut links, for a run's fingerprint.
+    pub(crate) fn fingerprint_parts(&self) -> (&NetworkOptions, &[u32], Vec<(NodeId, NodeId)>) {
+        (
+            &self.options,
+            &self.groups,
+            self.cut.iter().copied().collect(),
+        )
+    }
+
     #[inline]
     fn latency(&self, rng: &mut SimRng, link: Option<(NodeId, NodeId)>) -> Time {
         let overridden = link.and_then(|(from, to)| {

@@ -93,6 +93,19 @@ pub struct Outbox<P: Process> {
     pub(super) idle: bool,
 }
 
+impl<P: Process> Clone for Outbox<P> {
+    fn clone(&self) -> Self {
+        Outbox {
+            wire: self.wire.clone(),
+            sends: self.sends.clone(),
+            sends_to_one_of: self.sends_to_one_of.clone(),
+            timers: self.timers.clone(),
+            completions: self.completions.clone(),
+            idle: self.idle,
+        }
+    }
+}
+
 impl<P: Process> Default for Outbox<P> {
     fn default() -> Self {
         Outbox {
@@ -149,6 +162,7 @@ pub(super) struct WireSlot(u32);
 /// message is moved onto the wire once (as it is sent) and off it once,
 /// however long it waits in the queue. Slots are reused in the order they free up, which
 /// follows the run, so nothing here depends on more than the run itself.
+#[derive(Clone)]
 pub(super) struct Wire<M> {
     slots: Vec<Option<M>>,
     free: Vec<WireSlot>,

@@ -27,7 +27,7 @@ use super::Time;
 pub(super) const WHEEL_TICKS: usize = u64::BITS as usize;
 
 /// An event with the time it is due and its sequence number.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(super) struct Entry<E> {
     pub at: Time,
     pub seq: u64,
@@ -62,6 +62,7 @@ impl<E> Ord for Entry<E> {
 
 /// Events ordered by `(time, seq)`, numbered in the order they are scheduled;
 /// nothing may be scheduled before the time last popped.
+#[derive(Clone)]
 pub(super) struct Queue<E> {
     /// Bucket `at % WHEEL_TICKS` holds the events due at `at`, for `at` in
     /// `base..base + WHEEL_TICKS`.

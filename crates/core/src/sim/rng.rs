@@ -25,6 +25,11 @@ impl SimRng {
         }
     }
 
+    /// The generator's whole state, for a run's fingerprint.
+    pub fn state(&self) -> [u64; 4] {
+        self.state
+    }
+
     /// The next 64 random bits.
     #[inline]
     pub fn next_u64(&mut self) -> u64 {

@@ -1,0 +1,587 @@
+//! The steered simulator: a run whose order of events is chosen, one event
+//! at a time, rather than drawn from latencies.
+//!
+//! # Design
+//!
+//! In the default mode the queue decides: each message waits for a latency
+//! drawn from the seeded generator, and the earliest event goes next. In the
+//! steered mode ([`Simulator::steer`]) nothing is drawn and nothing is due:
+//! every delivery and timer the run creates waits in a *pool*, and the
+//! simulator lists what may happen next ([`Simulator::enabled`]): the
+//! delivery of any message in flight, its drop, the firing of any timer, the
+//! timeline's next entry, or a fault from a menu the scenario gives. One of
+//! them is chosen ([`Simulator::choose`]). A run is then exactly its list of
+//! [`Choice`]s: they name messages by id and timers by sequence number, both
+//! handed out in the order the run creates them, so the same choices rebuild
+//! the same run. A steered scenario carries the list (`schedule.choices`),
+//! and [`Simulator::step`] takes the next one, so a steered run plays,
+//! scrubs, forks and travels in links like any other.
+//!
+//! Time in a steered run moves only with the timeline and the timers: the
+//! timeline's next entry sets the clock to its time, a timer to the time it
+//! was set for (never back). A delivery happens at the current time. So two
+//! deliveries to different processes commute exactly, whatever their order,
+//! which the explorer's reduction relies on ([`crate::explore`]).
+//!
+//! # CAVEATS
+//!
+//! - The network's probabilities (loss, duplication, reordering) and its
+//!   latencies play no part: drops are choices, order is a choice, and a
+//!   message cannot be duplicated.
+//! - A timer may fire whenever it is set, however far off it was set for:
+//!   a timeout can come before the answer it waits for, as in an
+//!   asynchronous network.
+//! - A send to one of several peers (a gossip round) still draws its peer
+//!   from the seeded generator.
+//! - Inputs and faults scheduled while a steered run plays (from the UI)
+//!   join the timeline and come with a `next` choice.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use super::fingerprint::Fingerprint;
+use super::network::{DropReason, Fault};
+use super::queue::Entry;
+use super::{Event, External, Process, Simulator};
+use crate::ids::{Addr, MsgId, NodeId, Time};
+use crate::sim::history::MessageFate;
+use crate::sim::trace::{Lanes, TraceKind};
+
+/// The most faults a scenario's menu may offer.
+pub const MAX_MENU_FAULTS: usize = 64;
+/// The most choices a steered scenario may hold: a counterexample the
+/// explorer finds is far shorter; this bounds a hostile file.
+pub const MAX_CHOICES: usize = 100_000;
+
+/// One step of a steered run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub enum Choice {
+    /// Deliver this message now (`deliver #4`).
+    Deliver(MsgId),
+    /// Lose this message (`drop #4`).
+    Drop(MsgId),
+    /// Fire the timer with this sequence number (`fire t9`).
+    Fire(u64),
+    /// Run the timeline's next entry (`next`).
+    Next,
+    /// Apply the fault at this index of the menu (`fault 0`).
+    Fault(u16),
+}
+
+impl fmt::Display for Choice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Choice::Deliver(id) => write!(f, "deliver {id}"),
+            Choice::Drop(id) => write!(f, "drop {id}"),
+            Choice::Fire(seq) => write!(f, "fire t{seq}"),
+            Choice::Next => f.write_str("next"),
+            Choice::Fault(index) => write!(f, "fault {index}"),
+        }
+    }
+}
+
+impl FromStr for Choice {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Choice, String> {
+        let number = |digits: &str| digits.parse::<u64>().ok();
+        let (verb, arg) = text.split_once(' ').unwrap_or((text, ""));
+        let choice = match verb {
+            "deliver" => arg
+                .strip_prefix('#')
+                .and_then(number)
+                .map(|n| Choice::Deliver(MsgId(n))),
+            "drop" => arg
+                .strip_prefix('#')
+                .and_then(number)
+                .map(|n| Choice::Drop(MsgId(n))),
+            "fire" => arg.strip_prefix('t').and_then(number).map(Choice::Fire),
+            "next" if arg.is_empty() => Some(Choice::Next),
+            "fault" => arg.parse::<u16>().ok().map(Choice::Fault),
+            _ => None,
+        };
+        choice.ok_or_else(|| {
+            format!(
+                "{:?} is not a choice: expected `deliver #N`, `drop #N`, `fire tN`, `next` or `fault N`",
+                text.chars().take(40).collect::<String>()
+            )
+        })
+    }
+}
+
+impl From<Choice> for String {
+    fn from(choice: Choice) -> String {
+        choice.to_string()
+    }
+}
+
+impl TryFrom<String> for Choice {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Choice, String> {
+        text.parse()
+    }
+}
+
+/// What an enabled choice concerns, for the explorer's reduction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// It changes only the process at this address (and the messages it
+    /// sends): a delivery.
+    Process(Addr),
+    /// It changes only the pool: a drop.
+    Wire,
+    /// It may change anything: the clock, the network, a node's liveness.
+    Global,
+}
+
+/// A choice the simulator offers, with what it concerns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Enabled {
+    /// The choice.
+    pub choice: Choice,
+    /// What it changes.
+    pub scope: Scope,
+    /// The message a delivery or drop concerns.
+    pub msg: Option<MsgId>,
+    /// Whether it is a drop of a message between nodes.
+    pub is_drop: bool,
+    /// Whether it is a fault from the menu.
+    pub is_fault: bool,
+}
+
+/// Why a choice cannot be taken.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChoiceError {
+    /// The simulator is not steered.
+    NotSteered,
+    /// The choice is not among the enabled ones.
+    NotEnabled(Choice),
+}
+
+impl fmt::Display for ChoiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ChoiceError::NotSteered => f.write_str("the run is not steered by choices"),
+            ChoiceError::NotEnabled(choice) => {
+                write!(f, "`{choice}` is not possible at this point of the run")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ChoiceError {}
+
+/// The state of a steered run.
+#[derive(Clone, Debug)]
+pub(super) struct Steering<T> {
+    /// Deliveries and timers, in the order they were created.
+    pool: Vec<Entry<Event<T>>>,
+    /// The faults a choice may apply.
+    menu: Vec<Fault>,
+    /// The choices [`Simulator::step`] takes, and how many it took.
+    script: Vec<Choice>,
+    played: usize,
+}
+
+impl<T> Steering<T> {
+    pub(super) fn new(menu: Vec<Fault>, script: Vec<Choice>) -> Steering<T> {
+        Steering {
+            pool: Vec::new(),
+            menu,
+            script,
+            played: 0,
+        }
+    }
+
+    pub(super) fn push(&mut self, entry: Entry<Event<T>>) {
+        self.pool.push(entry);
+    }
+
+    pub(super) fn pending(&self) -> impl Iterator<Item = &Entry<Event<T>>> {
+        self.pool.iter()
+    }
+
+    /// Whether the script is played to its end.
+    pub(super) fn played_out(&self) -> bool {
+        self.played >= self.script.len()
+    }
+
+    /// The next scripted choice.
+    pub(super) fn next_scripted(&self) -> Option<Choice> {
+        self.script.get(self.played).copied()
+    }
+}
+
+impl<P: Process> Simulator<P> {
+    /// Steer this run by choices from now on: `menu` lists the faults a
+    /// choice may apply, `script` the choices [`Simulator::step`] takes.
+    /// Only a simulator that has processed nothing may be steered.
+    pub fn steer(&mut self, menu: Vec<Fault>, script: Vec<Choice>) {
+        assert!(
+            self.stats.events == 0 && self.queue.len() == 0,
+            "only a run that has not started can be steered"
+        );
+        self.steering = Some(Box::new(Steering::new(menu, script)));
+    }
+
+    /// Whether the run is steered by choices.
+    pub fn is_steered(&self) -> bool {
+        self.steering.is_some()
+    }
+
+    /// The fault menu of a steered run.
+    pub fn fault_menu(&self) -> &[Fault] {
+        self.steering.as_ref().map_or(&[], |s| &s.menu)
+    }
+
+    /// The choices a steered run was given, and how many it has taken.
+    pub fn script(&self) -> (&[Choice], usize) {
+        self.steering
+            .as_ref()
+            .map_or((&[], 0), |s| (&s.script, s.played))
+    }
+
+    /// What may happen next in a steered run, in a fixed order: the
+    /// timeline's next entry, then each message and timer in the order the
+    /// run created them (a message's delivery, then its drop if it travels
+    /// between nodes), then each applicable fault of the menu. Empty when
+    /// the run is not steered.
+    pub fn enabled(&self) -> Vec<Enabled> {
+        let mut enabled = Vec::new();
+        let Some(steering) = &self.steering else {
+            return enabled;
+        };
+        let plain = |choice, scope| Enabled {
+            choice,
+            scope,
+            msg: None,
+            is_drop: false,
+            is_fault: false,
+        };
+        if !self.external.is_empty() {
+            enabled.push(plain(Choice::Next, Scope::Global));
+        }
+        for entry in &steering.pool {
+            match &entry.event {
+                Event::Deliver { id, from, to, .. } => {
+                    enabled.push(Enabled {
+                        msg: Some(*id),
+                        ..plain(Choice::Deliver(*id), Scope::Process(*to))
+                    });
+                    if matches!((from, to), (Addr::Node(_), Addr::Node(_))) {
+                        enabled.push(Enabled {
+                            msg: Some(*id),
+                            is_drop: true,
+                            ..plain(Choice::Drop(*id), Scope::Wire)
+                        });
+                    }
+                }
+                Event::Timer { .. } => enabled.push(plain(Choice::Fire(entry.seq), Scope::Global)),
+            }
+        }
+        for (index, fault) in steering.menu.iter().enumerate() {
+            if self.fault_applies(fault) {
+                enabled.push(Enabled {
+                    is_fault: true,
+                    ..plain(Choice::Fault(index as u16), Scope::Global)
+                });
+            }
+        }
+        enabled
+    }
+
+    /// Whether a menu fault would change anything now: a crash of a node
+    /// that is up, a restart of one that is down, a partition or cut not
+    /// already in place, a heal of a network that is not whole.
+    fn fault_applies(&self, fault: &Fault) -> bool {
+        match fault {
+            Fault::Crash(node) => self.is_up(*node),
+            Fault::Restart(node) => !self.is_up(*node) && self.node(*node).is_some(),
+            _ => {
+                let mut network = self.network.clone();
+                network.apply(fault);
+                network != self.network
+            }
+        }
+    }
+
+    /// Take one choice of a steered run.
+    pub fn choose(&mut self, choice: Choice) -> Result<(), ChoiceError> {
+        let Some(steering) = self.steering.as_mut() else {
+            return Err(ChoiceError::NotSteered);
+        };
+        let not_enabled = ChoiceError::NotEnabled(choice);
+        match choice {
+            Choice::Deliver(msg) | Choice::Drop(msg) => {
+                let index = steering
+                    .pool
+                    .iter()
+                    .position(|e| matches!(e.event, Event::Deliver { id, .. } if id == msg))
+                    .ok_or(not_enabled.clone())?;
+                let Event::Deliver { from, to, .. } = steering.pool[index].event else {
+                    unreachable!("the position found a delivery");
+                };
+                let between_nodes = matches!((from, to), (Addr::Node(_), Addr::Node(_)));
+                if matches!(choice, Choice::Drop(_)) && !between_nodes {
+                    return Err(not_enabled);
+                }
+                let entry = steering.pool.remove(index);
+                self.begin_event();
+                let Event::Deliver {
+                    id,
+                    from,
+                    to,
+                    sent_at,
+                    msg,
+                    retry,
+                } = entry.event
+                else {
+                    unreachable!("the entry is a delivery");
+                };
+                let msg = self.outbox.wire.take(msg);
+                if matches!(choice, Choice::Drop(_)) {
+                    self.changed = true;
+                    self.lose(id, from, to, msg);
+                } else {
+                    self.deliver(id, from, to, sent_at, msg, retry);
+                }
+            }
+            Choice::Fire(seq) => {
+                let index = steering
+                    .pool
+                    .iter()
+                    .position(|e| e.seq == seq && matches!(e.event, Event::Timer { .. }))
+                    .ok_or(not_enabled)?;
+                let entry = steering.pool.remove(index);
+                self.begin_event();
+                self.now = self.now.max(entry.at);
+                let Event::Timer {
+                    at,
+                    incarnation,
+                    timer,
+                    ..
+                } = entry.event
+                else {
+                    unreachable!("the entry is a timer");
+                };
+                if P::is_retry(&timer) {
+                    self.retries_queued = self.retries_queued.saturating_sub(1);
+                }
+                self.fire(at, incarnation, timer);
+            }
+            Choice::Next => {
+                let entry = self.external.pop_front().ok_or(not_enabled)?;
+                self.begin_event();
+                self.now = self.now.max(entry.at);
+                self.changed = true;
+                match entry.event {
+                    External::Fault(fault) => self.steered_fault(fault),
+                    External::Input { to, input } => self.input(to, input),
+                }
+            }
+            Choice::Fault(index) => {
+                let fault = steering
+                    .menu
+                    .get(usize::from(index))
+                    .cloned()
+                    .filter(|f| self.fault_applies(f))
+                    .ok_or(not_enabled)?;
+                self.begin_event();
+                self.changed = true;
+                self.steered_fault(fault);
+            }
+        }
+        self.end_of_event();
+        Ok(())
+    }
+
+    fn begin_event(&mut self) {
+        self.stats.events += 1;
+        self.changed = false;
+    }
+
+    /// A fault in a steered run: as in any run, and a crash also takes the
+    /// crashed node's timers out of the pool, since they can never fire.
+    fn steered_fault(&mut self, fault: Fault) {
+        let crashed = match fault {
+            Fault::Crash(node) => Some(node),
+            _ => None,
+        };
+        self.fault(fault);
+        if let (Some(node), Some(steering)) = (crashed, self.steering.as_mut()) {
+            let addr = Addr::Node(node);
+            steering
+                .pool
+                .retain(|e| !matches!(e.event, Event::Timer { at, .. } if at == addr));
+        }
+    }
+
+    /// A message lost by choice.
+    fn lose(&mut self, id: MsgId, from: Addr, to: Addr, msg: P::Msg) {
+        let now = self.now;
+        trace!(
+            self,
+            TraceKind::Drop,
+            Lanes::message(from, to),
+            "drop {id} {from}->{to} lost: {msg}"
+        );
+        self.set_fate(
+            id,
+            MessageFate::Dropped {
+                at: now,
+                reason: DropReason::Lost,
+            },
+        );
+        self.stats.dropped += 1;
+    }
+
+    /// Take the next scripted choice, if it is due by `until`. Returns
+    /// whether it did; a choice that is not possible ends the script.
+    pub(super) fn step_steered(&mut self, until: Time) -> bool {
+        let Some(steering) = &self.steering else {
+            return false;
+        };
+        let Some(choice) = steering.next_scripted() else {
+            return false;
+        };
+        let at = self.steered_time(choice);
+        if at.is_some_and(|at| at > until) {
+            return false;
+        }
+        if at.is_none() || self.choose(choice).is_err() {
+            // A script that no longer fits the run (edited by hand) stops here.
+            if let Some(steering) = self.steering.as_mut() {
+                steering.played = steering.script.len();
+            }
+            return false;
+        }
+        if let Some(steering) = self.steering.as_mut() {
+            steering.played += 1;
+        }
+        true
+    }
+
+    /// The time a steered run will be at once `choice` is taken, if it can be.
+    pub(super) fn steered_time(&self, choice: Choice) -> Option<Time> {
+        let steering = self.steering.as_ref()?;
+        let at = match choice {
+            Choice::Deliver(_) | Choice::Drop(_) | Choice::Fault(_) => self.now,
+            Choice::Fire(seq) => steering.pool.iter().find(|e| e.seq == seq)?.at,
+            Choice::Next => self.external.front()?.at,
+        };
+        Some(at.max(self.now))
+    }
+
+    /// The node a choice concerns, for the space-time diagram's highlight:
+    /// the receiver of a message, the node of a timer or a fault.
+    pub fn choice_node(&self, choice: Choice) -> Option<NodeId> {
+        let steering = self.steering.as_ref()?;
+        let addr = match choice {
+            Choice::Deliver(msg) | Choice::Drop(msg) => {
+                steering.pool.iter().find_map(|e| match e.event {
+                    Event::Deliver { id, to, .. } if id == msg => Some(to),
+                    _ => None,
+                })?
+            }
+            Choice::Fire(seq) => steering.pool.iter().find_map(|e| match e.event {
+                Event::Timer { at, .. } if e.seq == seq => Some(at),
+                _ => None,
+            })?,
+            Choice::Fault(index) => match steering.menu.get(usize::from(index))? {
+                Fault::Crash(node) | Fault::Restart(node) => Addr::Node(*node),
+                _ => return None,
+            },
+            Choice::Next => return None,
+        };
+        match addr {
+            Addr::Node(node) => Some(node),
+            Addr::Client(_) => None,
+        }
+    }
+}
+
+impl<P> Simulator<P>
+where
+    P: Process + Serialize,
+    P::Msg: Serialize,
+    P::Timer: Serialize,
+    P::Outcome: Serialize,
+{
+    /// The canonical fingerprint of a steered run's state: every process
+    /// (with its liveness), the network, the clock, the generator, how much
+    /// of the timeline is left, the outcome of every operation so far, and
+    /// the messages and timers in the pool as a multiset (sorted
+    /// fingerprints, so neither the order they were created in nor their
+    /// ids count). The trace, the counters and the ids handed out do not
+    /// count.
+    pub fn fingerprint(&self) -> u128 {
+        let mut fingerprint = Fingerprint::default();
+        for slot in self.nodes.iter().chain(&self.clients) {
+            fingerprint.word(u64::from(slot.up));
+            fingerprint.add(&slot.process);
+        }
+        fingerprint.add(&self.network.fingerprint_parts());
+        fingerprint.word(self.now);
+        fingerprint.add(&self.rng.state());
+        fingerprint.word(self.external.len() as u64);
+        for op in &self.history.ops {
+            fingerprint.add(&op.completed);
+        }
+        if let Some(steering) = &self.steering {
+            let mut pool: Vec<u128> = steering
+                .pool
+                .iter()
+                .map(|entry| match &entry.event {
+                    Event::Deliver { from, to, msg, .. } => {
+                        let mut one = Fingerprint::default();
+                        one.add(&(0u8, from, to));
+                        one.add(self.outbox.wire.get(*msg));
+                        one.value()
+                    }
+                    Event::Timer { at, timer, .. } => Fingerprint::of(&(1u8, at, timer, entry.at)),
+                })
+                .collect();
+            pool.sort_unstable();
+            fingerprint.word(pool.len() as u64);
+            for one in pool {
+                fingerprint.wide(one);
+            }
+        }
+        fingerprint.value()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Choice;
+    use crate::ids::MsgId;
+
+    #[test]
+    fn a_choice_reads_back_what_it_writes() {
+        let choices = [
+            Choice::Deliver(MsgId(4)),
+            Choice::Drop(MsgId(0)),
+            Choice::Fire(19),
+            Choice::Next,
+            Choice::Fault(3),
+        ];
+        for choice in choices {
+            assert_eq!(choice.to_string().parse::<Choice>(), Ok(choice));
+        }
+        for bad in [
+            "",
+            "deliver 4",
+            "drop #x",
+            "fire 9",
+            "next 1",
+            "fault -1",
+            "jump",
+        ] {
+            assert!(bad.parse::<Choice>().is_err(), "{bad:?} parsed");
+        }
+    }
+}
