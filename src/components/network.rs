@@ -7,13 +7,14 @@
 use std::rc::Rc;
 
 use wildling_core::ids::{Addr, MsgId};
+use wildling_core::message::KINDS;
 use wildling_core::sim::history::MessageFate;
 use wildling_core::sim::network::DropReason;
 use wildling_core::view::{MessageDetail, MessageView, NetworkView, NodeView};
 use wildling_core::NodeId;
 use yew::prelude::*;
 
-use super::{click, cross_path, kind_color, kind_legend, node_color, on_circle, svg_point, KINDS};
+use super::{click, cross_path, kind_color, kind_legend, node_color, on_circle, svg_point};
 use crate::msg::{Msg, Selection};
 
 /// With more messages than this in flight the cluster is busy: its dots are
@@ -221,9 +222,15 @@ pub fn network_panel(props: &Props) -> Html {
         Vec::with_capacity(view.in_flight.len() + view.dropped.len());
     for m in &view.in_flight {
         let at = position(m);
-        if let Some((_, path)) = paths.iter_mut().find(|(k, _)| *k == m.kind) {
-            dot(path, at);
-        }
+        // A kind missing from the core's list still gets a dot, in the fallback colour.
+        let path = match paths.iter().position(|(k, _)| *k == m.kind) {
+            Some(i) => &mut paths[i].1,
+            None => {
+                paths.push((m.kind, String::new()));
+                &mut paths.last_mut().expect("just pushed").1
+            }
+        };
+        dot(path, at);
         placed.push((m.id, at));
     }
     for m in &view.dropped {
@@ -271,7 +278,7 @@ pub fn network_panel(props: &Props) -> Html {
                 <svg viewBox="0 0 300 300" class={classes!("messages-svg", (view.in_flight.len() > BUSY_IN_FLIGHT).then_some("busy"))} role="group" aria-label="Messages in flight">
                     <g class="messages" onclick={pick} data-testid="messages">
                         { for paths.into_iter().filter(|(_, d)| !d.is_empty()).map(|(kind, d)| html! {
-                            <path key={kind} class="msg dot" {d} stroke={kind_color(kind)} />
+                            <path key={kind} class="msg dot" {d} stroke={kind_color(kind)} data-kind={kind} />
                         }) }
                         if !crosses.is_empty() { <path class="msg dropped" d={crosses} data-testid="dropped-messages" /> }
                         { selected_mark.unwrap_or_default() }

@@ -428,6 +428,32 @@ pub enum PeerMessage {
     },
 }
 
+/// Every kind of message ([`sim::Message::kind`]), in the order a legend
+/// lists them: the client's path first, then the Get/Put path between
+/// nodes, then the mechanisms that repair it, then membership. The UI colours
+/// messages by these names and lists them all; `tests::every_variant_has_a_listed_kind`
+/// fails when a variant's kind is missing here.
+pub const KINDS: [&str; 18] = [
+    "client-put",
+    "client-get",
+    "client-reply",
+    "forward",
+    "put",
+    "put-ack",
+    "get",
+    "get-reply",
+    "hint",
+    "hint-handoff",
+    "hint-ack",
+    "repair",
+    "merkle",
+    "merkle-sync",
+    "alive",
+    "gossip",
+    "join",
+    "handoff",
+];
+
 impl sim::Message for Message {
     fn kind(&self) -> &'static str {
         match self {
@@ -616,6 +642,198 @@ impl fmt::Display for Message {
             Message::Request(m) => m.fmt(f),
             Message::Reply(m) => m.fmt(f),
             Message::Peer(m) => m.fmt(f),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::causality::CausalityMode;
+    use crate::sim::Message as _;
+
+    /// A number per variant of [`Message`], with no wildcard arm: adding a
+    /// variant breaks this match, and the test below then asks for a sample.
+    fn variant(m: &Message) -> usize {
+        match m {
+            Message::Request(ClientRequest::Get { .. }) => 0,
+            Message::Request(ClientRequest::Put { .. }) => 1,
+            Message::Reply(ClientReply::GetOk { .. }) => 2,
+            Message::Reply(ClientReply::PutOk { .. }) => 3,
+            Message::Reply(ClientReply::QuorumFailed { .. }) => 4,
+            Message::Peer(p) => match p {
+                PeerMessage::Forward { .. } => 5,
+                PeerMessage::Replicate { .. } => 6,
+                PeerMessage::ReplicateAck { .. } => 7,
+                PeerMessage::Read { .. } => 8,
+                PeerMessage::ReadReply { .. } => 9,
+                PeerMessage::Hint { .. } => 10,
+                PeerMessage::HintHandoff { .. } => 11,
+                PeerMessage::HintAck { .. } => 12,
+                PeerMessage::Repair { .. } => 13,
+                PeerMessage::MerkleRoot { .. } => 14,
+                PeerMessage::MerkleInSync { .. } => 15,
+                PeerMessage::MerkleBranches { .. } => 16,
+                PeerMessage::MerkleLeaves { .. } => 17,
+                PeerMessage::MerkleSync { .. } => 18,
+                PeerMessage::MerkleSyncReply { .. } => 19,
+                PeerMessage::Alive => 20,
+                PeerMessage::Gossip { .. } => 21,
+                PeerMessage::Join => 22,
+                PeerMessage::Handoff { .. } => 23,
+            },
+        }
+    }
+
+    /// How many arms [`variant`] has.
+    const VARIANTS: usize = 24;
+
+    /// One message of every variant.
+    fn one_of_each() -> Vec<Message> {
+        let (op, req, ex) = (OpId(1), ReqId(1), ReqId(2));
+        let (partition, key) = (PartitionId(0), Key::from("k"));
+        let clock = SharedClock::new(Clock::new(CausalityMode::DvvSet));
+        let ring = Ring::new(8, &[NodeId(1), NodeId(2)], 2).expect("a valid ring");
+        let get = ClientRequest::Get {
+            op,
+            key: key.clone(),
+            r: None,
+        };
+        let peer = [
+            PeerMessage::Forward {
+                client: Addr::Client(crate::ids::ClientId(1)),
+                partition,
+                request: get.clone(),
+            },
+            PeerMessage::Replicate {
+                req,
+                partition,
+                key: key.clone(),
+                clock: clock.clone(),
+            },
+            PeerMessage::ReplicateAck { req },
+            PeerMessage::Read {
+                req,
+                partition,
+                key: key.clone(),
+            },
+            PeerMessage::ReadReply {
+                req,
+                clock: clock.clone(),
+            },
+            PeerMessage::Hint {
+                req,
+                partition,
+                key: key.clone(),
+                clock: clock.clone(),
+                intended: NodeId(2),
+            },
+            PeerMessage::HintHandoff {
+                partition,
+                key: "k".into(),
+                clock: clock.clone(),
+                version: 1,
+            },
+            PeerMessage::HintAck {
+                partition,
+                key: "k".into(),
+                version: 1,
+            },
+            PeerMessage::Repair {
+                partition,
+                key: key.clone(),
+                clock: clock.clone(),
+            },
+            PeerMessage::MerkleRoot {
+                ex,
+                partition,
+                root: 0,
+            },
+            PeerMessage::MerkleInSync { ex },
+            PeerMessage::MerkleBranches {
+                ex,
+                branches: vec![0],
+            },
+            PeerMessage::MerkleLeaves {
+                ex,
+                partition,
+                buckets: vec![0],
+                leaves: vec![("k".into(), 0)],
+            },
+            PeerMessage::MerkleSync {
+                ex,
+                partition,
+                clocks: vec![("k".into(), clock.clone())],
+            },
+            PeerMessage::MerkleSyncReply {
+                partition,
+                clocks: vec![("k".into(), clock.clone())],
+            },
+            PeerMessage::Alive,
+            PeerMessage::Gossip {
+                version: 1,
+                by: NodeId(1),
+                ring,
+            },
+            PeerMessage::Join,
+            PeerMessage::Handoff {
+                partition,
+                clocks: vec![("k".into(), clock)],
+            },
+        ];
+        let mut all = vec![
+            Message::Request(get),
+            Message::Request(ClientRequest::Put {
+                op,
+                key,
+                value: Value::from("v"),
+                context: Context::empty(),
+                w: None,
+            }),
+            Message::Reply(ClientReply::GetOk {
+                op,
+                values: vec![Value::from("v")],
+                context: Context::empty(),
+            }),
+            Message::Reply(ClientReply::PutOk { op }),
+            Message::Reply(ClientReply::QuorumFailed {
+                op,
+                acks: 1,
+                needed: 2,
+            }),
+        ];
+        all.extend(peer.into_iter().map(Message::Peer));
+        all
+    }
+
+    #[test]
+    fn every_variant_has_a_listed_kind() {
+        let samples = one_of_each();
+        let mut seen = [false; VARIANTS];
+        for m in &samples {
+            seen[variant(m)] = true;
+            assert!(
+                KINDS.contains(&m.kind()),
+                "message::KINDS lacks {:?}, the kind of `{m}`",
+                m.kind()
+            );
+        }
+        let missing: Vec<usize> = (0..VARIANTS).filter(|&i| !seen[i]).collect();
+        assert!(
+            missing.is_empty(),
+            "one_of_each has no sample of variant(s) {missing:?}"
+        );
+    }
+
+    #[test]
+    fn every_listed_kind_is_sent_and_listed_once() {
+        let sent: Vec<&str> = one_of_each().iter().map(|m| m.kind()).collect();
+        for (i, kind) in KINDS.iter().enumerate() {
+            assert!(sent.contains(kind), "no message is of listed kind {kind:?}");
+            assert!(
+                !KINDS[..i].contains(kind),
+                "message::KINDS lists {kind:?} twice"
+            );
         }
     }
 }
