@@ -10,21 +10,20 @@ use gloo::events::{EventListener, EventListenerOptions};
 use gloo::render::{request_animation_frame, AnimationFrame};
 use wasm_bindgen::JsCast;
 use wildling_core::causality::CausalityMode;
-use wildling_core::ids::Addr;
-use wildling_core::ring::Ring;
+use wildling_core::ids::OpId;
 use wildling_core::scenario::{
     builtin_scenario, Scenario, ScenarioError, TimelineEntry,
 };
 use wildling_core::sim::network::Fault;
 use wildling_core::view;
-use wildling_core::{ClientId, NodeId};
+use wildling_core::NodeId;
 use yew::prelude::*;
 
 use crate::components::checker::{self, checker_panel};
 use crate::components::click;
 use crate::components::clients::ClientsPanel;
 use crate::components::compare::{self, compare_panel};
-use crate::components::faults::{FaultState, FaultsPanel};
+use crate::components::faults::FaultsPanel;
 use crate::components::inspector::{self, inspector};
 use crate::components::lamport::Lamport;
 use crate::components::network::{self, message_inspector, network_panel};
@@ -147,32 +146,14 @@ pub struct App {
     _keys: Option<EventListener>,
     /// Animation frames played, to pace the slow panels.
     frames: u64,
-    /// The operation whose answer ends the current play: when it was
-    /// invoked, and by whom.
-    awaited_op: Option<(u64, Addr)>,
+    /// The operation whose answer ends the current play.
+    awaited_op: Option<OpId>,
     slow: RefCell<Option<Slow>>,
     /// The checker's last verdicts, re-run every few frames while playing.
     checked: RefCell<Option<Verdicts>>,
     sharing: sharing::Sharing,
     /// Every tutorial's id and title, for the picker.
     tutorial_choices: Rc<Vec<(&'static str, &'static str)>>,
-}
-
-/// One line computed by the model, proving the wasm link works end to end.
-fn ring_summary() -> String {
-    let nodes: Vec<NodeId> = (1..=5).map(NodeId).collect();
-    match Ring::new(64, &nodes, 3) {
-        Ok(ring) => {
-            let p = ring.partition_of(b"foo");
-            let list: Vec<String> = ring
-                .preference_list(b"foo", 3)
-                .iter()
-                .map(ToString::to_string)
-                .collect();
-            format!("\"foo\" → {p} → [{}]", list.join(", "))
-        }
-        Err(e) => format!("ring error: {e}"),
-    }
 }
 
 /// The scenario called `name`: a preset, or a built-in from `scenarios/`.
@@ -204,10 +185,12 @@ impl App {
         self.clock = self.session.now() as f64;
     }
 
-    fn act(&mut self, entry: TimelineEntry) {
-        match self.session.act(entry) {
-            Ok(discarded) => {
+    /// Record a user action; the client operation it invoked, if any.
+    fn act(&mut self, entry: TimelineEntry) -> Option<OpId> {
+        let acted = match self.session.act(entry) {
+            Ok(acted) => {
                 self.action_error = None;
+                let discarded = acted.discarded;
                 if discarded > 0 {
                     self.notice = Some(Notice {
                         error: false,
@@ -217,10 +200,15 @@ impl App {
                         ),
                     });
                 }
+                acted.op
             }
-            Err(e) => self.action_error = Some(e.to_string()),
-        }
+            Err(e) => {
+                self.action_error = Some(e.to_string());
+                None
+            }
+        };
         self.sync_clock();
+        acted
     }
 
     fn selected_node(&self) -> Option<NodeId> {
@@ -231,7 +219,7 @@ impl App {
     }
 
     fn fault(&mut self, fault: Fault) {
-        self.act(TimelineEntry {
+        let _ = self.act(TimelineEntry {
             fault: Some(fault),
             ..TimelineEntry::default()
         });
@@ -312,21 +300,8 @@ impl App {
     fn load(&mut self, name: &str) {
         match load(name).and_then(|s| Playback::new(s).map_err(|e| e.to_string())) {
             Ok(session) => {
-                self.session = session;
-                self.scenario_name = name.to_string();
-                self.generation += 1;
-                self.playing = false;
-                self.selection = Selection::None;
-                self.settings_error = None;
-                self.action_error = None;
                 self.notice = None;
-                if let Some(key) = self.first_key() {
-                    self.key = key;
-                }
-                if let Err(e) = self.session.set_shadow(self.compare) {
-                    self.action_error = Some(e.to_string());
-                }
-                self.sync_clock();
+                self.reset(session, name.to_string(), None);
             }
             Err(e) => {
                 self.notice = Some(Notice {
@@ -337,14 +312,27 @@ impl App {
         }
     }
 
-    /// The first key the scenario's timeline names, to inspect by default.
-    fn first_key(&self) -> Option<String> {
-        self.session.scenario().timeline.iter().find_map(|e| {
-            e.put
-                .as_ref()
-                .map(|p| p.key.clone())
-                .or_else(|| e.get.as_ref().map(|g| g.key.clone()))
-        })
+    /// Show `session` from its start: the one path by which a scenario, a
+    /// share link, a file, the autosave or a tutorial step replaces the
+    /// App's state. The inspected key becomes `key`, or else the first
+    /// key the scenario names.
+    fn reset(&mut self, session: Playback, name: String, key: Option<String>) {
+        self.session = session;
+        self.scenario_name = name;
+        self.generation += 1;
+        self.playing = false;
+        self.awaited_op = None;
+        self.selection = Selection::None;
+        self.settings_error = None;
+        self.action_error = None;
+        let first_key = || self.session.scenario().first_key().map(String::from);
+        if let Some(key) = key.or_else(first_key) {
+            self.key = key;
+        }
+        if let Err(e) = self.session.set_shadow(self.compare) {
+            self.action_error = Some(e.to_string());
+        }
+        self.sync_clock();
     }
 }
 
@@ -427,13 +415,7 @@ impl Component for App {
                     // Falling behind: let virtual time wait for the model.
                     self.sync_clock();
                 }
-                let answered = self.awaited_op.is_some_and(|(at, by)| {
-                    let ops = &self.session.cluster().sim().history().ops;
-                    ops.iter()
-                        .rev()
-                        .take_while(|op| op.invoked_at >= at)
-                        .any(|op| op.invoked_at == at && op.by == by && op.completed.is_some())
-                });
+                let answered = self.awaited_op.is_some_and(|op| self.session.answered(op));
                 if answered || self.session.quiet() {
                     self.playing = false;
                     self.awaited_op = None;
@@ -463,15 +445,9 @@ impl Component for App {
             }
             Msg::Act(entry) => {
                 // A client operation plays until it is answered.
-                let client = entry.client;
-                self.act(entry);
-                if let Some(client) =
-                    client.filter(|_| self.action_error.is_none() && !self.playing)
-                {
+                if let Some(op) = self.act(entry).filter(|_| !self.playing) {
                     self.playing = true;
-                    let at = self.session.user_actions().last().map_or(0, |e| e.at);
-                    let at = u64::try_from(at).unwrap_or(0);
-                    self.awaited_op = Some((at, Addr::Client(ClientId(client))));
+                    self.awaited_op = Some(op);
                 }
                 true
             }
@@ -639,12 +615,12 @@ impl Component for App {
                 }
                 <div class="columns">
                     <aside class="column left">
-                        <FaultsPanel key={self.generation} network={FaultState::of(&network)} selection={self.selection} on={on.clone()} />
+                        <FaultsPanel key={self.generation} network={view::faults(&network)} selection={self.selection} on={on.clone()} />
                         <SettingsPanel key={self.generation} config={config.clone()} seed={cluster.scenario().seed}
                             scenario={self.scenario_name.clone()} error={self.settings_error.clone()} on={on.clone()} />
                         <details class="panel about">
                             <summary>{ "About this build" }</summary>
-                            <p class="ring-summary mono">{ ring_summary() }</p>
+                            <p class="ring-summary mono">{ view::ring_summary() }</p>
                         </details>
                     </aside>
                     <main class="column center">

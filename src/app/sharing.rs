@@ -210,25 +210,8 @@ impl App {
     /// Open a share session: replay it, and show it as the App's state.
     pub(super) fn open_shared(&mut self, shared: &share::Session) -> Result<(), String> {
         let session = Playback::from_share(shared).map_err(|e| e.to_string())?;
-        self.session = session;
-        self.scenario_name = shared.scenario.name.clone();
-        self.generation += 1;
-        self.playing = false;
-        self.selection = Selection::None;
-        self.settings_error = None;
-        self.action_error = None;
-        match &shared.selected_key {
-            Some(key) => self.key = key.clone(),
-            None => {
-                if let Some(key) = self.first_key() {
-                    self.key = key;
-                }
-            }
-        }
-        if let Err(e) = self.session.set_shadow(self.compare) {
-            self.action_error = Some(e.to_string());
-        }
-        self.sync_clock();
+        let name = shared.scenario.name.clone();
+        self.reset(session, name, shared.selected_key.clone());
         Ok(())
     }
 

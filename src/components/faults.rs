@@ -2,8 +2,8 @@
 //! or restore a link, set loss, duplication and latency, heal everything.
 //! Every control becomes a fault of the model at the current time.
 
-use wildling_core::sim::network::{Fault, NetworkOptions};
-use wildling_core::view::NetworkView;
+use wildling_core::sim::network::Fault;
+use wildling_core::view::FaultsView;
 use wildling_core::NodeId;
 use yew::prelude::*;
 
@@ -13,34 +13,11 @@ use super::{
 };
 use crate::msg::{Msg, Selection};
 
-/// What the fault panel shows of the network: liveness, groups, cuts and
-/// options, without the traffic, so that it re-renders only when they change.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FaultState {
-    /// Each node: whether it is up, and its partition group.
-    pub nodes: Vec<(NodeId, bool, u32)>,
-    /// Directed links that are cut.
-    pub cut: Vec<(NodeId, NodeId)>,
-    /// The current network options.
-    pub options: NetworkOptions,
-}
-
-impl FaultState {
-    /// The fault state of a network view.
-    pub fn of(view: &NetworkView) -> FaultState {
-        FaultState {
-            nodes: view.nodes.iter().map(|n| (n.id, n.up, n.group)).collect(),
-            cut: view.cut.clone(),
-            options: view.options.clone(),
-        }
-    }
-}
-
 /// The fault panel's props.
 #[derive(Properties, PartialEq)]
 pub struct Props {
     /// The network's faults.
-    pub network: FaultState,
+    pub network: FaultsView,
     /// What is selected.
     pub selection: Selection,
     /// Where user actions go.
@@ -49,33 +26,6 @@ pub struct Props {
 
 fn fault(on: &Callback<Msg>, fault: Fault) -> Callback<MouseEvent> {
     click(on, Msg::ActAll(vec![fault]))
-}
-
-/// The faults that rebuild the network without the cut `a <-> b`: heal, then
-/// the partition and every other cut again.
-fn restore(view: &FaultState, a: NodeId, b: NodeId) -> Vec<Fault> {
-    let mut faults = vec![Fault::Heal];
-    let highest = view.nodes.iter().map(|n| n.2).max().unwrap_or(0);
-    if view.nodes.iter().any(|n| n.2 != view.nodes[0].2) {
-        let groups = (1..=highest)
-            .map(|g| {
-                view.nodes
-                    .iter()
-                    .filter(|n| n.2 == g)
-                    .map(|n| n.0)
-                    .collect::<Vec<_>>()
-            })
-            .filter(|g| !g.is_empty())
-            .collect();
-        faults.push(Fault::Partition(groups));
-    }
-    faults.extend(
-        view.cut
-            .iter()
-            .filter(|(x, y)| !((*x == a && *y == b) || (*x == b && *y == a)))
-            .map(|&(from, to)| Fault::OneWay { from, to }),
-    );
-    faults
 }
 
 fn per_million(label: &str, text: &str) -> Result<u32, String> {
@@ -118,7 +68,7 @@ pub fn faults_panel(props: &Props) -> Html {
     let link_b = use_text("2".to_string());
     let nodes = u16::try_from(count).unwrap_or(u16::MAX);
 
-    let partitioned = view.nodes.iter().any(|n| n.2 != view.nodes[0].2);
+    let partitioned = view.partitioned();
     let rows = view.nodes.iter().enumerate().map(|(i, &(id, up, in_group))| {
         let set_group = {
             let groups = groups.clone();
@@ -193,7 +143,7 @@ pub fn faults_panel(props: &Props) -> Html {
                     <button onclick={fault(on, Fault::Cut { a, b })} data-testid="cut-link">{ "Cut both ways" }</button>
                     <button onclick={fault(on, Fault::OneWay { from: a, to: b })}>{ format!("Cut {a}→{b}") }</button>
                     <button onclick={fault(on, Fault::OneWay { from: b, to: a })}>{ format!("Cut {b}→{a}") }</button>
-                    <button onclick={click(on, Msg::ActAll(restore(view, a, b)))}
+                    <button onclick={click(on, Msg::ActAll(view.restore_link(a, b)))}
                         disabled={!ab && !ba} data-testid="restore-link">{ "Restore" }</button>
                 </div>
             }

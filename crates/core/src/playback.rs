@@ -38,7 +38,7 @@
 
 use crate::causality::CausalityMode;
 use crate::cluster::Cluster;
-use crate::ids::Time;
+use crate::ids::{Addr, ClientId, OpId, Time};
 use crate::scenario::{ClusterConfig, Scenario, ScenarioError, TimelineEntry};
 use crate::share::{self, UserInput};
 use crate::sim::SimOptions;
@@ -53,6 +53,16 @@ pub struct Playback {
     horizon: u64,
     /// The same scenario under another causality mode, kept at the same time.
     shadow: Option<Cluster>,
+}
+
+/// What an action did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Acted {
+    /// How many of the user's later actions a fork discarded.
+    pub discarded: usize,
+    /// The client operation the action invoked (a put or a get), whose
+    /// answer [`Playback::answered`] tells.
+    pub op: Option<OpId>,
 }
 
 /// The most events one seek by time processes.
@@ -229,13 +239,13 @@ impl Playback {
     }
 
     /// Record a user action at the next tick, replay to where the run was,
-    /// and run on until the action has happened. Returns how many later
-    /// actions a fork discarded.
-    pub fn act(&mut self, mut entry: TimelineEntry) -> Result<usize, ScenarioError> {
+    /// and run on until the action has happened.
+    pub fn act(&mut self, mut entry: TimelineEntry) -> Result<Acted, ScenarioError> {
         // At the next tick, so that replaying leaves everything up to now unchanged.
         let at = self.now().saturating_add(1);
         entry.at = i64::try_from(at).unwrap_or(i64::MAX);
         let entry_at = entry.at;
+        let client = entry.client;
         entry
             .action(&self.scenario.cluster, "action")
             .map_err(|e| match e {
@@ -294,7 +304,26 @@ impl Playback {
             sim.step();
         }
         self.moved();
-        Ok(discarded)
+        let op = client.and_then(|client| {
+            let by = Addr::Client(ClientId(client));
+            let ops = &self.cluster.sim().history().ops;
+            let invoked = ops.iter().rev().take_while(|op| op.invoked_at >= at);
+            invoked
+                .filter(|op| op.invoked_at == at && op.by == by)
+                .map(|op| op.id)
+                .next()
+        });
+        Ok(Acted { discarded, op })
+    }
+
+    /// Whether operation `op` has its answer (a reply or the client's
+    /// timeout) at the current position; false before it is invoked.
+    pub fn answered(&self, op: OpId) -> bool {
+        let ops = &self.cluster.sim().history().ops;
+        usize::try_from(op.0)
+            .ok()
+            .and_then(|i| ops.get(i))
+            .is_some_and(|op| op.completed.is_some())
     }
 
     /// Change the cluster's settings and seed, keep the timeline, and replay

@@ -94,7 +94,7 @@ fn an_action_in_the_past_forks_and_discards_later_actions() {
     s.act(put(2, "bread", 2)).expect("valid");
     quiet(&mut s);
     s.seek(3).expect("replays");
-    let discarded = s.act(put(3, "jam", 3)).expect("valid");
+    let discarded = s.act(put(3, "jam", 3)).expect("valid").discarded;
     assert_eq!(discarded, 1, "the bread put came later");
     assert_eq!(s.user_actions().len(), 2);
     assert_eq!(s.horizon(), s.position());
@@ -201,4 +201,27 @@ fn compare_mode_drops_pruning_where_it_does_not_apply() {
     let shadow = s.shadow().expect("on").scenario();
     assert_eq!(shadow.cluster.vv_prune_threshold, None);
     assert_eq!(s.scenario().cluster.vv_prune_threshold, Some(3));
+}
+
+#[test]
+fn a_client_action_names_its_operation_until_it_is_answered() {
+    let mut s = session();
+    let crash = s.act(fault(Fault::Crash(NodeId(3)))).expect("valid");
+    assert_eq!(crash.op, None, "a fault is no client operation");
+    let first = s.act(put(1, "eggs", 1)).expect("valid").op.expect("a put");
+    quiet(&mut s);
+    let second = s.act(put(2, "bread", 2)).expect("valid").op.expect("a put");
+    assert_eq!((first.0, second.0), (0, 1), "op ids count invocations");
+    assert!(s.answered(first));
+    assert!(!s.answered(second), "just invoked");
+    let mut steps = 0;
+    while !s.answered(second) {
+        assert!(s.step(), "the run ended with the put unanswered");
+        steps += 1;
+    }
+    assert!(steps > 0);
+    let ops = &s.cluster().sim().history().ops;
+    assert!(ops[1].completed.is_some() && ops[1].by == Addr::Client(ClientId(2)));
+    assert!(!s.answered(OpId(2)), "never invoked");
+    assert!(!s.answered(OpId(u64::MAX)));
 }

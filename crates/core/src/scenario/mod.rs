@@ -377,6 +377,17 @@ impl Scenario {
         }
     }
 
+    /// The first key the timeline puts or gets: the one a viewer of the
+    /// scenario wants to inspect first.
+    pub fn first_key(&self) -> Option<&str> {
+        self.timeline.iter().find_map(|e| {
+            e.put
+                .as_ref()
+                .map(|p| p.key.as_str())
+                .or_else(|| e.get.as_ref().map(|g| g.key.as_str()))
+        })
+    }
+
     /// The scenario as pretty JSON (what [`Scenario::from_json`] reads back),
     /// exactly as `serde_json::to_string_pretty` writes it. It is written
     /// compact and indented by `indent_json`: one serializer instead of

@@ -278,3 +278,28 @@ fn to_json_is_serde_jsons_pretty_form() {
         serde_json::to_string_pretty(&tricky).expect("serializes")
     );
 }
+
+#[test]
+fn the_first_key_is_the_first_the_timeline_puts_or_gets() {
+    let first = |json: &str| Scenario::from_json(json).map(|s| s.first_key().map(String::from));
+    let json = |timeline: &str| {
+        format!(
+            r#"{{"version": 1, "cluster": {{"nodes": 3, "n": 3, "r": 2, "w": 2, "mode": "dvvset"}},
+                "timeline": [{timeline}]}}"#
+        )
+    };
+    assert_eq!(first(&json("")), Ok(None));
+    let fault_then_get = r#"{"at": 0, "fault": "heal"},
+        {"at": 1, "client": 1, "get": {"key": "a", "node": 1}},
+        {"at": 2, "client": 1, "put": {"key": "b", "value": "v", "node": 1, "context": "none"}}"#;
+    assert_eq!(first(&json(fault_then_get)), Ok(Some("a".into())));
+    let put_first = r#"{"at": 5, "client": 1, "put": {"key": "b", "value": "v", "node": 1, "context": "none"}},
+        {"at": 6, "client": 1, "get": {"key": "a", "node": 1}}"#;
+    assert_eq!(first(&json(put_first)), Ok(Some("b".into())));
+    for (name, json) in builtin_scenarios() {
+        let scenario = Scenario::from_json(json).expect("valid");
+        let key = scenario.first_key();
+        let named = |key: &str| json.contains(&format!("\"key\": \"{key}\""));
+        assert!(key.is_none_or(named), "{name}: {key:?}");
+    }
+}

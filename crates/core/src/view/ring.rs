@@ -102,3 +102,25 @@ pub fn ring(cluster: &Cluster, key: &str) -> RingView {
         key: placement,
     }
 }
+
+/// One line the ring computes for a fixed five-node ring of 64 partitions:
+/// where `"foo"` lands and its preference list. The About panel shows it, so
+/// that a reader sees the model answering in the page it runs in.
+pub fn ring_summary() -> String {
+    let nodes: Vec<NodeId> = (1..=5).map(NodeId).collect();
+    match Ring::new(64, &nodes, 3) {
+        Ok(ring) => {
+            let list: Vec<String> = ring
+                .preference_list(b"foo", 3)
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            format!(
+                "\"foo\" → {} → [{}]",
+                ring.partition_of(b"foo"),
+                list.join(", ")
+            )
+        }
+        Err(e) => format!("ring error: {e}"),
+    }
+}

@@ -208,3 +208,52 @@ fn mechanism_notes_explain_surprising_switches_only() {
     assert!(notes[0].contains("nothing to hand off"), "{notes:?}");
     assert_eq!(mechanism_notes(&Mechanisms::NONE).len(), 1);
 }
+
+#[test]
+fn restoring_one_link_keeps_the_partition_and_every_other_cut() {
+    use crate::sim::network::Fault;
+    let json = r#"{ "version": 1,
+        "cluster": { "nodes": 5, "partitions": 8, "n": 3, "r": 2, "w": 2, "mode": "dvvset" },
+        "timeline": [
+            { "at": 0, "fault": { "partition": [[1, 2], [3, 4]] } },
+            { "at": 0, "fault": { "cut": { "a": 1, "b": 2 } } },
+            { "at": 0, "fault": { "one-way": { "from": 4, "to": 3 } } }
+        ] }"#;
+    let scenario = Scenario::from_json(json).expect("valid");
+    let mut cluster = Cluster::new(&scenario, SimOptions::default()).expect("builds");
+    cluster.sim_mut().run_until(1);
+    let before = faults(&network(&cluster, 0, 0));
+    assert!(before.partitioned());
+    assert_eq!(before.cut.len(), 3, "{before:?}");
+    let n = NodeId;
+    let restore = before.restore_link(n(2), n(1));
+    assert_eq!(
+        restore,
+        [
+            Fault::Heal,
+            // n5, named in no group, is again the group of the unnamed.
+            Fault::Partition(vec![vec![n(1), n(2)], vec![n(3), n(4)]]),
+            Fault::OneWay { from: n(4), to: n(3) },
+        ]
+    );
+    cluster.inject(&restore.into_iter().map(|f| (1, f)).collect::<Vec<_>>());
+    cluster.sim_mut().run_until(2);
+    let after = faults(&network(&cluster, 0, 0));
+    assert_eq!(after.nodes, before.nodes, "the partition is as it was");
+    assert_eq!(after.cut, [(n(4), n(3))]);
+    let whole = faults(&network(&run("partition-siblings"), 0, 0));
+    assert!(!whole.partitioned());
+    assert_eq!(whole.restore_link(n(1), n(2)), [Fault::Heal]);
+}
+
+#[test]
+fn the_ring_summary_is_the_rings_answer_for_foo() {
+    let nodes: Vec<NodeId> = (1..=5).map(NodeId).collect();
+    let ring = Ring::new(64, &nodes, 3).expect("a valid ring");
+    let summary = ring_summary();
+    assert!(
+        summary.starts_with(&format!("\"foo\" → {} → [", ring.partition_of(b"foo"))),
+        "{summary}"
+    );
+    assert_eq!(summary.matches(", ").count(), 2, "three nodes: {summary}");
+}
