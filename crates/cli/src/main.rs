@@ -2,7 +2,8 @@
 //!
 //! `run` prints a scenario's history, final replica states and a summary;
 //! `trace` prints a text space-time diagram; `sweep` runs a range of seeds on
-//! two threads and tabulates the outcomes. A scenario is a JSON file, or the
+//! two threads and tabulates the outcomes; `serve` runs one behind an HTTP
+//! API (`wildling_server`). A scenario is a JSON file, or the
 //! name of a built-in scenario (`wildling list`). Bad input exits with code 2
 //! and the reason on stderr.
 
@@ -20,6 +21,7 @@ use wildling_core::checker::CheckCounts;
 use wildling_core::cluster::{Cluster, RunOptions, Summary};
 use wildling_core::ids::Addr;
 use wildling_core::scenario::{builtin_scenario, builtin_scenarios, Scenario, MAX_SCENARIO_BYTES};
+use wildling_core::share::Session;
 use wildling_core::sim::faults::FaultOptions;
 use wildling_core::sim::trace::{space_time, TraceMode};
 use wildling_core::sim::SimOptions;
@@ -38,9 +40,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run a scenario and print its history, final states and a summary.
+    /// Run a scenario (or replay a session file) and print its history, final states and a summary.
     Run {
-        /// A scenario file, or the name of a built-in scenario.
+        /// A scenario file, a session file (the playground's, or `serve --record`'s), or the name of a built-in scenario.
         scenario: String,
         /// Use this seed instead of the scenario's.
         #[arg(long)]
@@ -55,9 +57,9 @@ enum Command {
         #[arg(long, default_value_t = 200)]
         fault_window: u64,
     },
-    /// Print a scenario's run as a text space-time diagram.
+    /// Print a scenario's run (or a session's replay) as a text space-time diagram.
     Trace {
-        /// A scenario file, or the name of a built-in scenario.
+        /// A scenario file, a session file, or the name of a built-in scenario.
         scenario: String,
         /// Use this seed instead of the scenario's.
         #[arg(long)]
@@ -80,6 +82,27 @@ enum Command {
         /// With `--faults random`: faults happen before this tick, then all heals.
         #[arg(long, default_value_t = 200)]
         fault_window: u64,
+    },
+    /// Run a scenario's cluster behind an HTTP API (docs/http-api.md) until Ctrl-C.
+    Serve {
+        /// A scenario file, or the name of a built-in scenario (default: five
+        /// nodes, N=3, R=2, W=2, DVVSet, four clients, nothing scheduled).
+        scenario: Option<String>,
+        /// Where to listen; loopback unless told otherwise.
+        #[arg(long, default_value = "127.0.0.1:8098")]
+        addr: std::net::SocketAddr,
+        /// Wall-clock milliseconds per virtual tick; 0 runs as fast as the cluster can go.
+        #[arg(long, default_value_t = 1)]
+        tick_ms: u64,
+        /// The most requests waiting for the cluster; more are answered 503.
+        #[arg(long, default_value_t = 4096, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+        queue_max: u64,
+        /// Keep each node's store and hints in this directory (redb), across restarts.
+        #[arg(long)]
+        data: Option<std::path::PathBuf>,
+        /// Write the run as a session file that `wildling run` and the playground replay.
+        #[arg(long)]
+        record: Option<std::path::PathBuf>,
     },
     /// List the built-in scenarios.
     List,
@@ -117,9 +140,11 @@ fn main() -> ExitCode {
             fault_window,
         } => {
             let faults = fault_options(&faults, fault_window);
-            load(&scenario).and_then(|s| run(&s, seed, json, faults))
+            load_replayable(&scenario).and_then(|s| run(s, seed, json, faults))
         }
-        Command::Trace { scenario, seed } => load(&scenario).and_then(|s| trace(&s, seed)),
+        Command::Trace { scenario, seed } => {
+            load_replayable(&scenario).and_then(|s| trace(s, seed))
+        }
         Command::Sweep {
             scenario,
             seeds,
@@ -129,6 +154,28 @@ fn main() -> ExitCode {
         } => {
             let faults = fault_options(&faults, fault_window);
             load(&scenario).and_then(|s| sweep(&s, seeds, jobs, faults))
+        }
+        Command::Serve {
+            scenario,
+            addr,
+            tick_ms,
+            queue_max,
+            data,
+            record,
+        } => {
+            let options = wildling_server::ServeOptions {
+                addr,
+                tick_ms,
+                queue_max: queue_max as usize,
+                data,
+                record,
+            };
+            match scenario {
+                Some(name) => load(&name),
+                None => Scenario::from_json(wildling_server::DEFAULT_SCENARIO)
+                    .map_err(|e| BadInput(e.to_string())),
+            }
+            .and_then(|s| serve(&s, &options))
         }
         Command::List => {
             for (name, json) in builtin_scenarios() {
@@ -149,46 +196,125 @@ fn main() -> ExitCode {
     }
 }
 
-/// Read a scenario file (size-capped), or a built-in scenario by name.
-fn load(name: &str) -> Result<Scenario, BadInput> {
-    let text = match std::fs::File::open(name) {
+/// Serve `scenario` until Ctrl-C, then stop gracefully.
+fn serve(scenario: &Scenario, options: &wildling_server::ServeOptions) -> Result<(), BadInput> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| BadInput(format!("cannot start the runtime: {e}")))?;
+    runtime.block_on(async {
+        let server = wildling_server::Server::start(scenario, options)
+            .await
+            .map_err(|e| BadInput(e.to_string()))?;
+        eprintln!(
+            "wildling: serving {} on http://{} ({} ms per tick); Ctrl-C stops",
+            scenario.name,
+            server.addr(),
+            options.tick_ms
+        );
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            eprintln!("wildling: cannot wait for Ctrl-C ({e}); stopping");
+        }
+        eprintln!("wildling: stopping");
+        let report = server.stop().await.map_err(|e| BadInput(e.to_string()))?;
+        eprintln!(
+            "wildling: stopped at tick {}; trace hash {:016x}",
+            report.now_ticks, report.trace_hash
+        );
+        Ok(())
+    })
+}
+
+/// Read a file (size-capped), or a built-in scenario by name.
+fn read(name: &str) -> Result<String, BadInput> {
+    match std::fs::File::open(name) {
         Ok(file) => {
             let mut text = String::new();
             let limit = MAX_SCENARIO_BYTES as u64 + 1;
             file.take(limit)
                 .read_to_string(&mut text)
                 .map_err(|e| BadInput(format!("{name}: {e}")))?;
-            text
+            Ok(text)
         }
         Err(e) => match builtin_scenario(name) {
-            Some(json) => json.to_string(),
-            None => {
-                return Err(BadInput(format!(
-                    "{name}: {e}, and no built-in scenario has that name"
-                )))
-            }
+            Some(json) => Ok(json.to_string()),
+            None => Err(BadInput(format!(
+                "{name}: {e}, and no built-in scenario has that name"
+            ))),
         },
-    };
-    Scenario::from_json(&text).map_err(|e| BadInput(format!("{name}: {e}")))
+    }
 }
 
-/// One seed's run ([`Cluster::run_seed`]); bad input is the scenario's error.
+/// Read a scenario file, or a built-in scenario by name.
+fn load(name: &str) -> Result<Scenario, BadInput> {
+    Scenario::from_json(&read(name)?).map_err(|e| BadInput(format!("{name}: {e}")))
+}
+
+/// What `run` and `trace` replay: a scenario, or a session file (the
+/// playground's, or `wildling serve --record`'s).
+enum Replayable {
+    Scenario(Box<Scenario>),
+    Session(Box<Session>),
+}
+
+/// Read a scenario or a session: a session is the JSON object with a
+/// `scenario` field.
+fn load_replayable(name: &str) -> Result<Replayable, BadInput> {
+    let text = read(name)?;
+    let is_session =
+        serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| v.get("scenario").is_some());
+    if is_session {
+        let session = Session::from_json(&text).map_err(|e| BadInput(format!("{name}: {e}")))?;
+        return Ok(Replayable::Session(Box::new(session)));
+    }
+    Scenario::from_json(&text)
+        .map(|s| Replayable::Scenario(Box::new(s)))
+        .map_err(|e| BadInput(format!("{name}: {e}")))
+}
+
+/// The run of a scenario (with `seed` and `faults`), or the replay of a
+/// session to its position; with the scenario and the seed it ran with.
+fn replay(
+    loaded: Replayable,
+    seed: Option<u64>,
+    faults: Option<FaultOptions>,
+) -> Result<(Scenario, u64, Cluster), BadInput> {
+    match loaded {
+        Replayable::Scenario(scenario) => {
+            let seed = seed.unwrap_or(scenario.seed);
+            let options = RunOptions {
+                sim: SimOptions::default(),
+                faults,
+            };
+            let cluster = run_seed(&scenario, seed, &options)?;
+            Ok((*scenario, seed, cluster))
+        }
+        Replayable::Session(session) => {
+            if seed.is_some() || faults.is_some() {
+                return Err(BadInput(
+                    "a session replays exactly what was recorded: drop --seed and --faults".into(),
+                ));
+            }
+            let cluster = session
+                .replay(SimOptions::default())
+                .map_err(|e| BadInput(e.to_string()))?;
+            Ok((session.scenario.clone(), session.scenario.seed, cluster))
+        }
+    }
+}
+
 fn run_seed(scenario: &Scenario, seed: u64, options: &RunOptions) -> Result<Cluster, BadInput> {
     Cluster::run_seed(scenario, seed, options).map_err(|e| BadInput(e.to_string()))
 }
 
 fn run(
-    scenario: &Scenario,
+    loaded: Replayable,
     seed: Option<u64>,
     json: bool,
     faults: Option<FaultOptions>,
 ) -> Result<(), BadInput> {
-    let seed = seed.unwrap_or(scenario.seed);
-    let options = RunOptions {
-        sim: SimOptions::default(),
-        faults,
-    };
-    let cluster = run_seed(scenario, seed, &options)?;
+    let (scenario, seed, cluster) = replay(loaded, seed, faults)?;
+    let scenario = &scenario;
     let summary = cluster.summary(seed);
     let report = cluster.check();
     if json {
@@ -284,9 +410,8 @@ fn summary_line(s: &Summary) -> String {
     )
 }
 
-fn trace(scenario: &Scenario, seed: Option<u64>) -> Result<(), BadInput> {
-    let seed = seed.unwrap_or(scenario.seed);
-    let cluster = run_seed(scenario, seed, &RunOptions::default())?;
+fn trace(loaded: Replayable, seed: Option<u64>) -> Result<(), BadInput> {
+    let (scenario, _, cluster) = replay(loaded, seed, None)?;
     let mut lanes: Vec<Addr> = (1..=scenario.client_count())
         .map(|c| Addr::Client(ClientId(c)))
         .collect();

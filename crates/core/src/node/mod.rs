@@ -24,7 +24,8 @@
 //! - [`failure_detector`]: each node's local suspicions (section 4.8.3).
 //! - [`gossip`]: the versioned ring, join and leave, gossip rounds and the
 //!   partition handoff a ring change triggers (section 4.8).
-//! - [`store`]: the per-partition, per-key clocks; `routes`: each key's
+//! - [`store`]: the per-partition, per-key clocks, and [`durable`]: what of
+//!   them a front end keeps on disk; `routes`: each key's
 //!   partition and preference list, kept until the ring changes;
 //!   [`requests`]: what a node waits on, by id; [`client`]: clients and the
 //!   contexts they keep; [`settings`]: N, R, W, timeouts, intervals and the
@@ -113,6 +114,7 @@
 pub mod anti_entropy;
 pub mod client;
 pub mod coordinator;
+pub mod durable;
 pub mod failure_detector;
 pub mod gossip;
 pub mod hinted_handoff;
@@ -136,11 +138,12 @@ use routes::Routes;
 
 pub use client::{Client, ClientOp, ContextChoice, OpOutcome};
 pub use coordinator::Pending;
+pub use durable::{DurableChanges, DurableHint, DurableKey, DurableState};
 pub use gossip::GOSSIP_ROUNDS;
 pub use hinted_handoff::Hint;
 pub use requests::Requests;
 pub use settings::{maintenance_delay_ticks, Mechanisms, Settings, MAINTENANCE_BACKOFF_DOUBLINGS};
-pub use store::Store;
+pub use store::{Store, StoreChanges};
 
 /// The most forwarded requests a node remembers having served. A copy the
 /// network made of a forward arrives within the latency range (plus a
@@ -240,6 +243,10 @@ pub struct Node {
     /// so forwards arrive nearly in order and join near the end).
     forwards_seen: std::collections::VecDeque<(OpId, Addr)>,
     stats: NodeStats,
+    /// The hints' stamp when a front end last took the changes
+    /// (`node/durable.rs`).
+    #[serde(skip)]
+    hints_saved: (u64, usize),
 }
 
 impl Node {
@@ -271,6 +278,7 @@ impl Node {
             anti_entropy_failed_rounds: 0,
             forwards_seen: std::collections::VecDeque::new(),
             stats: NodeStats::default(),
+            hints_saved: (0, 0),
         }
     }
 
@@ -462,7 +470,7 @@ impl Node {
         self.gossip_armed = false;
         self.gossip_rounds_left = 0;
         if !self.settings.mechanisms.durable {
-            self.store = Store::default();
+            self.store.clear();
             self.hints.clear();
         }
     }
@@ -641,6 +649,10 @@ mod tests {
         assert_eq!(node.forwards_seen.front(), Some(&(OpId(10), client)));
         let served = node.pending().len();
         node.step(0, forward(total - 1), &mut out);
-        assert_eq!(node.pending().len(), served, "a recent copy is not served again");
+        assert_eq!(
+            node.pending().len(),
+            served,
+            "a recent copy is not served again"
+        );
     }
 }

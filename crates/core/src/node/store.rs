@@ -16,6 +16,20 @@ use crate::ring::PartitionId;
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Store {
     partitions: VecMap<PartitionId, VecMap<Key, SharedClock>>,
+    /// The keys changed since a front end last asked, when it asked to
+    /// know ([`Store::log_changes`]); see `node/durable.rs`.
+    #[serde(skip)]
+    changes: Option<StoreChanges>,
+}
+
+/// The keys a store changed, as [`Store::take_changes`] hands them over.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StoreChanges {
+    /// The store was emptied before the keys below changed.
+    pub cleared: bool,
+    /// The keys changed (or possibly changed), in the order they were, with
+    /// repeats.
+    pub keys: Vec<(PartitionId, Key)>,
 }
 
 impl Store {
@@ -32,6 +46,9 @@ impl Store {
     /// The shared clock of `key` in partition `p`, created empty in `mode` if
     /// absent, to change (`SharedClock::make_mut`) or replace.
     pub fn entry(&mut self, p: PartitionId, key: &Key, mode: CausalityMode) -> &mut SharedClock {
+        if let Some(changes) = &mut self.changes {
+            changes.keys.push((p, Key::clone(key)));
+        }
         self.partitions
             .get_or_insert_with(p, VecMap::new)
             .get_or_insert_with(Key::clone(key), || SharedClock::new(Clock::new(mode)))
@@ -39,6 +56,9 @@ impl Store {
 
     /// Store `clock` as the clock of `key` in partition `p`.
     pub fn set(&mut self, p: PartitionId, key: &str, clock: SharedClock) {
+        if let Some(changes) = &mut self.changes {
+            changes.keys.push((p, key.into()));
+        }
         let keys = self.partitions.get_or_insert_with(p, VecMap::new);
         match keys.get_mut(key) {
             Some(stored) => *stored = clock,
@@ -46,6 +66,33 @@ impl Store {
                 keys.insert(key.into(), clock);
             }
         }
+    }
+
+    /// Forget every key (a crash that loses the store).
+    pub fn clear(&mut self) {
+        self.partitions = VecMap::new();
+        if let Some(changes) = &mut self.changes {
+            *changes = StoreChanges {
+                cleared: true,
+                keys: Vec::new(),
+            };
+        }
+    }
+
+    /// Start (or stop) noting the keys that change, for
+    /// [`Store::take_changes`]. Starting forgets what was noted.
+    pub fn log_changes(&mut self, on: bool) {
+        self.changes = on.then(StoreChanges::default);
+    }
+
+    /// Whether changes are noted.
+    pub fn logs_changes(&self) -> bool {
+        self.changes.is_some()
+    }
+
+    /// The changes noted since the last call, if noting is on.
+    pub fn take_changes(&mut self) -> Option<StoreChanges> {
+        self.changes.as_mut().map(std::mem::take)
     }
 
     /// Every stored key with its partition and clock, in partition then key order.

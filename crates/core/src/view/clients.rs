@@ -30,6 +30,27 @@ pub enum OpStatus {
     Timeout,
 }
 
+impl OpStatus {
+    /// How a get or put stands, from its outcome so far (`None` while it
+    /// waits); `None` for the outcomes only joins and leaves have.
+    pub fn of(outcome: Option<&OpOutcome>) -> Option<OpStatus> {
+        Some(match outcome {
+            None => OpStatus::Pending,
+            Some(OpOutcome::Got { values, context }) => OpStatus::Got {
+                values: values.iter().map(|v| v.to_string()).collect(),
+                context: context.to_string(),
+            },
+            Some(OpOutcome::Put) => OpStatus::Put,
+            Some(OpOutcome::QuorumFailed { acks, needed }) => OpStatus::QuorumFailed {
+                acks: *acks,
+                needed: *needed,
+            },
+            Some(OpOutcome::Timeout) => OpStatus::Timeout,
+            Some(OpOutcome::Ring { .. } | OpOutcome::Refused { .. }) => return None,
+        })
+    }
+}
+
 /// One client operation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OpView {
@@ -107,21 +128,7 @@ pub fn ops(cluster: &Cluster, limit: usize) -> Vec<OpView> {
                 // Joins and leaves change membership; they are not a client's reads or writes.
                 ClientOp::Join | ClientOp::Leave => return None,
             };
-            let status = match &op.completed {
-                None => OpStatus::Pending,
-                Some((_, OpOutcome::Got { values, context })) => OpStatus::Got {
-                    values: values.iter().map(|v| v.to_string()).collect(),
-                    context: context.to_string(),
-                },
-                Some((_, OpOutcome::Put)) => OpStatus::Put,
-                Some((_, OpOutcome::QuorumFailed { acks, needed })) => OpStatus::QuorumFailed {
-                    acks: *acks,
-                    needed: *needed,
-                },
-                Some((_, OpOutcome::Timeout)) => OpStatus::Timeout,
-                // Only joins and leaves complete this way.
-                Some((_, OpOutcome::Ring { .. } | OpOutcome::Refused { .. })) => return None,
-            };
+            let status = OpStatus::of(op.completed.as_ref().map(|(_, outcome)| outcome))?;
             Some(OpView {
                 id: op.id,
                 by: op.by,
