@@ -20,10 +20,12 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use wildling_core::checker::CheckCounts;
 use wildling_core::cluster::{Cluster, RunOptions, Summary};
 use wildling_core::ids::Addr;
-use wildling_core::scenario::{builtin_scenario, builtin_scenarios, Scenario, MAX_SCENARIO_BYTES};
+use wildling_core::scenario::{
+    builtin_scenario, builtin_scenarios, Scenario, MAX_AT_TICKS, MAX_SCENARIO_BYTES,
+};
 use wildling_core::share::Session;
 use wildling_core::sim::faults::FaultOptions;
-use wildling_core::sim::trace::{space_time, TraceMode};
+use wildling_core::sim::trace::{escape_controls, space_time, TraceMode};
 use wildling_core::sim::SimOptions;
 use wildling_core::ClientId;
 
@@ -54,7 +56,7 @@ enum Command {
         #[arg(long, value_parser = ["none", "random"], default_value = "none")]
         faults: String,
         /// With `--faults random`: faults happen before this tick, then all heals.
-        #[arg(long, default_value_t = 200)]
+        #[arg(long, default_value_t = 200, value_parser = parse_window)]
         fault_window: u64,
     },
     /// Print a scenario's run (or a session's replay) as a text space-time diagram.
@@ -69,18 +71,18 @@ enum Command {
     Sweep {
         /// A scenario file, or the name of a built-in scenario.
         scenario: String,
-        /// The seeds, `A..B` (B excluded).
+        /// The seeds, `A..B` (B excluded, at most 10,000,000 of them).
         #[arg(long, value_parser = parse_range)]
         seeds: (u64, u64),
-        /// Worker threads.
-        #[arg(long, default_value_t = 2)]
-        jobs: usize,
+        /// Worker threads, 1 to 256.
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=256))]
+        jobs: u16,
         /// Add faults to every seed's run: `random` draws a schedule of
         /// partitions, one-way cuts, crashes and loss from the seed.
         #[arg(long, value_parser = ["none", "random"], default_value = "none")]
         faults: String,
         /// With `--faults random`: faults happen before this tick, then all heals.
-        #[arg(long, default_value_t = 200)]
+        #[arg(long, default_value_t = 200, value_parser = parse_window)]
         fault_window: u64,
     },
     /// Run a scenario's cluster behind an HTTP API (docs/http-api.md) until Ctrl-C.
@@ -108,14 +110,42 @@ enum Command {
     List,
 }
 
+/// The most seeds one sweep runs: at about 10,000 seeds a second on two
+/// cores, a sweep of this many takes about 15 minutes.
+const MAX_SWEEP_SEEDS: u64 = 10_000_000;
+
+/// A seed range `A..B`: B excluded, so the highest seed is 2^64 - 2, and at
+/// most [`MAX_SWEEP_SEEDS`] seeds.
 fn parse_range(text: &str) -> Result<(u64, u64), String> {
     let (a, b) = text.split_once("..").ok_or("expected A..B, e.g. 0..1000")?;
-    let parse = |s: &str| s.trim().parse::<u64>().map_err(|e| format!("{s:?}: {e}"));
+    let parse = |s: &str| {
+        s.trim()
+            .parse::<u64>()
+            .map_err(|e| format!("{s:?}: {e} (a seed is 0 to {})", u64::MAX))
+    };
     let (a, b) = (parse(a)?, parse(b)?);
     if a >= b {
-        return Err(format!("{a}..{b} is empty"));
+        return Err(format!("{a}..{b} is empty (the end is excluded)"));
+    }
+    if b - a > MAX_SWEEP_SEEDS {
+        return Err(format!(
+            "{a}..{b} holds {} seeds; a sweep runs at most {MAX_SWEEP_SEEDS}",
+            b - a
+        ));
     }
     Ok((a, b))
+}
+
+/// A fault window: 1 tick to [`MAX_AT_TICKS`], the latest time a timeline
+/// entry may have.
+fn parse_window(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(ticks) if (1..=MAX_AT_TICKS).contains(&ticks) => Ok(ticks),
+        Ok(ticks) => Err(format!(
+            "{ticks} ticks; a fault window is 1 to {MAX_AT_TICKS} ticks"
+        )),
+        Err(e) => Err(format!("{:?}: {e}", escape_controls(text))),
+    }
 }
 
 /// The injector's options for `--faults random`, or none.
@@ -130,6 +160,19 @@ fn fault_options(faults: &str, window_ticks: u64) -> Option<FaultOptions> {
 struct BadInput(String);
 
 fn main() -> ExitCode {
+    // Argument parsing errors quote the argument: one with a control
+    // character in it is refused before, with the character escaped.
+    let arguments = std::env::args_os().skip(1);
+    if let Some(bad) = arguments
+        .map(|a| a.to_string_lossy().into_owned())
+        .find(|a| a.chars().any(char::is_control))
+    {
+        eprintln!(
+            "wildling: the argument \"{}\" holds a control character",
+            escape_controls(&bad)
+        );
+        return ExitCode::from(2);
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run {
@@ -190,7 +233,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(BadInput(message)) => {
-            eprintln!("wildling: {message}");
+            eprintln!("wildling: {}", escape_controls(&message));
             ExitCode::from(2)
         }
     }
@@ -348,15 +391,23 @@ fn run(
         );
         return Ok(());
     }
+    // Keys, values and names come from the scenario: every piece of text
+    // that holds one is escaped, so that none can forge a line.
     let config = &scenario.cluster;
     println!(
         "scenario {} (seed {seed}): {} nodes, Q={}, N={} R={} W={}, mode {}",
-        scenario.name, config.nodes, config.partitions, config.n, config.r, config.w, config.mode
+        clean(&scenario.name),
+        config.nodes,
+        config.partitions,
+        config.n,
+        config.r,
+        config.w,
+        config.mode
     );
     println!("\nhistory");
     for op in &cluster.sim().history().ops {
         let (completed, outcome) = match &op.completed {
-            Some((at, outcome)) => (at.to_string(), outcome.to_string()),
+            Some((at, outcome)) => (at.to_string(), clean(outcome)),
             None => ("-".to_string(), "pending".to_string()),
         };
         println!(
@@ -365,7 +416,7 @@ fn run(
             op.by.to_string(),
             op.invoked_at,
             completed,
-            op.input,
+            clean(&op.input),
             outcome
         );
     }
@@ -373,15 +424,24 @@ fn run(
     for (id, node, up) in cluster.nodes() {
         println!("  {id} {}", if up { "up" } else { "crashed" });
         for (p, key, clock) in node.store().iter() {
-            println!("    {p} {key}: {clock}");
+            println!("    {p} {}: {}", clean(key), clean(clock));
         }
     }
     println!("\nchecker");
-    for line in report.to_string().lines() {
+    let findings = (report.lost_writes.iter().map(clean))
+        .chain(report.false_conflicts.iter().map(clean))
+        .chain(report.non_converged.iter().map(clean))
+        .chain(report.stale_reads.iter().map(clean));
+    for line in findings.chain([report.counts().to_string()]) {
         println!("  {line}");
     }
     println!("\nsummary\n  {}", summary_line(&summary));
     Ok(())
+}
+
+/// `text` as it prints, with control characters escaped.
+fn clean(text: &(impl std::fmt::Display + ?Sized)) -> String {
+    escape_controls(&text.to_string()).into_owned()
 }
 
 fn summary_line(s: &Summary) -> String {
@@ -424,7 +484,7 @@ fn trace(loaded: Replayable, seed: Option<u64>) -> Result<(), BadInput> {
 fn sweep(
     scenario: &Scenario,
     (first, end): (u64, u64),
-    jobs: usize,
+    jobs: u16,
     faults: Option<FaultOptions>,
 ) -> Result<(), BadInput> {
     // Fail on bad input before starting any thread.
@@ -438,8 +498,10 @@ fn sweep(
         ProgressStyle::with_template("{bar:40} {pos}/{len} seeds {per_sec} eta {eta}")
             .expect("the template is valid"),
     );
-    let next = AtomicU64::new(first);
-    let results = Mutex::new(Vec::with_capacity(total as usize));
+    // Workers take seeds by their offset from `first`: the offset never
+    // exceeds `total + jobs`, so it cannot wrap as a seed near 2^64 would.
+    let next = AtomicU64::new(0);
+    let outcomes = Mutex::new(Outcomes::default());
     let started = Instant::now();
     let options = RunOptions {
         sim: SimOptions {
@@ -449,35 +511,34 @@ fn sweep(
         faults,
     };
     std::thread::scope(|scope| {
-        for _ in 0..jobs.max(1) {
+        for _ in 0..jobs {
             scope.spawn(|| {
-                let mut mine = Vec::new();
+                let mut mine = Outcomes::default();
                 loop {
-                    let seed = next.fetch_add(1, Ordering::Relaxed);
-                    if seed >= end {
+                    let offset = next.fetch_add(1, Ordering::Relaxed);
+                    if offset >= total {
                         break;
                     }
+                    let seed = first + offset;
                     let cluster = Cluster::run_seed(scenario, seed, &options)
                         .expect("the scenario was validated before the sweep");
-                    mine.push((cluster.summary(seed), cluster.check().counts()));
+                    mine.add(&cluster.summary(seed), cluster.check().counts());
                     progress.inc(1);
                 }
-                results
+                outcomes
                     .lock()
                     .expect("no worker panics while holding the lock")
-                    .extend(mine);
+                    .merge(mine);
             });
         }
     });
     progress.finish_and_clear();
     let elapsed = started.elapsed();
-    let mut results = results.into_inner().expect("the workers are done");
-    results.sort_by_key(|(s, _)| s.seed);
-    println!("{}", outcome_table(&results));
+    let outcomes = outcomes.into_inner().expect("the workers are done");
+    println!("{}", outcomes.table());
     println!(
-        "{total} seeds in {:.2} s on {} threads ({:.0} seeds/s)",
+        "{total} seeds in {:.2} s on {jobs} threads ({:.0} seeds/s)",
         elapsed.as_secs_f64(),
-        jobs.max(1),
         total as f64 / elapsed.as_secs_f64().max(1e-9)
     );
     Ok(())
@@ -486,44 +547,77 @@ fn sweep(
 /// The checker's verdicts, then ok, quorum-failed, timed out, pending, max siblings.
 type Outcome = (CheckCounts, u64, u64, u64, u64, usize);
 
-/// Group seeds by outcome: the checker's findings, how many operations
+/// Seeds grouped by outcome: the checker's findings, how many operations
 /// succeeded, failed their quorum or timed out, and the most siblings left
-/// on any replica. Then the totals of the checker's findings.
-fn outcome_table(results: &[(Summary, CheckCounts)]) -> String {
-    let mut groups: BTreeMap<Outcome, (u64, u64)> = BTreeMap::new();
-    let mut total = CheckCounts::default();
-    for (s, c) in results {
+/// on any replica; each group's size and smallest seed. A sweep keeps only
+/// these groups, never a record per seed, so its memory does not grow with
+/// the number of seeds.
+#[derive(Default)]
+struct Outcomes {
+    groups: BTreeMap<Outcome, (u64, u64)>,
+    total: CheckCounts,
+    seeds_losing: u64,
+}
+
+impl Outcomes {
+    fn add(&mut self, s: &Summary, c: CheckCounts) {
         let key = (
-            *c,
+            c,
             s.ok,
             s.quorum_failed,
             s.timed_out,
             s.pending,
             s.max_siblings,
         );
-        let entry = groups.entry(key).or_insert((0, s.seed));
-        entry.0 += 1;
-        total.lost_writes += c.lost_writes;
-        total.false_conflicts += c.false_conflicts;
-        total.non_converged += c.non_converged;
-        total.stale_reads += c.stale_reads;
-        for (sum, n) in total.sessions.iter_mut().zip(c.sessions) {
-            *sum += n;
+        self.count(key, 1, s.seed);
+        add_counts(&mut self.total, &c);
+        self.seeds_losing += u64::from(c.lost_writes > 0);
+    }
+
+    fn count(&mut self, key: Outcome, seeds: u64, example: u64) {
+        let entry = self.groups.entry(key).or_insert((0, example));
+        entry.0 += seeds;
+        entry.1 = entry.1.min(example);
+    }
+
+    fn merge(&mut self, other: Outcomes) {
+        for (key, (seeds, example)) in other.groups {
+            self.count(key, seeds, example);
         }
+        add_counts(&mut self.total, &other.total);
+        self.seeds_losing += other.seeds_losing;
     }
-    let mut out = String::from(
-        "  seeds  lost  false-conflicts  non-converged  stale-reads  ryw/mr/mw/wfr  ok  quorum-failed  timed-out  pending  max-siblings  example-seed\n",
-    );
-    for ((c, ok, failed, timed_out, pending, siblings), (count, example)) in groups {
-        let [ryw, mr, mw, wfr] = c.sessions;
-        let sessions = format!("{ryw}/{mr}/{mw}/{wfr}");
-        let _ = writeln!(
-            out,
-            "  {count:>5}  {:>4}  {:>15}  {:>13}  {:>11}  {sessions:>13}  {ok:>2}  {failed:>13}  {timed_out:>9}  {pending:>7}  {siblings:>12}  {example:>12}",
-            c.lost_writes, c.false_conflicts, c.non_converged, c.stale_reads
+
+    /// The groups, then the totals of the checker's findings.
+    fn table(&self) -> String {
+        let mut out = String::from(
+            "  seeds  lost  false-conflicts  non-converged  stale-reads  ryw/mr/mw/wfr  ok  quorum-failed  timed-out  pending  max-siblings  example-seed\n",
         );
+        for ((c, ok, failed, timed_out, pending, siblings), (count, example)) in &self.groups {
+            let [ryw, mr, mw, wfr] = c.sessions;
+            let sessions = format!("{ryw}/{mr}/{mw}/{wfr}");
+            let _ = writeln!(
+                out,
+                "  {count:>5}  {:>4}  {:>15}  {:>13}  {:>11}  {sessions:>13}  {ok:>2}  {failed:>13}  {timed_out:>9}  {pending:>7}  {siblings:>12}  {example:>12}",
+                c.lost_writes, c.false_conflicts, c.non_converged, c.stale_reads
+            );
+        }
+        let _ = write!(
+            out,
+            "checker: {}; {} seeds lost a write",
+            self.total, self.seeds_losing
+        );
+        out
     }
-    let seeds_losing = results.iter().filter(|(_, c)| c.lost_writes > 0).count();
-    let _ = write!(out, "checker: {total}; {seeds_losing} seeds lost a write");
-    out
+}
+
+/// Add the checker's counts `c` to `total`.
+fn add_counts(total: &mut CheckCounts, c: &CheckCounts) {
+    total.lost_writes += c.lost_writes;
+    total.false_conflicts += c.false_conflicts;
+    total.non_converged += c.non_converged;
+    total.stale_reads += c.stale_reads;
+    for (sum, n) in total.sessions.iter_mut().zip(c.sessions) {
+        *sum += n;
+    }
 }

@@ -378,6 +378,25 @@ struct FieldsVisitor<'a> {
     key: &'a mut KeyRead,
 }
 
+impl FieldsVisitor<'_> {
+    /// Read the value of the key just read, named `part`, refusing a key
+    /// repeated in any of its objects (the error names its path).
+    fn read_unique_keys<'de, A: MapAccess<'de>>(
+        &mut self,
+        map: &mut A,
+        part: &str,
+    ) -> Result<serde_json::Value, A::Error> {
+        let failed_at = std::cell::Cell::new(None);
+        map.next_value_seed(read::UniqueKeys::root(&failed_at))
+            .inspect_err(|_| {
+                if let Some(path) = failed_at.take() {
+                    let dot = if path.starts_with('[') { "" } else { "." };
+                    *self.key = KeyRead::Key(format!("{part}{dot}{path}"));
+                }
+            })
+    }
+}
+
 impl<'de> Visitor<'de> for FieldsVisitor<'_> {
     type Value = Fields;
 
@@ -385,7 +404,7 @@ impl<'de> Visitor<'de> for FieldsVisitor<'_> {
         f.write_str("struct Fields")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Fields, A::Error> {
         let mut scenario = None;
         let mut inputs = None;
         let mut time_ticks = None;
@@ -397,8 +416,23 @@ impl<'de> Visitor<'de> for FieldsVisitor<'_> {
             };
             *self.key = KeyRead::Key(key.to_string());
             let new = match FIELDS.iter().position(|f| *f == key) {
-                Some(0) => read_once(&mut map, &mut scenario)?,
-                Some(1) => read_once(&mut map, &mut inputs)?,
+                Some(0) if scenario.is_none() => {
+                    scenario = Some(self.read_unique_keys(&mut map, "scenario")?);
+                    true
+                }
+                Some(1) if inputs.is_none() => {
+                    inputs = Some(match self.read_unique_keys(&mut map, "inputs")? {
+                        serde_json::Value::Array(items) => items,
+                        other => {
+                            return Err(A::Error::invalid_type(
+                                crate::scenario::read::unexpected(&other),
+                                &"a sequence",
+                            ))
+                        }
+                    });
+                    true
+                }
+                Some(0 | 1) => false,
                 Some(2) => read_once(&mut map, &mut time_ticks)?,
                 Some(_) => read_once(&mut map, &mut selected_key)?,
                 None => return Err(A::Error::unknown_field(&key, FIELDS)),

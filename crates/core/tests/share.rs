@@ -723,12 +723,17 @@ fn session_errors_name_the_path() {
         (
             r#""inputs": 3"#,
             "inputs",
-            "invalid type: integer `3`, expected a sequence at line 1 column 107",
+            "invalid type: integer `3`, expected a sequence at line 1 column 108",
         ),
         (
             r#""scenario": 1"#,
             ".",
             "duplicate field `scenario` at line 1 column 106",
+        ),
+        (
+            r#""inputs": [{"after_events": 0, "after_events": 1}]"#,
+            "inputs[0].after_events",
+            "the key `after_events` appears twice; a scenario names each field once at line 1 column 141",
         ),
     ];
     for (field, path, reason) in cases {

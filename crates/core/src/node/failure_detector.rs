@@ -38,13 +38,13 @@ impl Node {
     pub fn suspected(&self, peer: NodeId, now: Time) -> bool {
         self.suspects
             .get(&peer)
-            .is_some_and(|since| now < since + self.suspicion_ticks())
+            .is_some_and(|since| now < since.saturating_add(self.suspicion_ticks()))
     }
 
     /// How long a suspicion lasts without a new missed answer: five request
     /// timeouts. After that the node tries the peer again.
     pub fn suspicion_ticks(&self) -> Time {
-        5 * self.settings.request_timeout_ticks
+        self.settings.request_timeout_ticks.saturating_mul(5)
     }
 
     /// A suspected peer sent something: maintenance rounds go back to one

@@ -35,6 +35,13 @@ pub const MAX_CLIENTS: u16 = 64;
 pub const MAX_TIMELINE: usize = 10_000;
 /// The longest key or value, in bytes.
 pub const MAX_TEXT_BYTES: usize = 256;
+/// The longest timeout, interval or latency, in ticks: about 2.8 hours at a
+/// tick per 10 ms, far beyond any protocol delay worth watching. With
+/// [`MAX_AT_TICKS`] it keeps every sum of ticks the simulator forms far
+/// below `u64::MAX` (it saturates anyway).
+pub const MAX_INTERVAL_TICKS: Time = 1_000_000;
+/// The latest `at` of a timeline entry and the latest `run_until`, in ticks.
+pub const MAX_AT_TICKS: Time = 1_000_000_000;
 
 /// What is wrong with a scenario.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -330,12 +337,7 @@ impl Scenario {
         if text.len() > MAX_SCENARIO_BYTES {
             return Err(ScenarioError::TooLarge { bytes: text.len() });
         }
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| ScenarioError::Json {
-                field: String::new(),
-                reason: e.to_string(),
-            })?;
-        Scenario::from_value(&value)
+        Scenario::from_value(&read::parse_unique_keys(text)?)
     }
 
     /// Read and validate a scenario already parsed as JSON: what
@@ -413,6 +415,12 @@ impl Scenario {
             ));
         }
         validate_network(&self.network, self.cluster.nodes)?;
+        if let Some(until) = self.run_until.filter(|t| *t > MAX_AT_TICKS) {
+            return Err(ScenarioError::invalid(
+                "run_until",
+                format!("tick {until}; a run stops at tick {MAX_AT_TICKS} at the latest"),
+            ));
+        }
         if self.timeline.len() > MAX_TIMELINE {
             return Err(ScenarioError::invalid(
                 "timeline",
@@ -524,10 +532,12 @@ impl ClusterConfig {
             ),
             ("cluster.gossip_interval_ticks", self.gossip_interval_ticks),
         ] {
-            if ticks == 0 {
+            if ticks == 0 || ticks > MAX_INTERVAL_TICKS {
                 return Err(ScenarioError::invalid(
                     field,
-                    "a timeout or interval must be at least 1 tick",
+                    format!(
+                        "{ticks} ticks; a timeout or interval is 1 to {MAX_INTERVAL_TICKS} ticks"
+                    ),
                 ));
             }
         }
@@ -768,6 +778,12 @@ fn check_probability(field: &str, per_million: u32) -> Result<(), ScenarioError>
 }
 
 fn check_latency(field: &str, min: Time, max: Time) -> Result<(), ScenarioError> {
+    if max > MAX_INTERVAL_TICKS {
+        return Err(ScenarioError::invalid(
+            format!("{field}.latency_ticks_max"),
+            format!("{max} ticks; a latency is at most {MAX_INTERVAL_TICKS} ticks"),
+        ));
+    }
     if min > max {
         return Err(ScenarioError::invalid(
             field,
@@ -838,6 +854,12 @@ impl TimelineEntry {
         let at = Time::try_from(self.at).map_err(|_| {
             ScenarioError::invalid(format!("{field}.at"), format!("negative time {}", self.at))
         })?;
+        if at > MAX_AT_TICKS {
+            return Err(ScenarioError::invalid(
+                format!("{field}.at"),
+                format!("tick {at}; an entry is at tick {MAX_AT_TICKS} at the latest"),
+            ));
+        }
         let client = || match self.client {
             Some(c) if (1..=MAX_CLIENTS).contains(&c) => Ok(c),
             Some(c) => Err(ScenarioError::invalid(
@@ -938,7 +960,11 @@ fn validate_fault(field: &str, fault: &Fault) -> Result<(), ScenarioError> {
         Fault::SetLatency {
             latency_ticks_min,
             latency_ticks_max,
-        } => check_latency(field, *latency_ticks_min, *latency_ticks_max),
+        } => check_latency(
+            &format!("{field}.set-latency"),
+            *latency_ticks_min,
+            *latency_ticks_max,
+        ),
         Fault::OneWay { .. }
         | Fault::Cut { .. }
         | Fault::Heal

@@ -152,7 +152,7 @@ impl<'a, 'de> Walker<'a, 'de> {
 }
 
 /// What serde calls a JSON value in its messages.
-fn unexpected(value: &Value) -> Unexpected<'_> {
+pub(crate) fn unexpected(value: &Value) -> Unexpected<'_> {
     match value {
         Value::Null => Unexpected::Unit,
         Value::Bool(b) => Unexpected::Bool(*b),
@@ -380,5 +380,124 @@ impl<'de> VariantAccess<'de> for Variant<'_, 'de> {
             Value::Object(map) => walker.map(map, visitor),
             other => Err(Error::invalid_type(unexpected(other), &"struct variant")),
         })
+    }
+}
+
+/// Parse JSON text into a value, refusing an object that names a key twice:
+/// serde_json would keep the last one, and the format promises that nothing
+/// in a scenario is silently ignored. The error names the repeated key's
+/// path (`cluster.nodes`).
+pub(crate) fn parse_unique_keys(text: &str) -> Result<Value, ScenarioError> {
+    let failed_at = Cell::new(None);
+    let mut json = serde_json::Deserializer::from_str(text);
+    let value = UniqueKeys::root(&failed_at)
+        .deserialize(&mut json)
+        .and_then(|value| json.end().map(|()| value))
+        .map_err(|e| ScenarioError::Json {
+            field: failed_at.take().unwrap_or_default(),
+            reason: e.to_string(),
+        })?;
+    Ok(value)
+}
+
+/// Reads any JSON into a [`Value`] as serde_json does, but fails on a key
+/// repeated in one object, recording the key's path in `failed_at`.
+pub(crate) struct UniqueKeys<'a> {
+    path: Path<'a>,
+    failed_at: &'a Cell<Option<String>>,
+}
+
+impl<'a> UniqueKeys<'a> {
+    /// A reader of the whole value, recording a repeated key in `failed_at`.
+    pub(crate) fn root(failed_at: &'a Cell<Option<String>>) -> UniqueKeys<'a> {
+        UniqueKeys {
+            path: Path::Root,
+            failed_at,
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for UniqueKeys<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for UniqueKeys<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+        Ok(Value::from(n))
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+        Ok(Value::from(n))
+    }
+
+    fn visit_f64<E>(self, n: f64) -> Result<Value, E> {
+        Ok(Value::from(n))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::String(s.to_string()))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Value, E> {
+        Ok(Value::String(s))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        loop {
+            let item = UniqueKeys {
+                path: Path::Index(&self.path, items.len()),
+                failed_at: self.failed_at,
+            };
+            match seq.next_element_seed(item)? {
+                Some(value) => items.push(value),
+                None => return Ok(Value::Array(items)),
+            }
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut entries = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let path = Path::Key(&self.path, &key);
+            if entries.contains_key(&key) {
+                self.failed_at.set(Some(path.render()));
+                return Err(A::Error::custom(format_args!(
+                    "the key `{key}` appears twice; a scenario names each field once"
+                )));
+            }
+            let value = map.next_value_seed(UniqueKeys {
+                path,
+                failed_at: self.failed_at,
+            })?;
+            entries.insert(key, value);
+        }
+        Ok(Value::Object(entries))
     }
 }

@@ -303,3 +303,67 @@ fn the_first_key_is_the_first_the_timeline_puts_or_gets() {
         assert!(key.is_none_or(named), "{name}: {key:?}");
     }
 }
+
+#[test]
+fn tick_limits_name_the_field() {
+    check(
+        r#""mode": "dvvset""#,
+        r#""mode": "dvvset", "request_timeout_ticks": 18446744073709551615"#,
+        "cluster.request_timeout_ticks: 18446744073709551615 ticks; a timeout or interval is 1 to 1000000 ticks",
+    );
+    check(
+        r#""mode": "dvvset""#,
+        r#""mode": "dvvset", "gossip_interval_ticks": 1000001"#,
+        "cluster.gossip_interval_ticks: 1000001 ticks; a timeout or interval is 1 to 1000000 ticks",
+    );
+    check(
+        r#""mode": "dvvset""#,
+        r#""mode": "dvvset", "client_timeout_ticks": 1000000"#,
+        "",
+    );
+    check(
+        r#""version": 1,"#,
+        r#""version": 1, "network": { "latency_ticks_min": 0, "latency_ticks_max": 18446744073709551615 },"#,
+        "network.latency_ticks_max: 18446744073709551615 ticks; a latency is at most 1000000 ticks",
+    );
+    check(
+        r#""version": 1,"#,
+        r#""version": 1, "network": { "links": [{ "from": 1, "to": 2, "latency_ticks_min": 1, "latency_ticks_max": 1000001 }] },"#,
+        "network.links[0].latency_ticks_max: 1000001 ticks; a latency is at most 1000000 ticks",
+    );
+    check(
+        r#"{ "partition": [[1], [2, 3]] }"#,
+        r#"{ "set-latency": { "latency_ticks_min": 1, "latency_ticks_max": 2000000 } }"#,
+        "timeline[1].fault.set-latency.latency_ticks_max: 2000000 ticks; a latency is at most 1000000 ticks",
+    );
+    check(
+        r#""at": 9,"#,
+        r#""at": 1000000001,"#,
+        "timeline[2].at: tick 1000000001; an entry is at tick 1000000000 at the latest",
+    );
+    check(r#""at": 9,"#, r#""at": 1000000000,"#, "");
+    check(
+        r#""version": 1,"#,
+        r#""version": 1, "run_until": 18446744073709551615,"#,
+        "run_until: tick 18446744073709551615; a run stops at tick 1000000000 at the latest",
+    );
+}
+
+#[test]
+fn a_key_named_twice_is_refused_with_its_path() {
+    check(
+        r#""nodes": 3,"#,
+        r#""nodes": 3, "nodes": 5,"#,
+        "cluster.nodes: the key `nodes` appears twice; a scenario names each field once at line 3 column 34",
+    );
+    check(
+        r#""key": "k", "value": "v""#,
+        r#""key": "k", "value": "v", "key": "j""#,
+        "timeline[0].put.key: the key `key` appears twice; a scenario names each field once at line 5 column 68",
+    );
+    check(
+        r#""version": 1,"#,
+        r#""version": 1, "version": 1,"#,
+        "version: the key `version` appears twice; a scenario names each field once at line 2 column 25",
+    );
+}

@@ -96,7 +96,7 @@ pub fn random_faults(nodes: u16, seed: u64, options: &FaultOptions) -> Vec<(Time
             2 => {
                 let victim = node(&mut rng);
                 plan.push((at, Fault::Crash(victim)));
-                let back = at + rng.between(1, window);
+                let back = at.saturating_add(rng.between(1, window));
                 if back < window {
                     plan.push((back, Fault::Restart(victim)));
                 }

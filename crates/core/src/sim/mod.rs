@@ -850,7 +850,7 @@ impl<P: Process> Simulator<P> {
                     timer,
                     set_by_retry_in,
                 };
-                self.schedule(now + after, event);
+                self.schedule(now.saturating_add(after), event);
             }
             self.outbox.timers = timers;
         }

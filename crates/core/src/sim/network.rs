@@ -305,7 +305,7 @@ impl Network {
         let (from, to) = match (from, to) {
             (Addr::Node(from), Addr::Node(to)) => (from, to),
             // Client links: latency only.
-            _ => return Fate::Deliver(now + self.latency(rng, None)),
+            _ => return Fate::Deliver(now.saturating_add(self.latency(rng, None))),
         };
         if from == to {
             return Fate::Deliver(now);
@@ -318,12 +318,13 @@ impl Network {
             return Fate::Drop(DropReason::Lost);
         }
         let link = Some((from, to));
-        let mut at = now + self.latency(rng, link);
+        let mut at = now.saturating_add(self.latency(rng, link));
         if rng.chance(options.reorder_per_million) {
-            at += rng.between(1, options.latency_ticks_max.max(1));
+            at = at.saturating_add(rng.between(1, options.latency_ticks_max.max(1)));
         }
         if rng.chance(options.duplicate_per_million) {
-            return Fate::Duplicate(at, now + self.latency(rng, link));
+            let copy_at = now.saturating_add(self.latency(rng, link));
+            return Fate::Duplicate(at, copy_at);
         }
         Fate::Deliver(at)
     }

@@ -58,7 +58,11 @@ impl SimRng {
         if max <= min {
             return min;
         }
-        min + self.below(max - min + 1)
+        match (max - min).checked_add(1) {
+            Some(span) => min + self.below(span),
+            // The whole range of u64: every value is as likely.
+            None => self.next_u64(),
+        }
     }
 
     /// True with probability `per_million / 1_000_000`; draws nothing when the
@@ -87,6 +91,18 @@ mod tests {
                 0x1a5f_849d_4933_e6e0
             ]
         );
+    }
+
+    #[test]
+    fn between_spans_the_whole_range_without_overflow() {
+        let mut rng = SimRng::new(7);
+        let draws: Vec<u64> = (0..64).map(|_| rng.between(0, u64::MAX)).collect();
+        assert!(
+            draws.iter().any(|x| *x > u64::MAX / 2) && draws.iter().any(|x| *x < u64::MAX / 2),
+            "the whole range is drawn from: {draws:?}"
+        );
+        assert_eq!(rng.between(u64::MAX, u64::MAX), u64::MAX);
+        assert!(rng.between(u64::MAX - 1, u64::MAX) >= u64::MAX - 1);
     }
 
     #[test]

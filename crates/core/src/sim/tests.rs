@@ -108,6 +108,13 @@ fn check(network: NetworkOptions, seed: u64, timeline: Vec<(Time, Do)>, expected
 }
 
 fn run(network: NetworkOptions, seed: u64, timeline: Vec<(Time, Do)>) -> Simulator<Pinger> {
+    let mut sim = build(network, seed, timeline);
+    assert!(sim.run_until_quiet(), "the toy cluster always goes quiet");
+    sim
+}
+
+/// 3 nodes and 1 client with `network` and `seed`, `timeline` scheduled.
+fn build(network: NetworkOptions, seed: u64, timeline: Vec<(Time, Do)>) -> Simulator<Pinger> {
     let nodes = (0..3).map(|_| Pinger::default()).collect();
     let mut sim = Simulator::new(
         nodes,
@@ -123,7 +130,6 @@ fn run(network: NetworkOptions, seed: u64, timeline: Vec<(Time, Do)>) -> Simulat
             Do::Fault(fault) => sim.schedule_fault(at, fault),
         }
     }
-    assert!(sim.run_until_quiet(), "the toy cluster always goes quiet");
     sim
 }
 
@@ -429,4 +435,36 @@ fn a_front_end_learns_its_op_ids_and_outcomes_without_a_history_and_keeps_the_ha
         vec![(0, Do::Ping(1)), (0, Do::Ping(2)), (3, Do::Ping(3))],
     );
     assert_eq!(live.trace().hash(), replay.trace().hash());
+}
+
+/// Latencies, reordering and times at the very end of `u64`, which no valid
+/// scenario reaches: every sum of ticks saturates instead of wrapping, so
+/// time never goes back and nothing panics.
+#[test]
+fn ticks_near_the_end_of_time_saturate() {
+    let network = NetworkOptions {
+        latency_ticks_min: 0,
+        latency_ticks_max: Time::MAX,
+        duplicate_per_million: 500_000,
+        reorder_per_million: 1_000_000,
+        ..NetworkOptions::default()
+    };
+    for seed in 0..20 {
+        let timeline = vec![
+            (0, Do::Ping(1)),
+            (0, Do::PingFrom(2, 3)),
+            (Time::MAX - 3, Do::Ping(2)),
+            (Time::MAX - 1, Do::PingFrom(1, 2)),
+            (Time::MAX, Do::Ping(3)),
+        ];
+        let mut sim = build(network.clone(), seed, timeline);
+        let mut events = 0;
+        while sim.step() {
+            events += 1;
+            assert!(events < 1_000, "the toy run ends");
+        }
+        let times: Vec<Time> = sim.trace().events().iter().map(|e| e.at).collect();
+        assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+        assert_eq!(sim.stats().invoked, 5);
+    }
 }

@@ -223,6 +223,25 @@ impl fmt::Display for Trace {
     }
 }
 
+/// `text` with every control character written as an escape (`\n`,
+/// `\u{1b}`), so that keys, values and names from a scenario cannot forge
+/// lines or send terminal escape sequences when printed. Text without
+/// control characters is returned as it is.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Width of one lane in [`space_time`], in characters.
 const LANE_WIDTH: usize = 4;
 
@@ -232,7 +251,8 @@ const LANE_WIDTH: usize = 4;
 /// A message is drawn `o--->*` from sender to receiver (`x` when dropped, `+`
 /// for a network copy); `@` is a timer, `I` and `C` a client operation's
 /// invocation and completion, `X` and `R` a crash and a restart, and a row of
-/// `~` a network-wide fault such as a partition or a heal.
+/// `~` a network-wide fault such as a partition or a heal. Control
+/// characters in the events' text are escaped ([`escape_controls`]).
 pub fn space_time(events: &[TraceEvent], lanes: &[Addr]) -> String {
     let column = |addr: Option<Addr>| {
         addr.and_then(|a| lanes.iter().position(|l| *l == a))
@@ -281,14 +301,15 @@ pub fn space_time(events: &[TraceEvent], lanes: &[Addr]) -> String {
             _ => {}
         }
         let drawn: String = row.iter().collect();
-        let _ = writeln!(out, "{:>6} {drawn} {}", event.at, event.text);
+        let text = escape_controls(&event.text);
+        let _ = writeln!(out, "{:>6} {drawn} {text}", event.at);
     }
     out
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{Fnv1a, Lanes, Trace, TraceKind, TraceMode};
+    use super::{escape_controls, Fnv1a, Lanes, Trace, TraceKind, TraceMode};
 
     #[test]
     fn fnv1a_matches_the_published_test_vectors() {
@@ -340,5 +361,14 @@ mod tests {
         assert!(switched.events().is_empty());
         assert_eq!(full.hash(), switched.hash());
         assert_eq!(full.events().len(), 2);
+    }
+
+    #[test]
+    fn control_characters_are_escaped_and_other_text_kept() {
+        assert_eq!(escape_controls("put k=v ü ✓"), "put k=v ü ✓");
+        assert_eq!(
+            escape_controls("a\nb\r\u{1b}[31mc\u{7f}\u{85}"),
+            "a\\nb\\r\\u{1b}[31mc\\u{7f}\\u{85}"
+        );
     }
 }

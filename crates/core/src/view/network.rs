@@ -101,7 +101,7 @@ pub fn network(cluster: &Cluster, recent_ticks: Time, limit: usize) -> NetworkVi
         .messages
         .iter()
         .rev()
-        .take_while(|m| m.sent_at + recent_ticks >= since)
+        .take_while(|m| m.sent_at.saturating_add(recent_ticks) >= since)
         .filter(|m| matches!(m.fate, MessageFate::Dropped { at, .. } if at >= since))
         .take(limit)
         .map(MessageView::of)
