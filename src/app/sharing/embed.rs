@@ -1,0 +1,172 @@
+//! The embed: an iframe snippet for the session or a tutorial, commands
+//! from the embedding page (`crate::embed`'s protocol), the state, `ready`
+//! and `resize` posted back, and the locked time range the page may set.
+
+use wildling_core::view;
+use yew::prelude::*;
+
+use super::super::App;
+use super::error_notice;
+use crate::browser;
+use crate::embed::{Command, Outgoing, StateMessage};
+use crate::msg::ShareMsg;
+
+impl App {
+    /// Show the iframe snippet: a tutorial's by id, else the session's link.
+    pub(in crate::app) fn show_embed(&mut self, ctx: &Context<Self>) {
+        match &self.sharing.tutorial {
+            Some(t) => {
+                let src = format!("&tutorial={}", t.tutorial.id);
+                self.sharing.view.embed_snippet = Some(snippet(&src));
+            }
+            None => self.make_link(ctx, ShareMsg::EmbedLinkMade),
+        }
+    }
+
+    /// A message event from the embedding page: carry out its command, or
+    /// say on the console why it was ignored.
+    pub(in crate::app) fn message(&mut self, event: &web_sys::MessageEvent) {
+        let command = self
+            .sharing
+            .embed
+            .accepts(event)
+            .and_then(|()| Command::parse(&event.data()));
+        match command {
+            Ok(command) => self.command(command),
+            Err(why) => gloo::console::warn!(format!("wildling: ignoring a message because {why}")),
+        }
+    }
+
+    /// Carry out a command from the embedding page.
+    fn command(&mut self, command: Command) {
+        let result = match command {
+            Command::Load { link, scenario } => {
+                Command::payload(link, scenario).and_then(|p| self.open_payload(p))
+            }
+            Command::Play => {
+                self.playing = !self.session.quiet();
+                self.awaited_op = None;
+                Ok(())
+            }
+            Command::Pause => {
+                self.playing = false;
+                Ok(())
+            }
+            Command::Step => {
+                self.playing = false;
+                match &self.sharing.tutorial {
+                    Some(t) => self.tutorial_step(t.step + 1),
+                    None => {
+                        self.session.step();
+                        self.sync_clock();
+                    }
+                }
+                Ok(())
+            }
+            Command::Seek { ticks } => {
+                self.playing = false;
+                let ticks = self.locked_time(ticks);
+                let r = self.session.seek_time(ticks).map_err(|e| e.to_string());
+                self.sync_clock();
+                r
+            }
+            Command::Reset => {
+                self.playing = false;
+                match (&self.sharing.tutorial, self.sharing.initial.clone()) {
+                    (Some(t), _) => {
+                        let first = self.step_range(&t.tutorial.clone()).0;
+                        self.tutorial_step(first);
+                        Ok(())
+                    }
+                    (None, Some(shared)) => self.open_shared(&shared),
+                    (None, None) => {
+                        let name = self.scenario_name.clone();
+                        self.load(&name);
+                        Ok(())
+                    }
+                }
+            }
+        };
+        if let Err(message) = result {
+            gloo::console::warn!(format!("wildling: command failed: {message}"));
+            self.notice = Some(error_notice(message.clone()));
+            self.sharing.embed.post(Outgoing::Error { message });
+        }
+    }
+
+    /// `ticks` inside the embed's locked time range, if any (and no tutorial).
+    fn locked_time(&self, ticks: u64) -> u64 {
+        match (self.sharing.embed.steps, &self.sharing.tutorial) {
+            (Some((a, b)), None) => ticks.clamp(a, b),
+            _ => ticks,
+        }
+    }
+
+    /// Keep the embed's locked time range (when no tutorial is open).
+    pub(in crate::app) fn keep_locked_range(&mut self) {
+        if let (Some((a, b)), None) = (self.sharing.embed.steps, &self.sharing.tutorial) {
+            let now = self.session.now();
+            if now > b || now < a {
+                self.playing = false;
+                let _ = self.session.seek_time(now.clamp(a, b));
+                self.sync_clock();
+            }
+        }
+    }
+
+    /// Post the state to the embedding page when it changed.
+    pub(in crate::app) fn post_state(&mut self) {
+        if self.sharing.embed.embed && self.sharing.ready {
+            let position = view::position(self.session.cluster());
+            let tutorial = self.sharing.tutorial.as_ref();
+            let state = StateMessage {
+                time: position.now,
+                events: position.events,
+                trace_hash: format!("{:016x}", position.trace_hash),
+                playing: self.playing,
+                next_at: position.next_at,
+                sent: position.stats.sent,
+                dropped: position.stats.dropped,
+                tutorial: tutorial.map(|t| t.tutorial.id.to_string()),
+                step: tutorial.map(|t| t.step + 1),
+                steps: tutorial.map(|t| t.tutorial.steps.len()),
+            };
+            if self.sharing.posted.as_ref() != Some(&state) {
+                self.sharing.embed.post(Outgoing::State(state.clone()));
+                self.sharing.posted = Some(state);
+            }
+        }
+    }
+
+    /// After every render: `ready` once, `resize` when the height changed.
+    pub(in crate::app) fn after_render(&mut self, first_render: bool) {
+        if !self.sharing.embed.embed {
+            return;
+        }
+        if first_render {
+            let tutorial = self.sharing.tutorial.as_ref();
+            self.sharing.embed.post(Outgoing::Ready {
+                version: wildling_core::VERSION,
+                tutorial: tutorial.map(|t| t.tutorial.id.to_string()),
+                steps: tutorial.map(|t| t.tutorial.steps.len()),
+            });
+            self.sharing.ready = true;
+            self.after_update();
+        }
+        let height = browser::document_height();
+        if (height - self.sharing.height).abs() >= 1.0 {
+            self.sharing.height = height;
+            self.sharing.embed.post(Outgoing::Resize { height });
+        }
+    }
+}
+
+/// The iframe snippet for the page with `?embed=1` and then `rest` (more
+/// parameters, or the link's `#` part).
+pub(super) fn snippet(rest: &str) -> String {
+    format!(
+        "<iframe src=\"{}?embed=1{rest}\" sandbox=\"allow-scripts\" width=\"100%\" height=\"640\" \
+         style=\"border:0\" title=\"Wildling: a Dynamo playground\" loading=\"lazy\"></iframe>",
+        browser::page_address()
+    )
+}

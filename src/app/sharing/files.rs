@@ -1,0 +1,80 @@
+//! Files: export the session or its scenario as JSON, and import a share
+//! link, a session or a scenario from a file picked or dropped anywhere.
+
+use wildling_core::scenario::{Scenario, MAX_SCENARIO_BYTES};
+use wildling_core::share;
+use yew::prelude::*;
+
+use super::super::App;
+use crate::browser;
+use crate::msg::{Msg, ShareMsg};
+
+impl App {
+    /// Download the session as a file.
+    pub(in crate::app) fn export_session(&self) {
+        let name = format!("{}.session.json", file_stem(&self.scenario_name));
+        browser::download(&name, &self.shared().to_json());
+    }
+
+    /// Download only the scenario (with the user's actions) as a file.
+    pub(in crate::app) fn export_scenario(&self) {
+        let scenario: &Scenario = self.session.scenario();
+        let name = format!("{}.json", file_stem(&self.scenario_name));
+        browser::download(&name, &scenario.to_json());
+    }
+
+    /// Files dropped anywhere on the page are imported.
+    pub(in crate::app) fn on_drop(&self) -> Callback<DragEvent> {
+        let on = self.on.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            let file = e
+                .data_transfer()
+                .and_then(|d| d.files())
+                .and_then(|files| files.get(0));
+            if let Some(file) = file {
+                let on = on.clone();
+                browser::read_file(file, MAX_SCENARIO_BYTES, move |r| {
+                    on.emit(Msg::Share(ShareMsg::Import(r)))
+                });
+            }
+        })
+    }
+}
+
+/// Read an imported file: a share link, a session, or a scenario.
+pub(super) fn parse_file(text: &str) -> Result<share::Session, String> {
+    let trimmed = text.trim();
+    if trimmed.starts_with('w') || trimmed.starts_with("#w") {
+        return share::decode_session(trimmed).map_err(|e| e.to_string());
+    }
+    let is_session = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(trimmed)
+        .is_ok_and(|fields| fields.contains_key("scenario"));
+    if is_session {
+        share::Session::from_json(trimmed).map_err(|e| format!("not a valid session: {e}"))
+    } else {
+        Scenario::from_json(trimmed)
+            .map(share::Session::new)
+            .map_err(|e| format!("not a valid scenario: {e}"))
+    }
+}
+
+/// A file name made of the scenario's name.
+fn file_stem(name: &str) -> String {
+    let stem: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(60)
+        .collect();
+    if stem.is_empty() {
+        "wildling".into()
+    } else {
+        stem
+    }
+}
