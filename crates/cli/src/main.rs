@@ -19,6 +19,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use wildling_core::checker::CheckCounts;
 use wildling_core::cluster::{Cluster, RunOptions, Summary};
+use wildling_core::export::{Format, SHIVIZ_REGEX};
 use wildling_core::ids::Addr;
 use wildling_core::scenario::{
     builtin_scenario, builtin_scenarios, Scenario, MAX_AT_TICKS, MAX_SCENARIO_BYTES,
@@ -106,6 +107,25 @@ enum Command {
         #[arg(long)]
         record: Option<std::path::PathBuf>,
     },
+    /// Run a scenario and print its history in a format other tools read:
+    /// `edn` (Jepsen), `porcupine` (JSON) or `shiviz` (a log; the regular
+    /// expression to paste into ShiViz goes to stderr).
+    Export {
+        /// A scenario file, or the name of a built-in scenario.
+        scenario: String,
+        /// The format.
+        #[arg(long, value_parser = ["edn", "porcupine", "shiviz"])]
+        format: String,
+        /// Use this seed instead of the scenario's.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Add the random fault schedule `sweep --faults random` gives this seed.
+        #[arg(long, value_parser = ["none", "random"], default_value = "none")]
+        faults: String,
+        /// With `--faults random`: faults happen before this tick, then all heals.
+        #[arg(long, default_value_t = 200, value_parser = parse_window)]
+        fault_window: u64,
+    },
     /// List the built-in scenarios.
     List,
 }
@@ -187,6 +207,16 @@ fn main() -> ExitCode {
         }
         Command::Trace { scenario, seed } => {
             load_replayable(&scenario).and_then(|s| trace(s, seed))
+        }
+        Command::Export {
+            scenario,
+            format,
+            seed,
+            faults,
+            fault_window,
+        } => {
+            let faults = fault_options(&faults, fault_window);
+            load_replayable(&scenario).and_then(|s| export(s, &format, seed, faults))
         }
         Command::Sweep {
             scenario,
@@ -468,6 +498,25 @@ fn summary_line(s: &Summary) -> String {
         s.end_ticks,
         s.trace_hash
     )
+}
+
+fn export(
+    loaded: Replayable,
+    format: &str,
+    seed: Option<u64>,
+    faults: Option<FaultOptions>,
+) -> Result<(), BadInput> {
+    let format = Format::parse(format).map_err(BadInput)?;
+    let (_, _, cluster) = replay(loaded, seed, faults)?;
+    let exported = wildling_core::export::export(cluster.sim().history(), format);
+    print!("{}", exported.text);
+    if let Some(note) = exported.note {
+        eprintln!("wildling: {note}");
+    }
+    if format == Format::ShiViz {
+        eprintln!("ShiViz regular expression: {SHIVIZ_REGEX}");
+    }
+    Ok(())
 }
 
 fn trace(loaded: Replayable, seed: Option<u64>) -> Result<(), BadInput> {

@@ -31,7 +31,9 @@
 //! 8. [`scenario`]: the versioned scenario format and its validation.
 //! 9. [`cluster`]: a scenario turned into a running simulation, the entry
 //!    point for every front end.
-//! 10. [`checker`]: the consistency checker over a finished history.
+//! 10. [`checker`]: the consistency checker over a finished history;
+//!     [`export`]: the history in formats other tools read (Jepsen EDN,
+//!     Porcupine JSON, ShiViz logs).
 //! 11. [`view`]: plain-data views of a cluster, one per panel of the UI.
 //! 12. [`share`]: a whole session as a share link; [`tutorial`]: the guided
 //!     tutorials.
@@ -55,6 +57,7 @@ pub mod cluster;
 pub mod scenario;
 
 pub mod checker;
+pub mod export;
 pub mod view;
 
 mod inflate;

@@ -318,3 +318,16 @@ fn a_sloppy_quorum_or_r_w_1_breaks_read_your_writes() {
         "no seed broke read your writes with R = W = 1"
     );
 }
+
+/// The built-in `session-guarantees` scenario (R = W = 1 across a
+/// partition) shows each of the four broken, once.
+#[test]
+fn the_session_guarantees_scenario_breaks_all_four() {
+    let json = builtin_scenario("session-guarantees").expect("built in");
+    let scenario = Scenario::from_json(json).expect("valid");
+    assert_eq!((scenario.cluster.r, scenario.cluster.w), (1, 1));
+    let cluster = run(&scenario, scenario.seed, None, TraceMode::Off);
+    let report = cluster.check();
+    assert_eq!(report.counts().sessions, [1, 1, 1, 1], "{report}");
+    assert!(report.lost_writes.is_empty() && report.non_converged.is_empty());
+}

@@ -22,6 +22,7 @@ pub fn builtin_scenarios() -> Vec<(&'static str, &'static str)> {
         "sweep-faults",
         "gossip-join",
         "vv-pruning",
+        "session-guarantees",
     ]
 }
 
