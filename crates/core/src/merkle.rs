@@ -109,7 +109,7 @@ pub fn leaf<V: AsRef<str>>(key: &str, clock: &KeyClock<V>) -> Leaf {
             for entry in set.entries() {
                 h.word(u64::from(entry.id.0));
                 h.word(entry.counter);
-                h.values(&entry.values);
+                h.values(entry.values);
             }
             h.values(set.anonymous());
         }

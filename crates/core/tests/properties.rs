@@ -123,14 +123,14 @@ fn sorted(values: Vec<&u32>) -> Vec<u32> {
 
 /// Every value of a DvvSet with its dot.
 fn dotted(set: &Set) -> Vec<(u8, u64, u32)> {
-    let each = |e: &wildling_core::causality::Entry<u8, u32>| {
+    let each = |e: wildling_core::causality::Entry<'_, u8, u32>| {
         e.values
             .iter()
             .enumerate()
-            .map(|(k, v)| (e.id, e.counter - k as u64, *v))
+            .map(|(k, v)| (*e.id, e.counter - k as u64, *v))
             .collect::<Vec<_>>()
     };
-    set.entries().iter().flat_map(each).collect()
+    set.entries().flat_map(each).collect()
 }
 
 /// Irreflexive, asymmetric and transitive over `all`.

@@ -1,55 +1,158 @@
 //! `DvvSet`: the compact dotted version vector set of `dvvset.erl`.
+//!
+//! ## Layout
+//!
+//! The reference's clock is `{[{Id, Counter, [Values]}], [Anonymous]}`: a
+//! list of entries, each owning a list of values. Kept as it is (a vector of
+//! entries, each with a vector of values), every entry is an allocation, a
+//! put that inserts a value at the head of its entry shifts or grows that
+//! entry's vector, and copying a clock (to leave both replicas of a sync
+//! equal, or when a shared clock is changed) allocates once per entry. On the
+//! reference's own 200,000-operation workload that layout spent most of its
+//! time in the allocator.
+//!
+//! So the entries are split in two, flat:
+//!
+//! - `slots`: per entry its id, counter and the number of its live values,
+//!   sorted by id, stored inline up to `SLOTS_INLINE` entries (a clock has
+//!   one entry per replica that coordinated a write: 3 for N = 3, rarely
+//!   more than 5 with fallbacks);
+//! - `values`: every entry's live values in one buffer, entry after entry,
+//!   each entry's newest first. Entry `k`'s values start after the values of
+//!   the entries before it, so walking the entries in order keeps a running
+//!   offset; there are few entries, and no operation looks one up at random.
+//!
+//! The buffer is in `values/1` order already (after the anonymous values),
+//! so `size/1` is two lengths and `values/1` one chain. Cutting an entry's
+//! values (a put's context covering them, a sync dropping what the other side
+//! superseded) removes a range and shifts the values after it, a few words;
+//! a new event inserts at its entry's start. `clone_from` copies into the
+//! buffers a clock already has, so a replica left equal to its peer after a
+//! sync allocates nothing once its buffers are large enough, and a fresh copy
+//! of a clock of up to four entries makes one allocation (its values).
+//!
+//! The representation is canonical: two clocks with the same entries and
+//! values have the same slots and buffers, so equality and hashing are the
+//! fields'. The text and serde forms are the reference's nested ones; the
+//! flat layout never shows outside this file ([`Entry`] is a borrowed view).
+//!
+//! ## CAVEATS
+//!
+//! - A clock with more than `SLOTS_INLINE` entries keeps its slots on the
+//!   heap: correct, one more allocation per copy.
+//! - An entry's values are found by summing the counts of the entries before
+//!   it: linear in the number of entries, which is the number of replicas
+//!   that coordinated a write to the key, never large.
 
 use std::fmt;
+use std::ops::Range;
 use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Serialize, Serializer};
+use smallvec::SmallVec;
 
 use super::text::{write_decimal, write_joined, Cursor, ParseError};
 use super::vv::VersionVector;
 
-/// One entry of a [`DvvSet`]: everything `id` has coordinated.
+/// How many entries a clock holds without a heap allocation for them: a
+/// cluster with N = 3 and a fallback or two.
+const SLOTS_INLINE: usize = 4;
+
+/// One entry of a [`DvvSet`], borrowed: everything `id` has coordinated.
 ///
 /// `counter` counts all of `id`'s events; `values` holds the ones still live,
 /// newest first, so `values[k]` carries the dot `(id, counter - k)`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Entry<I, V> {
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Entry<'a, I, V> {
     /// The replica that made these events.
-    pub id: I,
+    pub id: &'a I,
     /// How many events `id` has made (the version vector entry).
     pub counter: u64,
     /// The live values, newest first; never more than `counter` of them.
-    pub values: Vec<V>,
+    pub values: &'a [V],
+}
+
+/// An entry as stored: its values are the next `live` of the buffer.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Slot<I> {
+    id: I,
+    counter: u64,
+    live: usize,
 }
 
 /// A set of concurrent values (siblings) with their causal history, in the
 /// compact form of `dvvset.erl`: entries sorted by id, plus an anonymous list
-/// of values that carry no dot (see the module docs).
+/// of values that carry no dot (see the module docs for the layout).
 ///
 /// Text form (Display / FromStr), the Erlang term of the reference:
-/// `{[{a,4,[5,2]},{b,1,[]}],[10]}`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// `{[{a,4,[5,2]},{b,1,[]}],[10]}`. Serde form: `{"entries": [{"id": "a",
+/// "counter": 4, "values": [5, 2]}, ...], "anonymous": [10]}`.
+#[derive(Debug, PartialEq, Eq, Hash, Deserialize)]
 #[serde(try_from = "RawDvvSet<I, V>")]
-#[serde(bound(
-    serialize = "I: Serialize, V: Serialize",
-    deserialize = "I: Ord + Deserialize<'de>, V: Deserialize<'de>"
-))]
+#[serde(bound(deserialize = "I: Ord + Deserialize<'de>, V: Deserialize<'de>"))]
 pub struct DvvSet<I, V> {
-    entries: Vec<Entry<I, V>>,
+    /// The entries, sorted by id.
+    slots: SmallVec<[Slot<I>; SLOTS_INLINE]>,
+    /// The entries' live values, entry after entry, each newest first.
+    values: Vec<V>,
+    /// The values without a dot.
     anonymous: Vec<V>,
+}
+
+/// `clone_from` reuses the clock's buffers.
+impl<I: Clone, V: Clone> Clone for DvvSet<I, V> {
+    fn clone(&self) -> Self {
+        DvvSet {
+            slots: self.slots.clone(),
+            values: self.values.clone(),
+            anonymous: self.anonymous.clone(),
+        }
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        self.slots.clone_from(&source.slots);
+        self.values.clone_from(&source.values);
+        self.anonymous.clone_from(&source.anonymous);
+    }
+}
+
+/// An entry of the unchecked serde shape.
+#[derive(Deserialize)]
+struct RawEntry<I, V> {
+    id: I,
+    counter: u64,
+    values: Vec<V>,
 }
 
 /// The unchecked serde shape of a [`DvvSet`].
 #[derive(Deserialize)]
 struct RawDvvSet<I, V> {
-    entries: Vec<Entry<I, V>>,
+    entries: Vec<RawEntry<I, V>>,
     anonymous: Vec<V>,
 }
 
 impl<I: Ord, V> TryFrom<RawDvvSet<I, V>> for DvvSet<I, V> {
     type Error = ParseError;
     fn try_from(raw: RawDvvSet<I, V>) -> Result<Self, ParseError> {
-        DvvSet::from_parts(raw.entries, raw.anonymous)
+        let entries = raw.entries.into_iter().map(|e| (e.id, e.counter, e.values));
+        DvvSet::from_parts(entries.collect(), raw.anonymous)
+    }
+}
+
+impl<I: Serialize, V: Serialize> Serialize for DvvSet<I, V> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        /// The entries as a sequence of [`Entry`].
+        struct Entries<'a, I, V>(&'a DvvSet<I, V>);
+        impl<I: Serialize, V: Serialize> Serialize for Entries<'_, I, V> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_seq(self.0.entries())
+            }
+        }
+        let mut set = serializer.serialize_struct("DvvSet", 2)?;
+        set.serialize_field("entries", &Entries(self))?;
+        set.serialize_field("anonymous", &self.anonymous)?;
+        set.end()
     }
 }
 
@@ -58,23 +161,47 @@ impl<I, V> Default for DvvSet<I, V> {
     /// `sync/1`).
     fn default() -> Self {
         DvvSet {
-            entries: Vec::new(),
+            slots: SmallVec::new(),
+            values: Vec::new(),
             anonymous: Vec::new(),
         }
     }
 }
 
-/// Which value [`DvvSet::last`] picked: the head of an entry or an
-/// anonymous value.
+/// Which value [`DvvSet::last`] picked: the head of an entry (its index in
+/// the values buffer, and the entry's) or an anonymous value.
 enum Winner {
-    Entry(usize),
+    Entry { value: usize, slot: usize },
     Anonymous(usize),
 }
 
 impl<I, V> DvvSet<I, V> {
     /// The entries, sorted by id.
-    pub fn entries(&self) -> &[Entry<I, V>] {
-        &self.entries
+    pub fn entries(&self) -> impl ExactSizeIterator<Item = Entry<'_, I, V>> + Clone + '_ {
+        self.slots
+            .iter()
+            .zip(self.ranges())
+            .map(move |(slot, range)| Entry {
+                id: &slot.id,
+                counter: slot.counter,
+                values: &self.values[range],
+            })
+    }
+
+    /// Each entry's range in the values buffer, in entry order.
+    fn ranges(&self) -> impl ExactSizeIterator<Item = Range<usize>> + Clone + '_ {
+        let mut start = 0;
+        self.slots.iter().map(move |slot| {
+            let range = start..start + slot.live;
+            start = range.end;
+            range
+        })
+    }
+
+    /// The `(id, counter)` pairs of the entries: the version vector of the
+    /// whole causal history, borrowed.
+    pub fn counters(&self) -> impl ExactSizeIterator<Item = (&I, u64)> + Clone + '_ {
+        counters(&self.slots)
     }
 
     /// The anonymous values (values without a dot).
@@ -84,36 +211,27 @@ impl<I, V> DvvSet<I, V> {
 
     /// `size/1`: the number of values, anonymous ones included.
     pub fn size(&self) -> usize {
-        self.entries.iter().map(|e| e.values.len()).sum::<usize>() + self.anonymous.len()
+        self.values.len() + self.anonymous.len()
     }
 
     /// `ids/1`: the ids of all entries, in order.
     pub fn ids(&self) -> Vec<&I> {
-        self.entries.iter().map(|e| &e.id).collect()
+        self.slots.iter().map(|s| &s.id).collect()
     }
 
     /// `values/1`: the anonymous values, then each entry's values (newest
     /// first), entries in id order.
     pub fn values(&self) -> Vec<&V> {
-        self.anonymous
-            .iter()
-            .chain(self.entries.iter().flat_map(|e| &e.values))
-            .collect()
+        self.anonymous.iter().chain(&self.values).collect()
     }
 
-    /// `map/2`: applies `f` to every value, keeping the causal history.
+    /// `map/2`: applies `f` to every value, keeping the causal history
+    /// (entries' values first, in `values/1` order, then the anonymous ones).
     pub fn map<W>(self, mut f: impl FnMut(V) -> W) -> DvvSet<I, W> {
-        let entries = self
-            .entries
-            .into_iter()
-            .map(|e| Entry {
-                id: e.id,
-                counter: e.counter,
-                values: e.values.into_iter().map(&mut f).collect(),
-            })
-            .collect();
+        let values = self.values.into_iter().map(&mut f).collect();
         DvvSet {
-            entries,
+            slots: self.slots,
+            values,
             anonymous: self.anonymous.into_iter().map(f).collect(),
         }
     }
@@ -123,10 +241,13 @@ impl<I, V> DvvSet<I, V> {
     /// anonymous value; on ties the later one wins.
     fn find_winner(&self, less_or_equal: &impl Fn(&V, &V) -> bool) -> Option<Winner> {
         let heads = self
-            .entries
-            .iter()
+            .ranges()
             .enumerate()
-            .filter_map(|(n, e)| Some((Winner::Entry(n), e.values.first()?)));
+            .filter(|(_, range)| !range.is_empty())
+            .map(|(slot, range)| {
+                let value = range.start;
+                (Winner::Entry { value, slot }, &self.values[value])
+            });
         let anonymous = self
             .anonymous
             .iter()
@@ -149,34 +270,47 @@ impl<I, V> DvvSet<I, V> {
     /// values (the reference crashes there).
     pub fn last(&self, less_or_equal: impl Fn(&V, &V) -> bool) -> Option<&V> {
         Some(match self.find_winner(&less_or_equal)? {
-            Winner::Entry(n) => &self.entries[n].values[0],
+            Winner::Entry { value, .. } => &self.values[value],
             Winner::Anonymous(n) => &self.anonymous[n],
         })
     }
 }
 
 impl<I: Ord, V> DvvSet<I, V> {
-    /// Builds a clock from its parts, checking the representation: ids
-    /// strictly increasing, and no entry with more values than its counter.
-    pub fn from_parts(entries: Vec<Entry<I, V>>, anonymous: Vec<V>) -> Result<Self, ParseError> {
-        if let Some(n) = entries.windows(2).position(|w| w[0].id >= w[1].id) {
+    /// Builds a clock from its parts, `(id, counter, values newest first)`
+    /// per entry, checking the representation: ids strictly increasing, and
+    /// no entry with more values than its counter.
+    pub fn from_parts(entries: Vec<(I, u64, Vec<V>)>, anonymous: Vec<V>) -> Result<Self, ParseError> {
+        if let Some(n) = entries.windows(2).position(|w| w[0].0 >= w[1].0) {
             let reason = format!("entry ids must be strictly increasing (entry {})", n + 2);
             return Err(ParseError::Invalid { reason });
         }
         if let Some(n) = entries
             .iter()
-            .position(|e| e.values.len() as u64 > e.counter)
+            .position(|(_, counter, values)| values.len() as u64 > *counter)
         {
-            let e = &entries[n];
+            let (_, counter, values) = &entries[n];
             let reason = format!(
                 "entry {} has {} values but counter {}",
                 n + 1,
-                e.values.len(),
-                e.counter
+                values.len(),
+                counter
             );
             return Err(ParseError::Invalid { reason });
         }
-        Ok(DvvSet { entries, anonymous })
+        let mut set = DvvSet {
+            anonymous,
+            ..DvvSet::default()
+        };
+        for (id, counter, values) in entries {
+            set.slots.push(Slot {
+                id,
+                counter,
+                live: values.len(),
+            });
+            set.values.extend(values);
+        }
+        Ok(set)
     }
 
     /// `new/1`: one value, no causal history (goes to the anonymous list).
@@ -187,8 +321,8 @@ impl<I: Ord, V> DvvSet<I, V> {
     /// `new_list/1`: several values, no causal history.
     pub fn new_list(values: Vec<V>) -> Self {
         DvvSet {
-            entries: Vec::new(),
             anonymous: values,
+            ..DvvSet::default()
         }
     }
 
@@ -206,16 +340,9 @@ impl<I: Ord, V> DvvSet<I, V> {
     where
         I: Clone,
     {
-        let entries = vv
-            .iter()
-            .map(|(id, counter)| Entry {
-                id: id.clone(),
-                counter,
-                values: Vec::new(),
-            })
-            .collect();
         DvvSet {
-            entries,
+            slots: history(vv.iter()),
+            values: Vec::new(),
             anonymous: values,
         }
     }
@@ -237,52 +364,47 @@ impl<I: Ord, V> DvvSet<I, V> {
         I: Clone,
     {
         vv.clear();
-        vv.extend_in_order(self.entries.iter().map(|e| (e.id.clone(), e.counter)));
+        vv.extend_in_order(self.slots.iter().map(|s| (s.id.clone(), s.counter)));
     }
 
     /// `less/2`: whether `self` is causally older than `other`, comparing
     /// counters only (values are not looked at).
     pub fn less(&self, other: &Self) -> bool {
-        newer_sides(counters(&other.entries), counters(&self.entries)) == (true, false)
+        newer_sides(counters(&other.slots), counters(&self.slots)) == (true, false)
     }
 
     /// `equal/2`: the same causal history: same ids, same counters and the
     /// same *number* of values per entry; the values themselves and the
     /// anonymous list are ignored.
     pub fn equal(&self, other: &Self) -> bool {
-        self.entries.len() == other.entries.len()
-            && self.entries.iter().zip(&other.entries).all(|(a, b)| {
-                a.id == b.id && a.counter == b.counter && a.values.len() == b.values.len()
-            })
+        self.slots == other.slots
     }
 
     /// `event/3` (private in the reference): a new event by `id` carrying
     /// `value`, without discarding anything.
     pub fn event(&mut self, id: I, value: V) {
         // One entry per replica: a short linear scan.
-        let n = self
-            .entries
-            .iter()
-            .position(|e| e.id >= id)
-            .unwrap_or(self.entries.len());
-        match self.entries.get_mut(n) {
-            Some(entry) if entry.id == id => {
-                entry.counter += 1;
-                if entry.values.is_empty() {
-                    entry.values.push(value);
-                } else {
-                    entry.values.insert(0, value);
-                }
+        let mut start = 0;
+        let mut n = 0;
+        while n < self.slots.len() && self.slots[n].id < id {
+            start += self.slots[n].live;
+            n += 1;
+        }
+        match self.slots.get_mut(n) {
+            Some(slot) if slot.id == id => {
+                slot.counter += 1;
+                slot.live += 1;
             }
-            _ => self.entries.insert(
+            _ => self.slots.insert(
                 n,
-                Entry {
+                Slot {
                     id,
                     counter: 1,
-                    values: vec![value],
+                    live: 1,
                 },
             ),
         }
+        self.values.insert(start, value);
     }
 
     /// Takes the single anonymous value of a client clock made by `new/1` or
@@ -352,33 +474,41 @@ impl<I: Ord, V> DvvSet<I, V> {
         // The anonymous values, as sync/2 decides them for ({ctx, []}, self);
         // with none stored, every branch leaves them empty.
         if !self.anonymous.is_empty() {
-            match newer_sides(ctx.clone(), counters(&self.entries)) {
+            match newer_sides(ctx.clone(), counters(&self.slots)) {
                 (true, false) => self.anonymous.clear(),
                 (false, true) => {}
                 _ => dedup_in_order(&mut self.anonymous),
             }
         }
-        // merge/5 with the client's side holding no values.
+        // merge/5 with the client's side holding no values: each entry the
+        // context has seen keeps only its values newer than what was seen.
         let mut n = 0;
+        let mut start = 0;
         for (cid, seen) in ctx {
-            while n < self.entries.len() && self.entries[n].id < *cid {
+            while n < self.slots.len() && self.slots[n].id < *cid {
+                start += self.slots[n].live;
                 n += 1;
             }
-            match self.entries.get_mut(n) {
-                Some(entry) if entry.id == *cid => {
-                    if seen >= entry.counter {
-                        entry.counter = seen;
-                        entry.values.clear();
+            match self.slots.get_mut(n) {
+                Some(slot) if slot.id == *cid => {
+                    let keep = if seen >= slot.counter {
+                        slot.counter = seen;
+                        0
                     } else {
-                        entry.values.truncate((entry.counter - seen) as usize);
+                        slot.live.min((slot.counter - seen) as usize)
+                    };
+                    if keep < slot.live {
+                        self.values.drain(start + keep..start + slot.live);
+                        slot.live = keep;
                     }
+                    start += keep;
                 }
-                _ => self.entries.insert(
+                _ => self.slots.insert(
                     n,
-                    Entry {
+                    Slot {
                         id: cid.clone(),
                         counter: seen,
-                        values: Vec::new(),
+                        live: 0,
                     },
                 ),
             }
@@ -397,7 +527,7 @@ impl<I: Ord, V> DvvSet<I, V> {
         // With no anonymous values on either side, every branch of the
         // reference leaves none: skip comparing the clocks.
         if !(self.anonymous.is_empty() && other.anonymous.is_empty()) {
-            match newer_sides(counters(&other.entries), counters(&self.entries)) {
+            match newer_sides(counters(&other.slots), counters(&self.slots)) {
                 // self.less(other)
                 (true, false) => self.anonymous.clone_from(&other.anonymous),
                 // other.less(self)
@@ -412,14 +542,47 @@ impl<I: Ord, V> DvvSet<I, V> {
                 }
             }
         }
+        // merge/5 per entry both sides have; an entry only `other` has is
+        // copied over.
         let mut n = 0;
-        for theirs in &other.entries {
-            while n < self.entries.len() && self.entries[n].id < theirs.id {
+        let mut start = 0;
+        for (theirs, range) in other.slots.iter().zip(other.ranges()) {
+            let their_values = &other.values[range];
+            while n < self.slots.len() && self.slots[n].id < theirs.id {
+                start += self.slots[n].live;
                 n += 1;
             }
-            match self.entries.get_mut(n) {
-                Some(mine) if mine.id == theirs.id => merge_entry(mine, theirs),
-                _ => self.entries.insert(n, theirs.clone()),
+            match self.slots.get_mut(n) {
+                Some(mine) if mine.id == theirs.id => {
+                    let (n1, l1) = (mine.counter, mine.live as u64);
+                    let (n2, l2) = (theirs.counter, theirs.live as u64);
+                    if n1 >= n2 {
+                        // Ours is at least as new: keep our values, less
+                        // those `theirs` had already seen superseded.
+                        if n1 - l1 < n2 - l2 {
+                            let keep = (n1 - n2 + l2) as usize;
+                            self.values.drain(start + keep..start + mine.live);
+                            mine.live = keep;
+                        }
+                    } else {
+                        // Theirs is newer: take its values, less those we
+                        // had already seen superseded.
+                        let keep = (if n2 - l2 >= n1 - l1 { l2 } else { n2 - n1 + l1 }) as usize;
+                        mine.counter = n2;
+                        replace_range(
+                            &mut self.values,
+                            start..start + mine.live,
+                            &their_values[..keep],
+                        );
+                        mine.live = keep;
+                    }
+                    start += mine.live;
+                }
+                _ => {
+                    self.slots.insert(n, theirs.clone());
+                    replace_range(&mut self.values, start..start, their_values);
+                    start += theirs.live;
+                }
             }
             n += 1;
         }
@@ -437,21 +600,21 @@ impl<I: Ord, V> DvvSet<I, V> {
         if !(self.anonymous.is_empty() && other.anonymous.is_empty()) {
             return false;
         }
-        let mut theirs = other.entries.iter();
-        self.entries.iter().all(|mine| {
+        let mut theirs = other.entries();
+        self.entries().all(|mine| {
             // Entries only `other` has are copied over as they are.
             let Some(t) = theirs.find(|t| t.id >= mine.id) else {
                 return false;
             };
             let (n1, l1) = (mine.counter, mine.values.len() as u64);
             let (n2, l2) = (t.counter, t.values.len() as u64);
-            // merge_entry: with n1 == n2 the result keeps `mine`'s values
-            // cut to `t`'s length; with n1 < n2 it keeps all of `t`'s
-            // exactly when `t` reaches as far back as `mine`.
+            // merge/5: with n1 == n2 the result keeps `mine`'s values cut
+            // to `t`'s length; with n1 < n2 it keeps all of `t`'s exactly
+            // when `t` reaches as far back as `mine`.
             t.id == mine.id
                 && match n1.cmp(&n2) {
                     std::cmp::Ordering::Equal => {
-                        l1 >= l2 && mine.values[..l2 as usize] == t.values[..]
+                        l1 >= l2 && mine.values[..l2 as usize] == *t.values
                     }
                     std::cmp::Ordering::Less => n2 - l2 >= n1 - l1,
                     std::cmp::Ordering::Greater => false,
@@ -484,23 +647,12 @@ impl<I: Ord, V> DvvSet<I, V> {
         match self.find_winner(&less_or_equal) {
             None => self.clone(),
             Some(Winner::Anonymous(n)) => self.with_only_anonymous(self.anonymous[n].clone()),
-            Some(Winner::Entry(w)) => {
-                let entries = self
-                    .entries
-                    .iter()
-                    .enumerate()
-                    .map(|(n, e)| Entry {
-                        id: e.id.clone(),
-                        counter: e.counter,
-                        values: if n == w {
-                            e.values[..1].to_vec()
-                        } else {
-                            Vec::new()
-                        },
-                    })
-                    .collect();
+            Some(Winner::Entry { value, slot }) => {
+                let mut slots = history(self.counters());
+                slots[slot].live = 1;
                 DvvSet {
-                    entries,
+                    slots,
+                    values: vec![self.values[value].clone()],
                     anonymous: Vec::new(),
                 }
             }
@@ -521,21 +673,30 @@ impl<I: Ord, V> DvvSet<I, V> {
     where
         I: Clone,
     {
-        let entries = self.entries.iter().map(|e| Entry {
-            id: e.id.clone(),
-            counter: e.counter,
-            values: Vec::new(),
-        });
         DvvSet {
-            entries: entries.collect(),
+            slots: history(self.counters()),
+            values: Vec::new(),
             anonymous: vec![value],
         }
     }
 }
 
+/// Entries without values for the `(id, counter)` pairs of a history.
+fn history<'a, I: Clone + 'a>(
+    counters: impl Iterator<Item = (&'a I, u64)>,
+) -> SmallVec<[Slot<I>; SLOTS_INLINE]> {
+    counters
+        .map(|(id, counter)| Slot {
+            id: id.clone(),
+            counter,
+            live: 0,
+        })
+        .collect()
+}
+
 /// The `(id, counter)` pairs of some entries.
-fn counters<I, V>(entries: &[Entry<I, V>]) -> impl Iterator<Item = (&I, u64)> + '_ {
-    entries.iter().map(|e| (&e.id, e.counter))
+fn counters<I>(slots: &[Slot<I>]) -> impl ExactSizeIterator<Item = (&I, u64)> + Clone + '_ {
+    slots.iter().map(|s| (&s.id, s.counter))
 }
 
 /// `greater/3` of the reference, both ways in one pass over `a` and `b`
@@ -577,21 +738,16 @@ fn newer_sides<'a, 'b, I: Ord + 'a + 'b>(
     }
 }
 
-/// `merge/5` of the reference, in place: the larger counter wins, and its
-/// values are cut to those the other side has not already discarded.
-fn merge_entry<I, V: Clone>(mine: &mut Entry<I, V>, theirs: &Entry<I, V>) {
-    let (n1, l1) = (mine.counter, mine.values.len() as u64);
-    let (n2, l2) = (theirs.counter, theirs.values.len() as u64);
-    if n1 >= n2 {
-        if n1 - l1 < n2 - l2 {
-            mine.values.truncate((n1 - n2 + l2) as usize);
-        }
-    } else {
-        mine.counter = n2;
-        let keep = if n2 - l2 >= n1 - l1 { l2 } else { n2 - n1 + l1 };
-        mine.values.clear();
-        mine.values
-            .extend_from_slice(&theirs.values[..keep as usize]);
+/// Replaces `values[range]` by copies of `with`, reusing the places both
+/// have and shifting the values after the range once.
+fn replace_range<V: Clone>(values: &mut Vec<V>, range: Range<usize>, with: &[V]) {
+    let common = range.len().min(with.len());
+    values[range.start..range.start + common].clone_from_slice(&with[..common]);
+    if common < range.len() {
+        values.drain(range.start + common..range.end);
+    } else if common < with.len() {
+        let at = range.end;
+        values.splice(at..at, with[common..].iter().cloned());
     }
 }
 
@@ -628,13 +784,13 @@ struct Term<'a, I, V>(&'a DvvSet<I, V>);
 impl<I: fmt::Display, V: fmt::Display> fmt::Display for Term<'_, I, V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("{[")?;
-        write_joined(f, &self.0.entries, ",", |f, e| {
+        write_joined(f, self.0.entries(), ",", |f, e| {
             f.write_str("{")?;
             e.id.fmt(f)?;
             f.write_str(",")?;
             write_decimal(f, e.counter)?;
             f.write_str(",[")?;
-            write_joined(f, &e.values, ",", |f, v| v.fmt(f))?;
+            write_joined(f, e.values, ",", |f, v| v.fmt(f))?;
             f.write_str("]}")
         })?;
         f.write_str("],[")?;
@@ -664,11 +820,7 @@ where
                 cur.atom("value")
             })?;
             cur.expect('}', "'}' closing an entry")?;
-            Ok(Entry {
-                id,
-                counter,
-                values,
-            })
+            Ok((id, counter, values))
         })?;
         cur.expect(',', "',' before the anonymous values")?;
         let anonymous = cur.list('[', ']', "'[' opening the anonymous values", |cur| {

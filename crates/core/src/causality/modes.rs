@@ -312,9 +312,8 @@ impl<V: Clone + PartialEq> KeyClock<V> {
         ctx.vv = match self {
             KeyClock::DvvSet(set) => {
                 ctx.vv.clear();
-                let entries = set.entries().iter();
                 ctx.vv
-                    .extend_in_order(entries.map(|e| (Actor::Node(e.id), e.counter)));
+                    .extend_in_order(set.counters().map(|(id, n)| (Actor::Node(*id), n)));
                 return;
             }
             KeyClock::Lww(_) => VersionVector::new(),

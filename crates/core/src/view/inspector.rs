@@ -81,7 +81,7 @@ fn head_dot(clock: &Clock, coordinator: NodeId, value: &str) -> Option<Dot<NodeI
     let KeyClock::DvvSet(set) = clock else {
         return None;
     };
-    let entry = set.entries().iter().find(|e| e.id == coordinator)?;
+    let entry = set.entries().find(|e| *e.id == coordinator)?;
     (**entry.values.first()? == *value).then_some(Dot::new(coordinator, entry.counter))
 }
 
@@ -90,7 +90,7 @@ fn stored_dot(clock: &Clock, coordinator: NodeId, value: &str) -> Option<Dot<Nod
     let KeyClock::DvvSet(set) = clock else {
         return None;
     };
-    let entry = set.entries().iter().find(|e| e.id == coordinator)?;
+    let entry = set.entries().find(|e| *e.id == coordinator)?;
     let k = entry.values.iter().position(|v| **v == *value)?;
     Some(Dot::new(coordinator, entry.counter - k as u64))
 }
@@ -100,8 +100,8 @@ fn holds(clock: &Clock, dot: &Dot<NodeId>, value: &str) -> bool {
     let KeyClock::DvvSet(set) = clock else {
         return false;
     };
-    set.entries().iter().any(|e| {
-        e.id == dot.id
+    set.entries().any(|e| {
+        *e.id == dot.id
             && dot.counter <= e.counter
             && e.values
                 .get((e.counter - dot.counter) as usize)
