@@ -466,6 +466,9 @@ fn run(
         println!("  {line}");
     }
     println!("\nsummary\n  {}", summary_line(&summary));
+    if let Some(stopped) = summary.stopped {
+        println!("  {stopped}; {} operations pending", summary.pending);
+    }
     Ok(())
 }
 
@@ -526,6 +529,9 @@ fn trace(loaded: Replayable, seed: Option<u64>) -> Result<(), BadInput> {
         .collect();
     lanes.extend(scenario.cluster.node_ids().into_iter().map(Addr::Node));
     print!("{}", space_time(cluster.sim().trace().events(), &lanes));
+    if let Some(stopped) = cluster.sim().stopped() {
+        println!("{stopped}");
+    }
     println!("trace hash {:016x}", cluster.sim().trace().hash());
     Ok(())
 }
@@ -593,8 +599,9 @@ fn sweep(
     Ok(())
 }
 
-/// The checker's verdicts, then ok, quorum-failed, timed out, pending, max siblings.
-type Outcome = (CheckCounts, u64, u64, u64, u64, usize);
+/// The checker's verdicts, then ok, quorum-failed, timed out, pending, max
+/// siblings, and how the run stopped if it did not go quiet.
+type Outcome = (CheckCounts, u64, u64, u64, u64, usize, &'static str);
 
 /// Seeds grouped by outcome: the checker's findings, how many operations
 /// succeeded, failed their quorum or timed out, and the most siblings left
@@ -617,6 +624,7 @@ impl Outcomes {
             s.timed_out,
             s.pending,
             s.max_siblings,
+            s.stopped.map_or("-", |stopped| stopped.name()),
         );
         self.count(key, 1, s.seed);
         add_counts(&mut self.total, &c);
@@ -640,14 +648,16 @@ impl Outcomes {
     /// The groups, then the totals of the checker's findings.
     fn table(&self) -> String {
         let mut out = String::from(
-            "  seeds  lost  false-conflicts  non-converged  stale-reads  ryw/mr/mw/wfr  ok  quorum-failed  timed-out  pending  max-siblings  example-seed\n",
+            "  seeds  lost  false-conflicts  non-converged  stale-reads  ryw/mr/mw/wfr  ok  quorum-failed  timed-out  pending  max-siblings          stopped  example-seed\n",
         );
-        for ((c, ok, failed, timed_out, pending, siblings), (count, example)) in &self.groups {
+        for ((c, ok, failed, timed_out, pending, siblings, stopped), (count, example)) in
+            &self.groups
+        {
             let [ryw, mr, mw, wfr] = c.sessions;
             let sessions = format!("{ryw}/{mr}/{mw}/{wfr}");
             let _ = writeln!(
                 out,
-                "  {count:>5}  {:>4}  {:>15}  {:>13}  {:>11}  {sessions:>13}  {ok:>2}  {failed:>13}  {timed_out:>9}  {pending:>7}  {siblings:>12}  {example:>12}",
+                "  {count:>5}  {:>4}  {:>15}  {:>13}  {:>11}  {sessions:>13}  {ok:>2}  {failed:>13}  {timed_out:>9}  {pending:>7}  {siblings:>12}  {stopped:>15}  {example:>12}",
                 c.lost_writes, c.false_conflicts, c.non_converged, c.stale_reads
             );
         }

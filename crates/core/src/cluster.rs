@@ -28,6 +28,7 @@ use crate::scenario::{
     builtin_scenarios, Action, ClusterConfig, Scenario, ScenarioError, TimelineEntry,
 };
 use crate::sim::trace::TraceMode;
+use crate::sim::budget::Stopped;
 use crate::sim::{SimOptions, Simulator, Stats};
 use crate::vec_map::VecMap;
 
@@ -68,6 +69,10 @@ pub struct Summary {
     pub max_siblings: usize,
     /// The simulator's counters.
     pub stats: Stats,
+    /// Why the run stopped before it went quiet, if it did: its budget ran
+    /// out or it reached its horizon; the pending operations are those the
+    /// stop cut short.
+    pub stopped: Option<Stopped>,
     /// The trace hash (0 when tracing is off).
     pub trace_hash: u64,
     /// What the failure-handling mechanisms did, summed over the nodes.
@@ -233,6 +238,7 @@ impl Cluster {
         let mut summary = Summary {
             seed,
             end_ticks: self.sim.now(),
+            stopped: self.sim.stopped(),
             stats: self.sim.stats(),
             trace_hash: self.sim.trace().hash(),
             ..Summary::default()

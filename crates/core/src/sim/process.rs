@@ -30,6 +30,12 @@ pub struct Envelope<M> {
 pub trait Message: Clone + fmt::Display {
     /// A short, stable name of the message's kind, such as `put` or `get-reply`.
     fn kind(&self) -> &'static str;
+
+    /// Bytes the message owns beyond its own size and what it shares with
+    /// the stores (vectors of keys and hashes), for the run's budget.
+    fn heap_bytes(&self) -> usize {
+        0
+    }
 }
 
 /// A sans-IO state machine: a node or a client of the simulated cluster.
