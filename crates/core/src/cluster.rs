@@ -21,7 +21,7 @@ use crate::message::Clock;
 use crate::sim::faults::{random_faults, FaultOptions};
 use crate::sim::network::Fault;
 
-use crate::ids::{Addr, Time};
+use crate::ids::{Addr, OpId, Time};
 use crate::ids::{ClientId, NodeId};
 use crate::node::{Client, ClientOp, Member, Node, NodeStats, OpOutcome};
 use crate::scenario::{
@@ -309,19 +309,27 @@ pub fn clients_of(sim: &Simulator<Member>) -> impl Iterator<Item = (ClientId, &C
     })
 }
 
-/// The consistency checker over a run of a cluster configured by `config`
-/// ([`Cluster::check`]); the explorer checks the states it reaches with it.
-pub fn check_run(config: &ClusterConfig, sim: &Simulator<Member>) -> CheckReport {
-    let history = sim.history();
+/// What every client recorded of the contexts its puts carried: for each
+/// put, the get whose context it sent ([`Client::based_on`]) and the
+/// client's own earlier put it follows ([`Client::follows`]), all clients
+/// together, keyed by put.
+pub fn contexts_of(sim: &Simulator<Member>) -> (VecMap<OpId, OpId>, VecMap<OpId, OpId>) {
     let (mut based_on, mut follows) = (Vec::new(), Vec::new());
     for (_, client) in clients_of(sim) {
         based_on.extend(client.based_on().iter().map(|(put, get)| (*put, *get)));
         follows.extend(client.follows().iter().map(|(put, prev)| (*put, *prev)));
     }
-    let (based_on, follows) = (
+    (
         VecMap::from_unsorted(based_on),
         VecMap::from_unsorted(follows),
-    );
+    )
+}
+
+/// The consistency checker over a run of a cluster configured by `config`
+/// ([`Cluster::check`]); the explorer checks the states it reaches with it.
+pub fn check_run(config: &ClusterConfig, sim: &Simulator<Member>) -> CheckReport {
+    let history = sim.history();
+    let (based_on, follows) = contexts_of(sim);
     let mut keys: Vec<&str> = Vec::new();
     for op in &history.ops {
         if let ClientOp::Get { key, .. } | ClientOp::Put { key, .. } = &op.input {
