@@ -56,11 +56,11 @@ pub fn tutorial_panel(props: &Props) -> Html {
         </select>
     };
     let Some(state) = &props.state else {
-        return html! { <section class="tutorial-picker" aria-label="Guided tutorials">{ picker }</section> };
+        return html! { <div class="tutorial-picker">{ picker }</div> };
     };
     let t = &state.tutorial;
     let Some(step) = t.steps.get(state.step) else {
-        return html! { <section class="tutorial-picker" aria-label="Guided tutorials">{ picker }</section> };
+        return html! { <div class="tutorial-picker">{ picker }</div> };
     };
     let (lo, hi) = props.range;
     let at = state.step;
