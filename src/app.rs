@@ -614,7 +614,7 @@ impl Component for App {
                     </div>
                 }
                 <div class="columns">
-                    <aside class="column left">
+                    <aside class="column left" aria-label="Faults and settings">
                         <FaultsPanel key={self.generation} network={view::faults(&network)} selection={self.selection} on={on.clone()} />
                         <SettingsPanel key={self.generation} config={config.clone()} seed={cluster.scenario().seed}
                             scenario={self.scenario_name.clone()} error={self.settings_error.clone()} on={on.clone()} />
@@ -634,11 +634,11 @@ impl Component for App {
                             selection={self.selection} on={on.clone()} />
                         <details class="panel trace">
                             <summary>{ format!("Trace: the last {} events", trace.len()) }</summary>
-                            <pre class="mono small" data-testid="trace">{ trace.join("\n") }</pre>
+                            <pre class="mono small" tabindex="0" aria-label="Trace" data-testid="trace">{ trace.join("\n") }</pre>
                         </details>
                         { compare_panel(&compare::Props { mode: config.mode, other: self.compare, rows: compare, inspected: compare_key, on: on.clone() }) }
                     </main>
-                    <aside class="column right">
+                    <aside class="column right" aria-label="Clients and checker">
                         <ClientsPanel clients={clients} ops={ops} nodes={config.nodes} inspected={self.key.clone()}
                             error={self.action_error.clone()} selection={self.selection} on={on.clone()} />
                         { checker_panel(&checker::Props { view: check, shadow: check_shadow, selection: self.selection, on }) }

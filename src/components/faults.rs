@@ -202,7 +202,7 @@ pub fn faults_panel(props: &Props) -> Html {
         <section class="panel faults" aria-labelledby="faults-title">
             <h2 id="faults-title">{ "Faults" }</h2>
             <table class="nodes-table">
-                <thead><tr><th>{ "Node" }</th><th>{ "State" }</th><th></th><th>{ "Group" }</th></tr></thead>
+                <thead><tr><th>{ "Node" }</th><th>{ "State" }</th><th><span class="sr-only">{ "Crash or restart" }</span></th><th>{ "Group" }</th></tr></thead>
                 <tbody>{ for rows }</tbody>
             </table>
             <div class="row">

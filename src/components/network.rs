@@ -163,15 +163,23 @@ pub fn network_panel(props: &Props) -> Html {
         };
         let hints = if n.hints.is_empty() { String::new() } else { format!(", holds {} hint(s)", n.hints.len()) };
         let label = format!("{id}: {state}, {} keys{hints}{}", n.keys, if partitioned { format!(", group {}", n.group) } else { String::new() });
+        // The name is the whole tooltip: what a hover shows, a keyboard or
+        // screen-reader user hears.
+        let label = format!("{label}; coordinating {} request(s); sees members {}; {}{}", n.pending,
+            names(&n.members),
+            if n.suspects.is_empty() { "suspects no one".to_string() } else { format!("suspects {}", names(&n.suspects)) },
+            n.hints.iter().map(|(to, key)| format!("; hint for {to}: {key}")).collect::<String>());
+        // The marks drawn on a node sit beside its button, not in it, so that
+        // the button's name is its label alone; clicks pass through them.
         html! {
-            <g key={id.0} class={classes!("node", (!n.up).then_some("down"), suspected.then_some("suspected"), selected.then_some("selected"))} onclick={select} onkeydown={select_key} tabindex="0"
+            <g key={id.0}>
+            <g class={classes!("node", (!n.up).then_some("down"), suspected.then_some("suspected"), selected.then_some("selected"))} onclick={select} onkeydown={select_key} tabindex="0"
                 role="button" aria-label={label.clone()} data-testid={format!("node-{}", id.0)}>
-                <title>{ format!("{label}; coordinating {} request(s); sees members {}; {}{}", n.pending,
-                    names(&n.members),
-                    if n.suspects.is_empty() { "suspects no one".to_string() } else { format!("suspects {}", names(&n.suspects)) },
-                    n.hints.iter().map(|(to, key)| format!("; hint for {to}: {key}")).collect::<String>()) }</title>
+                <title>{ label }</title>
                 if suspected && n.up { <circle class="suspect-ring" cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={format!("{:.1}", radius + 3.0)} /> }
                 <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={format!("{radius:.1}")} fill={node_color(id, nodes)} />
+            </g>
+            <g class="node-marks" aria-hidden="true">
                 <text x={format!("{x:.1}")} y={format!("{:.1}", y + 3.5)} class="node-name">{ id.to_string() }</text>
                 if !n.up { <text x={format!("{x:.1}")} y={format!("{:.1}", y - radius - 2.0)} class="down-mark">{ "crashed" }</text> }
                 if partitioned { <text x={format!("{x:.1}")} y={format!("{:.1}", y + radius + 10.0)} class="group-mark">{ format!("G{}", n.group) }</text> }
@@ -181,6 +189,7 @@ pub fn network_panel(props: &Props) -> Html {
                         <text x={format!("{:.1}", x + radius * 0.8)} y={format!("{:.1}", y - radius * 0.8 + 2.5)}>{ n.hints.len().to_string() }</text>
                     </g>
                 }
+            </g>
             </g>
         }
     });

@@ -48,7 +48,7 @@ pub fn time_bar(props: &Props) -> Html {
         Some(at) => format!("next event t={at}"),
     };
     html! {
-        <div class="timebar" role="toolbar" aria-label="Time controls">
+        <section class="timebar" aria-label="Time controls">
             <button class="primary" onclick={toggle} data-testid="play" aria-label={if props.playing { "Pause (Space)" } else { "Play (Space)" }}>
                 { if props.playing { "❚❚ Pause" } else { "▶ Play" } }
             </button>
@@ -72,6 +72,6 @@ pub fn time_bar(props: &Props) -> Html {
                 <span title="Trace hash: identifies the run">{ "#" }<span data-testid="trace-hash">{ format!("{:016x}", p.trace_hash) }</span></span>
             </span>
             <span class="muted small">{ format!("{status} · {} sent · {} dropped · {} action(s)", p.stats.sent, p.stats.dropped, props.user_actions) }</span>
-        </div>
+        </section>
     }
 }

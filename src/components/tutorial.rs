@@ -56,11 +56,11 @@ pub fn tutorial_panel(props: &Props) -> Html {
         </select>
     };
     let Some(state) = &props.state else {
-        return html! { <div class="tutorial-picker">{ picker }</div> };
+        return html! { <section class="tutorial-picker" aria-label="Guided tutorials">{ picker }</section> };
     };
     let t = &state.tutorial;
     let Some(step) = t.steps.get(state.step) else {
-        return html! { <div class="tutorial-picker">{ picker }</div> };
+        return html! { <section class="tutorial-picker" aria-label="Guided tutorials">{ picker }</section> };
     };
     let (lo, hi) = props.range;
     let at = state.step;

@@ -2,9 +2,7 @@
 //!
 //! `run` prints a scenario's history, final replica states and a summary;
 //! `trace` prints a text space-time diagram; `sweep` runs a range of seeds on
-//! two threads and tabulates the outcomes; `explore` searches every
-//! interleaving within bounds for the shortest run that breaks a property
-//! (`explore.rs`); `serve` runs one behind an HTTP
+//! two threads and tabulates the outcomes; `serve` runs one behind an HTTP
 //! API (`wildling_server`). A scenario is a JSON file, or the
 //! name of a built-in scenario (`wildling list`). Bad input exits with code 2
 //! and the reason on stderr.
@@ -20,9 +18,6 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use wildling_core::checker::CheckCounts;
-use wildling_core::explore::{ExploreOptions, Property};
-
-mod explore;
 use wildling_core::cluster::{Cluster, RunOptions, Summary};
 use wildling_core::export::{Format, SHIVIZ_REGEX};
 use wildling_core::ids::Addr;
@@ -131,52 +126,8 @@ enum Command {
         #[arg(long, default_value_t = 200, value_parser = parse_window)]
         fault_window: u64,
     },
-    /// Search every interleaving of a scenario's run within bounds, and
-    /// print the shortest run that breaks each property.
-    Explore {
-        /// A scenario file, or the name of a built-in scenario.
-        scenario: String,
-        /// The most choices on a path (a delivery, drop, timer, timeline entry or fault each).
-        #[arg(long, default_value_t = 40, value_parser = clap::value_parser!(u32).range(1..=i64::from(wildling_core::explore::DEPTH_MAX_LIMIT)))]
-        max_depth: u32,
-        /// The most messages between nodes a path may drop.
-        #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=1000))]
-        drops: u32,
-        /// The faults a path may apply, e.g. "crash 3, restart 3" or
-        /// "partition 1 2 | 3, heal" (or a JSON array); default: the
-        /// scenario's `schedule.faults`.
-        #[arg(long)]
-        faults: Option<String>,
-        /// The most faults a path may apply; default: as many as the menu holds.
-        #[arg(long, value_parser = clap::value_parser!(u32).range(0..=64))]
-        max_faults: Option<u32>,
-        /// The properties to check, comma-separated: no-lost-write,
-        /// convergence, no-false-conflict, no-stale-read, siblings<=K;
-        /// default: the first three.
-        #[arg(long, value_delimiter = ',', value_parser = parse_property)]
-        property: Vec<Property>,
-        /// Stop after this many distinct states (at most 20,000,000).
-        #[arg(long, default_value_t = wildling_core::explore::STATES_MAX_DEFAULT as u64, value_parser = clap::value_parser!(u64).range(1..=wildling_core::explore::STATES_MAX_LIMIT as u64))]
-        max_states: u64,
-        /// Stop when the search holds this much memory, in MiB (at most 65,536).
-        #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=65_536))]
-        max_memory_mib: u64,
-        /// Explore every order of independent deliveries (no sleep sets), to compare.
-        #[arg(long)]
-        no_reduction: bool,
-        /// The directory the counterexamples' session files are written to.
-        #[arg(long, default_value = ".")]
-        out: std::path::PathBuf,
-        /// Print JSON instead of text.
-        #[arg(long)]
-        json: bool,
-    },
     /// List the built-in scenarios.
     List,
-}
-
-fn parse_property(text: &str) -> Result<Property, String> {
-    text.trim().parse()
 }
 
 /// The most seeds one sweep runs: at about 10,000 seeds a second on two
@@ -227,13 +178,6 @@ fn fault_options(faults: &str, window_ticks: u64) -> Option<FaultOptions> {
 
 /// Bad input: printed on stderr, exit code 2.
 struct BadInput(String);
-
-impl BadInput {
-    fn exit(self) -> ExitCode {
-        eprintln!("wildling: {}", escape_controls(&self.0));
-        ExitCode::from(2)
-    }
-}
 
 fn main() -> ExitCode {
     // Argument parsing errors quote the argument: one with a control
@@ -306,48 +250,6 @@ fn main() -> ExitCode {
             }
             .and_then(|s| serve(&s, &options))
         }
-        Command::Explore {
-            scenario,
-            max_depth,
-            drops,
-            faults,
-            max_faults,
-            property,
-            max_states,
-            max_memory_mib,
-            no_reduction,
-            out,
-            json,
-        } => {
-            let verdict = load(&scenario).and_then(|s| {
-                let menu = match faults {
-                    Some(text) => wildling_core::explore::parse_fault_menu(&text)
-                        .map_err(|e| BadInput(format!("--faults: {e}")))?,
-                    None => s
-                        .schedule
-                        .as_ref()
-                        .map(|x| x.faults.clone())
-                        .unwrap_or_default(),
-                };
-                let options = ExploreOptions {
-                    depth_max: max_depth,
-                    drops_max: drops,
-                    faults_max: max_faults.unwrap_or(menu.len() as u32),
-                    faults: menu,
-                    states_max: max_states as usize,
-                    memory_max_bytes: max_memory_mib << 20,
-                    properties: if property.is_empty() {
-                        wildling_core::explore::DEFAULT_PROPERTIES.to_vec()
-                    } else {
-                        property
-                    },
-                    reduction: !no_reduction,
-                    ..ExploreOptions::default()
-                };
-                explore::explore(&s, options, &out, json)
-            });
-            return verdict.map_or_else(BadInput::exit, explore::Verdict::exit);
-        }
         Command::List => {
             for (name, json) in builtin_scenarios() {
                 let description = Scenario::from_json(json)
@@ -360,7 +262,10 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(bad) => bad.exit(),
+        Err(BadInput(message)) => {
+            eprintln!("wildling: {}", escape_controls(&message));
+            ExitCode::from(2)
+        }
     }
 }
 
@@ -561,6 +466,9 @@ fn run(
         println!("  {line}");
     }
     println!("\nsummary\n  {}", summary_line(&summary));
+    if let Some(stopped) = summary.stopped {
+        println!("  {stopped}; {} operations pending", summary.pending);
+    }
     Ok(())
 }
 
@@ -614,21 +522,16 @@ fn export(
     Ok(())
 }
 
-/// The space-time diagram's lanes: the clients, then the nodes.
-fn lanes(scenario: &Scenario) -> Vec<Addr> {
+fn trace(loaded: Replayable, seed: Option<u64>) -> Result<(), BadInput> {
+    let (scenario, _, cluster) = replay(loaded, seed, None)?;
     let mut lanes: Vec<Addr> = (1..=scenario.client_count())
         .map(|c| Addr::Client(ClientId(c)))
         .collect();
     lanes.extend(scenario.cluster.node_ids().into_iter().map(Addr::Node));
-    lanes
-}
-
-fn trace(loaded: Replayable, seed: Option<u64>) -> Result<(), BadInput> {
-    let (scenario, _, cluster) = replay(loaded, seed, None)?;
-    print!(
-        "{}",
-        space_time(cluster.sim().trace().events(), &lanes(&scenario))
-    );
+    print!("{}", space_time(cluster.sim().trace().events(), &lanes));
+    if let Some(stopped) = cluster.sim().stopped() {
+        println!("{stopped}");
+    }
     println!("trace hash {:016x}", cluster.sim().trace().hash());
     Ok(())
 }
@@ -696,8 +599,9 @@ fn sweep(
     Ok(())
 }
 
-/// The checker's verdicts, then ok, quorum-failed, timed out, pending, max siblings.
-type Outcome = (CheckCounts, u64, u64, u64, u64, usize);
+/// The checker's verdicts, then ok, quorum-failed, timed out, pending, max
+/// siblings, and how the run stopped if it did not go quiet.
+type Outcome = (CheckCounts, u64, u64, u64, u64, usize, &'static str);
 
 /// Seeds grouped by outcome: the checker's findings, how many operations
 /// succeeded, failed their quorum or timed out, and the most siblings left
@@ -720,6 +624,7 @@ impl Outcomes {
             s.timed_out,
             s.pending,
             s.max_siblings,
+            s.stopped.map_or("-", |stopped| stopped.name()),
         );
         self.count(key, 1, s.seed);
         add_counts(&mut self.total, &c);
@@ -743,14 +648,16 @@ impl Outcomes {
     /// The groups, then the totals of the checker's findings.
     fn table(&self) -> String {
         let mut out = String::from(
-            "  seeds  lost  false-conflicts  non-converged  stale-reads  ryw/mr/mw/wfr  ok  quorum-failed  timed-out  pending  max-siblings  example-seed\n",
+            "  seeds  lost  false-conflicts  non-converged  stale-reads  ryw/mr/mw/wfr  ok  quorum-failed  timed-out  pending  max-siblings          stopped  example-seed\n",
         );
-        for ((c, ok, failed, timed_out, pending, siblings), (count, example)) in &self.groups {
+        for ((c, ok, failed, timed_out, pending, siblings, stopped), (count, example)) in
+            &self.groups
+        {
             let [ryw, mr, mw, wfr] = c.sessions;
             let sessions = format!("{ryw}/{mr}/{mw}/{wfr}");
             let _ = writeln!(
                 out,
-                "  {count:>5}  {:>4}  {:>15}  {:>13}  {:>11}  {sessions:>13}  {ok:>2}  {failed:>13}  {timed_out:>9}  {pending:>7}  {siblings:>12}  {example:>12}",
+                "  {count:>5}  {:>4}  {:>15}  {:>13}  {:>11}  {sessions:>13}  {ok:>2}  {failed:>13}  {timed_out:>9}  {pending:>7}  {siblings:>12}  {stopped:>15}  {example:>12}",
                 c.lost_writes, c.false_conflicts, c.non_converged, c.stale_reads
             );
         }

@@ -29,7 +29,10 @@ fn check(name: &str, sizes: [usize; reference::REPLICAS]) {
 
 fn kernel(c: &mut Criterion) {
     let ops: Vec<Op> = reference::load();
-    check("replay", reference::sizes(&reference::replay(&ops), |s| s.size()));
+    check(
+        "replay",
+        reference::sizes(&reference::replay(&ops), |s| s.size()),
+    );
     check(
         "replay_key_clocks",
         reference::sizes(&reference::replay_key_clocks(&ops), |k| k.sibling_count()),

@@ -248,30 +248,31 @@ impl fmt::Display for CheckReport {
 }
 
 /// A put as the checker sees it.
-struct Put<'a> {
-    op: OpId,
-    key: &'a str,
-    value: &'a str,
-    invoked_at: u64,
+pub(crate) struct Put<'a> {
+    pub(crate) op: OpId,
+    pub(crate) key: &'a str,
+    pub(crate) value: &'a str,
+    pub(crate) invoked_at: u64,
     /// Completion time, if acknowledged.
-    acked_at: Option<u64>,
+    pub(crate) acked_at: Option<u64>,
 }
 
-/// The history's puts and gets, and the covering relation between puts.
-struct Facts<'a> {
-    puts: Vec<Put<'a>>,
+/// The history's puts and gets, and the covering relation between puts
+/// (also what [`crate::measure`] reads for t-visibility).
+pub(crate) struct Facts<'a> {
+    pub(crate) puts: Vec<Put<'a>>,
     /// Successful gets: (op, key, values, invoked, completed).
-    gets: Vec<(OpId, &'a str, &'a [Value], u64, u64)>,
+    pub(crate) gets: Vec<(OpId, &'a str, &'a [Value], u64, u64)>,
     /// The puts of each (key, value), as indices into `puts`.
     by_value: VecMap<(&'a str, &'a str), Vec<usize>>,
     /// For each put (index), the puts that cover it (indices).
-    covered_by: Vec<Vec<usize>>,
+    pub(crate) covered_by: Vec<Vec<usize>>,
     /// Every put (index) by key; the puts of one key in history order.
     by_key: Vec<(&'a str, usize)>,
 }
 
 impl<'a> Facts<'a> {
-    fn new(
+    pub(crate) fn new(
         ops: &'a [OpRecord<ClientOp, OpOutcome>],
         based_on: &VecMap<OpId, OpId>,
         follows: &VecMap<OpId, OpId>,
@@ -352,7 +353,7 @@ impl<'a> Facts<'a> {
     }
 
     /// The puts of `key` (indices), in history order.
-    fn puts_of<'s>(&'s self, key: &'s str) -> impl Iterator<Item = usize> + 's {
+    pub(crate) fn puts_of<'s>(&'s self, key: &'s str) -> impl Iterator<Item = usize> + 's {
         let first = self.by_key.partition_point(|(k, _)| *k < key);
         self.by_key[first..]
             .iter()
@@ -361,7 +362,7 @@ impl<'a> Facts<'a> {
     }
 
     /// The puts of `key` that wrote `value`.
-    fn writers(&self, key: &str, value: &str) -> &[usize] {
+    pub(crate) fn writers(&self, key: &str, value: &str) -> &[usize] {
         self.by_value
             .get_by(|(k, v)| (*k, *v).cmp(&(key, value)))
             .map_or(&[], |puts| puts.as_slice())

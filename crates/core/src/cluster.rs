@@ -21,13 +21,14 @@ use crate::message::Clock;
 use crate::sim::faults::{random_faults, FaultOptions};
 use crate::sim::network::Fault;
 
-use crate::ids::{Addr, Time};
+use crate::ids::{Addr, OpId, Time};
 use crate::ids::{ClientId, NodeId};
 use crate::node::{Client, ClientOp, Member, Node, NodeStats, OpOutcome};
 use crate::scenario::{
     builtin_scenarios, Action, ClusterConfig, Scenario, ScenarioError, TimelineEntry,
 };
 use crate::sim::trace::TraceMode;
+use crate::sim::budget::Stopped;
 use crate::sim::{SimOptions, Simulator, Stats};
 use crate::vec_map::VecMap;
 
@@ -68,6 +69,10 @@ pub struct Summary {
     pub max_siblings: usize,
     /// The simulator's counters.
     pub stats: Stats,
+    /// Why the run stopped before it went quiet, if it did: its budget ran
+    /// out or it reached its horizon; the pending operations are those the
+    /// stop cut short.
+    pub stopped: Option<Stopped>,
     /// The trace hash (0 when tracing is off).
     pub trace_hash: u64,
     /// What the failure-handling mechanisms did, summed over the nodes.
@@ -208,12 +213,6 @@ impl Cluster {
         &self.scenario
     }
 
-    /// The simulator, kept when the cluster is done with (the explorer
-    /// keeps only simulators).
-    pub fn into_sim(self) -> Simulator<Member> {
-        self.sim
-    }
-
     /// The simulator, to read.
     pub fn sim(&self) -> &Simulator<Member> {
         &self.sim
@@ -239,6 +238,7 @@ impl Cluster {
         let mut summary = Summary {
             seed,
             end_ticks: self.sim.now(),
+            stopped: self.sim.stopped(),
             stats: self.sim.stats(),
             trace_hash: self.sim.trace().hash(),
             ..Summary::default()
@@ -309,19 +309,27 @@ pub fn clients_of(sim: &Simulator<Member>) -> impl Iterator<Item = (ClientId, &C
     })
 }
 
-/// The consistency checker over a run of a cluster configured by `config`
-/// ([`Cluster::check`]); the explorer checks the states it reaches with it.
-pub fn check_run(config: &ClusterConfig, sim: &Simulator<Member>) -> CheckReport {
-    let history = sim.history();
+/// What every client recorded of the contexts its puts carried: for each
+/// put, the get whose context it sent ([`Client::based_on`]) and the
+/// client's own earlier put it follows ([`Client::follows`]), all clients
+/// together, keyed by put.
+pub fn contexts_of(sim: &Simulator<Member>) -> (VecMap<OpId, OpId>, VecMap<OpId, OpId>) {
     let (mut based_on, mut follows) = (Vec::new(), Vec::new());
     for (_, client) in clients_of(sim) {
         based_on.extend(client.based_on().iter().map(|(put, get)| (*put, *get)));
         follows.extend(client.follows().iter().map(|(put, prev)| (*put, *prev)));
     }
-    let (based_on, follows) = (
+    (
         VecMap::from_unsorted(based_on),
         VecMap::from_unsorted(follows),
-    );
+    )
+}
+
+/// The consistency checker over a run of a cluster configured by `config`
+/// ([`Cluster::check`]); the explorer checks the states it reaches with it.
+pub fn check_run(config: &ClusterConfig, sim: &Simulator<Member>) -> CheckReport {
+    let history = sim.history();
+    let (based_on, follows) = contexts_of(sim);
     let mut keys: Vec<&str> = Vec::new();
     for op in &history.ops {
         if let ClientOp::Get { key, .. } | ClientOp::Put { key, .. } = &op.input {

@@ -33,7 +33,9 @@
 //!    point for every front end.
 //! 10. [`checker`]: the consistency checker over a finished history;
 //!     [`export`]: the history in formats other tools read (Jepsen EDN,
-//!     Porcupine JSON, ShiViz logs).
+//!     Porcupine JSON, ShiViz logs);
+//!     [`measure`]: what the clients experienced (latency, versions per
+//!     get, t-visibility, availability), summed over seeds.
 //! 11. [`view`]: plain-data views of a cluster, one per panel of the UI.
 //! 12. [`share`]: a whole session as a share link; [`tutorial`]: the guided
 //!     tutorials.
@@ -57,8 +59,8 @@ pub mod cluster;
 pub mod scenario;
 
 pub mod checker;
-pub mod explore;
 pub mod export;
+pub mod measure;
 pub mod view;
 
 mod inflate;

@@ -455,6 +455,28 @@ pub const KINDS: [&str; 18] = [
 ];
 
 impl sim::Message for Message {
+    fn heap_bytes(&self) -> usize {
+        /// A key and a shared clock in a vector: the key's text and the pair.
+        fn keyed<T>(items: &[(String, T)]) -> usize {
+            items
+                .iter()
+                .map(|(key, _)| key.len() + std::mem::size_of::<(String, T)>())
+                .sum()
+        }
+        match self {
+            Message::Peer(PeerMessage::MerkleBranches { branches, .. }) => branches.len() * 8,
+            Message::Peer(PeerMessage::MerkleLeaves {
+                buckets, leaves, ..
+            }) => buckets.len() + keyed(leaves),
+            Message::Peer(
+                PeerMessage::MerkleSync { clocks, .. }
+                | PeerMessage::MerkleSyncReply { clocks, .. }
+                | PeerMessage::Handoff { clocks, .. },
+            ) => keyed(clocks),
+            _ => 0,
+        }
+    }
+
     fn kind(&self) -> &'static str {
         match self {
             Message::Request(ClientRequest::Get { .. }) => "client-get",

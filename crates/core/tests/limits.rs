@@ -7,6 +7,7 @@ use proptest::prelude::*;
 use wildling_core::cluster::Cluster;
 use wildling_core::scenario::{Scenario, MAX_AT_TICKS, MAX_INTERVAL_TICKS};
 use wildling_core::sim::trace::TraceMode;
+use wildling_core::sim::budget::{Limit, Stopped};
 use wildling_core::sim::SimOptions;
 
 /// Tick values worth trying: mostly the edges of `limit` (a field's
@@ -113,4 +114,61 @@ fn every_limit_is_accepted_at_its_edge() {
     let mut cluster = Cluster::new(&scenario, SimOptions::default()).expect("validated");
     cluster.run();
     assert_eq!(cluster.sim().now(), MAX_AT_TICKS);
+}
+
+/// 64 nodes with N = 64 under 20% loss never go quiet: each lost exchange
+/// marks a partition dirty again. The run stops at its budget and says so.
+#[test]
+fn a_run_that_never_goes_quiet_stops_at_its_budget() {
+    let text = r#"{ "version": 1, "cluster": { "nodes": 64, "partitions": 64, "n": 64, "r": 1, "w": 1, "mode": "dvvset" },
+      "network": { "drop_per_million": 200000 },
+      "timeline": [{ "at": 0, "client": 1, "put": { "key": "k", "value": "v", "node": 1 } }] }"#;
+    let scenario = Scenario::from_json(text).expect("valid");
+    let mut options = SimOptions::default();
+    options.budget.events_max = 20_000;
+    let mut cluster = Cluster::new(&scenario, options).expect("valid");
+    cluster.run();
+    let stopped = Some(Stopped::Budget {
+        limit: Limit::Events,
+        max: 20_000,
+        at: cluster.sim().now(),
+    });
+    assert_eq!(cluster.sim().stopped(), stopped);
+    assert_eq!(cluster.summary(0).stopped, stopped);
+    assert_eq!(cluster.sim().stats().events, 20_000);
+    assert!(!cluster.sim_mut().step(), "a stopped run takes no more events");
+    let line = stopped.expect("stopped").to_string();
+    assert!(line.contains("budget of 20000 events"), "{line}");
+}
+
+/// The horizon counts from the last timeline entry, as the format says:
+/// entries past tick 1,000,000 run, and nothing is left pending.
+#[test]
+fn the_horizon_counts_from_the_last_timeline_entry() {
+    let text = r#"{ "version": 1, "cluster": { "nodes": 3, "n": 3, "r": 2, "w": 2, "mode": "dvvset" },
+      "timeline": [
+        { "at": 999999, "client": 1, "put": { "key": "k", "value": "v", "node": 1 } },
+        { "at": 1000001, "client": 1, "get": { "key": "k", "node": 2 } } ] }"#;
+    let mut cluster = Cluster::new(&Scenario::from_json(text).expect("valid"), SimOptions::default())
+        .expect("valid");
+    cluster.run();
+    let summary = cluster.summary(0);
+    assert_eq!((summary.ok, summary.pending, summary.stopped), (2, 0, None));
+}
+
+/// A run that is still busy at its horizon stops there and says so: here
+/// every message between nodes is lost, so the coordinator's hint and
+/// anti-entropy rounds never end.
+#[test]
+fn a_run_still_busy_at_its_horizon_stops_there() {
+    let text = r#"{ "version": 1, "cluster": { "nodes": 3, "n": 3, "r": 1, "w": 1, "mode": "dvvset" },
+      "network": { "drop_per_million": 1000000 },
+      "timeline": [{ "at": 5, "client": 1, "put": { "key": "k", "value": "v", "node": 1 } }] }"#;
+    let mut cluster = Cluster::new(&Scenario::from_json(text).expect("valid"), SimOptions::default())
+        .expect("valid");
+    cluster.run();
+    assert_eq!(
+        cluster.summary(0).stopped,
+        Some(Stopped::Horizon { at: 1_000_005 })
+    );
 }

@@ -50,7 +50,10 @@ fn every_replay_leaves_the_reference_sibling_counts_and_the_same_clocks() {
     let fast = reference::replay(&ops);
     let key_clocks = reference::replay_key_clocks(&ops);
     let reference_shape = reference::replay_reference_shape(&ops);
-    assert_eq!(reference::sizes(&fast, |s| s.size()), reference::FINAL_SIZES);
+    assert_eq!(
+        reference::sizes(&fast, |s| s.size()),
+        reference::FINAL_SIZES
+    );
     assert_eq!(
         reference::sizes(&key_clocks, |k| k.sibling_count()),
         reference::FINAL_SIZES

@@ -129,7 +129,10 @@ pub fn load() -> Vec<Op> {
                 replica: replica as usize,
             },
             Line::Sync { replicas: [a, b] } => {
-                assert!(a as usize != b as usize, "{path}: a replica syncs with itself");
+                assert!(
+                    a as usize != b as usize,
+                    "{path}: a replica syncs with itself"
+                );
                 Op::Sync {
                     replicas: [a as usize, b as usize],
                 }

@@ -280,7 +280,10 @@ impl<I: Ord, V> DvvSet<I, V> {
     /// Builds a clock from its parts, `(id, counter, values newest first)`
     /// per entry, checking the representation: ids strictly increasing, and
     /// no entry with more values than its counter.
-    pub fn from_parts(entries: Vec<(I, u64, Vec<V>)>, anonymous: Vec<V>) -> Result<Self, ParseError> {
+    pub fn from_parts(
+        entries: Vec<(I, u64, Vec<V>)>,
+        anonymous: Vec<V>,
+    ) -> Result<Self, ParseError> {
         if let Some(n) = entries.windows(2).position(|w| w[0].0 >= w[1].0) {
             let reason = format!("entry ids must be strictly increasing (entry {})", n + 2);
             return Err(ParseError::Invalid { reason });

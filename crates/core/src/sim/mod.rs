@@ -72,6 +72,11 @@
 //!   are never partitioned, dropped or duplicated.
 //! - A crash loses the timers a node had set; messages already on the wire
 //!   to it still arrive if it restarts before they do.
+//! - A run has a resource budget ([`budget`]): events, messages kept in
+//!   the history and retained bytes. When it runs out the simulator stops
+//!   for good and [`Simulator::stopped`] says why; so does reaching the
+//!   horizon of [`Simulator::run_until_quiet`], counted from the last
+//!   scheduled input or fault.
 //! - [`Simulator::run_until_quiet`] stops at a horizon, so a process that
 //!   keeps setting timers forever cannot hang it: one that retries without
 //!   marking its timers, or retries that keep reaching a peer without
@@ -82,6 +87,7 @@
 //!   values and clocks through `Rc` ([`crate::message`]), so it is not `Send`.
 //!   Parallel sweeps build one per seed inside each worker.
 
+pub mod budget;
 pub mod faults;
 mod fingerprint;
 pub mod history;
@@ -96,6 +102,7 @@ use std::collections::VecDeque;
 use serde::Serialize;
 
 use crate::ids::{Addr, ClientId, MsgId, NodeId, OpId, Time};
+use budget::{Budget, Stopped};
 use history::{History, MessageFate, MessageRecord, OpRecord};
 use network::{DropReason, Fate, Fault, Network, NetworkOptions};
 use process::WireSlot;
@@ -114,8 +121,11 @@ pub struct SimOptions {
     pub trace: TraceMode,
     /// Whether to record the history (messages and operations).
     pub history: bool,
-    /// How far past the current time [`Simulator::run_until_quiet`] goes at most.
+    /// How far past the last scheduled input or fault (or the current
+    /// time, if later) [`Simulator::run_until_quiet`] goes at most.
     pub quiet_horizon_ticks: Time,
+    /// What a run may use before it stops ([`budget`]).
+    pub budget: Budget,
 }
 
 impl Default for SimOptions {
@@ -124,6 +134,7 @@ impl Default for SimOptions {
             trace: TraceMode::Full,
             history: true,
             quiet_horizon_ticks: 1_000_000,
+            budget: Budget::default(),
         }
     }
 }
@@ -260,6 +271,10 @@ pub struct Simulator<P: Process> {
     /// Completed operations not yet taken ([`Simulator::take_completions`]),
     /// when a front end asked for them ([`Simulator::log_completions`]).
     completions: Option<Vec<Completion<P::Outcome>>>,
+    /// Estimated bytes of the history kept ([`budget`]).
+    history_bytes: u64,
+    /// Why the run stopped before going quiet, once it has.
+    stopped: Option<Stopped>,
     /// The pool, menu and script of a steered run (`choice.rs`); none when
     /// latencies decide the order.
     steering: Option<Box<Steering<P::Timer>>>,
@@ -293,6 +308,8 @@ where
             retries_settled: self.retries_settled,
             retry_dropped: self.retry_dropped,
             completions: self.completions.clone(),
+            history_bytes: self.history_bytes,
+            stopped: self.stopped,
             steering: self.steering.clone(),
         }
     }
@@ -348,8 +365,17 @@ impl<P: Process> Simulator<P> {
             retries_settled: 0,
             retry_dropped: false,
             completions: None,
+            history_bytes: 0,
+            stopped: None,
             steering: None,
         }
+    }
+
+    /// Why the run stopped before it went quiet: its budget ran out, or
+    /// [`Simulator::run_until_quiet`] reached its horizon. A stopped run
+    /// processes no more events.
+    pub fn stopped(&self) -> Option<Stopped> {
+        self.stopped
     }
 
     /// The current virtual time.
@@ -576,6 +602,16 @@ impl<P: Process> Simulator<P> {
     /// Process the next event if it is due at or before `until`. Returns
     /// whether it did.
     fn step_until(&mut self, until: Time) -> bool {
+        if self.stopped.is_some() {
+            return false;
+        }
+        let messages = self.history.messages.len() as u64;
+        let bytes = self.history_bytes + self.trace.kept_bytes();
+        let stop = self.options.budget.stop(self.stats.events, messages, bytes, self.now);
+        if stop.is_some() {
+            self.stopped = stop;
+            return false;
+        }
         if self.steering.is_some() {
             return self.step_steered(until);
         }
@@ -656,18 +692,24 @@ impl<P: Process> Simulator<P> {
         while self.step_until(until) {}
         // A steered run's clock moves only with its choices, so that its
         // replay is the same however it is stepped.
-        if self.steering.is_none() {
+        if self.steering.is_none() && self.stopped.is_none() {
             self.now = self.now.max(until);
         }
     }
 
     /// Process events until the run is quiet ([`Simulator::is_quiet`]), or
-    /// until the horizon in [`SimOptions`] past the current time. Returns
-    /// whether it went quiet.
+    /// until the horizon in [`SimOptions`] past the last scheduled input or
+    /// fault (or the current time, if later). Returns whether it went quiet;
+    /// when it did not, [`Simulator::stopped`] says why.
     pub fn run_until_quiet(&mut self) -> bool {
-        let horizon = self.now.saturating_add(self.options.quiet_horizon_ticks);
+        let last = self.external.back().map_or(self.now, |e| e.at.max(self.now));
+        let horizon = last.saturating_add(self.options.quiet_horizon_ticks);
         while !self.is_quiet() && self.step_until(horizon) {}
-        self.is_quiet()
+        let quiet = self.is_quiet();
+        if !quiet && self.stopped.is_none() {
+            self.stopped = Some(Stopped::Horizon { at: horizon });
+        }
+        quiet
     }
 
     fn deliver(
@@ -968,6 +1010,8 @@ impl<P: Process> Simulator<P> {
         self.stats.sent += 1;
         if self.options.history {
             let msg = self.outbox.wire.get(slot);
+            let bytes = std::mem::size_of::<MessageRecord<P::Msg>>() + msg.heap_bytes();
+            self.history_bytes += bytes as u64;
             self.history.messages.push(MessageRecord {
                 id,
                 from,

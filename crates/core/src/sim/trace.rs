@@ -137,6 +137,8 @@ impl fmt::Write for Fnv1a {
 pub struct Trace {
     mode: TraceMode,
     events: Vec<TraceEvent>,
+    /// Bytes of every event kept so far, taken ones included.
+    kept_bytes: u64,
     hash: Fnv1a,
     line: String,
 }
@@ -176,12 +178,19 @@ impl Trace {
         self.hash.write(self.line.as_bytes());
         self.hash.write(b"\n");
         let text = self.line[prefix..].to_string();
+        self.kept_bytes += (std::mem::size_of::<TraceEvent>() + text.len()) as u64;
         self.events.push(TraceEvent {
             at,
             kind,
             lanes,
             text,
         });
+    }
+
+    /// Bytes of every event kept so far, those taken included: the
+    /// trace's part of a run's budget.
+    pub fn kept_bytes(&self) -> u64 {
+        self.kept_bytes
     }
 
     /// Every kept event, in order.
