@@ -2,11 +2,14 @@
 //!
 //! [`VecMap`] and [`VecSet`] behave as `BTreeMap` and `BTreeSet` do where
 //! the model uses them: iteration in key order, `insert` replacing the value
-//! of an equal key, lookups by key. Lookups are binary searches; inserting
-//! or removing shifts the entries after it. A node's pending requests,
-//! suspects, hints and stored keys, and a client's per-key state, are small,
-//! and most inserts are of keys greater than every key present (request and
-//! operation ids only grow), so the vector is as fast as a B-tree there.
+//! of an equal key, lookups by key. They are `litemap::LiteMap` (ICU4X's
+//! sorted-vector map, built for small code) under the model's own names,
+//! with the few methods and the serde form (a JSON object) the model needs.
+//! Lookups are binary searches; inserting or removing shifts the entries
+//! after it. A node's pending requests, suspects, hints and stored keys, and
+//! a client's per-key state, are small, and most inserts are of keys greater
+//! than every key present (request and operation ids only grow), so the
+//! vector is as fast as a B-tree there.
 //!
 //! The reason is size: the shipped app is compiled for size, and it carries
 //! a whole B-tree implementation for every key and value type, several
@@ -15,24 +18,25 @@
 //! CAVEATS
 //! - Inserting into the middle of a large map is linear: a map that can grow
 //!   to thousands of entries in arbitrary key order is built whole
-//!   ([`VecMap::from_unsorted`]) or stays a `BTreeMap`.
+//!   ([`VecMap::from_unsorted`]).
 
 use std::borrow::Borrow;
 use std::fmt;
 
+use litemap::LiteMap;
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde::{Serialize, Serializer};
 
 /// A map ordered by key, stored as a vector of entries sorted by key.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct VecMap<K, V> {
-    entries: Vec<(K, V)>,
+    entries: LiteMap<K, V>,
 }
 
 impl<K, V> Default for VecMap<K, V> {
     fn default() -> Self {
         VecMap {
-            entries: Vec::new(),
+            entries: LiteMap::default(),
         }
     }
 }
@@ -46,6 +50,8 @@ impl<K: Ord, V> VecMap<K, V> {
     /// The map of `entries` in any order; of entries with equal keys, the
     /// last one's value is kept, as inserting them one by one would.
     pub fn from_unsorted(mut entries: Vec<(K, V)>) -> Self {
+        // The model's one sort, not litemap's own (the standard library's,
+        // which would be one more instance in the shipped app per type).
         crate::sort::stable_by(&mut entries, |a, b| a.0.cmp(&b.0));
         let mut kept: Vec<(K, V)> = Vec::with_capacity(entries.len());
         for (key, value) in entries {
@@ -54,15 +60,9 @@ impl<K: Ord, V> VecMap<K, V> {
                 _ => kept.push((key, value)),
             }
         }
-        VecMap { entries: kept }
-    }
-
-    /// Where `key` is, or where it would go.
-    fn find<Q: Ord + ?Sized>(&self, key: &Q) -> Result<usize, usize>
-    where
-        K: Borrow<Q>,
-    {
-        self.entries.binary_search_by(|(k, _)| k.borrow().cmp(key))
+        VecMap {
+            entries: LiteMap::from_sorted_store_unchecked(kept),
+        }
     }
 
     /// The value of `key`.
@@ -70,16 +70,13 @@ impl<K: Ord, V> VecMap<K, V> {
     where
         K: Borrow<Q>,
     {
-        let i = self.find(key).ok()?;
-        Some(&self.entries[i].1)
+        self.entries.get(key)
     }
 
     /// The value of the key that `compare` finds: it orders each key
     /// against the one sought, as `binary_search_by` does.
     pub fn get_by(&self, compare: impl FnMut(&K) -> std::cmp::Ordering) -> Option<&V> {
-        let mut compare = compare;
-        let i = self.entries.binary_search_by(|(k, _)| compare(k)).ok()?;
-        Some(&self.entries[i].1)
+        self.entries.get_by(compare)
     }
 
     /// The value of `key`, to change.
@@ -87,8 +84,7 @@ impl<K: Ord, V> VecMap<K, V> {
     where
         K: Borrow<Q>,
     {
-        let i = self.find(key).ok()?;
-        Some(&mut self.entries[i].1)
+        self.entries.get_mut(key)
     }
 
     /// Whether `key` has a value.
@@ -96,30 +92,17 @@ impl<K: Ord, V> VecMap<K, V> {
     where
         K: Borrow<Q>,
     {
-        self.find(key).is_ok()
+        self.entries.contains_key(key)
     }
 
     /// Set the value of `key`; returns the value it replaced.
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
-        match self.find(&key) {
-            Ok(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
-            Err(i) => {
-                self.entries.insert(i, (key, value));
-                None
-            }
-        }
+        self.entries.insert(key, value)
     }
 
     /// The value of `key`, made by `make` first if there is none.
     pub fn get_or_insert_with(&mut self, key: K, make: impl FnOnce() -> V) -> &mut V {
-        let i = match self.find(&key) {
-            Ok(i) => i,
-            Err(i) => {
-                self.entries.insert(i, (key, make()));
-                i
-            }
-        };
-        &mut self.entries[i].1
+        self.entries.entry(key).or_insert_with(make)
     }
 
     /// Remove `key`; returns its value.
@@ -127,8 +110,7 @@ impl<K: Ord, V> VecMap<K, V> {
     where
         K: Borrow<Q>,
     {
-        let i = self.find(key).ok()?;
-        Some(self.entries.remove(i).1)
+        self.entries.remove(key)
     }
 }
 
@@ -150,7 +132,7 @@ impl<K, V> VecMap<K, V> {
 
     /// The entries in key order.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&K, &V)> + Clone {
-        self.entries.iter().map(|(k, v)| (k, v))
+        self.entries.iter()
     }
 
     /// The keys in order.
@@ -165,7 +147,7 @@ impl<K, V> VecMap<K, V> {
 
     /// The values in key order, taken.
     pub fn into_values(self) -> impl DoubleEndedIterator<Item = V> {
-        self.entries.into_iter().map(|(_, v)| v)
+        self.entries.into_tuple_vec().into_iter().map(|(_, v)| v)
     }
 }
 
@@ -195,7 +177,7 @@ impl<K, V> IntoIterator for VecMap<K, V> {
     type IntoIter = std::vec::IntoIter<(K, V)>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.entries.into_iter()
+        self.entries.into_tuple_vec().into_iter()
     }
 }
 
@@ -204,7 +186,8 @@ impl<'a, K, V> IntoIterator for &'a VecMap<K, V> {
     type IntoIter = std::iter::Map<std::slice::Iter<'a, (K, V)>, fn(&'a (K, V)) -> (&'a K, &'a V)>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.entries.iter().map(|(k, v)| (k, v))
+        let pair: fn(&'a (K, V)) -> (&'a K, &'a V) = |(k, v)| (k, v);
+        self.entries.as_slice().iter().map(pair)
     }
 }
 
