@@ -304,7 +304,7 @@ impl<'a> Facts<'a> {
             .enumerate()
             .map(|(i, p)| ((p.key, p.value), i))
             .collect();
-        crate::sort::stable_by(&mut writes, |a, b| a.0.cmp(&b.0));
+        crate::handwritten::sort::stable_by(&mut writes, |a, b| a.0.cmp(&b.0));
         let mut grouped: Vec<((&str, &str), Vec<usize>)> = Vec::new();
         for (pair, i) in writes {
             match grouped.last_mut() {
@@ -342,7 +342,7 @@ impl<'a> Facts<'a> {
         }
         let mut by_key: Vec<(&str, usize)> =
             puts.iter().enumerate().map(|(i, p)| (p.key, i)).collect();
-        crate::sort::stable_by(&mut by_key, |a, b| a.0.cmp(b.0));
+        crate::handwritten::sort::stable_by(&mut by_key, |a, b| a.0.cmp(b.0));
         Facts {
             puts,
             gets,
@@ -379,7 +379,7 @@ impl<'a> Facts<'a> {
         // conflicts there are none, and the pairs need no search.
         let writers: Vec<&[usize]> = values.iter().map(|v| self.writers(key, v)).collect();
         let mut present: Vec<usize> = writers.concat();
-        crate::sort::stable(&mut present);
+        crate::handwritten::sort::stable(&mut present);
         let covered: Vec<usize> = present
             .iter()
             .copied()

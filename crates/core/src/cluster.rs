@@ -339,7 +339,7 @@ pub fn check_run(config: &ClusterConfig, sim: &Simulator<Member>) -> CheckReport
     for (_, node, _) in nodes_of(sim) {
         keys.extend(node.store().iter().map(|(_, key, _)| key));
     }
-    crate::sort::stable(&mut keys);
+    crate::handwritten::sort::stable(&mut keys);
     keys.dedup();
     // The newest ring any node holds (all hold the same once gossip
     // has settled).

@@ -179,7 +179,7 @@ fn edn<M>(history: &History<M, ClientOp, OpOutcome>) -> Export {
             }
         }
     }
-    crate::sort::stable_by(&mut events, |a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    crate::handwritten::sort::stable_by(&mut events, |a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     let mut out = String::new();
     if let Some(note) = &note {
         out.push_str("; ");
@@ -320,7 +320,7 @@ fn shiviz<M>(history: &History<M, ClientOp, OpOutcome>) -> Export {
             });
         }
     }
-    crate::sort::stable_by(&mut events, |a, b| {
+    crate::handwritten::sort::stable_by(&mut events, |a, b| {
         (a.at, a.order, a.id).cmp(&(b.at, b.order, b.id))
     });
     if events.len() > EXPORT_EVENTS_MAX {

@@ -43,6 +43,9 @@
 //!     actions on it, and the cluster replayed from them (scrub, fork,
 //!     compare).
 //! 14. [`vec_map`]: the sorted-vector maps and sets the model uses.
+//! 15. `handwritten`: what the model writes out instead of taking a crate,
+//!     each with the measurement that keeps it (the share links' inflater,
+//!     the model's sort).
 
 pub mod ids;
 
@@ -63,13 +66,12 @@ pub mod export;
 pub mod measure;
 pub mod view;
 
-mod inflate;
+mod handwritten;
 pub mod share;
 pub mod tutorial;
 
 pub mod playback;
 
-mod sort;
 pub mod vec_map;
 
 pub use ids::{Actor, ClientId, NodeId};

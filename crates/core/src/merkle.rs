@@ -214,7 +214,7 @@ pub fn differing_keys(
             }
         }
     }
-    crate::sort::stable(&mut keys);
+    crate::handwritten::sort::stable(&mut keys);
     keys.dedup();
     keys
 }

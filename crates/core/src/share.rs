@@ -60,8 +60,8 @@ use serde::de::{Error as _, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer as _, Serialize};
 
 use crate::cluster::Cluster;
+use crate::handwritten::inflate::{inflate, InflateError};
 use crate::ids::Time;
-use crate::inflate::{inflate, InflateError};
 use crate::scenario::{
     read, Scenario, ScenarioError, TimelineEntry, MAX_SCENARIO_BYTES, MAX_TEXT_BYTES,
 };

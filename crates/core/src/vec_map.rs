@@ -52,7 +52,7 @@ impl<K: Ord, V> VecMap<K, V> {
     pub fn from_unsorted(mut entries: Vec<(K, V)>) -> Self {
         // The model's one sort, not litemap's own (the standard library's,
         // which would be one more instance in the shipped app per type).
-        crate::sort::stable_by(&mut entries, |a, b| a.0.cmp(&b.0));
+        crate::handwritten::sort::stable_by(&mut entries, |a, b| a.0.cmp(&b.0));
         let mut kept: Vec<(K, V)> = Vec::with_capacity(entries.len());
         for (key, value) in entries {
             match kept.last_mut() {

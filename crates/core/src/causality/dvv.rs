@@ -70,7 +70,7 @@ impl<I: Ord + Clone, V: Clone> DvvSiblings<I, V> {
     /// A set of versions; a repeated dot keeps its first version.
     pub fn from_versions(versions: impl IntoIterator<Item = Version<I, V>>) -> Self {
         let mut versions: Vec<_> = versions.into_iter().collect();
-        crate::sort::small_by(&mut versions, |a, b| a.clock.dot.cmp(&b.clock.dot));
+        crate::handwritten::sort::small_by(&mut versions, |a, b| a.clock.dot.cmp(&b.clock.dot));
         versions.dedup_by(|later, first| later.clock.dot == first.clock.dot);
         DvvSiblings { versions }
     }

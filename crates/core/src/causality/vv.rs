@@ -294,7 +294,7 @@ impl<I: Ord> FromIterator<(I, u64)> for VersionVector<I> {
     /// reference's `new/2` sorts a vector that may have been reordered.
     fn from_iter<T: IntoIterator<Item = (I, u64)>>(iter: T) -> Self {
         let mut entries: Vec<(I, u64)> = iter.into_iter().collect();
-        crate::sort::small_by(&mut entries, |a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        crate::handwritten::sort::small_by(&mut entries, |a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
         entries.dedup_by(|later, first| later.0 == first.0);
         VersionVector { entries }
     }

@@ -251,7 +251,7 @@ impl Pasts {
                 }
             }
         }
-        crate::sort::stable_by(&mut edges, |a, b| a.cmp(b));
+        crate::handwritten::sort::stable_by(&mut edges, |a, b| a.cmp(b));
         let mut next = 0;
         for i in 0..puts.len() {
             rows[i * words + i / 64] |= 1 << (i % 64);
@@ -297,10 +297,10 @@ pub(super) fn check(
         .enumerate()
         .map(|(i, g)| (g.1, i))
         .collect();
-    crate::sort::stable_by(&mut gets_by_key, |a, b| a.0.cmp(b.0));
+    crate::handwritten::sort::stable_by(&mut gets_by_key, |a, b| a.0.cmp(b.0));
     let mut keys: Vec<&str> = gets_by_key.iter().map(|(k, _)| *k).collect();
     keys.extend(facts.by_key.iter().map(|(k, _)| *k));
-    crate::sort::stable(&mut keys);
+    crate::handwritten::sort::stable(&mut keys);
     keys.dedup();
 
     let mut violations = Vec::new();
@@ -326,12 +326,12 @@ pub(super) fn check(
                 steps.push((client, put.op, Step::Put(i)));
             }
         }
-        crate::sort::stable_by(&mut steps, |a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        crate::handwritten::sort::stable_by(&mut steps, |a, b| (a.0, a.1).cmp(&(b.0, b.1)));
         for session in steps.chunk_by(|a, b| a.0 == b.0) {
             check_session(facts, key, &puts, &pasts, session, &mut violations);
         }
     }
-    crate::sort::stable_by(&mut violations, |a, b| {
+    crate::handwritten::sort::stable_by(&mut violations, |a, b| {
         (a.at, a.guarantee, a.missed).cmp(&(b.at, b.guarantee, b.missed))
     });
     violations
@@ -361,8 +361,8 @@ fn check_session(
             Step::Get(g) => answered.push((facts.gets[g].4, g)),
         }
     }
-    crate::sort::stable_by(&mut acked, |a, b| a.0.cmp(&b.0));
-    crate::sort::stable_by(&mut answered, |a, b| a.0.cmp(&b.0));
+    crate::handwritten::sort::stable_by(&mut acked, |a, b| a.0.cmp(&b.0));
+    crate::handwritten::sort::stable_by(&mut answered, |a, b| a.0.cmp(&b.0));
     let (mut next_put, mut next_get) = (0, 0);
     // The client's own writes so far, and the writes its gets returned so
     // far with the first get that returned each.

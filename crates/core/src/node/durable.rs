@@ -161,7 +161,7 @@ impl Node {
             return DurableChanges::default();
         };
         let mut touched = changed.keys;
-        crate::sort::stable(&mut touched);
+        crate::handwritten::sort::stable(&mut touched);
         touched.dedup();
         let keys = touched
             .into_iter()

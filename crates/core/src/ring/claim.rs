@@ -134,7 +134,7 @@ fn fix_violations(owners: &mut [usize], s: usize, t: usize) {
 fn balancing_move(owners: &[usize], s: usize, t: usize) -> Option<(usize, usize)> {
     let c = counts(owners, s);
     let mut receivers: Vec<usize> = (0..s).collect();
-    crate::sort::stable_by_key(&mut receivers, |&n| (c[n], n));
+    crate::handwritten::sort::stable_by_key(&mut receivers, |&n| (c[n], n));
     let max = c.iter().max().copied().unwrap_or(0);
     for r in receivers {
         if c[r] + 2 > max {
@@ -170,7 +170,9 @@ pub(crate) fn align(fresh: &[usize], old: &[Option<usize>], s: usize) -> Vec<usi
             .filter(|&i| shared[i] > 0)
             .map(|i| (shared[i], i))
             .collect();
-        crate::sort::stable_by_key(&mut pairs, |&(count, i)| (std::cmp::Reverse(count), i));
+        crate::handwritten::sort::stable_by_key(&mut pairs, |&(count, i)| {
+            (std::cmp::Reverse(count), i)
+        });
         let mut label_to_node = vec![usize::MAX; s];
         let mut node_taken = vec![false; s];
         let mut kept = 0;
@@ -242,7 +244,7 @@ fn violations_near(owners: &[usize], changed: &[usize], t: usize) -> u32 {
         .iter()
         .flat_map(|&a| (0..t).map(move |j| (a + q - j) % q))
         .collect();
-    crate::sort::small_by(&mut near, usize::cmp);
+    crate::handwritten::sort::small_by(&mut near, usize::cmp);
     near.dedup();
     let count = near
         .into_iter()

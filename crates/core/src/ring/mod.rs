@@ -286,7 +286,7 @@ impl Ring {
     pub fn new(partitions: u32, nodes: &[NodeId], target_n: usize) -> Result<Ring, RingError> {
         check_shape(partitions, target_n)?;
         let mut members = nodes.to_vec();
-        crate::sort::stable(&mut members);
+        crate::handwritten::sort::stable(&mut members);
         if let Some(w) = members.windows(2).find(|w| w[0] == w[1]) {
             return Err(RingError::DuplicateNode(w[0]));
         }

@@ -436,7 +436,7 @@ impl Scenario {
         let mut members = self.cluster.member_ids();
         let mut in_time_order: Vec<(usize, &TimelineEntry)> =
             self.timeline.iter().enumerate().collect();
-        crate::sort::stable_by_key(&mut in_time_order, |(_, e)| e.at);
+        crate::handwritten::sort::stable_by_key(&mut in_time_order, |(_, e)| e.at);
         for (i, entry) in in_time_order {
             let field = format!("timeline[{i}]");
             let (at, action) = entry.action(&self.cluster, &field)?;
@@ -600,7 +600,7 @@ impl ClusterConfig {
         } else {
             self.members.clone()
         };
-        crate::sort::stable(&mut members);
+        crate::handwritten::sort::stable(&mut members);
         members
     }
 
@@ -945,7 +945,7 @@ fn validate_fault(field: &str, fault: &Fault) -> Result<(), ScenarioError> {
     match fault {
         Fault::Partition(groups) => {
             let mut seen: Vec<NodeId> = groups.iter().flatten().copied().collect();
-            crate::sort::stable(&mut seen);
+            crate::handwritten::sort::stable(&mut seen);
             if let Some(pair) = seen.windows(2).find(|pair| pair[0] == pair[1]) {
                 return Err(ScenarioError::invalid(
                     field,

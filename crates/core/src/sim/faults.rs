@@ -81,8 +81,8 @@ pub fn random_faults(nodes: u16, seed: u64, options: &FaultOptions) -> Vec<(Time
                 let split = rng.between(1, u64::from(nodes) - 1) as usize;
                 let (a, b) = order.split_at(split);
                 let (mut a, mut b) = (a.to_vec(), b.to_vec());
-                crate::sort::stable(&mut a);
-                crate::sort::stable(&mut b);
+                crate::handwritten::sort::stable(&mut a);
+                crate::handwritten::sort::stable(&mut b);
                 plan.push((at, Fault::Partition(vec![a, b])));
             }
             1 => {
@@ -112,10 +112,10 @@ pub fn random_faults(nodes: u16, seed: u64, options: &FaultOptions) -> Vec<(Time
     if options.loss {
         plan.push((window, Fault::SetDrop(0)));
     }
-    crate::sort::stable(&mut crashed);
+    crate::handwritten::sort::stable(&mut crashed);
     crashed.dedup();
     plan.extend(crashed.into_iter().map(|n| (window, Fault::Restart(n))));
-    crate::sort::stable_by_key(&mut plan, |(at, _)| *at);
+    crate::handwritten::sort::stable_by_key(&mut plan, |(at, _)| *at);
     plan
 }
 

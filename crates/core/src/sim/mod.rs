@@ -535,7 +535,7 @@ impl<P: Process> Simulator<P> {
             Some(steering) => steering.pending().collect(),
             None => self.queue.iter().collect(),
         };
-        crate::sort::stable_by_key(&mut scheduled, |e| e.key());
+        crate::handwritten::sort::stable_by_key(&mut scheduled, |e| e.key());
         scheduled
             .into_iter()
             .filter_map(|s| match &s.event {

@@ -72,7 +72,7 @@ pub fn lamport(cluster: &Cluster, from: Time, to: Time, limit: usize) -> Lamport
         )
         .map(MessageView::of)
         .collect();
-    crate::sort::stable_by_key(&mut arrows, |m| m.id);
+    crate::handwritten::sort::stable_by_key(&mut arrows, |m| m.id);
     if arrows.len() > limit {
         arrows.drain(..arrows.len() - limit);
     }

@@ -5,6 +5,10 @@
 //! a reference. [`small_by`] is an insertion sort for the kernel's short,
 //! mostly sorted vectors, where it is also the faster. Both are stable, so
 //! each gives exactly the order `slice::sort_by` would.
+//!
+//! Measured against the standard library's sort at every call site: that
+//! costs the shipped app 16.7 KB (gzip) more (docs/size.md), far over the
+//! 3 KB the project pays for a well-kept crate or std's own version.
 
 use std::cmp::Ordering;
 
