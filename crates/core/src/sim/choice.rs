@@ -545,7 +545,7 @@ where
                     Event::Timer { at, timer, .. } => Fingerprint::of(&(1u8, at, timer, entry.at)),
                 })
                 .collect();
-            pool.sort_unstable();
+            crate::handwritten::sort::stable(&mut pool);
             fingerprint.word(pool.len() as u64);
             for one in pool {
                 fingerprint.wide(one);
