@@ -128,16 +128,16 @@ fn a_run_that_never_goes_quiet_stops_at_its_budget() {
     options.budget.events_max = 20_000;
     let mut cluster = Cluster::new(&scenario, options).expect("valid");
     cluster.run();
-    let stopped = Some(Stopped::Budget {
+    let stopped = Stopped::Budget {
         limit: Limit::Events,
         max: 20_000,
         at: cluster.sim().now(),
-    });
-    assert_eq!(cluster.sim().stopped(), stopped);
-    assert_eq!(cluster.summary(0).stopped, stopped);
+    };
+    assert_eq!(cluster.sim().stopped(), Some(stopped));
+    assert_eq!(cluster.summary(0).stopped, Some(stopped));
     assert_eq!(cluster.sim().stats().events, 20_000);
     assert!(!cluster.sim_mut().step(), "a stopped run takes no more events");
-    let line = stopped.expect("stopped").to_string();
+    let line = stopped.to_string();
     assert!(line.contains("budget of 20000 events"), "{line}");
 }
 
