@@ -70,7 +70,6 @@
 //!   the client timeout (at most 1,000,000 ticks) and versions by the
 //!   number of puts, so the histograms are bounded by the scenario's limits.
 
-use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -79,12 +78,13 @@ use crate::cluster::contexts_of;
 use crate::ids::Time;
 use crate::node::{ClientOp, Member, OpOutcome};
 use crate::sim::Simulator;
+use crate::vec_map::VecMap;
 
 /// How many samples had each value.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct Histogram {
-    counts: BTreeMap<u64, u64>,
+    counts: VecMap<u64, u64>,
 }
 
 impl Histogram {
@@ -96,7 +96,7 @@ impl Histogram {
     /// Count `n` samples of `value`.
     pub fn add_n(&mut self, value: u64, n: u64) {
         if n > 0 {
-            *self.counts.entry(value).or_insert(0) += n;
+            *self.counts.get_or_insert_with(value, || 0) += n;
         }
     }
 
@@ -245,7 +245,7 @@ pub struct Measurements {
     pub versions_per_get: Histogram,
     /// The (put, later get) pairs by ticks from the put's acknowledgement
     /// to the get's invocation.
-    pub visibility: BTreeMap<Time, Pairs>,
+    pub visibility: VecMap<Time, Pairs>,
     /// Each observed put's staleness window in ticks.
     pub stale_window_ticks: Histogram,
     /// Gets by how they ended.
@@ -306,7 +306,7 @@ impl Measurements {
     /// The pairs and windows of t-visibility.
     fn measure_visibility(&mut self, facts: &Facts<'_>) {
         let mut gets_of: Vec<usize> = (0..facts.gets.len()).collect();
-        crate::sort::stable_by(&mut gets_of, |&a, &b| facts.gets[a].1.cmp(facts.gets[b].1));
+        crate::handwritten::sort::stable_by(&mut gets_of, |&a, &b| facts.gets[a].1.cmp(facts.gets[b].1));
         for (p, put) in facts.puts.iter().enumerate() {
             let Some(acked_at) = put.acked_at else {
                 continue;
@@ -329,7 +329,7 @@ impl Measurements {
                             .iter()
                             .any(|&q| superseding[q] || facts.puts[q].invoked_at > acked_at)
                 });
-                let pairs = self.visibility.entry(t).or_default();
+                let pairs = self.visibility.get_or_insert_with(t, Default::default);
                 if seen {
                     pairs.seen += 1;
                     window.get_or_insert(0);
@@ -352,7 +352,7 @@ impl Measurements {
         self.put_latency_ticks.merge(&other.put_latency_ticks);
         self.versions_per_get.merge(&other.versions_per_get);
         for (&t, pairs) in &other.visibility {
-            let mine = self.visibility.entry(t).or_default();
+            let mine = self.visibility.get_or_insert_with(t, Default::default);
             mine.seen += pairs.seen;
             mine.missed += pairs.missed;
         }
