@@ -416,6 +416,14 @@ pub enum PeerMessage {
         /// The ring.
         ring: Ring,
     },
+    /// A node acknowledges gossip: it holds the ring at this version (its
+    /// own, which may differ from the gossip's if that was older).
+    GossipAck {
+        /// The ring's version.
+        version: u64,
+        /// The node that made this version.
+        by: NodeId,
+    },
     /// A node asks a seed to add it to the ring.
     Join,
     /// Partition handoff: the partition's old owner sends its keys to the
@@ -501,7 +509,7 @@ impl sim::Message for Message {
                 "merkle-sync"
             }
             Message::Peer(PeerMessage::Alive) => "alive",
-            Message::Peer(PeerMessage::Gossip { .. }) => "gossip",
+            Message::Peer(PeerMessage::Gossip { .. } | PeerMessage::GossipAck { .. }) => "gossip",
             Message::Peer(PeerMessage::Join) => "join",
             Message::Peer(PeerMessage::Handoff { .. }) => "handoff",
         }
@@ -642,6 +650,7 @@ impl fmt::Display for PeerMessage {
                 write_joined(f, &ring.nodes(), " ", |f, n| write!(f, "{n}"))?;
                 f.write_str("]")
             }
+            PeerMessage::GossipAck { version, by } => write!(f, "gossip-ack v{version} by {by}"),
             PeerMessage::Join => f.write_str("join"),
             PeerMessage::Handoff { partition, clocks } => {
                 write!(f, "handoff {partition} [")?;
@@ -703,12 +712,13 @@ mod tests {
                 PeerMessage::Gossip { .. } => 21,
                 PeerMessage::Join => 22,
                 PeerMessage::Handoff { .. } => 23,
+                PeerMessage::GossipAck { .. } => 24,
             },
         }
     }
 
     /// How many arms [`variant`] has.
-    const VARIANTS: usize = 24;
+    const VARIANTS: usize = 25;
 
     /// One message of every variant.
     fn one_of_each() -> Vec<Message> {
@@ -796,6 +806,10 @@ mod tests {
                 version: 1,
                 by: NodeId(1),
                 ring,
+            },
+            PeerMessage::GossipAck {
+                version: 1,
+                by: NodeId(1),
             },
             PeerMessage::Join,
             PeerMessage::Handoff {

@@ -22,8 +22,9 @@
 //! - [`anti_entropy`], over the Merkle trees of [`crate::merkle`]: replicas
 //!   compare partitions and sync the keys that differ (section 4.7).
 //! - [`failure_detector`]: each node's local suspicions (section 4.8.3).
-//! - [`gossip`]: the versioned ring, join and leave, gossip rounds and the
-//!   partition handoff a ring change triggers (section 4.8).
+//! - [`gossip`]: the versioned ring, join and leave, gossip rounds that
+//!   retry until every peer acknowledged the ring, and the partition handoff
+//!   and anti-entropy recheck a ring change triggers (section 4.8).
 //! - [`store`]: the per-partition, per-key clocks, and [`durable`]: what of
 //!   them a front end keeps on disk; `routes`: each key's
 //!   partition and preference list, kept until the ring changes;
@@ -77,14 +78,13 @@
 //!
 //! Relative to Dynamo and Riak, the simulation leaves out:
 //!
-//! - Membership gossip is rumour mongering: a node gossips for
-//!   [`GOSSIP_ROUNDS`] rounds after news, not forever as Dynamo does, so a
-//!   node cut off through all of them learns the ring only when a peer that
-//!   suspected it hears from it again (which restarts the rounds) or from a
-//!   later change. Concurrent changes made at different nodes on the same
-//!   version do not merge: the greater (version, node) wins and the other
-//!   change is lost (Riak has a claimant and ring vector clocks). Nodes
-//!   route with their own view meanwhile.
+//! - Membership gossip runs until every peer has acknowledged a node's
+//!   ring version, not forever as Dynamo's once-a-second gossip does
+//!   ([`gossip`]): the same convergence after any heal, without endless
+//!   rounds in a run that is otherwise quiet. Concurrent changes made at
+//!   different nodes on the same version do not merge: the greater
+//!   (version, node) wins and the other change is lost (Riak has a claimant
+//!   and ring vector clocks). Nodes route with their own view meanwhile.
 //! - Partition handoff is one unacknowledged message per partition and new
 //!   replica, sent by the old owner only; if it is lost, anti-entropy (when
 //!   on) fills the partition. A node keeps the data of partitions it no
@@ -139,7 +139,6 @@ use routes::Routes;
 pub use client::{Client, ClientOp, ContextChoice, OpOutcome};
 pub use coordinator::Pending;
 pub use durable::{DurableChanges, DurableHint, DurableKey, DurableState};
-pub use gossip::GOSSIP_ROUNDS;
 pub use hinted_handoff::Hint;
 pub use requests::Requests;
 pub use settings::{maintenance_delay_ticks, Mechanisms, Settings, MAINTENANCE_BACKOFF_DOUBLINGS};
@@ -167,6 +166,8 @@ pub enum Timer {
     AntiEntropy,
     /// A node's next round of membership gossip.
     Gossip,
+    /// A joining node asks a seed again.
+    Join,
 }
 
 impl fmt::Display for Timer {
@@ -177,6 +178,7 @@ impl fmt::Display for Timer {
             Timer::HintHandoff => f.write_str("hint-handoff"),
             Timer::AntiEntropy => f.write_str("anti-entropy"),
             Timer::Gossip => f.write_str("gossip"),
+            Timer::Join => f.write_str("join"),
         }
     }
 }
@@ -216,8 +218,14 @@ pub struct Node {
     seeds: Vec<NodeId>,
     /// This node's join operation, until it learns a ring holding it.
     joining: Option<OpId>,
+    /// Tries of the join so far, which pick the seed and the backoff.
+    join_rounds: u32,
     gossip_armed: bool,
-    gossip_rounds_left: u32,
+    /// Peers known to hold this node's ring version.
+    informed: VecSet<NodeId>,
+    /// The last gossip round sent and no acknowledgement has come since.
+    gossip_awaiting: bool,
+    gossip_failed_rounds: u32,
     store: Store,
     pending: Requests<Pending>,
     next_req: u64,
@@ -261,8 +269,11 @@ impl Node {
             ring,
             ring_version: (0, NodeId(0)),
             joining: None,
+            join_rounds: 0,
             gossip_armed: false,
-            gossip_rounds_left: 0,
+            informed: VecSet::new(),
+            gossip_awaiting: false,
+            gossip_failed_rounds: 0,
             store: Store::default(),
             pending: Requests::default(),
             next_req: 0,
@@ -424,6 +435,9 @@ impl Node {
             Message::Peer(PeerMessage::Gossip { version, by, ring }) => {
                 self.gossiped(peer, (version, by), ring, out)
             }
+            Message::Peer(PeerMessage::GossipAck { version, by }) => {
+                self.gossip_acked(peer, (version, by), out)
+            }
             Message::Peer(PeerMessage::Join) => self.join_requested(peer, out),
             Message::Peer(PeerMessage::Handoff { partition, clocks }) => {
                 for (key, clock) in &clocks {
@@ -449,6 +463,7 @@ impl Node {
             Timer::HintHandoff => self.handoff_round(out),
             Timer::AntiEntropy => self.anti_entropy_round(now, out),
             Timer::Gossip => self.gossip_round(out),
+            Timer::Join => self.join_round(out),
             Timer::Client(_) => unreachable!("{} received a client timer: {timer}", self.id),
         }
     }
@@ -468,7 +483,9 @@ impl Node {
         self.anti_entropy_failed_rounds = 0;
         self.joining = None;
         self.gossip_armed = false;
-        self.gossip_rounds_left = 0;
+        self.informed.clear();
+        self.gossip_awaiting = false;
+        self.gossip_failed_rounds = 0;
         if !self.settings.mechanisms.durable {
             self.store.clear();
             self.hints.clear();
@@ -592,9 +609,13 @@ impl Process for Member {
         }
     }
 
-    /// Hint handoff and anti-entropy rounds retry until answered.
+    /// Hint handoff, anti-entropy and gossip rounds and a join retry until
+    /// answered.
     fn is_retry(timer: &Timer) -> bool {
-        matches!(timer, Timer::HintHandoff | Timer::AntiEntropy)
+        matches!(
+            timer,
+            Timer::HintHandoff | Timer::AntiEntropy | Timer::Gossip | Timer::Join
+        )
     }
 }
 
