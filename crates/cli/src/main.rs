@@ -2,21 +2,19 @@
 //!
 //! `run` prints a scenario's history, final replica states and a summary;
 //! `trace` prints a text space-time diagram; `sweep` runs a range of seeds on
-//! two threads and tabulates the outcomes; `serve` runs one behind an HTTP
+//! two threads and tabulates the outcomes; `experiment` runs a grid of
+//! configurations over seeds the same way (`experiment.rs`, sharing
+//! `workers.rs`) and prints its measurements; `serve` runs one behind an HTTP
 //! API (`wildling_server`). A scenario is a JSON file, or the
 //! name of a built-in scenario (`wildling list`). Bad input exits with code 2
 //! and the reason on stderr.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::{IsTerminal, Read};
+use std::io::Read;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
-use std::time::Instant;
 
 use clap::{Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use wildling_core::checker::CheckCounts;
 use wildling_core::cluster::{Cluster, RunOptions, Summary};
 use wildling_core::export::{Format, SHIVIZ_REGEX};
@@ -29,6 +27,9 @@ use wildling_core::sim::faults::FaultOptions;
 use wildling_core::sim::trace::{escape_controls, space_time, TraceMode};
 use wildling_core::sim::SimOptions;
 use wildling_core::ClientId;
+
+mod experiment;
+mod workers;
 
 #[derive(Parser)]
 #[command(
@@ -125,6 +126,28 @@ enum Command {
         /// With `--faults random`: faults happen before this tick, then all heals.
         #[arg(long, default_value_t = 200, value_parser = parse_window)]
         fault_window: u64,
+    },
+    /// Run an experiment: a grid of configurations × a range of seeds,
+    /// measured (latency, versions per get, t-visibility, availability).
+    /// Built in: versions-per-read, staleness, latency, availability.
+    Experiment {
+        /// An experiment file, or the name of a built-in experiment.
+        experiment: String,
+        /// The seeds, `A..B` (B excluded), instead of the experiment's.
+        #[arg(long, value_parser = parse_range)]
+        seeds: Option<(u64, u64)>,
+        /// Worker threads, 1 to 256.
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=256))]
+        jobs: u16,
+        /// Print every table cell as a CSV row (table, configuration, column, value).
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
+        /// Print the outcome (every measurement) and the tables as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Also chart the outcome into this SVG file (staleness and versions reports).
+        #[arg(long)]
+        svg: Option<std::path::PathBuf>,
     },
     /// List the built-in scenarios.
     List,
@@ -250,6 +273,15 @@ fn main() -> ExitCode {
             }
             .and_then(|s| serve(&s, &options))
         }
+        Command::Experiment {
+            experiment: name,
+            seeds,
+            jobs,
+            csv,
+            json,
+            svg,
+        } => experiment::load(&name)
+            .and_then(|e| experiment::run(e, seeds, jobs, &experiment::Output { csv, json, svg })),
         Command::List => {
             for (name, json) in builtin_scenarios() {
                 let description = Scenario::from_json(json)
@@ -300,22 +332,44 @@ fn serve(scenario: &Scenario, options: &wildling_server::ServeOptions) -> Result
 
 /// Read a file (size-capped), or a built-in scenario by name.
 fn read(name: &str) -> Result<String, BadInput> {
-    match std::fs::File::open(name) {
-        Ok(file) => {
-            let mut text = String::new();
-            let limit = MAX_SCENARIO_BYTES as u64 + 1;
-            file.take(limit)
-                .read_to_string(&mut text)
-                .map_err(|e| BadInput(format!("{name}: {e}")))?;
-            Ok(text)
-        }
-        Err(e) => match builtin_scenario(name) {
+    match read_capped(name) {
+        Ok(text) => Ok(text),
+        Err(ReadError::Read(e)) => Err(BadInput(format!("{name}: {e}"))),
+        Err(ReadError::Open(e)) => match builtin_scenario(name) {
             Some(json) => Ok(json.to_string()),
             None => Err(BadInput(format!(
                 "{name}: {e}, and no built-in scenario has that name"
             ))),
         },
     }
+}
+
+/// Why a file could not be read.
+enum ReadError {
+    /// It could not be opened (it may be a built-in's name).
+    Open(std::io::Error),
+    /// It was opened but not read.
+    Read(std::io::Error),
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::Open(e) | ReadError::Read(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// A file's text, at most one byte past the largest scenario (so that the
+/// reader refuses it as too large rather than this reading without end).
+fn read_capped(name: &str) -> Result<String, ReadError> {
+    let file = std::fs::File::open(name).map_err(ReadError::Open)?;
+    let mut text = String::new();
+    let limit = MAX_SCENARIO_BYTES as u64 + 1;
+    file.take(limit)
+        .read_to_string(&mut text)
+        .map_err(ReadError::Read)?;
+    Ok(text)
 }
 
 /// Read a scenario file, or a built-in scenario by name.
@@ -545,19 +599,6 @@ fn sweep(
     // Fail on bad input before starting any thread.
     Cluster::new(scenario, SimOptions::default()).map_err(|e| BadInput(e.to_string()))?;
     let total = end - first;
-    let progress = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    if !std::io::stderr().is_terminal() {
-        progress.set_draw_target(ProgressDrawTarget::hidden());
-    }
-    progress.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} seeds {per_sec} eta {eta}")
-            .expect("the template is valid"),
-    );
-    // Workers take seeds by their offset from `first`: the offset never
-    // exceeds `total + jobs`, so it cannot wrap as a seed near 2^64 would.
-    let next = AtomicU64::new(0);
-    let outcomes = Mutex::new(Outcomes::default());
-    let started = Instant::now();
     let options = RunOptions {
         sim: SimOptions {
             trace: TraceMode::HashOnly,
@@ -565,31 +606,16 @@ fn sweep(
         },
         faults,
     };
-    std::thread::scope(|scope| {
-        for _ in 0..jobs {
-            scope.spawn(|| {
-                let mut mine = Outcomes::default();
-                loop {
-                    let offset = next.fetch_add(1, Ordering::Relaxed);
-                    if offset >= total {
-                        break;
-                    }
-                    let seed = first + offset;
-                    let cluster = Cluster::run_seed(scenario, seed, &options)
-                        .expect("the scenario was validated before the sweep");
-                    mine.add(&cluster.summary(seed), cluster.check().counts());
-                    progress.inc(1);
-                }
-                outcomes
-                    .lock()
-                    .expect("no worker panics while holding the lock")
-                    .merge(mine);
-            });
-        }
+    let (parts, elapsed) = workers::run(total, jobs, "seeds", Outcomes::default, |offset, mine| {
+        let seed = first + offset;
+        let cluster = Cluster::run_seed(scenario, seed, &options)
+            .expect("the scenario was validated before the sweep");
+        mine.add(&cluster.summary(seed), cluster.check().counts());
     });
-    progress.finish_and_clear();
-    let elapsed = started.elapsed();
-    let outcomes = outcomes.into_inner().expect("the workers are done");
+    let mut outcomes = Outcomes::default();
+    for part in parts {
+        outcomes.merge(part);
+    }
     println!("{}", outcomes.table());
     println!(
         "{total} seeds in {:.2} s on {jobs} threads ({:.0} seeds/s)",

@@ -35,7 +35,9 @@
 //!     [`export`]: the history in formats other tools read (Jepsen EDN,
 //!     Porcupine JSON, ShiViz logs);
 //!     [`measure`]: what the clients experienced (latency, versions per
-//!     get, t-visibility, availability), summed over seeds.
+//!     get, t-visibility, availability), summed over seeds;
+//!     [`experiment`]: a grid of configurations × a range of seeds, and
+//!     the built-in experiments.
 //! 11. [`view`]: plain-data views of a cluster, one per panel of the UI.
 //! 12. [`share`]: a whole session as a share link; [`tutorial`]: the guided
 //!     tutorials.
@@ -66,6 +68,7 @@ pub mod cluster;
 pub mod scenario;
 
 pub mod checker;
+pub mod experiment;
 pub mod export;
 pub mod measure;
 pub mod view;

@@ -135,9 +135,7 @@ impl Histogram {
             return None;
         }
         // rank = ceil(total * share), at least 1.
-        let rank = (total * u128::from(per_million))
-            .div_ceil(1_000_000)
-            .max(1);
+        let rank = (total * u128::from(per_million)).div_ceil(1_000_000).max(1);
         let mut seen = 0u128;
         self.counts.iter().find_map(|(&value, &n)| {
             seen += u128::from(n);

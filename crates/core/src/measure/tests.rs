@@ -120,7 +120,10 @@ fn strict_quorums_see_every_acknowledged_write_under_faults() {
     );
     let curve = m.t_visibility();
     assert_eq!((curve[0].t, curve[0].probability), (0, 1.0));
-    assert!(m.availability().ratio() < 1.0, "faults cost some operations");
+    assert!(
+        m.availability().ratio() < 1.0,
+        "faults cost some operations"
+    );
 }
 
 #[test]

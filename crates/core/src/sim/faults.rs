@@ -16,8 +16,10 @@ use crate::ids::Time;
 use crate::sim::network::Fault;
 use crate::sim::SimRng;
 
-/// What the injector may do, and how much of it.
+/// What the injector may do, and how much of it. Read from an experiment
+/// file, a field left out keeps its default.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct FaultOptions {
     /// Faults happen in `0..window_ticks`; everything heals at `window_ticks`.
     pub window_ticks: Time,
