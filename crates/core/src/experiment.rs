@@ -525,7 +525,7 @@ fn apply_workload(scenario: &mut Scenario, w: &Workload) {
             }
         }
     }
-    crate::sort::stable_by_key(&mut timeline, |e| e.at);
+    crate::handwritten::sort::stable_by_key(&mut timeline, |e| e.at);
     scenario.timeline = timeline;
     if scenario.cluster.clients != 0 {
         scenario.cluster.clients = scenario.cluster.clients.max(w.clients);
