@@ -1,8 +1,9 @@
 // Accessibility, audited: axe-core checks the whole page with every panel
-// showing (every disclosure open, a node selected, the compare panel on, the
-// share link and embed snippet shown; then a tutorial open) after a
-// partition, a put and a get, in the light and the dark theme. Any violation
-// fails, named with the elements it concerns.
+// showing (every disclosure open, the diagrams' tables among them, a node and
+// a message selected, the compare panel on, the share link and embed snippet
+// shown; then a tutorial open) after a partition, a put and a get, in the
+// light and the dark theme. Any violation fails, named with the elements it
+// concerns.
 import { test, expect } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { get, open, put } from "./helpers.mjs";
@@ -25,6 +26,8 @@ async function audit(page) {
 }
 
 test("axe finds no violation on any panel, in either theme, after a partition and a get", async ({ page }) => {
+  // Six audits of a page of many tables: about 10 s each on a loaded machine.
+  test.setTimeout(180_000);
   const errors = await open(page);
   // Concurrent puts on both sides of a partition, a get after the heal
   // (two siblings), then the partition again, so that it is drawn too.
@@ -45,6 +48,12 @@ test("axe finds no violation on any panel, in either theme, after a partition an
   // Every disclosure open, so that what it holds is audited too.
   await page.locator("details").evaluateAll((all) => all.forEach((d) => (d.open = true)));
   await expect(page.getByTestId("trace")).toBeVisible();
+  // The diagrams' tables drawn; a message selected from one of them.
+  for (const id of ["ring-facts", "network-facts", "lamport-facts"]) {
+    await expect(page.getByTestId(id).locator("table").first()).toBeVisible();
+  }
+  await page.getByTestId("lamport-facts").locator("tbody button").first().click();
+  await expect(page.getByTestId("message-detail")).toBeVisible();
   // The share toolbar's link and embed snippet showing too.
   await page.getByTestId("copy-link").click();
   await expect(page.getByTestId("share-link")).toBeVisible();

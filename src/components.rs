@@ -6,6 +6,7 @@
 pub mod checker;
 pub mod clients;
 pub mod compare;
+pub mod facts;
 pub mod faults;
 pub mod inspector;
 pub mod lamport;

@@ -12,6 +12,7 @@ use std::fmt::Write;
 
 use wildling_core::ids::{MsgId, OpId};
 
+use super::facts::{messages, row, table, Facts, MESSAGE_HEADERS};
 use super::{cross_path, dot_path, kind_color, svg_point};
 use crate::msg::{Msg, Selection};
 
@@ -204,6 +205,10 @@ pub fn lamport(props: &Props) -> Html {
         }
     });
     let now_x = x(props.now.min(props.to as f64));
+    let tables = {
+        let (view, on) = (props.view.clone(), props.on.clone());
+        Callback::from(move |()| lamport_tables(&view, &on))
+    };
     html! {
         <section class="panel lamport" aria-labelledby="lamport-title">
             <h2 id="lamport-title">{ format!("Space-time diagram · t={}…{}", props.from, props.to) }</h2>
@@ -224,6 +229,27 @@ pub fn lamport(props: &Props) -> Html {
                 { for singles }
                 <line class="now-line" x1={format!("{now_x:.1}")} x2={format!("{now_x:.1}")} y1="0" y2={format!("{:.0}", height - 12.0)} />
             </svg>
+            <Facts summary="The diagram as tables" testid="lamport-facts" tables={tables} />
         </section>
     }
+}
+
+/// The space-time diagram's text alternative: its messages, and its events
+/// in time order.
+fn lamport_tables(v: &LamportView, on: &Callback<Msg>) -> Html {
+    let events = v.events();
+    let mut events = events.iter().map(|e| {
+        row(
+            html! { format!("t={}", e.at) },
+            &[
+                e.lane
+                    .map_or_else(|| "whole network".to_string(), |l| l.to_string()),
+                e.what.to_string(),
+            ],
+        )
+    });
+    html! { <>
+        { table("Messages", &MESSAGE_HEADERS, &mut messages(&v.arrows, on), "none in this window") }
+        { table("Events: operations, crashes, restarts and faults", &["time", "lane", "what"], &mut events, "none in this window") }
+    </> }
 }

@@ -14,6 +14,7 @@ use wildling_core::view::{MessageDetail, MessageView, NetworkView, NodeView};
 use wildling_core::NodeId;
 use yew::prelude::*;
 
+use super::facts::{messages, row, table, Facts, MESSAGE_HEADERS};
 use super::{click, cross_path, kind_color, kind_legend, node_color, on_circle, svg_point};
 use crate::msg::{Msg, Selection};
 
@@ -156,11 +157,7 @@ pub fn network_panel(props: &Props) -> Html {
         };
         let selected = props.selection == Selection::Node(id);
         let suspected = !n.suspected_by.is_empty();
-        let state = match (n.up, suspected) {
-            (false, _) => "crashed".to_string(),
-            (true, true) => format!("up, suspected by {}", names(&n.suspected_by)),
-            (true, false) => "up".to_string(),
-        };
+        let state = node_state(n);
         let hints = if n.hints.is_empty() { String::new() } else { format!(", holds {} hint(s)", n.hints.len()) };
         let label = format!("{id}: {state}, {} keys{hints}{}", n.keys, if partitioned { format!(", group {}", n.group) } else { String::new() });
         // The name is the whole tooltip: what a hover shows, a keyboard or
@@ -270,6 +267,10 @@ pub fn network_panel(props: &Props) -> Html {
             }
         })
     };
+    let tables = {
+        let (view, on) = (view.clone(), props.on.clone());
+        Callback::from(move |()| network_tables(&view, &on))
+    };
     html! {
         <section class="panel network" aria-labelledby="network-title">
             <h2 id="network-title">{ "Cluster and network" }</h2>
@@ -296,8 +297,58 @@ pub fn network_panel(props: &Props) -> Html {
             </div>
             { kind_legend() }
             { views(&view.nodes) }
+            <Facts summary="The cluster and its messages as tables" testid="network-facts" tables={tables} />
         </section>
     }
+}
+
+/// Whether a node is up, and who suspects it.
+fn node_state(n: &NodeView) -> String {
+    match (n.up, n.suspected_by.is_empty()) {
+        (false, _) => "crashed".to_string(),
+        (true, false) => format!("up, suspected by {}", names(&n.suspected_by)),
+        (true, true) => "up".to_string(),
+    }
+}
+
+/// The network's text alternative: the nodes, the cut links, and the
+/// messages in flight and lately lost.
+fn network_tables(view: &NetworkView, on: &Callback<Msg>) -> Html {
+    let mut nodes = view.nodes.iter().map(|n| {
+        row(
+            html! { n.id.to_string() },
+            &[
+                node_state(n),
+                n.group.to_string(),
+                n.keys.to_string(),
+                n.pending.to_string(),
+                if n.suspects.is_empty() {
+                    "no one".to_string()
+                } else {
+                    names(&n.suspects)
+                },
+                if n.hints.is_empty() {
+                    "none".to_string()
+                } else {
+                    n.hints
+                        .iter()
+                        .map(|(to, key)| format!("for {to}: {key}"))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                },
+            ],
+        )
+    });
+    let mut cut = view
+        .cut
+        .iter()
+        .map(|(from, to)| row(html! { from.to_string() }, &[to.to_string()]));
+    html! { <>
+        { table("Nodes", &["node", "state", "group", "keys", "coordinating", "suspects", "hints held"], &mut nodes, "none") }
+        { table("Cut links: messages from one node to the other are lost", &["from", "to"], &mut cut, "none") }
+        { table("Messages in flight", &MESSAGE_HEADERS, &mut messages(&view.in_flight, on), "none") }
+        { table("Messages lost lately", &MESSAGE_HEADERS, &mut messages(&view.dropped, on), "none") }
+    </> }
 }
 
 /// Node ids as `n1 n2`.
@@ -352,11 +403,6 @@ pub fn message_inspector(props: &DetailProps) -> Html {
         };
     };
     let m = &d.message;
-    let fate = match m.fate {
-        MessageFate::InFlight { due_at } => format!("in flight, due at t={due_at}"),
-        MessageFate::Delivered { at } => format!("delivered at t={at}"),
-        MessageFate::Dropped { at, reason } => format!("dropped at t={at} ({reason})"),
-    };
     let close = click(&props.on, Msg::Select(Selection::None));
     html! {
         <section class="panel message-detail" aria-label="Selected message" data-testid="message-detail">
@@ -364,7 +410,7 @@ pub fn message_inspector(props: &DetailProps) -> Html {
                 <b>{ format!("Message {} · {} · {}→{}", m.id, m.kind, m.from, m.to) }</b>
                 <button onclick={close} aria-label="Close message">{ "×" }</button>
             </header>
-            <p class="small">{ format!("sent at t={}, {fate}", m.sent_at) }
+            <p class="small">{ format!("sent at t={}, {}", m.sent_at, m.fate) }
                 { d.copy_of.map(|o| format!(" · a network duplicate of {o}")).unwrap_or_default() }</p>
             <pre class="mono">{ d.text.clone() }</pre>
         </section>

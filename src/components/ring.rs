@@ -9,6 +9,7 @@ use std::rc::Rc;
 use wildling_core::view::RingView;
 use yew::prelude::*;
 
+use super::facts::{row, table, Facts};
 use super::{click, event_value, node_color};
 use crate::msg::{Msg, Selection};
 
@@ -125,6 +126,10 @@ pub fn ring_panel(props: &Props) -> Html {
             </div>
         }
     });
+    let tables = {
+        let view = props.view.clone();
+        Callback::from(move |()| ring_table(&view))
+    };
     html! {
         <section class="panel ring" aria-labelledby="ring-title">
             <h2 id="ring-title">{ "Ring" }</h2>
@@ -138,6 +143,22 @@ pub fn ring_panel(props: &Props) -> Html {
                 { key_mark.unwrap_or_default() }
             </svg>
             { list.unwrap_or_default() }
+            <Facts summary="The ring as a table" testid="ring-facts" tables={tables} />
         </section>
     }
+}
+
+/// The ring's text alternative: each partition's span and owner.
+fn ring_table(view: &RingView) -> Html {
+    table(
+        "Partitions: where each begins and ends as a fraction of the ring, and the node that owns it",
+        &["partition", "owner", "from", "to"],
+        &mut view.arcs.iter().map(|a| {
+            row(
+                html! { a.partition.to_string() },
+                &[a.owner.to_string(), format!("{:.3}", a.start), format!("{:.3}", a.end)],
+            )
+        }),
+        "the ring has no members",
+    )
 }

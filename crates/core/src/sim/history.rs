@@ -6,6 +6,8 @@
 //! space-time diagram and the consistency checker reads. The trace says the
 //! same things as text; the history keeps them as values.
 
+use std::fmt;
+
 use serde::Serialize;
 
 use crate::ids::{Addr, MsgId, OpId, Time};
@@ -32,6 +34,17 @@ pub enum MessageFate {
         /// Why it was lost.
         reason: DropReason,
     },
+}
+
+/// The fate in words, as the message inspector and the diagrams' tables say it.
+impl fmt::Display for MessageFate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MessageFate::InFlight { due_at } => write!(f, "in flight, due at t={due_at}"),
+            MessageFate::Delivered { at } => write!(f, "delivered at t={at}"),
+            MessageFate::Dropped { at, reason } => write!(f, "dropped at t={at} ({reason})"),
+        }
+    }
 }
 
 /// One message, from send to its fate.

@@ -46,6 +46,38 @@ pub enum MarkKind {
     Restart,
 }
 
+/// One line of the diagram's text alternative: a mark or a network-wide fault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LaneEvent<'a> {
+    /// When.
+    pub at: Time,
+    /// The lane it is on; `None` for a fault across the whole network.
+    pub lane: Option<Addr>,
+    /// What happened, as the drawing labels it.
+    pub what: &'a str,
+}
+
+impl LamportView {
+    /// The marks and network-wide faults in time order (at one time, marks
+    /// first, each in the order drawn): the diagram's events as a screen
+    /// reader walks them instead of the drawing.
+    pub fn events(&self) -> Vec<LaneEvent<'_>> {
+        let marks = self.marks.iter().map(|m| LaneEvent {
+            at: m.at,
+            lane: Some(m.lane),
+            what: &m.label,
+        });
+        let faults = self.faults.iter().map(|(at, text)| LaneEvent {
+            at: *at,
+            lane: None,
+            what: text,
+        });
+        let mut events: Vec<LaneEvent<'_>> = marks.chain(faults).collect();
+        crate::sort::stable_by_key(&mut events, |e| e.at);
+        events
+    }
+}
+
 /// The space-time diagram between `from` and `to`, with at most `limit` arrows
 /// (the latest).
 pub fn lamport(cluster: &Cluster, from: Time, to: Time, limit: usize) -> LamportView {

@@ -116,6 +116,16 @@ fn ring_and_network_views_describe_the_cluster() {
         .faults
         .iter()
         .any(|(at, text)| *at == 80 && text == "heal"));
+    // The text alternative holds every mark and fault, in time order.
+    let events = lamport.events();
+    assert_eq!(events.len(), lamport.marks.len() + lamport.faults.len());
+    assert!(events.windows(2).all(|w| w[0].at <= w[1].at));
+    assert!(events
+        .iter()
+        .any(|e| e.at == 80 && e.lane.is_none() && e.what == "heal"));
+    assert!(lamport.marks.iter().all(|m| events
+        .iter()
+        .any(|e| e.at == m.at && e.lane == Some(m.lane) && e.what == m.label)));
     let detail = message(&cluster, MsgId(0)).expect("sent");
     assert!(
         detail.text.starts_with("put op0 cart=milk"),
@@ -233,7 +243,10 @@ fn restoring_one_link_keeps_the_partition_and_every_other_cut() {
             Fault::Heal,
             // n5, named in no group, is again the group of the unnamed.
             Fault::Partition(vec![vec![n(1), n(2)], vec![n(3), n(4)]]),
-            Fault::OneWay { from: n(4), to: n(3) },
+            Fault::OneWay {
+                from: n(4),
+                to: n(3)
+            },
         ]
     );
     cluster.inject(&restore.into_iter().map(|f| (1, f)).collect::<Vec<_>>());
