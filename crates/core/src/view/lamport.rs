@@ -73,7 +73,7 @@ impl LamportView {
             what: text,
         });
         let mut events: Vec<LaneEvent<'_>> = marks.chain(faults).collect();
-        crate::sort::stable_by_key(&mut events, |e| e.at);
+        crate::handwritten::sort::stable_by_key(&mut events, |e| e.at);
         events
     }
 }
