@@ -153,7 +153,7 @@ pub struct App {
     checked: RefCell<Option<Verdicts>>,
     sharing: sharing::Sharing,
     /// Every tutorial's id and title, for the picker.
-    tutorial_choices: Rc<Vec<(&'static str, &'static str)>>,
+    tutorial_choices: Rc<Vec<(String, String)>>,
 }
 
 /// The scenario called `name`: a preset, or a built-in from `scenarios/`.

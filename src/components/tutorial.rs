@@ -5,6 +5,7 @@
 
 use std::rc::Rc;
 
+use wildling_core::tutorial::narration::{spans, Mark};
 use wildling_core::tutorial::{tutorials, Tutorial};
 use yew::prelude::*;
 
@@ -23,7 +24,7 @@ pub struct TutorialState {
 /// What the tutorial panel shows.
 pub struct Props {
     /// Every tutorial's id and title, for the picker.
-    pub choices: Rc<Vec<(&'static str, &'static str)>>,
+    pub choices: Rc<Vec<(String, String)>>,
     /// The open tutorial, if any.
     pub state: Option<TutorialState>,
     /// The steps the learner may visit (from 0, both included).
@@ -33,7 +34,7 @@ pub struct Props {
 }
 
 /// Every tutorial's id and title, for [`Props::choices`].
-pub fn choices() -> Rc<Vec<(&'static str, &'static str)>> {
+pub fn choices() -> Rc<Vec<(String, String)>> {
     Rc::new(tutorials().into_iter().map(|t| (t.id, t.title)).collect())
 }
 
@@ -46,12 +47,12 @@ pub fn tutorial_panel(props: &Props) -> Html {
         let id = event_value(&e);
         Msg::Share(ShareMsg::Tutorial((!id.is_empty()).then_some(id)))
     });
-    let open = props.state.as_ref().map(|s| s.tutorial.id).unwrap_or("");
+    let open = props.state.as_ref().map_or("", |s| s.tutorial.id.as_str());
     let picker = html! {
         <select onchange={pick} aria-label="Guided tutorial" data-testid="tutorial-picker">
             <option value="" selected={open.is_empty()}>{ "Guided tutorials…" }</option>
             { for choices.iter().map(|(id, title)| html! {
-                <option value={*id} selected={*id == open}>{ *title }</option>
+                <option value={id.clone()} selected={id == open}>{ title }</option>
             }) }
         </select>
     };
@@ -71,12 +72,17 @@ pub fn tutorial_panel(props: &Props) -> Html {
         <section class="panel tutorial" aria-labelledby="tutorial-title" data-testid="tutorial">
             <div class="tutorial-head">
                 { picker }
-                <h2 id="tutorial-title">{ t.title }</h2>
+                <h2 id="tutorial-title">{ &t.title }</h2>
                 <button onclick={close} aria-label="Close the tutorial">{ "×" }</button>
             </div>
-            <p class="muted small">{ t.summary }</p>
-            <h3 data-testid="tutorial-step-title">{ step.title }</h3>
-            <p class="narration" data-testid="narration">{ &step.narration }</p>
+            <p class="muted small">{ &t.summary }</p>
+            <h3 data-testid="tutorial-step-title">{ &step.title }</h3>
+            <p class="narration" data-testid="narration">{ narration(&step.narration) }</p>
+            if !step.try_this.is_empty() {
+                <ul class="try small" aria-label="Try this" data-testid="tutorial-try">
+                    { for step.try_this.iter().map(|p| html! { <li>{ p }</li> }) }
+                </ul>
+            }
             if let Some(k) = &step.kernel {
                 <table class="kernel mono small" data-testid="kernel-step">
                     <tr><th>{ "operation" }</th><td>{ &k.operation }</td></tr>
@@ -92,4 +98,17 @@ pub fn tutorial_panel(props: &Props) -> Html {
             </div>
         </section>
     }
+}
+
+/// A narration's spans as text nodes, code and bold in their elements: the
+/// author's text is never parsed as HTML.
+fn narration(text: &str) -> Html {
+    spans(text)
+        .into_iter()
+        .map(|span| match span.mark {
+            Mark::Plain => html! { { span.text } },
+            Mark::Code => html! { <code>{ span.text }</code> },
+            Mark::Bold => html! { <strong>{ span.text }</strong> },
+        })
+        .collect()
 }

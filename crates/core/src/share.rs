@@ -338,7 +338,7 @@ fn read_once<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
 /// An error of a part of the session (`scenario`, `inputs[2]`) as an error
 /// of the session: `cluster.r` becomes `scenario.cluster.r`, and the part
 /// itself (`.` or empty) the part's name.
-fn within(part: &str, mut error: ScenarioError) -> ScenarioError {
+pub(crate) fn within(part: &str, mut error: ScenarioError) -> ScenarioError {
     if let ScenarioError::Json { field, .. } | ScenarioError::Invalid { field, .. } = &mut error {
         *field = match field.as_str() {
             "" | "." => part.to_string(),

@@ -16,7 +16,7 @@ use wildling_core::node::{ClientOp, OpOutcome};
 use wildling_core::scenario::Scenario;
 use wildling_core::share::Session;
 use wildling_core::sim::SimOptions;
-use wildling_core::tutorial::{kernel_steps, tutorial, tutorials, Focus, Tutorial};
+use wildling_core::tutorial::{kernel_steps, tutorial, tutorials, Focus, KernelStep, Tutorial};
 use wildling_core::NodeId;
 
 /// A tutorial's cluster at some point, and the questions the tests ask it:
@@ -29,14 +29,14 @@ impl At {
     /// Tutorial `id` replayed to its step `step`, as Back does.
     #[track_caller]
     fn step(id: &str, step: usize) -> At {
-        let session = the(id).session(step).expect("step exists").expect("valid");
+        let session = the(id).session(step).expect("step exists");
         At::replay(&session)
     }
 
     /// Tutorial `id`'s scenario in `mode`, run to the end.
     #[track_caller]
     fn end_in(id: &str, mode: CausalityMode) -> At {
-        let scenario = the(id).scenario_in(mode).expect("valid");
+        let scenario = the(id).scenario_in(mode);
         let mut cluster = Cluster::new(&scenario, SimOptions::default()).expect("valid");
         cluster.run();
         At { cluster }
@@ -45,7 +45,7 @@ impl At {
     /// Tutorial `id`'s scenario in its own mode, run to the end.
     #[track_caller]
     fn end(id: &str) -> At {
-        let mode = the(id).parse_scenario().expect("valid").cluster.mode;
+        let mode = the(id).scenario.cluster.mode;
         At::end_in(id, mode)
     }
 
@@ -138,10 +138,10 @@ fn strings(values: &[&str]) -> Vec<String> {
 fn ten_tutorials_with_unique_ids() {
     let all = tutorials();
     assert_eq!(all.len(), 10);
-    let ids: BTreeSet<&str> = all.iter().map(|t| t.id).collect();
+    let ids: BTreeSet<&str> = all.iter().map(|t| t.id.as_str()).collect();
     assert_eq!(ids.len(), all.len(), "tutorial ids repeat");
     for t in &all {
-        assert_eq!(tutorial(t.id).as_ref(), Some(t));
+        assert_eq!(tutorial(&t.id).as_ref(), Some(t));
         assert!(!t.title.is_empty() && !t.summary.is_empty(), "{}", t.id);
     }
     assert_eq!(tutorial("no-such-tutorial"), None);
@@ -150,9 +150,7 @@ fn ten_tutorials_with_unique_ids() {
 #[test]
 fn scenarios_parse_and_validate_in_every_compared_mode() {
     for t in tutorials() {
-        let scenario = t
-            .parse_scenario()
-            .unwrap_or_else(|e| panic!("{}: {e}", t.id));
+        let scenario = &t.scenario;
         scenario.validate().expect("valid");
         if let Some(mode) = t.compare_mode {
             assert_ne!(
@@ -160,10 +158,7 @@ fn scenarios_parse_and_validate_in_every_compared_mode() {
                 "{}: compares with itself",
                 t.id
             );
-            t.scenario_in(mode)
-                .expect("valid")
-                .validate()
-                .expect("valid");
+            t.scenario_in(mode).validate().expect("valid");
         }
     }
 }
@@ -172,14 +167,14 @@ fn scenarios_parse_and_validate_in_every_compared_mode() {
 fn steps_run_forward_and_focus_on_what_exists() {
     for t in tutorials() {
         assert!(!t.steps.is_empty(), "{}", t.id);
-        let scenario: Scenario = t.parse_scenario().expect("valid");
+        let scenario: Scenario = t.scenario.clone();
         let keys: BTreeSet<String> = scenario
             .timeline
             .iter()
             .filter_map(|e| e.put.as_ref().map(|p| p.key.clone()))
             .collect();
         let last = t.steps.last().expect("steps").until_ticks;
-        let at_last = At::step(t.id, t.steps.len() - 1);
+        let at_last = At::step(&t.id, t.steps.len() - 1);
         let ops = at_last.cluster.sim().history().ops.len() as u64;
         let mut previous: Time = 0;
         for (i, step) in t.steps.iter().enumerate() {
@@ -188,7 +183,7 @@ fn steps_run_forward_and_focus_on_what_exists() {
             previous = step.until_ticks;
             assert!(!step.narration.trim().is_empty(), "{name}: no narration");
             match &step.focus {
-                Some(Focus::Key(key)) => assert!(keys.contains(*key), "{name}: no key {key}"),
+                Some(Focus::Key(key)) => assert!(keys.contains(key), "{name}: no key {key}"),
                 Some(Focus::Node(node)) => {
                     assert!((1..=scenario.cluster.nodes).contains(&node.0), "{name}")
                 }
@@ -205,14 +200,14 @@ fn steps_run_forward_and_focus_on_what_exists() {
 fn next_and_back_reach_the_same_state() {
     for t in tutorials() {
         // Next: one cluster, run on from step to step.
-        let scenario = t.parse_scenario().expect("valid");
+        let scenario = t.scenario.clone();
         let mut live = Cluster::new(&scenario, SimOptions::default()).expect("valid");
         for (i, step) in t.steps.iter().enumerate() {
             live.sim_mut().run_until(step.until_ticks);
             // Back: a fresh replay to the step, twice.
-            let back = At::step(t.id, i);
+            let back = At::step(&t.id, i);
             assert_eq!(back.hash(), live.sim().trace().hash(), "{} step {i}", t.id);
-            assert_eq!(back.hash(), At::step(t.id, i).hash(), "{} step {i}", t.id);
+            assert_eq!(back.hash(), At::step(&t.id, i).hash(), "{} step {i}", t.id);
         }
         assert!(t.session(t.steps.len()).is_none());
     }
@@ -349,6 +344,30 @@ fn kernel_steps_are_the_kernels_results() {
             "{}",
             step.operation
         );
+    }
+}
+
+#[test]
+fn the_dvvset_files_kernel_table_is_the_kernels() {
+    let t = the("dvvset");
+    let table: Vec<&KernelStep> = t.steps.iter().filter_map(|s| s.kernel.as_ref()).collect();
+    let computed = kernel_steps();
+    assert_eq!(table, computed.iter().collect::<Vec<_>>());
+}
+
+#[test]
+fn every_built_in_tutorial_passes_its_own_check() {
+    for t in tutorials() {
+        let checked = t.check().unwrap_or_else(|f| panic!("{}: {f}", t.id));
+        assert!(checked > 0, "{}: asserts nothing", t.id);
+        assert!(t.steps.iter().all(|s| !s.expect.is_empty()), "{}: a step asserts nothing", t.id);
+    }
+}
+
+#[test]
+fn built_in_files_round_trip() {
+    for t in tutorials() {
+        assert_eq!(Tutorial::from_json(&t.to_json()).as_ref(), Ok(&t), "{}", t.id);
     }
 }
 

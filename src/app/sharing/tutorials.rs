@@ -14,11 +14,8 @@ use crate::msg::Selection;
 
 /// Step `step` of `t` as a share session.
 pub(super) fn tutorial_session(t: &Tutorial, step: usize) -> Result<share::Session, String> {
-    match t.session(step) {
-        Some(Ok(s)) => Ok(s),
-        Some(Err(e)) => Err(e.to_string()),
-        None => Err(format!("{} has no step {}", t.id, step + 1)),
-    }
+    t.session(step)
+        .ok_or_else(|| format!("{} has no step {}", t.id, step + 1))
 }
 
 impl App {

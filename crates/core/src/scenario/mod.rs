@@ -707,7 +707,7 @@ impl ClusterConfig {
 /// Compact JSON (serde_json's, with no white space outside strings) laid
 /// out as `serde_json::to_string_pretty` lays it out: two-space indents, one
 /// member or element per line, `": "` after keys, empty `{}` and `[]`.
-fn indent_json(compact: &str) -> String {
+pub(crate) fn indent_json(compact: &str) -> String {
     let bytes = compact.as_bytes();
     let mut out = String::with_capacity(compact.len() * 2);
     let mut depth = 0usize;

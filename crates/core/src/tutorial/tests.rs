@@ -1,0 +1,198 @@
+//! The tutorial format: what it reads, what it refuses and with which field.
+
+use serde_json::{json, Value};
+
+use super::*;
+
+/// A small valid tutorial on the built-in `partition-siblings` scenario.
+fn valid() -> Value {
+    json!({
+        "tutorial_version": 1,
+        "id": "mine",
+        "title": "My tutorial",
+        "scenario": "partition-siblings",
+        "steps": [
+            {
+                "title": "Siblings",
+                "at": { "ticks": 101 },
+                "focus": { "key": "cart" },
+                "narration": "c1 reads `cart` and gets **both** values.",
+                "try": ["Crash n3 first."],
+                "expect": [
+                    { "replica": { "node": 1, "key": "cart", "values": ["eggs", "bread"], "siblings": 2 } },
+                    { "last_result": { "client": 1, "outcome": "got", "values": ["eggs", "bread"], "context": "{n1:2, n3:1}" } },
+                    { "checker": { "lost_writes": 0 } },
+                    { "message": { "kind": "client-get", "sent": true } }
+                ]
+            }
+        ]
+    })
+}
+
+fn error_of(value: &Value) -> (String, String) {
+    match Tutorial::from_json(&value.to_string()) {
+        Err(ScenarioError::Invalid { field, reason } | ScenarioError::Json { field, reason }) => {
+            (field, reason)
+        }
+        other => panic!("expected a field error, got {other:?}"),
+    }
+}
+
+/// `valid()` with the value at `pointer` replaced by `with`.
+fn changed(pointer: &str, with: Value) -> Value {
+    let mut value = valid();
+    let (parent, key) = pointer.rsplit_once('/').expect("a pointer");
+    match value.pointer_mut(parent).unwrap_or_else(|| panic!("{pointer}")) {
+        Value::Object(map) => {
+            map.insert(key.to_string(), with);
+        }
+        Value::Array(items) => items[key.parse::<usize>().expect("an index")] = with,
+        _ => panic!("{pointer}"),
+    }
+    value
+}
+
+#[test]
+fn a_valid_tutorial_reads_and_round_trips() {
+    let t = Tutorial::from_json(&valid().to_string()).expect("valid");
+    assert_eq!(t.scenario_name.as_deref(), Some("partition-siblings"));
+    assert_eq!(t.steps[0].until_ticks, 101);
+    assert_eq!(Tutorial::from_json(&t.to_json()), Ok(t.clone()));
+    let session = t.session(0).expect("step 0");
+    assert_eq!((session.time_ticks, session.selected_key.as_deref()), (101, Some("cart")));
+    assert!(t.session(1).is_none());
+}
+
+#[test]
+fn an_inline_scenario_round_trips_inline() {
+    let scenario: Value =
+        serde_json::from_str(crate::scenario::builtin_scenario("read-repair").unwrap()).unwrap();
+    let mut value = valid();
+    value["scenario"] = scenario;
+    value["steps"][0]["focus"] = json!({ "key": "k" });
+    value["steps"][0]["expect"] = json!([]);
+    let t = Tutorial::from_json(&value.to_string()).expect("valid");
+    assert_eq!(t.scenario_name, None);
+    assert!(t.to_json().contains("\"timeline\""));
+    assert_eq!(Tutorial::from_json(&t.to_json()), Ok(t));
+}
+
+#[test]
+fn the_check_passes_and_names_the_failing_step() {
+    let t = Tutorial::from_json(&valid().to_string()).expect("valid");
+    assert_eq!(t.check(), Ok(4));
+    let wrong = changed("/steps/0/expect/0/replica/values", json!(["milk"]));
+    let failure = Tutorial::from_json(&wrong.to_string()).unwrap().check().unwrap_err();
+    assert_eq!((failure.step, failure.assertion), (0, 0));
+    assert_eq!(failure.verdict.expected, "values [milk], 2 siblings");
+    assert_eq!(failure.verdict.actual, "values [bread, eggs], 2 siblings");
+    assert_eq!(
+        failure.to_string(),
+        "step 1 (Siblings), steps[0].expect[0]: n1 cart: expected values [milk], 2 siblings, \
+         but the cluster shows values [bread, eggs], 2 siblings"
+    );
+}
+
+#[test]
+fn every_kind_of_assertion_can_fail() {
+    for (pointer, with, actual) in [
+        ("/steps/0/expect/1/last_result", json!({ "client": 1, "outcome": "put" }), "got"),
+        ("/steps/0/expect/2/checker/lost_writes", json!(1), "lost_writes 0"),
+        ("/steps/0/expect/3/message/sent", json!(false), "sent"),
+        ("/steps/0/expect/0/replica/clock", json!("{}"), "clock {"),
+    ] {
+        let t = Tutorial::from_json(&changed(pointer, with).to_string()).expect(pointer);
+        let failure = t.check().expect_err(pointer);
+        assert!(failure.verdict.actual.starts_with(actual) || failure.verdict.actual.contains(actual), "{pointer}: {failure}");
+    }
+}
+
+#[test]
+fn errors_name_the_field() {
+    let cases: Vec<(Value, &str, &str)> = vec![
+        (changed("/tutorial_version", json!(2)), "tutorial_version", "unknown version 2"),
+        (changed("/id", json!("Not An Id")), "id", "is not an id"),
+        (changed("/title", json!("")), "title", "is empty"),
+        (changed("/scenario", json!("nope")), "scenario", "no built-in scenario called \"nope\""),
+        (changed("/scenario", json!(3)), "scenario", "a built-in scenario's name"),
+        (changed("/compare_mode", json!("dvvset")), "compare_mode", "already runs dvvset"),
+        (changed("/compare_mode", json!("fast")), "compare_mode", "unknown causality mode \"fast\""),
+        (changed("/steps", json!([])), "steps", "at least one step"),
+        (changed("/steps/0/narration", json!(" ")), "steps[0].narration", "is empty"),
+        (changed("/steps/0/narration", json!("x".repeat(5000))), "steps[0].narration", "the limit is 4000"),
+        (changed("/steps/0/at", json!({ "action": 99 })), "steps[0].at", "no action 99"),
+        (changed("/steps/0/at", json!({ "ticks": 2_000_000_000u64 })), "steps[0].at", "past the latest time"),
+        (changed("/steps/0/at", json!({ "seconds": 3 })), "steps[0].at", "unknown variant"),
+        (changed("/steps/0/focus", json!({ "key": "basket" })), "steps[0].focus.key", "never puts or gets the key \"basket\""),
+        (changed("/steps/0/focus", json!({ "node": 9 })), "steps[0].focus.node", "n9 is not in the cluster (n1 to n3)"),
+        (changed("/steps/0/focus", json!({ "op": 8 })), "steps[0].focus.op", "op8 is not an operation"),
+        (changed("/steps/0/try", json!(vec!["a"; 9])), "steps[0].try", "9 prompts"),
+        (changed("/steps/0/color", json!("red")), "steps[0].color", "unknown field `color`"),
+        (changed("/steps/0/expect/0/replica/node", json!(0)), "steps[0].expect[0].replica.node", "n0 is not in the cluster"),
+        (changed("/steps/0/expect/0/replica/key", json!("kart")), "steps[0].expect[0].replica.key", "never puts or gets"),
+        (changed("/steps/0/expect/0/replica", json!({ "node": 1, "key": "cart" })), "steps[0].expect[0].replica", "expects nothing"),
+        (changed("/steps/0/expect/1/last_result/client", json!(7)), "steps[0].expect[1].last_result.client", "c7 is not a client"),
+        (changed("/steps/0/expect/1/last_result/outcome", json!("timeout")), "steps[0].expect[1].last_result", "belong to a get"),
+        (changed("/steps/0/expect/2/checker", json!({})), "steps[0].expect[2].checker", "expects nothing"),
+        (changed("/steps/0/expect/3/message/kind", json!("gossipp")), "steps[0].expect[3].message.kind", "no message kind is called \"gossipp\""),
+        (changed("/steps/0/expect/3", json!({ "telepathy": {} })), "steps[0].expect[3]", "unknown variant"),
+    ];
+    for (value, field, reason) in cases {
+        let (got_field, got_reason) = error_of(&value);
+        assert_eq!(got_field, field, "{reason}: {got_reason}");
+        assert!(got_reason.contains(reason), "{field}: {got_reason:?} lacks {reason:?}");
+    }
+}
+
+#[test]
+fn scenario_errors_are_named_under_scenario() {
+    let mut value = valid();
+    value["scenario"] = json!({ "version": 1, "cluster": { "nodes": 3, "n": 3, "r": 9, "w": 2, "mode": "dvvset" } });
+    let (field, _) = error_of(&value);
+    assert_eq!(field, "scenario.cluster.r");
+}
+
+#[test]
+fn steps_never_go_back_and_actions_resolve_to_times() {
+    let mut value = valid();
+    let step = value["steps"][0].clone();
+    let mut earlier = step.clone();
+    earlier["at"] = json!({ "ticks": 50 });
+    value["steps"] = json!([step, earlier]);
+    assert_eq!(error_of(&value).0, "steps[1].at");
+
+    // partition-siblings: entry 0 is c1's put at 0, entry 1 a get at 12.
+    let at_action = changed("/steps/0/at", json!({ "action": 0 }));
+    let mut at_action = at_action;
+    at_action["steps"][0]["expect"] = json!([]);
+    let t = Tutorial::from_json(&at_action.to_string()).expect("valid");
+    let scenario = &t.scenario;
+    let first = Time::try_from(scenario.timeline[0].at).unwrap();
+    let next = scenario
+        .timeline
+        .iter()
+        .map(|e| Time::try_from(e.at).unwrap())
+        .filter(|t| *t > first)
+        .min()
+        .unwrap();
+    assert_eq!(t.steps[0].until_ticks, next - 1);
+}
+
+#[test]
+fn size_caps_and_garbage() {
+    let huge = " ".repeat(MAX_TUTORIAL_BYTES + 1);
+    assert_eq!(error_of_text(&huge).0, "tutorial");
+    let mut value = valid();
+    value["steps"] = Value::Array(vec![value["steps"][0].clone(); MAX_STEPS + 1]);
+    assert_eq!(error_of(&value).0, "steps");
+    for text in ["", "[]", "{", "null", "{\"tutorial_version\": 1}", "{\"tutorial_version\": 1, \"tutorial_version\": 1}"] {
+        assert!(Tutorial::from_json(text).is_err(), "{text}");
+    }
+}
+
+fn error_of_text(text: &str) -> (String, String) {
+    match Tutorial::from_json(text) {
+        Err(ScenarioError::Invalid { field, reason }) => (field, reason),
+        other => panic!("{other:?}"),
+    }
+}
