@@ -84,11 +84,10 @@ struct Slow {
 }
 
 impl Slow {
-    fn of(session: &Playback, key: &str, clock: f64) -> Slow {
+    fn of(session: &Playback, key: &str, clock: f64, selection: Selection) -> Slow {
         let cluster = session.cluster();
-        let now = cluster.sim().now();
-        let lamport_from = now.saturating_sub(LAMPORT_TICKS);
-        let lamport_to = now.max(LAMPORT_TICKS);
+        let (lamport_from, lamport_to) =
+            view::lamport_window(cluster, LAMPORT_TICKS, &selection.ops());
         Slow {
             ring: Rc::new(view::ring(cluster, key)),
             key_view: Rc::new(view::key(cluster, key)),
@@ -537,7 +536,7 @@ impl Component for App {
         let refresh = !self.playing || self.frames % every == 0;
         let mut cache = self.slow.borrow_mut();
         if refresh || cache.is_none() {
-            *cache = Some(Slow::of(&self.session, &self.key, clock));
+            *cache = Some(Slow::of(&self.session, &self.key, clock, self.selection));
         }
         let Some(Slow {
             ring,

@@ -7,6 +7,7 @@
 //! to that), and the App is the one place that handles them.
 
 use wildling_core::causality::CausalityMode;
+use wildling_core::export::Format;
 use wildling_core::ids::{MsgId, OpId};
 use wildling_core::scenario::{ClusterConfig, TimelineEntry};
 use wildling_core::sim::network::Fault;
@@ -27,6 +28,25 @@ pub enum Selection {
     Op(OpId),
     /// The link between two nodes.
     Link(NodeId, NodeId),
+    /// A broken session guarantee: the operation where it broke and the
+    /// write it missed, connected on the space-time diagram.
+    Violation {
+        /// The get, or the later put.
+        at: OpId,
+        /// The write it does not see or follow.
+        missed: OpId,
+    },
+}
+
+impl Selection {
+    /// The operations selected: one, or a violation's two.
+    pub fn ops(self) -> Vec<OpId> {
+        match self {
+            Selection::Op(op) => vec![op],
+            Selection::Violation { at, missed } => vec![at, missed],
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// Everything the user can do.
@@ -81,6 +101,8 @@ pub enum ShareMsg {
     Export,
     /// Download only the scenario (with the user's actions) as a JSON file.
     ExportScenario,
+    /// Download the run's history in a format other tools read.
+    ExportHistory(Format),
     /// Show the iframe snippet.
     ShowEmbed,
     /// A file's text, or why it could not be read.

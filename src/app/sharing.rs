@@ -238,6 +238,7 @@ impl App {
             ShareMsg::Copied(ok) => self.sharing.view.copied = Some(ok),
             ShareMsg::Export => self.export_session(),
             ShareMsg::ExportScenario => self.export_scenario(),
+            ShareMsg::ExportHistory(format) => self.export_history(format),
             ShareMsg::ShowEmbed => self.show_embed(ctx),
             ShareMsg::EmbedLinkMade(body) => {
                 self.sharing.view.embed_snippet = Some(embed::snippet(&format!("#{body}")));

@@ -1,7 +1,10 @@
-//! The consistency checker's verdict: lost writes, false conflicts and keys
-//! whose replicas have not converged, with stale reads as information. Each
-//! finding names the operations involved; clicking one selects it in every
-//! view. In compare mode the verdict of the compared run stands beside it.
+//! The consistency checker's verdict: lost writes, false conflicts, keys
+//! whose replicas have not converged and broken session guarantees, with
+//! stale reads as information. Each finding names the operations involved;
+//! clicking one selects it in every view, and a session guarantee's "show"
+//! selects the pair the space-time diagram connects: the operation where it
+//! broke and the write it missed. In compare mode the verdict of the
+//! compared run stands beside it.
 
 use std::rc::Rc;
 
@@ -24,15 +27,26 @@ pub struct Props {
 }
 
 /// The kinds in the order they are listed, with a heading each.
-const KINDS: [(FindingKind, &str); 4] = [
+const KINDS: [(FindingKind, &str); 3] = [
     (FindingKind::LostWrite, "lost writes"),
     (FindingKind::FalseConflict, "false conflicts"),
     (FindingKind::NonConverged, "non-converged keys"),
-    (FindingKind::StaleRead, "stale reads (information)"),
 ];
 
 fn finding(f: &Finding, selection: Selection, on: &Callback<Msg>) -> Html {
-    let selected = f.ops.iter().any(|op| selection == Selection::Op(*op));
+    let pair = f
+        .pair
+        .map(|(at, missed)| Selection::Violation { at, missed });
+    let selected = f.ops.iter().any(|op| selection == Selection::Op(*op))
+        || pair.is_some_and(|pair| pair == selection);
+    let show = f.pair.map(|(at, missed)| {
+        let pair = Selection::Violation { at, missed };
+        html! {
+            <button class={classes!("show-pair", (selection == pair).then_some("selected"))} onclick={click(on, Msg::Select(pair))}
+                aria-label={format!("Show {at} and {missed} connected on the space-time diagram")}
+                aria-pressed={(selection == pair).to_string()} data-testid="finding-show">{ "show on diagram" }</button>
+        }
+    });
     let ops = f.ops.iter().map(|&op| {
         let select = click(on, Msg::Select(Selection::Op(op)));
         html! {
@@ -42,7 +56,7 @@ fn finding(f: &Finding, selection: Selection, on: &Callback<Msg>) -> Html {
     });
     html! {
         <li class={classes!("finding", f.kind.name(), selected.then_some("selected"))} data-testid={format!("finding-{}", f.kind.name())}>
-            <span class="mono small">{ f.text.clone() }</span>{ " " }{ for ops }
+            <span class="mono small">{ f.text.clone() }</span>{ " " }{ for ops }{ for show }
         </li>
     }
 }
@@ -53,10 +67,15 @@ fn verdict(
     on: &Callback<Msg>,
     testid: &'static str,
 ) -> Html {
-    let counts: Vec<String> = KINDS
+    let mut counts: Vec<String> = KINDS
         .iter()
         .map(|(kind, name)| format!("{} {name}", view.count(*kind)))
         .collect();
+    counts.push(format!("{} broken session guarantees", view.sessions()));
+    counts.push(format!(
+        "{} stale reads (information)",
+        view.count(FindingKind::StaleRead)
+    ));
     let bad = view
         .findings
         .iter()

@@ -69,6 +69,41 @@ fn distance(p: Point, a: Point, b: Point) -> f64 {
     ((p.0 - a.0 - t * dx).powi(2) + (p.1 - a.1 - t * dy).powi(2)).sqrt()
 }
 
+/// A selected session-guarantee violation: the operation where it broke
+/// (`at`) and the write it missed, each ringed where it completed (or was
+/// invoked, if it had not), and a dashed line between them.
+fn violation_pair(
+    v: &LamportView,
+    at: OpId,
+    missed: OpId,
+    x: &dyn Fn(f64) -> f64,
+    lane_y: &dyn Fn(Addr) -> Option<f64>,
+) -> Html {
+    let place = |op: OpId| {
+        let mark = v.marks.iter().rfind(
+            |m| matches!(m.kind, MarkKind::Invoke(o) | MarkKind::Complete(o, _) if o == op),
+        )?;
+        Some((x(mark.at as f64), lane_y(mark.lane)?))
+    };
+    let ring = |op: OpId, role: &'static str, what: String| {
+        place(op).map(|(cx, cy)| html! {
+            <circle class={classes!("violation-mark", role)} data-testid={format!("violation-{role}")} data-op={op.to_string()}
+                cx={format!("{cx:.1}")} cy={format!("{cy:.1}")} r="6"><title>{ what }</title></circle>
+        })
+    };
+    let link = place(missed).zip(place(at)).map(|(a, b)| html! {
+        <line class="violation-link" data-testid="violation-link" x1={format!("{:.1}", a.0)} y1={format!("{:.1}", a.1)}
+            x2={format!("{:.1}", b.0)} y2={format!("{:.1}", b.1)} />
+    });
+    html! {
+        <g class="violation" data-testid="violation-pair" data-at={at.to_string()} data-missed={missed.to_string()}>
+            { for link }
+            { for ring(missed, "missed", format!("{missed}: the write {at} missed")) }
+            { for ring(at, "at", format!("{at}: where the session guarantee broke")) }
+        </g>
+    }
+}
+
 /// The space-time diagram.
 #[function_component(Lamport)]
 pub fn lamport(props: &Props) -> Html {
@@ -171,6 +206,10 @@ pub fn lamport(props: &Props) -> Html {
     let selected_op = points.iter().filter(|(op, _)| props.selection == Selection::Op(*op)).map(|(_, (cx, cy))| html! {
         <circle class="mark-selected" cx={format!("{cx:.1}")} cy={format!("{cy:.1}")} r="5" />
     }).collect::<Html>();
+    let violation = match props.selection {
+        Selection::Violation { at, missed } => violation_pair(v, at, missed, &x, &lane_y),
+        _ => Html::default(),
+    };
     let pick = {
         let on = props.on.clone();
         Callback::from(move |e: MouseEvent| {
@@ -225,6 +264,7 @@ pub fn lamport(props: &Props) -> Html {
                     <path class="mark done-bad" d={mark_paths[2].clone()} />
                     { selected.unwrap_or_default() }
                     { selected_op }
+                    { violation }
                 </g>
                 { for singles }
                 <line class="now-line" x1={format!("{now_x:.1}")} x2={format!("{now_x:.1}")} y1="0" y2={format!("{:.0}", height - 12.0)} />

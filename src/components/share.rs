@@ -1,7 +1,9 @@
 //! The share toolbar: copy a link to the session, export and import it as a
-//! file, and get an iframe snippet. The App makes every link and snippet;
+//! file, download the run's history for other tools (Jepsen, Porcupine,
+//! ShiViz), and get an iframe snippet. The App makes every link and snippet;
 //! this panel shows them and reads the files the user picks.
 
+use wildling_core::export::Format;
 use wildling_core::scenario::MAX_SCENARIO_BYTES;
 use wildling_core::share::LINK_WARN_CHARS;
 use yew::prelude::*;
@@ -62,6 +64,13 @@ pub fn share_panel(props: &Props) -> Html {
         <section class="share-bar" aria-label="Share">
             <button onclick={send(|| ShareMsg::CopyLink)} data-testid="copy-link">{ "Copy link" }</button>
             <button onclick={send(|| ShareMsg::Export)} data-testid="export-session">{ "Export session" }</button>
+            <span class="export-history" role="group" aria-label="Download the run's history for other tools">
+                <span class="muted small">{ "History:" }</span>
+                { for Format::ALL.iter().map(|&(format, name)| html! {
+                    <button onclick={click(on, Msg::Share(ShareMsg::ExportHistory(format)))}
+                        data-testid={format!("export-{name}")}>{ format.title() }</button>
+                }) }
+            </span>
             <label class="button file-button">{ "Import…" }
                 <input type="file" accept=".json,application/json,text/plain" onchange={pick} data-testid="import-file" />
             </label>

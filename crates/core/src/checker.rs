@@ -32,8 +32,10 @@
 //! Under client-id version vectors a put also covers the same client's
 //! earlier puts of the key: its context carries the client's own counter
 //! ([`crate::node::Client::follows`]), and a client is sequential.
-//! Explicit contexts (rather than `last-get`) are otherwise taken to cover
-//! nothing.
+//! An explicit context equal to the context of the client's last get of the
+//! key covers what that get returned, as `last-get` would (the playground's
+//! edited context, sent as read); any other explicit context is taken to
+//! cover nothing.
 
 use crate::vec_map::VecMap;
 use std::fmt;
@@ -43,7 +45,7 @@ use serde::Serialize;
 use crate::ids::NodeId;
 use crate::ids::OpId;
 use crate::message::{Clock, Value};
-use crate::node::{ClientOp, OpOutcome};
+use crate::node::{ClientOp, ContextChoice, OpOutcome};
 use crate::ring::PartitionId;
 use crate::sim::history::OpRecord;
 
@@ -255,6 +257,8 @@ pub(crate) struct Put<'a> {
     pub(crate) invoked_at: u64,
     /// Completion time, if acknowledged.
     pub(crate) acked_at: Option<u64>,
+    /// Written blind (`context: none`): it asks to follow nothing.
+    pub(crate) blind: bool,
 }
 
 /// The history's puts and gets, and the covering relation between puts
@@ -282,10 +286,19 @@ impl<'a> Facts<'a> {
         let mut read_values: VecMap<OpId, &'a [Value]> = VecMap::new();
         for op in ops {
             match (&op.input, &op.completed) {
-                (ClientOp::Put { key, value, .. }, completed) => puts.push(Put {
+                (
+                    ClientOp::Put {
+                        key,
+                        value,
+                        context,
+                        ..
+                    },
+                    completed,
+                ) => puts.push(Put {
                     op: op.id,
                     key,
                     value,
+                    blind: *context == ContextChoice::None,
                     invoked_at: op.invoked_at,
                     acked_at: match completed {
                         Some((at, OpOutcome::Put)) => Some(*at),

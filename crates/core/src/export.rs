@@ -88,6 +88,15 @@ impl Format {
             .ok_or_else(|| format!("unknown export format {name:?} (expected edn, porcupine or shiviz)"))
     }
 
+    /// The format's name for people: the tool and the file's form.
+    pub fn title(self) -> &'static str {
+        match self {
+            Format::Edn => "Jepsen EDN",
+            Format::Porcupine => "Porcupine JSON",
+            Format::ShiViz => "ShiViz log",
+        }
+    }
+
     /// The file name extension for this format.
     pub fn extension(self) -> &'static str {
         match self {
@@ -143,8 +152,11 @@ fn bounded<M>(history: &History<M, ClientOp, OpOutcome>) -> (&[OpRecord<ClientOp
     }
 }
 
-/// `text` as an EDN (and Clojure) string literal.
-fn edn_string(out: &mut String, text: &str) {
+/// `text` as a string literal of EDN (and Clojure) and of JSON alike: the
+/// two share these escapes. The Porcupine JSON is written by hand with it,
+/// as the EDN is: `serde_json`'s `Value` would add its own code to the
+/// shipped app for three small objects per operation.
+fn string_literal(out: &mut String, text: &str) {
     out.push('"');
     for c in text.chars() {
         match c {
@@ -198,17 +210,17 @@ fn edn<M>(history: &History<M, ClientOp, OpOutcome>) -> Export {
         };
         let f = if written.is_some() { "write" } else { "read" };
         let _ = write!(out, "{{:index {index}, :type :{kind}, :f :{f}, :process {client}, :value [");
-        edn_string(&mut out, key);
+        string_literal(&mut out, key);
         out.push(' ');
         match (written, outcome) {
-            (Some(value), _) => edn_string(&mut out, value),
+            (Some(value), _) => string_literal(&mut out, value),
             (None, Some(OpOutcome::Got { values, .. })) => {
                 out.push('[');
                 for (n, value) in values.iter().enumerate() {
                     if n > 0 {
                         out.push(' ');
                     }
-                    edn_string(&mut out, value);
+                    string_literal(&mut out, value);
                 }
                 out.push(']');
             }
@@ -221,36 +233,48 @@ fn edn<M>(history: &History<M, ClientOp, OpOutcome>) -> Export {
 
 fn porcupine<M>(history: &History<M, ClientOp, OpOutcome>) -> Export {
     let (ops, note) = bounded(history);
-    let mut list = Vec::new();
+    let mut out = String::from("[");
     for op in ops {
         let Some((client, key, written)) = register_op(op) else {
             continue;
         };
-        let input = match written {
-            Some(value) => serde_json::json!({ "op": "write", "key": key, "value": value }),
-            None => serde_json::json!({ "op": "read", "key": key }),
-        };
-        let (output, returned) = match (&op.completed, written) {
-            (Some((at, OpOutcome::Got { values, .. })), _) => {
-                (serde_json::json!({ "values": values }), *at as i64)
-            }
-            (Some((at, OpOutcome::Put)), _) => (serde_json::json!({ "ok": true }), *at as i64),
+        let returned = match (&op.completed, written) {
+            (Some((at, OpOutcome::Got { .. } | OpOutcome::Put)), _) => *at as i64,
             // A failed or unanswered get read nothing: left out.
             (_, None) => continue,
             // A put that may or may not have been stored.
-            (_, Some(_)) => (serde_json::json!({ "ok": null }), i64::MAX),
+            (_, Some(_)) => i64::MAX,
         };
-        list.push(serde_json::json!({
-            "client_id": client,
-            "input": input,
-            "call": op.invoked_at,
-            "output": output,
-            "return": returned,
-        }));
+        if out.len() > 1 {
+            out.push(',');
+        }
+        let _ = write!(out, "{{\"client_id\":{client},\"input\":{{\"op\":");
+        out.push_str(if written.is_some() { "\"write\"" } else { "\"read\"" });
+        out.push_str(",\"key\":");
+        string_literal(&mut out, key);
+        if let Some(value) = written {
+            out.push_str(",\"value\":");
+            string_literal(&mut out, value);
+        }
+        let _ = write!(out, "}},\"call\":{},\"output\":", op.invoked_at);
+        match &op.completed {
+            Some((_, OpOutcome::Got { values, .. })) => {
+                out.push_str("{\"values\":[");
+                for (n, value) in values.iter().enumerate() {
+                    if n > 0 {
+                        out.push(',');
+                    }
+                    string_literal(&mut out, value);
+                }
+                out.push_str("]}");
+            }
+            Some((_, OpOutcome::Put)) => out.push_str("{\"ok\":true}"),
+            _ => out.push_str("{\"ok\":null}"),
+        }
+        let _ = write!(out, ",\"return\":{returned}}}");
     }
-    let mut text = serde_json::to_string(&list).expect("JSON values serialize");
-    text.push('\n');
-    Export { text, note }
+    out.push_str("]\n");
+    Export { text: out, note }
 }
 
 /// One ShiViz event: when, at which host, and in what order at a tie

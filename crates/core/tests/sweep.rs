@@ -334,3 +334,37 @@ fn the_session_guarantees_scenario_breaks_all_four() {
     assert_eq!(report.counts().sessions, [1, 1, 1, 1], "{report}");
     assert!(report.lost_writes.is_empty() && report.non_converged.is_empty());
 }
+
+/// A put whose explicit context is the client's last get's, as read,
+/// supersedes what that get returned, as `last-get` would: the checker
+/// counts no lost write and no broken session guarantee.
+#[test]
+fn an_explicit_context_as_read_supersedes_like_last_get() {
+    let json = |context: &str| {
+        format!(
+            r#"{{"version": 1, "name": "explicit-supersede", "seed": 1,
+            "cluster": {{"nodes": 3, "partitions": 8, "n": 3, "r": 2, "w": 2, "mode": "dvvset"}},
+            "network": {{"latency_ticks_min": 1, "latency_ticks_max": 3}},
+            "timeline": [
+              {{"at": 0, "client": 1, "put": {{"key": "k", "value": "a", "node": 1, "context": "none"}}}},
+              {{"at": 20, "client": 2, "put": {{"key": "k", "value": "b", "node": 1, "context": "none"}}}},
+              {{"at": 40, "client": 1, "get": {{"key": "k", "node": 1, "r": 3}}}},
+              {{"at": 60, "client": 1, "put": {{"key": "k", "value": "c", "node": 1, "context": "{context}"}}}},
+              {{"at": 80, "client": 3, "get": {{"key": "k", "node": 2, "r": 3}}}}
+            ]}}"#
+        )
+    };
+    let report = |context: &str| {
+        let scenario = Scenario::from_json(&json(context)).expect("valid");
+        let cluster = run(&scenario, 1, None, TraceMode::Off);
+        let ops = &cluster.sim().history().ops;
+        assert_eq!(ops[2].completed.as_ref().map(|(_, o)| o.to_string()), Some("ok [b, a] ctx={n1:2}".into()), "the get read both siblings");
+        assert_eq!(ops[4].completed.as_ref().map(|(_, o)| o.to_string()), Some("ok [c] ctx={n1:3}".into()), "c replaced both");
+        cluster.check()
+    };
+    let explicit = report("{n1:2}");
+    assert!(explicit.lost_writes.is_empty(), "{explicit}");
+    assert_eq!(explicit.counts().sessions, [0; 4], "{explicit}");
+    // The same put with last-get is judged the same way.
+    assert_eq!(report("last-get"), explicit);
+}

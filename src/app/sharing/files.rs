@@ -1,11 +1,12 @@
 //! Files: export the session or its scenario as JSON, and import a share
 //! link, a session or a scenario from a file picked or dropped anywhere.
 
+use wildling_core::export::{self, Format, SHIVIZ_REGEX};
 use wildling_core::scenario::{Scenario, MAX_SCENARIO_BYTES};
 use wildling_core::share;
 use yew::prelude::*;
 
-use super::super::App;
+use super::super::{App, Notice};
 use crate::browser;
 use crate::msg::{Msg, ShareMsg};
 
@@ -21,6 +22,26 @@ impl App {
         let scenario: &Scenario = self.session.scenario();
         let name = format!("{}.json", file_stem(&self.scenario_name));
         browser::download(&name, &scenario.to_json());
+    }
+
+    /// Download the run's history as Jepsen EDN, Porcupine JSON or a ShiViz
+    /// log; a history cut at the export's bound says so in a notice.
+    pub(in crate::app) fn export_history(&mut self, format: Format) {
+        let exported = export::export(self.session.cluster().sim().history(), format);
+        let name = format!(
+            "{}.history.{}",
+            file_stem(&self.scenario_name),
+            format.extension()
+        );
+        browser::download(&name, &exported.text);
+        self.notice = match (exported.note, format) {
+            (Some(note), _) => Some(Notice { error: false, text: note }),
+            (None, Format::ShiViz) => Some(Notice {
+                error: false,
+                text: format!("ShiViz: paste the log and this regular expression: {SHIVIZ_REGEX}"),
+            }),
+            (None, _) => None,
+        };
     }
 
     /// Files dropped anywhere on the page are imported.

@@ -55,6 +55,11 @@
 //! The write guarantees are properties of the put itself: once its context
 //! leaves an earlier write out, every replica keeps the two as siblings (or,
 //! under last-writer-wins, may drop the earlier one), whoever reads them.
+//! They judge the puts that carry the session's context (`last-get`, or an
+//! explicit one): a **blind put** (`context: none`) asks to follow nothing,
+//! so two blind puts of one client are siblings by the application's
+//! choice, not a broken promise. A blind put still counts as the client's
+//! own write for read your writes and monotonic writes after it.
 //!
 //! Each violation names the client, the key, the operation where the
 //! guarantee broke (`at`: the get, or the later put), the write it missed
@@ -76,9 +81,10 @@
 //! - Writes are told apart by key and value, like the rest of the checker:
 //!   a workload that writes one value twice to one key sees both writes
 //!   whenever it sees the value.
-//! - Explicit contexts are taken to cover nothing, so a put with a
-//!   hand-edited context is reported as not following writes its context
-//!   may in fact carry.
+//! - An explicit context covers what a get returned only when it is that
+//!   client's last get's context of the key, unchanged; a put with any
+//!   other hand-edited context is reported as not following writes its
+//!   context may in fact carry.
 //! - The pasts take (puts of the key)² / 8 bytes while a key is checked:
 //!   12.5 MB for a key with 10,000 puts, the most a scenario's timeline can
 //!   hold.
@@ -416,6 +422,9 @@ fn check_session(
                     report(Guarantee::MonotonicReads, missed, read_by[missed]);
                 }
             }
+            // A blind put asks to follow nothing: the application chose
+            // siblings, and neither write guarantee is the store's to keep.
+            Step::Put(i) if facts.puts[puts[i]].blind => {}
             Step::Put(i) => {
                 let past = pasts.row(i);
                 for missed in own.minus(past) {

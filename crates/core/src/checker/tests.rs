@@ -69,7 +69,17 @@ fn check_sessions(
     follows: &[(u64, u64)],
     replicas: &[&[&str]],
 ) -> CheckReport {
-    let records = records(ops, clients);
+    check_records(&records(ops, clients), based_on, follows, replicas)
+}
+
+/// The checker over hand-made `records` of key `k`; otherwise as
+/// [`check_following`].
+fn check_records(
+    records: &[OpRecord<ClientOp, OpOutcome>],
+    based_on: &[(u64, u64)],
+    follows: &[(u64, u64)],
+    replicas: &[&[&str]],
+) -> CheckReport {
     let pairs = |pairs: &[(u64, u64)]| -> VecMap<OpId, OpId> {
         VecMap::from_unsorted(pairs.iter().map(|(a, b)| (OpId(*a), OpId(*b))).collect())
     };
@@ -82,7 +92,7 @@ fn check_sessions(
             .map(|(i, values)| (NodeId(i as u16 + 1), siblings(values)))
             .collect(),
     }];
-    run_checker(&records, &pairs(based_on), &pairs(follows), &keys)
+    run_checker(records, &pairs(based_on), &pairs(follows), &keys)
 }
 
 /// The history records of `ops` on key `k`, each by its client in `clients`.

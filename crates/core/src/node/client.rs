@@ -210,8 +210,9 @@ pub struct Client {
     follows: Vec<(OpId, OpId)>,
     /// The context of the last successful get of each key, and that get.
     contexts: VecMap<Key, (Context, OpId)>,
-    /// For each put sent with a "last-get" context, the get it came from;
-    /// in op order (a client starts its ops in order).
+    /// For each put sent with a "last-get" context (or an explicit one
+    /// equal to it), the get it came from; in op order (a client starts its
+    /// ops in order).
     based_on: Vec<(OpId, OpId)>,
     /// Operations waiting for an answer, with the key they concern, in op
     /// order (a client has few at a time).
@@ -239,9 +240,9 @@ impl Client {
         self.contexts.get(key).map(|(context, _)| context)
     }
 
-    /// For each put this client sent with a "last-get" context, the get
-    /// whose context it carried, in put order: the checker's record of what
-    /// a put saw.
+    /// For each put this client sent with a "last-get" context, or with an
+    /// explicit context equal to it, the get whose context it carried, in
+    /// put order: the checker's record of what a put saw.
     pub fn based_on(&self) -> &[(OpId, OpId)] {
         &self.based_on
     }
@@ -301,7 +302,17 @@ impl Client {
                         None => Context::empty(),
                     },
                     ContextChoice::None => Context::empty(),
-                    ContextChoice::Explicit(context) => context,
+                    // The last get's context sent as typed (the playground's
+                    // edited context, left as read) is that get's, for the
+                    // checker as for the store.
+                    ContextChoice::Explicit(context) => {
+                        if let Some((_, get)) =
+                            self.contexts.get(&key).filter(|(last, _)| *last == context)
+                        {
+                            self.based_on.push((op, *get));
+                        }
+                        context
+                    }
                 };
                 if self.mode == CausalityMode::ClientVv {
                     let me = Actor::Client(self.id);

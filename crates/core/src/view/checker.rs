@@ -1,7 +1,7 @@
 //! The checker panel: the consistency checker's findings, each tied to the operations and keys it is about.
 
 use crate::causality::CausalityMode;
-use crate::checker::{CheckReport, SeenAt};
+use crate::checker::{CheckReport, Guarantee, SeenAt};
 use crate::cluster::Cluster;
 use crate::ids::OpId;
 use crate::node::ClientOp;
@@ -15,6 +15,8 @@ pub enum FindingKind {
     FalseConflict,
     /// A key whose live replicas differ.
     NonConverged,
+    /// A session guarantee one client's operation broke.
+    Session(Guarantee),
     /// A read that missed an earlier write (information: Dynamo allows it).
     StaleRead,
 }
@@ -26,6 +28,7 @@ impl FindingKind {
             FindingKind::LostWrite => "lost-write",
             FindingKind::FalseConflict => "false-conflict",
             FindingKind::NonConverged => "non-converged",
+            FindingKind::Session(guarantee) => guarantee.name(),
             FindingKind::StaleRead => "stale-read",
         }
     }
@@ -42,6 +45,9 @@ pub struct Finding {
     pub text: String,
     /// The operations involved, to select in the other views.
     pub ops: Vec<OpId>,
+    /// For a session guarantee: the operation where it broke and the write
+    /// it missed, which the space-time diagram connects when selected.
+    pub pair: Option<(OpId, OpId)>,
 }
 
 /// The consistency checker's verdict on a run so far.
@@ -53,7 +59,8 @@ pub struct CheckView {
     /// but retries that cannot get through): the verdict is final.
     /// Otherwise replication may still be under way.
     pub quiet: bool,
-    /// Every finding, lost writes first and stale reads last.
+    /// Every finding: lost writes, false conflicts, non-converged keys,
+    /// session guarantees, and stale reads last.
     pub findings: Vec<Finding>,
 }
 
@@ -61,6 +68,14 @@ impl CheckView {
     /// How many findings of `kind`.
     pub fn count(&self, kind: FindingKind) -> usize {
         self.findings.iter().filter(|f| f.kind == kind).count()
+    }
+
+    /// How many session guarantees were broken, of the four.
+    pub fn sessions(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| matches!(f.kind, FindingKind::Session(_)))
+            .count()
     }
 }
 
@@ -73,6 +88,7 @@ pub fn check(cluster: &Cluster) -> CheckView {
         key: f.key.clone(),
         text: f.to_string(),
         ops: vec![f.op],
+        pair: None,
     }));
     findings.extend(report.false_conflicts.iter().map(|f| Finding {
         kind: FindingKind::FalseConflict,
@@ -82,18 +98,28 @@ pub fn check(cluster: &Cluster) -> CheckView {
             SeenAt::Read(read) => vec![f.older, f.newer, read],
             SeenAt::Replica(_) => vec![f.older, f.newer],
         },
+        pair: None,
     }));
     findings.extend(report.non_converged.iter().map(|f| Finding {
         kind: FindingKind::NonConverged,
         key: f.key.clone(),
         text: f.to_string(),
         ops: last_put_of(cluster, &f.key).into_iter().collect(),
+        pair: None,
+    }));
+    findings.extend(report.sessions.iter().map(|v| Finding {
+        kind: FindingKind::Session(v.guarantee),
+        key: v.key.clone(),
+        text: v.to_string(),
+        ops: [v.at, v.missed].into_iter().chain(v.via).collect(),
+        pair: Some((v.at, v.missed)),
     }));
     findings.extend(report.stale_reads.iter().map(|f| Finding {
         kind: FindingKind::StaleRead,
         key: f.key.clone(),
         text: f.to_string(),
         ops: vec![f.read, f.missed],
+        pair: None,
     }));
     let sim = cluster.sim();
     CheckView {

@@ -78,6 +78,21 @@ impl LamportView {
     }
 }
 
+/// The window the space-time diagram shows: the last `ticks` of the run
+/// (from 0 while the run is shorter), widened to hold `focus`, the
+/// operations of a selected finding, from their invocation to their
+/// completion, so that selecting one always shows it.
+pub fn lamport_window(cluster: &Cluster, ticks: Time, focus: &[OpId]) -> (Time, Time) {
+    let now = cluster.sim().now();
+    let (mut from, mut to) = (now.saturating_sub(ticks), now.max(ticks));
+    let ops = &cluster.sim().history().ops;
+    for op in focus.iter().filter_map(|id| ops.get(id.0 as usize).filter(|op| op.id == *id)) {
+        from = from.min(op.invoked_at);
+        to = to.max(op.completed.as_ref().map_or(op.invoked_at, |(at, _)| *at));
+    }
+    (from, to)
+}
+
 /// The space-time diagram between `from` and `to`, with at most `limit` arrows
 /// (the latest).
 pub fn lamport(cluster: &Cluster, from: Time, to: Time, limit: usize) -> LamportView {

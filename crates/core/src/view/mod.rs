@@ -54,7 +54,7 @@ pub use clients::{clients, ops, ClientView, OpStatus, OpView};
 pub use compare::{compare, CompareRow};
 pub use faults::{faults, FaultsView};
 pub use inspector::{key, KeyView, ReplicaView, VersionView};
-pub use lamport::{lamport, LamportView, LaneEvent, Mark, MarkKind};
+pub use lamport::{lamport, lamport_window, LamportView, LaneEvent, Mark, MarkKind};
 pub use network::{message, network, MessageDetail, MessageView, NetworkView, NodeView};
 pub use ring::{ring, ring_summary, KeyPlacement, RingView};
 pub use settings::mechanism_notes;

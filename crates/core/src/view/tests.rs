@@ -270,3 +270,48 @@ fn the_ring_summary_is_the_rings_answer_for_foo() {
     );
     assert_eq!(summary.matches(", ").count(), 2, "three nodes: {summary}");
 }
+
+#[test]
+fn session_violations_reach_the_checker_view_with_the_pair_the_diagram_connects() {
+    let cluster = run("session-guarantees");
+    let check = check(&cluster);
+    assert_eq!(check.sessions(), 4, "{check:#?}");
+    for guarantee in crate::checker::Guarantee::ALL {
+        let found: Vec<&Finding> = check
+            .findings
+            .iter()
+            .filter(|f| f.kind == FindingKind::Session(guarantee))
+            .collect();
+        assert_eq!(found.len(), 1, "{guarantee}: {check:#?}");
+        let (at, missed) = found[0].pair.expect("a session finding has its pair");
+        assert_eq!(found[0].ops[..2], [at, missed]);
+        assert!(found[0].text.starts_with(&guarantee.to_string()), "{}", found[0].text);
+        assert_eq!(found[0].key, "cart");
+        // The diagram's window widens to hold both, however late it is.
+        let (from, to) = lamport_window(&cluster, 10, &[at, missed]);
+        assert!(to - from > 10, "widened: {from}..{to}");
+        let diagram = lamport(&cluster, from, to, 600);
+        for op in [at, missed] {
+            assert!(
+                diagram
+                    .marks
+                    .iter()
+                    .any(|m| matches!(m.kind, MarkKind::Complete(o, _) if o == op)),
+                "{op} completes inside {from}..{to}"
+            );
+        }
+    }
+    // Every other finding kind comes before the sessions', stale reads after.
+    let kinds: Vec<usize> = check
+        .findings
+        .iter()
+        .map(|f| match f.kind {
+            FindingKind::Session(_) => 1,
+            FindingKind::StaleRead => 2,
+            _ => 0,
+        })
+        .collect();
+    assert!(kinds.windows(2).all(|w| w[0] <= w[1]), "{kinds:?}");
+    let unfocused = lamport_window(&cluster, 10, &[]);
+    assert_eq!(unfocused.1, cluster.sim().now().max(10));
+}

@@ -4,9 +4,10 @@
 
 use proptest::prelude::*;
 
-use super::{check_sessions, Op};
+use super::{check_records, check_sessions, records, Op};
 use crate::checker::{Guarantee, SessionViolation};
 use crate::ids::{Addr, OpId};
+use crate::node::{ClientOp, ContextChoice};
 use crate::ClientId;
 
 /// The session violations of `ops` by `clients`, puts based on gets as
@@ -139,7 +140,8 @@ fn monotonic_reads_a_get_that_misses_what_an_earlier_get_saw() {
 
 #[test]
 fn monotonic_writes_a_put_that_does_not_follow_the_clients_earlier_put() {
-    // Two blind puts in a row: the store keeps them as siblings.
+    // Two puts in a row with the session's (last-get) context, which holds
+    // no read: the store keeps them as siblings.
     let ops = [Op::Put("a", 0, Some(5)), Op::Put("b", 10, Some(15))];
     let report = check_sessions(&ops, &[1, 1], &[], &[], &[]);
     assert_eq!(report.sessions.len(), 1);
@@ -157,6 +159,42 @@ fn monotonic_writes_a_put_that_does_not_follow_the_clients_earlier_put() {
         Op::Put("b", 20, Some(25)),
     ];
     assert_eq!(violations(&ops, &[1; 3], &[(2, 1)], &[]), []);
+}
+
+#[test]
+fn a_blind_put_asks_to_follow_nothing_but_is_still_the_clients_own_write() {
+    // c1 writes "a", reads it, writes "b" blind (`context: none`), then "c"
+    // with the context of its read.
+    let ops = [
+        Op::Put("a", 0, Some(5)),
+        Op::Get(&["a"], 10, 15),
+        Op::Put("b", 20, Some(25)),
+        Op::Put("c", 30, Some(35)),
+    ];
+    let mut history = records(&ops, &[1; 4]);
+    let ClientOp::Put { context, .. } = &mut history[2].input else {
+        unreachable!("op2 is a put")
+    };
+    *context = ContextChoice::None;
+    let found = |based_on: &[(u64, u64)]| -> Vec<(Guarantee, u64, u64)> {
+        check_records(&history, based_on, &[], &[])
+            .sessions
+            .iter()
+            .map(|v| (v.guarantee, v.at.0, v.missed.0))
+            .collect()
+    };
+    // The blind "b" breaks neither write guarantee over "a"; "c" follows
+    // "a" through the read, but not c1's own blind "b", acknowledged before.
+    assert_eq!(found(&[(3, 1)]), [(MonotonicWrites, 3, 2)]);
+    // The same two puts with the session's context both break them.
+    assert_eq!(
+        violations(&ops, &[1; 4], &[(3, 1)], &[]),
+        [
+            (MonotonicWrites, 2, 0, None),
+            (WritesFollowReads, 2, 0, Some(1)),
+            (MonotonicWrites, 3, 2, None)
+        ]
+    );
 }
 
 #[test]
