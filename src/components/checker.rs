@@ -43,7 +43,7 @@ fn finding(f: &Finding, selection: Selection, on: &Callback<Msg>) -> Html {
         let pair = Selection::Violation { at, missed };
         html! {
             <button class={classes!("show-pair", (selection == pair).then_some("selected"))} onclick={click(on, Msg::Select(pair))}
-                aria-label={format!("Show {at} and {missed} connected on the space-time diagram")}
+                aria-label={format!("show on diagram: {at} and the write it missed, {missed}")}
                 aria-pressed={(selection == pair).to_string()} data-testid="finding-show">{ "show on diagram" }</button>
         }
     });
