@@ -53,7 +53,7 @@ fn the_json_is_the_cores_outcome_on_any_number_of_threads() {
 fn text_csv_and_svg() {
     let text = stdout(&["experiment", "versions-per-read", "--seeds", "0..4"]);
     assert!(text.contains("Versions per successful get"), "{text}");
-    assert!(text.contains("clients=8"), "{text}");
+    assert!(text.contains("clients=32"), "{text}");
     assert!(
         text.contains("16 runs (4 configurations × 4 seeds)"),
         "{text}"

@@ -21,11 +21,13 @@
 //! terminal, CSV and a screen reader alike.
 //!
 //! The generated workload is Dynamo's read-modify-write: in each round every
-//! client gets a key and then puts a new value with the context of that get.
-//! Client `c` in round `i` uses key `k((i + c) mod keys)` through member
-//! `(i + c) mod members`; with more clients than keys, clients race on a key
-//! and their puts become siblings, the concurrency behind Dynamo §6.3's
-//! versions per read.
+//! client gets a key and, `think_ticks` later, puts a new value with the
+//! context of that get. Each seed draws (from its own generator, seeded by
+//! the run's seed, so a seed's scenario is [`Configuration::scenario_for`])
+//! every client's key, coordinator and start within the round. Two clients
+//! that pick the same key with overlapping get-to-put windows race, and
+//! their puts become siblings: the concurrency behind Dynamo §6.3's
+//! versions per read, which grows with clients and shrinks with keys.
 //!
 //! Limits (so a typo cannot start a week of work): each axis holds at most
 //! [`MAX_AXIS_VALUES`] values, a grid at most [`MAX_CONFIGURATIONS`]
@@ -38,6 +40,9 @@
 //!   64 configurations. Pair values that belong together with `nrw`.
 //! - `faults_max` is the injector's most faults per seed, not an exact
 //!   count: the injector draws between 1 and that many. 0 means none.
+//! - Latency is measured on operations answered ok, so it never reaches
+//!   the client timeout (50 ticks unless the scenario says otherwise);
+//!   slower operations count as timeouts in the availability instead.
 //! - Staleness needs reads after writes; a scenario whose timeline reads
 //!   rarely gives few pairs and a coarse curve (see the workload).
 
@@ -53,7 +58,7 @@ use crate::scenario::{
 };
 use crate::sim::faults::FaultOptions;
 use crate::sim::trace::TraceMode;
-use crate::sim::SimOptions;
+use crate::sim::{SimOptions, SimRng};
 
 /// The experiment format's version.
 pub const EXPERIMENT_VERSION: u32 = 1;
@@ -93,9 +98,15 @@ pub struct Workload {
     pub keys: u16,
     /// Rounds, 1 to [`MAX_ROUNDS`].
     pub rounds: u32,
-    /// Ticks between rounds; the gets of a round start at `c` ticks into it
-    /// and the puts at `round_ticks / 2 + c`, so at least `2 × clients + 2`.
+    /// Ticks a round lasts; more than `think_ticks`.
     pub round_ticks: Time,
+    /// Ticks from a client's get to its put (10 if left out).
+    #[serde(default = "default_think_ticks")]
+    pub think_ticks: Time,
+}
+
+fn default_think_ticks() -> Time {
+    10
 }
 
 /// The parameters an experiment varies: each non-empty axis lists values,
@@ -192,6 +203,8 @@ pub struct Configuration {
     pub scenario: Scenario,
     /// The injector's options with the fault intensity applied.
     pub faults: Option<FaultOptions>,
+    /// The generated workload, drawn anew for each seed.
+    pub workload: Option<Workload>,
 }
 
 impl Configuration {
@@ -220,9 +233,19 @@ impl Configuration {
         }
     }
 
+    /// The scenario seed `seed` runs: with a workload, its timeline drawn
+    /// for the seed.
+    pub fn scenario_for(&self, seed: u64) -> Scenario {
+        let mut scenario = self.scenario.clone();
+        if let Some(workload) = &self.workload {
+            apply_workload(&mut scenario, workload, seed);
+        }
+        scenario
+    }
+
     /// Run one seed and measure it.
     pub fn measure_seed(&self, seed: u64) -> Measurements {
-        let cluster = Cluster::run_seed(&self.scenario, seed, &self.run_options())
+        let cluster = Cluster::run_seed(&self.scenario_for(seed), seed, &self.run_options())
             .expect("every configuration was validated when the experiment was read");
         Measurements::of_run(cluster.sim())
     }
@@ -302,7 +325,7 @@ impl Experiment {
                 ),
             ));
         }
-        let mut base = match &spec.scenario {
+        let base = match &spec.scenario {
             serde_json::Value::String(name) => {
                 let text = builtin_scenario(name).ok_or_else(|| {
                     invalid(
@@ -316,7 +339,6 @@ impl Experiment {
         };
         if let Some(workload) = &spec.workload {
             validate_workload(workload, "workload")?;
-            apply_workload(&mut base, workload);
         }
         if let Some(faults) = &spec.faults {
             validate_faults(faults)?;
@@ -478,51 +500,58 @@ fn validate_workload(w: &Workload, field: &str) -> Result<(), ScenarioError> {
             format!("{} rounds; 1 to {MAX_ROUNDS}", w.rounds),
         ));
     }
-    let least = 2 * Time::from(w.clients) + 2;
-    if !(least..=crate::scenario::MAX_INTERVAL_TICKS).contains(&w.round_ticks) {
+    let most = crate::scenario::MAX_INTERVAL_TICKS;
+    if !(1..most).contains(&w.think_ticks) {
+        return Err(invalid(
+            format!("{field}.think_ticks"),
+            format!("{} ticks; 1 to {}", w.think_ticks, most - 1),
+        ));
+    }
+    if !(w.think_ticks + 1..=most).contains(&w.round_ticks) {
         return Err(invalid(
             format!("{field}.round_ticks"),
             format!(
-                "{} ticks; {least} (2 × clients + 2) to {}",
-                w.round_ticks,
-                crate::scenario::MAX_INTERVAL_TICKS
+                "{} ticks; more than think_ticks ({}) and at most {most}",
+                w.round_ticks, w.think_ticks
             ),
         ));
     }
     Ok(())
 }
 
-/// Replace the scenario's timeline by the workload's.
-fn apply_workload(scenario: &mut Scenario, w: &Workload) {
+/// Replace the scenario's timeline by the workload's, drawn for `seed`.
+fn apply_workload(scenario: &mut Scenario, w: &Workload, seed: u64) {
     let members = scenario.cluster.member_ids();
+    // The workload's own generator: the simulator's stays untouched.
+    let mut rng = SimRng::new(seed ^ 0x776f_726b_6c6f_6164);
     let mut timeline = Vec::with_capacity(2 * usize::from(w.clients) * w.rounds as usize);
-    let half = w.round_ticks / 2;
-    for phase in [0, 1] {
-        for round in 0..w.rounds {
-            for c in 1..=w.clients {
-                let turn = u64::from(round) + u64::from(c);
-                let key = format!("k{}", turn % u64::from(w.keys));
-                let node: NodeId = members[(turn % members.len() as u64) as usize];
-                let start = u64::from(round) * w.round_ticks + u64::from(c);
-                let mut entry = TimelineEntry {
-                    client: Some(c),
-                    ..TimelineEntry::default()
-                };
-                if phase == 0 {
-                    entry.at = start as i64;
-                    entry.get = Some(GetSpec { key, node, r: None });
-                } else {
-                    entry.at = (start + half) as i64;
-                    entry.put = Some(PutSpec {
-                        key,
-                        value: format!("c{c}r{round}"),
-                        node,
-                        context: ContextChoice::LastGet,
-                        w: None,
-                    });
-                }
-                timeline.push(entry);
-            }
+    for round in 0..w.rounds {
+        for c in 1..=w.clients {
+            let key = format!("k{}", rng.below(u64::from(w.keys)));
+            let node: NodeId = members[rng.below(members.len() as u64) as usize];
+            let start = u64::from(round) * w.round_ticks + rng.below(w.round_ticks - w.think_ticks);
+            timeline.push(TimelineEntry {
+                at: start as i64,
+                client: Some(c),
+                get: Some(GetSpec {
+                    key: key.clone(),
+                    node,
+                    r: None,
+                }),
+                ..TimelineEntry::default()
+            });
+            timeline.push(TimelineEntry {
+                at: (start + w.think_ticks) as i64,
+                client: Some(c),
+                put: Some(PutSpec {
+                    key,
+                    value: format!("c{c}r{round}"),
+                    node,
+                    context: ContextChoice::LastGet,
+                    w: None,
+                }),
+                ..TimelineEntry::default()
+            });
         }
     }
     crate::handwritten::sort::stable_by_key(&mut timeline, |e| e.at);
@@ -689,7 +718,7 @@ fn configurations(
                     ..workload.clone()
                 };
                 validate_workload(&w, &format!("grid.clients[{i}]"))?;
-                apply_workload(&mut c.scenario, &w);
+                c.workload = Some(w);
                 Ok(g.clients[i].to_string())
             }),
         },
@@ -720,6 +749,7 @@ fn configurations(
             params: Vec::new(),
             scenario: base.clone(),
             faults: spec.faults.clone(),
+            workload: spec.workload.clone(),
         };
         // The last axis varies fastest.
         let mut rest = index;
@@ -732,7 +762,7 @@ fn configurations(
             let value = (axis.apply)(pick, &mut c)?;
             c.params.push((axis.name, value));
         }
-        c.scenario.validate().map_err(|e| {
+        c.scenario_for(spec.seeds.first).validate().map_err(|e| {
             let label = c.label();
             match e {
                 ScenarioError::Invalid { field, reason }

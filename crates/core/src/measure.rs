@@ -70,7 +70,6 @@
 //!   the client timeout (at most 1,000,000 ticks) and versions by the
 //!   number of puts, so the histograms are bounded by the scenario's limits.
 
-
 use serde::Serialize;
 
 use crate::checker::Facts;
@@ -304,7 +303,9 @@ impl Measurements {
     /// The pairs and windows of t-visibility.
     fn measure_visibility(&mut self, facts: &Facts<'_>) {
         let mut gets_of: Vec<usize> = (0..facts.gets.len()).collect();
-        crate::handwritten::sort::stable_by(&mut gets_of, |&a, &b| facts.gets[a].1.cmp(facts.gets[b].1));
+        crate::handwritten::sort::stable_by(&mut gets_of, |&a, &b| {
+            facts.gets[a].1.cmp(facts.gets[b].1)
+        });
         for (p, put) in facts.puts.iter().enumerate() {
             let Some(acked_at) = put.acked_at else {
                 continue;

@@ -54,8 +54,11 @@ fn the_builtins_make_their_grids() {
         (3, 2, 2)
     );
     assert!(c.scenario.cluster.mechanisms.sloppy_quorum);
-    // The generated workload: 3 clients × 20 rounds × (get + put).
-    assert_eq!(c.scenario.timeline.len(), 120);
+    // The generated workload: 3 clients × 20 rounds × (get + put), drawn
+    // anew for each seed.
+    assert_eq!(c.scenario_for(0).timeline.len(), 120);
+    assert_ne!(c.scenario_for(0), c.scenario_for(1));
+    assert_eq!(c.scenario_for(7), c.scenario_for(7));
     let availability = Experiment::builtin("availability").expect("valid");
     assert_eq!(availability.configurations[0].faults, None);
     assert_eq!(
@@ -132,7 +135,7 @@ fn splitting_runs_between_workers_changes_nothing() {
     // One client never races: every get sees at most one version.
     let one = &whole.configurations[0].measurements.versions_per_get;
     assert_eq!(one.iter().filter(|(v, _)| *v > 1).count(), 0, "{one:?}");
-    // Eight clients on two keys do.
+    // Thirty-two clients on sixteen keys do.
     let eight = &whole.configurations[3].measurements.versions_per_get;
     assert!(eight.iter().any(|(v, _)| v > 1), "{eight:?}");
 }
