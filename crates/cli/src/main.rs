@@ -29,6 +29,7 @@ use wildling_core::sim::SimOptions;
 use wildling_core::ClientId;
 
 mod experiment;
+mod tutorial;
 mod workers;
 
 #[derive(Parser)]
@@ -151,6 +152,23 @@ enum Command {
     },
     /// List the built-in scenarios.
     List,
+    /// Check tutorial files, or list the built-in tutorials.
+    Tutorial {
+        #[command(subcommand)]
+        action: TutorialAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum TutorialAction {
+    /// Replay each tutorial and check every step's assertions; exit 1 if one fails, 2 on bad input.
+    Check {
+        /// Tutorial files (the format of docs/tutorial-format.md), or built-in tutorial ids.
+        #[arg(required = true)]
+        files: Vec<String>,
+    },
+    /// List the built-in tutorials.
+    List,
 }
 
 /// The most seeds one sweep runs: at about 10,000 seeds a second on two
@@ -218,6 +236,12 @@ fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Tutorial { action } => {
+            return match action {
+                TutorialAction::Check { files } => tutorial::check(&files),
+                TutorialAction::List => tutorial::list(),
+            }
+        }
         Command::Run {
             scenario,
             seed,

@@ -360,7 +360,7 @@ fn validate_clock(text: Option<&str>) -> Result<(), String> {
 
 fn sorted(values: &[String]) -> Vec<String> {
     let mut values = values.to_vec();
-    values.sort();
+    crate::handwritten::sort::stable(&mut values);
     values
 }
 
