@@ -4,7 +4,9 @@
 //! `trace` prints a text space-time diagram; `sweep` runs a range of seeds on
 //! two threads and tabulates the outcomes; `experiment` runs a grid of
 //! configurations over seeds the same way (`experiment.rs`, sharing
-//! `workers.rs`) and prints its measurements; `serve` runs one behind an HTTP
+//! `workers.rs`) and prints its measurements; `explore` searches every
+//! interleaving within bounds for the shortest run that breaks a property
+//! (`explore.rs`); `serve` runs one behind an HTTP
 //! API (`wildling_server`). A scenario is a JSON file, or the
 //! name of a built-in scenario (`wildling list`). Bad input exits with code 2
 //! and the reason on stderr.
@@ -16,6 +18,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use wildling_core::checker::CheckCounts;
+use wildling_core::explore::{ExploreOptions, Property};
+
+mod explore;
 use wildling_core::cluster::{Cluster, RunOptions, Summary};
 use wildling_core::export::{Format, SHIVIZ_REGEX};
 use wildling_core::ids::Addr;
@@ -150,6 +155,46 @@ enum Command {
         #[arg(long)]
         svg: Option<std::path::PathBuf>,
     },
+    /// Search every interleaving of a scenario's run within bounds, and
+    /// print the shortest run that breaks each property.
+    Explore {
+        /// A scenario file, or the name of a built-in scenario.
+        scenario: String,
+        /// The most choices on a path (a delivery, drop, timer, timeline entry or fault each).
+        #[arg(long, default_value_t = 40, value_parser = clap::value_parser!(u32).range(1..=i64::from(wildling_core::explore::DEPTH_MAX_LIMIT)))]
+        max_depth: u32,
+        /// The most messages between nodes a path may drop.
+        #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=1000))]
+        drops: u32,
+        /// The faults a path may apply, e.g. "crash 3, restart 3" or
+        /// "partition 1 2 | 3, heal" (or a JSON array); default: the
+        /// scenario's `schedule.faults`.
+        #[arg(long)]
+        faults: Option<String>,
+        /// The most faults a path may apply; default: as many as the menu holds.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(0..=64))]
+        max_faults: Option<u32>,
+        /// The properties to check, comma-separated: no-lost-write,
+        /// convergence, no-false-conflict, no-stale-read, siblings<=K;
+        /// default: the first three.
+        #[arg(long, value_delimiter = ',', value_parser = parse_property)]
+        property: Vec<Property>,
+        /// Stop after this many distinct states (at most 20,000,000).
+        #[arg(long, default_value_t = wildling_core::explore::STATES_MAX_DEFAULT as u64, value_parser = clap::value_parser!(u64).range(1..=wildling_core::explore::STATES_MAX_LIMIT as u64))]
+        max_states: u64,
+        /// Stop when the search holds this much memory, in MiB (at most 65,536).
+        #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=65_536))]
+        max_memory_mib: u64,
+        /// Explore every order of independent deliveries (no sleep sets), to compare.
+        #[arg(long)]
+        no_reduction: bool,
+        /// The directory the counterexamples' session files are written to.
+        #[arg(long, default_value = ".")]
+        out: std::path::PathBuf,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// List the built-in scenarios.
     List,
     /// Check tutorial files, or list the built-in tutorials.
@@ -169,6 +214,10 @@ enum TutorialAction {
     },
     /// List the built-in tutorials.
     List,
+}
+
+fn parse_property(text: &str) -> Result<Property, String> {
+    text.trim().parse()
 }
 
 /// The most seeds one sweep runs: at about 10,000 seeds a second on two
@@ -219,6 +268,13 @@ fn fault_options(faults: &str, window_ticks: u64) -> Option<FaultOptions> {
 
 /// Bad input: printed on stderr, exit code 2.
 struct BadInput(String);
+
+impl BadInput {
+    fn exit(self) -> ExitCode {
+        eprintln!("wildling: {}", escape_controls(&self.0));
+        ExitCode::from(2)
+    }
+}
 
 fn main() -> ExitCode {
     // Argument parsing errors quote the argument: one with a control
@@ -306,6 +362,48 @@ fn main() -> ExitCode {
             svg,
         } => experiment::load(&name)
             .and_then(|e| experiment::run(e, seeds, jobs, &experiment::Output { csv, json, svg })),
+        Command::Explore {
+            scenario,
+            max_depth,
+            drops,
+            faults,
+            max_faults,
+            property,
+            max_states,
+            max_memory_mib,
+            no_reduction,
+            out,
+            json,
+        } => {
+            let verdict = load(&scenario).and_then(|s| {
+                let menu = match faults {
+                    Some(text) => wildling_core::explore::parse_fault_menu(&text)
+                        .map_err(|e| BadInput(format!("--faults: {e}")))?,
+                    None => s
+                        .schedule
+                        .as_ref()
+                        .map(|x| x.faults.clone())
+                        .unwrap_or_default(),
+                };
+                let options = ExploreOptions {
+                    depth_max: max_depth,
+                    drops_max: drops,
+                    faults_max: max_faults.unwrap_or(menu.len() as u32),
+                    faults: menu,
+                    states_max: max_states as usize,
+                    memory_max_bytes: max_memory_mib << 20,
+                    properties: if property.is_empty() {
+                        wildling_core::explore::DEFAULT_PROPERTIES.to_vec()
+                    } else {
+                        property
+                    },
+                    reduction: !no_reduction,
+                    ..ExploreOptions::default()
+                };
+                explore::explore(&s, options, &out, json)
+            });
+            return verdict.map_or_else(BadInput::exit, explore::Verdict::exit);
+        }
         Command::List => {
             for (name, json) in builtin_scenarios() {
                 let description = Scenario::from_json(json)
@@ -318,10 +416,7 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(BadInput(message)) => {
-            eprintln!("wildling: {}", escape_controls(&message));
-            ExitCode::from(2)
-        }
+        Err(bad) => bad.exit(),
     }
 }
 
@@ -600,13 +695,21 @@ fn export(
     Ok(())
 }
 
-fn trace(loaded: Replayable, seed: Option<u64>) -> Result<(), BadInput> {
-    let (scenario, _, cluster) = replay(loaded, seed, None)?;
+/// The space-time diagram's lanes: the clients, then the nodes.
+fn lanes(scenario: &Scenario) -> Vec<Addr> {
     let mut lanes: Vec<Addr> = (1..=scenario.client_count())
         .map(|c| Addr::Client(ClientId(c)))
         .collect();
     lanes.extend(scenario.cluster.node_ids().into_iter().map(Addr::Node));
-    print!("{}", space_time(cluster.sim().trace().events(), &lanes));
+    lanes
+}
+
+fn trace(loaded: Replayable, seed: Option<u64>) -> Result<(), BadInput> {
+    let (scenario, _, cluster) = replay(loaded, seed, None)?;
+    print!(
+        "{}",
+        space_time(cluster.sim().trace().events(), &lanes(&scenario))
+    );
     if let Some(stopped) = cluster.sim().stopped() {
         println!("{stopped}");
     }

@@ -213,6 +213,12 @@ impl Cluster {
         &self.scenario
     }
 
+    /// The simulator, kept when the cluster is done with (the explorer
+    /// keeps only simulators).
+    pub fn into_sim(self) -> Simulator<Member> {
+        self.sim
+    }
+
     /// The simulator, to read.
     pub fn sim(&self) -> &Simulator<Member> {
         &self.sim

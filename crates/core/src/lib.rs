@@ -69,6 +69,7 @@ pub mod scenario;
 
 pub mod checker;
 pub mod experiment;
+pub mod explore;
 pub mod export;
 pub mod measure;
 pub mod view;

@@ -348,6 +348,11 @@ impl Client {
         out.set_timer(self.timeout_ticks, Timer::Client(op));
     }
 
+    /// Whether `op` still waits for its answer.
+    pub(crate) fn is_waiting(&self, op: OpId) -> bool {
+        self.pending.iter().any(|(waiting, _)| *waiting == op)
+    }
+
     /// Stop waiting for `op`; its key if it was waiting.
     fn answered(&mut self, op: OpId) -> Option<Option<Key>> {
         let at = self

@@ -617,6 +617,16 @@ impl Process for Member {
             Timer::HintHandoff | Timer::AntiEntropy | Timer::Gossip | Timer::Join
         )
     }
+
+    /// A client's timeout once its operation has its answer, a
+    /// coordinator's once its request is answered or given up.
+    fn is_spent(&self, timer: &Timer) -> bool {
+        match (self, timer) {
+            (Member::Client(client), Timer::Client(op)) => !client.is_waiting(*op),
+            (Member::Node(node), Timer::Request(req)) => node.pending.get(*req).is_none(),
+            _ => false,
+        }
+    }
 }
 
 /// Whether handling `msg` changes nothing but dirty marks and open

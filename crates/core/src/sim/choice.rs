@@ -151,6 +151,9 @@ pub struct Enabled {
     pub is_drop: bool,
     /// Whether it is a fault from the menu.
     pub is_fault: bool,
+    /// Whether it is a timer whose firing would change nothing but the
+    /// clock ([`Process::is_spent`]).
+    pub is_spent: bool,
 }
 
 /// Why a choice cannot be taken.
@@ -233,6 +236,24 @@ impl<P: Process> Simulator<P> {
         self.steering.is_some()
     }
 
+    /// Whether a steered run has settled: its timeline has run, no message
+    /// is in flight, and every timer left is spent ([`Process::is_spent`]),
+    /// so only a fault could change more than the clock.
+    pub fn is_settled(&self) -> bool {
+        self.external.is_empty()
+            && self.steering.as_ref().is_some_and(|s| {
+                s.pool.iter().all(|e| match &e.event {
+                    Event::Timer { at, timer, .. } => self.timer_is_spent(*at, timer),
+                    Event::Deliver { .. } => false,
+                })
+            })
+    }
+
+    /// Whether the timer `timer` of process `at` is spent.
+    fn timer_is_spent(&self, at: Addr, timer: &P::Timer) -> bool {
+        self.slot(at).is_some_and(|s| s.process.is_spent(timer))
+    }
+
     /// The fault menu of a steered run.
     pub fn fault_menu(&self) -> &[Fault] {
         self.steering.as_ref().map_or(&[], |s| &s.menu)
@@ -261,6 +282,7 @@ impl<P: Process> Simulator<P> {
             msg: None,
             is_drop: false,
             is_fault: false,
+            is_spent: false,
         };
         if !self.external.is_empty() {
             enabled.push(plain(Choice::Next, Scope::Global));
@@ -280,7 +302,10 @@ impl<P: Process> Simulator<P> {
                         });
                     }
                 }
-                Event::Timer { .. } => enabled.push(plain(Choice::Fire(entry.seq), Scope::Global)),
+                Event::Timer { at, timer, .. } => enabled.push(Enabled {
+                    is_spent: self.timer_is_spent(*at, timer),
+                    ..plain(Choice::Fire(entry.seq), Scope::Global)
+                }),
             }
         }
         for (index, fault) in steering.menu.iter().enumerate() {
@@ -519,6 +544,13 @@ where
     /// ids count). The trace, the counters and the ids handed out do not
     /// count.
     pub fn fingerprint(&self) -> u128 {
+        self.fingerprint_and_size().0
+    }
+
+    /// The fingerprint, and an upper estimate of the bytes the simulator
+    /// holds: the words the fingerprint walked (clones share messages, so
+    /// it counts some twice), its history's records, and its own struct.
+    pub fn fingerprint_and_size(&self) -> (u128, u64) {
         let mut fingerprint = Fingerprint::default();
         for slot in self.nodes.iter().chain(&self.clients) {
             fingerprint.word(u64::from(slot.up));
@@ -535,15 +567,7 @@ where
             let mut pool: Vec<u128> = steering
                 .pool
                 .iter()
-                .map(|entry| match &entry.event {
-                    Event::Deliver { from, to, msg, .. } => {
-                        let mut one = Fingerprint::default();
-                        one.add(&(0u8, from, to));
-                        one.add(self.outbox.wire.get(*msg));
-                        one.value()
-                    }
-                    Event::Timer { at, timer, .. } => Fingerprint::of(&(1u8, at, timer, entry.at)),
-                })
+                .map(|entry| self.entry_fingerprint(entry))
                 .collect();
             crate::handwritten::sort::stable(&mut pool);
             fingerprint.word(pool.len() as u64);
@@ -551,7 +575,47 @@ where
                 fingerprint.wide(one);
             }
         }
-        fingerprint.value()
+        let records = std::mem::size_of_val(self.history.messages.as_slice())
+            + std::mem::size_of_val(self.history.ops.as_slice());
+        let bytes = fingerprint
+            .words()
+            .saturating_mul(8)
+            .saturating_add(records as u64)
+            .saturating_add(std::mem::size_of::<Self>() as u64);
+        (fingerprint.value(), bytes)
+    }
+
+    /// The fingerprint of a message or timer in the pool: what it is, not
+    /// its id.
+    fn entry_fingerprint(&self, entry: &Entry<Event<P::Timer>>) -> u128 {
+        match &entry.event {
+            Event::Deliver { from, to, msg, .. } => {
+                let mut one = Fingerprint::default();
+                one.add(&(0u8, from, to));
+                one.add(self.outbox.wire.get(*msg));
+                one.value()
+            }
+            Event::Timer { at, timer, .. } => Fingerprint::of(&(1u8, at, timer, entry.at)),
+        }
+    }
+
+    /// The fingerprint of what a choice acts on, the same on every path
+    /// that offers it: the message or timer, the menu fault, the timeline.
+    pub fn choice_fingerprint(&self, choice: Choice) -> u128 {
+        let acts_on = |entry: &&Entry<Event<P::Timer>>| match (choice, &entry.event) {
+            (Choice::Deliver(msg) | Choice::Drop(msg), Event::Deliver { id, .. }) => *id == msg,
+            (Choice::Fire(seq), Event::Timer { .. }) => entry.seq == seq,
+            _ => false,
+        };
+        match choice {
+            Choice::Next => Fingerprint::of(&(2u8, self.external.len())),
+            Choice::Fault(index) => Fingerprint::of(&(3u8, index)),
+            Choice::Deliver(_) | Choice::Drop(_) | Choice::Fire(_) => self
+                .steering
+                .as_ref()
+                .and_then(|s| s.pool.iter().find(acts_on))
+                .map_or(0, |entry| self.entry_fingerprint(entry)),
+        }
     }
 }
 

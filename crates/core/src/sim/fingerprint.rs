@@ -29,6 +29,9 @@ use serde::ser::{self, Serialize};
 pub struct Fingerprint {
     a: u64,
     b: u64,
+    /// How many words were folded in: the size of what was walked, which
+    /// the explorer uses to estimate a state's memory.
+    words: u64,
 }
 
 impl Default for Fingerprint {
@@ -36,6 +39,7 @@ impl Default for Fingerprint {
         Fingerprint {
             a: 0x243f_6a88_85a3_08d3,
             b: 0x1319_8a2e_0370_7344,
+            words: 0,
         }
     }
 }
@@ -69,6 +73,12 @@ impl Fingerprint {
             .wrapping_mul(0x9e37_79b9_7f4a_7c15)
             .rotate_left(31);
         self.b = (self.b.rotate_left(27) ^ word).wrapping_mul(0xc2b2_ae3d_27d4_eb4f);
+        self.words += 1;
+    }
+
+    /// How many 64-bit words were folded in so far.
+    pub fn words(&self) -> u64 {
+        self.words
     }
 
     /// Fold a 128-bit value in (another fingerprint).
@@ -171,6 +181,14 @@ impl ser::Serializer for &mut Fingerprint {
     }
     fn serialize_u64(self, v: u64) -> Result<(), Never> {
         self.word(v);
+        Ok(())
+    }
+    fn serialize_u128(self, v: u128) -> Result<(), Never> {
+        self.wide(v);
+        Ok(())
+    }
+    fn serialize_i128(self, v: i128) -> Result<(), Never> {
+        self.wide(v as u128);
         Ok(())
     }
     fn serialize_f32(self, v: f32) -> Result<(), Never> {

@@ -83,6 +83,14 @@ pub trait Process {
     {
         false
     }
+
+    /// Whether firing `timer` now would change nothing but the clock,
+    /// since the work it guards is done (the timeout of an operation that
+    /// has its answer). The explorer never fires such a timer
+    /// ([`crate::explore`]). None is by default.
+    fn is_spent(&self, _timer: &Self::Timer) -> bool {
+        false
+    }
 }
 
 /// The effects a process asks for while handling one event.

@@ -1,0 +1,317 @@
+//! `wildling explore`: the explorer ([`wildling_core::explore`]) on a
+//! terminal. It runs the search in slices, draws its progress on stderr
+//! when that is a terminal, and prints the counts, then each broken
+//! property with its shortest counterexample: the choices, a session file
+//! the playground opens (and `wildling run` replays), and a text
+//! space-time diagram of the run.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use wildling_core::cluster::Cluster;
+use wildling_core::explore::{Ended, ExploreOptions, Explorer, Progress, Property, Violation};
+use wildling_core::scenario::Scenario;
+use wildling_core::share::Session;
+use wildling_core::sim::trace::space_time;
+use wildling_core::sim::SimOptions;
+
+use crate::{clean, lanes, BadInput};
+
+/// What `explore` found, as its exit code says.
+pub(crate) enum Verdict {
+    /// Every property holds over the whole bounded space: 0.
+    Holds,
+    /// A property is broken: 1.
+    Violated,
+    /// The search stopped at its state or memory bound before covering the
+    /// space, and found nothing broken: 3.
+    Inconclusive,
+}
+
+impl Verdict {
+    pub(crate) fn exit(self) -> ExitCode {
+        ExitCode::from(match self {
+            Verdict::Holds => 0,
+            Verdict::Violated => 1,
+            Verdict::Inconclusive => 3,
+        })
+    }
+}
+
+/// Expansions between two looks at the clock and the progress bar.
+const SLICE_EXPANSIONS: u64 = 4096;
+
+/// Explore `scenario`, print what was found, write the counterexamples.
+pub(crate) fn explore(
+    scenario: &Scenario,
+    options: ExploreOptions,
+    out: &Path,
+    json: bool,
+) -> Result<Verdict, BadInput> {
+    let bounds = options.clone();
+    let mut explorer = Explorer::new(scenario, options).map_err(|e| BadInput(e.to_string()))?;
+    let progress_bar = ProgressBar::new_spinner();
+    progress_bar.set_draw_target(if std::io::stderr().is_terminal() {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    });
+    progress_bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("the template is valid"),
+    );
+    let started = Instant::now();
+    while !explorer.run(SLICE_EXPANSIONS) {
+        let p = explorer.progress();
+        progress_bar.set_message(format!(
+            "{} distinct states, depth {}, {} waiting, {} MiB",
+            p.distinct_states,
+            p.depth_reached,
+            p.frontier,
+            p.memory_bytes >> 20
+        ));
+        progress_bar.tick();
+    }
+    progress_bar.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    let ended = explorer.ended().expect("the search ran to its end");
+    let progress = explorer.progress();
+    let mut written = Vec::new();
+    for violation in explorer.violations() {
+        written.push(write_session(scenario, violation, out)?);
+    }
+    let violations = explorer.violations();
+    let holds: Vec<Property> = explorer
+        .properties()
+        .iter()
+        .copied()
+        .filter(|p| !violations.iter().any(|v| v.property == *p))
+        .collect();
+    let report = Report {
+        scenario,
+        bounds: &bounds,
+        ended,
+        progress: &progress,
+        seconds,
+        violations: &violations,
+        written: &written,
+        holds: &holds,
+    };
+    if json {
+        report.print_json();
+    } else {
+        report.print_text();
+    }
+    Ok(if !violations.is_empty() {
+        Verdict::Violated
+    } else if ended.is_bound() {
+        Verdict::Inconclusive
+    } else {
+        Verdict::Holds
+    })
+}
+
+/// A name for files: letters, digits, `-` and `_` kept, anything else `_`.
+fn file_name_part(text: &str) -> String {
+    let part: String = text
+        .chars()
+        .take(64)
+        .map(|c| match c {
+            'a'..='z' | 'A'..='Z' | '0'..='9' | '-' | '_' => c,
+            _ => '_',
+        })
+        .collect();
+    if part.is_empty() {
+        "scenario".into()
+    } else {
+        part
+    }
+}
+
+/// The file a property's counterexample goes to.
+fn session_file(scenario: &Scenario, property: Property, out: &Path) -> PathBuf {
+    let property = match property {
+        Property::SiblingsAtMost(k) => format!("siblings-at-most-{k}"),
+        other => other.to_string(),
+    };
+    out.join(format!(
+        "{}.{}.session.json",
+        file_name_part(&scenario.name),
+        property
+    ))
+}
+
+/// The counterexample's replay, with its whole trace.
+fn replay(violation: &Violation) -> Cluster {
+    let mut cluster = Cluster::new(&violation.scenario, SimOptions::default())
+        .expect("a counterexample is a valid scenario");
+    cluster.run();
+    cluster
+}
+
+/// Write the counterexample as a session at the time its run ends.
+fn write_session(
+    scenario: &Scenario,
+    violation: &Violation,
+    out: &Path,
+) -> Result<PathBuf, BadInput> {
+    let path = session_file(scenario, violation.property, out);
+    let mut session = Session::new(violation.scenario.clone());
+    session.time_ticks = replay(violation).sim().now();
+    std::fs::write(&path, session.to_json())
+        .map_err(|e| BadInput(format!("cannot write {}: {e}", path.display())))?;
+    Ok(path)
+}
+
+fn choices_text(violation: &Violation) -> String {
+    violation
+        .choices
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What a search found, to print.
+struct Report<'a> {
+    scenario: &'a Scenario,
+    bounds: &'a ExploreOptions,
+    ended: Ended,
+    progress: &'a Progress,
+    seconds: f64,
+    violations: &'a [&'a Violation],
+    /// Each violation's session file.
+    written: &'a [PathBuf],
+    holds: &'a [Property],
+}
+
+impl Report<'_> {
+    fn print_text(&self) {
+        let Report {
+            scenario,
+            bounds,
+            ended,
+            progress: p,
+            seconds,
+            violations,
+            written,
+            holds,
+        } = *self;
+        let config = &scenario.cluster;
+        println!(
+        "explore {}: {} nodes, N={} R={} W={}, mode {}; depth <= {}, drops <= {}, faults <= {} of {}{}",
+        clean(&scenario.name),
+        config.nodes,
+        config.n,
+        config.r,
+        config.w,
+        config.mode,
+        bounds.depth_max,
+        bounds.drops_max,
+        bounds.faults_max,
+        bounds.faults.len(),
+        if bounds.reduction { "" } else { ", no reduction" }
+    );
+        println!(
+        "states explored {}, distinct {}, settled {}, depth reached {}, time {seconds:.2} s ({:.0} distinct states/s)",
+        p.states_explored,
+        p.distinct_states,
+        p.settled_states,
+        p.depth_reached,
+        p.distinct_states as f64 / seconds.max(1e-9)
+    );
+        println!("{ended}");
+        if p.depth_bound_hit {
+            println!(
+                "some paths reached the depth bound ({}) and were not followed further",
+                bounds.depth_max
+            );
+        }
+        for (violation, path) in violations.iter().zip(written) {
+            println!(
+                "\nVIOLATED {}: shortest counterexample, {} choices",
+                violation.property,
+                violation.choices.len()
+            );
+            for finding in &violation.findings {
+                println!("  {}", clean(finding));
+            }
+            println!("  choices: {}", choices_text(violation));
+            println!(
+                "  session: {} (open it in the playground, or `wildling run` it)",
+                path.display()
+            );
+            let cluster = replay(violation);
+            print!(
+                "{}",
+                space_time(cluster.sim().trace().events(), &lanes(&violation.scenario))
+            );
+            if let Some(last) = violation.choices.last() {
+                let at = violation
+                    .node
+                    .map(|n| format!(" at {n}"))
+                    .unwrap_or_default();
+                println!("  the last choice, `{last}`{at}, breaks it");
+            }
+        }
+        if !holds.is_empty() {
+            let names: Vec<String> = holds.iter().map(ToString::to_string).collect();
+            let scope = if ended.is_bound() {
+                "in the states searched"
+            } else {
+                "over the whole bounded space"
+            };
+            println!("\nholds {scope}: {}", names.join(", "));
+        }
+    }
+
+    fn print_json(&self) {
+        let Report {
+            scenario,
+            bounds,
+            ended,
+            progress: p,
+            seconds,
+            violations,
+            written,
+            holds,
+        } = *self;
+        let violated: Vec<_> = violations
+            .iter()
+            .zip(written)
+            .map(|(v, path)| {
+                serde_json::json!({
+                    "property": v.property.to_string(),
+                    "findings": v.findings,
+                    "length": v.choices.len(),
+                    "choices": v.choices,
+                    "node": v.node,
+                    "session_file": path.display().to_string(),
+                })
+            })
+            .collect();
+        let out = serde_json::json!({
+            "scenario": scenario.name,
+            "bounds": {
+                "max_depth": bounds.depth_max,
+                "drops": bounds.drops_max,
+                "max_faults": bounds.faults_max,
+                "faults": bounds.faults,
+                "max_states": bounds.states_max,
+                "max_memory_bytes": bounds.memory_max_bytes,
+                "reduction": bounds.reduction,
+            },
+            "ended": ended,
+            "progress": p,
+            "seconds": seconds,
+            "violations": violated,
+            "holds": holds.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&out).expect("JSON values serialize")
+        );
+    }
+}

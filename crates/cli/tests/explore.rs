@@ -1,0 +1,159 @@
+//! `wildling explore` end to end: the binary on the teaching scenarios in
+//! `scenarios/explore/`, its exit codes, and the counterexample's session
+//! file replayed by `wildling run`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn scenario(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../scenarios/explore/{name}.json"))
+}
+
+/// A directory of this test's own, emptied when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir =
+            std::env::temp_dir().join(format!("wildling-explore-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a scratch directory");
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn wildling(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wildling"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn a_lost_write_exits_1_with_its_shortest_run_as_a_session_that_replays_it() {
+    let out = Scratch::new("lww");
+    let file = scenario("stale-write-lww");
+    let found = wildling(&[
+        "explore",
+        file.to_str().unwrap(),
+        "--out",
+        out.0.to_str().unwrap(),
+    ]);
+    let stdout = text(&found.stdout);
+    assert_eq!(
+        found.status.code(),
+        Some(1),
+        "{stdout}{}",
+        text(&found.stderr)
+    );
+    assert!(
+        stdout.contains("complete: every state within the bounds was visited"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("VIOLATED no-lost-write: shortest counterexample, 7 choices"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("lost write: op0 cart=milk (missing on n1)"),
+        "{stdout}"
+    );
+    // The diagram: c2's put reaches n1 after c1's.
+    assert!(stdout.contains("deliver #1 c2->n1"), "{stdout}");
+    assert!(stdout.contains("holds over the whole bounded space: convergence, no-false-conflict"));
+    let session = out.0.join("stale-write-lww.no-lost-write.session.json");
+    let replayed = wildling(&["run", session.to_str().unwrap()]);
+    let run = text(&replayed.stdout);
+    assert_eq!(
+        replayed.status.code(),
+        Some(0),
+        "{run}{}",
+        text(&replayed.stderr)
+    );
+    assert!(
+        run.contains("lost write: op0 cart=milk (missing on n1)"),
+        "{run}"
+    );
+}
+
+#[test]
+fn a_space_that_holds_exits_0_and_json_says_why() {
+    let out = Scratch::new("dvvset");
+    let file = scenario("stale-write-dvvset");
+    let held = wildling(&[
+        "explore",
+        file.to_str().unwrap(),
+        "--json",
+        "--out",
+        out.0.to_str().unwrap(),
+    ]);
+    assert_eq!(held.status.code(), Some(0), "{}", text(&held.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&held.stdout).expect("JSON");
+    assert_eq!(json["ended"], "complete");
+    assert_eq!(json["violations"], serde_json::json!([]));
+    assert_eq!(
+        json["holds"],
+        serde_json::json!(["no-lost-write", "convergence", "no-false-conflict"])
+    );
+    assert!(
+        json["progress"]["settled_states"].as_u64() > Some(0),
+        "{json}"
+    );
+    assert_eq!(
+        std::fs::read_dir(&out.0).expect("readable").count(),
+        0,
+        "nothing to write"
+    );
+}
+
+#[test]
+fn a_search_stopped_by_its_bound_exits_3_with_its_counts() {
+    let out = Scratch::new("bound");
+    let file = scenario("stale-write-dvvset");
+    let stopped = wildling(&[
+        "explore",
+        file.to_str().unwrap(),
+        "--max-states",
+        "10",
+        "--out",
+        out.0.to_str().unwrap(),
+    ]);
+    let stdout = text(&stopped.stdout);
+    assert_eq!(stopped.status.code(), Some(3), "{stdout}");
+    assert!(stdout.contains("distinct 10,"), "{stdout}");
+    assert!(
+        stdout.contains("bound reached: the most distinct states"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("holds in the states searched"), "{stdout}");
+}
+
+#[test]
+fn bad_input_exits_2_naming_what_is_wrong() {
+    let file = scenario("stale-write-lww");
+    let file = file.to_str().unwrap();
+    for (args, says) in [
+        (vec!["--faults", "crash 9"], "schedule.faults[0]"),
+        (vec!["--faults", "explode 1"], "is not a fault"),
+        (vec!["--faults", "cut 1"], "takes 2 node numbers"),
+        (vec!["--property", "fast"], "unknown property"),
+        (vec!["--max-depth", "0"], "--max-depth"),
+        (vec!["--max-memory-mib", "100000"], "--max-memory-mib"),
+    ] {
+        let mut all = vec!["explore", file];
+        all.extend(&args);
+        let refused = wildling(&all);
+        let stderr = text(&refused.stderr);
+        assert_eq!(refused.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+}

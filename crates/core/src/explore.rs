@@ -1,0 +1,880 @@
+//! The explorer: every interleaving of a small cluster, and the shortest
+//! run that breaks it.
+//!
+//! A seed sweep samples schedules; the explorer enumerates them. It runs a
+//! scenario in the steered simulator ([`crate::sim::Choice`]), where every
+//! delivery, drop, timer, timeline entry and menu fault is a choice, and
+//! searches the tree of choices breadth first, within bounds on depth (choices),
+//! drops and faults. Every state it reaches is checked against the chosen
+//! [`Property`]s; for each property broken, the first state found breaks it
+//! at the least depth, and the path to it is the shortest counterexample,
+//! which it returns as a steered scenario that the playground and
+//! `wildling run` replay like any other.
+//!
+//! # The state and its hash
+//!
+//! A state is a whole steered simulator: every node and client, the
+//! network, the clock, what is left of the timeline, the outcomes of the
+//! operations so far, and the pool of messages and timers. The visited set
+//! keys on its 128-bit fingerprint ([`crate::sim::Simulator::fingerprint`])
+//! together with the drops and faults used (they bound what may still
+//! happen). Messages in flight count as a multiset: their fingerprints are
+//! sorted, so the order they were sent in and the ids they carry do not
+//! split one state into many. The set is a `HashMap` looked up, never
+//! iterated, so nothing observable depends on its order.
+//!
+//! # The reduction
+//!
+//! Two deliveries to different processes commute: each changes only its
+//! receiver and adds messages, and a steered run's clock does not move on a
+//! delivery, so either order reaches the same state. A drop changes only
+//! the pool. Timers, timeline entries and faults may change anything (the
+//! clock, the network, liveness) and commute with nothing. The explorer uses
+//! *sleep sets* (Godefroid): after exploring choice `a` from a state, every
+//! later sibling `b` independent of `a` carries `a` in its sleep set, and
+//! `a` is not taken again below `b`, since `b·a` reaches what `a·b` did.
+//! Sleep sets prune transitions, not states: every reachable state is still
+//! visited, which is what lets a test compare the count with a brute-force
+//! enumeration (`explore/tests.rs`). With a visited set, a state met again
+//! with a smaller sleep set is explored again for the transitions it slept
+//! on the first time, and its stored sleep set shrinks to the intersection;
+//! without that step the combination loses states.
+//!
+//! Transitions are named by what they do (the fingerprint of the message,
+//! timer or fault and whether it is a delivery or a drop), not by message
+//! ids, which depend on the path. Two copies of the same message in flight
+//! are one choice.
+//!
+//! # Properties and end states
+//!
+//! At-most-K-siblings is checked at every state. The checker's verdicts
+//! (lost writes, non-convergence, stale reads, false conflicts,
+//! [`crate::checker`]) need a finished run, so they are checked at *settled*
+//! states: the timeline has run, no message is in flight, and every timer
+//! left is *spent* ([`crate::sim::Process::is_spent`]).
+//!
+//! # Spent timers
+//!
+//! A timeout whose operation has its answer would, fired, change nothing
+//! but the clock. The explorer never fires one: each would otherwise be a
+//! choice at every later state, and every moment it could fire a new
+//! clock value, multiplying the space for nothing a learner asks about.
+//!
+//! # Bounds
+//!
+//! Every search ends: at `depth_max` choices a state is not expanded; the
+//! visited set holds at most `states_max` states, after which the search
+//! stops with [`Ended::StatesBound`] and the counts so far; and the memory
+//! it holds, estimated as it goes (each waiting simulator by the words its
+//! fingerprint walks plus its history's records, each visited state and
+//! path node by its entry), stays under `memory_max_bytes` (1 GiB by
+//! default), or it stops with [`Ended::MemoryBound`]. A space too big for
+//! the bounds therefore ends with "bound reached" and the counts so far,
+//! never with the process out of memory. The search runs in
+//! slices ([`Explorer::run`] with a budget of expansions), so a front end
+//! shows progress and can stop it between slices.
+//!
+//! # CAVEATS
+//!
+//! - The model is the steered simulator's: latencies, chance losses and
+//!   duplicates play no part, and a timer may fire at any point once set.
+//! - Spent timers never fire, so time never passes for nothing: a run
+//!   where only the clock moves between two events (which LWW timestamps
+//!   and the failure detector's suspicions could tell apart) is explored
+//!   only when a live timer or the timeline moves it.
+//! - A state holds path-dependent numbers the fingerprint cannot ignore: a
+//!   coordinator's request ids, LWW timestamps, and the clock. Two states
+//!   equal up to them count as two. There is no symmetry reduction
+//!   (renaming nodes or clients).
+//! - A run whose nodes keep retrying (hint handoff or anti-entropy towards
+//!   a node that stays down) never settles, so its checker verdicts are not
+//!   checked; restart the node through the fault menu to reach its end.
+//! - The frontier holds whole simulators: memory grows with the widest
+//!   level of the search, which `states_max` bounds (about 10 KB per state
+//!   for a 3-node, 2-client cluster).
+//! - Fingerprints can collide (about 2^-88 for a million states), and then
+//!   a state would be skipped.
+
+use std::collections::hash_map::Entry as MapEntry;
+use std::collections::{HashMap, VecDeque};
+use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use serde::Serialize;
+
+use crate::cluster::{check_run, nodes_of, Cluster};
+use crate::node::Member;
+use crate::scenario::{Scenario, ScenarioError, Schedule};
+use crate::sim::network::Fault;
+use crate::sim::trace::TraceMode;
+use crate::sim::{Choice, Enabled, Fingerprint, Scope, SimOptions, Simulator};
+
+/// The most distinct states a search visits by default.
+pub const STATES_MAX_DEFAULT: usize = 1_000_000;
+/// The largest `states_max` accepted: the visited set alone then takes
+/// about 2 GB.
+pub const STATES_MAX_LIMIT: usize = 20_000_000;
+/// The memory a search may hold by default: the frontier's simulators,
+/// the visited set and the path tree, as estimated
+/// ([`Progress::memory_bytes`]).
+pub const MEMORY_MAX_DEFAULT_BYTES: u64 = 1 << 30;
+/// The largest `memory_max_bytes` accepted.
+pub const MEMORY_MAX_LIMIT_BYTES: u64 = 64 << 30;
+/// What one entry of the visited set costs beyond its sleep set: the
+/// key, the entry and the hash table's spare room.
+const VISITED_ENTRY_BYTES: u64 = 64;
+/// The deepest search accepted, in choices.
+pub const DEPTH_MAX_LIMIT: u32 = 10_000;
+
+/// The longest fault menu text [`parse_fault_menu`] reads.
+pub const FAULT_MENU_TEXT_MAX_BYTES: usize = 4096;
+
+/// Read a fault menu: a JSON array of faults as a scenario writes them
+/// (`[{"crash": 3}, "heal"]`), or the short form, faults separated by
+/// commas: `crash 3`, `restart 3`, `heal`, `cut 1 2`, `one-way 1 2`,
+/// `partition 1 2 | 3` (a node may be written `n3`). Node numbers are
+/// checked against a cluster later, by [`Explorer::new`].
+pub fn parse_fault_menu(text: &str) -> Result<Vec<Fault>, String> {
+    if text.len() > FAULT_MENU_TEXT_MAX_BYTES {
+        return Err(format!(
+            "{} bytes; a fault menu is at most {FAULT_MENU_TEXT_MAX_BYTES}",
+            text.len()
+        ));
+    }
+    let text = text.trim();
+    let menu: Vec<Fault> = if text.starts_with('[') {
+        serde_json::from_str(text).map_err(|e| format!("not a JSON array of faults: {e}"))?
+    } else {
+        text.split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+            .map(parse_fault)
+            .collect::<Result<_, _>>()?
+    };
+    if menu.len() > crate::sim::MAX_MENU_FAULTS {
+        return Err(format!(
+            "{} faults; a menu holds at most {}",
+            menu.len(),
+            crate::sim::MAX_MENU_FAULTS
+        ));
+    }
+    Ok(menu)
+}
+
+/// One fault of the short form.
+fn parse_fault(item: &str) -> Result<Fault, String> {
+    let quoted = || item.chars().take(40).collect::<String>();
+    let node = |word: &str| {
+        word.strip_prefix('n')
+            .unwrap_or(word)
+            .parse::<u16>()
+            .map(crate::NodeId)
+            .map_err(|_| format!("{:?} in {:?} is not a node number", word, quoted()))
+    };
+    let spaced = item.replace('|', " | ");
+    let mut words = spaced.split_whitespace();
+    let verb = words.next().unwrap_or_default();
+    let rest: Vec<&str> = words.collect();
+    let nodes = |count: usize| -> Result<Vec<crate::NodeId>, String> {
+        if rest.len() != count {
+            return Err(format!(
+                "{:?}: `{verb}` takes {count} node number{}",
+                quoted(),
+                if count == 1 { "" } else { "s" }
+            ));
+        }
+        rest.iter().map(|w| node(w)).collect()
+    };
+    match verb {
+        "heal" => nodes(0).map(|_| Fault::Heal),
+        "crash" => Ok(Fault::Crash(nodes(1)?[0])),
+        "restart" => Ok(Fault::Restart(nodes(1)?[0])),
+        "cut" => nodes(2).map(|n| Fault::Cut { a: n[0], b: n[1] }),
+        "one-way" => nodes(2).map(|n| Fault::OneWay {
+            from: n[0],
+            to: n[1],
+        }),
+        "partition" => {
+            let groups = rest
+                .split(|w| *w == "|")
+                .map(|group| group.iter().map(|w| node(w)).collect())
+                .collect::<Result<Vec<Vec<crate::NodeId>>, String>>()?;
+            if groups.iter().any(Vec::is_empty) {
+                return Err(format!(
+                    "{:?}: a partition's groups are nodes separated by `|`",
+                    quoted()
+                ));
+            }
+            Ok(Fault::Partition(groups))
+        }
+        _ => Err(format!(
+            "{:?} is not a fault: expected `crash N`, `restart N`, `heal`, `cut A B`, \
+             `one-way A B` or `partition A B | C`",
+            quoted()
+        )),
+    }
+}
+
+/// A property the explorer checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Property {
+    /// No acknowledged write is lost (checked at settled states).
+    NoLostWrite,
+    /// Every key's live replicas agree once the run settles.
+    Convergence,
+    /// No replica holds more than this many siblings of a key (every state).
+    SiblingsAtMost(usize),
+    /// No get misses an earlier acknowledged write (settled states).
+    NoStaleRead,
+    /// No two siblings are causally ordered (settled states).
+    NoFalseConflict,
+}
+
+impl fmt::Display for Property {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Property::NoLostWrite => f.write_str("no-lost-write"),
+            Property::Convergence => f.write_str("convergence"),
+            Property::SiblingsAtMost(k) => write!(f, "siblings<={k}"),
+            Property::NoStaleRead => f.write_str("no-stale-read"),
+            Property::NoFalseConflict => f.write_str("no-false-conflict"),
+        }
+    }
+}
+
+impl std::str::FromStr for Property {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Property, String> {
+        match text {
+            "no-lost-write" => Ok(Property::NoLostWrite),
+            "convergence" => Ok(Property::Convergence),
+            "no-stale-read" => Ok(Property::NoStaleRead),
+            "no-false-conflict" => Ok(Property::NoFalseConflict),
+            _ => match text.strip_prefix("siblings<=").map(str::parse) {
+                Some(Ok(k)) => Ok(Property::SiblingsAtMost(k)),
+                _ => Err(format!(
+                    "unknown property {:?}: expected no-lost-write, convergence, siblings<=K, \
+                     no-stale-read or no-false-conflict",
+                    text.chars().take(40).collect::<String>()
+                )),
+            },
+        }
+    }
+}
+
+/// The properties checked when none are named: the checker's verdicts that
+/// are errors (stale reads are information, siblings a choice).
+pub const DEFAULT_PROPERTIES: [Property; 3] = [
+    Property::NoLostWrite,
+    Property::Convergence,
+    Property::NoFalseConflict,
+];
+
+/// What to explore and how far.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExploreOptions {
+    /// The most choices on a path.
+    pub depth_max: u32,
+    /// The most messages a path may drop.
+    pub drops_max: u32,
+    /// The most menu faults a path may apply.
+    pub faults_max: u32,
+    /// The faults a choice may apply.
+    pub faults: Vec<Fault>,
+    /// The most distinct states to visit before stopping.
+    pub states_max: usize,
+    /// The most memory the search may hold, estimated, before stopping.
+    pub memory_max_bytes: u64,
+    /// The properties to check.
+    pub properties: Vec<Property>,
+    /// Prune independent orders with sleep sets.
+    pub reduction: bool,
+    /// Stop once every property has a counterexample.
+    pub stop_when_all_broken: bool,
+}
+
+impl Default for ExploreOptions {
+    fn default() -> Self {
+        ExploreOptions {
+            depth_max: 60,
+            drops_max: 0,
+            faults_max: 0,
+            faults: Vec::new(),
+            states_max: STATES_MAX_DEFAULT,
+            memory_max_bytes: MEMORY_MAX_DEFAULT_BYTES,
+            properties: DEFAULT_PROPERTIES.to_vec(),
+            reduction: true,
+            stop_when_all_broken: true,
+        }
+    }
+}
+
+/// A property broken, with the shortest run that breaks it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Violation {
+    /// The property.
+    pub property: Property,
+    /// What the checker said, one finding per line.
+    pub findings: Vec<String>,
+    /// The choices from the start to the breaking state.
+    pub choices: Vec<Choice>,
+    /// The scenario steered by those choices: open it to watch the run.
+    pub scenario: Scenario,
+    /// The node the last choice concerns, for the diagram's highlight.
+    pub node: Option<crate::NodeId>,
+}
+
+/// Why a search ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Ended {
+    /// Every state within the depth, drop and fault bounds was visited.
+    Complete,
+    /// Every property has a counterexample; the rest was not searched.
+    AllBroken,
+    /// The visited set reached `states_max`: the counts are so far.
+    StatesBound,
+    /// The search's memory reached `memory_max_bytes`: the counts are so far.
+    MemoryBound,
+}
+
+impl Ended {
+    /// Whether the search stopped at a bound before the space was covered.
+    pub fn is_bound(self) -> bool {
+        matches!(self, Ended::StatesBound | Ended::MemoryBound)
+    }
+}
+
+impl fmt::Display for Ended {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Ended::Complete => "complete: every state within the bounds was visited",
+            Ended::AllBroken => "every property broken: the rest was not searched",
+            Ended::StatesBound => "bound reached: the most distinct states (states_max)",
+            Ended::MemoryBound => "bound reached: the most memory (memory_max_bytes)",
+        })
+    }
+}
+
+/// Counts over a search, so far or at its end.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    /// Transitions taken (states generated, repeats included).
+    pub states_explored: u64,
+    /// Distinct states visited.
+    pub distinct_states: u64,
+    /// Settled states checked with the checker.
+    pub settled_states: u64,
+    /// The deepest state reached, in choices.
+    pub depth_reached: u32,
+    /// States in the frontier, waiting.
+    pub frontier: u64,
+    /// Whether some state at `depth_max` could go on.
+    pub depth_bound_hit: bool,
+    /// The memory the search holds, estimated: each waiting simulator by
+    /// [`Simulator::fingerprint_and_size`], the visited set and the tree
+    /// by their entries.
+    pub memory_bytes: u64,
+}
+
+/// A 128-bit fingerprint is already uniform: its low word is the hash.
+#[derive(Default)]
+struct Identity(u64);
+
+impl Hasher for Identity {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u128(&mut self, value: u128) {
+        self.0 = value as u64;
+    }
+}
+
+/// One transition out of a state, named by what it does.
+#[derive(Clone, Copy, Debug)]
+struct Transition {
+    choice: Choice,
+    /// What it does: kind and event (path-independent).
+    key: u128,
+    /// The event it concerns (a message's fingerprint, for deliveries and drops).
+    event: u128,
+    scope: Scope,
+    is_drop: bool,
+    is_fault: bool,
+}
+
+/// Whether `a` and `b` commute from any state where both are enabled.
+fn independent(a: &Transition, b: &Transition) -> bool {
+    match (a.scope, b.scope) {
+        (Scope::Global, _) | (_, Scope::Global) => false,
+        _ if a.event == b.event => false,
+        (Scope::Process(p), Scope::Process(q)) => p != q,
+        (Scope::Wire, _) | (_, Scope::Wire) => true,
+    }
+}
+
+/// A state waiting in the frontier.
+struct Item {
+    sim: Simulator<Member>,
+    /// Its node in the path tree.
+    node: u32,
+    depth: u32,
+    drops: u32,
+    faults: u32,
+    /// Transitions not to take from here.
+    sleep: Vec<Transition>,
+    /// When explored again for what it slept on: only these.
+    only: Option<Vec<u128>>,
+    /// Its share of [`Progress::memory_bytes`].
+    bytes: u64,
+}
+
+/// What the visited set keeps of a state.
+struct Seen {
+    /// The sleep set it was explored with (keys), sorted.
+    sleep: Vec<u128>,
+}
+
+/// A breadth-first search over a steered scenario's choices.
+pub struct Explorer {
+    scenario: Scenario,
+    options: ExploreOptions,
+    frontier: VecDeque<Item>,
+    visited: HashMap<u128, Seen, BuildHasherDefault<Identity>>,
+    /// The path tree: each state's parent and the choice that led to it.
+    tree: Vec<(u32, Choice)>,
+    violations: Vec<Violation>,
+    progress: Progress,
+    ended: Option<Ended>,
+}
+
+/// Why exploration cannot start.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExploreError {
+    /// The scenario is not valid.
+    Scenario(ScenarioError),
+    /// An option is out of range.
+    Option {
+        /// Which option.
+        name: &'static str,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl fmt::Display for ExploreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExploreError::Scenario(e) => write!(f, "{e}"),
+            ExploreError::Option { name, reason } => write!(f, "{name}: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for ExploreError {}
+
+const NO_PARENT: u32 = u32::MAX;
+
+impl Explorer {
+    /// A search over `scenario` (its own schedule, if any, is replaced by
+    /// the options' fault menu).
+    pub fn new(scenario: &Scenario, options: ExploreOptions) -> Result<Explorer, ExploreError> {
+        let option = |name, reason: String| Err(ExploreError::Option { name, reason });
+        if options.states_max == 0 || options.states_max > STATES_MAX_LIMIT {
+            return option(
+                "states_max",
+                format!("{}; it is 1 to {STATES_MAX_LIMIT}", options.states_max),
+            );
+        }
+        if options.memory_max_bytes == 0 || options.memory_max_bytes > MEMORY_MAX_LIMIT_BYTES {
+            return option(
+                "memory_max_bytes",
+                format!(
+                    "{}; it is 1 to {MEMORY_MAX_LIMIT_BYTES}",
+                    options.memory_max_bytes
+                ),
+            );
+        }
+        if options.depth_max > DEPTH_MAX_LIMIT {
+            return option(
+                "depth_max",
+                format!("{}; the limit is {DEPTH_MAX_LIMIT}", options.depth_max),
+            );
+        }
+        if options.properties.is_empty() {
+            return option("properties", "name at least one property".into());
+        }
+        let mut scenario = scenario.clone();
+        scenario.schedule = Some(Schedule {
+            faults: options.faults.clone(),
+            choices: Vec::new(),
+        });
+        // A steered run goes where its choices lead, not to a time.
+        scenario.run_until = None;
+        scenario.validate().map_err(ExploreError::Scenario)?;
+        let sim_options = SimOptions {
+            trace: TraceMode::Off,
+            history: true,
+            ..SimOptions::default()
+        };
+        let cluster = Cluster::new(&scenario, sim_options).map_err(ExploreError::Scenario)?;
+        let sim = cluster.into_sim();
+        let mut explorer = Explorer {
+            scenario,
+            options,
+            frontier: VecDeque::new(),
+            visited: HashMap::default(),
+            tree: Vec::new(),
+            violations: Vec::new(),
+            progress: Progress::default(),
+            ended: None,
+        };
+        explorer.visit(sim, NO_PARENT, Choice::Next, 0, 0, 0, Vec::new());
+        Ok(explorer)
+    }
+
+    /// Expand at most `expansions` states; returns whether the search is over.
+    pub fn run(&mut self, expansions: u64) -> bool {
+        for _ in 0..expansions {
+            if self.ended.is_some() {
+                return true;
+            }
+            let Some(item) = self.frontier.pop_front() else {
+                self.ended = Some(Ended::Complete);
+                return true;
+            };
+            self.progress.memory_bytes = self.progress.memory_bytes.saturating_sub(item.bytes);
+            self.expand(item);
+        }
+        self.progress.frontier = self.frontier.len() as u64;
+        if self.ended.is_none() && self.frontier.is_empty() {
+            self.ended = Some(Ended::Complete);
+        }
+        self.ended.is_some()
+    }
+
+    /// Search to the end.
+    pub fn run_to_end(&mut self) {
+        while !self.run(1 << 16) {}
+    }
+
+    /// Counts so far.
+    pub fn progress(&self) -> Progress {
+        Progress {
+            frontier: self.frontier.len() as u64,
+            ..self.progress
+        }
+    }
+
+    /// Why the search ended, once it has.
+    pub fn ended(&self) -> Option<Ended> {
+        self.ended
+    }
+
+    /// The properties broken so far, each with its shortest counterexample,
+    /// in the order of the options.
+    pub fn violations(&self) -> Vec<&Violation> {
+        let mut found: Vec<&Violation> = self.violations.iter().collect();
+        crate::handwritten::sort::stable_by_key(&mut found, |v| {
+            self.options
+                .properties
+                .iter()
+                .position(|p| *p == v.property)
+        });
+        found
+    }
+
+    /// The properties checked.
+    pub fn properties(&self) -> &[Property] {
+        &self.options.properties
+    }
+
+    /// The scenario explored, with its fault menu as its schedule.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The transitions out of `sim` within the bounds, one per distinct effect.
+    fn transitions(&self, sim: &Simulator<Member>, drops: u32, faults: u32) -> Vec<Transition> {
+        let mut transitions: Vec<Transition> = Vec::new();
+        for enabled in sim.enabled() {
+            let Enabled {
+                choice,
+                scope,
+                is_drop,
+                is_fault,
+                is_spent,
+                ..
+            } = enabled;
+            if is_spent
+                || (is_drop && drops >= self.options.drops_max)
+                || (is_fault && faults >= self.options.faults_max)
+            {
+                continue;
+            }
+            let event = sim.choice_fingerprint(choice);
+            let key = Fingerprint::of(&(event, is_drop));
+            if transitions.iter().any(|t| t.key == key) {
+                continue;
+            }
+            transitions.push(Transition {
+                choice,
+                key,
+                event,
+                scope,
+                is_drop,
+                is_fault,
+            });
+        }
+        transitions
+    }
+
+    fn expand(&mut self, item: Item) {
+        if item.depth >= self.options.depth_max {
+            if !self
+                .transitions(&item.sim, item.drops, item.faults)
+                .is_empty()
+            {
+                self.progress.depth_bound_hit = true;
+            }
+            return;
+        }
+        let transitions = self.transitions(&item.sim, item.drops, item.faults);
+        // Transitions explored before this one from the same state (in
+        // this pass or, for a state explored again, the first pass).
+        let mut done: Vec<Transition> = item.sleep;
+        if let Some(only) = &item.only {
+            let earlier: Vec<Transition> = transitions
+                .iter()
+                .filter(|t| !only.contains(&t.key) && !done.iter().any(|d| d.key == t.key))
+                .copied()
+                .collect();
+            done.extend(earlier);
+        }
+        for t in &transitions {
+            if self.ended.is_some() {
+                return;
+            }
+            if done.iter().any(|d| d.key == t.key) {
+                continue;
+            }
+            let mut sim = item.sim.clone();
+            sim.choose(t.choice)
+                .expect("an enabled choice can be taken");
+            self.progress.states_explored += 1;
+            let sleep: Vec<Transition> = if self.options.reduction {
+                done.iter().filter(|d| independent(d, t)).copied().collect()
+            } else {
+                Vec::new()
+            };
+            self.visit(
+                sim,
+                item.node,
+                t.choice,
+                item.depth + 1,
+                item.drops + u32::from(t.is_drop),
+                item.faults + u32::from(t.is_fault),
+                sleep,
+            );
+            if self.options.reduction {
+                done.push(*t);
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn visit(
+        &mut self,
+        sim: Simulator<Member>,
+        parent: u32,
+        choice: Choice,
+        depth: u32,
+        drops: u32,
+        faults: u32,
+        sleep: Vec<Transition>,
+    ) {
+        let (fingerprint, sim_bytes) = sim.fingerprint_and_size();
+        let mut key = Fingerprint::default();
+        key.wide(fingerprint);
+        key.word(u64::from(drops));
+        key.word(u64::from(faults));
+        let key = key.value();
+        let mut sleep_keys: Vec<u128> = sleep.iter().map(|t| t.key).collect();
+        sleep_keys.sort_unstable();
+        let only = match self.visited.entry(key) {
+            MapEntry::Occupied(mut seen) => {
+                // Explored before with a sleep set no larger: nothing new.
+                let stored = &seen.get().sleep;
+                let woken: Vec<u128> = stored
+                    .iter()
+                    .filter(|k| sleep_keys.binary_search(k).is_err())
+                    .copied()
+                    .collect();
+                if woken.is_empty() {
+                    return;
+                }
+                let kept: Vec<u128> = stored
+                    .iter()
+                    .filter(|k| sleep_keys.binary_search(k).is_ok())
+                    .copied()
+                    .collect();
+                seen.get_mut().sleep = kept;
+                Some(woken)
+            }
+            MapEntry::Vacant(vacant) => {
+                if self.progress.distinct_states >= self.options.states_max as u64 {
+                    self.ended = Some(Ended::StatesBound);
+                    return;
+                }
+                let bytes = VISITED_ENTRY_BYTES + 16 * sleep_keys.len() as u64;
+                self.progress.memory_bytes += bytes;
+                vacant.insert(Seen { sleep: sleep_keys });
+                None
+            }
+        };
+        // The state waits in the frontier: its simulator, its sleep set
+        // and its node in the tree.
+        let bytes = sim_bytes
+            + (sleep.len() * std::mem::size_of::<Transition>()) as u64
+            + std::mem::size_of::<(u32, Choice)>() as u64;
+        if self.progress.memory_bytes.saturating_add(bytes) > self.options.memory_max_bytes {
+            self.ended = Some(Ended::MemoryBound);
+            return;
+        }
+        self.progress.memory_bytes += bytes;
+        // A state explored again gets a node of its own too: its path is
+        // as valid as the first, which stays the shortest.
+        self.tree.push((parent, choice));
+        let node = (self.tree.len() - 1) as u32;
+        if only.is_none() {
+            self.progress.distinct_states += 1;
+            self.progress.depth_reached = self.progress.depth_reached.max(depth);
+            self.check(&sim, node);
+        }
+        self.frontier.push_back(Item {
+            sim,
+            node,
+            depth,
+            drops,
+            faults,
+            sleep,
+            only,
+            bytes: bytes - std::mem::size_of::<(u32, Choice)>() as u64,
+        });
+    }
+
+    /// Check the properties not yet broken at a newly visited state.
+    fn check(&mut self, sim: &Simulator<Member>, node: u32) {
+        let open: Vec<Property> = self
+            .options
+            .properties
+            .iter()
+            .copied()
+            .filter(|p| !self.violations.iter().any(|v| v.property == *p))
+            .collect();
+        if open.is_empty() {
+            return;
+        }
+        let settled = sim.is_settled();
+        let report = if settled
+            && open
+                .iter()
+                .any(|p| !matches!(p, Property::SiblingsAtMost(_)))
+        {
+            self.progress.settled_states += 1;
+            Some(check_run(&self.scenario.cluster, sim))
+        } else {
+            None
+        };
+        for property in open {
+            let findings: Vec<String> = match (property, &report) {
+                (Property::SiblingsAtMost(k), _) => nodes_of(sim)
+                    .flat_map(|(id, node, _)| {
+                        node.store()
+                            .iter()
+                            .filter(move |(_, _, clock)| clock.sibling_count() > k)
+                            .map(move |(_, key, clock)| {
+                                format!("{id} holds {} siblings of {key}", clock.sibling_count())
+                            })
+                    })
+                    .collect(),
+                (_, None) => continue,
+                (Property::NoLostWrite, Some(r)) => {
+                    r.lost_writes.iter().map(|f| f.to_string()).collect()
+                }
+                (Property::Convergence, Some(r)) => {
+                    r.non_converged.iter().map(|f| f.to_string()).collect()
+                }
+                (Property::NoStaleRead, Some(r)) => {
+                    r.stale_reads.iter().map(|f| f.to_string()).collect()
+                }
+                (Property::NoFalseConflict, Some(r)) => {
+                    r.false_conflicts.iter().map(|f| f.to_string()).collect()
+                }
+            };
+            if findings.is_empty() {
+                continue;
+            }
+            let choices = self.path(node);
+            let mut scenario = self.scenario.clone();
+            if let Some(schedule) = scenario.schedule.as_mut() {
+                schedule.choices = choices.clone();
+            }
+            let last = self.tree[node as usize].1;
+            let node_of_last = self
+                .tree
+                .get(node as usize)
+                .and_then(|(parent, _)| self.replay_to(*parent))
+                .and_then(|before| before.choice_node(last));
+            self.violations.push(Violation {
+                property,
+                findings,
+                choices,
+                scenario,
+                node: node_of_last,
+            });
+        }
+        if self.options.stop_when_all_broken
+            && self.violations.len() == self.options.properties.len()
+        {
+            self.ended = Some(Ended::AllBroken);
+        }
+    }
+
+    /// The choices from the start to tree node `node`.
+    fn path(&self, mut node: u32) -> Vec<Choice> {
+        let mut choices = Vec::new();
+        while node != NO_PARENT {
+            let (parent, choice) = self.tree[node as usize];
+            if parent == NO_PARENT {
+                break;
+            }
+            choices.push(choice);
+            node = parent;
+        }
+        choices.reverse();
+        choices
+    }
+
+    /// The simulator at tree node `node`, rebuilt by replaying its path.
+    fn replay_to(&self, node: u32) -> Option<Simulator<Member>> {
+        if node == NO_PARENT {
+            return None;
+        }
+        let mut scenario = self.scenario.clone();
+        scenario.schedule.as_mut()?.choices = self.path(node);
+        let mut cluster = Cluster::new(&scenario, SimOptions::default()).ok()?;
+        cluster.run();
+        Some(cluster.into_sim())
+    }
+}
+
+#[cfg(test)]
+mod tests;

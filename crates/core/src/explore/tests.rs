@@ -1,0 +1,311 @@
+//! The explorer's tests: completeness against a brute-force enumeration,
+//! the reduction's effect, and the teaching cases.
+
+use std::collections::HashSet;
+
+use super::{Ended, ExploreOptions, Explorer, Property};
+use crate::cluster::Cluster;
+use crate::node::Member;
+use crate::scenario::{Scenario, Schedule};
+use crate::sim::network::Fault;
+use crate::sim::{Fingerprint, SimOptions, Simulator};
+use crate::NodeId;
+
+/// One node holding the only replica; two clients write the same key, the
+/// second without having seen the first: a stale write.
+const STALE_WRITE: &str = r#"{
+  "version": 1,
+  "name": "stale-write",
+  "cluster": { "nodes": 1, "partitions": 8, "n": 1, "r": 1, "w": 1, "mode": "MODE" },
+  "timeline": [
+    { "at": 0, "client": 1, "put": { "key": "cart", "value": "milk", "node": 1, "context": "none" } },
+    { "at": 1, "client": 2, "put": { "key": "cart", "value": "eggs", "node": 1, "context": "none" } }
+  ]
+}"#;
+
+/// The same with a read and a third write: a space too big to finish.
+const STALE_WRITE_LONG: &str = r#"{
+  "version": 1,
+  "name": "stale-write-long",
+  "cluster": { "nodes": 1, "partitions": 8, "n": 1, "r": 1, "w": 1, "mode": "MODE" },
+  "timeline": [
+    { "at": 0, "client": 1, "put": { "key": "cart", "value": "milk", "node": 1, "context": "none" } },
+    { "at": 1, "client": 1, "get": { "key": "cart", "node": 1 } },
+    { "at": 2, "client": 2, "put": { "key": "cart", "value": "eggs", "node": 1, "context": "none" } },
+    { "at": 3, "client": 1, "put": { "key": "cart", "value": "bread", "node": 1 } }
+  ]
+}"#;
+
+/// Three replicas, one put: the smallest cluster with something to lose.
+const ONE_PUT: &str = r#"{
+  "version": 1,
+  "name": "one-put",
+  "cluster": { "nodes": 3, "partitions": 8, "n": 3, "r": 2, "w": 2, "mode": "dvvset",
+               "mechanisms": { "hinted_handoff": false, "anti_entropy": false, "read_repair": false } },
+  "timeline": [
+    { "at": 0, "client": 1, "put": { "key": "cart", "value": "milk", "node": 1, "context": "none" } }
+  ]
+}"#;
+
+fn scenario(json: &str, mode: &str) -> Scenario {
+    Scenario::from_json(&json.replace("MODE", mode)).expect("a valid scenario")
+}
+
+fn explore(scenario: &Scenario, options: ExploreOptions) -> Explorer {
+    let mut explorer = Explorer::new(scenario, options).expect("valid options");
+    explorer.run_to_end();
+    explorer
+}
+
+/// Every state reachable within the bounds, by trying every choice
+/// sequence (no visited set, no reduction): the keys the explorer uses.
+fn brute_force(scenario: &Scenario, options: &ExploreOptions) -> HashSet<u128> {
+    let mut scenario = scenario.clone();
+    scenario.schedule = Some(Schedule {
+        faults: options.faults.clone(),
+        choices: Vec::new(),
+    });
+    let sim_options = SimOptions {
+        trace: crate::sim::trace::TraceMode::Off,
+        ..SimOptions::default()
+    };
+    let root = Cluster::new(&scenario, sim_options)
+        .expect("valid")
+        .into_sim();
+    let mut seen = HashSet::new();
+    fn walk(
+        sim: &Simulator<Member>,
+        depth: u32,
+        drops: u32,
+        faults: u32,
+        options: &ExploreOptions,
+        seen: &mut HashSet<u128>,
+    ) {
+        let mut key = Fingerprint::default();
+        key.wide(sim.fingerprint());
+        key.word(u64::from(drops));
+        key.word(u64::from(faults));
+        seen.insert(key.value());
+        if depth == options.depth_max {
+            return;
+        }
+        for enabled in sim.enabled() {
+            if enabled.is_spent
+                || (enabled.is_drop && drops >= options.drops_max)
+                || (enabled.is_fault && faults >= options.faults_max)
+            {
+                continue;
+            }
+            let mut next = sim.clone();
+            next.choose(enabled.choice).expect("enabled");
+            walk(
+                &next,
+                depth + 1,
+                drops + u32::from(enabled.is_drop),
+                faults + u32::from(enabled.is_fault),
+                options,
+                seen,
+            );
+        }
+    }
+    walk(&root, 0, 0, 0, options, &mut seen);
+    seen
+}
+
+#[test]
+fn the_explorer_visits_exactly_the_states_a_brute_force_enumeration_reaches() {
+    let cases = [
+        (ONE_PUT, 9, 0, Vec::new()),
+        (ONE_PUT, 8, 1, Vec::new()),
+        (
+            ONE_PUT,
+            8,
+            0,
+            vec![Fault::Crash(NodeId(3)), Fault::Restart(NodeId(3))],
+        ),
+    ];
+    for (json, depth_max, drops_max, faults) in cases {
+        let scenario = scenario(json, "dvvset");
+        let options = ExploreOptions {
+            depth_max,
+            drops_max,
+            faults_max: faults.len() as u32,
+            faults,
+            properties: vec![Property::SiblingsAtMost(usize::MAX)],
+            ..ExploreOptions::default()
+        };
+        let expected = brute_force(&scenario, &options).len() as u64;
+        assert!(expected > 50, "too small a case: {expected} states");
+        for reduction in [false, true] {
+            let explorer = explore(
+                &scenario,
+                ExploreOptions {
+                    reduction,
+                    ..options.clone()
+                },
+            );
+            assert_eq!(explorer.ended(), Some(Ended::Complete));
+            assert_eq!(
+                explorer.progress().distinct_states,
+                expected,
+                "depth {depth_max}, drops {drops_max}, reduction {reduction}"
+            );
+        }
+    }
+}
+
+#[test]
+fn sleep_sets_take_fewer_transitions_to_the_same_states() {
+    let scenario = scenario(ONE_PUT, "dvvset");
+    let options = ExploreOptions {
+        depth_max: 12,
+        properties: vec![Property::NoLostWrite],
+        ..ExploreOptions::default()
+    };
+    let plain = explore(
+        &scenario,
+        ExploreOptions {
+            reduction: false,
+            ..options.clone()
+        },
+    )
+    .progress();
+    let reduced = explore(&scenario, options).progress();
+    assert_eq!(plain.distinct_states, reduced.distinct_states);
+    assert!(
+        reduced.states_explored < plain.states_explored,
+        "{} transitions with sleep sets, {} without",
+        reduced.states_explored,
+        plain.states_explored
+    );
+}
+
+/// The shortest counterexample for `property` under `mode`, checked: it
+/// replays, breaks the property, and no shorter path does (plain BFS).
+fn shortest(json: &str, mode: &str, options: ExploreOptions) -> Option<usize> {
+    let scenario = scenario(json, mode);
+    let explorer = explore(&scenario, options.clone());
+    let found = explorer.violations().first().map(|v| (*v).clone());
+    let plain = explore(
+        &scenario,
+        ExploreOptions {
+            reduction: false,
+            ..options
+        },
+    );
+    assert_eq!(
+        found.as_ref().map(|v| v.choices.len()),
+        plain.violations().first().map(|v| v.choices.len()),
+        "{mode}: the reduction changed the shortest counterexample's length"
+    );
+    let violation = found?;
+    let mut cluster = Cluster::new(&violation.scenario, SimOptions::default()).expect("replays");
+    cluster.run();
+    assert_eq!(cluster.sim().script().1, violation.choices.len());
+    Some(violation.choices.len())
+}
+
+#[test]
+fn a_crash_without_handoff_or_anti_entropy_leaves_a_replica_behind() {
+    let options = ExploreOptions {
+        depth_max: 14,
+        faults: vec![Fault::Crash(NodeId(3)), Fault::Restart(NodeId(3))],
+        faults_max: 2,
+        properties: vec![Property::Convergence],
+        ..ExploreOptions::default()
+    };
+    let length = shortest(ONE_PUT, "dvvset", options).expect("non-convergence found");
+    assert!(length <= 14);
+}
+
+#[test]
+fn a_stale_write_on_one_replica_is_lost_under_lww_but_never_under_dvvset() {
+    let options = ExploreOptions {
+        depth_max: 40,
+        properties: vec![Property::NoLostWrite],
+        ..ExploreOptions::default()
+    };
+    // Two puts, each invoked, delivered and answered, and the anti-entropy
+    // round the writes arm, before the run settles: no run is shorter, and
+    // `shortest` checks that no path is.
+    assert_eq!(shortest(STALE_WRITE, "lww", options.clone()), Some(7));
+    let dvvset = explore(&scenario(STALE_WRITE, "dvvset"), options);
+    assert_eq!(dvvset.ended(), Some(Ended::Complete));
+    assert!(dvvset.violations().is_empty(), "{:?}", dvvset.violations());
+    assert!(dvvset.progress().settled_states > 0);
+    assert!(!dvvset.progress().depth_bound_hit);
+}
+
+#[test]
+fn a_space_too_big_ends_at_the_state_bound_with_its_counts() {
+    let scenario = scenario(STALE_WRITE_LONG, "dvvset");
+    let explorer = explore(
+        &scenario,
+        ExploreOptions {
+            depth_max: 200,
+            states_max: 500,
+            ..ExploreOptions::default()
+        },
+    );
+    assert_eq!(explorer.ended(), Some(Ended::StatesBound));
+    assert_eq!(explorer.progress().distinct_states, 500);
+}
+
+#[test]
+fn a_space_too_big_for_the_memory_bound_ends_there_with_its_counts() {
+    let scenario = scenario(STALE_WRITE_LONG, "dvvset");
+    let memory_max_bytes = 4 << 20;
+    let explorer = explore(
+        &scenario,
+        ExploreOptions {
+            depth_max: 200,
+            memory_max_bytes,
+            ..ExploreOptions::default()
+        },
+    );
+    assert_eq!(explorer.ended(), Some(Ended::MemoryBound));
+    let progress = explorer.progress();
+    assert!(progress.distinct_states > 10, "{progress:?}");
+    assert!(progress.memory_bytes <= memory_max_bytes, "{progress:?}");
+}
+
+#[test]
+fn options_out_of_range_are_refused_by_name() {
+    let scenario = scenario(ONE_PUT, "dvvset");
+    for (options, name) in [
+        (
+            ExploreOptions {
+                states_max: 0,
+                ..ExploreOptions::default()
+            },
+            "states_max",
+        ),
+        (
+            ExploreOptions {
+                memory_max_bytes: u64::MAX,
+                ..ExploreOptions::default()
+            },
+            "memory_max_bytes",
+        ),
+        (
+            ExploreOptions {
+                depth_max: u32::MAX,
+                ..ExploreOptions::default()
+            },
+            "depth_max",
+        ),
+        (
+            ExploreOptions {
+                properties: Vec::new(),
+                ..ExploreOptions::default()
+            },
+            "properties",
+        ),
+    ] {
+        match Explorer::new(&scenario, options) {
+            Err(super::ExploreError::Option { name: got, .. }) => assert_eq!(got, name),
+            Err(other) => panic!("{name}: {other}"),
+            Ok(_) => panic!("{name}: accepted"),
+        }
+    }
+}
