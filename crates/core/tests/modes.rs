@@ -347,3 +347,32 @@ fn dvv_event_fact() {
     assert_eq!(event.to_string(), "((r,3),{r:2, s:2})");
     assert_eq!(event, version(("r", 3), "{r:2, s:2}", "").clock);
 }
+
+/// Issue 13, item 6: c2 puts v0; c1 reads it and puts v1 with that context,
+/// then puts v2 blind. v2 carries c1's own entry but not c2's, so v1 and v2
+/// are concurrent: DVVSet and client-id vectors both keep them as siblings,
+/// and the checker calls it no false conflict (and no lost write) in either.
+#[test]
+fn a_blind_put_after_a_read_modify_write_is_concurrent_in_both_exact_modes() {
+    use wildling_core::cluster::Cluster;
+    use wildling_core::scenario::Scenario;
+    use wildling_core::sim::SimOptions;
+    for mode in ["dvvset", "client-vv"] {
+        let text = format!(
+            r#"{{ "version": 1, "cluster": {{ "nodes": 3, "n": 3, "r": 2, "w": 2, "mode": "{mode}" }},
+              "timeline": [
+                {{ "at": 0, "client": 2, "put": {{ "key": "k", "value": "v0", "node": 1 }} }},
+                {{ "at": 100, "client": 1, "get": {{ "key": "k", "node": 1 }} }},
+                {{ "at": 200, "client": 1, "put": {{ "key": "k", "value": "v1", "node": 1 }} }},
+                {{ "at": 300, "client": 1, "put": {{ "key": "k", "value": "v2", "node": 1, "context": "none" }} }} ] }}"#
+        );
+        let scenario = Scenario::from_json(&text).expect("valid");
+        let mut cluster = Cluster::new(&scenario, SimOptions::default()).expect("valid");
+        cluster.run();
+        let summary = cluster.summary(0);
+        assert_eq!((summary.ok, summary.max_siblings), (4, 2), "{mode}");
+        let report = cluster.check();
+        assert!(report.false_conflicts.is_empty(), "{mode}: {:?}", report.false_conflicts);
+        assert!(report.lost_writes.is_empty(), "{mode}: {:?}", report.lost_writes);
+    }
+}

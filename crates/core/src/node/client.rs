@@ -14,7 +14,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::causality::{Actor, CausalityMode, Context};
+use crate::causality::{Actor, CausalityMode, Context, VersionVector};
 use crate::ids::{Addr, OpId, Time};
 use crate::ids::{ClientId, NodeId};
 use crate::message::{ClientReply, ClientRequest, Key, Message, Value};
@@ -203,10 +203,12 @@ pub struct Client {
     /// How long to wait for an answer, in ticks.
     timeout_ticks: Time,
     /// Puts sent to each key (client-id version vectors only): the client's
-    /// own counter, never reused.
-    own_writes: VecMap<Key, (u64, OpId)>,
+    /// own counter, never reused, the last put and the vector it wrote (its
+    /// context with the client's entry one past the earlier puts).
+    own_writes: VecMap<Key, (u64, OpId, VersionVector<Actor>)>,
     /// For each put (client-id version vectors), this client's previous put
-    /// of the key, which the put's own entry covers; in op order.
+    /// of the key when the put's context holds all that put's did (its own
+    /// entry always does); in op order.
     follows: Vec<(OpId, OpId)>,
     /// The context of the last successful get of each key, and that get.
     contexts: VecMap<Key, (Context, OpId)>,
@@ -316,14 +318,25 @@ impl Client {
                 };
                 if self.mode == CausalityMode::ClientVv {
                     let me = Actor::Client(self.id);
-                    let (sent, last) = self.own_writes.get(&key).copied().unwrap_or((0, op));
+                    let (sent, last, wrote) = self
+                        .own_writes
+                        .get(&key)
+                        .cloned()
+                        .unwrap_or((0, op, VersionVector::new()));
                     if sent > 0 {
-                        self.follows.push((op, last));
                         if sent > context.vv.get(&me) {
                             context.vv.set(me, sent);
                         }
+                        // A blind put after a put that read another client's
+                        // write carries this client's entry but not the
+                        // other's: the two are concurrent, as under DVVSet.
+                        if context.vv.descends(&wrote) {
+                            self.follows.push((op, last));
+                        }
                     }
-                    self.own_writes.insert(key.clone(), (sent + 1, op));
+                    let mut wrote = context.vv.clone();
+                    wrote.set(me, sent + 1);
+                    self.own_writes.insert(key.clone(), (sent + 1, op, wrote));
                 }
                 (
                     node,
