@@ -16,7 +16,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// The core's sources: `(module path, text without comments and tests)`.
-/// `node/mod.rs` is `node`, `node/coordinator.rs` is `node/coordinator`.
+/// `node/mod.rs` is `node`, `node/quorum.rs` is `node/quorum`.
 fn sources() -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
@@ -26,7 +26,10 @@ fn sources() -> Vec<(String, String)> {
         .into_iter()
         .filter_map(|path| {
             let relative = path.strip_prefix(&root).expect("under src");
-            let mut module = relative.with_extension("").to_string_lossy().replace('\\', "/");
+            let mut module = relative
+                .with_extension("")
+                .to_string_lossy()
+                .replace('\\', "/");
             if let Some(parent) = module.strip_suffix("/mod") {
                 module = parent.to_string();
             }
@@ -160,9 +163,15 @@ fn no_import_loop_among_the_top_level_modules() {
             }
         }
     }
-    assert!(graph.contains_key("node") && graph.contains_key("view"), "{graph:?}");
+    assert!(
+        graph.contains_key("node") && graph.contains_key("view"),
+        "{graph:?}"
+    );
     if let Some(found) = cycle(&graph) {
-        panic!("an import loop among the core's modules: {}", found.join(" -> "));
+        panic!(
+            "an import loop among the core's modules: {}",
+            found.join(" -> ")
+        );
     }
 }
 
@@ -200,7 +209,14 @@ fn no_import_loop_among_the_files_of_a_folder() {
 fn the_core_names_no_web_crate() {
     let manifest = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
         .expect("the core's manifest");
-    for web in ["web-sys", "js-sys", "wasm-bindgen", "yew", "gloo", "getrandom"] {
+    for web in [
+        "web-sys",
+        "js-sys",
+        "wasm-bindgen",
+        "yew",
+        "gloo",
+        "getrandom",
+    ] {
         assert!(
             !manifest.lines().any(|l| l.trim_start().starts_with(web)),
             "crates/core/Cargo.toml names {web}"
@@ -225,4 +241,58 @@ fn the_cycle_finder_finds_a_loop_and_only_a_loop() {
         [("sim", Some("Outbox"))]
     );
     assert_eq!(paths_after(code, "super::"), [("store", Some("Store"))]);
+}
+
+/// The newcomer's test: each Dynamo concept the issue names is one file of
+/// the core whose name says so, and whose first line (its essay's title)
+/// names the concept too. A concept spread over several files, or one that
+/// hides in a file named for something else, fails here.
+#[test]
+fn each_dynamo_concept_is_one_file_named_for_it() {
+    // (the concept, its file under src/, the words its name and title carry)
+    let concepts = [
+        ("the ring", "ring/mod.rs", "ring"),
+        (
+            "the preference list",
+            "ring/preference_list.rs",
+            "preference list",
+        ),
+        ("quorums R and W", "node/quorum.rs", "quorum"),
+        ("sloppy quorum", "node/sloppy_quorum.rs", "sloppy quorum"),
+        ("hinted handoff", "node/hinted_handoff.rs", "hinted handoff"),
+        ("read repair", "node/read_repair.rs", "read repair"),
+        ("Merkle trees", "merkle.rs", "merkle"),
+        (
+            "Merkle anti-entropy",
+            "node/anti_entropy.rs",
+            "anti-entropy",
+        ),
+        ("gossip", "node/gossip.rs", "gossip"),
+        (
+            "the failure detector",
+            "node/failure_detector.rs",
+            "failure detector",
+        ),
+        ("DVVSet", "causality/dvvset.rs", "dvvset"),
+        ("the consistency checker", "checker.rs", "checker"),
+    ];
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    for (concept, file, words) in concepts {
+        let path = root.join(file);
+        let text = fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{concept}: no file src/{file} ({e})"));
+        // `ring/mod.rs` is named by its folder.
+        let name = file.trim_end_matches("/mod.rs").trim_end_matches(".rs");
+        let name = name.rsplit('/').next().expect("a name").replace('_', " ");
+        let as_in_names = words.replace('-', " ");
+        assert!(
+            name.contains(&as_in_names),
+            "{concept}: src/{file} is not named for it (`{words}`)"
+        );
+        let title = text.lines().next().unwrap_or("").to_lowercase();
+        assert!(
+            title.starts_with("//!") && title.contains(words),
+            "{concept}: the first line of src/{file} does not name it: {title}"
+        );
+    }
 }

@@ -11,7 +11,7 @@
 //!
 //! One room per Dynamo mechanism, each with its own essay:
 //!
-//! - [`coordinator`]: the basic Get/Put path: forwarding to a primary, the
+//! - [`quorum`]: the basic Get/Put path: forwarding to a primary, the
 //!   coordinator's write, replication and R/W quorums, timeouts as
 //!   `QuorumFailed` replies (Dynamo, sections 4.3 and 4.5).
 //! - [`sloppy_quorum`]: suspected primaries replaced by fallbacks holding
@@ -113,11 +113,11 @@
 
 pub mod anti_entropy;
 pub mod client;
-pub mod coordinator;
 pub mod durable;
 pub mod failure_detector;
 pub mod gossip;
 pub mod hinted_handoff;
+pub mod quorum;
 pub mod read_repair;
 pub mod requests;
 mod routes;
@@ -137,7 +137,7 @@ use crate::sim::{Envelope, Outbox, Process};
 use routes::Routes;
 
 pub use client::{Client, ClientOp, ContextChoice, OpOutcome};
-pub use coordinator::Pending;
+pub use quorum::Pending;
 pub use durable::{DurableChanges, DurableHint, DurableKey, DurableState};
 pub use hinted_handoff::Hint;
 pub use requests::Requests;

@@ -10,7 +10,7 @@ use crate::ids::Addr;
 use crate::message::{Message, PeerMessage};
 use crate::sim::Outbox;
 
-use super::coordinator::Pending;
+use super::quorum::Pending;
 use super::{Member, Node};
 
 impl Node {

@@ -1,4 +1,4 @@
-//! The coordinator: Dynamo's basic Get/Put path and its quorums (R and W).
+//! Quorums (R and W): the coordinator's part in Dynamo's basic Get/Put path.
 //!
 //! Every key hashes to a partition of the ring, and the ring's preference
 //! list names the N nodes that replicate it (Dynamo, section 4.3). A client
