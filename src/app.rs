@@ -533,7 +533,7 @@ impl Component for App {
         } else {
             SLOW_EVERY_FRAMES
         };
-        let refresh = !self.playing || self.frames % every == 0;
+        let refresh = !self.playing || self.frames.is_multiple_of(every);
         let mut cache = self.slow.borrow_mut();
         if refresh || cache.is_none() {
             *cache = Some(Slow::of(&self.session, &self.key, clock, self.selection));
@@ -556,7 +556,7 @@ impl Component for App {
         };
         drop(cache);
         let mut checked = self.checked.borrow_mut();
-        let recheck = !self.playing || self.frames % (every * CHECK_EVERY_REFRESHES) == 0;
+        let recheck = !self.playing || self.frames.is_multiple_of(every * CHECK_EVERY_REFRESHES);
         if recheck || checked.is_none() {
             *checked = Some((
                 Rc::new(view::check(cluster)),

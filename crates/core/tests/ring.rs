@@ -13,7 +13,7 @@ fn nodes(count: u16) -> Vec<NodeId> {
 
 /// Whether distinct owners in every window of N are promised (issue 4's rule).
 fn claim_possible(q: u32, s: usize, n: usize) -> bool {
-    (s == n && q as usize % n == 0) || (s > n && q as usize >= n * n - n)
+    (s == n && (q as usize).is_multiple_of(n)) || (s > n && q as usize >= n * n - n)
 }
 
 /// The owners of a ring as display strings, for table tests.

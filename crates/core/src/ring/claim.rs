@@ -408,7 +408,7 @@ impl Repairer<'_> {
 /// Whether a claim of `q` partitions among `s` nodes can give every window of `t` distinct
 /// owners by the rule the module doc states.
 fn distinct_windows_possible(q: usize, s: usize, t: usize) -> bool {
-    (s == t && q % t == 0) || (s > t && q >= t * t - t)
+    (s == t && q.is_multiple_of(t)) || (s > t && q >= t * t - t)
 }
 
 /// Removes tail violations one repair step at a time, as riak_core's claim does by
