@@ -11,9 +11,7 @@ use gloo::render::{request_animation_frame, AnimationFrame};
 use wasm_bindgen::JsCast;
 use wildling_core::causality::CausalityMode;
 use wildling_core::ids::OpId;
-use wildling_core::scenario::{
-    builtin_scenario, Scenario, ScenarioError, TimelineEntry,
-};
+use wildling_core::scenario::{builtin_scenario, Scenario, ScenarioError, TimelineEntry};
 use wildling_core::sim::network::Fault;
 use wildling_core::view;
 use wildling_core::NodeId;

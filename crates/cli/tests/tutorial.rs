@@ -54,8 +54,16 @@ fn every_built_in_tutorial_file_passes() {
     args.extend(&names);
     let out = wildling(&args);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(stdout.lines().filter(|l| l.starts_with("ok    ")).count(), 10, "{stdout}");
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with("ok    ")).count(),
+        10,
+        "{stdout}"
+    );
     // A built-in may also be named by its id.
     assert!(wildling(&["tutorial", "check", "lww"]).status.success());
 }
@@ -77,7 +85,10 @@ fn one_changed_assertion_fails_naming_the_step() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("ok    siblings"), "{stdout}");
-    let fail = stdout.lines().find(|l| l.starts_with("FAIL")).expect("a FAIL line");
+    let fail = stdout
+        .lines()
+        .find(|l| l.starts_with("FAIL"))
+        .expect("a FAIL line");
     assert!(
         fail.ends_with("step 5 of 5 (Exactly two keys move), steps[4].expect[0]: n3 c"),
         "{fail}"

@@ -159,9 +159,8 @@ impl CheckReport {
             false_conflicts: self.false_conflicts.len() as u64,
             non_converged: self.non_converged.len() as u64,
             stale_reads: self.stale_reads.len() as u64,
-            sessions: Guarantee::ALL.map(|g| {
-                self.sessions.iter().filter(|v| v.guarantee == g).count() as u64
-            }),
+            sessions: Guarantee::ALL
+                .map(|g| self.sessions.iter().filter(|v| v.guarantee == g).count() as u64),
         }
     }
 }
@@ -242,9 +241,7 @@ impl fmt::Display for CheckReport {
         self.stale_reads
             .iter()
             .try_for_each(|x| writeln!(f, "{x}"))?;
-        self.sessions
-            .iter()
-            .try_for_each(|x| writeln!(f, "{x}"))?;
+        self.sessions.iter().try_for_each(|x| writeln!(f, "{x}"))?;
         write!(f, "{}", self.counts())
     }
 }

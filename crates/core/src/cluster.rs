@@ -27,8 +27,8 @@ use crate::node::{Client, ClientOp, Member, Node, NodeStats, OpOutcome};
 use crate::scenario::{
     builtin_scenarios, Action, ClusterConfig, Scenario, ScenarioError, TimelineEntry,
 };
-use crate::sim::trace::TraceMode;
 use crate::sim::budget::Stopped;
+use crate::sim::trace::TraceMode;
 use crate::sim::{SimOptions, Simulator, Stats};
 use crate::vec_map::VecMap;
 

@@ -85,7 +85,9 @@ impl Format {
             .iter()
             .find(|(_, n)| *n == name)
             .map(|(f, _)| *f)
-            .ok_or_else(|| format!("unknown export format {name:?} (expected edn, porcupine or shiviz)"))
+            .ok_or_else(|| {
+                format!("unknown export format {name:?} (expected edn, porcupine or shiviz)")
+            })
     }
 
     /// The format's name for people: the tool and the file's form.
@@ -139,7 +141,9 @@ fn register_op(op: &OpRecord<ClientOp, OpOutcome>) -> Option<(u16, &str, Option<
 }
 
 /// The operations to export, and a note if there were more.
-fn bounded<M>(history: &History<M, ClientOp, OpOutcome>) -> (&[OpRecord<ClientOp, OpOutcome>], Option<String>) {
+fn bounded<M>(
+    history: &History<M, ClientOp, OpOutcome>,
+) -> (&[OpRecord<ClientOp, OpOutcome>], Option<String>) {
     let ops = &history.ops;
     if ops.len() > EXPORT_OPS_MAX {
         let note = format!(
@@ -205,11 +209,16 @@ fn edn<M>(history: &History<M, ClientOp, OpOutcome>) -> Export {
         let kind = match outcome {
             None => "invoke",
             Some(OpOutcome::Got { .. } | OpOutcome::Put) => "ok",
-            Some(OpOutcome::QuorumFailed { .. } | OpOutcome::Timeout) if written.is_none() => "fail",
+            Some(OpOutcome::QuorumFailed { .. } | OpOutcome::Timeout) if written.is_none() => {
+                "fail"
+            }
             Some(_) => "info",
         };
         let f = if written.is_some() { "write" } else { "read" };
-        let _ = write!(out, "{{:index {index}, :type :{kind}, :f :{f}, :process {client}, :value [");
+        let _ = write!(
+            out,
+            "{{:index {index}, :type :{kind}, :f :{f}, :process {client}, :value ["
+        );
         string_literal(&mut out, key);
         out.push(' ');
         match (written, outcome) {
@@ -249,7 +258,11 @@ fn porcupine<M>(history: &History<M, ClientOp, OpOutcome>) -> Export {
             out.push(',');
         }
         let _ = write!(out, "{{\"client_id\":{client},\"input\":{{\"op\":");
-        out.push_str(if written.is_some() { "\"write\"" } else { "\"read\"" });
+        out.push_str(if written.is_some() {
+            "\"write\""
+        } else {
+            "\"read\""
+        });
         out.push_str(",\"key\":");
         string_literal(&mut out, key);
         if let Some(value) = written {

@@ -392,6 +392,5 @@ impl Playback {
     }
 }
 
-
 #[cfg(test)]
 mod tests;

@@ -106,8 +106,7 @@ fn number<T: FromStr>(name: &str, text: &str) -> Result<T> {
 
 /// The number argument `name=...`, or `default` without one.
 fn number_or<T: FromStr>(args: &mut ArgumentConsumer, name: &str, default: T) -> Result<T> {
-    args.take_key(name)
-        .map_or(Ok(default), |v| number(name, v))
+    args.take_key(name).map_or(Ok(default), |v| number(name, v))
 }
 
 /// The optional number argument `name=...`.

@@ -6,8 +6,8 @@
 use proptest::prelude::*;
 use wildling_core::cluster::Cluster;
 use wildling_core::scenario::{Scenario, MAX_AT_TICKS, MAX_INTERVAL_TICKS};
-use wildling_core::sim::trace::TraceMode;
 use wildling_core::sim::budget::{Limit, Stopped};
+use wildling_core::sim::trace::TraceMode;
 use wildling_core::sim::SimOptions;
 
 /// Tick values worth trying: mostly the edges of `limit` (a field's
@@ -68,7 +68,20 @@ fn scenario(t: &[u64]) -> String {
     {{ "at": {}, "fault": {{ "restart": 2 }} }},
     {{ "at": {}, "client": 1, "get": {{ "key": "k", "node": 2 }} }}
   ]{run_until} }}"#,
-        t[0], t[1], t[2], t[3], t[4], t[5].min(t[6]), t[6], t[7], t[8], t[9], t[6], t[10], t[11], t[12]
+        t[0],
+        t[1],
+        t[2],
+        t[3],
+        t[4],
+        t[5].min(t[6]),
+        t[6],
+        t[7],
+        t[8],
+        t[9],
+        t[6],
+        t[10],
+        t[11],
+        t[12]
     )
 }
 
@@ -136,7 +149,10 @@ fn a_run_that_never_goes_quiet_stops_at_its_budget() {
     assert_eq!(cluster.sim().stopped(), Some(stopped));
     assert_eq!(cluster.summary(0).stopped, Some(stopped));
     assert_eq!(cluster.sim().stats().events, 20_000);
-    assert!(!cluster.sim_mut().step(), "a stopped run takes no more events");
+    assert!(
+        !cluster.sim_mut().step(),
+        "a stopped run takes no more events"
+    );
     let line = stopped.to_string();
     assert!(line.contains("budget of 20000 events"), "{line}");
 }
@@ -149,8 +165,11 @@ fn the_horizon_counts_from_the_last_timeline_entry() {
       "timeline": [
         { "at": 999999, "client": 1, "put": { "key": "k", "value": "v", "node": 1 } },
         { "at": 1000001, "client": 1, "get": { "key": "k", "node": 2 } } ] }"#;
-    let mut cluster = Cluster::new(&Scenario::from_json(text).expect("valid"), SimOptions::default())
-        .expect("valid");
+    let mut cluster = Cluster::new(
+        &Scenario::from_json(text).expect("valid"),
+        SimOptions::default(),
+    )
+    .expect("valid");
     cluster.run();
     let summary = cluster.summary(0);
     assert_eq!((summary.ok, summary.pending, summary.stopped), (2, 0, None));
@@ -164,8 +183,11 @@ fn a_run_still_busy_at_its_horizon_stops_there() {
     let text = r#"{ "version": 1, "cluster": { "nodes": 3, "n": 3, "r": 1, "w": 1, "mode": "dvvset" },
       "network": { "drop_per_million": 1000000 },
       "timeline": [{ "at": 5, "client": 1, "put": { "key": "k", "value": "v", "node": 1 } }] }"#;
-    let mut cluster = Cluster::new(&Scenario::from_json(text).expect("valid"), SimOptions::default())
-        .expect("valid");
+    let mut cluster = Cluster::new(
+        &Scenario::from_json(text).expect("valid"),
+        SimOptions::default(),
+    )
+    .expect("valid");
     cluster.run();
     assert_eq!(
         cluster.summary(0).stopped,

@@ -372,7 +372,15 @@ fn a_blind_put_after_a_read_modify_write_is_concurrent_in_both_exact_modes() {
         let summary = cluster.summary(0);
         assert_eq!((summary.ok, summary.max_siblings), (4, 2), "{mode}");
         let report = cluster.check();
-        assert!(report.false_conflicts.is_empty(), "{mode}: {:?}", report.false_conflicts);
-        assert!(report.lost_writes.is_empty(), "{mode}: {:?}", report.lost_writes);
+        assert!(
+            report.false_conflicts.is_empty(),
+            "{mode}: {:?}",
+            report.false_conflicts
+        );
+        assert!(
+            report.lost_writes.is_empty(),
+            "{mode}: {:?}",
+            report.lost_writes
+        );
     }
 }

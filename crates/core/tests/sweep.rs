@@ -358,8 +358,16 @@ fn an_explicit_context_as_read_supersedes_like_last_get() {
         let scenario = Scenario::from_json(&json(context)).expect("valid");
         let cluster = run(&scenario, 1, None, TraceMode::Off);
         let ops = &cluster.sim().history().ops;
-        assert_eq!(ops[2].completed.as_ref().map(|(_, o)| o.to_string()), Some("ok [b, a] ctx={n1:2}".into()), "the get read both siblings");
-        assert_eq!(ops[4].completed.as_ref().map(|(_, o)| o.to_string()), Some("ok [c] ctx={n1:3}".into()), "c replaced both");
+        assert_eq!(
+            ops[2].completed.as_ref().map(|(_, o)| o.to_string()),
+            Some("ok [b, a] ctx={n1:2}".into()),
+            "the get read both siblings"
+        );
+        assert_eq!(
+            ops[4].completed.as_ref().map(|(_, o)| o.to_string()),
+            Some("ok [c] ctx={n1:3}".into()),
+            "c replaced both"
+        );
         cluster.check()
     };
     let explicit = report("{n1:2}");

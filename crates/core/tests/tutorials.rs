@@ -360,14 +360,23 @@ fn every_built_in_tutorial_passes_its_own_check() {
     for t in tutorials() {
         let checked = t.check().unwrap_or_else(|f| panic!("{}: {f}", t.id));
         assert!(checked > 0, "{}: asserts nothing", t.id);
-        assert!(t.steps.iter().all(|s| !s.expect.is_empty()), "{}: a step asserts nothing", t.id);
+        assert!(
+            t.steps.iter().all(|s| !s.expect.is_empty()),
+            "{}: a step asserts nothing",
+            t.id
+        );
     }
 }
 
 #[test]
 fn built_in_files_round_trip() {
     for t in tutorials() {
-        assert_eq!(Tutorial::from_json(&t.to_json()).as_ref(), Ok(&t), "{}", t.id);
+        assert_eq!(
+            Tutorial::from_json(&t.to_json()).as_ref(),
+            Ok(&t),
+            "{}",
+            t.id
+        );
     }
 }
 
@@ -455,7 +464,10 @@ fn read_repair_fixes_a_stale_replica() {
     let repaired = At::step(id, 3);
     assert_eq!(repaired.node(1).stats().repairs, 1);
     assert_eq!(repaired.clocks("k"), vec![repaired.clock(1, "k"); 3]);
-    assert_eq!(without_blind_writes(repaired.check()), CheckReport::default());
+    assert_eq!(
+        without_blind_writes(repaired.check()),
+        CheckReport::default()
+    );
 }
 
 #[test]
@@ -477,7 +489,10 @@ fn anti_entropy_makes_a_healed_partition_converge() {
     assert!(history
         .iter()
         .all(|op| matches!(op.input, ClientOp::Put { .. })));
-    assert_eq!(without_blind_writes(At::end(id).check()), CheckReport::default());
+    assert_eq!(
+        without_blind_writes(At::end(id).check()),
+        CheckReport::default()
+    );
 }
 
 #[test]

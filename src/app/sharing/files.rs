@@ -35,7 +35,10 @@ impl App {
         );
         browser::download(&name, &exported.text);
         self.notice = match (exported.note, format) {
-            (Some(note), _) => Some(Notice { error: false, text: note }),
+            (Some(note), _) => Some(Notice {
+                error: false,
+                text: note,
+            }),
             (None, Format::ShiViz) => Some(Notice {
                 error: false,
                 text: format!("ShiViz: paste the log and this regular expression: {SHIVIZ_REGEX}"),

@@ -288,10 +288,7 @@ enum Step {
 }
 
 /// Check the four session guarantees over `facts` (built from `ops`).
-pub(super) fn check(
-    ops: &[OpRecord<ClientOp, OpOutcome>],
-    facts: &Facts,
-) -> Vec<SessionViolation> {
+pub(super) fn check(ops: &[OpRecord<ClientOp, OpOutcome>], facts: &Facts) -> Vec<SessionViolation> {
     let client_of = |op: OpId| -> Option<Addr> {
         let at = ops.binary_search_by_key(&op, |r| r.id).ok()?;
         Some(ops[at].by)
@@ -361,7 +358,9 @@ fn check_session(
     for &(_, _, step) in session {
         match step {
             Step::Put(i) => {
-                let at = facts.puts[puts[i]].acked_at.expect("only acknowledged puts");
+                let at = facts.puts[puts[i]]
+                    .acked_at
+                    .expect("only acknowledged puts");
                 acked.push((at, i));
             }
             Step::Get(g) => answered.push((facts.gets[g].4, g)),

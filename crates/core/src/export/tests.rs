@@ -182,7 +182,11 @@ fn check_shiviz(cluster: &Cluster) {
             (c["host"].to_string(), clock, c["event"].to_string())
         })
         .collect();
-    assert_eq!(events.len(), text.lines().count(), "every line is one event");
+    assert_eq!(
+        events.len(),
+        text.lines().count(),
+        "every line is one event"
+    );
     let history = cluster.sim().history();
     let delivered = history
         .messages
@@ -201,7 +205,9 @@ fn check_shiviz(cluster: &Cluster) {
         for word in ["invoke", "complete"] {
             let prefix = format!("{word} {} ", op.id);
             assert!(
-                events.iter().any(|(h, _, e)| *h == host && e.starts_with(&prefix)),
+                events
+                    .iter()
+                    .any(|(h, _, e)| *h == host && e.starts_with(&prefix)),
                 "{prefix} at {host}"
             );
         }
@@ -210,7 +216,11 @@ fn check_shiviz(cluster: &Cluster) {
     for (host, clock, _) in &events {
         let own = counts.entry(host).or_default();
         *own += 1;
-        assert_eq!(clock[host.as_str()], *own, "{host}'s own entry counts its events");
+        assert_eq!(
+            clock[host.as_str()],
+            *own,
+            "{host}'s own entry counts its events"
+        );
     }
     // A delivery's clock is at least its send's.
     for m in &history.messages {
@@ -242,5 +252,8 @@ fn format_names_round_trip_and_a_wrong_one_is_named() {
         assert_eq!(Format::parse(name), Ok(format));
     }
     let error = Format::parse("csv").expect_err("unknown");
-    assert!(error.contains("\"csv\"") && error.contains("shiviz"), "{error}");
+    assert!(
+        error.contains("\"csv\"") && error.contains("shiviz"),
+        "{error}"
+    );
 }

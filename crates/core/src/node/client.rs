@@ -318,11 +318,11 @@ impl Client {
                 };
                 if self.mode == CausalityMode::ClientVv {
                     let me = Actor::Client(self.id);
-                    let (sent, last, wrote) = self
-                        .own_writes
-                        .get(&key)
-                        .cloned()
-                        .unwrap_or((0, op, VersionVector::new()));
+                    let (sent, last, wrote) =
+                        self.own_writes
+                            .get(&key)
+                            .cloned()
+                            .unwrap_or((0, op, VersionVector::new()));
                     if sent > 0 {
                         if sent > context.vv.get(&me) {
                             context.vv.set(me, sent);

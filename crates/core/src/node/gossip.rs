@@ -84,7 +84,12 @@ impl Node {
     /// Ask the next seed to add this node, and check again after a request
     /// timeout, doubled for each try without an answer.
     fn ask_to_join(&mut self, out: &mut Outbox<Member>) {
-        let others: Vec<NodeId> = self.seeds.iter().copied().filter(|s| *s != self.id).collect();
+        let others: Vec<NodeId> = self
+            .seeds
+            .iter()
+            .copied()
+            .filter(|s| *s != self.id)
+            .collect();
         let seed = others[self.join_rounds as usize % others.len()];
         out.send(Addr::Node(seed), Message::Peer(PeerMessage::Join));
         let delay = maintenance_delay_ticks(self.settings.request_timeout_ticks, self.join_rounds);

@@ -137,9 +137,9 @@ use crate::sim::{Envelope, Outbox, Process};
 use routes::Routes;
 
 pub use client::{Client, ClientOp, ContextChoice, OpOutcome};
-pub use quorum::Pending;
 pub use durable::{DurableChanges, DurableHint, DurableKey, DurableState};
 pub use hinted_handoff::Hint;
+pub use quorum::Pending;
 pub use requests::Requests;
 pub use settings::{maintenance_delay_ticks, Mechanisms, Settings, MAINTENANCE_BACKOFF_DOUBLINGS};
 pub use store::{Store, StoreChanges};

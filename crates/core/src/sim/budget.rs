@@ -116,9 +116,18 @@ impl Stopped {
     /// or `horizon`.
     pub fn name(&self) -> &'static str {
         match self {
-            Stopped::Budget { limit: Limit::Events, .. } => "events-budget",
-            Stopped::Budget { limit: Limit::HistoryMessages, .. } => "messages-budget",
-            Stopped::Budget { limit: Limit::RetainedBytes, .. } => "bytes-budget",
+            Stopped::Budget {
+                limit: Limit::Events,
+                ..
+            } => "events-budget",
+            Stopped::Budget {
+                limit: Limit::HistoryMessages,
+                ..
+            } => "messages-budget",
+            Stopped::Budget {
+                limit: Limit::RetainedBytes,
+                ..
+            } => "bytes-budget",
             Stopped::Horizon { .. } => "horizon",
         }
     }

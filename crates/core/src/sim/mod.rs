@@ -607,7 +607,10 @@ impl<P: Process> Simulator<P> {
         }
         let messages = self.history.messages.len() as u64;
         let bytes = self.history_bytes + self.trace.kept_bytes();
-        let stop = self.options.budget.stop(self.stats.events, messages, bytes, self.now);
+        let stop = self
+            .options
+            .budget
+            .stop(self.stats.events, messages, bytes, self.now);
         if stop.is_some() {
             self.stopped = stop;
             return false;
@@ -702,7 +705,10 @@ impl<P: Process> Simulator<P> {
     /// fault (or the current time, if later). Returns whether it went quiet;
     /// when it did not, [`Simulator::stopped`] says why.
     pub fn run_until_quiet(&mut self) -> bool {
-        let last = self.external.back().map_or(self.now, |e| e.at.max(self.now));
+        let last = self
+            .external
+            .back()
+            .map_or(self.now, |e| e.at.max(self.now));
         let horizon = last.saturating_add(self.options.quiet_horizon_ticks);
         while !self.is_quiet() && self.step_until(horizon) {}
         let quiet = self.is_quiet();

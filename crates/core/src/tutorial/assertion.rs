@@ -218,7 +218,10 @@ impl Assertion {
                 if r.client.0 == 0 || r.client.0 > clients {
                     return Err(invalid(
                         "last_result.client",
-                        format!("{} is not a client of the scenario (it has {clients})", r.client),
+                        format!(
+                            "{} is not a client of the scenario (it has {clients})",
+                            r.client
+                        ),
                     ));
                 }
                 if r.outcome != Outcome::Got && (r.values.is_some() || r.context.is_some()) {
@@ -378,7 +381,12 @@ fn replica(cluster: &Cluster, r: &ReplicaExpect) -> Verdict {
     });
     let values: Vec<String> = sorted(
         &clock
-            .map(|c| c.values().into_iter().map(|v| v.to_string()).collect::<Vec<_>>())
+            .map(|c| {
+                c.values()
+                    .into_iter()
+                    .map(|v| v.to_string())
+                    .collect::<Vec<_>>()
+            })
             .unwrap_or_default(),
     );
     let clock_text = clock.map_or_else(|| "nothing".to_string(), |c| c.to_string());
@@ -418,7 +426,11 @@ fn last_result(cluster: &Cluster, r: &ResultExpect) -> Verdict {
         .ops
         .iter()
         .filter(|op| op.by == Addr::Client(r.client))
-        .filter_map(|op| op.completed.as_ref().map(|(at, outcome)| (*at, op.id, outcome)))
+        .filter_map(|op| {
+            op.completed
+                .as_ref()
+                .map(|(at, outcome)| (*at, op.id, outcome))
+        })
         .max_by_key(|(at, id, _)| (*at, *id));
     let describe = |outcome: Outcome, values: Option<&[String]>, context: Option<&str>| {
         let mut text = outcome.name().to_string();

@@ -124,4 +124,3 @@ pub fn kernel_steps() -> Vec<KernelStep> {
     });
     steps
 }
-

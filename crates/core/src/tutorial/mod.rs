@@ -267,7 +267,12 @@ fn invalid(field: impl Into<String>, reason: impl Into<String>) -> ScenarioError
 }
 
 /// `text` is 1 to `max` bytes (0 to `max` if `may_be_empty`).
-fn check_text(field: &str, text: &str, max: usize, may_be_empty: bool) -> Result<(), ScenarioError> {
+fn check_text(
+    field: &str,
+    text: &str,
+    max: usize,
+    may_be_empty: bool,
+) -> Result<(), ScenarioError> {
     if text.trim().is_empty() && !may_be_empty {
         return Err(invalid(field, "is empty"));
     }
@@ -406,7 +411,12 @@ impl Tutorial {
     /// Check one step at `field`; its time.
     fn validate_step(&self, step: &Step, field: &str) -> Result<Time, ScenarioError> {
         let scenario = &self.scenario;
-        check_text(&format!("{field}.title"), &step.title, MAX_TITLE_BYTES, false)?;
+        check_text(
+            &format!("{field}.title"),
+            &step.title,
+            MAX_TITLE_BYTES,
+            false,
+        )?;
         check_text(
             &format!("{field}.narration"),
             &step.narration,
@@ -416,11 +426,19 @@ impl Tutorial {
         if step.try_this.len() > MAX_PROMPTS {
             return Err(invalid(
                 format!("{field}.try"),
-                format!("{} prompts; the limit is {MAX_PROMPTS}", step.try_this.len()),
+                format!(
+                    "{} prompts; the limit is {MAX_PROMPTS}",
+                    step.try_this.len()
+                ),
             ));
         }
         for (j, prompt) in step.try_this.iter().enumerate() {
-            check_text(&format!("{field}.try[{j}]"), prompt, MAX_PROMPT_BYTES, false)?;
+            check_text(
+                &format!("{field}.try[{j}]"),
+                prompt,
+                MAX_PROMPT_BYTES,
+                false,
+            )?;
         }
         if let Some(kernel) = &step.kernel {
             for (name, text) in kernel.fields() {

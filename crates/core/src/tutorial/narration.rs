@@ -126,7 +126,10 @@ mod tests {
     use super::*;
 
     fn marks(narration: &str) -> Vec<(Mark, String)> {
-        spans(narration).into_iter().map(|s| (s.mark, s.text)).collect()
+        spans(narration)
+            .into_iter()
+            .map(|s| (s.mark, s.text))
+            .collect()
     }
 
     fn owned<const N: usize>(spans: [(Mark, &str); N]) -> Vec<(Mark, String)> {
@@ -135,7 +138,9 @@ mod tests {
 
     #[test]
     fn code_and_bold_become_spans() {
-        assert_eq!(marks("Look at `cart` on **n3**: it holds `bread`."), owned([
+        assert_eq!(
+            marks("Look at `cart` on **n3**: it holds `bread`."),
+            owned([
                 (Mark::Plain, "Look at "),
                 (Mark::Code, "cart"),
                 (Mark::Plain, " on "),
@@ -152,9 +157,15 @@ mod tests {
         assert_eq!(marks("a `b"), owned([(Mark::Plain, "a `b")]));
         assert_eq!(marks("2 ** 3"), owned([(Mark::Plain, "2 ** 3")]));
         assert_eq!(marks("``"), owned([(Mark::Plain, "``")]));
-        assert_eq!(marks(r"\`x\` and \*\*y\*\* \\"), owned([(Mark::Plain, r"`x` and **y** \")]));
+        assert_eq!(
+            marks(r"\`x\` and \*\*y\*\* \\"),
+            owned([(Mark::Plain, r"`x` and **y** \")])
+        );
         assert_eq!(marks(r"`a\`b`"), owned([(Mark::Code, "a`b")]));
-        assert_eq!(marks("`**not bold**`"), owned([(Mark::Code, "**not bold**")]));
+        assert_eq!(
+            marks("`**not bold**`"),
+            owned([(Mark::Code, "**not bold**")])
+        );
         assert_eq!(marks("trailing \\"), owned([(Mark::Plain, "trailing \\")]));
     }
 
@@ -166,7 +177,9 @@ mod tests {
 
     #[test]
     fn any_text_reads_without_panicking() {
-        for text in ["", "`", "**", "\\", "é`ü`", "**`*`**", "\\é", "`\\", "***a***"] {
+        for text in [
+            "", "`", "**", "\\", "é`ü`", "**`*`**", "\\é", "`\\", "***a***",
+        ] {
             let joined: String = spans(text).into_iter().map(|s| s.text).collect();
             assert!(joined.len() <= text.len(), "{text:?}");
         }

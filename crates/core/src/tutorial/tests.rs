@@ -42,7 +42,10 @@ fn error_of(value: &Value) -> (String, String) {
 fn changed(pointer: &str, with: Value) -> Value {
     let mut value = valid();
     let (parent, key) = pointer.rsplit_once('/').expect("a pointer");
-    match value.pointer_mut(parent).unwrap_or_else(|| panic!("{pointer}")) {
+    match value
+        .pointer_mut(parent)
+        .unwrap_or_else(|| panic!("{pointer}"))
+    {
         Value::Object(map) => {
             map.insert(key.to_string(), with);
         }
@@ -59,7 +62,10 @@ fn a_valid_tutorial_reads_and_round_trips() {
     assert_eq!(t.steps[0].until_ticks, 101);
     assert_eq!(Tutorial::from_json(&t.to_json()), Ok(t.clone()));
     let session = t.session(0).expect("step 0");
-    assert_eq!((session.time_ticks, session.selected_key.as_deref()), (101, Some("cart")));
+    assert_eq!(
+        (session.time_ticks, session.selected_key.as_deref()),
+        (101, Some("cart"))
+    );
     assert!(t.session(1).is_none());
 }
 
@@ -82,7 +88,10 @@ fn the_check_passes_and_names_the_failing_step() {
     let t = Tutorial::from_json(&valid().to_string()).expect("valid");
     assert_eq!(t.check(), Ok(4));
     let wrong = changed("/steps/0/expect/0/replica/values", json!(["milk"]));
-    let failure = Tutorial::from_json(&wrong.to_string()).unwrap().check().unwrap_err();
+    let failure = Tutorial::from_json(&wrong.to_string())
+        .unwrap()
+        .check()
+        .unwrap_err();
     assert_eq!((failure.step, failure.assertion), (0, 0));
     assert_eq!(failure.verdict.expected, "values [milk], 2 siblings");
     assert_eq!(failure.verdict.actual, "values [bread, eggs], 2 siblings");
@@ -96,51 +105,160 @@ fn the_check_passes_and_names_the_failing_step() {
 #[test]
 fn every_kind_of_assertion_can_fail() {
     for (pointer, with, actual) in [
-        ("/steps/0/expect/1/last_result", json!({ "client": 1, "outcome": "put" }), "got"),
-        ("/steps/0/expect/2/checker/lost_writes", json!(1), "lost_writes 0"),
+        (
+            "/steps/0/expect/1/last_result",
+            json!({ "client": 1, "outcome": "put" }),
+            "got",
+        ),
+        (
+            "/steps/0/expect/2/checker/lost_writes",
+            json!(1),
+            "lost_writes 0",
+        ),
         ("/steps/0/expect/3/message/sent", json!(false), "sent"),
         ("/steps/0/expect/0/replica/clock", json!("{}"), "clock {"),
     ] {
         let t = Tutorial::from_json(&changed(pointer, with).to_string()).expect(pointer);
         let failure = t.check().expect_err(pointer);
-        assert!(failure.verdict.actual.starts_with(actual) || failure.verdict.actual.contains(actual), "{pointer}: {failure}");
+        assert!(
+            failure.verdict.actual.starts_with(actual) || failure.verdict.actual.contains(actual),
+            "{pointer}: {failure}"
+        );
     }
 }
 
 #[test]
 fn errors_name_the_field() {
     let cases: Vec<(Value, &str, &str)> = vec![
-        (changed("/tutorial_version", json!(2)), "tutorial_version", "unknown version 2"),
+        (
+            changed("/tutorial_version", json!(2)),
+            "tutorial_version",
+            "unknown version 2",
+        ),
         (changed("/id", json!("Not An Id")), "id", "is not an id"),
         (changed("/title", json!("")), "title", "is empty"),
-        (changed("/scenario", json!("nope")), "scenario", "no built-in scenario called \"nope\""),
-        (changed("/scenario", json!(3)), "scenario", "a built-in scenario's name"),
-        (changed("/compare_mode", json!("dvvset")), "compare_mode", "already runs dvvset"),
-        (changed("/compare_mode", json!("fast")), "compare_mode", "unknown causality mode \"fast\""),
+        (
+            changed("/scenario", json!("nope")),
+            "scenario",
+            "no built-in scenario called \"nope\"",
+        ),
+        (
+            changed("/scenario", json!(3)),
+            "scenario",
+            "a built-in scenario's name",
+        ),
+        (
+            changed("/compare_mode", json!("dvvset")),
+            "compare_mode",
+            "already runs dvvset",
+        ),
+        (
+            changed("/compare_mode", json!("fast")),
+            "compare_mode",
+            "unknown causality mode \"fast\"",
+        ),
         (changed("/steps", json!([])), "steps", "at least one step"),
-        (changed("/steps/0/narration", json!(" ")), "steps[0].narration", "is empty"),
-        (changed("/steps/0/narration", json!("x".repeat(5000))), "steps[0].narration", "the limit is 4000"),
-        (changed("/steps/0/at", json!({ "action": 99 })), "steps[0].at", "no action 99"),
-        (changed("/steps/0/at", json!({ "ticks": 2_000_000_000u64 })), "steps[0].at", "past the latest time"),
-        (changed("/steps/0/at", json!({ "seconds": 3 })), "steps[0].at", "unknown variant"),
-        (changed("/steps/0/focus", json!({ "key": "basket" })), "steps[0].focus.key", "never puts or gets the key \"basket\""),
-        (changed("/steps/0/focus", json!({ "node": 9 })), "steps[0].focus.node", "n9 is not in the cluster (n1 to n3)"),
-        (changed("/steps/0/focus", json!({ "op": 8 })), "steps[0].focus.op", "op8 is not an operation"),
-        (changed("/steps/0/try", json!(vec!["a"; 9])), "steps[0].try", "9 prompts"),
-        (changed("/steps/0/color", json!("red")), "steps[0].color", "unknown field `color`"),
-        (changed("/steps/0/expect/0/replica/node", json!(0)), "steps[0].expect[0].replica.node", "n0 is not in the cluster"),
-        (changed("/steps/0/expect/0/replica/key", json!("kart")), "steps[0].expect[0].replica.key", "never puts or gets"),
-        (changed("/steps/0/expect/0/replica", json!({ "node": 1, "key": "cart" })), "steps[0].expect[0].replica", "expects nothing"),
-        (changed("/steps/0/expect/1/last_result/client", json!(7)), "steps[0].expect[1].last_result.client", "c7 is not a client"),
-        (changed("/steps/0/expect/1/last_result/outcome", json!("timeout")), "steps[0].expect[1].last_result", "belong to a get"),
-        (changed("/steps/0/expect/2/checker", json!({})), "steps[0].expect[2].checker", "expects nothing"),
-        (changed("/steps/0/expect/3/message/kind", json!("gossipp")), "steps[0].expect[3].message.kind", "no message kind is called \"gossipp\""),
-        (changed("/steps/0/expect/3", json!({ "telepathy": {} })), "steps[0].expect[3]", "unknown variant"),
+        (
+            changed("/steps/0/narration", json!(" ")),
+            "steps[0].narration",
+            "is empty",
+        ),
+        (
+            changed("/steps/0/narration", json!("x".repeat(5000))),
+            "steps[0].narration",
+            "the limit is 4000",
+        ),
+        (
+            changed("/steps/0/at", json!({ "action": 99 })),
+            "steps[0].at",
+            "no action 99",
+        ),
+        (
+            changed("/steps/0/at", json!({ "ticks": 2_000_000_000u64 })),
+            "steps[0].at",
+            "past the latest time",
+        ),
+        (
+            changed("/steps/0/at", json!({ "seconds": 3 })),
+            "steps[0].at",
+            "unknown variant",
+        ),
+        (
+            changed("/steps/0/focus", json!({ "key": "basket" })),
+            "steps[0].focus.key",
+            "never puts or gets the key \"basket\"",
+        ),
+        (
+            changed("/steps/0/focus", json!({ "node": 9 })),
+            "steps[0].focus.node",
+            "n9 is not in the cluster (n1 to n3)",
+        ),
+        (
+            changed("/steps/0/focus", json!({ "op": 8 })),
+            "steps[0].focus.op",
+            "op8 is not an operation",
+        ),
+        (
+            changed("/steps/0/try", json!(vec!["a"; 9])),
+            "steps[0].try",
+            "9 prompts",
+        ),
+        (
+            changed("/steps/0/color", json!("red")),
+            "steps[0].color",
+            "unknown field `color`",
+        ),
+        (
+            changed("/steps/0/expect/0/replica/node", json!(0)),
+            "steps[0].expect[0].replica.node",
+            "n0 is not in the cluster",
+        ),
+        (
+            changed("/steps/0/expect/0/replica/key", json!("kart")),
+            "steps[0].expect[0].replica.key",
+            "never puts or gets",
+        ),
+        (
+            changed(
+                "/steps/0/expect/0/replica",
+                json!({ "node": 1, "key": "cart" }),
+            ),
+            "steps[0].expect[0].replica",
+            "expects nothing",
+        ),
+        (
+            changed("/steps/0/expect/1/last_result/client", json!(7)),
+            "steps[0].expect[1].last_result.client",
+            "c7 is not a client",
+        ),
+        (
+            changed("/steps/0/expect/1/last_result/outcome", json!("timeout")),
+            "steps[0].expect[1].last_result",
+            "belong to a get",
+        ),
+        (
+            changed("/steps/0/expect/2/checker", json!({})),
+            "steps[0].expect[2].checker",
+            "expects nothing",
+        ),
+        (
+            changed("/steps/0/expect/3/message/kind", json!("gossipp")),
+            "steps[0].expect[3].message.kind",
+            "no message kind is called \"gossipp\"",
+        ),
+        (
+            changed("/steps/0/expect/3", json!({ "telepathy": {} })),
+            "steps[0].expect[3]",
+            "unknown variant",
+        ),
     ];
     for (value, field, reason) in cases {
         let (got_field, got_reason) = error_of(&value);
         assert_eq!(got_field, field, "{reason}: {got_reason}");
-        assert!(got_reason.contains(reason), "{field}: {got_reason:?} lacks {reason:?}");
+        assert!(
+            got_reason.contains(reason),
+            "{field}: {got_reason:?} lacks {reason:?}"
+        );
     }
 }
 
@@ -185,7 +303,14 @@ fn size_caps_and_garbage() {
     let mut value = valid();
     value["steps"] = Value::Array(vec![value["steps"][0].clone(); MAX_STEPS + 1]);
     assert_eq!(error_of(&value).0, "steps");
-    for text in ["", "[]", "{", "null", "{\"tutorial_version\": 1}", "{\"tutorial_version\": 1, \"tutorial_version\": 1}"] {
+    for text in [
+        "",
+        "[]",
+        "{",
+        "null",
+        "{\"tutorial_version\": 1}",
+        "{\"tutorial_version\": 1, \"tutorial_version\": 1}",
+    ] {
         assert!(Tutorial::from_json(text).is_err(), "{text}");
     }
 }

@@ -22,7 +22,11 @@ pub struct FaultsView {
 /// The fault panel's view of a network view.
 pub fn faults(network: &NetworkView) -> FaultsView {
     FaultsView {
-        nodes: network.nodes.iter().map(|n| (n.id, n.up, n.group)).collect(),
+        nodes: network
+            .nodes
+            .iter()
+            .map(|n| (n.id, n.up, n.group))
+            .collect(),
         cut: network.cut.clone(),
         options: network.options.clone(),
     }

@@ -86,7 +86,10 @@ pub fn lamport_window(cluster: &Cluster, ticks: Time, focus: &[OpId]) -> (Time, 
     let now = cluster.sim().now();
     let (mut from, mut to) = (now.saturating_sub(ticks), now.max(ticks));
     let ops = &cluster.sim().history().ops;
-    for op in focus.iter().filter_map(|id| ops.get(id.0 as usize).filter(|op| op.id == *id)) {
+    for op in focus
+        .iter()
+        .filter_map(|id| ops.get(id.0 as usize).filter(|op| op.id == *id))
+    {
         from = from.min(op.invoked_at);
         to = to.max(op.completed.as_ref().map_or(op.invoked_at, |(at, _)| *at));
     }

@@ -285,7 +285,11 @@ fn session_violations_reach_the_checker_view_with_the_pair_the_diagram_connects(
         assert_eq!(found.len(), 1, "{guarantee}: {check:#?}");
         let (at, missed) = found[0].pair.expect("a session finding has its pair");
         assert_eq!(found[0].ops[..2], [at, missed]);
-        assert!(found[0].text.starts_with(&guarantee.to_string()), "{}", found[0].text);
+        assert!(
+            found[0].text.starts_with(&guarantee.to_string()),
+            "{}",
+            found[0].text
+        );
         assert_eq!(found[0].key, "cart");
         // The diagram's window widens to hold both, however late it is.
         let (from, to) = lamport_window(&cluster, 10, &[at, missed]);

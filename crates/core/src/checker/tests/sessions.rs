@@ -371,7 +371,11 @@ fn oracle(
         for a in (0..ops.len()).filter(|&a| is_put(a) && before(a, b)) {
             let kept = if is_get(b) { sees(b, a) } else { follows(b, a) };
             if !kept {
-                let g = if is_get(b) { ReadYourWrites } else { MonotonicWrites };
+                let g = if is_get(b) {
+                    ReadYourWrites
+                } else {
+                    MonotonicWrites
+                };
                 found.push((g, b as u64, a as u64, None));
             }
         }
@@ -387,7 +391,11 @@ fn oracle(
                     .filter(|&&a| returned(a).contains(&p))
                     .min_by_key(|&&a| (span(a).1, a))
                     .map(|&a| a as u64);
-                let g = if is_get(b) { MonotonicReads } else { WritesFollowReads };
+                let g = if is_get(b) {
+                    MonotonicReads
+                } else {
+                    WritesFollowReads
+                };
                 found.push((g, b as u64, p as u64, via));
             }
         }
