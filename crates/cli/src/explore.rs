@@ -11,12 +11,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use wildling_core::cluster::Cluster;
 use wildling_core::explore::{Ended, ExploreOptions, Explorer, Progress, Property, Violation};
 use wildling_core::scenario::Scenario;
-use wildling_core::share::Session;
 use wildling_core::sim::trace::space_time;
-use wildling_core::sim::SimOptions;
 
 use crate::{clean, lanes, BadInput};
 
@@ -143,14 +140,6 @@ fn session_file(scenario: &Scenario, property: Property, out: &Path) -> PathBuf 
     ))
 }
 
-/// The counterexample's replay, with its whole trace.
-fn replay(violation: &Violation) -> Cluster {
-    let mut cluster = Cluster::new(&violation.scenario, SimOptions::default())
-        .expect("a counterexample is a valid scenario");
-    cluster.run();
-    cluster
-}
-
 /// Write the counterexample as a session at the time its run ends.
 fn write_session(
     scenario: &Scenario,
@@ -158,9 +147,7 @@ fn write_session(
     out: &Path,
 ) -> Result<PathBuf, BadInput> {
     let path = session_file(scenario, violation.property, out);
-    let mut session = Session::new(violation.scenario.clone());
-    session.time_ticks = replay(violation).sim().now();
-    std::fs::write(&path, session.to_json())
+    std::fs::write(&path, violation.session().to_json())
         .map_err(|e| BadInput(format!("cannot write {}: {e}", path.display())))?;
     Ok(path)
 }
@@ -243,7 +230,7 @@ impl Report<'_> {
                 "  session: {} (open it in the playground, or `wildling run` it)",
                 path.display()
             );
-            let cluster = replay(violation);
+            let cluster = violation.replay();
             print!(
                 "{}",
                 space_time(cluster.sim().trace().events(), &lanes(&violation.scenario))

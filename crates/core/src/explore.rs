@@ -110,6 +110,7 @@ use serde::Serialize;
 use crate::cluster::{check_run, nodes_of, Cluster};
 use crate::node::Member;
 use crate::scenario::{Scenario, ScenarioError, Schedule};
+use crate::share::Session;
 use crate::sim::network::Fault;
 use crate::sim::trace::TraceMode;
 use crate::sim::{Choice, Enabled, Fingerprint, Scope, SimOptions, Simulator};
@@ -329,6 +330,38 @@ pub struct Violation {
     pub scenario: Scenario,
     /// The node the last choice concerns, for the diagram's highlight.
     pub node: Option<crate::NodeId>,
+}
+
+impl Violation {
+    /// The counterexample's run at its last choice, with its whole trace
+    /// (what its text diagram draws).
+    pub fn replay(&self) -> Cluster {
+        steered_after(&self.scenario, &self.choices, SimOptions::default())
+            .expect("a counterexample's choices replay")
+    }
+
+    /// The counterexample as a playground session, at the tick of its last
+    /// choice: opened, it shows the state that breaks the property, and
+    /// whatever the user does next runs on from there
+    /// ([`crate::sim::choice`], "After the script").
+    pub fn session(&self) -> Session {
+        let mut session = Session::new(self.scenario.clone());
+        session.time_ticks = self.replay().sim().now();
+        session
+    }
+}
+
+/// `scenario`'s cluster after taking `choices` one by one, still steered
+/// (a scripted run would be handed over to the queue after its last
+/// choice); `None` when a choice is not possible.
+fn steered_after(scenario: &Scenario, choices: &[Choice], options: SimOptions) -> Option<Cluster> {
+    let mut scenario = scenario.clone();
+    scenario.schedule.as_mut()?.choices = Vec::new();
+    let mut cluster = Cluster::new(&scenario, options).ok()?;
+    for choice in choices {
+        cluster.sim_mut().choose(*choice).ok()?;
+    }
+    Some(cluster)
 }
 
 /// Why a search ended.
@@ -868,16 +901,13 @@ impl Explorer {
         choices
     }
 
-    /// The simulator at tree node `node`, rebuilt by replaying its path.
+    /// The simulator at tree node `node`, rebuilt by taking its path.
     fn replay_to(&self, node: u32) -> Option<Simulator<Member>> {
         if node == NO_PARENT {
             return None;
         }
-        let mut scenario = self.scenario.clone();
-        scenario.schedule.as_mut()?.choices = self.path(node);
-        let mut cluster = Cluster::new(&scenario, SimOptions::default()).ok()?;
-        cluster.run();
-        Some(cluster.into_sim())
+        steered_after(&self.scenario, &self.path(node), SimOptions::default())
+            .map(Cluster::into_sim)
     }
 }
 

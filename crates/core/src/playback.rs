@@ -23,6 +23,10 @@
 //! Compare mode runs a second cluster, the *shadow*, on the same scenario
 //! under another causality mode, and keeps it at the main run's time.
 //!
+//! A steered run (a counterexample from the explorer) plays its choices,
+//! then runs on by itself; an action taken before its last choice drops
+//! the choices not yet taken, as a fork drops later actions.
+//!
 //! # CAVEATS
 //!
 //! - Going back rebuilds the cluster from time 0 and replays: seeking is
@@ -277,6 +281,19 @@ impl Playback {
                 index <= scripted || e.at <= entry.at
             });
             discarded = before - candidate.timeline.len();
+        }
+        // An action in the middle of a steered run forks it too: the
+        // choices not yet taken are discarded, and the run goes on by
+        // itself after the ones taken (`sim/choice.rs`, "After the
+        // script"); before the first, it is an ordinary run.
+        let sim = self.cluster.sim();
+        if sim.is_steered() {
+            let played = sim.script().1;
+            if played == 0 {
+                candidate.schedule = None;
+            } else if let Some(schedule) = candidate.schedule.as_mut() {
+                schedule.choices.truncate(played);
+            }
         }
         candidate.timeline.push(entry);
         candidate.validate()?;

@@ -11,11 +11,25 @@
 //! delivery of any message in flight, its drop, the firing of any timer, the
 //! timeline's next entry, or a fault from a menu the scenario gives. One of
 //! them is chosen ([`Simulator::choose`]). A run is then exactly its list of
-//! [`Choice`]s: they name messages by id and timers by sequence number, both
-//! handed out in the order the run creates them, so the same choices rebuild
-//! the same run. A steered scenario carries the list (`schedule.choices`),
+//! [`Choice`]s: they name messages by id and timers by number (`t0` is the
+//! first timer set), both handed out in the order the run creates them, so
+//! the same choices rebuild the same run. A steered scenario carries the
+//! list (`schedule.choices`),
 //! and [`Simulator::step`] takes the next one, so a steered run plays,
 //! scrubs, forks and travels in links like any other.
+//!
+//! # After the script
+//!
+//! When [`Simulator::step`] has taken the script's last choice, the run is
+//! handed over to the queue and goes on by itself, as an unsteered run
+//! does: what was in flight arrives at the next tick in the order it was
+//! sent, overdue timers fire then, the rest of the timeline (the user's
+//! later puts, gets and faults among it) runs at its time, and from then on
+//! latencies are drawn as usual. So a counterexample opened in the
+//! playground shows its last state at its last tick, and whatever the user
+//! does next replays exactly, in a share link like any other action. The
+//! explorer never calls `step` and its scripts are empty, so its runs stay
+//! steered; a run whose script breaks off (a hand-edited file) stops there.
 //!
 //! Time in a steered run moves only with the timeline and the timers: the
 //! timeline's next entry sets the clock to its time, a timer to the time it
@@ -34,7 +48,7 @@
 //! - A send to one of several peers (a gossip round) still draws its peer
 //!   from the seeded generator.
 //! - Inputs and faults scheduled while a steered run plays (from the UI)
-//!   join the timeline and come with a `next` choice.
+//!   join the timeline; a scripted `next` takes them in time order.
 
 use std::fmt;
 use std::str::FromStr;
@@ -63,7 +77,8 @@ pub enum Choice {
     Deliver(MsgId),
     /// Lose this message (`drop #4`).
     Drop(MsgId),
-    /// Fire the timer with this sequence number (`fire t9`).
+    /// Fire the timer with this number, counted from 0 among the timers
+    /// the run set (`fire t9`).
     Fire(u64),
     /// Run the timeline's next entry (`next`).
     Next,
@@ -188,6 +203,10 @@ pub(super) struct Steering<T> {
     /// The choices [`Simulator::step`] takes, and how many it took.
     script: Vec<Choice>,
     played: usize,
+    /// Timers set so far: the next timer's number (`fire tN`). Timers are
+    /// numbered among themselves, not with the timeline's entries, so that
+    /// an action the user adds to the timeline renames none of them.
+    timers_set: u64,
 }
 
 impl<T> Steering<T> {
@@ -197,11 +216,21 @@ impl<T> Steering<T> {
             menu,
             script,
             played: 0,
+            timers_set: 0,
         }
     }
 
-    pub(super) fn push(&mut self, entry: Entry<Event<T>>) {
-        self.pool.push(entry);
+    /// Add a delivery or timer to the pool: a delivery numbered by its
+    /// message's id, a timer by the timers set before it.
+    pub(super) fn push(&mut self, at: Time, event: Event<T>) {
+        let seq = match &event {
+            Event::Deliver { id, .. } => id.0,
+            Event::Timer { .. } => {
+                self.timers_set += 1;
+                self.timers_set - 1
+            }
+        };
+        self.pool.push(Entry { at, seq, event });
     }
 
     pub(super) fn pending(&self) -> impl Iterator<Item = &Entry<Event<T>>> {
@@ -486,8 +515,58 @@ impl<P: Process> Simulator<P> {
         }
         if let Some(steering) = self.steering.as_mut() {
             steering.played += 1;
+            if steering.played_out() {
+                self.release();
+            }
         }
         true
+    }
+
+    /// Hand a steered run whose script is played out over to the queue:
+    /// from the next tick on it runs by itself, as an unsteered run does.
+    /// Every message in flight arrives at the next tick, in the order it
+    /// was sent; a timer set for a time already passed fires then too, the
+    /// others when they were set for; the timeline's entries left (the
+    /// user's later actions among them) keep their order, none before the
+    /// next tick. Nothing is due at the script's last tick itself, so a
+    /// session opened at that tick shows the script's end state.
+    /// [`Simulator::step`] calls it after a script's last choice; a run
+    /// steered by hand ([`Simulator::choose`]) may call it when done.
+    pub fn release(&mut self) {
+        let Some(steering) = self.steering.take() else {
+            return;
+        };
+        let resume = self.now.saturating_add(1);
+        for entry in &mut self.external {
+            entry.at = entry.at.max(resume);
+        }
+        // The pool held every timer: count the retries afresh (a crash
+        // took its node's out of the pool without counting them off).
+        let epoch = self.epoch;
+        self.retries_queued = 0;
+        self.retries_settled = 0;
+        for entry in steering.pool {
+            let at = match &entry.event {
+                Event::Deliver { id, .. } => {
+                    self.set_fate(*id, MessageFate::InFlight { due_at: resume });
+                    resume
+                }
+                Event::Timer {
+                    timer,
+                    set_by_retry_in,
+                    ..
+                } => {
+                    if P::is_retry(timer) {
+                        self.retries_queued += 1;
+                        if *set_by_retry_in == Some(epoch) {
+                            self.retries_settled += 1;
+                        }
+                    }
+                    entry.at.max(resume)
+                }
+            };
+            self.queue.push(at, entry.event);
+        }
     }
 
     /// The time a steered run will be at once `choice` is taken, if it can be.
@@ -495,7 +574,13 @@ impl<P: Process> Simulator<P> {
         let steering = self.steering.as_ref()?;
         let at = match choice {
             Choice::Deliver(_) | Choice::Drop(_) | Choice::Fault(_) => self.now,
-            Choice::Fire(seq) => steering.pool.iter().find(|e| e.seq == seq)?.at,
+            Choice::Fire(seq) => {
+                steering
+                    .pool
+                    .iter()
+                    .find(|e| e.seq == seq && matches!(e.event, Event::Timer { .. }))?
+                    .at
+            }
             Choice::Next => self.external.front()?.at,
         };
         Some(at.max(self.now))

@@ -997,10 +997,7 @@ impl<P: Process> Simulator<P> {
     fn schedule(&mut self, at: Time, event: Event<P::Timer>) {
         match self.steering.as_mut() {
             None => self.queue.push(at, event),
-            Some(steering) => {
-                let seq = self.queue.next_seq();
-                steering.push(Entry { at, seq, event });
-            }
+            Some(steering) => steering.push(at, event),
         }
     }
 
