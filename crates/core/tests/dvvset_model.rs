@@ -1,0 +1,266 @@
+//! `DvvSet` against a line-by-line port of `dvvset.erl`: the reference's
+//! nested lists (`{[{Id, Counter, [Values]}], [Anonymous]}`), its `sync/2`,
+//! `sync2/2`, `merge/5`, `greater/3`, `event/3` and `update/3`, kept as
+//! plain and slow as the Erlang. Random histories of puts (in place and in
+//! the reference's call shape), gets, one-way syncs, syncs that leave both
+//! replicas equal (`clone_from`), reconciles and anonymous client clocks run
+//! on both, and after every step each replica must be exactly the model's
+//! clock: the same entries, counters, values in order and anonymous values.
+//!
+//! The flat layout of `causality/dvvset.rs` shifts values in one buffer; this
+//! is the test that says it still computes what the reference computes.
+//! The one deliberate difference: the reference's `sets:to_list` leaves the
+//! anonymous values of a concurrent sync in no fixed order, which Wildling
+//! fixes as first occurrences in order (`V1 ++ V2`, repeats dropped).
+
+use proptest::prelude::*;
+use wildling_core::causality::{DvvSet, VersionVector};
+
+type Set = DvvSet<u8, u32>;
+
+/// One entry of the reference's clock: `{Id, Counter, [Values]}`.
+type Entry = (u8, u64, Vec<u32>);
+
+/// The reference's clock `{Entries, Anonymous}`.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Model {
+    entries: Vec<Entry>,
+    anonymous: Vec<u32>,
+}
+
+/// `greater/3`.
+fn greater(c1: &[Entry], c2: &[Entry], strict: bool) -> bool {
+    match (c1, c2) {
+        ([], []) => strict,
+        ([_, ..], []) => true,
+        ([], [_, ..]) => false,
+        ([(i1, n1, _), t1 @ ..], [(i2, n2, _), t2 @ ..]) if i1 == i2 => {
+            if n1 == n2 {
+                greater(t1, t2, strict)
+            } else if n1 > n2 {
+                greater(t1, t2, true)
+            } else {
+                false
+            }
+        }
+        ([(i1, _, _), t1 @ ..], [(i2, _, _), ..]) if i1 < i2 => greater(t1, c2, true),
+        _ => false,
+    }
+}
+
+/// `less/2`.
+fn less(c1: &Model, c2: &Model) -> bool {
+    greater(&c2.entries, &c1.entries, false)
+}
+
+/// `merge/5`.
+fn merge(i: u8, n1: u64, l1: &[u32], n2: u64, l2: &[u32]) -> Entry {
+    let (ll1, ll2) = (l1.len() as u64, l2.len() as u64);
+    if n1 >= n2 {
+        if n1 - ll1 >= n2 - ll2 {
+            (i, n1, l1.to_vec())
+        } else {
+            (i, n1, l1[..(n1 - n2 + ll2) as usize].to_vec())
+        }
+    } else if n2 - ll2 >= n1 - ll1 {
+        (i, n2, l2.to_vec())
+    } else {
+        (i, n2, l2[..(n2 - n1 + ll1) as usize].to_vec())
+    }
+}
+
+/// `sync2/2`.
+fn sync2(c1: &[Entry], c2: &[Entry]) -> Vec<Entry> {
+    match (c1, c2) {
+        ([], c) | (c, []) => c.to_vec(),
+        ([h1 @ (i1, n1, l1), t1 @ ..], [h2 @ (i2, n2, l2), t2 @ ..]) => {
+            let mut out = Vec::new();
+            if i1 < i2 {
+                out.push(h1.clone());
+                out.extend(sync2(t1, c2));
+            } else if i1 > i2 {
+                out.push(h2.clone());
+                out.extend(sync2(t2, c1));
+            } else {
+                out.push(merge(*i1, *n1, l1, *n2, l2));
+                out.extend(sync2(t1, t2));
+            }
+            out
+        }
+    }
+}
+
+/// `sync/2`, with the anonymous values of a concurrent sync in first
+/// occurrence order.
+fn sync(c1: &Model, c2: &Model) -> Model {
+    let anonymous = if less(c1, c2) {
+        c2.anonymous.clone()
+    } else if less(c2, c1) {
+        c1.anonymous.clone()
+    } else {
+        let mut all: Vec<u32> = Vec::new();
+        for v in c1.anonymous.iter().chain(&c2.anonymous) {
+            if !all.contains(v) {
+                all.push(*v);
+            }
+        }
+        all
+    };
+    Model {
+        entries: sync2(&c1.entries, &c2.entries),
+        anonymous,
+    }
+}
+
+/// `join/1`.
+fn join(c: &Model) -> Vec<(u8, u64)> {
+    c.entries.iter().map(|(i, n, _)| (*i, *n)).collect()
+}
+
+/// `new/2`.
+fn new_with(vv: &[(u8, u64)], values: Vec<u32>) -> Model {
+    Model {
+        entries: vv.iter().map(|&(i, n)| (i, n, Vec::new())).collect(),
+        anonymous: values,
+    }
+}
+
+/// `event/3`.
+fn event(c: &[Entry], i: u8, v: u32) -> Vec<Entry> {
+    match c {
+        [] => vec![(i, 1, vec![v])],
+        [(i1, n, l), t @ ..] if *i1 == i => {
+            let mut values = vec![v];
+            values.extend(l);
+            let mut out = vec![(i, n + 1, values)];
+            out.extend(t.iter().cloned());
+            out
+        }
+        [(i1, _, _), ..] if *i1 > i => {
+            let mut out = vec![(i, 1, vec![v])];
+            out.extend(c.iter().cloned());
+            out
+        }
+        [h, t @ ..] => {
+            let mut out = vec![h.clone()];
+            out.extend(event(t, i, v));
+            out
+        }
+    }
+}
+
+/// `update/3`: `update(new(Context, V), Server, I)`.
+fn update(ctx: &[(u8, u64)], v: u32, server: &Model, i: u8) -> Model {
+    let synced = sync(&new_with(ctx, Vec::new()), server);
+    Model {
+        entries: event(&synced.entries, i, v),
+        anonymous: synced.anonymous,
+    }
+}
+
+/// The model's clock as a `DvvSet` (checked by `from_parts`).
+fn as_set(m: &Model) -> Set {
+    DvvSet::from_parts(m.entries.clone(), m.anonymous.clone())
+        .unwrap_or_else(|e| panic!("the model made an invalid clock {m:?}: {e}"))
+}
+
+/// One step: `(kind, client, replica, other replica)`.
+type Step = (u8, usize, usize, usize);
+
+fn history() -> impl Strategy<Value = Vec<Step>> {
+    prop::collection::vec((0..14u8, 0..4usize, 0..4usize, 0..4usize), 0..60)
+}
+
+/// Replicas and clients, under `DvvSet` and the model in lockstep.
+#[derive(Default)]
+struct World {
+    sets: [Set; 4],
+    models: [Model; 4],
+    contexts: [VersionVector<u8>; 4],
+    model_contexts: [Vec<(u8, u64)>; 4],
+    next_value: u32,
+}
+
+impl World {
+    fn step(&mut self, (kind, client, r, other): Step) {
+        self.next_value += 1;
+        let v = self.next_value;
+        let id = r as u8;
+        match kind {
+            // A put in place.
+            0..=3 => {
+                self.sets[r].put(&self.contexts[client], id, v);
+                self.models[r] = update(&self.model_contexts[client], v, &self.models[r], id);
+            }
+            // A put in the reference's call shape.
+            4 => {
+                let client_clock = DvvSet::with_context(&self.contexts[client], v);
+                self.sets[r] = client_clock.update_against(&self.sets[r], id);
+                self.models[r] = update(&self.model_contexts[client], v, &self.models[r], id);
+            }
+            // A get.
+            5..=6 => {
+                self.sets[r].join_into(&mut self.contexts[client]);
+                self.model_contexts[client] = join(&self.models[r]);
+            }
+            // A one-way sync.
+            7..=8 if r != other => {
+                let theirs = self.sets[other].clone();
+                self.sets[r].sync(&theirs);
+                self.models[r] = sync(&self.models[r], &self.models[other]);
+            }
+            // A sync leaving both replicas equal.
+            9..=10 if r != other => {
+                let mut theirs = std::mem::take(&mut self.sets[other]);
+                self.sets[r].sync(&theirs);
+                theirs.clone_from(&self.sets[r]);
+                self.sets[other] = theirs;
+                let synced = sync(&self.models[r], &self.models[other]);
+                self.models[other] = synced.clone();
+                self.models[r] = synced;
+            }
+            // The other side syncs into this one.
+            7..=10 => {
+                let client_clock = DvvSet::list_with_context(&self.contexts[client], vec![v]);
+                self.sets[r].sync(&client_clock);
+                let model_clock = new_with(&self.model_contexts[client], vec![v]);
+                self.models[r] = sync(&self.models[r], &model_clock);
+            }
+            // A reconcile: one anonymous value over the whole history.
+            11 => {
+                self.sets[r] = self.sets[r].reconcile(|_| v);
+                self.models[r] = new_with(&join(&self.models[r]), vec![v]);
+            }
+            // A client clock with values but no context, synced in.
+            _ => {
+                let client_clock = DvvSet::new_list(vec![v, v % 3]);
+                self.sets[r].sync(&client_clock);
+                let model_clock = new_with(&[], vec![v, v % 3]);
+                self.models[r] = sync(&self.models[r], &model_clock);
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn dvvset_computes_what_the_reference_computes(steps in history()) {
+        let mut w = World::default();
+        for (n, &step) in steps.iter().enumerate() {
+            w.step(step);
+            for r in 0..4 {
+                let want = as_set(&w.models[r]);
+                prop_assert_eq!(
+                    &w.sets[r], &want,
+                    "replica {} after step {} {:?}: {} but the reference gives {}",
+                    r, n, step, w.sets[r], want
+                );
+                prop_assert_eq!(w.sets[r].to_string(), want.to_string());
+                let ctx: Vec<(u8, u64)> = w.sets[r].join().iter().map(|(i, n)| (*i, n)).collect();
+                prop_assert_eq!(ctx, join(&w.models[r]));
+            }
+        }
+    }
+}
