@@ -11,7 +11,9 @@ use gloo::render::{request_animation_frame, AnimationFrame};
 use wasm_bindgen::JsCast;
 use wildling_core::causality::CausalityMode;
 use wildling_core::ids::OpId;
-use wildling_core::scenario::{builtin_scenario, Scenario, ScenarioError, TimelineEntry};
+use wildling_core::scenario::{
+    Scenario, ScenarioError, TimelineEntry, BUILTIN_NAMES, MAX_SCENARIO_BYTES,
+};
 use wildling_core::sim::network::Fault;
 use wildling_core::view;
 use wildling_core::NodeId;
@@ -30,7 +32,8 @@ use crate::components::settings::SettingsPanel;
 use crate::components::share::{self, share_panel};
 use crate::components::timebar::{self, time_bar};
 use crate::components::tutorial::{self, tutorial_panel};
-use crate::msg::{Msg, Selection, ShareMsg};
+use crate::msg::{Msg, Selection};
+use crate::browser;
 use crate::presets;
 use wildling_core::playback::Playback;
 
@@ -149,17 +152,6 @@ pub struct App {
     /// The checker's last verdicts, re-run every few frames while playing.
     checked: RefCell<Option<Verdicts>>,
     sharing: sharing::Sharing,
-    /// Every tutorial's id and title, for the picker.
-    tutorial_choices: Rc<Vec<(String, String)>>,
-}
-
-/// The scenario called `name`: a preset, or a built-in from `scenarios/`.
-fn load(name: &str) -> Result<Scenario, String> {
-    if let Some(scenario) = presets::preset(name) {
-        return Ok(scenario);
-    }
-    let json = builtin_scenario(name).ok_or_else(|| format!("no scenario called {name}"))?;
-    Scenario::from_json(json).map_err(|e| e.to_string())
 }
 
 fn is_text_field(e: &KeyboardEvent) -> bool {
@@ -294,12 +286,36 @@ impl App {
         self.sync_clock();
     }
 
+    /// Load the scenario called `name`: a preset at once, a built-in once
+    /// `scenarios/NAME.json` is fetched ([`Msg::Fetched`]).
     fn load(&mut self, name: &str) {
-        match load(name).and_then(|s| Playback::new(s).map_err(|e| e.to_string())) {
+        if let Some(scenario) = presets::preset(name) {
+            return self.loaded(name.to_string(), Ok(scenario));
+        }
+        if !BUILTIN_NAMES.contains(&name) {
+            return self.loaded(name.to_string(), Err(format!("no scenario called {name}")));
+        }
+        let on = self.on.clone();
+        let name = name.to_string();
+        let path = format!("scenarios/{name}.json");
+        browser::fetch_text(&path, MAX_SCENARIO_BYTES, move |text| {
+            on.emit(Msg::Fetched(name, text))
+        });
+    }
+
+    /// Show the scenario loaded as `name`, or say why it cannot be (and
+    /// keep the session).
+    fn loaded(&mut self, name: String, scenario: Result<Scenario, String>) {
+        let at_startup = std::mem::take(&mut self.sharing.loading);
+        match scenario.and_then(|s| Playback::new(s).map_err(|e| e.to_string())) {
             Ok(session) => {
                 self.notice = None;
-                self.reset(session, name.to_string(), None);
+                self.reset(session, name, None);
+                if at_startup {
+                    self.opened_at_startup();
+                }
             }
+            Err(e) if at_startup => self.link_failed(e),
             Err(e) => {
                 self.notice = Some(Notice {
                     error: true,
@@ -373,19 +389,13 @@ impl Component for App {
             slow: RefCell::new(None),
             checked: RefCell::new(None),
             sharing,
-            tutorial_choices: tutorial::choices(),
         };
         if let Some(key) = opening.shared.and_then(|s| s.selected_key) {
             app.key = key;
         }
-        if let Some(t) = app.sharing.tutorial.clone() {
-            app.share_update(ctx, ShareMsg::TutorialStep(t.step));
-        }
-        if let Some(start) = app.sharing.embed.start_ticks {
-            if let Err(e) = app.session.seek_time(start) {
-                app.action_error = Some(e.to_string());
-            }
-            app.sync_clock();
+        match opening.pending {
+            Some(pending) => app.fetch_pending(pending),
+            None => app.opened_at_startup(),
         }
         app.after_update();
         app
@@ -472,6 +482,13 @@ impl Component for App {
                 self.load(&name);
                 true
             }
+            Msg::Fetched(name, text) => {
+                let scenario = text.and_then(|t| {
+                    Scenario::from_json(&t).map_err(|e| format!("scenarios/{name}.json: {e}"))
+                });
+                self.loaded(name, scenario);
+                true
+            }
             Msg::Select(selection) => {
                 self.selection = if self.selection == selection {
                     Selection::None
@@ -512,8 +529,8 @@ impl Component for App {
         render
     }
 
-    fn rendered(&mut self, _ctx: &Context<Self>, first_render: bool) {
-        self.after_render(first_render);
+    fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
+        self.after_render();
     }
 
     fn view(&self, _ctx: &Context<Self>) -> Html {
@@ -591,7 +608,7 @@ impl Component for App {
                 }
                 { self.link_banner() }
                 { tutorial_panel(&tutorial::Props {
-                    choices: self.tutorial_choices.clone(),
+                    loading: self.sharing.loading,
                     state: self.sharing.tutorial.clone(),
                     range: tutorial_range,
                     on: on.clone(),

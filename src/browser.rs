@@ -142,6 +142,51 @@ fn settle(promise: Promise, then: impl FnOnce(Result<JsValue, JsValue>) + 'stati
     });
 }
 
+/// Fetch `path` (relative to the page: a file trunk copied into `dist/`)
+/// as text, then call `done` with it, or with why it could not be had: the
+/// network failed, the server answered with an error, or the text is over
+/// `limit_bytes`.
+pub fn fetch_text(
+    path: &str,
+    limit_bytes: usize,
+    done: impl FnOnce(Result<String, String>) + 'static,
+) {
+    let Some(window) = web_sys::window() else {
+        done(Err(format!("{path} cannot be fetched here")));
+        return;
+    };
+    let path = path.to_string();
+    let unreachable = move |path: &str| format!("{path} could not be fetched (offline?)");
+    wasm_bindgen_futures::spawn_local(async move {
+        use wasm_bindgen_futures::JsFuture;
+        let response = JsFuture::from(window.fetch_with_str(&path))
+            .await
+            .ok()
+            .and_then(|r| r.dyn_into::<web_sys::Response>().ok());
+        let Some(response) = response else {
+            return done(Err(unreachable(&path)));
+        };
+        if !response.ok() {
+            return done(Err(format!(
+                "{path}: the server answered {}",
+                response.status()
+            )));
+        }
+        let text = match response.text() {
+            Ok(promise) => JsFuture::from(promise).await.ok().and_then(|t| t.as_string()),
+            Err(_) => None,
+        };
+        done(match text {
+            None => Err(unreachable(&path)),
+            Some(text) if text.len() > limit_bytes => Err(format!(
+                "{path} is {} bytes; the limit is {limit_bytes}",
+                text.len()
+            )),
+            Some(text) => Ok(text),
+        })
+    });
+}
+
 /// Read a file the user chose or dropped as text, refusing files over
 /// `limit_bytes` before reading them.
 pub fn read_file(

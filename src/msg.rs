@@ -6,11 +6,14 @@
 //! props, never `crate::app` (a test in `components.rs` holds every panel
 //! to that), and the App is the one place that handles them.
 
+use std::rc::Rc;
+
 use wildling_core::causality::CausalityMode;
 use wildling_core::export::Format;
 use wildling_core::ids::{MsgId, OpId};
 use wildling_core::scenario::{ClusterConfig, TimelineEntry};
 use wildling_core::sim::network::Fault;
+use wildling_core::tutorial::Tutorial;
 use wildling_core::NodeId;
 use yew::prelude::*;
 
@@ -70,6 +73,8 @@ pub enum Msg {
     Reconfigure(ClusterConfig, u64),
     /// Load a preset or built-in scenario by name.
     Load(String),
+    /// A built-in scenario's file, fetched (or why it could not be).
+    Fetched(String, Result<String, String>),
     /// Select something everywhere.
     Select(Selection),
     /// Inspect another key.
@@ -115,6 +120,17 @@ pub enum ShareMsg {
     Tutorial(Option<String>),
     /// Go to a step of the open tutorial.
     TutorialStep(usize),
+    /// A tutorial read (its files fetched), or why it cannot be opened.
+    TutorialRead(TutorialFrom, Result<Rc<Tutorial>, String>),
     /// A message event from the embedding page.
     Message(web_sys::MessageEvent),
+}
+
+/// Where a tutorial being read came from: where its errors are shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TutorialFrom {
+    /// The page's address (`?tutorial=<id>`): a bad one is the link banner.
+    Address,
+    /// The picker: a notice.
+    Picker,
 }

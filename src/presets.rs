@@ -5,7 +5,7 @@
 use wildling_core::causality::CausalityMode;
 use wildling_core::node::ContextChoice;
 use wildling_core::scenario::{
-    builtin_scenarios, ClusterConfig, GetSpec, PutSpec, Scenario, TimelineEntry, SCENARIO_VERSION,
+    ClusterConfig, GetSpec, PutSpec, Scenario, TimelineEntry, BUILTIN_NAMES, SCENARIO_VERSION,
 };
 use wildling_core::sim::network::NetworkOptions;
 use wildling_core::NodeId;
@@ -115,7 +115,7 @@ pub fn preset(name: &str) -> Option<Scenario> {
 /// Every scenario the picker offers, presets first.
 pub fn names() -> Vec<&'static str> {
     let mut names = vec![DEFAULT, BUSY];
-    names.extend(builtin_scenarios().into_iter().map(|(name, _)| name));
+    names.extend(BUILTIN_NAMES);
     names
 }
 

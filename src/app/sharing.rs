@@ -15,15 +15,15 @@ use gloo::events::EventListener;
 use wasm_bindgen::JsCast;
 use wildling_core::playback::Playback;
 use wildling_core::share;
-use wildling_core::tutorial;
 use yew::prelude::*;
 
-use super::{load, App, Notice};
+use super::{App, Notice};
 use crate::browser;
 use crate::components::share::ShareView;
 use crate::components::tutorial::TutorialState;
 use crate::embed::{EmbedOptions, Payload, StateMessage};
-use crate::msg::{Msg, ShareMsg};
+use crate::msg::{Msg, ShareMsg, TutorialFrom};
+use crate::presets;
 
 mod autosave;
 mod embed;
@@ -32,7 +32,6 @@ mod links;
 mod tutorials;
 
 use files::parse_file;
-use tutorials::tutorial_session;
 
 /// The App's state for these features.
 pub struct Sharing {
@@ -48,6 +47,9 @@ pub struct Sharing {
     pub autosave_held: Option<(u32, usize)>,
     /// The open tutorial.
     pub tutorial: Option<TutorialState>,
+    /// Whether what the address names is being fetched: the autosave is
+    /// held and the embed's `ready` waits until it is shown (or failed).
+    pub loading: bool,
     /// What `reset` goes back to.
     pub initial: Option<share::Session>,
     /// What was last autosaved: time, actions, generation, key.
@@ -71,25 +73,31 @@ pub struct Opening {
     pub shared: Option<share::Session>,
     /// Why the link could not be opened.
     pub link_error: Option<String>,
-    /// The tutorial it opens.
-    pub tutorial: Option<TutorialState>,
+    /// The tutorial or scenario to fetch and then show.
+    pub pending: Option<Pending>,
+}
+
+/// What the address names that must be fetched before it can be shown.
+pub enum Pending {
+    /// A built-in tutorial, by id.
+    Tutorial(String),
+    /// A built-in scenario, by name.
+    Scenario(String),
 }
 
 /// Read share links, files and the autosave, in that order of precedence
-/// (tutorials and scenarios named in the address before the autosave).
+/// (tutorials and scenarios named in the address before the autosave). A
+/// built-in tutorial or scenario is only named here ([`Opening::pending`]):
+/// the App fetches it and shows the default scenario meanwhile.
 pub fn opening(embed: &EmbedOptions, default_name: &str) -> Opening {
     let default = || {
-        let scenario = load(default_name).expect("the default preset is valid");
+        let scenario = presets::preset(default_name).expect("the default is a preset");
         Playback::new(scenario).expect("the default preset builds")
     };
     let mut link_error = None;
+    let mut pending = None;
     let fragment = browser::fragment();
-    let mut opened: Option<(
-        Playback,
-        String,
-        Option<share::Session>,
-        Option<TutorialState>,
-    )> = None;
+    let mut opened: Option<(Playback, String, Option<share::Session>)> = None;
     if !fragment.is_empty() {
         match share::decode_session(&fragment)
             .map_err(|e| e.to_string())
@@ -104,43 +112,21 @@ pub fn opening(embed: &EmbedOptions, default_name: &str) -> Opening {
                     // The session now lives in the autosave; a reload opens that.
                     browser::set_fragment("");
                 }
-                opened = Some((session, name, Some(shared), None));
+                opened = Some((session, name, Some(shared)));
             }
             Err(e) => link_error = Some(e),
         }
     }
     if opened.is_none() && link_error.is_none() {
         if let Some(id) = &embed.tutorial {
-            match tutorial::tutorial(id) {
-                Some(t) => {
-                    let step = embed
-                        .steps
-                        .map_or(0, |(a, _)| {
-                            usize::try_from(a.saturating_sub(1)).unwrap_or(0)
-                        })
-                        .min(t.steps.len().saturating_sub(1));
-                    match tutorial_session(&t, step).and_then(|s| {
-                        Playback::from_share(&s)
-                            .map(|o| (o, s))
-                            .map_err(|e| e.to_string())
-                    }) {
-                        Ok((session, shared)) => {
-                            let name = shared.scenario.name.clone();
-                            let state = TutorialState {
-                                tutorial: Rc::new(t),
-                                step,
-                            };
-                            opened = Some((session, name, Some(shared), Some(state)));
-                        }
-                        Err(e) => link_error = Some(format!("tutorial {id}: {e}")),
-                    }
-                }
-                None => link_error = Some(format!("there is no tutorial called {id:?}")),
-            }
+            pending = Some(Pending::Tutorial(id.clone()));
         } else if let Some(name) = &embed.scenario {
-            match load(name).and_then(|s| Playback::new(s).map_err(|e| e.to_string())) {
-                Ok(session) => opened = Some((session, name.clone(), None, None)),
-                Err(e) => link_error = Some(e),
+            match presets::preset(name) {
+                Some(scenario) => match Playback::new(scenario) {
+                    Ok(session) => opened = Some((session, name.clone(), None)),
+                    Err(e) => link_error = Some(e.to_string()),
+                },
+                None => pending = Some(Pending::Scenario(name.clone())),
             }
         } else if !embed.embed {
             opened = browser::autosaved()
@@ -148,18 +134,18 @@ pub fn opening(embed: &EmbedOptions, default_name: &str) -> Opening {
                 .and_then(|s| Playback::from_share(&s).ok().map(|o| (o, s)))
                 .map(|(session, shared)| {
                     let name = shared.scenario.name.clone();
-                    (session, name, Some(shared), None)
+                    (session, name, Some(shared))
                 });
         }
     }
-    let (session, name, shared, tutorial) =
-        opened.unwrap_or_else(|| (default(), default_name.to_string(), None, None));
+    let (session, name, shared) =
+        opened.unwrap_or_else(|| (default(), default_name.to_string(), None));
     Opening {
         session,
         name,
         shared,
         link_error,
-        tutorial,
+        pending,
     }
 }
 
@@ -189,7 +175,8 @@ impl Sharing {
             view: ShareView::default(),
             autosave_held: opening.link_error.as_ref().map(|_| (generation, 0)),
             link_error: opening.link_error.clone(),
-            tutorial: opening.tutorial.clone(),
+            tutorial: None,
+            loading: false,
             initial: opening.shared.clone(),
             embed,
             saved: None,
@@ -258,10 +245,39 @@ impl App {
             ShareMsg::RestoreAutosave => self.restore_autosave(),
             ShareMsg::DismissLinkError => self.sharing.link_error = None,
             ShareMsg::Tutorial(None) => self.sharing.tutorial = None,
-            ShareMsg::Tutorial(Some(id)) => self.open_tutorial(&id),
+            ShareMsg::Tutorial(Some(id)) => self.open_tutorial(&id, TutorialFrom::Picker),
             ShareMsg::TutorialStep(step) => self.tutorial_step(step),
+            ShareMsg::TutorialRead(from, read) => self.tutorial_read(from, read),
             ShareMsg::Message(event) => self.message(&event),
         }
+    }
+
+    /// Start fetching what the address names (the page shows the default
+    /// scenario meanwhile, and holds the autosave).
+    pub(super) fn fetch_pending(&mut self, pending: Pending) {
+        self.sharing.autosave_held = Some((self.generation, 0));
+        self.sharing.loading = true;
+        match pending {
+            Pending::Tutorial(id) => self.open_tutorial(&id, TutorialFrom::Address),
+            Pending::Scenario(name) => self.load(&name),
+        }
+    }
+
+    /// What the address named is shown: go to its `start` time.
+    pub(super) fn opened_at_startup(&mut self) {
+        if let Some(start) = self.sharing.embed.start_ticks {
+            if let Err(e) = self.session.seek_time(start) {
+                self.action_error = Some(e.to_string());
+            }
+            self.sync_clock();
+        }
+    }
+
+    /// What the address names cannot be shown: say so in the link banner,
+    /// and keep the autosave.
+    pub(super) fn link_failed(&mut self, why: String) {
+        self.sharing.link_error = Some(why);
+        self.sharing.autosave_held = Some((self.generation, self.session.user_actions().len()));
     }
 
     /// After every update: keep a locked time range, autosave, post state.

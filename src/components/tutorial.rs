@@ -6,7 +6,7 @@
 use std::rc::Rc;
 
 use wildling_core::tutorial::narration::{spans, Mark};
-use wildling_core::tutorial::{tutorials, Tutorial};
+use wildling_core::tutorial::{Tutorial, BUILTIN_INDEX};
 use yew::prelude::*;
 
 use super::{click, event_value};
@@ -23,8 +23,8 @@ pub struct TutorialState {
 
 /// What the tutorial panel shows.
 pub struct Props {
-    /// Every tutorial's id and title, for the picker.
-    pub choices: Rc<Vec<(String, String)>>,
+    /// Whether the tutorial the address names is being fetched.
+    pub loading: bool,
     /// The open tutorial, if any.
     pub state: Option<TutorialState>,
     /// The steps the learner may visit (from 0, both included).
@@ -33,15 +33,9 @@ pub struct Props {
     pub on: Callback<Msg>,
 }
 
-/// Every tutorial's id and title, for [`Props::choices`].
-pub fn choices() -> Rc<Vec<(String, String)>> {
-    Rc::new(tutorials().into_iter().map(|t| (t.id, t.title)).collect())
-}
-
 /// The tutorial picker and narration. A function, not a component: it is
 /// small, and a component costs the shipped app its own machinery.
 pub fn tutorial_panel(props: &Props) -> Html {
-    let choices = &props.choices;
     let on = &props.on;
     let pick = on.reform(|e: Event| {
         let id = event_value(&e);
@@ -51,11 +45,19 @@ pub fn tutorial_panel(props: &Props) -> Html {
     let picker = html! {
         <select onchange={pick} aria-label="Guided tutorial" data-testid="tutorial-picker">
             <option value="" selected={open.is_empty()}>{ "Guided tutorials…" }</option>
-            { for choices.iter().map(|(id, title)| html! {
-                <option value={id.clone()} selected={id == open}>{ title }</option>
+            { for BUILTIN_INDEX.iter().map(|&(id, title)| html! {
+                <option value={id} selected={id == open}>{ title }</option>
             }) }
         </select>
     };
+    if props.loading {
+        return html! {
+            <section class="tutorial-picker" aria-label="Guided tutorials">
+                { picker }
+                <span class="small muted" role="status" data-testid="tutorial-loading">{ "Loading…" }</span>
+            </section>
+        };
+    }
     let Some(state) = &props.state else {
         return html! { <section class="tutorial-picker" aria-label="Guided tutorials">{ picker }</section> };
     };

@@ -11,7 +11,7 @@
 use std::process::ExitCode;
 
 use wildling_core::sim::trace::escape_controls;
-use wildling_core::tutorial::{tutorial, Tutorial, BUILTIN_TUTORIALS};
+use wildling_core::tutorial::{tutorial, Tutorial, BUILTIN_INDEX};
 
 use super::{read_capped, ReadError};
 
@@ -85,10 +85,8 @@ fn check_one(name: &str) -> Outcome {
 
 /// Print the built-in tutorials' ids and titles.
 pub fn list() -> ExitCode {
-    for (id, _) in BUILTIN_TUTORIALS {
-        if let Some(t) = tutorial(id) {
-            println!("{id:<24} {}", t.title);
-        }
+    for (id, title) in BUILTIN_INDEX {
+        println!("{id:<24} {title}");
     }
     ExitCode::SUCCESS
 }

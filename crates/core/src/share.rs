@@ -485,6 +485,27 @@ pub fn frame_deflated(deflated: &[u8]) -> String {
 
 /// Open a link: the text of the URL fragment, with or without its `#`.
 pub fn decode_session(link: &str) -> Result<Session, LinkError> {
+    let (version, body) = split_link(link)?;
+    let decode = LINK_VERSIONS
+        .iter()
+        .find(|(v, _)| *v == version)
+        .map(|(_, decode)| decode)
+        .ok_or(LinkError::UnknownVersion { version })?;
+    decode(body)
+}
+
+/// The text a link carries, unread: a session's JSON, or a tutorial file's
+/// (a link made while a tutorial is open carries the whole tutorial). Only
+/// version 1 frames text this way.
+pub fn decode_text(link: &str) -> Result<String, LinkError> {
+    match split_link(link)? {
+        (1, body) => text_v1(body),
+        (version, _) => Err(LinkError::UnknownVersion { version }),
+    }
+}
+
+/// A link's version and body, its length checked first.
+fn split_link(link: &str) -> Result<(u32, &str), LinkError> {
     if link.len() > MAX_LINK_CHARS {
         let chars = link.chars().count();
         if chars > MAX_LINK_CHARS {
@@ -493,13 +514,7 @@ pub fn decode_session(link: &str) -> Result<Session, LinkError> {
     }
     let link = link.trim();
     let link = link.strip_prefix('#').unwrap_or(link);
-    let (version, body) = split_version(link).ok_or(LinkError::NotALink)?;
-    let decode = LINK_VERSIONS
-        .iter()
-        .find(|(v, _)| *v == version)
-        .map(|(_, decode)| decode)
-        .ok_or(LinkError::UnknownVersion { version })?;
-    decode(body)
+    split_version(link).ok_or(LinkError::NotALink)
 }
 
 /// Whether a link is long enough that the UI should warn and offer a file.
@@ -525,6 +540,11 @@ fn split_version(link: &str) -> Option<(u32, &str)> {
 /// Version 1: base64url of the CRC-32 (big-endian) and the raw deflate
 /// stream of the session's JSON.
 fn decode_v1(body: &str) -> Result<Session, LinkError> {
+    Session::from_json(&text_v1(body)?).map_err(LinkError::InvalidSession)
+}
+
+/// The text a version 1 link's body frames.
+fn text_v1(body: &str) -> Result<String, LinkError> {
     let framed = from_base64url(body)?;
     if framed.len() < CHECKSUM_BYTES {
         return Err(LinkError::ChecksumMismatch);
@@ -545,13 +565,12 @@ fn decode_v1(body: &str) -> Result<Session, LinkError> {
             reason: "Truncated input stream".into(),
         },
     })?;
-    let text = std::str::from_utf8(&json).map_err(|e| {
+    String::from_utf8(json).map_err(|e| {
         LinkError::InvalidSession(ScenarioError::Json {
             field: String::new(),
             reason: format!("not UTF-8: {e}"),
         })
-    })?;
-    Session::from_json(text).map_err(LinkError::InvalidSession)
+    })
 }
 
 /// The base64url alphabet (RFC 4648, section 5).

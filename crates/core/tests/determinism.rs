@@ -7,7 +7,7 @@ use std::path::Path;
 use wildling_core::cluster::{
     builtin_trace_hashes, check_builtin_trace_hashes, trace_hash, Cluster,
 };
-use wildling_core::scenario::{builtin_scenarios, Scenario};
+use wildling_core::scenario::{builtin_scenarios, Scenario, BUILTIN_NAMES};
 use wildling_core::sim::trace::{Fnv1a, TraceMode};
 use wildling_core::sim::SimOptions;
 
@@ -24,6 +24,23 @@ fn builtin_scenarios_replay_to_their_recorded_hashes() {
         "trace hashes differ (UPDATE_GOLDEN=1 rewrites them):\n{}",
         differences.join("\n")
     );
+}
+
+/// The web app fetches `scenarios/NAME.json` for each of `BUILTIN_NAMES`:
+/// every file there is one of them, and every one of them is compiled in.
+#[test]
+fn every_file_in_the_scenarios_folder_is_built_in() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
+    let files: Vec<String> = std::fs::read_dir(dir)
+        .expect("the scenarios folder")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter_map(|name| name.strip_suffix(".json").map(str::to_string))
+        .collect();
+    for file in &files {
+        assert!(BUILTIN_NAMES.contains(&file.as_str()), "scenarios/{file}.json is not built in");
+    }
+    assert_eq!(files.len(), BUILTIN_NAMES.len(), "a built-in scenario has no file");
+    assert_eq!(builtin_scenarios().len(), BUILTIN_NAMES.len());
 }
 
 #[test]

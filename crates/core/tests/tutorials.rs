@@ -16,7 +16,9 @@ use wildling_core::node::{ClientOp, OpOutcome};
 use wildling_core::scenario::Scenario;
 use wildling_core::share::Session;
 use wildling_core::sim::SimOptions;
-use wildling_core::tutorial::{kernel_steps, tutorial, tutorials, Focus, KernelStep, Tutorial};
+use wildling_core::tutorial::{
+    kernel_steps, tutorial, tutorials, Focus, KernelStep, Tutorial, BUILTIN_INDEX,
+};
 use wildling_core::NodeId;
 
 /// A tutorial's cluster at some point, and the questions the tests ask it:
@@ -145,6 +147,18 @@ fn ten_tutorials_with_unique_ids() {
         assert!(!t.title.is_empty() && !t.summary.is_empty(), "{}", t.id);
     }
     assert_eq!(tutorial("no-such-tutorial"), None);
+}
+
+#[test]
+fn every_file_in_the_tutorials_folder_is_indexed() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tutorials");
+    let files: BTreeSet<String> = std::fs::read_dir(dir)
+        .expect("the tutorials folder")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter_map(|name| name.strip_suffix(".json").map(str::to_string))
+        .collect();
+    let indexed: BTreeSet<String> = BUILTIN_INDEX.iter().map(|(id, _)| id.to_string()).collect();
+    assert_eq!(files, indexed);
 }
 
 #[test]

@@ -138,12 +138,13 @@ impl App {
         }
     }
 
-    /// After every render: `ready` once, `resize` when the height changed.
-    pub(in crate::app) fn after_render(&mut self, first_render: bool) {
+    /// After every render: `ready` once (when what the address names is
+    /// shown, or failed), `resize` when the height changed.
+    pub(in crate::app) fn after_render(&mut self) {
         if !self.sharing.embed.embed {
             return;
         }
-        if first_render {
+        if !self.sharing.ready && !self.sharing.loading {
             let tutorial = self.sharing.tutorial.as_ref();
             self.sharing.embed.post(Outgoing::Ready {
                 version: wildling_core::VERSION,

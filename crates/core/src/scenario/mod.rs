@@ -21,7 +21,7 @@ use crate::ring::Ring;
 use crate::sim::network::{Fault, NetworkOptions};
 use crate::sim::{Choice, MAX_CHOICES, MAX_MENU_FAULTS};
 
-pub use builtin::{builtin_scenario, builtin_scenarios};
+pub use builtin::{builtin_scenario, builtin_scenarios, BUILTIN_NAMES};
 
 /// The only scenario version this build reads.
 pub const SCENARIO_VERSION: u32 = 1;

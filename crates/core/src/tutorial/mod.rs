@@ -72,8 +72,12 @@
 //!   event due at or before its time, like a share link.
 //! - A position far in virtual time replays as slowly as it ran: the check
 //!   and the page replay from time 0.
-//! - The built-in tutorials are compiled into native builds (the CLI, the
-//!   tests) with `include_str!`; the browser fetches them on use.
+//! - The built-in tutorials are compiled in with `include_str!` only under
+//!   the `builtins` feature (the CLI, the server, the tests). The web app
+//!   builds without it, keeps [`BUILTIN_INDEX`] (ids and titles, which a
+//!   test holds to the files) and fetches a file on use; a file that names
+//!   a built-in scenario is then read with [`Tutorial::from_json_with`],
+//!   given that scenario's fetched text.
 
 pub mod assertion;
 mod kernel;
@@ -259,6 +263,15 @@ enum ScenarioRef<'a> {
     Inline(&'a Scenario),
 }
 
+/// Where a reader finds the text of a built-in scenario a tutorial names.
+pub type Named<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// The compiled-in text of a built-in scenario (none without the `builtins`
+/// feature).
+fn builtin_text(name: &str) -> Option<String> {
+    builtin_scenario(name).map(str::to_string)
+}
+
 fn invalid(field: impl Into<String>, reason: impl Into<String>) -> ScenarioError {
     ScenarioError::Invalid {
         field: field.into(),
@@ -286,20 +299,46 @@ fn check_text(
 }
 
 impl Tutorial {
-    /// Read and validate a tutorial file.
+    /// Read and validate a tutorial file; a scenario it names is a built-in
+    /// one (compiled in with the `builtins` feature).
     pub fn from_json(text: &str) -> Result<Tutorial, ScenarioError> {
+        Tutorial::from_json_with(text, &builtin_text)
+    }
+
+    /// Read and validate a tutorial file; a scenario it names is read from
+    /// the text `named` gives for the name (the web app fetches it first:
+    /// [`Tutorial::scenario_name_in`] says which).
+    pub fn from_json_with(text: &str, named: Named<'_>) -> Result<Tutorial, ScenarioError> {
         if text.len() > MAX_TUTORIAL_BYTES {
             return Err(invalid(
                 "tutorial",
                 format!("{} bytes; the limit is {MAX_TUTORIAL_BYTES}", text.len()),
             ));
         }
-        Tutorial::from_value(&read::parse_unique_keys(text)?)
+        Tutorial::from_value_with(&read::parse_unique_keys(text)?, named)
+    }
+
+    /// The built-in scenario a tutorial file names, if it names one (and is
+    /// JSON within the size cap): what to fetch before reading it.
+    pub fn scenario_name_in(text: &str) -> Option<String> {
+        if text.len() > MAX_TUTORIAL_BYTES {
+            return None;
+        }
+        let value: serde_json::Value = serde_json::from_str(text).ok()?;
+        value.get("scenario")?.as_str().map(str::to_string)
     }
 
     /// Read and validate a tutorial already parsed as JSON (a postMessage
     /// payload): what [`Tutorial::from_json`] does after parsing.
     pub fn from_value(value: &serde_json::Value) -> Result<Tutorial, ScenarioError> {
+        Tutorial::from_value_with(value, &builtin_text)
+    }
+
+    /// [`Tutorial::from_value`], with a named scenario's text from `named`.
+    pub fn from_value_with(
+        value: &serde_json::Value,
+        named: Named<'_>,
+    ) -> Result<Tutorial, ScenarioError> {
         match value.get("tutorial_version") {
             None => {
                 return Err(invalid(
@@ -326,13 +365,13 @@ impl Tutorial {
         let fields: Fields = read::from_value(value)?;
         let (scenario_name, scenario) = match &fields.scenario {
             serde_json::Value::String(name) => {
-                let text = builtin_scenario(name).ok_or_else(|| {
+                let text = named(name).ok_or_else(|| {
                     invalid(
                         "scenario",
                         format!("there is no built-in scenario called {name:?}"),
                     )
                 })?;
-                let scenario = Scenario::from_json(text).map_err(|e| within("scenario", e))?;
+                let scenario = Scenario::from_json(&text).map_err(|e| within("scenario", e))?;
                 (Some(name.clone()), scenario)
             }
             serde_json::Value::Object(_) => (
@@ -592,28 +631,38 @@ fn resolve(scenario: &Scenario, at: Position) -> Result<Time, String> {
     }
 }
 
-/// The built-in tutorials' files, in teaching order.
-pub const BUILTIN_TUTORIALS: [(&str, &str); 10] = {
-    macro_rules! files {
-        ($($id:literal),* $(,)?) => {
-            [$(($id, include_str!(concat!("../../../../tutorials/", $id, ".json")))),*]
-        };
-    }
-    files![
-        "siblings",
-        "client-vv",
-        "server-vv-lost-update",
+macro_rules! builtins {
+    ($(($id:literal, $title:literal)),* $(,)?) => {
+        /// The built-in tutorials' ids and titles, in teaching order: all
+        /// the web app keeps of them, for its picker (it fetches
+        /// `tutorials/ID.json` on use). The tests check each title against
+        /// its file.
+        pub const BUILTIN_INDEX: &[(&str, &str)] = &[$(($id, $title)),*];
+        /// The built-in tutorials' files, in teaching order, as `(id, text)`.
+        #[cfg(feature = "builtins")]
+        pub const BUILTIN_TUTORIALS: &[(&str, &str)] =
+            &[$(($id, include_str!(concat!("../../../../tutorials/", $id, ".json")))),*];
+    };
+}
+
+builtins![
+    ("siblings", "Concurrent writes become siblings"),
+    ("client-vv", "Client-id version vectors grow with clients"),
+    ("server-vv-lost-update", "Server-id version vectors lose an update"),
+    (
         "sibling-explosion",
-        "dvvset",
-        "dynamo-figure-3",
-        "hinted-handoff",
-        "read-repair",
-        "anti-entropy",
-        "lww",
-    ]
-};
+        "Merged server-id vectors: false conflicts and sibling explosion"
+    ),
+    ("dvvset", "DVVSet step by step"),
+    ("dynamo-figure-3", "The clocks of the Dynamo paper's figure 3"),
+    ("hinted-handoff", "Sloppy quorum and hinted handoff"),
+    ("read-repair", "Read repair"),
+    ("anti-entropy", "A healed partition and Merkle anti-entropy"),
+    ("lww", "Last writer wins silently loses a write"),
+];
 
 /// Every built-in tutorial, read from its file, in teaching order.
+#[cfg(feature = "builtins")]
 pub fn tutorials() -> Vec<Tutorial> {
     BUILTIN_TUTORIALS
         .iter()
@@ -622,6 +671,7 @@ pub fn tutorials() -> Vec<Tutorial> {
 }
 
 /// The built-in tutorial called `id`.
+#[cfg(feature = "builtins")]
 pub fn tutorial(id: &str) -> Option<Tutorial> {
     BUILTIN_TUTORIALS
         .iter()
@@ -629,6 +679,7 @@ pub fn tutorial(id: &str) -> Option<Tutorial> {
         .map(|(id, text)| builtin(id, text))
 }
 
+#[cfg(feature = "builtins")]
 fn builtin(id: &str, text: &str) -> Tutorial {
     let tutorial = Tutorial::from_json(text)
         .unwrap_or_else(|e| panic!("the built-in tutorial tutorials/{id}.json is invalid: {e}"));

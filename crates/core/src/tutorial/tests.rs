@@ -321,3 +321,39 @@ fn error_of_text(text: &str) -> (String, String) {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn the_index_names_every_built_in_file_with_its_title() {
+    let ids: Vec<&str> = BUILTIN_TUTORIALS.iter().map(|(id, _)| *id).collect();
+    let indexed: Vec<&str> = BUILTIN_INDEX.iter().map(|(id, _)| *id).collect();
+    assert_eq!(ids, indexed);
+    for (id, title) in BUILTIN_INDEX {
+        let t = tutorial(id).expect("built in");
+        assert_eq!(&t.title, title, "tutorials/{id}.json's title");
+    }
+}
+
+#[test]
+fn a_named_scenario_is_read_from_what_the_reader_is_given() {
+    let text = valid().to_string();
+    assert_eq!(
+        Tutorial::scenario_name_in(&text).as_deref(),
+        Some("partition-siblings")
+    );
+    let fetched = builtin_scenario("partition-siblings").expect("built in");
+    let given = Tutorial::from_json_with(&text, &|name| {
+        (name == "partition-siblings").then(|| fetched.to_string())
+    })
+    .expect("valid");
+    assert_eq!(given, Tutorial::from_json(&text).expect("valid"));
+    let (field, reason) =
+        match Tutorial::from_json_with(&text, &|_| None).expect_err("no scenario given") {
+            ScenarioError::Invalid { field, reason } => (field, reason),
+            other => panic!("{other:?}"),
+        };
+    assert_eq!(field, "scenario");
+    assert!(reason.contains("partition-siblings"), "{reason}");
+    let inline = changed("/scenario", json!({"bad": 1})).to_string();
+    assert_eq!(Tutorial::scenario_name_in(&inline), None);
+    assert_eq!(Tutorial::scenario_name_in("not json"), None);
+}
