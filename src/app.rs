@@ -19,6 +19,7 @@ use wildling_core::view;
 use wildling_core::NodeId;
 use yew::prelude::*;
 
+use crate::browser;
 use crate::components::checker::{self, checker_panel};
 use crate::components::click;
 use crate::components::clients::ClientsPanel;
@@ -33,7 +34,6 @@ use crate::components::share::{self, share_panel};
 use crate::components::timebar::{self, time_bar};
 use crate::components::tutorial::{self, tutorial_panel};
 use crate::msg::{Msg, Selection};
-use crate::browser;
 use crate::presets;
 use wildling_core::playback::Playback;
 
@@ -610,6 +610,11 @@ impl Component for App {
                 { tutorial_panel(&tutorial::Props {
                     loading: self.sharing.loading,
                     state: self.sharing.tutorial.clone(),
+                    verdicts: self
+                        .sharing
+                        .tutorial
+                        .as_ref()
+                        .map_or_else(Vec::new, |t| t.tutorial.verdicts(t.step, cluster)),
                     range: tutorial_range,
                     on: on.clone(),
                 }) }

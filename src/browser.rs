@@ -173,7 +173,10 @@ pub fn fetch_text(
             )));
         }
         let text = match response.text() {
-            Ok(promise) => JsFuture::from(promise).await.ok().and_then(|t| t.as_string()),
+            Ok(promise) => JsFuture::from(promise)
+                .await
+                .ok()
+                .and_then(|t| t.as_string()),
             Err(_) => None,
         };
         done(match text {

@@ -24,9 +24,11 @@
 //! - `{ wildling: 1, type: "resize", height }` when the document's height changed (CSS px);
 //! - `{ wildling: 1, type: "error", message }` when a command could not be carried out.
 //!
-//! It accepts `{ wildling: 1, type: "load", link }` (a share link, `#` optional) or
+//! It accepts `{ wildling: 1, type: "load", link }` (a share link, `#` optional),
 //! `{ wildling: 1, type: "load", scenario }` (session or scenario JSON, as text or as an
-//! object), `play`, `pause`, `step` (the next tutorial step, or one event),
+//! object) or `{ wildling: 1, type: "load", tutorial }` (a built-in tutorial's id, or a
+//! tutorial file as text or as an object: `docs/tutorial-format.md`; a bad one is an
+//! `error` naming the field, and the session stays), `play`, `pause`, `step` (the next tutorial step, or one event),
 //! `seek` with `ticks` (a whole number), and `reset` (back to what the page opened).
 //!
 //! ## Who may send
@@ -50,6 +52,7 @@ use wasm_bindgen::JsValue;
 use wildling_core::ids::Time;
 use wildling_core::scenario::MAX_SCENARIO_BYTES;
 use wildling_core::share::MAX_LINK_CHARS;
+use wildling_core::tutorial::{MAX_ID_BYTES, MAX_TUTORIAL_BYTES};
 
 use crate::browser;
 
@@ -171,6 +174,8 @@ pub enum Command {
         link: Option<String>,
         /// Session or scenario JSON, as text or as an object.
         scenario: Option<serde_json::Value>,
+        /// A built-in tutorial's id, or a tutorial file (text or object).
+        tutorial: Option<serde_json::Value>,
     },
     /// Start playing.
     Play,
@@ -194,6 +199,10 @@ pub enum Payload {
     Link(String),
     /// Session or scenario JSON.
     Json(String),
+    /// A built-in tutorial's id.
+    Tutorial(String),
+    /// A tutorial file's JSON.
+    TutorialJson(String),
 }
 
 impl Command {
@@ -220,8 +229,16 @@ impl Command {
         }
         Ok(match kind.as_str() {
             "load" => {
-                let LoadFields { link, scenario } = fields(data)?;
-                Command::Load { link, scenario }
+                let LoadFields {
+                    link,
+                    scenario,
+                    tutorial,
+                } = fields(data)?;
+                Command::Load {
+                    link,
+                    scenario,
+                    tutorial,
+                }
             }
             "play" => Command::Play,
             "pause" => Command::Pause,
@@ -243,16 +260,35 @@ impl Command {
     pub fn payload(
         link: Option<String>,
         scenario: Option<serde_json::Value>,
+        tutorial: Option<serde_json::Value>,
     ) -> Result<Payload, String> {
-        let payload = match (link, scenario) {
-            (Some(link), None) => Payload::Link(link),
-            (None, Some(serde_json::Value::String(text))) => Payload::Json(text),
-            (None, Some(value)) => Payload::Json(value.to_string()),
-            _ => return Err("load needs exactly one of \"link\" and \"scenario\"".into()),
+        use serde_json::Value;
+        let payload = match (link, scenario, tutorial) {
+            (Some(link), None, None) => Payload::Link(link),
+            (None, Some(Value::String(text)), None) => Payload::Json(text),
+            (None, Some(value), None) => Payload::Json(value.to_string()),
+            (None, None, Some(Value::String(text))) if !text.trim_start().starts_with('{') => {
+                Payload::Tutorial(text)
+            }
+            (None, None, Some(Value::String(text))) => Payload::TutorialJson(text),
+            (None, None, Some(value @ Value::Object(_))) => {
+                Payload::TutorialJson(value.to_string())
+            }
+            (None, None, Some(_)) => return Err(
+                "\"tutorial\" must be a built-in tutorial's id or a tutorial file (text or object)"
+                    .into(),
+            ),
+            _ => {
+                return Err(
+                    "load needs exactly one of \"link\", \"scenario\" and \"tutorial\"".into(),
+                )
+            }
         };
         let (len, limit) = match &payload {
             Payload::Link(link) => (link.len(), MAX_LINK_CHARS),
             Payload::Json(json) => (json.len(), MAX_SCENARIO_BYTES),
+            Payload::Tutorial(id) => (id.len(), MAX_ID_BYTES),
+            Payload::TutorialJson(json) => (json.len(), MAX_TUTORIAL_BYTES),
         };
         if len > limit {
             return Err(format!("the payload is {len} bytes; the limit is {limit}"));
@@ -266,6 +302,7 @@ impl Command {
 struct LoadFields {
     link: Option<String>,
     scenario: Option<serde_json::Value>,
+    tutorial: Option<serde_json::Value>,
 }
 
 /// The fields of a `seek` command ([`Command::Seek`]).

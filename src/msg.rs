@@ -121,7 +121,15 @@ pub enum ShareMsg {
     /// Go to a step of the open tutorial.
     TutorialStep(usize),
     /// A tutorial read (its files fetched), or why it cannot be opened.
-    TutorialRead(TutorialFrom, Result<Rc<Tutorial>, String>),
+    TutorialRead {
+        /// Where it came from.
+        from: TutorialFrom,
+        /// Whether it is a built-in, opened by id (the embed snippet names
+        /// it so rather than carrying it).
+        builtin: bool,
+        /// The tutorial, or why not.
+        read: Result<Rc<Tutorial>, String>,
+    },
     /// A message event from the embedding page.
     Message(web_sys::MessageEvent),
 }
@@ -133,4 +141,8 @@ pub enum TutorialFrom {
     Address,
     /// The picker: a notice.
     Picker,
+    /// A file imported or dropped: the share toolbar's import error.
+    File,
+    /// The embedding page's `load` command: a notice and an `error` message.
+    Embed,
 }

@@ -15,6 +15,7 @@ use gloo::events::EventListener;
 use wasm_bindgen::JsCast;
 use wildling_core::playback::Playback;
 use wildling_core::share;
+use wildling_core::tutorial::Tutorial;
 use yew::prelude::*;
 
 use super::{App, Notice};
@@ -83,6 +84,8 @@ pub enum Pending {
     Tutorial(String),
     /// A built-in scenario, by name.
     Scenario(String),
+    /// A tutorial file's text, from a link.
+    TutorialText(String),
 }
 
 /// Read share links, files and the autosave, in that order of precedence
@@ -98,7 +101,13 @@ pub fn opening(embed: &EmbedOptions, default_name: &str) -> Opening {
     let mut pending = None;
     let fragment = browser::fragment();
     let mut opened: Option<(Playback, String, Option<share::Session>)> = None;
-    if !fragment.is_empty() {
+    let tutorial_link = share::decode_text(&fragment)
+        .ok()
+        .filter(|text| Tutorial::is_tutorial_text(text));
+    if let Some(text) = tutorial_link {
+        // Kept in the address: the autosave holds a session, not the tutorial.
+        pending = Some(Pending::TutorialText(text));
+    } else if !fragment.is_empty() {
         match share::decode_session(&fragment)
             .map_err(|e| e.to_string())
             .and_then(|s| {
@@ -117,7 +126,7 @@ pub fn opening(embed: &EmbedOptions, default_name: &str) -> Opening {
             Err(e) => link_error = Some(e),
         }
     }
-    if opened.is_none() && link_error.is_none() {
+    if opened.is_none() && link_error.is_none() && pending.is_none() {
         if let Some(id) = &embed.tutorial {
             pending = Some(Pending::Tutorial(id.clone()));
         } else if let Some(name) = &embed.scenario {
@@ -202,16 +211,45 @@ impl App {
         Ok(())
     }
 
-    /// Open a link or a session or scenario file's text.
-    fn open_payload(&mut self, payload: Payload) -> Result<(), String> {
-        let shared = match payload {
-            Payload::Link(link) => share::decode_session(&link).map_err(|e| e.to_string())?,
-            Payload::Json(json) => parse_file(&json)?,
+    /// Open a link, a session or scenario file's text, or a tutorial (a
+    /// built-in by id, a file, or a link carrying one: read, then shown
+    /// by [`ShareMsg::TutorialRead`]; `from` says where its errors go).
+    fn open_payload(&mut self, payload: Payload, from: TutorialFrom) -> Result<(), String> {
+        let text = match payload {
+            Payload::Tutorial(id) => {
+                self.open_tutorial(&id, from);
+                return Ok(());
+            }
+            Payload::TutorialJson(text) => text,
+            Payload::Link(link) => match share::decode_text(&link) {
+                Ok(text) if Tutorial::is_tutorial_text(&text) => text,
+                _ => {
+                    let shared = share::decode_session(&link).map_err(|e| e.to_string())?;
+                    return self.open_session(shared);
+                }
+            },
+            Payload::Json(json) if Tutorial::is_tutorial_text(&json) => json,
+            Payload::Json(json) => return self.open_session(parse_file(&json)?),
         };
+        tutorials::read_tutorial(self.on.clone(), text, from, false);
+        Ok(())
+    }
+
+    /// Open a share session from a link or a file, closing any tutorial.
+    fn open_session(&mut self, shared: share::Session) -> Result<(), String> {
         self.sharing.tutorial = None;
         self.open_shared(&shared)?;
         self.sharing.initial = Some(shared);
         Ok(())
+    }
+
+    /// The text a link to what is shown carries: the open tutorial, whole,
+    /// or the session.
+    fn link_text(&self) -> String {
+        match &self.sharing.tutorial {
+            Some(t) => t.tutorial.to_json(),
+            None => self.shared().to_json(),
+        }
     }
 
     /// Handle a share, tutorial or embed message.
@@ -237,17 +275,23 @@ impl App {
                         .into(),
                 ))
             }
-            ShareMsg::Import(Ok(text)) => match self.open_payload(Payload::Json(text)) {
-                Ok(()) => self.sharing.view.import_error = None,
-                Err(e) => self.sharing.view.import_error = Some(e),
-            },
+            ShareMsg::Import(Ok(text)) => {
+                match self.open_payload(file_payload(text), TutorialFrom::File) {
+                    Ok(()) => self.sharing.view.import_error = None,
+                    Err(e) => self.sharing.view.import_error = Some(e),
+                }
+            }
             ShareMsg::Import(Err(e)) => self.sharing.view.import_error = Some(e),
             ShareMsg::RestoreAutosave => self.restore_autosave(),
             ShareMsg::DismissLinkError => self.sharing.link_error = None,
             ShareMsg::Tutorial(None) => self.sharing.tutorial = None,
             ShareMsg::Tutorial(Some(id)) => self.open_tutorial(&id, TutorialFrom::Picker),
             ShareMsg::TutorialStep(step) => self.tutorial_step(step),
-            ShareMsg::TutorialRead(from, read) => self.tutorial_read(from, read),
+            ShareMsg::TutorialRead {
+                from,
+                builtin,
+                read,
+            } => self.tutorial_read(from, builtin, read),
             ShareMsg::Message(event) => self.message(&event),
         }
     }
@@ -259,6 +303,9 @@ impl App {
         self.sharing.loading = true;
         match pending {
             Pending::Tutorial(id) => self.open_tutorial(&id, TutorialFrom::Address),
+            Pending::TutorialText(text) => {
+                tutorials::read_tutorial(self.on.clone(), text, TutorialFrom::Address, false)
+            }
             Pending::Scenario(name) => self.load(&name),
         }
     }
@@ -285,6 +332,16 @@ impl App {
         self.keep_locked_range();
         self.autosave();
         self.post_state();
+    }
+}
+
+/// An imported file's text as a payload: a share link, or JSON.
+fn file_payload(text: String) -> Payload {
+    let trimmed = text.trim();
+    if trimmed.starts_with('w') || trimmed.starts_with("#w") {
+        Payload::Link(trimmed.to_string())
+    } else {
+        Payload::Json(text)
     }
 }
 

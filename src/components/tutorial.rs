@@ -6,7 +6,7 @@
 use std::rc::Rc;
 
 use wildling_core::tutorial::narration::{spans, Mark};
-use wildling_core::tutorial::{Tutorial, BUILTIN_INDEX};
+use wildling_core::tutorial::{Tutorial, Verdict, BUILTIN_INDEX};
 use yew::prelude::*;
 
 use super::{click, event_value};
@@ -19,6 +19,9 @@ pub struct TutorialState {
     pub tutorial: Rc<Tutorial>,
     /// The step shown, from 0.
     pub step: usize,
+    /// Whether it is a built-in opened by id (else it came as a file, a
+    /// link or a postMessage, and links carry it whole).
+    pub builtin: bool,
 }
 
 /// What the tutorial panel shows.
@@ -27,6 +30,9 @@ pub struct Props {
     pub loading: bool,
     /// The open tutorial, if any.
     pub state: Option<TutorialState>,
+    /// The verdicts of the open step's assertions on the cluster shown,
+    /// from the core (`Tutorial::verdicts`).
+    pub verdicts: Vec<Verdict>,
     /// The steps the learner may visit (from 0, both included).
     pub range: (usize, usize),
     /// Where user actions go.
@@ -85,6 +91,11 @@ pub fn tutorial_panel(props: &Props) -> Html {
                     { for step.try_this.iter().map(|p| html! { <li>{ p }</li> }) }
                 </ul>
             }
+            if !props.verdicts.is_empty() {
+                <ul class="verdicts small" aria-label="What this step claims" data-testid="tutorial-verdicts">
+                    { for props.verdicts.iter().map(verdict) }
+                </ul>
+            }
             if let Some(k) = &step.kernel {
                 <table class="kernel mono small" data-testid="kernel-step">
                     <tr><th>{ "operation" }</th><td>{ &k.operation }</td></tr>
@@ -99,6 +110,25 @@ pub fn tutorial_panel(props: &Props) -> Html {
                 <button class="primary" onclick={next} disabled={at >= hi} data-testid="tutorial-next">{ "Next ▶" }</button>
             </div>
         </section>
+    }
+}
+
+/// One assertion's verdict: green when the cluster shows what the step
+/// claims, red with what it shows instead.
+fn verdict(v: &Verdict) -> Html {
+    let (class, mark, text) = if v.passed {
+        ("pass", "✓", format!("{}: {}", v.subject, v.expected))
+    } else {
+        (
+            "fail",
+            "✗",
+            format!("{}: expected {}, shows {}", v.subject, v.expected, v.actual),
+        )
+    };
+    html! {
+        <li class={class} data-testid="verdict" data-passed={v.passed.to_string()}>
+            <span aria-hidden="true">{ mark }</span>{ " " }{ text }
+        </li>
     }
 }
 

@@ -37,9 +37,16 @@ fn every_file_in_the_scenarios_folder_is_built_in() {
         .filter_map(|name| name.strip_suffix(".json").map(str::to_string))
         .collect();
     for file in &files {
-        assert!(BUILTIN_NAMES.contains(&file.as_str()), "scenarios/{file}.json is not built in");
+        assert!(
+            BUILTIN_NAMES.contains(&file.as_str()),
+            "scenarios/{file}.json is not built in"
+        );
     }
-    assert_eq!(files.len(), BUILTIN_NAMES.len(), "a built-in scenario has no file");
+    assert_eq!(
+        files.len(),
+        BUILTIN_NAMES.len(),
+        "a built-in scenario has no file"
+    );
     assert_eq!(builtin_scenarios().len(), BUILTIN_NAMES.len());
 }
 

@@ -11,8 +11,8 @@ use wildling_core::ids::NodeId;
 use wildling_core::node::ContextChoice;
 use wildling_core::scenario::{builtin_scenarios, Scenario, ScenarioError};
 use wildling_core::share::{
-    crc32, decode_session, decode_text, encode_payload, encode_session, link_needs_warning, LinkError, Session,
-    UserInput, LINK_WARN_CHARS, MAX_LINK_CHARS, MAX_SESSION_BYTES,
+    crc32, decode_session, decode_text, encode_payload, encode_session, link_needs_warning,
+    LinkError, Session, UserInput, LINK_WARN_CHARS, MAX_LINK_CHARS, MAX_SESSION_BYTES,
 };
 use wildling_core::sim::network::Fault;
 use wildling_core::sim::trace::TraceMode;
@@ -199,7 +199,10 @@ fn a_link_carries_any_text_and_decode_text_returns_it() {
     let link = encode_session(&session);
     let text = decode_text(&link).expect("a session link");
     assert_eq!(Session::from_json(&text), Ok(session));
-    assert_eq!(decode_text("w9.abc"), Err(LinkError::UnknownVersion { version: 9 }));
+    assert_eq!(
+        decode_text("w9.abc"),
+        Err(LinkError::UnknownVersion { version: 9 })
+    );
     assert_eq!(decode_text("hello"), Err(LinkError::NotALink));
     let mut damaged = link.clone();
     damaged.push('A');

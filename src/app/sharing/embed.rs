@@ -9,17 +9,18 @@ use super::super::App;
 use super::error_notice;
 use crate::browser;
 use crate::embed::{Command, Outgoing, StateMessage};
-use crate::msg::ShareMsg;
+use crate::msg::{ShareMsg, TutorialFrom};
 
 impl App {
     /// Show the iframe snippet: a tutorial's by id, else the session's link.
     pub(in crate::app) fn show_embed(&mut self, ctx: &Context<Self>) {
         match &self.sharing.tutorial {
-            Some(t) => {
+            Some(t) if t.builtin => {
                 let src = format!("&tutorial={}", t.tutorial.id);
                 self.sharing.view.embed_snippet = Some(snippet(&src));
             }
-            None => self.make_link(ctx, ShareMsg::EmbedLinkMade),
+            // The link carries the session, or the whole tutorial.
+            _ => self.make_link(ctx, ShareMsg::EmbedLinkMade),
         }
     }
 
@@ -40,9 +41,12 @@ impl App {
     /// Carry out a command from the embedding page.
     fn command(&mut self, command: Command) {
         let result = match command {
-            Command::Load { link, scenario } => {
-                Command::payload(link, scenario).and_then(|p| self.open_payload(p))
-            }
+            Command::Load {
+                link,
+                scenario,
+                tutorial,
+            } => Command::payload(link, scenario, tutorial)
+                .and_then(|p| self.open_payload(p, TutorialFrom::Embed)),
             Command::Play => {
                 self.playing = !self.session.quiet();
                 self.awaited_op = None;
@@ -88,10 +92,16 @@ impl App {
             }
         };
         if let Err(message) = result {
-            gloo::console::warn!(format!("wildling: command failed: {message}"));
-            self.notice = Some(error_notice(message.clone()));
-            self.sharing.embed.post(Outgoing::Error { message });
+            self.command_failed(message);
         }
+    }
+
+    /// Say that a command could not be carried out: on the console, in a
+    /// notice, and to the embedding page.
+    pub(in crate::app) fn command_failed(&mut self, message: String) {
+        gloo::console::warn!(format!("wildling: command failed: {message}"));
+        self.notice = Some(error_notice(message.clone()));
+        self.sharing.embed.post(Outgoing::Error { message });
     }
 
     /// `ticks` inside the embed's locked time range, if any (and no tutorial).

@@ -13,10 +13,11 @@ use crate::components::click;
 use crate::msg::{Msg, ShareMsg};
 
 impl App {
-    /// Compress the current session into a link's body in the browser, and
+    /// Compress the current session (or the open tutorial, whole) into a
+    /// link's body in the browser, and
     /// send `made` with it (or [`ShareMsg::LinkFailed`]).
     pub(in crate::app) fn make_link(&self, ctx: &Context<Self>, made: fn(String) -> ShareMsg) {
-        let json = self.shared().to_json();
+        let json = self.link_text();
         let scope = ctx.link().clone();
         browser::deflate_raw(json.as_bytes(), move |deflated| {
             scope.send_message(Msg::Share(match deflated {

@@ -30,9 +30,13 @@ pub(super) fn tutorial_session(t: &Tutorial, step: usize) -> Result<share::Sessi
 
 /// Read a tutorial file's `text`, first fetching the built-in scenario it
 /// names, and send the tutorial (or why it cannot be opened) to `on`.
-pub(super) fn read_tutorial(on: Callback<Msg>, text: String, from: TutorialFrom) {
+pub(super) fn read_tutorial(on: Callback<Msg>, text: String, from: TutorialFrom, builtin: bool) {
     let send = move |on: &Callback<Msg>, read: Result<Tutorial, String>| {
-        on.emit(Msg::Share(ShareMsg::TutorialRead(from, read.map(Rc::new))))
+        on.emit(Msg::Share(ShareMsg::TutorialRead {
+            from,
+            builtin,
+            read: read.map(Rc::new),
+        }))
     };
     let named = Tutorial::scenario_name_in(&text).filter(|n| BUILTIN_NAMES.contains(&n.as_str()));
     let Some(name) = named else {
@@ -60,8 +64,12 @@ impl App {
         let on = self.on.clone();
         let path = format!("tutorials/{id}.json");
         browser::fetch_text(&path, MAX_TUTORIAL_BYTES, move |fetched| match fetched {
-            Ok(text) => read_tutorial(on, text, from),
-            Err(e) => on.emit(Msg::Share(ShareMsg::TutorialRead(from, Err(e)))),
+            Ok(text) => read_tutorial(on, text, from, true),
+            Err(e) => on.emit(Msg::Share(ShareMsg::TutorialRead {
+                from,
+                builtin: true,
+                read: Err(e),
+            })),
         });
     }
 
@@ -70,17 +78,26 @@ impl App {
     pub(in crate::app) fn tutorial_read(
         &mut self,
         from: TutorialFrom,
+        builtin: bool,
         read: Result<Rc<Tutorial>, String>,
     ) {
         let at_startup = std::mem::take(&mut self.sharing.loading);
         let opened = read.and_then(|tutorial| {
-            let state = TutorialState { tutorial, step: 0 };
+            let state = TutorialState {
+                tutorial,
+                step: 0,
+                builtin,
+            };
             let first = self.step_range(&state.tutorial).0;
             self.show_step(state, first)
         });
         match opened {
             Ok(()) if at_startup => self.opened_at_startup(),
-            Ok(()) => {}
+            Ok(()) => {
+                if from == TutorialFrom::File {
+                    self.sharing.view.import_error = None;
+                }
+            }
             Err(e) if at_startup => self.link_failed(e),
             Err(e) => self.tutorial_failed(from, e),
         }
@@ -91,8 +108,14 @@ impl App {
         match from {
             TutorialFrom::Address => self.link_failed(why),
             TutorialFrom::Picker => {
-                self.notice = Some(error_notice(format!("This tutorial cannot be opened: {why}")))
+                self.notice = Some(error_notice(format!(
+                    "This tutorial cannot be opened: {why}"
+                )))
             }
+            TutorialFrom::File => {
+                self.sharing.view.import_error = Some(format!("not a valid tutorial: {why}"))
+            }
+            TutorialFrom::Embed => self.command_failed(format!("not a valid tutorial: {why}")),
         }
     }
 

@@ -318,6 +318,15 @@ impl Tutorial {
         Tutorial::from_value_with(&read::parse_unique_keys(text)?, named)
     }
 
+    /// Whether `text` is meant as a tutorial file (a JSON object with a
+    /// `tutorial_version`), not a session or a scenario: what an importer
+    /// asks before choosing a reader, whose errors then name the field.
+    pub fn is_tutorial_text(text: &str) -> bool {
+        text.len() <= MAX_TUTORIAL_BYTES
+            && serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text)
+                .is_ok_and(|fields| fields.contains_key("tutorial_version"))
+    }
+
     /// The built-in scenario a tutorial file names, if it names one (and is
     /// JSON within the size cap): what to fetch before reading it.
     pub fn scenario_name_in(text: &str) -> Option<String> {
@@ -648,13 +657,19 @@ macro_rules! builtins {
 builtins![
     ("siblings", "Concurrent writes become siblings"),
     ("client-vv", "Client-id version vectors grow with clients"),
-    ("server-vv-lost-update", "Server-id version vectors lose an update"),
+    (
+        "server-vv-lost-update",
+        "Server-id version vectors lose an update"
+    ),
     (
         "sibling-explosion",
         "Merged server-id vectors: false conflicts and sibling explosion"
     ),
     ("dvvset", "DVVSet step by step"),
-    ("dynamo-figure-3", "The clocks of the Dynamo paper's figure 3"),
+    (
+        "dynamo-figure-3",
+        "The clocks of the Dynamo paper's figure 3"
+    ),
     ("hinted-handoff", "Sloppy quorum and hinted handoff"),
     ("read-repair", "Read repair"),
     ("anti-entropy", "A healed partition and Merkle anti-entropy"),

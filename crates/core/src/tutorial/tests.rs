@@ -353,6 +353,9 @@ fn a_named_scenario_is_read_from_what_the_reader_is_given() {
         };
     assert_eq!(field, "scenario");
     assert!(reason.contains("partition-siblings"), "{reason}");
+    assert!(Tutorial::is_tutorial_text(&text));
+    assert!(!Tutorial::is_tutorial_text(r#"{"scenario": "x"}"#));
+    assert!(!Tutorial::is_tutorial_text("[1]"));
     let inline = changed("/scenario", json!({"bad": 1})).to_string();
     assert_eq!(Tutorial::scenario_name_in(&inline), None);
     assert_eq!(Tutorial::scenario_name_in("not json"), None);
