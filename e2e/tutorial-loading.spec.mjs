@@ -115,3 +115,22 @@ test("the embed's load command opens a tutorial by id or whole; a bad one is an 
   await expect(frame.getByTestId("tutorial-verdicts")).toBeVisible();
   expect(realErrors(errors)).toEqual([]);
 });
+
+test("dist/tutorial.html's fourth section loads an author's file into a sandboxed embed", async ({ page }) => {
+  const errors = watch(page);
+  await page.goto("./tutorial.html");
+  await expect(page.locator("iframe#own")).toHaveAttribute("sandbox", "allow-scripts");
+  await page.locator("iframe#own").scrollIntoViewIfNeeded();
+  const own = page.frameLocator("iframe#own");
+  await expect(own.locator("#tutorial-title")).toHaveText("My first tutorial: a partition makes siblings", { timeout: 30_000 });
+  await expect(own.getByTestId("tutorial-progress")).toHaveText(/^step 1 of 3/);
+  for (let step = 1; step <= 3; step++) {
+    const verdicts = own.getByTestId("verdict");
+    await expect(verdicts.first()).toBeVisible();
+    for (const v of await verdicts.all()) await expect(v).toHaveAttribute("data-passed", "true");
+    if (step < 3) await own.getByTestId("tutorial-next").click();
+  }
+  await own.getByTestId("tutorial-back").click();
+  await expect(own.getByTestId("tutorial-progress")).toHaveText(/^step 2 of 3/);
+  expect(realErrors(errors)).toEqual([]);
+});

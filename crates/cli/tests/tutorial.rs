@@ -68,6 +68,17 @@ fn every_built_in_tutorial_file_passes() {
     assert!(wildling(&["tutorial", "check", "lww"]).status.success());
 }
 
+/// The example `dist/tutorial.html` loads into its fourth embed: a file an
+/// author wrote, which must keep passing the check it tells authors to run.
+#[test]
+fn the_example_authors_file_passes() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../www/my-tutorial.json");
+    let out = wildling(&["tutorial", "check", path]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains("ok    "), "{stdout}");
+}
+
 #[test]
 fn one_changed_assertion_fails_naming_the_step() {
     let original = std::fs::read_to_string(&tutorial_files()[0]).expect("reads");
