@@ -22,10 +22,11 @@ use wildling_core::explore::{ExploreOptions, Property};
 
 mod explore;
 use wildling_core::cluster::{Cluster, RunOptions, Summary};
+use wildling_core::drawing;
 use wildling_core::export::{Format, SHIVIZ_REGEX};
 use wildling_core::ids::Addr;
 use wildling_core::scenario::{
-    builtin_scenario, builtin_scenarios, Scenario, MAX_AT_TICKS, MAX_SCENARIO_BYTES,
+    builtin_scenario, builtin_scenarios, Scenario, MAX_AT_TICKS, MAX_SCENARIO_BYTES, MAX_TEXT_BYTES,
 };
 use wildling_core::share::Session;
 use wildling_core::sim::faults::FaultOptions;
@@ -116,13 +117,19 @@ enum Command {
     },
     /// Run a scenario and print its history in a format other tools read:
     /// `edn` (Jepsen), `porcupine` (JSON) or `shiviz` (a log; the regular
-    /// expression to paste into ShiViz goes to stderr).
+    /// expression to paste into ShiViz goes to stderr); or a drawing as the
+    /// playground draws it: `svg-diagram` (the space-time diagram of the
+    /// whole run) or `svg-ring` (the ring at the end, with `--key` placed).
     Export {
         /// A scenario file, or the name of a built-in scenario.
         scenario: String,
         /// The format.
-        #[arg(long, value_parser = ["edn", "porcupine", "shiviz"])]
+        #[arg(long, value_parser = ["edn", "porcupine", "shiviz", "svg-diagram", "svg-ring"])]
         format: String,
+        /// With `svg-ring`: the key to place on the ring (default: the
+        /// first key the timeline puts or gets).
+        #[arg(long)]
+        key: Option<String>,
         /// Use this seed instead of the scenario's.
         #[arg(long)]
         seed: Option<u64>,
@@ -314,12 +321,13 @@ fn main() -> ExitCode {
         Command::Export {
             scenario,
             format,
+            key,
             seed,
             faults,
             fault_window,
         } => {
             let faults = fault_options(&faults, fault_window);
-            load_replayable(&scenario).and_then(|s| export(s, &format, seed, faults))
+            load_replayable(&scenario).and_then(|s| export(s, &format, key, seed, faults))
         }
         Command::Sweep {
             scenario,
@@ -345,6 +353,7 @@ fn main() -> ExitCode {
                 queue_max: queue_max as usize,
                 data,
                 record,
+                ..wildling_server::ServeOptions::default()
             };
             match scenario {
                 Some(name) => load(&name),
@@ -679,17 +688,38 @@ fn summary_line(s: &Summary) -> String {
 fn export(
     loaded: Replayable,
     format: &str,
+    key: Option<String>,
     seed: Option<u64>,
     faults: Option<FaultOptions>,
 ) -> Result<(), BadInput> {
-    let format = Format::parse(format).map_err(BadInput)?;
-    let (_, _, cluster) = replay(loaded, seed, faults)?;
-    let exported = wildling_core::export::export(cluster.sim().history(), format);
+    if key.is_some() && format != "svg-ring" {
+        return Err(BadInput(
+            "--key places a key on the ring: use it with --format svg-ring".into(),
+        ));
+    }
+    let history = match format {
+        "svg-diagram" | "svg-ring" => None,
+        _ => Some(Format::parse(format).map_err(BadInput)?),
+    };
+    let (scenario, _, cluster) = replay(loaded, seed, faults)?;
+    let exported = match history {
+        Some(format) => wildling_core::export::export(cluster.sim().history(), format),
+        None if format == "svg-diagram" => drawing::lamport_export(&cluster),
+        None => {
+            let key = key.unwrap_or_else(|| scenario.first_key().unwrap_or_default().to_string());
+            if key.len() > MAX_TEXT_BYTES {
+                return Err(BadInput(format!(
+                    "--key: longer than {MAX_TEXT_BYTES} bytes"
+                )));
+            }
+            drawing::ring_export(&cluster, &key, &|a: f64| (a.cos(), a.sin()))
+        }
+    };
     print!("{}", exported.text);
     if let Some(note) = exported.note {
         eprintln!("wildling: {note}");
     }
-    if format == Format::ShiViz {
+    if history == Some(Format::ShiViz) {
         eprintln!("ShiViz regular expression: {SHIVIZ_REGEX}");
     }
     Ok(())

@@ -38,7 +38,9 @@
 //!     get, t-visibility, availability), summed over seeds;
 //!     [`experiment`]: a grid of configurations × a range of seeds, and
 //!     the built-in experiments.
-//! 11. [`view`]: plain-data views of a cluster, one per panel of the UI.
+//! 11. [`view`]: plain-data views of a cluster, one per panel of the UI;
+//!     [`drawing`]: the space-time diagram and the ring drawn as SVG from
+//!     their views, one drawing for the page and for the files exported.
 //! 12. [`share`]: a whole session as a share link; [`tutorial`]: the guided
 //!     tutorials.
 //! 13. [`playback`]: the playground's session: a scenario, the user's
@@ -68,6 +70,7 @@ pub mod cluster;
 pub mod scenario;
 
 pub mod checker;
+pub mod drawing;
 pub mod experiment;
 pub mod explore;
 pub mod export;

@@ -29,7 +29,7 @@ use wildling_core::node::ContextChoice;
 use wildling_core::scenario::{ClusterConfig, GetSpec, PutSpec, TimelineEntry, MAX_TEXT_BYTES};
 use wildling_core::sim::network::Fault;
 
-use crate::engine::{Answer, Gauges, Request};
+use crate::engine::{Answer, Gauges, Refused, Request};
 use crate::metrics::Metrics;
 use wildling_core::view::OpStatus;
 
@@ -289,13 +289,22 @@ fn answer(outcome: Answer) -> (Response, &'static str) {
                 .into_response(),
             "refused",
         ),
-        Err(reason) => (
+        Err(Refused::Cluster(reason)) => (
             (
                 StatusCode::CONFLICT,
                 Json(json!({ "error": format!("refused: {reason}") })),
             )
                 .into_response(),
             "refused",
+        ),
+        Err(Refused::Disk(e)) => (
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::RETRY_AFTER, "1")],
+                Json(json!({ "error": format!("--data cannot be written, so nothing is acknowledged: {e}") })),
+            )
+                .into_response(),
+            "disk-failed",
         ),
     }
 }

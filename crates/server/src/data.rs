@@ -16,14 +16,31 @@
 //!
 //! # CAVEATS
 //!
+//! A write that fails (a full disk, a broken file) is never acknowledged
+//! as if it had been kept: the cluster loop keeps the changes it could not
+//! write and tries them again with each batch (merged per node and key, so
+//! they stay as small as the stores), and until a write succeeds it
+//! answers every operation 503, naming the failure, and takes no new ones.
+//!
+//! # CAVEATS
+//!
 //! - A crash fault empties a node that is not `durable` on disk as in
 //!   memory; a durable node's data stays, as in the simulator.
-//! - The ring, the failure detectors and everything in flight are not kept
-//!   (see `wildling_core::node::durable`).
-//! - A failed write to disk is reported on stderr and the server goes on:
-//!   the writes of that batch are acknowledged without being on disk.
+//! - The ring and the membership are the scenario's, not kept: no request
+//!   changes them (the API has no join or leave), `meta` refuses a
+//!   directory of another cluster configuration, and a scenario whose
+//!   timeline joins or leaves nodes does so again at the same ticks after a
+//!   restart. Faults (partitions, crashes) and the failure detectors'
+//!   suspicions are not kept either: a restarted server starts healed, with
+//!   every node up; the hints its nodes held are restored and handed off
+//!   as the restored nodes find their primaries up.
+//! - Everything in flight is lost on a stop (see
+//!   `wildling_core::node::durable`); an operation in flight was never
+//!   acknowledged.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use redb::{Database, ReadableTable, ReadableTableMetadata, TableDefinition};
 use wildling_core::node::{DurableChanges, DurableHint, DurableKey, DurableState};
@@ -42,7 +59,34 @@ pub const DATA_FILE: &str = "wildling.redb";
 pub struct Disk {
     db: Database,
     path: PathBuf,
+    fault: WriteFault,
 }
+
+/// A switch that makes every write of a [`Disk`] fail, as a full or broken
+/// disk would: how the tests check what the server does then
+/// ([`crate::ServeOptions::write_fault`]).
+#[derive(Clone, Debug, Default)]
+pub struct WriteFault(Arc<AtomicBool>);
+
+impl WriteFault {
+    /// Make writes fail (`true`) or work again (`false`).
+    pub fn set(&self, failing: bool) {
+        self.0.store(failing, Ordering::SeqCst);
+    }
+
+    fn is_set(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// Two switches are equal when they are the same switch.
+impl PartialEq for WriteFault {
+    fn eq(&self, other: &WriteFault) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for WriteFault {}
 
 fn failed(path: &Path, e: impl std::fmt::Display) -> String {
     format!("{}: {e}", path.display())
@@ -51,7 +95,7 @@ fn failed(path: &Path, e: impl std::fmt::Display) -> String {
 impl Disk {
     /// Open (or create) the data of `scenario`'s cluster in `dir`. Refused
     /// when the directory holds a cluster of another configuration.
-    pub fn open(dir: &Path, scenario: &Scenario) -> Result<Disk, String> {
+    pub fn open(dir: &Path, scenario: &Scenario, fault: WriteFault) -> Result<Disk, String> {
         std::fs::create_dir_all(dir).map_err(|e| failed(dir, e))?;
         let path = dir.join(DATA_FILE);
         let db = Database::create(&path).map_err(|e| failed(&path, e))?;
@@ -81,7 +125,7 @@ impl Disk {
             txn.open_table(HINTS).map_err(|e| failed(&path, e))?;
         }
         txn.commit().map_err(|e| failed(&path, e))?;
-        Ok(Disk { db, path })
+        Ok(Disk { db, path, fault })
     }
 
     /// Whether any node has data on disk.
@@ -125,6 +169,12 @@ impl Disk {
     /// Write what changed at each node, in one transaction.
     pub fn save(&self, changes: &[(NodeId, DurableChanges)]) -> Result<(), String> {
         let path = &self.path;
+        if self.fault.is_set() {
+            return Err(failed(
+                path,
+                "write failed (a fault injected by WriteFault)",
+            ));
+        }
         let txn = self.db.begin_write().map_err(|e| failed(path, e))?;
         {
             let mut keys = txn.open_table(KEYS).map_err(|e| failed(path, e))?;
@@ -157,5 +207,24 @@ impl Disk {
             }
         }
         txn.commit().map_err(|e| failed(path, e))
+    }
+}
+
+/// `later`'s changes of one node folded into `earlier`'s, as if both had
+/// been written in turn: a clear drops what came before it, a key keeps
+/// its latest clock, the hints their latest list.
+pub fn merge(earlier: &mut DurableChanges, later: DurableChanges) {
+    let key_of = |k: &DurableKey| (k.partition, k.key.clone());
+    if later.cleared {
+        earlier.cleared = true;
+        earlier.keys.clear();
+    }
+    earlier
+        .keys
+        .retain(|k| later.keys.binary_search_by_key(&key_of(k), key_of).is_err());
+    earlier.keys.extend(later.keys);
+    earlier.keys.sort_by_key(key_of);
+    if later.hints.is_some() {
+        earlier.hints = later.hints;
     }
 }

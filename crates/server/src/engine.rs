@@ -40,11 +40,12 @@ use serde_json::{json, Value};
 use tokio::sync::{broadcast, oneshot};
 use wildling_core::cluster::Cluster;
 use wildling_core::ids::{OpId, Time};
-use wildling_core::node::{Member, OpOutcome};
+use wildling_core::node::{DurableChanges, Member, OpOutcome};
 use wildling_core::scenario::{Scenario, TimelineEntry};
 use wildling_core::sim::trace::TraceMode;
 use wildling_core::sim::{SimOptions, Simulator};
 use wildling_core::view::{self, OpStatus};
+use wildling_core::NodeId;
 
 use crate::data::Disk;
 use crate::record::Recorder;
@@ -67,12 +68,22 @@ const SLEEP_MAX: Duration = Duration::from_millis(100);
 
 /// How an operation ended, as the HTTP side gets it: the clients view's
 /// plain-data status (the core shares values through `Rc`, which stays on
-/// the cluster's thread), or why the cluster refused it.
-pub type Answer = Result<OpStatus, String>;
+/// the cluster's thread), or why it has none.
+pub type Answer = Result<OpStatus, Refused>;
+
+/// Why an operation has no outcome to give.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// The cluster refused it; why.
+    Cluster(String),
+    /// `--data` cannot be written: what it ran into. The operation may
+    /// have taken effect in memory; it is not on disk.
+    Disk(String),
+}
 
 /// The answer to an operation that ended as `outcome`.
 fn answer_of(outcome: &OpOutcome) -> Answer {
-    OpStatus::of(Some(outcome)).ok_or_else(|| outcome.to_string())
+    OpStatus::of(Some(outcome)).ok_or_else(|| Refused::Cluster(outcome.to_string()))
 }
 
 /// What the HTTP side asks of the cluster loop.
@@ -150,6 +161,10 @@ pub struct Engine {
     waiting_max: usize,
     /// The virtual time when the last operation completed and none waited.
     idle_since: Time,
+    /// Changes not yet on disk, one entry per node, merged ([`crate::data::merge`]).
+    unsaved: Vec<(NodeId, DurableChanges)>,
+    /// Why the last write to disk failed, while the changes wait.
+    disk_error: Option<String>,
     events: broadcast::Sender<Arc<str>>,
 }
 
@@ -198,6 +213,8 @@ impl Engine {
             waiting: HashMap::new(),
             waiting_max,
             idle_since: 0,
+            unsaved: Vec::new(),
+            disk_error: None,
             events,
         })
     }
@@ -329,6 +346,15 @@ impl Engine {
     fn handle(&mut self, request: Request) -> bool {
         match request {
             Request::Op { entry, reply } => {
+                if self.disk_error.is_some() {
+                    // The kept changes may go through now.
+                    self.save();
+                }
+                if let Some(e) = &self.disk_error {
+                    // Nothing new is taken on while nothing can be kept.
+                    let _ = reply.send(Err(Refused::Disk(e.clone())));
+                    return false;
+                }
                 let now = self.cluster.sim().now();
                 let op = self.cluster.sim().op_id_of_next_input_at(now);
                 match self.record(entry) {
@@ -338,7 +364,7 @@ impl Engine {
                     // The handler validated it; should the cluster still
                     // refuse it, the client hears why.
                     Err(reason) => {
-                        let _ = reply.send(Err(reason));
+                        let _ = reply.send(Err(Refused::Cluster(reason)));
                     }
                 }
             }
@@ -362,26 +388,46 @@ impl Engine {
         self.recorder.schedule(&mut self.cluster, entry)
     }
 
-    /// Write what changed at each node to disk, if there is one.
+    /// Write what changed at each node to disk, if there is one, with what
+    /// an earlier write could not keep. A failure keeps the changes for the
+    /// next try and is remembered, so that no operation is answered as if
+    /// it were on disk.
     fn save(&mut self) {
-        let Some(disk) = &self.disk else {
+        if self.disk.is_none() {
             return;
-        };
+        }
         let ids = self.cluster.scenario().cluster.node_ids();
-        let mut changes = Vec::new();
         for id in ids {
             if let Some(Member::Node(node)) = self.cluster.sim_mut().node_mut(id) {
                 let changed = node.take_durable_changes();
-                if !changed.is_empty() {
-                    changes.push((id, changed));
+                if changed.is_empty() {
+                    continue;
+                }
+                match self.unsaved.iter_mut().find(|(n, _)| *n == id) {
+                    Some((_, earlier)) => crate::data::merge(earlier, changed),
+                    None => self.unsaved.push((id, changed)),
                 }
             }
         }
-        if changes.is_empty() {
+        let Some(disk) = &self.disk else {
+            return;
+        };
+        if self.unsaved.is_empty() {
             return;
         }
-        if let Err(e) = disk.save(&changes) {
-            eprintln!("wildling: cannot write the data: {e}");
+        match disk.save(&self.unsaved) {
+            Ok(()) => {
+                self.unsaved.clear();
+                if self.disk_error.take().is_some() {
+                    eprintln!("wildling: the data is written again");
+                }
+            }
+            Err(e) => {
+                if self.disk_error.is_none() {
+                    eprintln!("wildling: cannot write the data: {e}");
+                }
+                self.disk_error = Some(e);
+            }
         }
     }
 
@@ -393,8 +439,12 @@ impl Engine {
         }
         for completion in done {
             if let Some(reply) = self.waiting.remove(&completion.op) {
+                let answer = match &self.disk_error {
+                    Some(e) => Err(Refused::Disk(e.clone())),
+                    None => answer_of(&completion.outcome),
+                };
                 // The handler may have gone (its client hung up).
-                let _ = reply.send(answer_of(&completion.outcome));
+                let _ = reply.send(answer);
             }
         }
         if self.waiting.is_empty() {

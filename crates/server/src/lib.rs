@@ -95,6 +95,9 @@ pub struct ServeOptions {
     pub data: Option<PathBuf>,
     /// Where the run is recorded as a session file, if anywhere ([`record`]).
     pub record: Option<PathBuf>,
+    /// A switch that makes every write to `data` fail, for the tests
+    /// ([`data::WriteFault`]); off unless set.
+    pub write_fault: data::WriteFault,
 }
 
 impl Default for ServeOptions {
@@ -105,6 +108,7 @@ impl Default for ServeOptions {
             queue_max: 4096,
             data: None,
             record: None,
+            write_fault: data::WriteFault::default(),
         }
     }
 }
@@ -161,7 +165,10 @@ impl Server {
         let (events, _) = broadcast::channel(1024);
         let waiting_max = options.queue_max.max(1);
         let disk = match &options.data {
-            Some(dir) => Some(data::Disk::open(dir, &scenario).map_err(ServeError::Data)?),
+            Some(dir) => Some(
+                data::Disk::open(dir, &scenario, options.write_fault.clone())
+                    .map_err(ServeError::Data)?,
+            ),
             None => None,
         };
         let (requests, queue) = std::sync::mpsc::sync_channel(options.queue_max.max(1));

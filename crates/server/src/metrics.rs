@@ -15,7 +15,7 @@ use crate::engine::Gauges;
 pub const KINDS: [&str; 3] = ["get", "put", "fault"];
 
 /// The outcomes counted: an HTTP answer's meaning.
-pub const OUTCOMES: [&str; 7] = [
+pub const OUTCOMES: [&str; 8] = [
     "ok",
     "not-found",
     "siblings",
@@ -23,6 +23,7 @@ pub const OUTCOMES: [&str; 7] = [
     "timeout",
     "refused",
     "busy",
+    "disk-failed",
 ];
 
 /// Upper bounds of the latency histogram's buckets, in microseconds.

@@ -465,3 +465,134 @@ async fn events_stream_trace_lines_and_metrics_count_outcomes() {
     drop(events);
     server.stop().await.expect("stops cleanly");
 }
+
+/// A fresh directory for `--data`.
+fn fresh_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("wildling-api-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// The hints `/cluster?key=` lists: (fallback, primary) pairs.
+async fn hints(c: &mut Connection, key: &str) -> Vec<(String, String)> {
+    let r = get(c, &format!("/cluster?key={key}")).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    json(&r)["key"]["hints"]
+        .as_array()
+        .expect("hints")
+        .iter()
+        .map(|h| {
+            (
+                h["at"].as_str().unwrap_or("").to_string(),
+                h["for"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hints_held_for_a_crashed_primary_are_restored_from_data_after_a_restart() {
+    let scenario = Scenario::from_json(DEFAULT_SCENARIO).expect("valid");
+    let dir = fresh_dir("hints");
+    let with_data = |tick_ms| ServeOptions {
+        data: Some(dir.clone()),
+        ..options(tick_ms)
+    };
+    let server = Server::start(&scenario, &with_data(0))
+        .await
+        .expect("starts");
+    let mut c = Connection::open(server.addr()).await.expect("connects");
+    let p = primaries(&mut c, "k").await;
+    let r = fault(&mut c, &format!(r#"{{ "crash": {} }}"#, p[2])).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    // The coordinator learns that the crashed primary is gone (its failure
+    // detector, or a put it does not answer); a later put goes to a
+    // fallback, which keeps a hint for it.
+    let mut held = Vec::new();
+    for attempt in 0..20 {
+        let r = put(&mut c, &format!("/keys/k?node={}&w=2", p[0]), None, "v").await;
+        assert!(matches!(r.status, 204 | 503), "put {attempt}: {}", r.text());
+        held = hints(&mut c, "k").await;
+        if !held.is_empty() {
+            break;
+        }
+    }
+    let crashed = format!("n{}", p[2]);
+    assert!(
+        !held.is_empty() && held.iter().all(|(_, to)| *to == crashed),
+        "a fallback holds a hint for {crashed}: {held:?}"
+    );
+    server.stop().await.expect("stops cleanly");
+
+    // Virtual time barely moves at a second a tick: the hints cannot have
+    // been handed off yet, so what is listed came from the disk.
+    let server = Server::start(&scenario, &with_data(1000))
+        .await
+        .expect("restarts on the same data");
+    let mut c = Connection::open(server.addr()).await.expect("connects");
+    let restored = hints(&mut c, "k").await;
+    assert_eq!(restored, held, "the same hints, restored from --data");
+    server.stop().await.expect("stops cleanly");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_disk_write_is_a_503_naming_it_and_never_an_acknowledgement() {
+    let scenario = Scenario::from_json(DEFAULT_SCENARIO).expect("valid");
+    let dir = fresh_dir("disk-fault");
+    let fault_switch = wildling_server::data::WriteFault::default();
+    let with_data = ServeOptions {
+        data: Some(dir.clone()),
+        write_fault: fault_switch.clone(),
+        ..options(0)
+    };
+    let server = Server::start(&scenario, &with_data).await.expect("starts");
+    let mut c = Connection::open(server.addr()).await.expect("connects");
+    assert_eq!(put(&mut c, "/keys/a?w=3", None, "kept").await.status, 204);
+
+    fault_switch.set(true);
+    let r = put(&mut c, "/keys/b?w=3", None, "not-acknowledged").await;
+    assert_eq!(r.status, 503, "{}", r.text());
+    assert_eq!(r.header("retry-after"), Some("1"));
+    let error = json(&r)["error"].as_str().unwrap_or("").to_string();
+    assert!(
+        error.contains("--data cannot be written") && error.contains("wildling.redb"),
+        "the 503 names the data file and the failure: {error}"
+    );
+    // While nothing can be kept, nothing new is taken on.
+    let r = get(&mut c, "/keys/a").await;
+    assert_eq!(r.status, 503, "{}", r.text());
+    let r = get(&mut c, "/metrics").await;
+    assert!(
+        r.text()
+            .contains("wildling_requests_total{kind=\"put\",outcome=\"disk-failed\"} 1\n"),
+        "{}",
+        r.text()
+    );
+
+    // The disk works again: the changes kept in memory are written, and
+    // requests are served.
+    fault_switch.set(false);
+    let r = put(&mut c, "/keys/c?w=3", None, "after").await;
+    assert_eq!(r.status, 204, "{}", r.text());
+    server.stop().await.expect("stops cleanly");
+
+    let plain = ServeOptions {
+        data: Some(dir.clone()),
+        ..options(0)
+    };
+    let server = Server::start(&scenario, &plain)
+        .await
+        .expect("restarts on the same data");
+    let mut c = Connection::open(server.addr()).await.expect("connects");
+    for (key, value) in [("a", "kept"), ("b", "not-acknowledged"), ("c", "after")] {
+        let r = get(&mut c, &format!("/keys/{key}?r=3")).await;
+        assert_eq!(
+            (r.status, r.text()),
+            (200, value.to_string()),
+            "{key} is on disk (b once the disk came back)"
+        );
+    }
+    server.stop().await.expect("stops cleanly");
+    let _ = std::fs::remove_dir_all(&dir);
+}
