@@ -33,6 +33,13 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
+/**
+ * The Web Worker's files (crates/worker: `wildling-worker.js`, its
+ * `_bg.wasm` and `_loader.js`) are left alone: its no-modules glue is
+ * another shape, and it is not part of the shipped app's first load.
+ */
+export const WORKER_PREFIX = "wildling-worker";
+
 /** The wasm-bindgen whose glue this reads (Cargo.toml pins it with `=`). */
 export const WASM_BINDGEN_VERSION = "0.2.130";
 
@@ -114,11 +121,12 @@ function skipImport(r, kind) {
 
 /**
  * Shrink the app in trunk's staging folder `dir`: its `*_bg.wasm`, its glue
- * `*.js` and the integrity hashes in `index.html`, in place.
+ * `*.js` and the integrity hashes in `index.html`, in place (the worker's
+ * files, [WORKER_PREFIX], are not the app's).
  */
 export function shrink(dir) {
   const only = (suffix) => {
-    const found = readdirSync(dir).filter((f) => f.endsWith(suffix));
+    const found = readdirSync(dir).filter((f) => f.endsWith(suffix) && !f.startsWith(WORKER_PREFIX));
     if (found.length !== 1) throw new Error(`shrink-glue: ${found.length} files *${suffix} in ${dir}`);
     return found[0];
   };

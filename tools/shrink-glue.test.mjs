@@ -84,12 +84,16 @@ test("a wasm and its glue get the same short names, and index.html their new has
   const { wasm, glue, imports } = fixture();
   writeFileSync(join(dir, "app_bg.wasm"), wasm);
   writeFileSync(join(dir, "app.js"), glue);
+  // The worker's files sit beside the app's and are not the app's.
+  const workerFiles = ["wildling-worker.js", "wildling-worker_bg.wasm", "wildling-worker_loader.js"];
+  for (const f of workerFiles) writeFileSync(join(dir, f), `worker ${f}`);
   writeFileSync(
     join(dir, "index.html"),
     '<link rel="modulepreload" href="./app.js" integrity="sha384-old">\n' +
       '<link rel="preload" href="./app_bg.wasm" integrity="sha384-old">\n',
   );
   shrink(dir);
+  for (const f of workerFiles) assert.equal(readFileSync(join(dir, f), "utf8"), `worker ${f}`);
   const module = new WebAssembly.Module(readFileSync(join(dir, "app_bg.wasm")));
   const js = readFileSync(join(dir, "app.js"), "utf8");
   assert.deepEqual(WebAssembly.Module.imports(module).map((i) => i.name), ["a", "b"]);

@@ -56,7 +56,7 @@ use crate::node::ContextChoice;
 use crate::scenario::{
     builtin_scenario, read, GetSpec, PutSpec, Scenario, ScenarioError, TimelineEntry, MAX_CLIENTS,
 };
-use crate::sim::faults::FaultOptions;
+use crate::sim::faults::{random_faults, FaultOptions};
 use crate::sim::trace::TraceMode;
 use crate::sim::{SimOptions, SimRng};
 
@@ -239,6 +239,26 @@ impl Configuration {
         let mut scenario = self.scenario.clone();
         if let Some(workload) = &self.workload {
             apply_workload(&mut scenario, workload, seed);
+        }
+        scenario
+    }
+
+    /// Seed `seed`'s run as a scenario the playground opens: the scenario
+    /// the seed runs, with the seed, and with the random injector's faults
+    /// for that seed written into its timeline (each after the entries of
+    /// its tick, where [`Cluster::run_seed`] schedules them).
+    pub fn replay_scenario(&self, seed: u64) -> Scenario {
+        let mut scenario = self.scenario_for(seed);
+        scenario.seed = seed;
+        if let Some(faults) = &self.faults {
+            for (at, fault) in random_faults(scenario.cluster.nodes, seed, faults) {
+                scenario.timeline.push(TimelineEntry {
+                    at: at as i64,
+                    fault: Some(fault),
+                    ..TimelineEntry::default()
+                });
+            }
+            crate::handwritten::sort::stable_by_key(&mut scenario.timeline, |e| e.at);
         }
         scenario
     }

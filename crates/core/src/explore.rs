@@ -105,7 +105,7 @@ use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::cluster::{check_run, nodes_of, Cluster};
 use crate::node::Member;
@@ -365,7 +365,7 @@ fn steered_after(scenario: &Scenario, choices: &[Choice], options: SimOptions) -
 }
 
 /// Why a search ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Ended {
     /// Every state within the depth, drop and fault bounds was visited.
@@ -397,7 +397,7 @@ impl fmt::Display for Ended {
 }
 
 /// Counts over a search, so far or at its end.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Progress {
     /// Transitions taken (states generated, repeats included).
     pub states_explored: u64,

@@ -74,6 +74,7 @@ pub mod drawing;
 pub mod experiment;
 pub mod explore;
 pub mod export;
+pub mod jobs;
 pub mod measure;
 pub mod view;
 

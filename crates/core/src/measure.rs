@@ -70,7 +70,7 @@
 //!   the client timeout (at most 1,000,000 ticks) and versions by the
 //!   number of puts, so the histograms are bounded by the scenario's limits.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::checker::Facts;
 use crate::cluster::contexts_of;
@@ -80,7 +80,7 @@ use crate::sim::Simulator;
 use crate::vec_map::VecMap;
 
 /// How many samples had each value.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Histogram {
     counts: VecMap<u64, u64>,
@@ -153,7 +153,7 @@ impl Histogram {
 }
 
 /// Latencies in ticks, one histogram per outcome.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Latency {
     /// Operations answered `ok`.
     pub ok: Histogram,
@@ -172,7 +172,7 @@ impl Latency {
 }
 
 /// Operations by how they ended.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Availability {
     /// Answered `ok`.
     pub ok: u64,
@@ -207,7 +207,7 @@ impl Availability {
 }
 
 /// The (put, later get) pairs that share one `t`: how many gets saw the put.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pairs {
     /// The get returned the put's value or a superseding one.
     pub seen: u64,
@@ -230,7 +230,7 @@ pub struct VisibilityPoint {
 
 /// What the clients of one run, or of many runs added together, experienced.
 /// See the module documentation for the exact definitions.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Measurements {
     /// The runs added together.
     pub runs: u64,

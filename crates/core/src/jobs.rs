@@ -1,0 +1,568 @@
+//! Jobs: the heavy work the page hands to a Web Worker, as versioned
+//! messages.
+//!
+//! The playground's main thread must answer within a frame, and its wasm
+//! must stay small; an experiment's thousands of runs and an exploration's
+//! millions of states do neither. They run in a worker (`crates/worker`, a
+//! second wasm the page loads on first use), which is a thin shell around
+//! this module: it hands every message it receives to [`handle`] and posts
+//! back every [`Reply`] that `handle` gives it. Everything a job computes is
+//! computed here, by the same core calls the CLI makes, so the browser's
+//! numbers are the CLI's (a test runs both on the same seeds).
+//!
+//! # The protocol
+//!
+//! Both ways a message is one JSON text. A request is
+//! `{"protocol": 1, "id": 7, "job": {KIND: {...}}}`; a reply is
+//! `{"protocol": 1, "id": 7, "reply": {KIND: {...}}}` (serde's externally
+//! tagged enums: [`Job`], [`ReplyBody`]). `id` is the page's, echoed in
+//! every reply to that request, so a pool of workers can share one inbox.
+//! The worker's first message is `ready` with id 0: messages posted before
+//! its wasm has started would be lost, so the page waits for it.
+//!
+//! - `experiment-chunk` — an experiment (a built-in's name or an experiment
+//!   object, [`crate::experiment`]) and a range of its runs
+//!   (`[first, end)`, configurations varying slowest:
+//!   [`Experiment::run_at`]) → one `chunk` reply with the
+//!   per-configuration sums of those runs' [`Measurements`]. A pool splits
+//!   the runs into chunks and adds the sums ([`crate::experiment::merge_sums`]):
+//!   a sum does not depend on the split.
+//! - `experiment-seed` — an experiment, a configuration and a seed → a
+//!   `scenario` reply with the JSON of the scenario that seed ran, so the
+//!   playground can open it ([`crate::experiment::Configuration::replay_scenario`]).
+//! - `explore` — a scenario (a built-in's name or a scenario object) and
+//!   the explorer's bounds → a `progress` reply after every slice of
+//!   [`EXPLORE_SLICE_EXPANSIONS`] expansions, then one `explored` reply
+//!   with the counts, why it ended, and each broken property's shortest
+//!   counterexample as a session the playground opens.
+//!
+//! A message that is not a valid request (not JSON, too large, a wrong
+//! version, an unknown job, a bad field) gets an `error` reply naming the
+//! field, with the request's id when one could be read (0 otherwise); it
+//! never traps the worker. Replies are validated the same way on the way
+//! back ([`parse_reply`]).
+//!
+//! Cancelling is terminating the worker: a job is one synchronous call, so
+//! the worker reads no message while it runs.
+//!
+//! CAVEATS
+//! - A chunk reply carries every configuration's sums, most of them empty
+//!   when the chunk lies within one configuration: a few bytes each.
+//! - The explorer's memory bound defaults lower in a worker
+//!   ([`EXPLORE_MEMORY_DEFAULT_BYTES`]) than natively: a wasm32 worker has
+//!   at most 4 GiB, and its estimate is an estimate.
+//! - Progress is posted between slices; a slice's length in time depends on
+//!   the scenario (a few milliseconds for the teaching cases).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::experiment::{Experiment, MAX_EXPERIMENT_BYTES};
+use crate::explore::{
+    parse_fault_menu, Ended, ExploreOptions, Explorer, Progress, Property, DEFAULT_PROPERTIES,
+    DEPTH_MAX_LIMIT, STATES_MAX_DEFAULT,
+};
+use crate::measure::Measurements;
+use crate::scenario::{builtin_scenario, read, Scenario, ScenarioError};
+use crate::NodeId;
+
+/// The protocol's version: every message's `protocol` field.
+pub const PROTOCOL: u32 = 1;
+/// The largest request read: an experiment or scenario and a little more.
+pub const MAX_REQUEST_BYTES: usize = MAX_EXPERIMENT_BYTES + 4096;
+/// The largest reply read back: a chunk of 256 configurations' histograms,
+/// or an exploration's counterexample sessions.
+pub const MAX_REPLY_BYTES: usize = 64 << 20;
+/// Expansions of the explorer between two progress replies.
+pub const EXPLORE_SLICE_EXPANSIONS: u64 = 2048;
+/// The explorer's memory bound in a worker when the job names none.
+pub const EXPLORE_MEMORY_DEFAULT_BYTES: u64 = 512 << 20;
+/// The largest memory bound a worker accepts (wasm32 has 4 GiB).
+pub const EXPLORE_MEMORY_LIMIT_BYTES: u64 = 2 << 30;
+
+/// A message from the page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Request {
+    /// Must be [`PROTOCOL`].
+    pub protocol: u32,
+    /// The page's number for this request, echoed in its replies.
+    pub id: u64,
+    /// What to do.
+    pub job: Job,
+}
+
+/// The work a request asks for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Job {
+    /// Runs `[first, end)` of an experiment.
+    ExperimentChunk {
+        /// A built-in experiment's name, or an experiment object.
+        experiment: Value,
+        /// `[first, end)` of [`Experiment::runs`].
+        runs: [u64; 2],
+    },
+    /// The scenario one seed of one configuration ran.
+    ExperimentSeed {
+        /// A built-in experiment's name, or an experiment object.
+        experiment: Value,
+        /// The configuration's index in grid order.
+        configuration: usize,
+        /// The seed.
+        seed: u64,
+    },
+    /// An exploration.
+    Explore(ExploreJob),
+}
+
+/// An exploration's scenario and bounds (the CLI's `explore` options).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExploreJob {
+    /// A built-in scenario's name, or a scenario (or session's scenario) object.
+    pub scenario: Value,
+    /// The most choices on a path.
+    #[serde(default = "default_depth")]
+    pub depth_max: u32,
+    /// The most messages a path may drop.
+    #[serde(default)]
+    pub drops_max: u32,
+    /// The most menu faults a path may apply.
+    #[serde(default)]
+    pub faults_max: u32,
+    /// The fault menu, as `wildling explore --faults` reads it.
+    #[serde(default)]
+    pub faults: String,
+    /// The most distinct states.
+    #[serde(default = "default_states")]
+    pub states_max: usize,
+    /// The most memory, estimated.
+    #[serde(default = "default_memory")]
+    pub memory_max_bytes: u64,
+    /// The properties (`no-lost-write`, `siblings<=2`, ...); the
+    /// explorer's defaults when empty.
+    #[serde(default)]
+    pub properties: Vec<String>,
+    /// Prune independent orders (sleep sets).
+    #[serde(default = "yes")]
+    pub reduction: bool,
+}
+
+fn default_depth() -> u32 {
+    40
+}
+fn default_states() -> usize {
+    STATES_MAX_DEFAULT
+}
+fn default_memory() -> u64 {
+    EXPLORE_MEMORY_DEFAULT_BYTES
+}
+fn yes() -> bool {
+    true
+}
+
+/// A message to the page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reply {
+    /// [`PROTOCOL`].
+    pub protocol: u32,
+    /// The request's id (0 for `ready`, and for an error about a message
+    /// whose id could not be read).
+    pub id: u64,
+    /// What it says.
+    pub reply: ReplyBody,
+}
+
+/// What a reply says.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub enum ReplyBody {
+    /// The worker has started and reads messages.
+    Ready,
+    /// An experiment chunk's sums, one per configuration in grid order.
+    Chunk {
+        /// The runs measured, `[first, end)`.
+        runs: [u64; 2],
+        /// One sum per configuration.
+        sums: Vec<Measurements>,
+    },
+    /// A scenario, as JSON text, for the playground to open.
+    Scenario {
+        /// The scenario's JSON.
+        text: String,
+    },
+    /// An exploration's counts so far.
+    Progress {
+        /// The counts.
+        progress: Progress,
+    },
+    /// An exploration's end.
+    Explored {
+        /// Why it ended.
+        ended: Ended,
+        /// The counts at the end.
+        progress: Progress,
+        /// Each broken property with its shortest counterexample.
+        violations: Vec<Counterexample>,
+        /// The properties not broken (over the space, or the part searched
+        /// when `ended` is a bound).
+        holds: Vec<String>,
+    },
+    /// The request could not be carried out.
+    Error {
+        /// The request's field at fault (`job.explore.depth_max`), or empty.
+        field: String,
+        /// Why, in words.
+        message: String,
+    },
+}
+
+/// A broken property and the shortest run that breaks it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Counterexample {
+    /// The property, as the CLI names it (`no-lost-write`).
+    pub property: String,
+    /// What the checker said.
+    pub findings: Vec<String>,
+    /// The counterexample's length in choices.
+    pub length: usize,
+    /// The node the last choice concerns, for the diagram's highlight.
+    pub node: Option<NodeId>,
+    /// The run as a session (JSON text) at the time it ends.
+    pub session: String,
+}
+
+/// A failed request: the field at fault and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JobError {
+    /// The field, in the request's terms, or empty.
+    pub field: String,
+    /// Why.
+    pub message: String,
+}
+
+impl JobError {
+    fn new(field: impl Into<String>, message: impl Into<String>) -> JobError {
+        JobError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// A scenario or experiment error, its field under `prefix`.
+    fn within(prefix: &str, e: ScenarioError) -> JobError {
+        match e {
+            ScenarioError::Json { field, reason } | ScenarioError::Invalid { field, reason } => {
+                // The reader names fields from the root: `.job.explore`.
+                let field = field.trim_start_matches('.');
+                let field = match (prefix, field) {
+                    (_, "") => prefix.to_string(),
+                    ("", _) => field.to_string(),
+                    _ => format!("{prefix}.{field}"),
+                };
+                JobError::new(field, reason)
+            }
+            other => JobError::new(prefix, other.to_string()),
+        }
+    }
+}
+
+impl Reply {
+    /// A reply to request `id`.
+    pub fn new(id: u64, reply: ReplyBody) -> Reply {
+        Reply {
+            protocol: PROTOCOL,
+            id,
+            reply,
+        }
+    }
+
+    /// The worker's first message.
+    pub fn ready() -> Reply {
+        Reply::new(0, ReplyBody::Ready)
+    }
+
+    /// The reply as the JSON text posted.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("replies serialize")
+    }
+}
+
+impl Request {
+    /// The request as the JSON text posted.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("requests serialize")
+    }
+}
+
+/// Read one request, validated: its size, its JSON (keys unique), its
+/// shape and its version.
+pub fn parse_request(text: &str) -> Result<Request, (u64, JobError)> {
+    if text.len() > MAX_REQUEST_BYTES {
+        return Err((
+            0,
+            JobError::new(
+                "",
+                format!(
+                    "the message is {} bytes; the limit is {MAX_REQUEST_BYTES}",
+                    text.len()
+                ),
+            ),
+        ));
+    }
+    let value = read::parse_unique_keys(text).map_err(|e| (0, JobError::within("", e)))?;
+    let id = value.get("id").and_then(Value::as_u64).unwrap_or(0);
+    let request: Request = read::from_value(&value).map_err(|e| (id, JobError::within("", e)))?;
+    if request.protocol != PROTOCOL {
+        return Err((
+            id,
+            JobError::new(
+                "protocol",
+                format!(
+                    "version {}; this worker speaks version {PROTOCOL}",
+                    request.protocol
+                ),
+            ),
+        ));
+    }
+    Ok(request)
+}
+
+/// Read one reply, validated like a request.
+pub fn parse_reply(text: &str) -> Result<Reply, JobError> {
+    if text.len() > MAX_REPLY_BYTES {
+        return Err(JobError::new(
+            "",
+            format!(
+                "the reply is {} bytes; the limit is {MAX_REPLY_BYTES}",
+                text.len()
+            ),
+        ));
+    }
+    let reply: Reply = serde_json::from_str(text).map_err(|e| JobError::new("", e.to_string()))?;
+    if reply.protocol != PROTOCOL {
+        return Err(JobError::new(
+            "protocol",
+            format!(
+                "version {}; this page speaks version {PROTOCOL}",
+                reply.protocol
+            ),
+        ));
+    }
+    Ok(reply)
+}
+
+/// Carry out one message: `post` gets every reply, in order (progress
+/// first, the result or an error last).
+pub fn handle(text: &str, post: &mut dyn FnMut(Reply)) {
+    let request = match parse_request(text) {
+        Ok(request) => request,
+        Err((id, e)) => {
+            post(error(id, e));
+            return;
+        }
+    };
+    let id = request.id;
+    let result = match request.job {
+        Job::ExperimentChunk { experiment, runs } => experiment_chunk(&experiment, runs),
+        Job::ExperimentSeed {
+            experiment,
+            configuration,
+            seed,
+        } => experiment_seed(&experiment, configuration, seed),
+        Job::Explore(job) => explore(&job, &mut |progress| {
+            post(Reply::new(id, ReplyBody::Progress { progress }));
+        }),
+    };
+    post(match result {
+        Ok(body) => Reply::new(id, body),
+        Err(e) => error(id, e),
+    });
+}
+
+fn error(id: u64, e: JobError) -> Reply {
+    Reply::new(
+        id,
+        ReplyBody::Error {
+            field: e.field,
+            message: e.message,
+        },
+    )
+}
+
+/// The experiment a job names: a built-in's name or an experiment object.
+pub fn experiment_of(value: &Value, field: &str) -> Result<Experiment, JobError> {
+    match value {
+        Value::String(name) => Experiment::builtin(name).ok_or_else(|| {
+            JobError::new(
+                field,
+                format!(
+                    "no built-in experiment is named {:?}",
+                    name.chars().take(40).collect::<String>()
+                ),
+            )
+        }),
+        Value::Object(_) => {
+            let text = serde_json::to_string(value).expect("JSON values serialize");
+            Experiment::from_json(&text).map_err(|e| JobError::within(field, e))
+        }
+        _ => Err(JobError::new(
+            field,
+            "a built-in experiment's name or an experiment object",
+        )),
+    }
+}
+
+fn experiment_chunk(experiment: &Value, runs: [u64; 2]) -> Result<ReplyBody, JobError> {
+    let experiment = experiment_of(experiment, "job.experiment-chunk.experiment")?;
+    let [first, end] = runs;
+    if first > end || end > experiment.runs() {
+        return Err(JobError::new(
+            "job.experiment-chunk.runs",
+            format!(
+                "[{first}, {end}) is not within the experiment's {} runs",
+                experiment.runs()
+            ),
+        ));
+    }
+    let mut sums = experiment.empty_sums();
+    for i in first..end {
+        experiment.measure_run(i, &mut sums);
+    }
+    Ok(ReplyBody::Chunk { runs, sums })
+}
+
+fn experiment_seed(
+    experiment: &Value,
+    configuration: usize,
+    seed: u64,
+) -> Result<ReplyBody, JobError> {
+    let experiment = experiment_of(experiment, "job.experiment-seed.experiment")?;
+    let Some(c) = experiment.configurations.get(configuration) else {
+        return Err(JobError::new(
+            "job.experiment-seed.configuration",
+            format!(
+                "configuration {configuration}; the grid has {}",
+                experiment.configurations.len()
+            ),
+        ));
+    };
+    Ok(ReplyBody::Scenario {
+        text: c.replay_scenario(seed).to_json(),
+    })
+}
+
+/// The scenario a job names: a built-in's name, a scenario object, or a
+/// session object (its scenario).
+fn scenario_of(value: &Value, field: &str) -> Result<Scenario, JobError> {
+    match value {
+        Value::String(name) => {
+            let text = builtin_scenario(name).ok_or_else(|| {
+                JobError::new(
+                    field,
+                    format!(
+                        "no built-in scenario is named {:?}",
+                        name.chars().take(40).collect::<String>()
+                    ),
+                )
+            })?;
+            Ok(Scenario::from_json(text).expect("built-in scenarios are valid"))
+        }
+        Value::Object(map) => match map.get("scenario") {
+            Some(inner) if map.contains_key("time_ticks") || map.contains_key("inputs") => {
+                Scenario::from_value(inner)
+                    .map_err(|e| JobError::within(&format!("{field}.scenario"), e))
+            }
+            _ => Scenario::from_value(value).map_err(|e| JobError::within(field, e)),
+        },
+        _ => Err(JobError::new(
+            field,
+            "a built-in scenario's name or a scenario object",
+        )),
+    }
+}
+
+fn explore(job: &ExploreJob, progress: &mut dyn FnMut(Progress)) -> Result<ReplyBody, JobError> {
+    const FIELD: &str = "job.explore";
+    let field = |name: &str| format!("{FIELD}.{name}");
+    let scenario = scenario_of(&job.scenario, &field("scenario"))?;
+    if job.depth_max == 0 || job.depth_max > DEPTH_MAX_LIMIT {
+        return Err(JobError::new(
+            field("depth_max"),
+            format!("{}; it is 1 to {DEPTH_MAX_LIMIT}", job.depth_max),
+        ));
+    }
+    if job.memory_max_bytes == 0 || job.memory_max_bytes > EXPLORE_MEMORY_LIMIT_BYTES {
+        return Err(JobError::new(
+            field("memory_max_bytes"),
+            format!(
+                "{}; in a worker it is 1 to {EXPLORE_MEMORY_LIMIT_BYTES}",
+                job.memory_max_bytes
+            ),
+        ));
+    }
+    let faults = if job.faults.trim().is_empty() {
+        Vec::new()
+    } else {
+        parse_fault_menu(&job.faults).map_err(|e| JobError::new(field("faults"), e))?
+    };
+    let properties = if job.properties.is_empty() {
+        DEFAULT_PROPERTIES.to_vec()
+    } else {
+        job.properties
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                p.parse::<Property>()
+                    .map_err(|e| JobError::new(format!("{FIELD}.properties[{i}]"), e))
+            })
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let options = ExploreOptions {
+        depth_max: job.depth_max,
+        drops_max: job.drops_max,
+        faults_max: job.faults_max,
+        faults,
+        states_max: job.states_max,
+        memory_max_bytes: job.memory_max_bytes,
+        properties,
+        reduction: job.reduction,
+        stop_when_all_broken: true,
+    };
+    let mut explorer = Explorer::new(&scenario, options).map_err(|e| match e {
+        crate::explore::ExploreError::Option { name, reason } => JobError::new(field(name), reason),
+        crate::explore::ExploreError::Scenario(e) => JobError::within(&field("scenario"), e),
+    })?;
+    while !explorer.run(EXPLORE_SLICE_EXPANSIONS) {
+        progress(explorer.progress());
+    }
+    let violations: Vec<Counterexample> = explorer
+        .violations()
+        .into_iter()
+        .map(|v| Counterexample {
+            property: v.property.to_string(),
+            findings: v.findings.clone(),
+            length: v.choices.len(),
+            node: v.node,
+            session: v.session().to_json(),
+        })
+        .collect();
+    let holds = explorer
+        .properties()
+        .iter()
+        .map(ToString::to_string)
+        .filter(|p| !violations.iter().any(|v| &v.property == p))
+        .collect();
+    Ok(ReplyBody::Explored {
+        ended: explorer.ended().expect("the search has ended"),
+        progress: explorer.progress(),
+        violations,
+        holds,
+    })
+}
+
+#[cfg(test)]
+mod tests;

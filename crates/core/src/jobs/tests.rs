@@ -1,0 +1,246 @@
+//! Tests of the worker's jobs: a chunked experiment adds up to the
+//! experiment run in one piece; a seed's scenario replays that seed; an
+//! exploration reports progress and the counterexample the CLI finds; every
+//! bad message is an error reply naming its field, never a panic.
+
+use super::*;
+use crate::experiment::{merge_sums, Seeds};
+use crate::share::Session;
+
+/// Every reply `handle` posts for `text`.
+fn replies(text: &str) -> Vec<Reply> {
+    let mut out = Vec::new();
+    handle(text, &mut |r| out.push(r));
+    out
+}
+
+/// The one reply to `text`, which must be its only one.
+fn only(text: &str) -> ReplyBody {
+    let mut all = replies(text);
+    assert_eq!(all.len(), 1, "one reply: {all:?}");
+    all.remove(0).reply
+}
+
+fn request(id: u64, job: Job) -> String {
+    Request {
+        protocol: PROTOCOL,
+        id,
+        job,
+    }
+    .to_json()
+}
+
+/// The built-in staleness experiment over seeds 0..6, as an object.
+fn small_staleness() -> Value {
+    let e = Experiment::builtin("staleness").expect("built in");
+    serde_json::to_value(&e.spec)
+        .map(|mut v| {
+            v["seeds"] = serde_json::json!({"first": 0, "end": 6});
+            v
+        })
+        .expect("specs serialize")
+}
+
+#[test]
+fn chunks_add_up_to_the_whole_experiment() {
+    let value = small_staleness();
+    let experiment = experiment_of(&value, "e").expect("valid");
+    let runs = experiment.runs();
+    assert_eq!(runs, 8 * 6);
+    let whole = experiment.run();
+    // Three uneven chunks, as a pool of workers would ask for them.
+    let mut sums = experiment.empty_sums();
+    for (i, range) in [[0, 5], [5, 29], [29, runs]].into_iter().enumerate() {
+        let text = request(
+            10 + i as u64,
+            Job::ExperimentChunk {
+                experiment: value.clone(),
+                runs: range,
+            },
+        );
+        let mut all = replies(&text);
+        assert_eq!(all.len(), 1);
+        let reply = all.remove(0);
+        assert_eq!(reply.id, 10 + i as u64);
+        // The reply survives its trip through JSON.
+        let back = parse_reply(&reply.to_json()).expect("a valid reply");
+        assert_eq!(back, reply);
+        let ReplyBody::Chunk {
+            runs: got,
+            sums: part,
+        } = back.reply
+        else {
+            panic!("a chunk: {:?}", back.reply)
+        };
+        assert_eq!(got, range);
+        merge_sums(&mut sums, &part);
+    }
+    assert_eq!(experiment.outcome(sums), whole);
+    assert!(whole
+        .configurations
+        .iter()
+        .all(|c| c.measurements.runs == 6));
+}
+
+#[test]
+fn a_builtin_is_named_and_a_seed_opens_its_scenario() {
+    let reply = only(&request(
+        3,
+        Job::ExperimentSeed {
+            experiment: Value::String("staleness".into()),
+            configuration: 5,
+            seed: 42,
+        },
+    ));
+    let ReplyBody::Scenario { text } = reply else {
+        panic!("a scenario: {reply:?}")
+    };
+    let scenario = Scenario::from_json(&text).expect("a valid scenario");
+    let experiment = Experiment::builtin("staleness").expect("built in");
+    let c = &experiment.configurations[5];
+    assert_eq!(scenario.seed, 42);
+    assert_eq!(scenario.cluster, c.scenario.cluster);
+    // The scenario alone, without the injector, replays the seed's run:
+    // the same measurements.
+    let replayed = crate::cluster::Cluster::run_seed(
+        &scenario,
+        42,
+        &crate::cluster::RunOptions {
+            faults: None,
+            ..c.run_options()
+        },
+    )
+    .expect("valid");
+    assert!(scenario.timeline.iter().any(|e| e.fault.is_some()));
+    assert_eq!(Measurements::of_run(replayed.sim()), c.measure_seed(42));
+}
+
+#[test]
+fn an_exploration_reports_progress_and_the_shortest_lost_write() {
+    let scenario: Value = serde_json::from_str(include_str!(
+        "../../../../scenarios/explore/stale-write-lww.json"
+    ))
+    .expect("JSON");
+    let all = replies(&request(
+        9,
+        Job::Explore(ExploreJob {
+            scenario,
+            depth_max: 20,
+            drops_max: 0,
+            faults_max: 0,
+            faults: String::new(),
+            states_max: 100_000,
+            memory_max_bytes: EXPLORE_MEMORY_DEFAULT_BYTES,
+            properties: vec!["no-lost-write".into()],
+            reduction: true,
+        }),
+    ));
+    assert!(all.iter().all(|r| r.id == 9 && r.protocol == PROTOCOL));
+    let (last, before) = all.split_last().expect("replies");
+    assert!(before
+        .iter()
+        .all(|r| matches!(r.reply, ReplyBody::Progress { .. })));
+    let ReplyBody::Explored {
+        ended,
+        progress,
+        violations,
+        holds,
+    } = &last.reply
+    else {
+        panic!("explored: {last:?}")
+    };
+    assert_eq!(*ended, Ended::AllBroken);
+    assert!(progress.distinct_states > 1);
+    assert!(holds.is_empty());
+    assert_eq!(violations.len(), 1);
+    let v = &violations[0];
+    assert_eq!(v.property, "no-lost-write");
+    assert!(v.length > 0 && !v.findings.is_empty());
+    let session: Session = serde_json::from_str(&v.session).expect("a session");
+    assert!(session.scenario.schedule.is_some());
+    assert!(session.time_ticks > 0);
+    let back = parse_reply(&last.to_json()).expect("a valid reply");
+    assert_eq!(&back, last);
+}
+
+#[test]
+fn bad_messages_are_error_replies_naming_the_field() {
+    let error_of = |text: &str| match only(text) {
+        ReplyBody::Error { field, message } => (field, message),
+        other => panic!("an error for {text}: {other:?}"),
+    };
+    let (field, message) = error_of("not json");
+    assert_eq!(field, "");
+    assert!(!message.is_empty());
+    let (field, _) = error_of(r#"{"protocol": 1, "id": 4, "job": {"mine-bitcoin": {}}}"#);
+    assert_eq!(field, "job");
+    let (field, message) =
+        error_of(r#"{"protocol": 2, "id": 4, "job": {"explore": {"scenario": "x"}}}"#);
+    assert_eq!(field, "protocol");
+    assert!(message.contains("version 2"), "{message}");
+    let (field, _) = error_of(
+        r#"{"protocol": 1, "id": 4, "job": {"experiment-chunk": {"experiment": "staleness", "runs": [5, 1]}}}"#,
+    );
+    assert_eq!(field, "job.experiment-chunk.runs");
+    let (field, message) = error_of(
+        r#"{"protocol": 1, "id": 4, "job": {"experiment-chunk": {"experiment": "nope", "runs": [0, 1]}}}"#,
+    );
+    assert_eq!(field, "job.experiment-chunk.experiment");
+    assert!(message.contains("\"nope\""), "{message}");
+    let (field, _) = error_of(
+        r#"{"protocol": 1, "id": 4, "job": {"experiment-chunk": {"experiment": {"version": 1, "name": "x", "scenario": "sweep-faults", "seeds": {"first": 0, "end": 1}, "report": "staleness", "grid": {"r": [1, 9]}}, "runs": [0, 1]}}}"#,
+    );
+    assert!(
+        field.starts_with("job.experiment-chunk.experiment.grid"),
+        "{field}"
+    );
+    let (field, _) = error_of(
+        r#"{"protocol": 1, "id": 4, "job": {"explore": {"scenario": "quorum-success", "depth_max": 0}}}"#,
+    );
+    assert_eq!(field, "job.explore.depth_max");
+    let (field, _) = error_of(
+        r#"{"protocol": 1, "id": 4, "job": {"explore": {"scenario": "quorum-success", "properties": ["nice"]}}}"#,
+    );
+    assert_eq!(field, "job.explore.properties[0]");
+    let (field, _) = error_of(
+        r#"{"protocol": 1, "id": 4, "job": {"experiment-seed": {"experiment": "staleness", "configuration": 99, "seed": 0}}}"#,
+    );
+    assert_eq!(field, "job.experiment-seed.configuration");
+    // The id is echoed when it could be read, 0 otherwise.
+    let reply = replies(r#"{"protocol": 1, "id": 77, "job": 3}"#).remove(0);
+    assert_eq!(reply.id, 77);
+    let huge = format!("\"{}\"", "x".repeat(MAX_REQUEST_BYTES));
+    let (_, message) = error_of(&huge);
+    assert!(message.contains("limit"), "{message}");
+    // Replies are checked on the way back too.
+    assert_eq!(
+        parse_reply(r#"{"protocol": 9, "id": 1, "reply": "ready"}"#)
+            .expect_err("refused")
+            .field,
+        "protocol"
+    );
+    assert!(parse_reply(r#"{"protocol": 1, "id": 1, "reply": {"rogue": 1}}"#).is_err());
+    assert_eq!(
+        parse_reply(&Reply::ready().to_json()).expect("valid"),
+        Reply::ready()
+    );
+}
+
+#[test]
+fn seeds_of_a_chunk_are_the_experiments() {
+    // A chunk within one configuration measures exactly its seeds.
+    let e = Experiment::builtin("latency").expect("built in");
+    let e = e.with_seeds(Seeds { first: 7, end: 10 }).expect("valid");
+    let ReplyBody::Chunk { sums, .. } =
+        experiment_chunk(&serde_json::to_value(&e.spec).expect("serializes"), [3, 6])
+            .expect("runs")
+    else {
+        panic!("a chunk")
+    };
+    let mut want = Measurements::default();
+    for seed in 7..10 {
+        want.merge(&e.configurations[1].measure_seed(seed));
+    }
+    assert_eq!(sums[1], want);
+    assert!(sums.iter().enumerate().all(|(i, s)| i == 1 || s.runs == 0));
+}
