@@ -27,6 +27,7 @@ async function ask(page, requests) {
         replies.push(reply);
         if (reply.reply === "ready") {
           for (const r of requests) worker.postMessage(typeof r === "string" ? r : JSON.stringify(r));
+          if (requests.length === 0) resolve();
         } else if (!reply.reply.progress && ++finals === requests.length) {
           resolve();
         }
