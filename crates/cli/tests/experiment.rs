@@ -2,28 +2,10 @@
 //! same seeds whatever the number of threads, its CSV holds every table
 //! cell, `--svg` writes a chart, and bad input exits 2 naming the problem.
 
-use std::process::{Command, Output};
+mod common;
 
+use common::{stdout, text, wildling, Scratch};
 use wildling_core::experiment::{Experiment, Seeds};
-
-const WILDLING: &str = env!("CARGO_BIN_EXE_wildling");
-
-fn wildling(args: &[&str]) -> Output {
-    Command::new(WILDLING)
-        .args(args)
-        .output()
-        .expect("wildling runs")
-}
-
-fn stdout(args: &[&str]) -> String {
-    let out = wildling(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8")
-}
 
 #[test]
 fn the_json_is_the_cores_outcome_on_any_number_of_threads() {
@@ -63,9 +45,8 @@ fn text_csv_and_svg() {
     assert_eq!(lines.next(), Some("table,configuration,column,value"));
     // 10 configurations × 7 columns.
     assert_eq!(lines.count(), 70, "{csv}");
-    let dir = std::env::temp_dir().join(format!("wildling-experiment-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("a temporary directory");
-    let svg = dir.join("staleness.svg");
+    let scratch = Scratch::new("experiment-svg");
+    let svg = scratch.dir().join("staleness.svg");
     stdout(&[
         "experiment",
         "staleness",
@@ -75,38 +56,33 @@ fn text_csv_and_svg() {
         svg.to_str().expect("UTF-8"),
     ]);
     let drawn = std::fs::read_to_string(&svg).expect("the chart");
-    std::fs::remove_dir_all(&dir).expect("removed");
     assert!(drawn.starts_with("<svg"), "{drawn}");
     assert!(drawn.contains("nrw=3/2/2 sloppy_quorum=off"));
 }
 
 #[test]
 fn bad_input_exits_2_naming_the_problem() {
-    let dir = std::env::temp_dir().join(format!("wildling-bad-experiment-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("a temporary directory");
-    let file = dir.join("big.json");
-    std::fs::write(
-        &file,
+    let scratch = Scratch::new("experiment-bad");
+    let file = scratch.write(
+        "big.json",
         r#"{"version": 1, "name": "big", "scenario": "sweep-faults", "report": "latency",
             "seeds": {"first": 0, "end": 10},
             "grid": {"r": [1,2,3], "w": [1,2,3], "drop_per_million": [0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29]}}"#,
-    )
-    .expect("written");
-    let out = wildling(&["experiment", file.to_str().expect("UTF-8")]);
-    std::fs::remove_dir_all(&dir).expect("removed");
+    );
+    let out = wildling(&["experiment", &file]);
     assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = text(&out.stderr);
     assert!(err.contains("270 configurations"), "{err}");
     let out = wildling(&["experiment", "no-such-experiment"]);
     assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = text(&out.stderr);
     assert!(
         err.contains("built in: versions-per-read, staleness"),
         "{err}"
     );
     let out = wildling(&["experiment", "latency", "--seeds", "0..1", "--svg", "x.svg"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--svg charts the staleness"));
+    assert!(text(&out.stderr).contains("--svg charts the staleness"));
     let out = wildling(&[
         "experiment",
         "staleness",

@@ -2,52 +2,21 @@
 //! `scenarios/explore/`, its exit codes, and the counterexample's session
 //! file replayed by `wildling run`.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+
+use std::path::PathBuf;
+
+use common::{text, wildling, Scratch};
 
 fn scenario(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../scenarios/explore/{name}.json"))
-}
-
-/// A directory of this test's own, emptied when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir =
-            std::env::temp_dir().join(format!("wildling-explore-{}-{name}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("a scratch directory");
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn wildling(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wildling"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    common::repo_file(&format!("scenarios/explore/{name}.json"))
 }
 
 #[test]
 fn a_lost_write_exits_1_with_its_shortest_run_as_a_session_that_replays_it() {
-    let out = Scratch::new("lww");
+    let out = Scratch::new("explore-lww");
     let file = scenario("stale-write-lww");
-    let found = wildling(&[
-        "explore",
-        file.to_str().unwrap(),
-        "--out",
-        out.0.to_str().unwrap(),
-    ]);
+    let found = wildling(&["explore", file.to_str().unwrap(), "--out", out.arg()]);
     let stdout = text(&found.stdout);
     assert_eq!(
         found.status.code(),
@@ -70,7 +39,7 @@ fn a_lost_write_exits_1_with_its_shortest_run_as_a_session_that_replays_it() {
     // The diagram: c2's put reaches n1 after c1's.
     assert!(stdout.contains("deliver #1 c2->n1"), "{stdout}");
     assert!(stdout.contains("holds over the whole bounded space: convergence, no-false-conflict"));
-    let session = out.0.join("stale-write-lww.no-lost-write.session.json");
+    let session = out.dir().join("stale-write-lww.no-lost-write.session.json");
     let replayed = wildling(&["run", session.to_str().unwrap()]);
     let run = text(&replayed.stdout);
     assert_eq!(
@@ -87,14 +56,14 @@ fn a_lost_write_exits_1_with_its_shortest_run_as_a_session_that_replays_it() {
 
 #[test]
 fn a_space_that_holds_exits_0_and_json_says_why() {
-    let out = Scratch::new("dvvset");
+    let out = Scratch::new("explore-dvvset");
     let file = scenario("stale-write-dvvset");
     let held = wildling(&[
         "explore",
         file.to_str().unwrap(),
         "--json",
         "--out",
-        out.0.to_str().unwrap(),
+        out.arg(),
     ]);
     assert_eq!(held.status.code(), Some(0), "{}", text(&held.stderr));
     let json: serde_json::Value = serde_json::from_slice(&held.stdout).expect("JSON");
@@ -109,7 +78,7 @@ fn a_space_that_holds_exits_0_and_json_says_why() {
         "{json}"
     );
     assert_eq!(
-        std::fs::read_dir(&out.0).expect("readable").count(),
+        std::fs::read_dir(out.dir()).expect("readable").count(),
         0,
         "nothing to write"
     );
@@ -117,7 +86,7 @@ fn a_space_that_holds_exits_0_and_json_says_why() {
 
 #[test]
 fn a_search_stopped_by_its_bound_exits_3_with_its_counts() {
-    let out = Scratch::new("bound");
+    let out = Scratch::new("explore-bound");
     let file = scenario("stale-write-dvvset");
     let stopped = wildling(&[
         "explore",
@@ -125,7 +94,7 @@ fn a_search_stopped_by_its_bound_exits_3_with_its_counts() {
         "--max-states",
         "10",
         "--out",
-        out.0.to_str().unwrap(),
+        out.arg(),
     ]);
     let stdout = text(&stopped.stdout);
     assert_eq!(stopped.status.code(), Some(3), "{stdout}");

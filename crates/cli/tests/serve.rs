@@ -7,9 +7,10 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Child, ChildStderr, Command, Stdio};
 
+use common::{stdout, text, wildling, WILDLING};
 use wildling_server::client::{Connection, Response};
 
-const WILDLING: &str = env!("CARGO_BIN_EXE_wildling");
+mod common;
 
 /// A `wildling serve` child and its stderr.
 struct Served {
@@ -92,17 +93,8 @@ fn json(r: &Response) -> serde_json::Value {
 }
 
 fn run_json(file: &Path) -> serde_json::Value {
-    let out = Command::new(WILDLING)
-        .args(["run", "--json"])
-        .arg(file)
-        .output()
-        .expect("wildling run runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON")
+    let file = file.to_str().expect("a UTF-8 path");
+    serde_json::from_str(&stdout(&["run", "--json", file])).expect("JSON")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -200,19 +192,16 @@ async fn siblings_resolved_over_http_survive_a_restart_and_replay_from_the_recor
     served.stop();
 
     // Recording on top of restored data would not replay: refused.
-    let out = Command::new(WILDLING)
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--data",
-            data_arg,
-            "--record",
-            record_arg,
-        ])
-        .output()
-        .expect("runs");
+    let out = wildling(&[
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+        "--data",
+        data_arg,
+        "--record",
+        record_arg,
+    ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("fresh --data directory"));
+    assert!(text(&out.stderr).contains("fresh --data directory"));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -2,20 +2,14 @@
 //! passes; a copy with one assertion changed fails naming the step, with
 //! exit code 1; a malformed file exits 2 naming the field.
 
+mod common;
+
 use std::path::PathBuf;
-use std::process::{Command, Output};
 
-const WILDLING: &str = env!("CARGO_BIN_EXE_wildling");
-
-fn wildling(args: &[&str]) -> Output {
-    Command::new(WILDLING)
-        .args(args)
-        .output()
-        .expect("wildling runs")
-}
+use common::{text, wildling, Scratch};
 
 fn tutorial_files() -> Vec<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tutorials");
+    let dir = common::repo_file("tutorials");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("tutorials/")
         .map(|e| e.expect("entry").path())
@@ -23,26 +17,6 @@ fn tutorial_files() -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
-}
-
-/// A scratch file of this test's own, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str, text: &str) -> Scratch {
-        let path = std::env::temp_dir().join(format!("wildling-{}-{name}", std::process::id()));
-        std::fs::write(&path, text).expect("writes");
-        Scratch(path)
-    }
-    fn path(&self) -> &str {
-        self.0.to_str().expect("UTF-8 path")
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
 }
 
 #[test]
@@ -53,12 +27,8 @@ fn every_built_in_tutorial_file_passes() {
     let mut args = vec!["tutorial", "check"];
     args.extend(&names);
     let out = wildling(&args);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
     assert_eq!(
         stdout.lines().filter(|l| l.starts_with("ok    ")).count(),
         10,
@@ -91,9 +61,10 @@ fn one_changed_assertion_fails_naming_the_step() {
         needle,
         r#"{ "replica": { "node": 3, "key": "c", "values": ["1"] } }"#,
     );
-    let scratch = Scratch::new("changed.json", &changed);
-    let out = wildling(&["tutorial", "check", "siblings", scratch.path()]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let scratch = Scratch::new("tutorial-changed");
+    let changed = scratch.write("changed.json", &changed);
+    let out = wildling(&["tutorial", "check", "siblings", &changed]);
+    let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("ok    siblings"), "{stdout}");
     let fail = stdout
@@ -110,14 +81,15 @@ fn one_changed_assertion_fails_naming_the_step() {
 
 #[test]
 fn bad_input_exits_2_naming_the_field() {
-    let scratch = Scratch::new(
+    let scratch = Scratch::new("tutorial-bad");
+    let bad = scratch.write(
         "bad.json",
         r#"{ "tutorial_version": 1, "id": "bad", "title": "Bad", "scenario": "read-repair",
              "steps": [{ "title": "x", "at": { "ticks": 5 }, "narration": "x",
                          "expect": [{ "replica": { "node": 9, "key": "k", "siblings": 1 } }] }] }"#,
     );
-    let out = wildling(&["tutorial", "check", scratch.path(), "siblings"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let out = wildling(&["tutorial", "check", &bad, "siblings"]);
+    let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains("steps[0].expect[0].replica.node: n9 is not in the cluster (n1 to n3)"),
@@ -125,13 +97,13 @@ fn bad_input_exits_2_naming_the_field() {
     );
     let out = wildling(&["tutorial", "check", "no-such-tutorial"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no built-in tutorial has that id"));
+    assert!(text(&out.stderr).contains("no built-in tutorial has that id"));
 }
 
 #[test]
 fn list_names_the_built_in_tutorials() {
     let out = wildling(&["tutorial", "list"]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = text(&out.stdout);
     assert!(out.status.success());
     assert_eq!(stdout.lines().count(), 10, "{stdout}");
     assert!(stdout.starts_with("siblings "), "{stdout}");

@@ -178,6 +178,19 @@ fn string_literal(out: &mut String, text: &str) {
     out.push('"');
 }
 
+/// `values` as a vector of string literals, `[a b]` in EDN (`separator`
+/// ' ') and `["a","b"]` in JSON (',').
+fn string_list(out: &mut String, values: &[crate::message::Value], separator: char) {
+    out.push('[');
+    for (n, value) in values.iter().enumerate() {
+        if n > 0 {
+            out.push(separator);
+        }
+        string_literal(out, value);
+    }
+    out.push(']');
+}
+
 /// Nanoseconds for Jepsen's `:time`: a tick is a millisecond.
 fn nanos(at: Time) -> u64 {
     at.saturating_mul(1_000_000)
@@ -223,16 +236,7 @@ fn edn<M>(history: &History<M, ClientOp, OpOutcome>) -> Export {
         out.push(' ');
         match (written, outcome) {
             (Some(value), _) => string_literal(&mut out, value),
-            (None, Some(OpOutcome::Got { values, .. })) => {
-                out.push('[');
-                for (n, value) in values.iter().enumerate() {
-                    if n > 0 {
-                        out.push(' ');
-                    }
-                    string_literal(&mut out, value);
-                }
-                out.push(']');
-            }
+            (None, Some(OpOutcome::Got { values, .. })) => string_list(&mut out, values, ' '),
             (None, _) => out.push_str("nil"),
         }
         let _ = writeln!(out, "], :time {}}}", nanos(at));
@@ -272,14 +276,9 @@ fn porcupine<M>(history: &History<M, ClientOp, OpOutcome>) -> Export {
         let _ = write!(out, "}},\"call\":{},\"output\":", op.invoked_at);
         match &op.completed {
             Some((_, OpOutcome::Got { values, .. })) => {
-                out.push_str("{\"values\":[");
-                for (n, value) in values.iter().enumerate() {
-                    if n > 0 {
-                        out.push(',');
-                    }
-                    string_literal(&mut out, value);
-                }
-                out.push_str("]}");
+                out.push_str("{\"values\":");
+                string_list(&mut out, values, ',');
+                out.push('}');
             }
             Some((_, OpOutcome::Put)) => out.push_str("{\"ok\":true}"),
             _ => out.push_str("{\"ok\":null}"),
