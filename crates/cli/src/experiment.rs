@@ -10,6 +10,7 @@ use wildling_core::experiment::{
     builtin_experiments, merge_sums, Experiment, Outcome, Report, Seeds, Table,
 };
 use wildling_core::measure::Measurements;
+use wildling_core::quoted::shown;
 
 use crate::{read_capped, workers, BadInput};
 
@@ -31,11 +32,12 @@ pub fn load(name: &str) -> Result<Experiment, BadInput> {
     let text = read_capped(name).map_err(|e| {
         let names: Vec<&str> = builtin_experiments().into_iter().map(|(n, _)| n).collect();
         BadInput(format!(
-            "{name}: {e}, and no built-in experiment has that name (built in: {})",
+            "{}: {e}, and no built-in experiment has that name (built in: {})",
+            shown(name),
             names.join(", ")
         ))
     })?;
-    Experiment::from_json(&text).map_err(|e| BadInput(format!("{name}: {e}")))
+    Experiment::from_json(&text).map_err(|e| BadInput(format!("{}: {e}", shown(name))))
 }
 
 /// Run `experiment` (over `seeds` if given) on `jobs` threads and print it.
@@ -85,21 +87,22 @@ pub fn run(
     let tables = outcome.tables();
     if output.json {
         let json = serde_json::json!({ "outcome": &outcome, "tables": &tables });
-        println!("{json}");
+        outln!("{json}");
         eprintln!("{timing}");
     } else if output.csv {
-        print!("{}", csv_text(&tables)?);
+        out!("{}", csv_text(&tables)?);
         eprintln!("{timing}");
     } else {
-        println!("{}: {}", outcome.name, experiment.spec.description);
-        println!(
+        outln!("{}: {}", outcome.name, experiment.spec.description);
+        outln!(
             "seeds {}..{}",
-            experiment.spec.seeds.first, experiment.spec.seeds.end
+            experiment.spec.seeds.first,
+            experiment.spec.seeds.end
         );
         for table in &tables {
-            println!("\n{}", text_table(table));
+            outln!("\n{}", text_table(table));
         }
-        println!("{timing}");
+        outln!("{timing}");
     }
     if let Some(path) = &output.svg {
         chart(&outcome, path)?;

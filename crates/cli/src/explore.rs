@@ -187,7 +187,7 @@ impl Report<'_> {
             holds,
         } = *self;
         let config = &scenario.cluster;
-        println!(
+        outln!(
         "explore {}: {} nodes, N={} R={} W={}, mode {}; depth <= {}, drops <= {}, faults <= {} of {}{}",
         clean(&scenario.name),
         config.nodes,
@@ -201,7 +201,7 @@ impl Report<'_> {
         bounds.faults.len(),
         if bounds.reduction { "" } else { ", no reduction" }
     );
-        println!(
+        outln!(
         "states explored {}, distinct {}, settled {}, depth reached {}, time {seconds:.2} s ({:.0} distinct states/s)",
         p.states_explored,
         p.distinct_states,
@@ -209,29 +209,29 @@ impl Report<'_> {
         p.depth_reached,
         p.distinct_states as f64 / seconds.max(1e-9)
     );
-        println!("{ended}");
+        outln!("{ended}");
         if p.depth_bound_hit {
-            println!(
+            outln!(
                 "some paths reached the depth bound ({}) and were not followed further",
                 bounds.depth_max
             );
         }
         for (violation, path) in violations.iter().zip(written) {
-            println!(
+            outln!(
                 "\nVIOLATED {}: shortest counterexample, {} choices",
                 violation.property,
                 violation.choices.len()
             );
             for finding in &violation.findings {
-                println!("  {}", clean(finding));
+                outln!("  {}", clean(finding));
             }
-            println!("  choices: {}", choices_text(violation));
-            println!(
+            outln!("  choices: {}", choices_text(violation));
+            outln!(
                 "  session: {} (open it in the playground, or `wildling run` it)",
                 path.display()
             );
             let cluster = violation.replay();
-            print!(
+            out!(
                 "{}",
                 space_time(cluster.sim().trace().events(), &lanes(&violation.scenario))
             );
@@ -240,7 +240,7 @@ impl Report<'_> {
                     .node
                     .map(|n| format!(" at {n}"))
                     .unwrap_or_default();
-                println!("  the last choice, `{last}`{at}, breaks it");
+                outln!("  the last choice, `{last}`{at}, breaks it");
             }
         }
         if !holds.is_empty() {
@@ -250,7 +250,7 @@ impl Report<'_> {
             } else {
                 "over the whole bounded space"
             };
-            println!("\nholds {scope}: {}", names.join(", "));
+            outln!("\nholds {scope}: {}", names.join(", "));
         }
     }
 
@@ -296,7 +296,7 @@ impl Report<'_> {
             "violations": violated,
             "holds": holds.iter().map(ToString::to_string).collect::<Vec<_>>(),
         });
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&out).expect("JSON values serialize")
         );

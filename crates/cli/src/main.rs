@@ -18,13 +18,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use wildling_core::checker::CheckCounts;
-use wildling_core::explore::{ExploreOptions, Property};
-
-mod explore;
 use wildling_core::cluster::{Cluster, RunOptions, Summary};
 use wildling_core::drawing;
+use wildling_core::explore::{ExploreOptions, Property};
 use wildling_core::export::{Format, SHIVIZ_REGEX};
 use wildling_core::ids::Addr;
+use wildling_core::quoted::{shown, Quoted};
 use wildling_core::scenario::{
     builtin_scenario, builtin_scenarios, Scenario, MAX_AT_TICKS, MAX_SCENARIO_BYTES, MAX_TEXT_BYTES,
 };
@@ -34,7 +33,12 @@ use wildling_core::sim::trace::{escape_controls, space_time, TraceMode};
 use wildling_core::sim::SimOptions;
 use wildling_core::ClientId;
 
+// First: its macros serve the modules after it.
+#[macro_use]
+mod out;
+
 mod experiment;
+mod explore;
 mod tutorial;
 mod workers;
 
@@ -238,7 +242,7 @@ fn parse_range(text: &str) -> Result<(u64, u64), String> {
     let parse = |s: &str| {
         s.trim()
             .parse::<u64>()
-            .map_err(|e| format!("{s:?}: {e} (a seed is 0 to {})", u64::MAX))
+            .map_err(|e| format!("{}: {e} (a seed is 0 to {})", Quoted(s), u64::MAX))
     };
     let (a, b) = (parse(a)?, parse(b)?);
     if a >= b {
@@ -261,7 +265,7 @@ fn parse_window(text: &str) -> Result<u64, String> {
         Ok(ticks) => Err(format!(
             "{ticks} ticks; a fault window is 1 to {MAX_AT_TICKS} ticks"
         )),
-        Err(e) => Err(format!("{:?}: {e}", escape_controls(text))),
+        Err(e) => Err(format!("{}: {e}", Quoted(text))),
     }
 }
 
@@ -292,8 +296,8 @@ fn main() -> ExitCode {
         .find(|a| a.chars().any(char::is_control))
     {
         eprintln!(
-            "wildling: the argument \"{}\" holds a control character",
-            escape_controls(&bad)
+            "wildling: the argument {} holds a control character",
+            Quoted(&bad)
         );
         return ExitCode::from(2);
     }
@@ -418,7 +422,7 @@ fn main() -> ExitCode {
                 let description = Scenario::from_json(json)
                     .map(|s| s.description)
                     .unwrap_or_default();
-                println!("{name:<24} {description}");
+                outln!("{name:<24} {description}");
             }
             Ok(())
         }
@@ -462,11 +466,12 @@ fn serve(scenario: &Scenario, options: &wildling_server::ServeOptions) -> Result
 fn read(name: &str) -> Result<String, BadInput> {
     match read_capped(name) {
         Ok(text) => Ok(text),
-        Err(ReadError::Read(e)) => Err(BadInput(format!("{name}: {e}"))),
+        Err(ReadError::Read(e)) => Err(BadInput(format!("{}: {e}", shown(name)))),
         Err(ReadError::Open(e)) => match builtin_scenario(name) {
             Some(json) => Ok(json.to_string()),
             None => Err(BadInput(format!(
-                "{name}: {e}, and no built-in scenario has that name"
+                "{}: {e}, and no built-in scenario has that name",
+                shown(name)
             ))),
         },
     }
@@ -502,7 +507,7 @@ fn read_capped(name: &str) -> Result<String, ReadError> {
 
 /// Read a scenario file, or a built-in scenario by name.
 fn load(name: &str) -> Result<Scenario, BadInput> {
-    Scenario::from_json(&read(name)?).map_err(|e| BadInput(format!("{name}: {e}")))
+    Scenario::from_json(&read(name)?).map_err(|e| BadInput(format!("{}: {e}", shown(name))))
 }
 
 /// What `run` and `trace` replay: a scenario, or a session file (the
@@ -519,12 +524,13 @@ fn load_replayable(name: &str) -> Result<Replayable, BadInput> {
     let is_session =
         serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| v.get("scenario").is_some());
     if is_session {
-        let session = Session::from_json(&text).map_err(|e| BadInput(format!("{name}: {e}")))?;
+        let session =
+            Session::from_json(&text).map_err(|e| BadInput(format!("{}: {e}", shown(name))))?;
         return Ok(Replayable::Session(Box::new(session)));
     }
     Scenario::from_json(&text)
         .map(|s| Replayable::Scenario(Box::new(s)))
-        .map_err(|e| BadInput(format!("{name}: {e}")))
+        .map_err(|e| BadInput(format!("{}: {e}", shown(name))))
 }
 
 /// The run of a scenario (with `seed` and `faults`), or the replay of a
@@ -589,24 +595,20 @@ fn run(
                 serde_json::json!({ "node": id, "up": up, "keys": keys })
             })
             .collect();
-        let out = serde_json::json!({
-            "scenario": scenario.name,
-            "seed": seed,
-            "summary": summary,
-            "check": report,
-            "history": cluster.sim().history(),
-            "nodes": nodes,
+        out::json(&RunJson {
+            scenario: &scenario.name,
+            seed,
+            summary: &summary,
+            check: &report,
+            history: cluster.sim().history(),
+            nodes,
         });
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&out).expect("JSON values serialize")
-        );
         return Ok(());
     }
     // Keys, values and names come from the scenario: every piece of text
     // that holds one is escaped, so that none can forge a line.
     let config = &scenario.cluster;
-    println!(
+    outln!(
         "scenario {} (seed {seed}): {} nodes, Q={}, N={} R={} W={}, mode {}",
         clean(&scenario.name),
         config.nodes,
@@ -616,13 +618,13 @@ fn run(
         config.w,
         config.mode
     );
-    println!("\nhistory");
+    outln!("\nhistory");
     for op in &cluster.sim().history().ops {
         let (completed, outcome) = match &op.completed {
             Some((at, outcome)) => (at.to_string(), clean(outcome)),
             None => ("-".to_string(), "pending".to_string()),
         };
-        println!(
+        outln!(
             "  {:<5} {:<4} {:>6} -> {:>6}  {}  =>  {}",
             op.id.to_string(),
             op.by.to_string(),
@@ -632,26 +634,37 @@ fn run(
             outcome
         );
     }
-    println!("\nfinal state");
+    outln!("\nfinal state");
     for (id, node, up) in cluster.nodes() {
-        println!("  {id} {}", if up { "up" } else { "crashed" });
+        outln!("  {id} {}", if up { "up" } else { "crashed" });
         for (p, key, clock) in node.store().iter() {
-            println!("    {p} {}: {}", clean(key), clean(clock));
+            outln!("    {p} {}: {}", clean(key), clean(clock));
         }
     }
-    println!("\nchecker");
+    outln!("\nchecker");
     let findings = (report.lost_writes.iter().map(clean))
         .chain(report.false_conflicts.iter().map(clean))
         .chain(report.non_converged.iter().map(clean))
         .chain(report.stale_reads.iter().map(clean));
     for line in findings.chain([report.counts().to_string()]) {
-        println!("  {line}");
+        outln!("  {line}");
     }
-    println!("\nsummary\n  {}", summary_line(&summary));
+    outln!("\nsummary\n  {}", summary_line(&summary));
     if let Some(stopped) = summary.stopped {
-        println!("  {stopped}; {} operations pending", summary.pending);
+        outln!("  {stopped}; {} operations pending", summary.pending);
     }
     Ok(())
+}
+
+/// `run --json`: borrowed, so that the history is written as it is read.
+#[derive(serde::Serialize)]
+struct RunJson<'a, S, C, H> {
+    scenario: &'a str,
+    seed: u64,
+    summary: &'a S,
+    check: &'a C,
+    history: &'a H,
+    nodes: Vec<serde_json::Value>,
 }
 
 /// `text` as it prints, with control characters escaped.
@@ -715,7 +728,7 @@ fn export(
             drawing::ring_export(&cluster, &key, &|a: f64| (a.cos(), a.sin()))
         }
     };
-    print!("{}", exported.text);
+    out!("{}", exported.text);
     if let Some(note) = exported.note {
         eprintln!("wildling: {note}");
     }
@@ -736,14 +749,14 @@ fn lanes(scenario: &Scenario) -> Vec<Addr> {
 
 fn trace(loaded: Replayable, seed: Option<u64>) -> Result<(), BadInput> {
     let (scenario, _, cluster) = replay(loaded, seed, None)?;
-    print!(
+    out!(
         "{}",
         space_time(cluster.sim().trace().events(), &lanes(&scenario))
     );
     if let Some(stopped) = cluster.sim().stopped() {
-        println!("{stopped}");
+        outln!("{stopped}");
     }
-    println!("trace hash {:016x}", cluster.sim().trace().hash());
+    outln!("trace hash {:016x}", cluster.sim().trace().hash());
     Ok(())
 }
 
@@ -773,8 +786,8 @@ fn sweep(
     for part in parts {
         outcomes.merge(part);
     }
-    println!("{}", outcomes.table());
-    println!(
+    outln!("{}", outcomes.table());
+    outln!(
         "{total} seeds in {:.2} s on {jobs} threads ({:.0} seeds/s)",
         elapsed.as_secs_f64(),
         total as f64 / elapsed.as_secs_f64().max(1e-9)

@@ -42,7 +42,7 @@ pub fn check(files: &[String]) -> ExitCode {
 }
 
 fn check_one(name: &str) -> Outcome {
-    let shown = escape_controls(name);
+    let shown = wildling_core::quoted::shown(name);
     let loaded = match read_capped(name) {
         Ok(text) => Tutorial::from_json(&text).map_err(|e| e.to_string()),
         Err(ReadError::Open(e)) => {
@@ -59,7 +59,7 @@ fn check_one(name: &str) -> Outcome {
     };
     match t.check() {
         Ok(assertions) => {
-            println!(
+            outln!(
                 "ok    {shown}: {} steps, {assertions} assertions hold",
                 t.steps.len()
             );
@@ -67,7 +67,7 @@ fn check_one(name: &str) -> Outcome {
         }
         Err(failure) => {
             let v = &failure.verdict;
-            println!(
+            outln!(
                 "FAIL  {shown}: step {} of {} ({}), steps[{}].expect[{}]: {}",
                 failure.step + 1,
                 t.steps.len(),
@@ -76,8 +76,8 @@ fn check_one(name: &str) -> Outcome {
                 failure.assertion,
                 escape_controls(&v.subject)
             );
-            println!("      expected: {}", escape_controls(&v.expected));
-            println!("      actual:   {}", escape_controls(&v.actual));
+            outln!("      expected: {}", escape_controls(&v.expected));
+            outln!("      actual:   {}", escape_controls(&v.actual));
             Outcome::Failed
         }
     }
@@ -86,7 +86,7 @@ fn check_one(name: &str) -> Outcome {
 /// Print the built-in tutorials' ids and titles.
 pub fn list() -> ExitCode {
     for (id, title) in BUILTIN_INDEX {
-        println!("{id:<24} {title}");
+        outln!("{id:<24} {title}");
     }
     ExitCode::SUCCESS
 }

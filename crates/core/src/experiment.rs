@@ -350,7 +350,10 @@ impl Experiment {
                 let text = builtin_scenario(name).ok_or_else(|| {
                     invalid(
                         "scenario",
-                        format!("no built-in scenario is named {name:?}"),
+                        format!(
+                            "no built-in scenario is named {}",
+                            crate::quoted::Quoted(name)
+                        ),
                     )
                 })?;
                 Scenario::from_json(text).expect("built-in scenarios are valid")

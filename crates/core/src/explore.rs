@@ -109,6 +109,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cluster::{check_run, nodes_of, Cluster};
 use crate::node::Member;
+use crate::quoted::Quoted;
 use crate::scenario::{Scenario, ScenarioError, Schedule};
 use crate::share::Session;
 use crate::sim::network::Fault;
@@ -169,13 +170,12 @@ pub fn parse_fault_menu(text: &str) -> Result<Vec<Fault>, String> {
 
 /// One fault of the short form.
 fn parse_fault(item: &str) -> Result<Fault, String> {
-    let quoted = || item.chars().take(40).collect::<String>();
     let node = |word: &str| {
         word.strip_prefix('n')
             .unwrap_or(word)
             .parse::<u16>()
             .map(crate::NodeId)
-            .map_err(|_| format!("{:?} in {:?} is not a node number", word, quoted()))
+            .map_err(|_| format!("{} in {} is not a node number", Quoted(word), Quoted(item)))
     };
     let spaced = item.replace('|', " | ");
     let mut words = spaced.split_whitespace();
@@ -184,8 +184,9 @@ fn parse_fault(item: &str) -> Result<Fault, String> {
     let nodes = |count: usize| -> Result<Vec<crate::NodeId>, String> {
         if rest.len() != count {
             return Err(format!(
-                "{:?}: `{verb}` takes {count} node number{}",
-                quoted(),
+                "{}: {} takes {count} node number{}",
+                Quoted(item),
+                Quoted(verb),
                 if count == 1 { "" } else { "s" }
             ));
         }
@@ -207,16 +208,16 @@ fn parse_fault(item: &str) -> Result<Fault, String> {
                 .collect::<Result<Vec<Vec<crate::NodeId>>, String>>()?;
             if groups.iter().any(Vec::is_empty) {
                 return Err(format!(
-                    "{:?}: a partition's groups are nodes separated by `|`",
-                    quoted()
+                    "{}: a partition's groups are nodes separated by `|`",
+                    Quoted(item)
                 ));
             }
             Ok(Fault::Partition(groups))
         }
         _ => Err(format!(
-            "{:?} is not a fault: expected `crash N`, `restart N`, `heal`, `cut A B`, \
+            "{} is not a fault: expected `crash N`, `restart N`, `heal`, `cut A B`, \
              `one-way A B` or `partition A B | C`",
-            quoted()
+            Quoted(item)
         )),
     }
 }
@@ -261,9 +262,9 @@ impl std::str::FromStr for Property {
             _ => match text.strip_prefix("siblings<=").map(str::parse) {
                 Some(Ok(k)) => Ok(Property::SiblingsAtMost(k)),
                 _ => Err(format!(
-                    "unknown property {:?}: expected no-lost-write, convergence, siblings<=K, \
+                    "unknown property {}: expected no-lost-write, convergence, siblings<=K, \
                      no-stale-read or no-false-conflict",
-                    text.chars().take(40).collect::<String>()
+                    Quoted(text)
                 )),
             },
         }

@@ -66,8 +66,9 @@ impl fmt::Display for IdParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{:?} is not an id: expected {}",
-            self.text, self.expected
+            "{} is not an id: expected {}",
+            crate::quoted::Quoted(&self.text),
+            self.expected
         )
     }
 }

@@ -49,7 +49,8 @@
 //! 14. [`vec_map`]: the sorted-vector maps and sets the model uses.
 //! 15. `handwritten`: what the model writes out instead of taking a crate,
 //!     each with the measurement that keeps it (the share links' inflater,
-//!     the model's sort).
+//!     the model's sort); [`quoted`]: input text as an error message
+//!     quotes it (escaped, capped).
 
 // The unit tests compare the model with the types and crates that
 // clippy.toml keeps out of it.
@@ -79,6 +80,7 @@ pub mod measure;
 pub mod view;
 
 mod handwritten;
+pub mod quoted;
 pub mod share;
 pub mod tutorial;
 

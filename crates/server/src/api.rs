@@ -26,8 +26,10 @@ use tokio::sync::{broadcast, oneshot, watch};
 use wildling_core::ids::{ClientId, NodeId};
 use wildling_core::node::client::parse_context;
 use wildling_core::node::ContextChoice;
+use wildling_core::quoted::Quoted;
 use wildling_core::scenario::{ClusterConfig, GetSpec, PutSpec, TimelineEntry, MAX_TEXT_BYTES};
 use wildling_core::sim::network::Fault;
+use wildling_core::sim::trace::escape_controls;
 
 use crate::engine::{Answer, Gauges, Refused, Request};
 use crate::metrics::Metrics;
@@ -122,6 +124,22 @@ fn bad(message: impl Into<String>) -> ApiError {
     ApiError::BadRequest(message.into())
 }
 
+/// The most characters of a message from axum or serde (a rejected query,
+/// body or fault) that an answer repeats: such a message quotes the
+/// request (an unknown field's name) in full, so it is cut here, with
+/// room for its own words and a [`Quoted`]-sized quote.
+const REJECTION_CHARS_MAX: usize = 192;
+
+/// `what: message`, the message cut at [`REJECTION_CHARS_MAX`] characters
+/// and its control characters escaped.
+fn rejected(what: &str, message: &str) -> ApiError {
+    let shown = match message.char_indices().nth(REJECTION_CHARS_MAX) {
+        Some((cut, _)) => format!("{}… ({} bytes)", &message[..cut], message.len()),
+        None => message.to_string(),
+    };
+    bad(format!("{what}: {}", escape_controls(&shown)))
+}
+
 /// Hand `request` to the cluster loop and wait for its answer.
 async fn ask<T>(
     app: &App,
@@ -155,9 +173,12 @@ fn node_of(text: Option<&str>) -> Result<NodeId, ApiError> {
     } else {
         format!("n{text}")
     };
-    named
-        .parse()
-        .map_err(|_| bad(format!("node: {text:?} is not a node; name one as n1 or 1")))
+    named.parse().map_err(|_| {
+        bad(format!(
+            "node: {} is not a node; name one as n1 or 1",
+            Quoted(text)
+        ))
+    })
 }
 
 /// `c2` or `2`, and one the cluster has.
@@ -172,7 +193,8 @@ fn client_of(text: Option<&str>, clients: u16) -> Result<u16, ApiError> {
     };
     let ClientId(client) = named.parse().map_err(|_| {
         bad(format!(
-            "client: {text:?} is not a client; name one as c1 or 1"
+            "client: {} is not a client; name one as c1 or 1",
+            Quoted(text)
         ))
     })?;
     if client == 0 || client > clients {
@@ -187,7 +209,7 @@ fn client_of(text: Option<&str>, clients: u16) -> Result<u16, ApiError> {
 fn quorum_of(name: &str, text: Option<&str>) -> Result<Option<u8>, ApiError> {
     text.map(|t| {
         t.parse()
-            .map_err(|_| bad(format!("{name}: {t:?} is not a number from 1 to N")))
+            .map_err(|_| bad(format!("{name}: {} is not a number from 1 to N", Quoted(t))))
     })
     .transpose()
 }
@@ -195,7 +217,7 @@ fn quorum_of(name: &str, text: Option<&str>) -> Result<Option<u8>, ApiError> {
 fn query_of(query: Result<Query<KeyQuery>, QueryRejection>) -> Result<KeyQuery, ApiError> {
     query
         .map(|Query(q)| q)
-        .map_err(|e| bad(format!("the query: {}", e.body_text())))
+        .map_err(|e| rejected("the query", &e.body_text()))
 }
 
 /// Validate `entry` as the scenario format does.
@@ -356,7 +378,7 @@ async fn put_key(
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge(format!(
             "the value is over {MAX_TEXT_BYTES} bytes, the scenario format's limit for a value"
         )),
-        _ => bad(format!("the body: {}", e.body_text())),
+        _ => rejected("the body", &e.body_text()),
     })?;
     let value = String::from_utf8(body.to_vec())
         .map_err(|e| bad(format!("the value is not UTF-8 text: {e}")))?;
@@ -399,7 +421,7 @@ async fn cluster(
     query: Result<Query<ClusterQuery>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let key = query
-        .map_err(|e| bad(format!("the query: {}", e.body_text())))?
+        .map_err(|e| rejected("the query", &e.body_text()))?
         .0
         .key;
     if let Some(key) = &key {
@@ -429,7 +451,7 @@ async fn fault(
         StatusCode::PAYLOAD_TOO_LARGE => {
             ApiError::TooLarge(format!("a fault is at most {FAULT_BODY_MAX} bytes"))
         }
-        _ => bad(format!("the fault: {}", e.body_text())),
+        _ => rejected("the fault", &e.body_text()),
     })?;
     let entry = TimelineEntry {
         fault: Some(fault.clone()),

@@ -65,7 +65,8 @@ impl FromStr for CausalityMode {
         let s = s.trim();
         Self::ALL.into_iter().find(|m| m.name() == s).ok_or_else(|| ParseError::Invalid {
             reason: format!(
-                "unknown causality mode {s:?}: expected one of dvvset, lww, client-vv, server-vv-separate, server-vv-merged"
+                "unknown causality mode {}: expected one of dvvset, lww, client-vv, server-vv-separate, server-vv-merged",
+                crate::quoted::Quoted(s)
             ),
         })
     }

@@ -58,7 +58,11 @@ impl fmt::Display for ParseError {
                 text,
                 reason,
             } => {
-                write!(f, "at byte {at}: {text:?} is not a valid {what}: {reason}")
+                write!(
+                    f,
+                    "at byte {at}: {} is not a valid {what}: {reason}",
+                    crate::quoted::Quoted(text)
+                )
             }
             ParseError::Invalid { reason } => write!(f, "invalid clock: {reason}"),
         }

@@ -16,19 +16,73 @@
 //!
 //! One deserializer for every scenario type keeps the shipped app small:
 //! each type's visitor is instantiated once, for this walker.
+//!
+//! Its [`Error`] is serde's message with the input it quotes (an unknown
+//! field or variant, a string of the wrong type) passed through
+//! [`Quoted`], and keys in paths likewise: a stranger's key may be a
+//! megabyte long or hold a terminal escape.
 
 use std::cell::Cell;
-use std::fmt::Write;
+use std::fmt::{self, Write};
 
 use serde::de::value::BorrowedStrDeserializer;
 use serde::de::{
-    DeserializeSeed, Deserializer, EnumAccess, Error as _, MapAccess, SeqAccess, Unexpected,
-    VariantAccess, Visitor,
+    DeserializeSeed, Deserializer, EnumAccess, Error as _, Expected, MapAccess, SeqAccess,
+    Unexpected, VariantAccess, Visitor,
 };
 use serde::Deserialize;
-use serde_json::{Error, Map, Value};
+use serde_json::{Map, Value};
 
 use super::ScenarioError;
+use crate::quoted::{shown as name, Quoted};
+
+/// serde's error while reading a value, quoting input through [`Quoted`].
+#[derive(Debug)]
+pub(crate) struct Error(String);
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// serde's messages, as its default methods write them.
+type Plain = serde::de::value::Error;
+
+/// `make`'s message for `unexp`, a string among them quoted and capped.
+fn quoting(unexp: Unexpected<'_>, make: impl FnOnce(Unexpected<'_>) -> Plain) -> Error {
+    let message = match unexp {
+        Unexpected::Str(s) if !Quoted(s).is_plain() => {
+            make(Unexpected::Other(&format!("string {}", Quoted(s))))
+        }
+        other => make(other),
+    };
+    Error(message.to_string())
+}
+
+impl serde::de::Error for Error {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        Error(msg.to_string())
+    }
+
+    fn invalid_type(unexp: Unexpected<'_>, exp: &dyn Expected) -> Self {
+        quoting(unexp, |u| Plain::invalid_type(u, exp))
+    }
+
+    fn invalid_value(unexp: Unexpected<'_>, exp: &dyn Expected) -> Self {
+        quoting(unexp, |u| Plain::invalid_value(u, exp))
+    }
+
+    fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
+        Error(Plain::unknown_variant(&name(variant), expected).to_string())
+    }
+
+    fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
+        Error(Plain::unknown_field(&name(field), expected).to_string())
+    }
+}
 
 /// Read `value` as a `T`. A failure is [`ScenarioError::Json`] with the path
 /// of the first error and serde's message.
@@ -72,7 +126,7 @@ impl Path<'_> {
                     if !text.is_empty() {
                         text.push('.');
                     }
-                    text.push_str(key);
+                    text.push_str(&name(key));
                 }
                 Path::Index(_, index) => {
                     let _ = write!(text, "[{index}]");
@@ -174,7 +228,7 @@ impl<'de> Deserializer<'de> for Walker<'_, 'de> {
         match self.value {
             Value::Null => visitor.visit_unit(),
             Value::Bool(b) => visitor.visit_bool(*b),
-            Value::Number(n) => n.deserialize_any(visitor),
+            Value::Number(n) => n.deserialize_any(visitor).map_err(|e| Error(e.to_string())),
             Value::String(s) => visitor.visit_borrowed_str(s),
             Value::Array(items) => self.seq(items, visitor),
             Value::Object(map) => self.map(map, visitor),
@@ -489,7 +543,8 @@ impl<'de> Visitor<'de> for UniqueKeys<'_> {
             if entries.contains_key(&key) {
                 self.failed_at.set(Some(path.render()));
                 return Err(A::Error::custom(format_args!(
-                    "the key `{key}` appears twice; a scenario names each field once"
+                    "the key `{}` appears twice; a scenario names each field once",
+                    name(&key)
                 )));
             }
             let value = map.next_value_seed(UniqueKeys {

@@ -120,8 +120,8 @@ impl FromStr for Choice {
         };
         choice.ok_or_else(|| {
             format!(
-                "{:?} is not a choice: expected `deliver #N`, `drop #N`, `fire tN`, `next` or `fault N`",
-                text.chars().take(40).collect::<String>()
+                "{} is not a choice: expected `deliver #N`, `drop #N`, `fire tN`, `next` or `fault N`",
+                crate::quoted::Quoted(text)
             )
         })
     }

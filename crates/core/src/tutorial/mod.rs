@@ -377,7 +377,10 @@ impl Tutorial {
                 let text = named(name).ok_or_else(|| {
                     invalid(
                         "scenario",
-                        format!("there is no built-in scenario called {name:?}"),
+                        format!(
+                            "there is no built-in scenario called {}",
+                            crate::quoted::Quoted(name)
+                        ),
                     )
                 })?;
                 let scenario = Scenario::from_json(&text).map_err(|e| within("scenario", e))?;
@@ -421,8 +424,8 @@ impl Tutorial {
             return Err(invalid(
                 "id",
                 format!(
-                    "{:?} is not an id: 1 to {MAX_ID_BYTES} lowercase letters, digits and '-'",
-                    self.id
+                    "{} is not an id: 1 to {MAX_ID_BYTES} lowercase letters, digits and '-'",
+                    crate::quoted::Quoted(&self.id)
                 ),
             ));
         }
