@@ -231,8 +231,8 @@ impl Worker {
         let worker = web_sys::Worker::new(LOADER)
             .map_err(|e| format!("the worker ({LOADER}) could not be started: {}", words(&e)))?;
         let weak = Rc::downgrade(&self.inner);
-        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
-            move |e: web_sys::MessageEvent| {
+        let on_message =
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
                 if let Some(inner) = weak.upgrade() {
                     let routed = match e.data().as_string() {
                         Some(text) => route(&text),
@@ -240,8 +240,7 @@ impl Worker {
                     };
                     Worker { inner }.deliver(routed);
                 }
-            },
-        );
+            });
         let weak = Rc::downgrade(&self.inner);
         let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
             // An ErrorEvent when the script or its wasm failed; a plain
@@ -253,9 +252,7 @@ impl Worker {
                 .unwrap_or_else(|| format!("{} event", e.type_()));
             if let Some(inner) = weak.upgrade() {
                 let worker = Worker { inner };
-                worker.cancel_keeping_callbacks(format!(
-                    "the worker ({LOADER}) failed: {detail}"
-                ));
+                worker.cancel_keeping_callbacks(format!("the worker ({LOADER}) failed: {detail}"));
             }
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -332,7 +329,10 @@ mod tests {
 
     #[test]
     fn replies_are_routed_to_their_request() {
-        assert_eq!(route(r#"{"protocol":1,"id":0,"reply":"ready"}"#), Routed::Ready);
+        assert_eq!(
+            route(r#"{"protocol":1,"id":0,"reply":"ready"}"#),
+            Routed::Ready
+        );
         let progress = r#"{"protocol":1,"id":4,"reply":{"progress":{"progress":{"states":9}}}}"#;
         let Routed::To(4, answer @ Answer::Progress(_)) = route(progress) else {
             panic!("progress for 4: {:?}", route(progress))
@@ -369,7 +369,10 @@ mod tests {
         };
         assert!(why.contains("protocol 2"), "{why}");
         assert!(matches!(route("not json"), Routed::All(_)));
-        assert!(matches!(route(r#"{"protocol":1,"reply":"ready"}"#), Routed::All(_)));
+        assert!(matches!(
+            route(r#"{"protocol":1,"reply":"ready"}"#),
+            Routed::All(_)
+        ));
         let huge = " ".repeat(MAX_REPLY_BYTES + 1);
         let Routed::All(why) = route(&huge) else {
             panic!("too large")
