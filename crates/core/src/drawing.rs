@@ -1,5 +1,7 @@
 //! The diagrams drawn: the space-time diagram and the ring as SVG, from one
-//! source for the page and for the files a user takes away.
+//! source for the page and for the files a user takes away; and an
+//! experiment's charts ([`chart`]), drawn in the Web Worker and handed to
+//! the page as data that only whitelisted names survive ([`wire`]).
 //!
 //! A view ([`crate::view`]) says *what* there is to show; a drawing says
 //! where each thing goes and how it looks: lanes, arrows, dots, arcs,
@@ -32,11 +34,13 @@
 //!   still draw on their own, with the same geometry: a change to one must
 //!   be made to the other until they render this tree.
 
+pub mod chart;
 pub mod colour;
 pub mod lamport;
 pub mod path;
 pub mod ring;
 pub mod svg;
+pub mod wire;
 
 use crate::cluster::Cluster;
 use crate::export::Export;

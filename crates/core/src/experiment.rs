@@ -305,7 +305,7 @@ pub struct Outcome {
 }
 
 /// Rows of text under column headings.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Table {
     /// What the table shows.
     pub title: String,
@@ -467,6 +467,11 @@ pub fn merge_sums(sums: &mut [Measurements], other: &[Measurements]) {
         mine.merge(theirs);
     }
 }
+
+/// The built-in experiments' names, in [`builtin_experiments`]' order,
+/// without their text (the page lists them; its worker reads them).
+pub const BUILTIN_EXPERIMENT_NAMES: [&str; 4] =
+    ["versions-per-read", "staleness", "latency", "availability"];
 
 /// The built-in experiments: (name, JSON), in the order a reader meets them.
 pub fn builtin_experiments() -> Vec<(&'static str, &'static str)> {

@@ -30,6 +30,13 @@
 //! - `experiment-seed` — an experiment, a configuration and a seed → a
 //!   `scenario` reply with the JSON of the scenario that seed ran, so the
 //!   playground can open it ([`crate::experiment::Configuration::replay_scenario`]).
+//! - `experiment-report` — an experiment and the per-configuration sums
+//!   of its chunks, as the `chunk` replies carried them → one `report`
+//!   reply: the chunks merged, the experiment's tables
+//!   ([`crate::experiment::Outcome::tables`]) and its charts, each drawn
+//!   ([`crate::drawing::chart`]) as a tree in [`crate::drawing::wire`]'s
+//!   JSON with its table twin ([`crate::view::Chart::table`]). The page
+//!   merges and draws nothing: it passes the chunks' sums along unread.
 //! - `explore` — a scenario (a built-in's name or a scenario object) and
 //!   the explorer's bounds → a `progress` reply after every slice of
 //!   [`EXPLORE_SLICE_EXPANSIONS`] expansions, then one `explored` reply
@@ -51,25 +58,37 @@
 //! - The explorer's memory bound defaults lower in a worker
 //!   ([`EXPLORE_MEMORY_DEFAULT_BYTES`]) than natively: a wasm32 worker has
 //!   at most 4 GiB, and its estimate is an estimate.
+//! - A report trusts the counts inside the sums it is given (it checks
+//!   their shape and runs): the page passes along what the workers
+//!   computed, and a forged histogram only draws a wrong chart.
 //! - Progress is posted between slices; a slice's length in time depends on
 //!   the scenario (a few milliseconds for the teaching cases).
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::experiment::{Experiment, MAX_EXPERIMENT_BYTES};
+use crate::drawing::{self, wire};
+use crate::experiment::{merge_sums, Experiment, Table, MAX_EXPERIMENT_BYTES};
 use crate::explore::{
     parse_fault_menu, Ended, ExploreOptions, Explorer, Progress, Property, DEFAULT_PROPERTIES,
     DEPTH_MAX_LIMIT, STATES_MAX_DEFAULT,
 };
 use crate::measure::Measurements;
 use crate::scenario::{builtin_scenario, read, Scenario, ScenarioError};
+use crate::view;
 use crate::NodeId;
 
 /// The protocol's version: every message's `protocol` field.
 pub const PROTOCOL: u32 = 1;
-/// The largest request read: an experiment or scenario and a little more.
-pub const MAX_REQUEST_BYTES: usize = MAX_EXPERIMENT_BYTES + 4096;
+/// The largest request read: an experiment or scenario, and a report's
+/// chunk sums ([`MAX_REPORT_SUMS_BYTES`]).
+pub const MAX_REQUEST_BYTES: usize = MAX_EXPERIMENT_BYTES + MAX_REPORT_SUMS_BYTES;
+/// The most bytes of chunk sums one `experiment-report` carries: 256
+/// chunks of a grid's histograms at up to 128 KiB each.
+pub const MAX_REPORT_SUMS_BYTES: usize = 32 << 20;
+/// The most chunks one `experiment-report` merges: a pool cuts an
+/// experiment into about 16 chunks per worker.
+pub const MAX_REPORT_CHUNKS: usize = 4096;
 /// The largest reply read back: a chunk of 256 configurations' histograms,
 /// or an exploration's counterexample sessions.
 pub const MAX_REPLY_BYTES: usize = 64 << 20;
@@ -111,6 +130,14 @@ pub enum Job {
         configuration: usize,
         /// The seed.
         seed: u64,
+    },
+    /// An experiment's chunk sums merged, tabulated and drawn.
+    ExperimentReport {
+        /// A built-in experiment's name, or an experiment object.
+        experiment: Value,
+        /// Each chunk's sums, one per configuration in grid order (the
+        /// `sums` of its `chunk` reply, passed along unread).
+        sums: Vec<Value>,
     },
     /// An exploration.
     Explore(ExploreJob),
@@ -193,6 +220,15 @@ pub enum ReplyBody {
         /// The scenario's JSON.
         text: String,
     },
+    /// An experiment's tables and charts.
+    Report {
+        /// The runs the sums add up to.
+        runs: u64,
+        /// The experiment's tables, as the CLI prints them.
+        tables: Vec<Table>,
+        /// Its charts, in order.
+        charts: Vec<ChartReply>,
+    },
     /// An exploration's counts so far.
     Progress {
         /// The counts.
@@ -217,6 +253,18 @@ pub enum ReplyBody {
         /// Why, in words.
         message: String,
     },
+}
+
+/// One chart of a report: its title, its drawing and its table twin.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChartReply {
+    /// What it shows.
+    pub title: String,
+    /// The drawing, an `<svg>` tree in [`crate::drawing::wire`]'s JSON.
+    pub svg: Value,
+    /// The table twin: a row per point drawn.
+    pub table: Table,
 }
 
 /// A broken property and the shortest run that breaks it.
@@ -373,6 +421,7 @@ pub fn handle(text: &str, post: &mut dyn FnMut(Reply)) {
             configuration,
             seed,
         } => experiment_seed(&experiment, configuration, seed),
+        Job::ExperimentReport { experiment, sums } => experiment_report(&experiment, sums),
         Job::Explore(job) => explore(&job, &mut |progress| {
             post(Reply::new(id, ReplyBody::Progress { progress }));
         }),
@@ -452,6 +501,72 @@ fn experiment_seed(
     };
     Ok(ReplyBody::Scenario {
         text: c.replay_scenario(seed).to_json(),
+    })
+}
+
+fn experiment_report(experiment: &Value, chunks: Vec<Value>) -> Result<ReplyBody, JobError> {
+    const FIELD: &str = "job.experiment-report";
+    let experiment = experiment_of(experiment, &format!("{FIELD}.experiment"))?;
+    if chunks.len() > MAX_REPORT_CHUNKS {
+        return Err(JobError::new(
+            format!("{FIELD}.sums"),
+            format!(
+                "{} chunks; a report merges at most {MAX_REPORT_CHUNKS}",
+                chunks.len()
+            ),
+        ));
+    }
+    // serde_json's own reader: histograms are maps keyed by numbers.
+    let chunks = chunks
+        .into_iter()
+        .enumerate()
+        .map(|(i, chunk)| {
+            serde_json::from_value::<Vec<Measurements>>(chunk)
+                .map_err(|e| JobError::new(format!("{FIELD}.sums[{i}]"), e.to_string()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let configurations = experiment.configurations.len();
+    if let Some(i) = chunks.iter().position(|c| c.len() != configurations) {
+        return Err(JobError::new(
+            format!("{FIELD}.sums[{i}]"),
+            format!(
+                "{} sums; the grid has {configurations} configurations",
+                chunks[i].len()
+            ),
+        ));
+    }
+    // Each configuration runs each seed once: more runs are a forgery or
+    // a chunk counted twice (checked before adding, so nothing overflows).
+    let seeds = experiment.spec.seeds.count();
+    for c in 0..configurations {
+        let runs = chunks
+            .iter()
+            .fold(0u64, |total, chunk| total.saturating_add(chunk[c].runs));
+        if runs > seeds {
+            return Err(JobError::new(
+                format!("{FIELD}.sums"),
+                format!("configuration {c} adds up {runs} runs; it has {seeds} seeds"),
+            ));
+        }
+    }
+    let mut sums = experiment.empty_sums();
+    for chunk in &chunks {
+        merge_sums(&mut sums, chunk);
+    }
+    let runs = sums.iter().map(|m| m.runs).sum();
+    let outcome = experiment.outcome(sums);
+    let charts = view::charts(&outcome)
+        .iter()
+        .map(|c| ChartReply {
+            title: c.title.clone(),
+            svg: wire::to_wire(&drawing::chart::chart(c)),
+            table: c.table(),
+        })
+        .collect();
+    Ok(ReplyBody::Report {
+        runs,
+        tables: outcome.tables(),
+        charts,
     })
 }
 

@@ -31,6 +31,8 @@ fn the_builtins_make_their_grids() {
             (name, e.configurations.len())
         })
         .collect();
+    let names: Vec<&str> = sizes.iter().map(|(n, _)| *n).collect();
+    assert_eq!(names, BUILTIN_EXPERIMENT_NAMES);
     assert_eq!(
         sizes,
         [

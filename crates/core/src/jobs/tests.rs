@@ -244,3 +244,125 @@ fn seeds_of_a_chunk_are_the_experiments() {
     assert_eq!(sums[1], want);
     assert!(sums.iter().enumerate().all(|(i, s)| i == 1 || s.runs == 0));
 }
+
+/// The `chunk` replies' sums of `ranges` of `value`, as a pool collects them.
+fn chunk_sums(value: &Value, ranges: &[[u64; 2]]) -> Vec<Value> {
+    ranges
+        .iter()
+        .map(|&range| {
+            match only(&request(
+                1,
+                Job::ExperimentChunk {
+                    experiment: value.clone(),
+                    runs: range,
+                },
+            )) {
+                ReplyBody::Chunk { sums, .. } => serde_json::to_value(sums).expect("JSON"),
+                other => panic!("a chunk: {other:?}"),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn a_report_merges_the_chunks_and_draws_what_one_piece_draws() {
+    let value = small_staleness();
+    let experiment = experiment_of(&value, "e").expect("valid");
+    let whole = experiment.run();
+    let runs = experiment.runs();
+    let sums = chunk_sums(&value, &[[0, 7], [7, 30], [30, runs]]);
+    let text = request(
+        9,
+        Job::ExperimentReport {
+            experiment: value.clone(),
+            sums,
+        },
+    );
+    let mut all = replies(&text);
+    assert_eq!(all.len(), 1);
+    let reply = all.remove(0);
+    assert_eq!(reply.id, 9);
+    let back = parse_reply(&reply.to_json()).expect("a valid reply");
+    assert_eq!(back, reply);
+    let ReplyBody::Report {
+        runs: got,
+        tables,
+        charts,
+    } = back.reply
+    else {
+        panic!("a report: {:?}", back.reply)
+    };
+    assert_eq!(got, runs);
+    assert_eq!(tables, whole.tables());
+    let expected = crate::view::charts(&whole);
+    assert_eq!(charts.len(), expected.len());
+    for (got, c) in charts.iter().zip(&expected) {
+        assert_eq!(got.title, c.title);
+        assert_eq!(got.table, c.table());
+        let svg = wire::from_wire(&got.svg).expect("a whitelisted drawing");
+        assert_eq!(svg, drawing::chart::chart(c));
+    }
+}
+
+#[test]
+fn a_report_of_sums_that_do_not_fit_is_refused_naming_the_field() {
+    let value = small_staleness();
+    let report = |sums: Vec<Vec<Measurements>>| {
+        only(&request(
+            2,
+            Job::ExperimentReport {
+                experiment: value.clone(),
+                sums: sums
+                    .into_iter()
+                    .map(|s| serde_json::to_value(s).expect("JSON"))
+                    .collect(),
+            },
+        ))
+    };
+    let field_of = |body: ReplyBody| match body {
+        ReplyBody::Error { field, message } => (field, message),
+        other => panic!("an error: {other:?}"),
+    };
+    let one = Measurements {
+        runs: 1,
+        ..Measurements::default()
+    };
+    let (field, message) = field_of(report(vec![vec![one.clone(); 3]]));
+    assert_eq!(field, "job.experiment-report.sums[0]");
+    assert!(message.contains("8 configurations"), "{message}");
+    // More runs than the seeds make.
+    let (field, message) = field_of(report(vec![vec![one.clone(); 8]; 7]));
+    assert_eq!(field, "job.experiment-report.sums", "{message}");
+    assert!(message.contains("6 seeds"), "{message}");
+    // Forged counts of runs do not overflow the check.
+    let huge = Measurements {
+        runs: u64::MAX,
+        ..Measurements::default()
+    };
+    let (field, _) = field_of(report(vec![vec![huge; 8]; 2]));
+    assert_eq!(field, "job.experiment-report.sums");
+    let (field, _) = field_of(report(vec![Vec::new(); MAX_REPORT_CHUNKS + 1]));
+    assert_eq!(field, "job.experiment-report.sums");
+    let (field, message) = field_of(only(&request(
+        2,
+        Job::ExperimentReport {
+            experiment: value.clone(),
+            sums: vec![serde_json::json!([{"runs": "many"}])],
+        },
+    )));
+    assert_eq!(field, "job.experiment-report.sums[0]");
+    assert!(message.contains("invalid type"), "{message}");
+    let (field, _) = field_of(only(&request(
+        2,
+        Job::ExperimentReport {
+            experiment: Value::String("nope".into()),
+            sums: Vec::new(),
+        },
+    )));
+    assert_eq!(field, "job.experiment-report.experiment");
+    // No chunk yet: an empty report, not an error.
+    assert!(matches!(
+        report(Vec::new()),
+        ReplyBody::Report { runs: 0, .. }
+    ));
+}

@@ -30,6 +30,7 @@
 //!   keys whose replication is still under way; [`CheckView::quiet`] says
 //!   which verdict the UI is showing.
 
+mod charts;
 mod checker;
 mod clients;
 mod compare;
@@ -49,6 +50,7 @@ use crate::ids::NodeId;
 use crate::node::Node;
 use crate::ring::Ring;
 
+pub use charts::{charts, Chart, ChartAxis, ChartKind, ChartPoint, ChartSeries, MAX_LINE_POINTS};
 pub use checker::{check, CheckView, Finding, FindingKind};
 pub use clients::{clients, ops, ClientView, OpStatus, OpView};
 pub use compare::{compare, CompareRow};
