@@ -36,6 +36,12 @@
 //! - A seek by time processes at most [`SEEK_EVENTS_MAX`] events, since a
 //!   link or an embedding page may ask for any time; a seek by position is
 //!   bounded by the run itself (the scrubber never goes past the horizon).
+//! - A run stopped by its budget (`sim/budget.rs`) stays stopped: play,
+//!   step and seeks forward do nothing more, [`Playback::stopped`] says
+//!   why, and an action after the stop is recorded but never happens. The
+//!   playground applies the budget, not the horizon: played at 256 ticks
+//!   a second, a run reaches its horizon (1,000,000 ticks past its last
+//!   entry) only after an hour, long after a busy run used its budget.
 //! - Inputs added in the middle of a tick (`after_events > 0`, which a tool
 //!   could record) are refused on opening: the playground could not
 //!   rebuild them when scrubbing.
@@ -45,6 +51,7 @@ use crate::cluster::Cluster;
 use crate::ids::{Addr, ClientId, OpId, Time};
 use crate::scenario::{ClusterConfig, Scenario, ScenarioError, TimelineEntry};
 use crate::share::{self, UserInput};
+use crate::sim::budget::Stopped;
 use crate::sim::SimOptions;
 
 /// The scenario, the user's actions and the cluster they produce.
@@ -80,8 +87,8 @@ fn build(scenario: &Scenario) -> Result<Cluster, ScenarioError> {
 fn advance(cluster: &mut Cluster, until: Time, budget: usize) -> usize {
     let sim = cluster.sim_mut();
     let mut done = 0;
-    while done < budget && sim.next_event_at().is_some_and(|at| at <= until) {
-        sim.step();
+    // A stopped run keeps its next event but steps no more.
+    while done < budget && sim.next_event_at().is_some_and(|at| at <= until) && sim.step() {
         done += 1;
     }
     done
@@ -169,11 +176,10 @@ impl Playback {
             self.cluster = build(&self.scenario)?;
         }
         let done = advance(&mut self.cluster, ticks, SEEK_EVENTS_MAX);
-        let reached = self
-            .cluster
-            .sim()
-            .next_event_at()
-            .is_none_or(|at| at > ticks);
+        // A run stopped by its budget is as far as it goes: the seek ends
+        // there, and the position says why (`stopped`).
+        let sim = self.cluster.sim();
+        let reached = sim.stopped().is_some() || sim.next_event_at().is_none_or(|at| at > ticks);
         if reached {
             self.cluster.sim_mut().run_until(ticks);
         }
@@ -204,6 +210,12 @@ impl Playback {
     /// Virtual time.
     pub fn now(&self) -> Time {
         self.cluster.sim().now()
+    }
+
+    /// Why the run stopped before going quiet: its budget ran out
+    /// (`sim/budget.rs`). Playing ends there.
+    pub fn stopped(&self) -> Option<Stopped> {
+        self.cluster.sim().stopped()
     }
 
     /// Whether nothing can change any more: nothing is scheduled, or only
@@ -314,9 +326,9 @@ impl Playback {
             .filter(|e| e.at == entry_at)
             .count();
         let sim = self.cluster.sim_mut();
-        while sim.next_event_at().is_some_and(|t| t < at) {
-            sim.step();
-        }
+        // `step` is false once the run stopped at its budget (its next
+        // event stays due): the action then never happens.
+        while sim.next_event_at().is_some_and(|t| t < at) && sim.step() {}
         for _ in 0..due {
             sim.step();
         }

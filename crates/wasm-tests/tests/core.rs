@@ -96,3 +96,34 @@ fn share_links_round_trip_and_refuse_corruption() {
     let corrupted = String::from_utf8(corrupted).expect("ASCII");
     assert_eq!(decode_session(&corrupted), Err(LinkError::ChecksumMismatch));
 }
+
+/// A run that never goes quiet stops at its budget at the same event in
+/// wasm32 as natively: the retained-bytes estimate counts fixed record
+/// sizes, not wasm32's smaller `size_of` (issue 13; the playground's
+/// stopped banner).
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_run_stopped_by_its_budget_stops_where_it_does_natively() {
+    use wildling_core::cluster::Cluster;
+    use wildling_core::scenario::Scenario;
+    use wildling_core::sim::budget::{Limit, Stopped};
+    use wildling_core::sim::SimOptions;
+
+    let json = include_str!("../../../e2e/fixtures/lossy-64.json");
+    let scenario = Scenario::from_json(json).expect("valid");
+    let mut cluster = Cluster::new(&scenario, SimOptions::default()).expect("builds");
+    cluster.run();
+    let stopped = cluster.sim().stopped();
+    assert!(
+        matches!(
+            stopped,
+            Some(Stopped::Budget {
+                limit: Limit::RetainedBytes,
+                at: 38805,
+                ..
+            })
+        ),
+        "{stopped:?}"
+    );
+    assert_eq!(cluster.sim().trace().hash(), 0x1575_8306_fb8c_b083);
+}

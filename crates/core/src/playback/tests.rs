@@ -225,3 +225,35 @@ fn a_client_action_names_its_operation_until_it_is_answered() {
     assert!(!s.answered(OpId(2)), "never invoked");
     assert!(!s.answered(OpId(u64::MAX)));
 }
+
+/// 64 nodes with N = 64 under 20% loss never go quiet (issue 13): played
+/// on, the run stops at its budget, the same tick and trace hash as the CLI
+/// (and wasm: crates/wasm-tests), says why in its position, and stays
+/// stopped: advancing, stepping, a late seek and an action all return
+/// (an action used to spin for ever on the stopped run's due event).
+#[test]
+fn a_run_stopped_by_its_budget_stays_stopped_and_says_why() {
+    let json = include_str!("../../../../e2e/fixtures/lossy-64.json");
+    let mut s = Playback::new(Scenario::from_json(json).expect("valid")).expect("builds");
+    while s.advance(Time::MAX, 100_000) > 0 {}
+    let stopped = crate::view::position(s.cluster()).stopped.expect("stopped");
+    assert_eq!(stopped.name, "bytes-budget");
+    assert_eq!(
+        stopped.text,
+        "stopped at tick 38805: the run used its budget of 167772160 bytes of history and \
+         trace kept, and the cluster was still busy"
+    );
+    assert_eq!(s.now(), 38805);
+    assert_eq!(hash(&s), 0x1575_8306_fb8c_b083);
+    assert!(!s.quiet(), "a stopped run is not quiet");
+    let events = s.position();
+    assert!(!s.step());
+    assert_eq!(s.advance(Time::MAX, 10), 0);
+    s.seek_time(1_000_000_000)
+        .expect("a seek past the stop ends there");
+    assert_eq!((s.position(), s.now()), (events, 38805));
+    let acted = s.act(put(1, "late", 2)).expect("recorded");
+    assert_eq!(acted.op, None, "an action after the stop never happens");
+    assert!(s.stopped().is_some(), "still stopped after the action");
+    assert_eq!(s.position(), events);
+}

@@ -1013,8 +1013,7 @@ impl<P: Process> Simulator<P> {
         self.stats.sent += 1;
         if self.options.history {
             let msg = self.outbox.wire.get(slot);
-            let bytes = std::mem::size_of::<MessageRecord<P::Msg>>() + msg.heap_bytes();
-            self.history_bytes += bytes as u64;
+            self.history_bytes += P::Msg::RECORD_BYTES + msg.heap_bytes() as u64;
             self.history.messages.push(MessageRecord {
                 id,
                 from,

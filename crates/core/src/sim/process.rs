@@ -31,6 +31,12 @@ pub trait Message: Clone + fmt::Display {
     /// A short, stable name of the message's kind, such as `put` or `get-reply`.
     fn kind(&self) -> &'static str;
 
+    /// Bytes its record in the history counts for in the run's budget
+    /// besides [`Message::heap_bytes`]: a fixed figure, not `size_of`, so
+    /// that a run stops at the same event on every target
+    /// ([`super::budget`]).
+    const RECORD_BYTES: u64;
+
     /// Bytes the message owns beyond its own size and what it shares with
     /// the stores (vectors of keys and hashes), for the run's budget.
     fn heap_bytes(&self) -> usize {

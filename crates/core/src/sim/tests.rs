@@ -16,6 +16,8 @@ enum Toy {
 }
 
 impl Message for Toy {
+    const RECORD_BYTES: u64 = 64;
+
     fn kind(&self) -> &'static str {
         match self {
             Toy::Ping(_) => "ping",

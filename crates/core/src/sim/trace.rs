@@ -178,7 +178,7 @@ impl Trace {
         self.hash.write(self.line.as_bytes());
         self.hash.write(b"\n");
         let text = self.line[prefix..].to_string();
-        self.kept_bytes += (std::mem::size_of::<TraceEvent>() + text.len()) as u64;
+        self.kept_bytes += super::budget::TRACE_EVENT_BYTES + text.len() as u64;
         self.events.push(TraceEvent {
             at,
             kind,

@@ -60,7 +60,7 @@ pub use lamport::{lamport, lamport_window, LamportView, LaneEvent, Mark, MarkKin
 pub use network::{message, network, MessageDetail, MessageView, NetworkView, NodeView};
 pub use ring::{ring, ring_summary, KeyPlacement, RingView};
 pub use settings::mechanism_notes;
-pub use timebar::{position, PositionView};
+pub use timebar::{position, PositionView, StoppedView};
 pub use trace::trace_tail;
 
 /// The ring as the first node sees it (every node starts with the same one).

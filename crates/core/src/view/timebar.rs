@@ -2,6 +2,7 @@
 
 use crate::cluster::Cluster;
 use crate::ids::Time;
+use crate::sim::budget::Stopped;
 use crate::sim::Stats;
 
 /// Where the run stands.
@@ -20,6 +21,19 @@ pub struct PositionView {
     pub trace_hash: u64,
     /// The simulator's counters.
     pub stats: Stats,
+    /// Why the run stopped before going quiet, if it did.
+    pub stopped: Option<StoppedView>,
+}
+
+/// A run stopped by its budget or its horizon, as the playground's banner
+/// and the embed's `state` message show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoppedView {
+    /// The short name: `events-budget`, `messages-budget`, `bytes-budget`
+    /// or `horizon` ([`Stopped::name`]).
+    pub name: &'static str,
+    /// The sentence naming the limit and the tick ([`Stopped`]'s text).
+    pub text: String,
 }
 
 /// The position of a cluster.
@@ -32,5 +46,9 @@ pub fn position(cluster: &Cluster) -> PositionView {
         quiet: sim.is_quiet(),
         trace_hash: sim.trace().hash(),
         stats: sim.stats(),
+        stopped: sim.stopped().map(|stopped: Stopped| StoppedView {
+            name: stopped.name(),
+            text: stopped.to_string(),
+        }),
     }
 }
