@@ -20,8 +20,9 @@
 //! The worker's first message is `ready` with id 0: messages posted before
 //! its wasm has started would be lost, so the page waits for it.
 //!
-//! - `experiment-chunk` — an experiment (a built-in's name or an experiment
-//!   object, [`crate::experiment`]) and a range of its runs
+//! - `experiment-chunk` — an experiment (a built-in's name, a built-in over
+//!   other seeds as `{"builtin": NAME, "seeds": {"first": A, "end": B}}`,
+//!   or an experiment object, [`crate::experiment`]) and a range of its runs
 //!   (`[first, end)`, configurations varying slowest:
 //!   [`Experiment::run_at`]) → one `chunk` reply with the
 //!   per-configuration sums of those runs' [`Measurements`]. A pool splits
@@ -68,7 +69,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::drawing::{self, wire};
-use crate::experiment::{merge_sums, Experiment, Table, MAX_EXPERIMENT_BYTES};
+use crate::experiment::{merge_sums, Experiment, Seeds, Table, MAX_EXPERIMENT_BYTES};
 use crate::explore::{
     parse_fault_menu, Ended, ExploreOptions, Explorer, Progress, Property, DEFAULT_PROPERTIES,
     DEPTH_MAX_LIMIT, STATES_MAX_DEFAULT,
@@ -442,9 +443,26 @@ fn error(id: u64, e: JobError) -> Reply {
     )
 }
 
-/// The experiment a job names: a built-in's name or an experiment object.
+/// A built-in experiment over other seeds: `{"builtin": NAME, "seeds":
+/// {"first": A, "end": B}}` (`wildling experiment NAME --seeds A..B`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BuiltinOver {
+    builtin: String,
+    seeds: Seeds,
+}
+
+/// The experiment a job names: a built-in's name, a built-in over other
+/// seeds (`{"builtin": NAME, "seeds": {...}}`), or an experiment object.
 pub fn experiment_of(value: &Value, field: &str) -> Result<Experiment, JobError> {
     match value {
+        Value::Object(map) if map.contains_key("builtin") => {
+            let over: BuiltinOver =
+                read::from_value(value).map_err(|e| JobError::within(field, e))?;
+            experiment_of(&Value::String(over.builtin), &format!("{field}.builtin"))?
+                .with_seeds(over.seeds)
+                .map_err(|e| JobError::within(field, e))
+        }
         Value::String(name) => Experiment::builtin(name).ok_or_else(|| {
             JobError::new(
                 field,

@@ -366,3 +366,30 @@ fn a_report_of_sums_that_do_not_fit_is_refused_naming_the_field() {
         ReplyBody::Report { runs: 0, .. }
     ));
 }
+
+#[test]
+fn a_builtin_runs_over_other_seeds() {
+    let over = serde_json::json!({"builtin": "staleness", "seeds": {"first": 0, "end": 6}});
+    let e = experiment_of(&over, "e").expect("valid");
+    assert_eq!(e, experiment_of(&small_staleness(), "e").expect("valid"));
+    let bad = |v: Value| {
+        experiment_of(&v, "job.x.experiment")
+            .expect_err("refused")
+            .field
+    };
+    assert_eq!(
+        bad(serde_json::json!({"builtin": "nope", "seeds": {"first": 0, "end": 6}})),
+        "job.x.experiment.builtin"
+    );
+    assert_eq!(
+        bad(serde_json::json!({"builtin": "staleness", "seeds": {"first": 6, "end": 6}})),
+        "job.x.experiment.seeds"
+    );
+    assert_eq!(
+        bad(serde_json::json!({"builtin": "staleness", "seeds": {"first": 0, "end": u64::MAX}})),
+        "job.x.experiment.seeds"
+    );
+    assert!(
+        bad(serde_json::json!({"builtin": "staleness", "seed": 1})).starts_with("job.x.experiment")
+    );
+}
