@@ -4,12 +4,26 @@ import { test, expect } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { artifacts, load, open, playToQuiet } from "./helpers.mjs";
 
-/** The file a click on `testid` downloads: its name and text. */
+/** Make the page record the media type of each blob it links (a download's). */
+async function recordDownloadTypes(page) {
+  await page.addInitScript(() => {
+    const create = URL.createObjectURL;
+    window.blobTypes = [];
+    URL.createObjectURL = (blob) => {
+      window.blobTypes.push(blob.type);
+      return create.call(URL, blob);
+    };
+  });
+}
+
+/** The file a click on `testid` downloads: its name, text and (with
+ * `recordDownloadTypes`) media type. */
 async function download(page, testid) {
   const pending = page.waitForEvent("download");
   await page.getByTestId(testid).click();
   const file = await pending;
-  return { name: file.suggestedFilename(), text: readFileSync(await file.path(), "utf8") };
+  const type = await page.evaluate(() => window.blobTypes?.at(-1));
+  return { name: file.suggestedFilename(), text: readFileSync(await file.path(), "utf8"), type };
 }
 
 test("a broken session guarantee is listed, and selecting it connects the read and the write it missed on the diagram", async ({ page }) => {
@@ -111,5 +125,115 @@ test("the run's history downloads as Jepsen EDN, Porcupine JSON and a ShiViz log
     expect(clock[m.groups.host], line).toBeGreaterThan(0);
   }
   expect(lines.filter((l) => / invoke op\d+ /.test(l)).length).toBe(invokes.length);
+  expect(errors).toEqual([]);
+});
+
+/** The SVG text read by the browser's XML parser, as plain data. */
+async function parseSvg(page, text) {
+  return page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, "image/svg+xml");
+    const error = doc.querySelector("parsererror");
+    const root = doc.documentElement;
+    const attr = (sel, name) => [...root.querySelectorAll(sel)].map((e) => e.getAttribute(name));
+    return {
+      error: error ? error.textContent : null,
+      ns: root.namespaceURI,
+      name: root.localName,
+      desc: root.querySelector("desc")?.textContent ?? "",
+      paths: attr("path", "d"),
+      ops: attr("path.mark", "data-ops").join(" ").split(" ").filter((s) => s),
+      keyName: root.querySelector(".key-name")?.textContent ?? null,
+    };
+  }, text);
+}
+
+/** The same facts of the drawing the page shows now. */
+async function shown(page, selector) {
+  return page.locator(selector).evaluate((root) => {
+    const attr = (sel, name) => [...root.querySelectorAll(sel)].map((e) => e.getAttribute(name));
+    return {
+      paths: attr("path", "d"),
+      ops: attr("path.mark", "data-ops").join(" ").split(" ").filter((s) => s),
+      keyName: root.querySelector(".key-name")?.textContent ?? null,
+    };
+  });
+}
+
+/** The drawing a click on `testid` downloads, checked: called `name`,
+ * labelled image/svg+xml, the very bytes the CLI exported for the same run
+ * (e2e/fixtures/make.sh writes e2e/fixtures/`name`), well-formed SVG. */
+async function downloadSvg(page, testid, name) {
+  const file = await download(page, testid);
+  expect(file.name).toBe(name);
+  expect(file.type).toBe("image/svg+xml");
+  expect(file.text).toBe(readFileSync(`e2e/fixtures/${name}`, "utf8"));
+  const svg = await parseSvg(page, file.text);
+  expect(svg.error).toBeNull();
+  expect([svg.ns, svg.name]).toEqual(["http://www.w3.org/2000/svg", "svg"]);
+  return svg;
+}
+
+test("the space-time diagram and the ring download as SVG: the bytes `wildling export` writes for the run, labelled image/svg+xml", async ({ page }) => {
+  await recordDownloadTypes(page);
+  const errors = await open(page);
+  await load(page, "session-guarantees");
+  await playToQuiet(page);
+
+  const svg = await downloadSvg(page, "export-svg-diagram", "session-guarantees.diagram.svg");
+  expect(svg.ops.length).toBeGreaterThan(0);
+  // Every operation drawn is in the text alternative, with its label.
+  for (const op of new Set(svg.ops)) {
+    expect(svg.desc, op).toMatch(new RegExp(`: ${op} `));
+  }
+  // The page draws from the same tree: every operation it marks is in the file.
+  const live = await shown(page, ".lamport-svg");
+  expect(live.ops.length).toBeGreaterThan(0);
+  for (const op of live.ops) {
+    expect(svg.ops).toContain(op);
+  }
+
+  const r = await downloadSvg(page, "export-svg-ring", "session-guarantees.ring.svg");
+  // Nothing selected: the page's ring is the file's, path for path.
+  const liveRing = await shown(page, ".ring-svg");
+  expect(r.paths.length).toBeGreaterThan(0);
+  expect(r.paths).toEqual(liveRing.paths);
+  expect(r.keyName).toBe("cart");
+  expect(liveRing.keyName).toBe("cart");
+
+  // The history downloads are labelled with their own types.
+  expect((await download(page, "export-edn")).type).toBe("application/edn");
+  expect((await download(page, "export-porcupine")).type).toBe("application/json");
+  expect((await download(page, "export-shiviz")).type).toBe("text/plain");
+  expect(errors).toEqual([]);
+});
+
+test("the drawings the core makes answer clicks: a mark on the diagram selects its operation, a label on the ring its node", async ({ page }) => {
+  const errors = await open(page);
+  await load(page, "session-guarantees");
+  await playToQuiet(page);
+  const diagram = page.locator(".lamport-svg");
+  await expect(diagram.locator(".mark-selected")).toHaveCount(0);
+  await diagram.scrollIntoViewIfNeeded();
+  // The first mark's centre (a dot's path starts at its left edge), on screen.
+  const at = await diagram.evaluate((svg) => {
+    const path = svg.querySelector("path.mark[data-ops]:not([data-ops=''])");
+    const [, x, y, r] = path.getAttribute("d").match(/^M([\d.]+),([\d.]+)a([\d.]+)/).map(Number);
+    const p = svg.createSVGPoint();
+    p.x = x + r;
+    p.y = y;
+    const s = p.matrixTransform(svg.getScreenCTM());
+    return { x: s.x, y: s.y, hit: document.elementFromPoint(s.x, s.y)?.getAttribute("class") };
+  });
+  expect(at.hit).toMatch(/^mark /);
+  await page.mouse.click(at.x, at.y);
+  // The operation is ringed where it was invoked and where it completed.
+  await expect(diagram.locator(".mark-selected")).toHaveCount(2);
+
+  const ring = page.locator(".ring-svg");
+  const label = ring.locator(".ring-label").first();
+  await expect(label).not.toHaveClass(/selected/);
+  await label.click();
+  await expect(label).toHaveClass(/selected/);
+  await expect(ring.locator(".arc.selected").first()).toBeVisible();
   expect(errors).toEqual([]);
 });

@@ -216,16 +216,17 @@ pub fn read_file(
     });
 }
 
-/// Offer `text` as a download called `name`.
-pub fn download(name: &str, text: &str) {
-    let _ = try_download(name, text);
+/// Offer `text` as a download called `name`, labelled with the media type
+/// `media_type` (`application/json`, `image/svg+xml`, …).
+pub fn download(name: &str, text: &str, media_type: &str) {
+    let _ = try_download(name, text, media_type);
 }
 
-fn try_download(name: &str, text: &str) -> Option<()> {
+fn try_download(name: &str, text: &str, media_type: &str) -> Option<()> {
     let document = web_sys::window()?.document()?;
     let parts = js_sys::Array::of1(&text.into());
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
+    options.set_type(media_type);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
     let a = document

@@ -17,43 +17,60 @@ pub mod share;
 pub mod timebar;
 pub mod tutorial;
 
+use wildling_core::drawing::svg::Element;
 use wildling_core::message::KINDS;
-use wildling_core::NodeId;
 use yew::prelude::*;
 
 use crate::msg::Msg;
 
-/// The colour of node `id` among `count` nodes: hues spread round the wheel.
-pub fn node_color(id: NodeId, count: usize) -> String {
-    let count = count.max(1) as f64;
-    let hue = (f64::from(id.0.saturating_sub(1)) * 360.0 / count + 205.0) % 360.0;
-    format!("hsl({hue:.0}, 62%, 52%)")
-}
+pub use wildling_core::drawing::colour::{kind_color, node_color};
+pub use wildling_core::drawing::path::cross_path;
 
-/// The colour of a message kind (one of [`KINDS`]); readable on the light
-/// and the dark theme.
-pub fn kind_color(kind: &str) -> &'static str {
-    match kind {
-        "client-put" | "client-get" => "#64748b",
-        "client-reply" => "#c026d3",
-        "forward" => "#ca8a04",
-        "put" => "#2563eb",
-        "put-ack" => "#0891b2",
-        "get" => "#9333ea",
-        "get-reply" => "#db2777",
-        "hint" => "#ea580c",
-        "hint-handoff" => "#d97706",
-        "hint-ack" => "#a16207",
-        "repair" => "#16a34a",
-        "merkle" => "#0d9488",
-        "merkle-sync" => "#65a30d",
-        "alive" => "#94a3b8",
-        "gossip" => "#4f46e5",
-        "join" => "#0284c7",
-        "handoff" => "#be123c",
-        // A kind this table does not know yet still gets a dot and a legend entry.
-        _ => "#6b7280",
-    }
+/// The page's nodes for any SVG element tree the core drew
+/// (`wildling_core::drawing`: the ring, the space-time diagram, a worker's
+/// chart): each element as drawn, attributes and text set as data (never
+/// parsed as markup), with the click handler `click` gives that element, if
+/// any (`click` is asked once per element, so a caller picks by class,
+/// `data-*` attribute or name).
+pub fn svg_html(e: &Element, click: &dyn Fn(&Element) -> Option<Callback<MouseEvent>>) -> Html {
+    use std::rc::Rc;
+    use wildling_core::drawing::svg::Node;
+    use yew::virtual_dom::{AttributeOrProperty, Attributes, Listeners, VList, VNode, VTag, VText};
+    // Built as yew's html! macro builds an element, without `VTag::new`'s
+    // check for `<input>` and `<textarea>` (a drawing has neither).
+    let attributes = Attributes::IndexMap(Rc::new(
+        e.attrs
+            .iter()
+            .map(|(name, value)| {
+                (
+                    AttrValue::Static(name),
+                    AttributeOrProperty::Attribute(AttrValue::from(value.clone())),
+                )
+            })
+            .collect(),
+    ));
+    let listeners = match click(e) {
+        Some(callback) => Listeners::Pending(Box::new([Some(Rc::new(
+            yew::html::onclick::Wrapper::new(callback),
+        ))])),
+        None => Listeners::None,
+    };
+    let children = e
+        .children
+        .iter()
+        .map(|child| match child {
+            Node::Element(c) => svg_html(c, click),
+            Node::Text(t) => VNode::VText(VText::new(t.clone())),
+        })
+        .collect::<VList>();
+    VNode::VTag(Rc::new(VTag::__new_other(
+        AttrValue::Static(e.name),
+        NodeRef::default(),
+        None,
+        attributes,
+        listeners,
+        VNode::VList(Rc::new(children)),
+    )))
 }
 
 /// Where a click fell in the coordinates of the SVG (its viewBox is
@@ -74,34 +91,6 @@ pub fn svg_point(e: &MouseEvent, width: f64, height: f64) -> Option<(f64, f64)> 
         (f64::from(e.client_x()) - left) / scale,
         (f64::from(e.client_y()) - top) / scale,
     ))
-}
-
-/// A path drawing a dot of radius `r` at `(x, y)`, to batch many dots in one element.
-pub fn dot_path(out: &mut String, (x, y): (f64, f64), r: f64) {
-    use std::fmt::Write;
-    let _ = write!(
-        out,
-        "M{:.1},{y:.1}a{r},{r} 0 1 0 {},0a{r},{r} 0 1 0 -{},0",
-        x - r,
-        2.0 * r,
-        2.0 * r
-    );
-}
-
-/// A path drawing a cross of half-size `r` at `(x, y)`.
-pub fn cross_path(out: &mut String, (x, y): (f64, f64), r: f64) {
-    use std::fmt::Write;
-    let _ = write!(
-        out,
-        "M{:.1},{:.1}l{},{}m0,-{}l-{},{}",
-        x - r,
-        y - r,
-        2.0 * r,
-        2.0 * r,
-        2.0 * r,
-        2.0 * r,
-        2.0 * r
-    );
 }
 
 /// The legend of message colours: every kind the core lists.

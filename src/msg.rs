@@ -108,6 +108,8 @@ pub enum ShareMsg {
     ExportScenario,
     /// Download the run's history in a format other tools read.
     ExportHistory(Format),
+    /// Download a drawing of the run as an SVG file.
+    ExportDrawing(Drawing),
     /// Show the iframe snippet.
     ShowEmbed,
     /// A file's text, or why it could not be read.
@@ -145,4 +147,13 @@ pub enum TutorialFrom {
     File,
     /// The embedding page's `load` command: a notice and an `error` message.
     Embed,
+}
+
+/// A drawing of the run a user can download as SVG.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Drawing {
+    /// The space-time diagram.
+    Diagram,
+    /// The ring.
+    Ring,
 }

@@ -264,6 +264,7 @@ impl App {
             ShareMsg::Export => self.export_session(),
             ShareMsg::ExportScenario => self.export_scenario(),
             ShareMsg::ExportHistory(format) => self.export_history(format),
+            ShareMsg::ExportDrawing(drawing) => self.export_drawing(drawing),
             ShareMsg::ShowEmbed => self.show_embed(ctx),
             ShareMsg::EmbedLinkMade(body) => {
                 self.sharing.view.embed_snippet = Some(embed::snippet(&format!("#{body}")));

@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use super::click;
 use crate::browser;
-use crate::msg::{Msg, ShareMsg};
+use crate::msg::{Drawing, Msg, ShareMsg};
 
 /// What the share toolbar shows, all of it made by the App.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -70,6 +70,13 @@ pub fn share_panel(props: &Props) -> Html {
                     <button onclick={click(on, Msg::Share(ShareMsg::ExportHistory(format)))}
                         data-testid={format!("export-{name}")}>{ format.title() }</button>
                 }) }
+            </span>
+            <span class="export-history" role="group" aria-label="Download the run's drawings as SVG">
+                <span class="muted small">{ "SVG:" }</span>
+                <button onclick={click(on, Msg::Share(ShareMsg::ExportDrawing(Drawing::Diagram)))}
+                    data-testid="export-svg-diagram">{ "Space-time diagram" }</button>
+                <button onclick={click(on, Msg::Share(ShareMsg::ExportDrawing(Drawing::Ring)))}
+                    data-testid="export-svg-ring">{ "Ring" }</button>
             </span>
             <label class="button file-button">{ "Import…" }
                 <input type="file" accept=".json,application/json,text/plain" onchange={pick} data-testid="import-file" />

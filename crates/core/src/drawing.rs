@@ -5,12 +5,13 @@
 //!
 //! A view ([`crate::view`]) says *what* there is to show; a drawing says
 //! where each thing goes and how it looks: lanes, arrows, dots, arcs,
-//! labels, as an [`svg::Element`] tree, with the page's geometry, classes
-//! and colours. An export writes the tree as a file ([`lamport_document`],
-//! [`ring_document`]). It is made to be the page's one drawing (the UI
-//! building its DOM from the tree, adding only click handlers); until the
-//! panels switch to it (see CAVEATS), the two are drawn twice. The CLI writes the same files for a
-//! whole run (`wildling export RUN --format svg-diagram|svg-ring`).
+//! labels, as an [`svg::Element`] tree. The playground builds its DOM from
+//! that tree (`components::svg_html`, adding only the click handlers), and
+//! an export writes the same tree as a file ([`lamport_document`],
+//! [`ring_document`]): there is no second drawing to drift. The CLI and the
+//! page's "SVG" downloads write the same files for a whole run
+//! ([`lamport_export`], [`ring_export`]; `wildling export RUN --format
+//! svg-diagram|svg-ring`), byte for byte.
 //!
 //! A file must stand alone, so [`document`] adds what the page supplies
 //! around its drawings: the XML namespace, a `<title>`, a `<desc>` holding
@@ -30,9 +31,8 @@
 //!   bounds, a diagram of thousands of messages is a dense picture: its
 //!   text alternative is the readable part.
 //! - The export carries the light theme only.
-//! - The playground's `components/lamport.rs` and `components/ring.rs`
-//!   still draw on their own, with the same geometry: a change to one must
-//!   be made to the other until they render this tree.
+//! - A file is the whole run with nothing selected, not the page's window
+//!   and selection: so that the page's download and the CLI's are one file.
 
 pub mod chart;
 pub mod colour;
@@ -48,7 +48,11 @@ use crate::ids::NodeId;
 use crate::view::{self, LamportView, RingView};
 use lamport::{Frame, Highlight};
 use ring::CosSin;
+use std::fmt::Write;
 use svg::Element;
+
+/// The media type of the files written here.
+pub const MEDIA_TYPE: &str = "image/svg+xml";
 
 /// The most arrows a diagram file carries (the latest): a browser still
 /// opens the file, at a few megabytes.
@@ -133,16 +137,16 @@ fn style() -> String {
 /// `<title>`, a `<desc>` (`desc`, the text alternative and any note) and
 /// the stylesheet, before what it draws.
 pub fn document(svg: &Element, title: &str, desc: &str) -> String {
-    let mut root = Element::new("svg").attr("xmlns", "http://www.w3.org/2000/svg");
-    root.attrs.extend(svg.attrs.iter().cloned());
-    root = root
-        .child(Element::new("title").text(title))
-        .child(Element::new("desc").text(desc))
-        .child(Element::new("style").text(style()));
-    root.children.extend(svg.children.iter().cloned());
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    root.write(&mut out);
-    out.push('\n');
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"",
+    );
+    svg.write_attrs(&mut out);
+    out.push('>');
+    for (name, text) in [("title", title), ("desc", desc), ("style", &style())] {
+        Element::new(name).text(text).write(&mut out);
+    }
+    svg.write_children(&mut out);
+    out.push_str("</svg>\n");
     out
 }
 
@@ -154,10 +158,14 @@ fn lamport_desc(v: &LamportView, note: Option<&str>) -> String {
         desc.push('\n');
     }
     for e in v.events() {
-        let lane = e
-            .lane
-            .map_or_else(|| "whole network".to_string(), |l| l.to_string());
-        desc.push_str(&format!("t={} {lane}: {}\n", e.at, e.what));
+        let _ = write!(desc, "t={} ", e.at);
+        match e.lane {
+            Some(lane) => {
+                let _ = write!(desc, "{lane}");
+            }
+            None => desc.push_str("whole network"),
+        }
+        let _ = writeln!(desc, ": {}", e.what);
     }
     desc
 }
@@ -182,20 +190,22 @@ pub fn lamport_document(
 pub fn ring_document(v: &RingView, selected: Option<NodeId>, cos_sin: CosSin<'_>) -> String {
     let mut desc = String::new();
     if let Some(k) = &v.key {
-        let list: Vec<String> = k.placements.iter().map(|p| p.node.to_string()).collect();
-        desc.push_str(&format!(
-            "key {:?} hashes to {:.3} of the ring, {}; written to [{}]\n",
-            k.key,
-            k.position,
-            k.partition,
-            list.join(", ")
-        ));
+        let _ = write!(
+            desc,
+            "key {:?} hashes to {:.3} of the ring, {}; written to [",
+            k.key, k.position, k.partition
+        );
+        for (i, p) in k.placements.iter().enumerate() {
+            let _ = write!(desc, "{}{}", if i == 0 { "" } else { ", " }, p.node);
+        }
+        desc.push_str("]\n");
     }
     for a in &v.arcs {
-        desc.push_str(&format!(
-            "{} owned by {}, {:.3} to {:.3}\n",
+        let _ = writeln!(
+            desc,
+            "{} owned by {}, {:.3} to {:.3}",
             a.partition, a.owner, a.start, a.end
-        ));
+        );
     }
     document(
         &ring::ring(v, selected, cos_sin),

@@ -107,6 +107,15 @@ impl Format {
             Format::ShiViz => "log",
         }
     }
+
+    /// The file's media type, as a download labels it.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Edn => "application/edn",
+            Format::Porcupine => "application/json",
+            Format::ShiViz => "text/plain",
+        }
+    }
 }
 
 /// An exported history.

@@ -1,6 +1,7 @@
 //! Files: export the session or its scenario as JSON, and import a share
 //! link, a session or a scenario from a file picked or dropped anywhere.
 
+use wildling_core::drawing;
 use wildling_core::export::{self, Format, SHIVIZ_REGEX};
 use wildling_core::scenario::{Scenario, MAX_SCENARIO_BYTES};
 use wildling_core::share;
@@ -8,20 +9,21 @@ use yew::prelude::*;
 
 use super::super::{App, Notice};
 use crate::browser;
-use crate::msg::{Msg, ShareMsg};
+use crate::components::cos_sin;
+use crate::msg::{Drawing, Msg, ShareMsg};
 
 impl App {
     /// Download the session as a file.
     pub(in crate::app) fn export_session(&self) {
         let name = format!("{}.session.json", file_stem(&self.scenario_name));
-        browser::download(&name, &self.shared().to_json());
+        browser::download(&name, &self.shared().to_json(), "application/json");
     }
 
     /// Download only the scenario (with the user's actions) as a file.
     pub(in crate::app) fn export_scenario(&self) {
         let scenario: &Scenario = self.session.scenario();
         let name = format!("{}.json", file_stem(&self.scenario_name));
-        browser::download(&name, &scenario.to_json());
+        browser::download(&name, &scenario.to_json(), "application/json");
     }
 
     /// Download the run's history as Jepsen EDN, Porcupine JSON or a ShiViz
@@ -33,7 +35,7 @@ impl App {
             file_stem(&self.scenario_name),
             format.extension()
         );
-        browser::download(&name, &exported.text);
+        browser::download(&name, &exported.text, format.media_type());
         self.notice = match (exported.note, format) {
             (Some(note), _) => Some(Notice {
                 error: false,
@@ -45,6 +47,20 @@ impl App {
             }),
             (None, _) => None,
         };
+    }
+
+    /// Download a drawing as SVG: the whole run's space-time diagram, or
+    /// the ring with the inspected key placed, the same file as `wildling
+    /// export RUN --format svg-diagram|svg-ring` writes for this run.
+    pub(in crate::app) fn export_drawing(&mut self, what: Drawing) {
+        let cluster = self.session.cluster();
+        let (exported, suffix) = match what {
+            Drawing::Diagram => (drawing::lamport_export(cluster), "diagram"),
+            Drawing::Ring => (drawing::ring_export(cluster, &self.key, &cos_sin), "ring"),
+        };
+        let name = format!("{}.{suffix}.svg", file_stem(&self.scenario_name));
+        browser::download(&name, &exported.text, drawing::MEDIA_TYPE);
+        self.notice = exported.note.map(|text| Notice { error: false, text });
     }
 
     /// Files dropped anywhere on the page are imported.

@@ -80,6 +80,20 @@ impl Element {
     pub fn write(&self, out: &mut String) {
         out.push('<');
         out.push_str(self.name);
+        self.write_attrs(out);
+        if self.children.is_empty() {
+            out.push_str("/>");
+            return;
+        }
+        out.push('>');
+        self.write_children(out);
+        out.push_str("</");
+        out.push_str(self.name);
+        out.push('>');
+    }
+
+    /// The attributes as XML, each with its leading space, appended to `out`.
+    pub fn write_attrs(&self, out: &mut String) {
         for (name, value) in &self.attrs {
             out.push(' ');
             out.push_str(name);
@@ -87,20 +101,16 @@ impl Element {
             escape(value, out);
             out.push('"');
         }
-        if self.children.is_empty() {
-            out.push_str("/>");
-            return;
-        }
-        out.push('>');
+    }
+
+    /// The children as XML, appended to `out`.
+    pub fn write_children(&self, out: &mut String) {
         for child in &self.children {
             match child {
                 Node::Element(e) => e.write(out),
                 Node::Text(t) => escape(t, out),
             }
         }
-        out.push_str("</");
-        out.push_str(self.name);
-        out.push('>');
     }
 }
 
