@@ -11,6 +11,7 @@ use gloo::render::{request_animation_frame, AnimationFrame};
 use wasm_bindgen::JsCast;
 use wildling_core::causality::CausalityMode;
 use wildling_core::ids::OpId;
+use wildling_core::quoted::Quoted;
 use wildling_core::scenario::{
     Scenario, ScenarioError, TimelineEntry, BUILTIN_NAMES, MAX_SCENARIO_BYTES,
 };
@@ -39,9 +40,13 @@ use wildling_core::playback::Playback;
 
 pub mod sharing;
 
-/// The most events processed in one animation frame, so that a busy run
-/// never blocks rendering.
+/// Events processed between two looks at the clock in an animation frame.
 const BATCH_EVENTS: usize = 400;
+/// The most time the model may take in one animation frame (ms, measured
+/// with the Performance API), so that a busy run never blocks rendering.
+const FRAME_WORK_MS: f64 = 8.0;
+/// The most batches in one frame, should the Performance API be missing.
+const FRAME_BATCHES_MAX: usize = 32;
 /// How long dropped messages stay marked, in ticks.
 const DROP_MARK_TICKS: u64 = 6;
 /// The most messages drawn on the cluster view.
@@ -293,7 +298,10 @@ impl App {
             return self.loaded(name.to_string(), Ok(scenario));
         }
         if !BUILTIN_NAMES.contains(&name) {
-            return self.loaded(name.to_string(), Err(format!("no scenario called {name}")));
+            return self.loaded(
+                name.to_string(),
+                Err(format!("no scenario called {}", Quoted(name))),
+            );
         }
         let on = self.on.clone();
         let name = name.to_string();
@@ -417,13 +425,21 @@ impl Component for App {
                 self.last_frame = Some(ts);
                 self.clock = self.clock.max(self.session.now() as f64) + dt * self.speed;
                 let until = self.clock.floor() as u64;
-                let done = self.session.advance(until, BATCH_EVENTS);
-                if done == BATCH_EVENTS {
-                    // Falling behind: let virtual time wait for the model.
-                    self.sync_clock();
+                let start = browser::now_ms();
+                for batch in 1.. {
+                    if self.session.advance(until, BATCH_EVENTS) < BATCH_EVENTS {
+                        break;
+                    }
+                    if batch >= FRAME_BATCHES_MAX || browser::now_ms() - start >= FRAME_WORK_MS {
+                        // Falling behind: let virtual time wait for the model.
+                        self.sync_clock();
+                        break;
+                    }
                 }
                 let answered = self.awaited_op.is_some_and(|op| self.session.answered(op));
-                if answered || self.session.quiet() {
+                // A run stopped by its budget plays no further (the banner says why).
+                let stopped = self.session.stopped().is_some();
+                if answered || self.session.quiet() || stopped {
                     self.playing = false;
                     self.awaited_op = None;
                     self.sync_clock();
@@ -442,7 +458,7 @@ impl Component for App {
                 true
             }
             Msg::Speed(speed) => {
-                self.speed = speed.clamp(0.25, 2000.0);
+                self.speed = speed.clamp(0.25, timebar::TOP_SPEED);
                 true
             }
             Msg::Seek(target) => {
@@ -626,6 +642,9 @@ impl Component for App {
                     user_actions: self.session.user_actions().len(),
                     on: on.clone(),
                 }) }
+                if let Some(stopped) = &position.stopped {
+                    <div class="banner error" role="status" data-testid="stopped">{ &stopped.text }</div>
+                }
                 if let Some(notice) = &self.notice {
                     <div class={classes!("banner", notice.error.then_some("error"))} role="status" data-testid="notice">
                         <span>{ &notice.text }</span>

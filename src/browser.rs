@@ -30,6 +30,14 @@ extern "C" {
     fn writable(this: &CompressionStream) -> web_sys::WritableStream;
 }
 
+/// Milliseconds on the page's monotonic clock (`performance.now()`), for
+/// pacing work within a frame; 0 where there is no Performance API.
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
 /// The localStorage key of the autosaved session.
 const AUTOSAVE_KEY: &str = "wildling.session.v1";
 

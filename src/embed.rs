@@ -19,8 +19,10 @@
 //!
 //! - `{ wildling: 1, type: "ready", version, tutorial, steps }` once, after its first render;
 //! - `{ wildling: 1, type: "state", time, events, traceHash, playing, nextAt, sent, dropped,
-//!   tutorial, step, steps }` whenever the time, position or play state changed
-//!   (`traceHash` is 16 hex digits; `step` counts from 1);
+//!   tutorial, step, steps, stopped }` whenever the time, position or play state changed
+//!   (`traceHash` is 16 hex digits; `step` counts from 1; `stopped` is null, or why the
+//!   run stopped before going quiet: `events-budget`, `messages-budget` or `bytes-budget`
+//!   when it used its resource budget, at `time`; playing ends there);
 //! - `{ wildling: 1, type: "resize", height }` when the document's height changed (CSS px);
 //! - `{ wildling: 1, type: "error", message }` when a command could not be carried out.
 //!
@@ -50,6 +52,7 @@
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 use wildling_core::ids::Time;
+use wildling_core::quoted::Quoted;
 use wildling_core::scenario::MAX_SCENARIO_BYTES;
 use wildling_core::share::MAX_LINK_CHARS;
 use wildling_core::tutorial::{MAX_ID_BYTES, MAX_TUTORIAL_BYTES};
@@ -95,7 +98,8 @@ impl EmbedOptions {
             let parsed = text.trim().parse().ok();
             if parsed.is_none() {
                 gloo::console::warn!(format!(
-                    "wildling: ignoring {name}={text:?}: not a whole number"
+                    "wildling: ignoring {name}={}: not a whole number",
+                    Quoted(&text)
                 ));
             }
             parsed
@@ -107,7 +111,8 @@ impl EmbedOptions {
                 .filter(|(a, b)| a <= b);
             if range.is_none() {
                 gloo::console::warn!(format!(
-                    "wildling: ignoring steps={text:?}: expected A..B with A <= B"
+                    "wildling: ignoring steps={}: expected A..B with A <= B",
+                    Quoted(&text)
                 ));
             }
             range
@@ -139,8 +144,9 @@ impl EmbedOptions {
         }
         match &self.parent_origin {
             Some(allowed) if *allowed != event.origin() => Err(format!(
-                "its origin {:?} is not parentOrigin {allowed:?}",
-                event.origin()
+                "its origin {} is not parentOrigin {}",
+                Quoted(&event.origin()),
+                Quoted(allowed)
             )),
             _ => Ok(()),
         }
@@ -362,4 +368,7 @@ pub struct StateMessage {
     pub step: Option<usize>,
     /// How many steps it has.
     pub steps: Option<usize>,
+    /// Why the run stopped before going quiet: `events-budget`,
+    /// `messages-budget`, `bytes-budget` or `horizon`; null while it runs.
+    pub stopped: Option<&'static str>,
 }

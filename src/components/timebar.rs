@@ -23,7 +23,9 @@ pub struct Props {
     pub on: Callback<Msg>,
 }
 
-const SPEEDS: [f64; 9] = [0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 256.0];
+/// "max": as fast as the model runs in a frame's share of time.
+pub const TOP_SPEED: f64 = 1e6;
+const SPEEDS: [f64; 10] = [0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 256.0, TOP_SPEED];
 
 /// The time bar under the header. A function, not a component: it changes
 /// on every frame of a run, so a component's props check would not save a
@@ -58,7 +60,7 @@ pub fn time_bar(props: &Props) -> Html {
             <label class="speed">{ "Speed " }
                 <select aria-label="Speed (ticks per second)" onchange={speed}>
                     { for SPEEDS.iter().map(|s| html! {
-                        <option value={s.to_string()} selected={(*s - props.speed).abs() < 1e-9}>{ format!("{s} t/s") }</option>
+                        <option value={s.to_string()} selected={(*s - props.speed).abs() < 1e-9}>{ if *s == TOP_SPEED { "max".into() } else { format!("{s} t/s") } }</option>
                     }) }
                 </select>
             </label>

@@ -140,6 +140,7 @@ impl App {
                 tutorial: tutorial.map(|t| t.tutorial.id.to_string()),
                 step: tutorial.map(|t| t.step + 1),
                 steps: tutorial.map(|t| t.tutorial.steps.len()),
+                stopped: position.stopped.map(|s| s.name),
             };
             if self.sharing.posted.as_ref() != Some(&state) {
                 self.sharing.embed.post(Outgoing::State(state.clone()));

@@ -11,6 +11,7 @@
 
 use std::rc::Rc;
 
+use wildling_core::quoted::Quoted;
 use wildling_core::scenario::{BUILTIN_NAMES, MAX_SCENARIO_BYTES};
 use wildling_core::share;
 use wildling_core::tutorial::{Focus, Tutorial, BUILTIN_INDEX, MAX_TUTORIAL_BYTES};
@@ -59,7 +60,8 @@ impl App {
     /// file is fetched and read.
     pub(in crate::app) fn open_tutorial(&mut self, id: &str, from: TutorialFrom) {
         if !BUILTIN_INDEX.iter().any(|(name, _)| *name == id) {
-            return self.tutorial_failed(from, format!("there is no tutorial called {id:?}"));
+            return self
+                .tutorial_failed(from, format!("there is no tutorial called {}", Quoted(id)));
         }
         let on = self.on.clone();
         let path = format!("tutorials/{id}.json");
