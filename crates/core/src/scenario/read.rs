@@ -15,7 +15,12 @@
 //! variant's contents sit under the variant's name.
 //!
 //! One deserializer for every scenario type keeps the shipped app small:
-//! each type's visitor is instantiated once, for this walker.
+//! each type's visitor is instantiated once, for this walker. A request for
+//! a shape (a struct, a map, a sequence, a string, a number, a bool) reads
+//! only that shape and reports any other value as the invalid type it is
+//! (what the visitor's default methods would say), so that a visitor's
+//! methods for shapes it never reads are not instantiated at all; the rest
+//! go through `deserialize_any`.
 //!
 //! Its [`Error`] is serde's message with the input it quotes (an unknown
 //! field or variant, a string of the wrong type) passed through
@@ -171,6 +176,13 @@ impl<'a, 'de> Walker<'a, 'de> {
         error
     }
 
+    /// The error of a visitor handed a value it does not read: the "invalid
+    /// type" its default methods (and serde_json) report, made here once
+    /// rather than in each visitor's instance of every default method.
+    fn invalid(&self, expected: &dyn Expected) -> Error {
+        Error::invalid_type(unexpected(self.value), expected)
+    }
+
     fn seq<V: Visitor<'de>>(&self, items: &'de [Value], visitor: V) -> Result<V::Value, Error> {
         let mut access = Items {
             walker: *self,
@@ -283,11 +295,101 @@ impl<'de> Deserializer<'de> for Walker<'_, 'de> {
         visitor.visit_unit()
     }
 
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        match self.value {
+            Value::Array(items) => self.seq(items, visitor),
+            Value::Object(map) => self.map(map, visitor),
+            _ => Err(self.invalid(&visitor)),
+        }
+        .map_err(|e| self.note(e))
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.value {
+            Value::Object(map) => self.map(map, visitor),
+            _ => Err(self.invalid(&visitor)),
+        }
+        .map_err(|e| self.note(e))
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.value {
+            Value::Array(items) => self.seq(items, visitor),
+            _ => Err(self.invalid(&visitor)),
+        }
+        .map_err(|e| self.note(e))
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.value {
+            Value::String(s) => visitor.visit_borrowed_str(s),
+            _ => Err(self.invalid(&visitor)),
+        }
+        .map_err(|e| self.note(e))
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.value {
+            Value::Number(n) => n.deserialize_any(visitor).map_err(|e| Error(e.to_string())),
+            _ => Err(self.invalid(&visitor)),
+        }
+        .map_err(|e| self.note(e))
+    }
+
+    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.value {
+            Value::Bool(b) => visitor.visit_bool(*b),
+            _ => Err(self.invalid(&visitor)),
+        }
+        .map_err(|e| self.note(e))
+    }
+
     // Every other request reads the value as it is: a visitor handed what it
     // did not ask for reports the same "invalid type" serde_json would.
     serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf unit unit_struct seq tuple tuple_struct map struct identifier
+        i8 i16 i128 u128 f32 char
+        bytes byte_buf unit unit_struct tuple_struct identifier
     }
 }
 
