@@ -876,4 +876,22 @@ mod tests {
             );
         }
     }
+
+    /// The budget's fixed figures for a message's record and a keyed item
+    /// are their sizes on a 64-bit target (`sim/budget.rs`: the same
+    /// estimate in wasm32, so a run stops at the same event).
+    #[cfg(target_pointer_width = "64")]
+    #[test]
+    fn the_budget_counts_64_bit_record_sizes() {
+        use crate::sim::budget::KEYED_ITEM_BYTES;
+        use crate::sim::history::MessageRecord;
+        use crate::sim::Message as _;
+        use std::mem::size_of;
+        assert_eq!(KEYED_ITEM_BYTES, size_of::<(String, u64)>());
+        assert_eq!(KEYED_ITEM_BYTES, size_of::<(String, super::SharedClock)>());
+        assert_eq!(
+            super::Message::RECORD_BYTES,
+            size_of::<MessageRecord<super::Message>>() as u64
+        );
+    }
 }

@@ -33,8 +33,9 @@
 //!   fixed figures ([`TRACE_EVENT_BYTES`], [`KEYED_ITEM_BYTES`],
 //!   `sim::Message::RECORD_BYTES`), a 64-bit target's, not `size_of`: a
 //!   wasm32 record is smaller, and a run must stop at the same event in a
-//!   browser as natively (same scenario and seed, same trace). A test on
-//!   64-bit targets holds the figures to the real sizes.
+//!   browser as natively (same scenario and seed, same trace). Tests on
+//!   64-bit targets hold the figures to the real sizes (in `trace.rs`
+//!   and `message.rs`, which own the records).
 //! - Stopping at the budget is deterministic (the counters move with the
 //!   events), so a stopped run replays identically, but the same scenario
 //!   under another budget stops elsewhere.
@@ -165,29 +166,5 @@ impl fmt::Display for Stopped {
                 "stopped at tick {at}, the run's horizon (1000000 ticks past its last timeline entry), and the cluster was still busy"
             ),
         }
-    }
-}
-
-#[cfg(all(test, target_pointer_width = "64"))]
-mod tests {
-    use super::{KEYED_ITEM_BYTES, TRACE_EVENT_BYTES};
-    use crate::message::{Message, SharedClock};
-    use crate::sim::history::MessageRecord;
-    use crate::sim::trace::TraceEvent;
-    use crate::sim::Message as _;
-
-    /// The fixed figures are the records' sizes where they were measured,
-    /// so the estimate follows a record that grows (change the figure,
-    /// and say that runs stopped by bytes stop elsewhere).
-    #[test]
-    fn fixed_record_sizes_are_the_64_bit_sizes() {
-        use std::mem::size_of;
-        assert_eq!(TRACE_EVENT_BYTES, size_of::<TraceEvent>() as u64);
-        assert_eq!(KEYED_ITEM_BYTES, size_of::<(String, u64)>());
-        assert_eq!(KEYED_ITEM_BYTES, size_of::<(String, SharedClock)>());
-        assert_eq!(
-            Message::RECORD_BYTES,
-            size_of::<MessageRecord<Message>>() as u64
-        );
     }
 }

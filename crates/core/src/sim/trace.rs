@@ -380,4 +380,15 @@ mod tests {
             "a\\nb\\r\\u{1b}[31mc\\u{7f}\\u{85}"
         );
     }
+
+    /// The budget's fixed figure for a trace event is its size on a 64-bit
+    /// target (`sim/budget.rs`: the same estimate in wasm32).
+    #[cfg(target_pointer_width = "64")]
+    #[test]
+    fn a_trace_event_counts_its_64_bit_size() {
+        assert_eq!(
+            super::super::budget::TRACE_EVENT_BYTES,
+            std::mem::size_of::<super::TraceEvent>() as u64
+        );
+    }
 }
