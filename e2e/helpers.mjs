@@ -19,6 +19,9 @@ export async function open(page) {
 
 export async function load(page, name) {
   await page.getByTestId("scenario-picker").selectOption(name);
+  // Built-in scenarios are fetched: wait until the page shows the one picked,
+  // not the session it had while the fetch was on its way.
+  await expect(page.getByTestId("scenario-loaded")).toHaveAttribute("data-scenario", name);
   await expect(page.getByTestId("position")).toHaveText(/^event 0\//);
 }
 

@@ -229,7 +229,7 @@ pub fn settings_panel(props: &Props) -> Html {
     html! {
         <section class="panel settings" aria-labelledby="settings-title">
             <h2 id="settings-title">{ "Settings" }</h2>
-            <div class="field wide">
+            <div class="field wide" data-testid="scenario-loaded" data-scenario={props.scenario.clone()}>
                 <label for="scenario-picker">{ "Scenario" }</label>
                 <select id="scenario-picker" onchange={load} data-testid="scenario-picker">
                     { for presets::names().into_iter().map(|name| html! {
