@@ -50,7 +50,9 @@
 //! 15. `handwritten`: what the model writes out instead of taking a crate,
 //!     each with the measurement that keeps it (the share links' inflater,
 //!     the model's sort); [`quoted`]: input text as an error message
-//!     quotes it (escaped, capped).
+//!     quotes it (escaped, capped); [`fuzzing`]: the entry points untrusted
+//!     text reaches, with what must hold for any input (the fuzz targets
+//!     and `tests/fuzzing.rs` drive them).
 
 // The unit tests compare the model with the types and crates that
 // clippy.toml keeps out of it.
@@ -75,6 +77,7 @@ pub mod drawing;
 pub mod experiment;
 pub mod explore;
 pub mod export;
+pub mod fuzzing;
 pub mod jobs;
 pub mod measure;
 pub mod view;
