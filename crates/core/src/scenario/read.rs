@@ -6,7 +6,7 @@
 //! that knows its path from the root. It behaves as serde_json's own
 //! deserializer of a `&Value` does, so every message is serde's: an object
 //! is a struct or a map, a single-key object or a string is an enum, an
-//! array is a sequence (or a struct read field by field), and an array or
+//! array is a sequence (never a struct: see CAVEATS), and an array or
 //! object that the type does not read to its end is "fewer elements". The
 //! first walker an error passes through records its path, so the deepest
 //! path wins; an error a type raises after reading (a mode name that does
@@ -26,6 +26,14 @@
 //! field or variant, a string of the wrong type) passed through
 //! [`Quoted`], and keys in paths likewise: a stranger's key may be a
 //! megabyte long or hold a terminal escape.
+//!
+//! CAVEATS:
+//!
+//! - Unlike serde_json, a struct is read from an object only, never from an
+//!   array of its fields in order: no file this playground writes or
+//!   documents has one, and reading them would put every struct's
+//!   sequence visitor into the shipped app. An array where a struct belongs
+//!   is "invalid type: sequence, expected struct …", at its path.
 
 use std::cell::Cell;
 use std::fmt::{self, Write};
@@ -301,8 +309,11 @@ impl<'de> Deserializer<'de> for Walker<'_, 'de> {
         _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
+        // A struct is an object only (as a struct variant is): serde_json
+        // would also read an array field by field, which no file written by
+        // this playground or its docs uses, and which would instantiate every
+        // struct's sequence visitor in the shipped app.
         match self.value {
-            Value::Array(items) => self.seq(items, visitor),
             Value::Object(map) => self.map(map, visitor),
             _ => Err(self.invalid(&visitor)),
         }

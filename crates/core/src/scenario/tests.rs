@@ -249,6 +249,12 @@ fn json_errors_name_the_path() {
         r#""network": { "links": [{ "from": 1, "to": 2, "latency_ticks_min": 1, "latency_ticks_max": true }] }, "cluster": {"#,
         "network.links[0].latency_ticks_max: invalid type: boolean `true`, expected u64",
     );
+    // A struct is an object, never an array of its fields (read.rs's CAVEATS).
+    check(
+        r#""cluster": {"#,
+        r#""network": { "links": [[1, 2, 1, 5]] }, "cluster": {"#,
+        "network.links[0]: invalid type: sequence, expected struct LinkLatency",
+    );
     check(
         r#""timeline": ["#,
         r#""timeline": 7, "unused": ["#,
