@@ -3,7 +3,7 @@
 //! `wildling run X | head -1` closes the pipe after one line. Rust ignores
 //! SIGPIPE, so the next write fails with `BrokenPipe`, and `println!`
 //! turns that into a panic ("failed printing to stdout"). Every line the
-//! CLI prints goes through [`outln!`] and [`out!`] instead: a write that
+//! CLI prints goes through `outln!` and `out!` (below) instead: a write that
 //! finds the reader gone ends the process at once with exit code 0, as
 //! a tool killed by SIGPIPE would end without a word (the reader asked
 //! for no more); any other write error is reported and exits 1.

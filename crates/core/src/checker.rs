@@ -26,7 +26,7 @@
 //! - **Session guarantees**: Terry et al.'s read your writes, monotonic
 //!   reads, monotonic writes and writes follow reads, per client and key,
 //!   where a get sees a put when a value it returned is the put's or was
-//!   written by a put that follows it ([`sessions`], which defines them for
+//!   written by a put that follows it (`checker/sessions.rs`, which defines them for
 //!   a store with siblings and contexts).
 //!
 //! Under client-id version vectors a put also covers the same client's

@@ -18,7 +18,7 @@
 //! the drawing's text alternative (for the diagram, every operation and
 //! fault in time order with its label, the same lines as the page's "The
 //! diagram as tables"), and a `<style>` with the page's own rules for the
-//! drawings' classes ([`STYLE`], which a test holds equal, line by line, to
+//! drawings' classes ([`STYLE_RULES`], which a test holds equal, line by line, to
 //! `www/style.css`) and its light theme's colours. Everything a user typed
 //! (keys, values, fault descriptions) reaches the file through
 //! [`svg::escape`].

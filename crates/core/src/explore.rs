@@ -344,7 +344,7 @@ impl Violation {
     /// The counterexample as a playground session, at the tick of its last
     /// choice: opened, it shows the state that breaks the property, and
     /// whatever the user does next runs on from there
-    /// ([`crate::sim::choice`], "After the script").
+    /// (`sim/choice.rs`, "After the script").
     pub fn session(&self) -> Session {
         let mut session = Session::new(self.scenario.clone());
         session.time_ticks = self.replay().sim().now();

@@ -2,7 +2,7 @@
 //!
 //! The seed this project grew from listed "persist vnode data to disk" as
 //! not yet done; this is it. The cluster loop turns on change logging in
-//! every node ([`Node::log_durable_changes`]) and, after each batch of
+//! every node ([`wildling_core::node::Node::log_durable_changes`]) and, after each batch of
 //! events and before it answers any request, writes the keys that changed
 //! in one transaction, so an acknowledged write is on disk before its 204
 //! leaves. Starting again with the same directory restores every node
