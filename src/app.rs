@@ -73,6 +73,9 @@ const CHECK_EVERY_REFRESHES: u64 = 2;
 /// The checker's verdicts: the session's run, and the compared run's.
 type Verdicts = (Rc<view::CheckView>, Option<Rc<view::CheckView>>);
 
+/// The violating step, with the generation and script length it is for.
+type StepCache = (u32, usize, Option<view::StepView>);
+
 /// The views of the panels that need not refresh on every animation frame.
 #[derive(Clone)]
 struct Slow {
@@ -90,7 +93,15 @@ struct Slow {
 }
 
 impl Slow {
-    fn of(session: &Playback, key: &str, clock: f64, selection: Selection) -> Slow {
+    /// The views; `step` is the session's violating step, if any
+    /// ([`App::step`]), which the space-time diagram rings.
+    fn of(
+        session: &Playback,
+        key: &str,
+        clock: f64,
+        selection: Selection,
+        step: Option<view::StepView>,
+    ) -> Slow {
         let cluster = session.cluster();
         let (lamport_from, lamport_to) =
             view::lamport_window(cluster, LAMPORT_TICKS, &selection.ops());
@@ -99,12 +110,10 @@ impl Slow {
             key_view: Rc::new(view::key(cluster, key)),
             ops: Rc::new(view::ops(cluster, OPS_LISTED)),
             clients: Rc::new(view::clients(cluster, key)),
-            lamport: Rc::new(view::lamport(
-                cluster,
-                lamport_from,
-                lamport_to,
-                LAMPORT_ARROWS,
-            )),
+            lamport: Rc::new(view::LamportView {
+                step,
+                ..view::lamport(cluster, lamport_from, lamport_to, LAMPORT_ARROWS)
+            }),
             lamport_from,
             lamport_to,
             lamport_now: clock,
@@ -157,6 +166,9 @@ pub struct App {
     /// The checker's last verdicts, re-run every few frames while playing.
     checked: RefCell<Option<Verdicts>>,
     sharing: sharing::Sharing,
+    /// The violating step of a steered session (a counterexample), for the
+    /// generation and script length it was computed for.
+    step: RefCell<Option<StepCache>>,
 }
 
 fn is_text_field(e: &KeyboardEvent) -> bool {
@@ -172,6 +184,25 @@ impl App {
             self.frame = Some(request_animation_frame(move |ts| {
                 link.send_message(Msg::Frame(ts))
             }));
+        }
+    }
+
+    /// The violating step the space-time diagram highlights: the core's
+    /// [`view::steered_step`], recomputed only when the session or its
+    /// script changed.
+    fn step(&self) -> Option<view::StepView> {
+        let scenario = self.session.scenario();
+        let choices = scenario.schedule.as_ref().map_or(0, |s| s.choices.len());
+        let mut cache = self.step.borrow_mut();
+        match &*cache {
+            Some((generation, n, step)) if *generation == self.generation && *n == choices => {
+                step.clone()
+            }
+            _ => {
+                let step = view::steered_step(scenario);
+                *cache = Some((self.generation, choices, step.clone()));
+                step
+            }
         }
     }
 
@@ -397,6 +428,7 @@ impl Component for App {
             slow: RefCell::new(None),
             checked: RefCell::new(None),
             sharing,
+            step: RefCell::new(None),
         };
         if let Some(key) = opening.shared.and_then(|s| s.selected_key) {
             app.key = key;
@@ -567,7 +599,13 @@ impl Component for App {
         let refresh = !self.playing || self.frames.is_multiple_of(every);
         let mut cache = self.slow.borrow_mut();
         if refresh || cache.is_none() {
-            *cache = Some(Slow::of(&self.session, &self.key, clock, self.selection));
+            *cache = Some(Slow::of(
+                &self.session,
+                &self.key,
+                clock,
+                self.selection,
+                self.step(),
+            ));
         }
         let Some(Slow {
             ring,

@@ -45,7 +45,6 @@
 //!   cancel one chunk runs it on its own `Worker`.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use serde_json::{json, Value};
@@ -98,7 +97,7 @@ pub fn route(text: &str) -> Routed {
             text.len()
         ));
     }
-    let Ok(value) = serde_json::from_str::<Value>(text) else {
+    let Ok(mut value) = serde_json::from_str::<Value>(text) else {
         return Routed::All("the worker sent a reply that is not JSON".to_string());
     };
     let protocol = value.get("protocol").and_then(Value::as_u64);
@@ -108,8 +107,10 @@ pub fn route(text: &str) -> Routed {
             protocol.map_or_else(|| "(none)".to_string(), |p| p.to_string())
         ));
     }
-    let (Some(id), Some(body)) = (value.get("id").and_then(Value::as_u64), value.get("reply"))
-    else {
+    let (Some(id), Some(body)) = (
+        value.get("id").and_then(Value::as_u64),
+        value.get_mut("reply").map(Value::take),
+    ) else {
         return Routed::All("the worker sent a reply without an id or a body".to_string());
     };
     if body.as_str() == Some("ready") {
@@ -124,9 +125,9 @@ pub fn route(text: &str) -> Routed {
             format!("the worker refused the job: {field}: {message}")
         })
     } else if body.get("progress").is_some() {
-        Answer::Progress(body.clone())
+        Answer::Progress(body)
     } else {
-        Answer::Done(body.clone())
+        Answer::Done(body)
     };
     match (id, answer) {
         (0, Answer::Failed(message)) => Routed::All(message),
@@ -154,7 +155,9 @@ struct Inner {
     ready: bool,
     /// Requests asked before `ready`, as text, in order.
     queued: Vec<String>,
-    pending: BTreeMap<u64, OnAnswer>,
+    /// Requests waiting for their final reply (a few: a Vec, not a map,
+    /// whose code would cost the main bundle kilobytes).
+    pending: Vec<(u64, OnAnswer)>,
     next_id: u64,
     /// Bumped by every cancel, so a callback that cancelled is not put back.
     generation: u64,
@@ -195,14 +198,14 @@ impl Worker {
             }
         }
         let mut inner = self.inner.borrow_mut();
-        inner.pending.insert(id, on_answer);
+        inner.pending.push((id, on_answer));
         if inner.ready {
             let posted = inner
                 .thread
                 .as_ref()
                 .map(|t| t.worker.post_message(&JsValue::from_str(&text)));
             if !matches!(posted, Some(Ok(()))) {
-                let mut on_answer = inner.pending.remove(&id).expect("just inserted");
+                let (_, mut on_answer) = inner.pending.pop().expect("just pushed");
                 drop(inner);
                 on_answer(Answer::Failed(
                     "the request could not be posted to the worker".to_string(),
@@ -299,14 +302,18 @@ impl Worker {
                 // Take the callback out while it runs: it may ask again.
                 let (taken, generation) = {
                     let mut inner = self.inner.borrow_mut();
-                    (inner.pending.remove(&id), inner.generation)
+                    let at = inner.pending.iter().position(|(i, _)| *i == id);
+                    (
+                        at.map(|at| inner.pending.swap_remove(at).1),
+                        inner.generation,
+                    )
                 };
                 if let Some(mut on_answer) = taken {
                     let last = answer.is_final();
                     on_answer(answer);
                     let mut inner = self.inner.borrow_mut();
                     if !last && inner.generation == generation {
-                        inner.pending.insert(id, on_answer);
+                        inner.pending.push((id, on_answer));
                     }
                 }
             }

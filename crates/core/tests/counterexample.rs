@@ -222,3 +222,71 @@ fn an_action_in_the_middle_of_a_counterexample_forks_it_and_replays_exactly() {
         playback = Playback::from_share(&violation.session()).expect("opens");
     }
 }
+
+#[test]
+fn the_violating_step_is_the_scripts_last_choice_placed_on_the_diagram() {
+    use wildling_core::ids::Addr;
+    use wildling_core::sim::Choice;
+    use wildling_core::view::steered_step;
+    let violation = lost_write();
+    let session = violation.session();
+    let step = steered_step(&session.scenario).expect("a steered scenario has a step");
+    let last = *violation.choices.last().expect("choices");
+    assert_eq!(step.index, violation.choices.len());
+    assert_eq!(step.choice, last.to_string());
+    // It happened at the tick the counterexample opens at, on the node the
+    // explorer names, and a delivery or drop names its arrow.
+    let replayed = violation.replay();
+    assert_eq!(step.at, replayed.sim().now());
+    assert_eq!(step.at, session.time_ticks);
+    if let Some(node) = violation.node {
+        assert_eq!(step.lane, Some(Addr::Node(node)));
+    }
+    match last {
+        Choice::Deliver(id) | Choice::Drop(id) => {
+            assert_eq!(step.msg, Some(id));
+            let record = &replayed.sim().history().messages[id.0 as usize];
+            assert_eq!(step.lane, Some(record.to));
+        }
+        _ => assert_eq!(step.msg, None),
+    }
+    // The same step from the opened session's scenario, and none from a
+    // scenario that is not steered.
+    let opened = Playback::from_share(&session).expect("opens");
+    assert_eq!(steered_step(opened.scenario()), Some(step.clone()));
+    // The drawing rings it once the run has taken it, and not before.
+    use wildling_core::drawing::lamport::{lamport as draw, Frame, Highlight};
+    let svg_of = |cluster: &Cluster| {
+        let mut v = wildling_core::view::lamport(cluster, 0, 120, 600);
+        v.step = Some(step.clone());
+        let now = cluster.sim().now() as f64;
+        let drawing = draw(
+            &v,
+            Frame {
+                from: 0,
+                to: 120,
+                now,
+            },
+            Highlight::None,
+        );
+        let mut out = String::new();
+        drawing.svg.write(&mut out);
+        out
+    };
+    let svg = svg_of(opened.cluster());
+    assert!(svg.contains(r#"data-testid="violating-step""#), "{svg}");
+    assert!(
+        svg.contains(&format!(r#"data-choice="{}""#, step.choice)),
+        "{svg}"
+    );
+    assert!(svg.contains(&format!("step {}: {}", step.index, step.choice)));
+    let start = Playback::new(session.scenario.clone()).expect("opens");
+    if step.msg.is_some() {
+        assert!(!svg_of(start.cluster()).contains("violating-step"));
+    }
+    let plain = Scenario::from_json(include_str!(
+        "../../../scenarios/explore/stale-write-lww.json"
+    ))
+    .expect("valid");
+    assert_eq!(steered_step(&plain), None);
+}

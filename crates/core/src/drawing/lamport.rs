@@ -23,7 +23,7 @@ use super::path::{cross_path, distance, dot_path, Point};
 use super::svg::Element;
 use crate::ids::{Addr, MsgId, OpId, Time};
 use crate::sim::history::MessageFate;
-use crate::view::{LamportView, MarkKind};
+use crate::view::{LamportView, MarkKind, StepView};
 
 /// The diagram's width in its own units.
 pub const WIDTH: f64 = 640.0;
@@ -205,6 +205,61 @@ fn violation(
         ))
 }
 
+/// A counterexample's violating step, once the run has taken it (its arrow
+/// has arrived or been lost; a step without a message, once the clock has
+/// reached it): its arrow drawn over and its end ringed, or, on no lane, a
+/// line across them all.
+fn step(
+    s: &StepView,
+    v: &LamportView,
+    arrows: &[(MsgId, Point, Point)],
+    frame: Frame,
+    x: &dyn Fn(f64) -> f64,
+    lane_y: &dyn Fn(Addr) -> Option<f64>,
+    bottom: f64,
+) -> Option<Element> {
+    let taken = match s.msg {
+        Some(id) => v
+            .arrows
+            .iter()
+            .any(|m| m.id == id && !matches!(m.fate, MessageFate::InFlight { .. })),
+        None => s.at as f64 <= frame.now && s.at >= frame.from,
+    };
+    if !taken {
+        return None;
+    }
+    let arrow = arrows.iter().find(|(id, _, _)| Some(*id) == s.msg);
+    let here = arrow.map_or_else(
+        || (x(s.at as f64), s.lane.and_then(lane_y)),
+        |(_, _, b)| (b.0, Some(b.1)),
+    );
+    let mark = match here {
+        (cx, Some(cy)) => Element::new("circle")
+            .attr("cx", f1(cx))
+            .attr("cy", f1(cy))
+            .attr("r", "7"),
+        (cx, None) => line("", (cx, 0.0), (cx, bottom)),
+    };
+    Some(
+        Element::new("g")
+            .attr("class", "violating-step")
+            .attr("data-testid", "violating-step")
+            .attr("data-choice", s.choice.clone())
+            .attr("data-index", s.index.to_string())
+            .attr("data-at", s.at.to_string())
+            .attr(
+                "data-lane",
+                s.lane.map_or_else(String::new, |l| l.to_string()),
+            )
+            .child(Element::new("title").text(format!(
+                "step {}: {} at t={}, where the property broke",
+                s.index, s.choice, s.at
+            )))
+            .children(arrow.map(|(_, a, b)| line("", *a, *b)))
+            .child(mark),
+    )
+}
+
 /// A batch of arrows or marks: one path.
 struct Batch {
     d: String,
@@ -356,6 +411,9 @@ pub fn lamport(v: &LamportView, frame: Frame, highlight: Highlight) -> LamportDr
         Highlight::Violation { at, missed } => {
             group = group.child(violation(v, at, missed, &x, &lane_y));
         }
+    }
+    if let Some(s) = &v.step {
+        group = group.children(step(s, v, &arrows, frame, &x, &lane_y, height - 12.0));
     }
     let bottom = format!("{:.0}", height - 12.0);
     let faults = v.faults.iter().map(|(at, text)| {

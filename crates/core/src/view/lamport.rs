@@ -18,6 +18,11 @@ pub struct LamportView {
     pub marks: Vec<Mark>,
     /// Network-wide faults (partitions, heals), drawn across all lanes.
     pub faults: Vec<(Time, String)>,
+    /// A counterexample's violating step ([`super::steered_step`]), which
+    /// the drawing rings once the run has taken it. [`lamport`] leaves it
+    /// empty (it would replay the script on every view); the playground
+    /// sets it from a value it keeps per session.
+    pub step: Option<super::StepView>,
 }
 
 /// A point on a lane of the space-time diagram.
@@ -179,5 +184,6 @@ pub fn lamport(cluster: &Cluster, from: Time, to: Time, limit: usize) -> Lamport
         arrows,
         marks,
         faults,
+        step: None,
     }
 }

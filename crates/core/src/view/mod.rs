@@ -40,6 +40,7 @@ mod lamport;
 mod network;
 mod ring;
 mod settings;
+mod step;
 #[cfg(test)]
 mod tests;
 mod timebar;
@@ -60,6 +61,7 @@ pub use lamport::{lamport, lamport_window, LamportView, LaneEvent, Mark, MarkKin
 pub use network::{message, network, MessageDetail, MessageView, NetworkView, NodeView};
 pub use ring::{ring, ring_summary, KeyPlacement, RingView};
 pub use settings::mechanism_notes;
+pub use step::{steered_step, StepView};
 pub use timebar::{position, PositionView, StoppedView};
 pub use trace::trace_tail;
 
