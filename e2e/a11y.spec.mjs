@@ -1,7 +1,8 @@
 // Accessibility, audited: axe-core checks the whole page with every panel
 // showing (every disclosure open, the diagrams' tables among them, a node and
 // a message selected, the compare panel on, the share link and embed snippet
-// shown; then a tutorial open) after a partition, a put and a get, in the
+// shown; then a tutorial open; then the Lab open with an experiment's chart
+// and its table twin) after a partition, a put and a get, in the
 // light and the dark theme. Any violation fails, named with the elements it
 // concerns.
 import { test, expect } from "@playwright/test";
@@ -27,7 +28,7 @@ async function audit(page) {
 
 test("axe finds no violation on any panel, in either theme, after a partition and a get", async ({ page }) => {
   // Six audits of a page of many tables: about 10 s each on a loaded machine.
-  test.setTimeout(180_000);
+  test.setTimeout(240_000);
   const errors = await open(page);
   // Concurrent puts on both sides of a partition, a get after the heal
   // (two siblings), then the partition again, so that it is drawn too.
@@ -66,6 +67,18 @@ test("axe finds no violation on any panel, in either theme, after a partition an
   await picker.selectOption(first);
   await page.getByTestId("tutorial-next").click();
   await expect(page.getByTestId("tutorial-progress")).toHaveText(/^step 2 of/);
+  expect(await audit(page)).toEqual({ light: [], dark: [] });
+  // The Lab (crates/lab) open over the playground: a small experiment run,
+  // its chart, a hovered point's value and the chart's table twin showing.
+  await page.getByTestId("open-lab").click();
+  await page.getByTestId("experiment-name").selectOption("staleness");
+  await page.getByTestId("experiment-end").fill("2");
+  await page.getByTestId("experiment-run").click();
+  await expect(page.getByTestId("chart")).toHaveCount(1, { timeout: 30_000 });
+  await page.locator("#lab .point").first().hover();
+  await expect(page.getByTestId("chart-hover")).not.toBeEmpty();
+  await page.locator("#lab details").evaluateAll((all) => all.forEach((d) => (d.open = true)));
+  await expect(page.getByTestId("chart-table")).toBeVisible();
   expect(await audit(page)).toEqual({ light: [], dark: [] });
   expect(errors).toEqual([]);
 });

@@ -3,7 +3,7 @@
 // random` runs them) in headless Chromium on two Web Workers
 // (crates/worker), timed with the Performance API (performance.now() in the
 // page) from the first request to the merged report with its charts.
-// The page drives the workers as src/pool.rs does: an empty chunk sizes
+// The page drives the workers as crates/lab/src/pool.rs does: an empty chunk sizes
 // the grid, then chunks of 31 runs (1,000 / (2 workers × 16)), each worker
 // fed as it answers, then one `experiment-report` merges and draws.
 // The first repeat includes starting the workers (fetching and compiling

@@ -171,10 +171,15 @@ pub struct App {
     step: RefCell<Option<StepCache>>,
 }
 
+/// Whether a key is not the playground's shortcut: typed in a text field,
+/// or pressed in the Lab (`#lab`, another app with its own keys).
 fn is_text_field(e: &KeyboardEvent) -> bool {
     e.target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"))
+        .is_some_and(|el| {
+            matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
+                || el.closest("#lab").ok().flatten().is_some()
+        })
 }
 
 impl App {
@@ -397,6 +402,7 @@ impl Component for App {
         let opening = sharing::opening(&embed, presets::DEFAULT);
         let sharing = sharing::Sharing::new(embed, &opening, 0, ctx.link());
         let on = ctx.link().callback(|m: Msg| m);
+        crate::lab::listen(&on);
         let link = ctx.link().clone();
         let keys = web_sys::window().and_then(|w| w.document()).map(|doc| {
             let options = EventListenerOptions::enable_prevent_default();
@@ -559,6 +565,10 @@ impl Component for App {
             Msg::Key(e) => self.shortcut(&e),
             Msg::Dismiss => {
                 self.notice = None;
+                true
+            }
+            Msg::LabFailed(text) => {
+                self.notice = Some(Notice { error: true, text });
                 true
             }
             Msg::Share(msg) => {

@@ -17,7 +17,6 @@ pub mod share;
 pub mod timebar;
 pub mod tutorial;
 
-use wildling_core::drawing::svg::Element;
 use wildling_core::message::KINDS;
 use yew::prelude::*;
 
@@ -25,53 +24,7 @@ use crate::msg::Msg;
 
 pub use wildling_core::drawing::colour::{kind_color, node_color};
 pub use wildling_core::drawing::path::cross_path;
-
-/// The page's nodes for any SVG element tree the core drew
-/// (`wildling_core::drawing`: the ring, the space-time diagram, a worker's
-/// chart): each element as drawn, attributes and text set as data (never
-/// parsed as markup), with the click handler `click` gives that element, if
-/// any (`click` is asked once per element, so a caller picks by class,
-/// `data-*` attribute or name).
-pub fn svg_html(e: &Element, click: &dyn Fn(&Element) -> Option<Callback<MouseEvent>>) -> Html {
-    use std::rc::Rc;
-    use wildling_core::drawing::svg::Node;
-    use yew::virtual_dom::{AttributeOrProperty, Attributes, Listeners, VList, VNode, VTag, VText};
-    // Built as yew's html! macro builds an element, without `VTag::new`'s
-    // check for `<input>` and `<textarea>` (a drawing has neither).
-    let attributes = Attributes::IndexMap(Rc::new(
-        e.attrs
-            .iter()
-            .map(|(name, value)| {
-                (
-                    AttrValue::Static(name),
-                    AttributeOrProperty::Attribute(AttrValue::from(value.clone())),
-                )
-            })
-            .collect(),
-    ));
-    let listeners = match click(e) {
-        Some(callback) => Listeners::Pending(Box::new([Some(Rc::new(
-            yew::html::onclick::Wrapper::new(callback),
-        ))])),
-        None => Listeners::None,
-    };
-    let children = e
-        .children
-        .iter()
-        .map(|child| match child {
-            Node::Element(c) => svg_html(c, click),
-            Node::Text(t) => VNode::VText(VText::new(t.clone())),
-        })
-        .collect::<VList>();
-    VNode::VTag(Rc::new(VTag::__new_other(
-        AttrValue::Static(e.name),
-        NodeRef::default(),
-        None,
-        attributes,
-        listeners,
-        VNode::VList(Rc::new(children)),
-    )))
-}
+pub use wildling_web::{event_value, svg_html};
 
 /// Where a click fell in the coordinates of the SVG (its viewBox is
 /// `width` by `height`) that holds the clicked element.
@@ -116,18 +69,6 @@ pub fn on_circle(index: usize, count: usize, radius: f64, cx: f64, cy: f64) -> (
 /// would add their argument reduction (kilobytes) to the shipped app.
 pub fn cos_sin(angle: f64) -> (f64, f64) {
     (js_sys::Math::cos(angle), js_sys::Math::sin(angle))
-}
-
-/// Read the value of the input or select that fired `e`.
-pub fn event_value(e: &Event) -> String {
-    use wasm_bindgen::JsCast;
-    e.target()
-        .and_then(|t| {
-            t.dyn_ref::<web_sys::HtmlInputElement>()
-                .map(|i| i.value())
-                .or_else(|| t.dyn_ref::<web_sys::HtmlSelectElement>().map(|s| s.value()))
-        })
-        .unwrap_or_default()
 }
 
 /// A text field's state, starting at `initial` (used on the first render

@@ -4,22 +4,19 @@ mod app;
 mod browser;
 mod components;
 mod embed;
+mod lab;
 mod msg;
-// The Experiments panel's pool (branch lab-panel) is its user; until that
-// lands within the size rule, only its tests use it.
-#[allow(dead_code)]
-mod pool;
 mod presets;
-// The Explore panel is its first user (next step); until then only its tests use it.
-#[allow(dead_code)]
-mod worker;
 
-/// The allocator: talc, smaller and faster than the standard dlmalloc on
-/// WebAssembly (the shipped app is compiled for size).
-#[cfg(target_arch = "wasm32")]
-#[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+// The allocator (talc) is wildling-web's, shared with the Lab.
 
 fn main() {
-    yew::Renderer::<app::App>::new().render();
+    // On `#app`, not the body: the Lab (`crates/lab`) is another yew app
+    // on its sibling `#lab`, and two apps must not share a host (`lab`).
+    let host = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"));
+    if let Some(host) = host {
+        yew::Renderer::<app::App>::with_root(host).render();
+    }
 }

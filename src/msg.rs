@@ -85,6 +85,8 @@ pub enum Msg {
     Key(KeyboardEvent),
     /// Hide the notice.
     Dismiss,
+    /// The Lab did not load: why, in words (`crate::lab`).
+    LabFailed(String),
     /// Share links, files, tutorials and the embed API.
     Share(ShareMsg),
 }

@@ -35,10 +35,12 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 /**
  * The Web Worker's files (crates/worker: `wildling-worker.js`, its
- * `_bg.wasm` and `_loader.js`) are left alone: its no-modules glue is
- * another shape, and it is not part of the shipped app's first load.
+ * `_bg.wasm` and `_loader.js`), the Lab's (crates/lab: `wildling-lab.js`
+ * and `_bg.wasm`) and the Lab's loader `lab.js` are left alone: their
+ * no-modules glue is another shape, and they are not part of the shipped
+ * app's first load.
  */
-export const WORKER_PREFIX = "wildling-worker";
+export const NOT_THE_APP = ["wildling-worker", "wildling-lab", "lab.js"];
 
 /** The wasm-bindgen whose glue this reads (Cargo.toml pins it with `=`). */
 export const WASM_BINDGEN_VERSION = "0.2.130";
@@ -122,11 +124,11 @@ function skipImport(r, kind) {
 /**
  * Shrink the app in trunk's staging folder `dir`: its `*_bg.wasm`, its glue
  * `*.js` and the integrity hashes in `index.html`, in place (the worker's
- * files, [WORKER_PREFIX], are not the app's).
+ * and the Lab's files, [NOT_THE_APP], are not the app's).
  */
 export function shrink(dir) {
   const only = (suffix) => {
-    const found = readdirSync(dir).filter((f) => f.endsWith(suffix) && !f.startsWith(WORKER_PREFIX));
+    const found = readdirSync(dir).filter((f) => f.endsWith(suffix) && !NOT_THE_APP.some((p) => f.startsWith(p)));
     if (found.length !== 1) throw new Error(`shrink-glue: ${found.length} files *${suffix} in ${dir}`);
     return found[0];
   };

@@ -84,8 +84,15 @@ test("a wasm and its glue get the same short names, and index.html their new has
   const { wasm, glue, imports } = fixture();
   writeFileSync(join(dir, "app_bg.wasm"), wasm);
   writeFileSync(join(dir, "app.js"), glue);
-  // The worker's files sit beside the app's and are not the app's.
-  const workerFiles = ["wildling-worker.js", "wildling-worker_bg.wasm", "wildling-worker_loader.js"];
+  // The worker's and the Lab's files sit beside the app's and are not the app's.
+  const workerFiles = [
+    "wildling-worker.js",
+    "wildling-worker_bg.wasm",
+    "wildling-worker_loader.js",
+    "wildling-lab.js",
+    "wildling-lab_bg.wasm",
+    "lab.js",
+  ];
   for (const f of workerFiles) writeFileSync(join(dir, f), `worker ${f}`);
   writeFileSync(
     join(dir, "index.html"),

@@ -82,6 +82,8 @@ pub fn share_panel(props: &Props) -> Html {
                 <input type="file" accept=".json,application/json,text/plain" onchange={pick} data-testid="import-file" />
             </label>
             <button onclick={send(|| ShareMsg::ShowEmbed)} data-testid="embed-button">{ "Embed" }</button>
+            <button id="open-lab" onclick={let on = on.clone(); Callback::from(move |_| crate::lab::open(&on))}
+                data-testid="open-lab">{ "Experiments" }</button>
             <span class="muted small">{ "or drop a scenario or session file anywhere" }</span>
             if let Some(link) = &v.link {
                 <div class="share-output">

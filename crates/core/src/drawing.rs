@@ -6,7 +6,7 @@
 //! A view ([`crate::view`]) says *what* there is to show; a drawing says
 //! where each thing goes and how it looks: lanes, arrows, dots, arcs,
 //! labels, as an [`svg::Element`] tree. The playground builds its DOM from
-//! that tree (`components::svg_html`, adding only the click handlers), and
+//! that tree (`wildling_web::svg_html`, adding only the click handlers), and
 //! an export writes the same tree as a file ([`lamport_document`],
 //! [`ring_document`]): there is no second drawing to drift. The CLI and the
 //! page's "SVG" downloads write the same files for a whole run

@@ -29,7 +29,7 @@
 
 use serde_json::{json, Value};
 
-use crate::worker::{Answer, Worker};
+use wildling_web::worker::{Answer, Worker};
 
 /// The most workers one pool starts.
 pub const MAX_WORKERS: usize = 8;

@@ -1,0 +1,80 @@
+//! The Lab's frame: a heading, a Close button, and the panels. It lives in
+//! the page's `#lab` element, which the playground un-hides when its
+//! Experiments button is pressed; Close and Escape hide it again and give
+//! the focus back to that button.
+//!
+//! The Lab talks to the playground through the document only: opening a
+//! seed's run dispatches `wildling:open` on `window` with the scenario's
+//! JSON text as its `detail`, and hides the Lab. The playground reads that
+//! text as it reads an imported file (`src/lab.rs` there), so a malformed
+//! one is refused with the import's own message and the user's session is
+//! kept. Neither module links the other's code.
+//!
+//! CAVEATS
+//! - Hiding keeps the Lab's state (a run in progress goes on): the Lab is
+//!   mounted once per page and never unmounted.
+//! - The event's detail is text, not an object: the playground validates it
+//!   as untrusted input whoever dispatched it.
+
+use wasm_bindgen::{JsCast, JsValue};
+use yew::prelude::*;
+
+use crate::experiments::Experiments;
+
+/// The element the Lab is mounted on (index.html).
+pub const HOST_ID: &str = "lab";
+/// The playground's button that opens the Lab: focus goes back there.
+pub const OPENER_ID: &str = "open-lab";
+/// The event that asks the playground to open a scenario.
+pub const OPEN_EVENT: &str = "wildling:open";
+
+fn element(id: &str) -> Option<web_sys::HtmlElement> {
+    web_sys::window()?
+        .document()?
+        .get_element_by_id(id)?
+        .dyn_into()
+        .ok()
+}
+
+/// Hide the Lab and give the focus back to the playground's button.
+fn close() {
+    if let Some(host) = element(HOST_ID) {
+        host.set_hidden(true);
+    }
+    if let Some(opener) = element(OPENER_ID) {
+        let _ = opener.focus();
+    }
+}
+
+/// Ask the playground to open `scenario` (JSON text), and hide the Lab.
+fn open_in_playground(scenario: &str) {
+    let init = web_sys::CustomEventInit::new();
+    init.set_detail(&JsValue::from_str(scenario));
+    let event = web_sys::CustomEvent::new_with_event_init_dict(OPEN_EVENT, &init);
+    if let (Some(window), Ok(event)) = (web_sys::window(), event) {
+        let _ = window.dispatch_event(&event);
+    }
+    close();
+}
+
+/// The Lab's frame.
+#[function_component]
+pub fn Lab() -> Html {
+    let keydown = Callback::from(|e: KeyboardEvent| {
+        if e.key() == "Escape" {
+            e.prevent_default();
+            close();
+        }
+    });
+    let open = Callback::from(|scenario: String| open_in_playground(&scenario));
+    html! {
+        <div class="lab" onkeydown={keydown}>
+            <div class="lab-head">
+                <h2 id="lab-title">{ "Experiments: sweeps over seeds, in Web Workers" }</h2>
+                <button data-testid="lab-close" aria-label="Close the Experiments lab"
+                    onclick={Callback::from(|_| close())}>{ "Close" }</button>
+            </div>
+            <Experiments {open} />
+        </div>
+    }
+}

@@ -1,0 +1,87 @@
+//! The door to the Lab (`crates/lab`): the heavy panels live in a second
+//! wasm module so that the main bundle carries a button and two listeners,
+//! not the panels.
+//!
+//! [`open`] un-hides the page's `#lab` element and focuses it; the first
+//! time, it also adds `lab.js` (www/lab.js), which loads the Lab's
+//! no-modules glue and wasm and mounts the Lab there. [`listen`], once at
+//! start, hears the Lab on `window`: `wildling:open` carries a scenario's
+//! JSON text (a seed of an experiment), read exactly as an imported file
+//! (`ShareMsg::Import`: same validation, same message, the session kept
+//! when it is refused); `wildling:lab-failed` says why the Lab did not
+//! load, shown as an error notice. A script that fails to load says so the
+//! same way.
+//!
+//! CAVEATS
+//! - Anything on the page may dispatch `wildling:open`: its detail is
+//!   untrusted text, which is why it goes through the import path and
+//!   nowhere else. A detail that is not a string is refused.
+//! - The Lab stays loaded once loaded; hiding it keeps its state.
+
+use gloo::events::EventListener;
+use wasm_bindgen::JsCast;
+use yew::Callback;
+
+use crate::msg::{Msg, ShareMsg};
+
+/// The element the Lab is mounted on (index.html).
+const HOST_ID: &str = "lab";
+/// The Lab's loader script, once added.
+const SCRIPT_ID: &str = "lab-script";
+
+fn failed(on: &Callback<Msg>, why: String) {
+    on.emit(Msg::LabFailed(format!(
+        "The Experiments lab could not load: {why}"
+    )));
+}
+
+/// Show the Lab, loading it on first use.
+pub fn open(on: &Callback<Msg>) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if doc.get_element_by_id(SCRIPT_ID).is_none() {
+        let Ok(script) = doc.create_element("script") else {
+            return;
+        };
+        script.set_id(SCRIPT_ID);
+        let _ = script.set_attribute("src", "lab.js");
+        let on = on.clone();
+        EventListener::once(&script, "error", move |_| {
+            failed(&on, "lab.js could not be fetched".into())
+        })
+        .forget();
+        if let Some(head) = doc.head() {
+            let _ = head.append_child(&script);
+        }
+    }
+    if let Some(host) = doc
+        .get_element_by_id(HOST_ID)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        host.set_hidden(false);
+        let _ = host.focus();
+    }
+}
+
+/// Hear the Lab for the page's life.
+pub fn listen(on: &Callback<Msg>) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let detail = |e: &web_sys::Event| {
+        e.dyn_ref::<web_sys::CustomEvent>()
+            .and_then(|e| e.detail().as_string())
+    };
+    let open = on.clone();
+    EventListener::new(&window, "wildling:open", move |e| {
+        let text = detail(e).ok_or_else(|| "the Lab sent no scenario text".to_string());
+        open.emit(Msg::Share(ShareMsg::Import(text)));
+    })
+    .forget();
+    let fail = on.clone();
+    EventListener::new(&window, "wildling:lab-failed", move |e| {
+        failed(&fail, detail(e).unwrap_or_default())
+    })
+    .forget();
+}
