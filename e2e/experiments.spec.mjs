@@ -143,6 +143,12 @@ test("Close and Escape hide the Lab; the playground's keys stay out of it", asyn
   await expect(lab).toBeVisible();
   await expect(page.getByTestId("experiment-run")).toBeVisible();
   await expect(lab).toBeFocused();
+  // Escape at once (the Lab's host has the focus) closes it.
+  await page.keyboard.press("Escape");
+  await expect(lab).toBeHidden();
+  await expect(page.getByTestId("open-lab")).toBeFocused();
+  await page.getByTestId("open-lab").click();
+  await expect(lab).toBeFocused();
   await page.getByTestId("lab-close").click();
   await expect(lab).toBeHidden();
   await expect(page.getByTestId("open-lab")).toBeFocused();

@@ -1,7 +1,9 @@
 //! The Lab's frame: a heading, a Close button, and the panels. It lives in
-//! the page's `#lab` element, which the playground un-hides when its
-//! Experiments button is pressed; Close and Escape hide it again and give
-//! the focus back to that button.
+//! the page's `#lab` element, which the playground un-hides (and focuses)
+//! when its Experiments button is pressed; Close and Escape hide it again
+//! and give the focus back to that button. Escape is heard on `#lab`
+//! itself (`main.rs`), not in the frame: the host has the focus when the
+//! Lab opens, and yew only hands on events from inside its own tree.
 //!
 //! The Lab talks to the playground through the document only: opening a
 //! seed's run dispatches `wildling:open` on `window` with the scenario's
@@ -37,7 +39,7 @@ fn element(id: &str) -> Option<web_sys::HtmlElement> {
 }
 
 /// Hide the Lab and give the focus back to the playground's button.
-fn close() {
+pub fn close() {
     if let Some(host) = element(HOST_ID) {
         host.set_hidden(true);
     }
@@ -60,15 +62,9 @@ fn open_in_playground(scenario: &str) {
 /// The Lab's frame.
 #[function_component]
 pub fn Lab() -> Html {
-    let keydown = Callback::from(|e: KeyboardEvent| {
-        if e.key() == "Escape" {
-            e.prevent_default();
-            close();
-        }
-    });
     let open = Callback::from(|scenario: String| open_in_playground(&scenario));
     html! {
-        <div class="lab" onkeydown={keydown}>
+        <div class="lab">
             <div class="lab-head">
                 <h2 id="lab-title">{ "Experiments: sweeps over seeds, in Web Workers" }</h2>
                 <button data-testid="lab-close" aria-label="Close the Experiments lab"

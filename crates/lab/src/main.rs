@@ -53,12 +53,24 @@ fn main() {
     let host = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id(lab::HOST_ID));
-    match host {
-        Some(host) => {
-            yew::Renderer::<lab::Lab>::with_root(host).render();
-        }
-        None => web_sys::console::error_1(&"wildling-lab: the page has no #lab element".into()),
-    }
+    let Some(host) = host else {
+        web_sys::console::error_1(&"wildling-lab: the page has no #lab element".into());
+        return;
+    };
+    // Escape anywhere in #lab, the host included (focused on opening).
+    let escape = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(
+        |e: web_sys::KeyboardEvent| {
+            if e.key() == "Escape" {
+                e.prevent_default();
+                lab::close();
+            }
+        },
+    );
+    use wasm_bindgen::JsCast;
+    let _ = host.add_event_listener_with_callback("keydown", escape.as_ref().unchecked_ref());
+    // The Lab lives as long as the page.
+    escape.forget();
+    yew::Renderer::<lab::Lab>::with_root(host).render();
 }
 
 #[cfg(not(target_arch = "wasm32"))]
