@@ -3,10 +3,11 @@
 // play loop ends, the page shows the core's banner naming the limit, and
 // the tab keeps rendering frames all along (requestAnimationFrame gaps,
 // measured with performance.now(), not a wall-clock sleep). The embed's
-// `state` message says `stopped` too.
+// `state` message says `stopped` too. Seeking back in it replays a frame's
+// share at a time, the page drawing all along.
 import { test, expect } from "@playwright/test";
 import { readFileSync, writeFileSync } from "node:fs";
-import { artifacts, open, scrub } from "./helpers.mjs";
+import { artifacts, moveScrubber, open, scrub } from "./helpers.mjs";
 
 const lossy = readFileSync("e2e/fixtures/lossy-64.json");
 // The CLI, the core's tests and the wasm tests stop this run at the same place.
@@ -78,6 +79,29 @@ test("a run that never goes quiet stops at its budget with a banner, the tab res
   await expect(page.getByTestId("stopped")).toHaveText(banner);
   await page.getByTestId("step").click();
   await expect(page.getByTestId("position")).toHaveText(position);
+
+  // Seek back to the middle: the run is replayed from tick 0 aside, a
+  // frame's share at a time, while the page keeps showing the stop; then
+  // the middle is shown, and forward again is the stop, hash for hash.
+  const endHash = await page.getByTestId("trace-hash").textContent();
+  const middle = Math.floor(Number(max) / 2);
+  await recordFrames(page);
+  await moveScrubber(page, middle);
+  await expect(page.getByText("seeking…")).toBeVisible();
+  await expect(page.getByTestId("position")).toHaveText(position);
+  await expect(page.getByTestId("position")).toHaveText(`event ${middle}/${max}`, { timeout: 120_000 });
+  const seekGaps = await frameGaps(page);
+  await expect(page.getByTestId("stopped")).toHaveCount(0);
+  await expect(page.getByTestId("trace-hash")).not.toHaveText(endHash);
+  await moveScrubber(page, Number(max));
+  await expect(page.getByTestId("position")).toHaveText(position, { timeout: 120_000 });
+  await expect(page.getByTestId("trace-hash")).toHaveText(endHash);
+  await expect(page.getByTestId("stopped")).toHaveText(banner);
+  const seekMax = Math.max(...seekGaps);
+  console.log("seek back:", JSON.stringify({ events: Number(max) - middle, frames: seekGaps.length, max_ms: Math.round(seekMax) }));
+  // Replaying about 600,000 events takes many frames, none of them long.
+  expect(seekGaps.length).toBeGreaterThan(20);
+  expect(seekMax).toBeLessThan(2000);
 
   const sorted = [...gaps].sort((a, b) => a - b);
   const pct = (p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];

@@ -38,6 +38,7 @@ use crate::msg::{Msg, Selection};
 use crate::presets;
 use wildling_core::playback::Playback;
 
+mod seeking;
 pub mod sharing;
 
 /// Events processed between two looks at the clock in an animation frame.
@@ -169,6 +170,8 @@ pub struct App {
     /// The violating step of a steered session (a counterexample), for the
     /// generation and script length it was computed for.
     step: RefCell<Option<StepCache>>,
+    /// A seek under way, done a frame's share at a time.
+    seeking: Option<seeking::Seeking>,
 }
 
 /// Whether a key is not the playground's shortcut: typed in a text field,
@@ -320,13 +323,6 @@ impl App {
         handled
     }
 
-    fn seek(&mut self, target: u64) {
-        if let Err(e) = self.session.seek(target) {
-            self.action_error = Some(e.to_string());
-        }
-        self.sync_clock();
-    }
-
     /// Load the scenario called `name`: a preset at once, a built-in once
     /// `scenarios/NAME.json` is fetched ([`Msg::Fetched`]).
     fn load(&mut self, name: &str) {
@@ -435,6 +431,7 @@ impl Component for App {
             checked: RefCell::new(None),
             sharing,
             step: RefCell::new(None),
+            seeking: None,
         };
         if let Some(key) = opening.shared.and_then(|s| s.selected_key) {
             app.key = key;
@@ -449,7 +446,16 @@ impl Component for App {
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         let was_playing = self.playing;
+        if !seeking::keeps_seeking(&msg) {
+            self.seeking = None;
+        }
         let render = match msg {
+            Msg::Frame(_) if self.seeking.is_some() => {
+                self.frame = None;
+                self.frames += 1;
+                self.seek_more();
+                true
+            }
             Msg::Frame(ts) => {
                 self.frame = None;
                 self.frames += 1;
@@ -583,6 +589,8 @@ impl Component for App {
                 self.sync_clock();
             }
             self.schedule_frame(ctx);
+        } else if self.seeking.is_some() {
+            self.schedule_frame(ctx);
         }
         render
     }
@@ -688,6 +696,7 @@ impl Component for App {
                     playing: self.playing,
                     speed: self.speed,
                     user_actions: self.session.user_actions().len(),
+                    seeking: self.seeking.as_ref().map(|s| s.position()),
                     on: on.clone(),
                 }) }
                 if let Some(stopped) = &position.stopped {

@@ -314,10 +314,7 @@ impl App {
     /// What the address named is shown: go to its `start` time.
     pub(super) fn opened_at_startup(&mut self) {
         if let Some(start) = self.sharing.embed.start_ticks {
-            if let Err(e) = self.session.seek_time(start) {
-                self.action_error = Some(e.to_string());
-            }
-            self.sync_clock();
+            self.seek_time(start, false);
         }
     }
 

@@ -19,6 +19,8 @@ pub struct Props {
     pub speed: f64,
     /// How many actions the user recorded.
     pub user_actions: usize,
+    /// A seek under way, with the position it goes to if it goes to one.
+    pub seeking: Option<Option<u64>>,
     /// Where user actions go.
     pub on: Callback<Msg>,
 }
@@ -37,6 +39,8 @@ pub fn time_bar(props: &Props) -> Html {
     let toggle = click(on, Msg::TogglePlay);
     let step = click(on, Msg::Step);
     let events = p.events;
+    // The scrubber stays where the user let go while a seek gets there.
+    let shown = props.seeking.flatten().unwrap_or(events);
     let back = click(on, Msg::Seek(events.saturating_sub(1)));
     let forward = click(on, Msg::Seek(events + 1));
     let seek = on.reform(move |e: InputEvent| {
@@ -45,6 +49,7 @@ pub fn time_bar(props: &Props) -> Html {
     });
     let speed = on.reform(|e: Event| Msg::Speed(parse_decimal(&event_value(&e)).unwrap_or(8.0)));
     let status = match p.next_at {
+        _ if props.seeking.is_some() => "seeking…".into(),
         None => "quiet: nothing scheduled".into(),
         Some(at) if p.quiet => format!("quiet: only retries nobody answers (next t={at})"),
         Some(at) => format!("next event t={at}"),
@@ -64,7 +69,7 @@ pub fn time_bar(props: &Props) -> Html {
                     }) }
                 </select>
             </label>
-            <input type="range" class="scrubber" min="0" max={max.to_string()} value={events.to_string()}
+            <input type="range" class="scrubber" min="0" max={max.to_string()} value={shown.to_string()}
                 oninput={seek} aria-label="Timeline position (events processed)" data-testid="scrubber" />
             <span class="clock mono">
                 <span data-testid="now">{ format!("t={}", p.now) }</span>

@@ -30,9 +30,13 @@
 //! # CAVEATS
 //!
 //! - Going back rebuilds the cluster from time 0 and replays: seeking is
-//!   linear in the position, not logarithmic. No snapshots are kept, since
-//!   a cluster holds `Rc`-shared state and copying one is as dear as
-//!   replaying a few thousand events.
+//!   linear in the position, not logarithmic. No snapshots are kept: a
+//!   cluster holds `Rc`-shared state, copying one is as dear as replaying a
+//!   few thousand events, and its trace and history grow with the run, so
+//!   snapshots of a long run would hold its history many times over. The
+//!   playground seeks a slice at a time instead ([`Playback::seek_slice`]):
+//!   the rebuilt cluster replays aside while the page keeps drawing the
+//!   current one, and takes its place when it arrives.
 //! - A seek by time processes at most [`SEEK_EVENTS_MAX`] events, since a
 //!   link or an embedding page may ask for any time; a seek by position is
 //!   bounded by the run itself (the scrubber never goes past the horizon).
@@ -64,6 +68,28 @@ pub struct Playback {
     horizon: u64,
     /// The same scenario under another causality mode, kept at the same time.
     shadow: Option<Cluster>,
+    /// A seek back under way ([`Playback::seek_slice`]): the cluster
+    /// rebuilt from time 0, replaying toward the goal, not yet shown.
+    rewind: Option<Cluster>,
+}
+
+/// Where a seek goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Goal {
+    /// The position: this many events processed (or the run's end, if it
+    /// ends before).
+    Position(u64),
+    /// The end of this tick.
+    Time(Time),
+}
+
+/// What one slice of a seek did ([`Playback::seek_slice`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Slice {
+    /// Whether the goal is reached (and shown).
+    pub reached: bool,
+    /// Events processed by the slice.
+    pub events: usize,
 }
 
 /// What an action did.
@@ -81,6 +107,42 @@ pub const SEEK_EVENTS_MAX: usize = 2_000_000;
 
 fn build(scenario: &Scenario) -> Result<Cluster, ScenarioError> {
     Cluster::new(scenario, SimOptions::default())
+}
+
+/// Step `cluster` toward `goal`, at most `budget` events; whether it is
+/// there (a stopped or finished run is as far as it goes).
+fn toward(cluster: &mut Cluster, goal: Goal, budget: usize) -> Slice {
+    let (events, reached) = match goal {
+        Goal::Position(target) => {
+            let sim = cluster.sim_mut();
+            let mut done = 0;
+            let mut more = true;
+            while done < budget && sim.stats().events < target {
+                more = sim.step();
+                if !more {
+                    break;
+                }
+                done += 1;
+            }
+            // At the run's last position, show its stop as the next step
+            // would (a run with nothing left to do has no next step).
+            if sim.next_event_at().is_some() {
+                sim.check_budget();
+            }
+            (done, !more || sim.stats().events >= target)
+        }
+        Goal::Time(ticks) => {
+            let done = advance(cluster, ticks, budget);
+            let sim = cluster.sim_mut();
+            let reached =
+                sim.stopped().is_some() || sim.next_event_at().is_none_or(|at| at > ticks);
+            if reached {
+                sim.run_until(ticks);
+            }
+            (done, reached)
+        }
+    };
+    Slice { reached, events }
 }
 
 /// Process the events of `cluster` due at or before `until`, at most `budget`.
@@ -104,6 +166,7 @@ impl Playback {
             cluster,
             horizon: 0,
             shadow: None,
+            rewind: None,
         })
     }
 
@@ -172,29 +235,63 @@ impl Playback {
     /// `share::Session::replay` does, processing at most [`SEEK_EVENTS_MAX`]
     /// events (a link or an embedding page may ask for any time).
     pub fn seek_time(&mut self, ticks: Time) -> Result<(), ScenarioError> {
-        if ticks < self.now() {
-            self.cluster = build(&self.scenario)?;
+        let slice = self.seek_slice(Goal::Time(ticks), SEEK_EVENTS_MAX)?;
+        if slice.reached {
+            return Ok(());
         }
-        let done = advance(&mut self.cluster, ticks, SEEK_EVENTS_MAX);
-        // A run stopped by its budget is as far as it goes: the seek ends
-        // there, and the position says why (`stopped`).
-        let sim = self.cluster.sim();
-        let reached = sim.stopped().is_some() || sim.next_event_at().is_none_or(|at| at > ticks);
-        if reached {
-            self.cluster.sim_mut().run_until(ticks);
+        self.give_up_seek();
+        Err(Self::too_far(ticks, slice.events, self.now()))
+    }
+
+    /// End a seek back that will go no further: show how far its replay
+    /// got, as a seek forward shows how far it ran.
+    pub fn give_up_seek(&mut self) {
+        if let Some(rewound) = self.rewind.take() {
+            self.cluster = rewound;
+            self.moved();
         }
-        self.moved();
-        if reached {
-            Ok(())
+    }
+
+    /// The error of a seek by time that needs more than its events.
+    pub fn too_far(ticks: Time, events: usize, now: Time) -> ScenarioError {
+        ScenarioError::Invalid {
+            field: "time_ticks".into(),
+            reason: format!(
+                "reaching t={ticks} takes more than {events} events; stopped at t={now}"
+            ),
+        }
+    }
+
+    /// One slice of a seek: at most `events_max` events toward `goal`. A
+    /// seek forward runs the cluster on (the page shows each slice); a seek
+    /// back replays a rebuilt cluster aside, slice after slice, and shows
+    /// it only once it reaches the goal, so the page never shows time 0
+    /// in between and never waits for the whole replay in one frame. A
+    /// later slice toward another goal goes on with the rebuilt cluster if
+    /// that goal is still ahead of it; any other change drops it.
+    pub fn seek_slice(&mut self, goal: Goal, events_max: usize) -> Result<Slice, ScenarioError> {
+        let behind = |cluster: &Cluster| match goal {
+            Goal::Position(target) => target < cluster.sim().stats().events,
+            Goal::Time(ticks) => ticks < cluster.sim().now(),
+        };
+        if !behind(&self.cluster) {
+            self.rewind = None;
+            let slice = toward(&mut self.cluster, goal, events_max);
+            self.moved();
+            return Ok(slice);
+        }
+        let mut rewound = match self.rewind.take() {
+            Some(rewound) if !behind(&rewound) => rewound,
+            _ => build(&self.scenario)?,
+        };
+        let slice = toward(&mut rewound, goal, events_max);
+        if slice.reached {
+            self.cluster = rewound;
+            self.moved();
         } else {
-            Err(ScenarioError::Invalid {
-                field: "time_ticks".into(),
-                reason: format!(
-                    "reaching t={ticks} takes more than {done} events; stopped at t={}",
-                    self.now()
-                ),
-            })
+            self.rewind = Some(rewound);
         }
+        Ok(slice)
     }
 
     /// Events processed so far.
@@ -243,15 +340,16 @@ impl Playback {
         done
     }
 
-    /// Go to position `target` (events processed) by deterministic replay.
+    /// Go to position `target` (events processed) by deterministic replay,
+    /// in one call.
     pub fn seek(&mut self, target: u64) -> Result<(), ScenarioError> {
-        if target < self.position() {
-            self.cluster = build(&self.scenario)?;
-        }
-        let sim = self.cluster.sim_mut();
-        while sim.stats().events < target && sim.step() {}
-        self.moved();
+        self.seek_slice(Goal::Position(target), usize::MAX)?;
         Ok(())
+    }
+
+    /// Whether a seek back is under way, replaying aside.
+    pub fn rewinding(&self) -> bool {
+        self.rewind.is_some()
     }
 
     /// Record a user action at the next tick, replay to where the run was,
@@ -312,6 +410,7 @@ impl Playback {
         let position = self.position();
         self.cluster = build(&candidate)?;
         self.scenario = candidate;
+        self.rewind = None;
         if forked {
             self.horizon = 0;
         }
@@ -367,6 +466,7 @@ impl Playback {
         advance(&mut cluster, now, usize::MAX);
         self.scenario = candidate;
         self.cluster = cluster;
+        self.rewind = None;
         self.horizon = 0;
         self.shadow = None;
         self.moved();

@@ -68,11 +68,10 @@ impl App {
                 Ok(())
             }
             Command::Seek { ticks } => {
-                self.playing = false;
                 let ticks = self.locked_time(ticks);
-                let r = self.session.seek_time(ticks).map_err(|e| e.to_string());
-                self.sync_clock();
-                r
+                // Over as many frames as it takes; a failure is reported then.
+                self.seek_time(ticks, true);
+                Ok(())
             }
             Command::Reset => {
                 self.playing = false;

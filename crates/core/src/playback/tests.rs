@@ -66,6 +66,89 @@ fn scrubbing_back_and_forward_replays_the_same_run() {
 }
 
 #[test]
+fn a_sliced_seek_back_shows_the_current_state_until_it_arrives() {
+    let mut s = session();
+    s.act(fault(Fault::Partition(vec![vec![NodeId(3)]])))
+        .expect("valid");
+    s.act(put(1, "eggs", 1)).expect("valid");
+    s.act(put(2, "bread", 3)).expect("valid");
+    quiet(&mut s);
+    let (end, end_hash, end_now) = (s.position(), hash(&s), s.now());
+    let middle = end / 2;
+    let mut whole = session_at(&s, middle);
+    let (middle_hash, middle_now) = (hash(&whole), whole.now());
+
+    // Back, three events a slice: the page keeps the end until the goal.
+    let mut slices = 0;
+    loop {
+        let slice = s.seek_slice(Goal::Position(middle), 3).expect("replays");
+        slices += 1;
+        assert!(slice.events <= 3, "a slice holds its budget: {slice:?}");
+        if slice.reached {
+            break;
+        }
+        assert!(s.rewinding());
+        assert_eq!((s.position(), hash(&s), s.now()), (end, end_hash, end_now));
+    }
+    assert!(
+        slices > 1,
+        "{middle} events in slices of 3 take more than one"
+    );
+    assert!(!s.rewinding());
+    assert_eq!(
+        (s.position(), hash(&s), s.now()),
+        (middle, middle_hash, middle_now)
+    );
+    assert_eq!(s.horizon(), end);
+
+    // A seek back retargeted further on reuses the replay under way; one
+    // retargeted before it starts again; one forward drops it.
+    let quarter = end / 4;
+    s.seek(end).expect("replays");
+    s.seek_slice(Goal::Position(quarter), 2).expect("replays");
+    assert!(s.rewinding());
+    let slice = s
+        .seek_slice(Goal::Position(middle), usize::MAX)
+        .expect("replays");
+    assert!(slice.reached);
+    assert_eq!(
+        slice.events as u64,
+        middle - 2,
+        "went on from the 2 events replayed"
+    );
+    assert_eq!(hash(&s), middle_hash);
+    s.seek(end).expect("replays");
+    s.seek_slice(Goal::Position(middle), 2).expect("replays");
+    let slice = s
+        .seek_slice(Goal::Position(1), usize::MAX)
+        .expect("replays");
+    assert_eq!((slice.reached, s.position()), (true, 1));
+    s.seek(end).expect("replays");
+    s.seek_slice(Goal::Position(middle), 2).expect("replays");
+    assert!(s.rewinding());
+    let slice = s.seek_slice(Goal::Position(end), 5).expect("stays");
+    assert!(slice.reached && !s.rewinding());
+    assert_eq!((slice.events, s.position()), (0, end));
+
+    // By time: the same state as a seek in one call.
+    s.seek(end).expect("replays");
+    while !s
+        .seek_slice(Goal::Time(middle_now), 4)
+        .expect("replays")
+        .reached
+    {}
+    whole.seek_time(middle_now).expect("replays");
+    assert_eq!((s.position(), hash(&s)), (whole.position(), hash(&whole)));
+}
+
+/// A fresh session with `s`'s actions, sought to `position` in one call.
+fn session_at(s: &Playback, position: u64) -> Playback {
+    let mut fresh = Playback::from_share(&s.to_share(None)).expect("opens");
+    fresh.seek(position).expect("replays");
+    fresh
+}
+
+#[test]
 fn an_action_leaves_everything_before_it_as_it_was() {
     let mut s = session();
     s.act(put(1, "eggs", 1)).expect("valid");
@@ -236,6 +319,7 @@ fn a_run_stopped_by_its_budget_stays_stopped_and_says_why() {
     let json = include_str!("../../../../e2e/fixtures/lossy-64.json");
     let mut s = Playback::new(Scenario::from_json(json).expect("valid")).expect("builds");
     while s.advance(Time::MAX, 100_000) > 0 {}
+    let stopped_state = s.stopped().expect("stopped");
     let stopped = crate::view::position(s.cluster()).stopped.expect("stopped");
     assert_eq!(stopped.name, "bytes-budget");
     assert_eq!(
@@ -252,6 +336,13 @@ fn a_run_stopped_by_its_budget_stays_stopped_and_says_why() {
     s.seek_time(1_000_000_000)
         .expect("a seek past the stop ends there");
     assert_eq!((s.position(), s.now()), (events, 38805));
+    // Back, then forward to the same position: stopped again, as a step
+    // would find (the budget is checked before each event).
+    s.seek(events / 2).expect("replays");
+    assert_eq!(s.stopped(), None);
+    s.seek(events).expect("replays");
+    assert_eq!(s.stopped(), Some(stopped_state));
+    assert_eq!(hash(&s), 0x1575_8306_fb8c_b083);
     let acted = s.act(put(1, "late", 2)).expect("recorded");
     assert_eq!(acted.op, None, "an action after the stop never happens");
     assert!(s.stopped().is_some(), "still stopped after the action");

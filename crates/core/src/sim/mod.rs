@@ -594,6 +594,23 @@ impl<P: Process> Simulator<P> {
         }
     }
 
+    /// Whether the run has used its budget (`budget.rs`), stopping it if
+    /// so. Every step asks first; a seek that ends on a position asks too,
+    /// so that the run's last position shows the stop however it was
+    /// reached (the budget only grows along a run, so no earlier position
+    /// is over it).
+    pub fn check_budget(&mut self) -> Option<Stopped> {
+        if self.stopped.is_none() {
+            let messages = self.history.messages.len() as u64;
+            let bytes = self.history_bytes + self.trace.kept_bytes();
+            self.stopped = self
+                .options
+                .budget
+                .stop(self.stats.events, messages, bytes, self.now);
+        }
+        self.stopped
+    }
+
     /// Process the next event. Returns false when the queue is empty.
     pub fn step(&mut self) -> bool {
         self.step_until(Time::MAX)
@@ -602,17 +619,7 @@ impl<P: Process> Simulator<P> {
     /// Process the next event if it is due at or before `until`. Returns
     /// whether it did.
     fn step_until(&mut self, until: Time) -> bool {
-        if self.stopped.is_some() {
-            return false;
-        }
-        let messages = self.history.messages.len() as u64;
-        let bytes = self.history_bytes + self.trace.kept_bytes();
-        let stop = self
-            .options
-            .budget
-            .stop(self.stats.events, messages, bytes, self.now);
-        if stop.is_some() {
-            self.stopped = stop;
+        if self.check_budget().is_some() {
             return false;
         }
         if self.steering.is_some() {
