@@ -1,5 +1,5 @@
 //! Seeking a slice at a time: a seek runs over as many animation frames as
-//! it needs, at most [`FRAME_WORK_MS`](super::FRAME_WORK_MS) of model work
+//! it needs, at most [`FRAME_WORK_MS`] of model work
 //! in each, so that scrubbing back in a long run, an embedding page's
 //! `seek` or a link's `start` never freezes the page. Going back, the core
 //! replays a rebuilt cluster aside ([`Playback::seek_slice`]) and the page
