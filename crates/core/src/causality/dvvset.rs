@@ -52,8 +52,24 @@
 //! - Cutting and lengthening entries shifts the values after them, one
 //!   `drain` or `insert` each. Rewriting the buffer in one pass instead
 //!   (compacting by swaps, or rebuilding the changed tail) was measured
-//!   and cost more on the reference's workload (docs/size.md); the kernel
-//!   is about 10× the reference there, short of the 20× goal.
+//!   and cost more on the reference's workload (docs/size.md).
+//! - Short of issue 20's goal (≤ 4.2 ms on the reference's workload, about
+//!   30 M instructions a replay): one replay is 43.8 M (`./dev
+//!   kernel-instructions`). Callgrind with each call kept out of line: a put
+//!   183 instructions (the context's entries matched against the slots, a
+//!   `drain` per cut entry in 31% of puts, an `insert` at the writer's
+//!   head), a sync 242 (a quarter return early; taking the newer side's
+//!   values, `replace_range`, is about 100 a call and 40% of syncs make
+//!   one), the copy for the second replica 85, a get 48, and the bench's
+//!   own loop about 5.7 M. By kind (self cost): this file's own code 35%,
+//!   the bench loop 15%, `Vec` insert/drain 6.5%, `memcpy`/`memmove` 6%
+//!   (a call per copy or shift of 1 to 10 values), slice iteration and
+//!   comparison 7%. Much of what is left is per-call overhead of generic
+//!   `Vec` operations on a handful of values: specialising them for `Copy`
+//!   values would need `unsafe` or a bound the simulator's `Rc<str>` values
+//!   do not meet. Not measured here: whether a put or sync written as one
+//!   pass into a second buffer swapped in afterwards beats the shifts now
+//!   that slot accesses are unchecked.
 
 use std::fmt;
 use std::ops::{DerefMut, Range};
