@@ -14,9 +14,8 @@
 //! So the entries are split in two, flat:
 //!
 //! - `slots`: per entry its id, counter and the number of its live values,
-//!   sorted by id, stored inline up to `SLOTS_INLINE` entries (a clock has
-//!   one entry per replica that coordinated a write: 3 for N = 3, rarely
-//!   more than 5 with fallbacks);
+//!   sorted by id, in a plain `Vec` (a clock has one entry per replica that
+//!   coordinated a write: 3 for N = 3, rarely more than 5 with fallbacks);
 //! - `values`: every entry's live values in one buffer, entry after entry,
 //!   each entry's newest first. Entry `k`'s values start after the values of
 //!   the entries before it, so walking the entries in order keeps a running
@@ -28,8 +27,15 @@
 //! superseded) removes a range and shifts the values after it, a few words;
 //! a new event inserts at its entry's start. `clone_from` copies into the
 //! buffers a clock already has, so a replica left equal to its peer after a
-//! sync allocates nothing once its buffers are large enough, and a fresh copy
-//! of a clock of up to four entries makes one allocation (its values).
+//! sync allocates nothing once its buffers are large enough; a fresh copy of
+//! a clock makes two allocations (its slots and its values).
+//!
+//! The slots were a `SmallVec` inline up to four entries, which saved that
+//! fresh copy's second allocation; but every access to them then checks
+//! whether they are inline or on the heap, and a put, a sync and a copy
+//! walk them several times. On the reference's workload those checks were
+//! 18% of the replay (53.2 M to 43.8 M instructions with a `Vec`), while the
+//! replays and the simulator's replicas keep their clocks and reuse them.
 //!
 //! The representation is canonical: two clocks with the same entries and
 //! values have the same slots and buffers, so equality and hashing are the
@@ -38,16 +44,32 @@
 //!
 //! ## CAVEATS
 //!
-//! - A clock with more than `SLOTS_INLINE` entries keeps its slots on the
-//!   heap: correct, one more allocation per copy.
+//! - A fresh copy of a clock (`clone`, not `clone_from`) allocates its
+//!   slots and its values apart.
 //! - An entry's values are found by summing the counts of the entries before
 //!   it: linear in the number of entries, which is the number of replicas
 //!   that coordinated a write to the key, never large.
 //! - Cutting and lengthening entries shifts the values after them, one
 //!   `drain` or `insert` each. Rewriting the buffer in one pass instead
 //!   (compacting by swaps, or rebuilding the changed tail) was measured
-//!   and cost more on the reference's workload (docs/size.md); the kernel
-//!   is about 10× the reference there, short of the 20× goal.
+//!   and cost more on the reference's workload (docs/size.md).
+//! - Short of issue 20's goal (≤ 4.2 ms on the reference's workload, about
+//!   30 M instructions a replay): one replay is 43.8 M (`./dev
+//!   kernel-instructions`). Callgrind with each call kept out of line: a put
+//!   183 instructions (the context's entries matched against the slots, a
+//!   `drain` per cut entry in 31% of puts, an `insert` at the writer's
+//!   head), a sync 242 (a quarter return early; taking the newer side's
+//!   values, `replace_range`, is about 100 a call and 40% of syncs make
+//!   one), the copy for the second replica 85, a get 48, and the bench's
+//!   own loop about 5.7 M. By kind (self cost): this file's own code 35%,
+//!   the bench loop 15%, `Vec` insert/drain 6.5%, `memcpy`/`memmove` 6%
+//!   (a call per copy or shift of 1 to 10 values), slice iteration and
+//!   comparison 7%. Much of what is left is per-call overhead of generic
+//!   `Vec` operations on a handful of values: specialising them for `Copy`
+//!   values would need `unsafe` or a bound the simulator's `Rc<str>` values
+//!   do not meet. Not measured here: whether a put or sync written as one
+//!   pass into a second buffer swapped in afterwards beats the shifts now
+//!   that slot accesses are unchecked.
 
 use std::fmt;
 use std::ops::{DerefMut, Range};
@@ -55,14 +77,9 @@ use std::str::FromStr;
 
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize, Serializer};
-use smallvec::SmallVec;
 
 use super::text::{write_decimal, write_joined, Cursor, ParseError};
 use super::vv::VersionVector;
-
-/// How many entries a clock holds without a heap allocation for them: a
-/// cluster with N = 3 and a fallback or two.
-const SLOTS_INLINE: usize = 4;
 
 /// One entry of a [`DvvSet`], borrowed: everything `id` has coordinated.
 ///
@@ -98,7 +115,7 @@ struct Slot<I> {
 #[serde(bound(deserialize = "I: Ord + Deserialize<'de>, V: Deserialize<'de>"))]
 pub struct DvvSet<I, V> {
     /// The entries, sorted by id.
-    slots: SmallVec<[Slot<I>; SLOTS_INLINE]>,
+    slots: Vec<Slot<I>>,
     /// The entries' live values, entry after entry, each newest first.
     values: Vec<V>,
     /// The values without a dot.
@@ -128,6 +145,10 @@ impl<I: Clone, V: Clone> Clone for DvvSet<I, V> {
 /// path, which costs several times more on a few elements.
 fn clone_into<T: Clone, C: DerefMut<Target = [T]> + Clone>(to: &mut C, from: &C) {
     if to.len() == from.len() {
+        // Both empty (the anonymous lists of stored clocks): no copy call.
+        if from.is_empty() {
+            return;
+        }
         to.clone_from_slice(from);
     } else {
         to.clone_from(from);
@@ -178,7 +199,7 @@ impl<I, V> Default for DvvSet<I, V> {
     /// `sync/1`).
     fn default() -> Self {
         DvvSet {
-            slots: SmallVec::new(),
+            slots: Vec::new(),
             values: Vec::new(),
             anonymous: Vec::new(),
         }
@@ -710,7 +731,7 @@ impl<I: Ord, V> DvvSet<I, V> {
 /// Entries without values for the `(id, counter)` pairs of a history.
 fn history<'a, I: Clone + 'a>(
     counters: impl Iterator<Item = (&'a I, u64)>,
-) -> SmallVec<[Slot<I>; SLOTS_INLINE]> {
+) -> Vec<Slot<I>> {
     counters
         .map(|(id, counter)| Slot {
             id: id.clone(),
