@@ -1,0 +1,117 @@
+//! The explorer's throughput: distinct states per second for a 3-node,
+//! 2-client cluster (N=3, R=2, W=2, DVVSet, every mechanism on), the
+//! first `STATES` distinct states of its space breadth first, with and
+//! without the sleep-set reduction; and its hot path taken apart, the state
+//! fingerprint (`Simulator::fingerprint_and_size`) and the clone of a
+//! state (`Simulator::clone`), each on a state halfway through the two
+//! puts. Run: `cargo bench -p wildling-core --bench explore`.
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use wildling_core::cluster::Cluster;
+use wildling_core::explore::{ExploreOptions, Explorer, Property};
+use wildling_core::node::Member;
+use wildling_core::scenario::{Scenario, Schedule};
+use wildling_core::sim::trace::TraceMode;
+use wildling_core::sim::{SimOptions, Simulator};
+
+/// Two clients write one key through different coordinators.
+const SCENARIO: &str = r#"{
+  "version": 1,
+  "name": "bench-two-puts",
+  "cluster": { "nodes": 3, "partitions": 8, "n": 3, "r": 2, "w": 2, "mode": "dvvset" },
+  "timeline": [
+    { "at": 0, "client": 1, "put": { "key": "cart", "value": "milk", "node": 1, "context": "none" } },
+    { "at": 1, "client": 2, "put": { "key": "cart", "value": "eggs", "node": 3, "context": "none" } }
+  ]
+}"#;
+
+/// Distinct states per search: enough that the start is a small part.
+const STATES: usize = 50_000;
+
+fn options(reduction: bool) -> ExploreOptions {
+    ExploreOptions {
+        depth_max: 200,
+        states_max: STATES,
+        properties: vec![
+            Property::NoLostWrite,
+            Property::Convergence,
+            Property::NoFalseConflict,
+        ],
+        stop_when_all_broken: false,
+        reduction,
+        ..ExploreOptions::default()
+    }
+}
+
+fn search(c: &mut Criterion) {
+    let scenario = Scenario::from_json(SCENARIO).expect("the bench scenario is valid");
+    let mut group = c.benchmark_group("explore");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(STATES as u64));
+    for (name, reduction) in [
+        ("distinct_states_3_nodes_2_clients", true),
+        ("distinct_states_3_nodes_2_clients_no_reduction", false),
+    ] {
+        let mut probe = Explorer::new(&scenario, options(reduction)).expect("valid");
+        probe.run_to_end();
+        let progress = probe.progress();
+        assert_eq!(
+            progress.distinct_states, STATES as u64,
+            "the search reaches its state bound: {progress:?}"
+        );
+        eprintln!(
+            "{name}: {} transitions, depth {}, {} settled, ended {:?}",
+            progress.states_explored,
+            progress.depth_reached,
+            progress.settled_states,
+            probe.ended()
+        );
+        group.bench_function(name, |b| {
+            b.iter_batched(
+                || Explorer::new(&scenario, options(reduction)).expect("valid"),
+                |mut explorer| {
+                    explorer.run_to_end();
+                    explorer
+                },
+                BatchSize::LargeInput,
+            )
+        });
+    }
+    group.finish();
+}
+
+/// The state after each put's request reached its coordinator and the
+/// coordinator's replica requests went out: a typical state in the middle
+/// of the search, with messages in flight and timers set.
+fn halfway() -> Simulator<Member> {
+    let mut scenario = Scenario::from_json(SCENARIO).expect("valid");
+    scenario.schedule = Some(Schedule::default());
+    let options = SimOptions {
+        trace: TraceMode::Off,
+        ..SimOptions::default()
+    };
+    let mut sim = Cluster::new(&scenario, options).expect("valid").into_sim();
+    for _ in 0..6 {
+        let first = sim
+            .enabled()
+            .into_iter()
+            .find(|e| !e.is_drop && !e.is_spent)
+            .expect("something to do");
+        sim.choose(first.choice).expect("enabled");
+    }
+    sim
+}
+
+fn parts(c: &mut Criterion) {
+    let sim = halfway();
+    let mut group = c.benchmark_group("explore_state");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("fingerprint", |b| b.iter(|| sim.fingerprint_and_size()));
+    group.bench_function("clone", |b| {
+        b.iter_batched(|| (), |()| sim.clone(), BatchSize::SmallInput)
+    });
+    group.finish();
+}
+
+criterion_group!(benches, search, parts);
+criterion_main!(benches);
