@@ -7,6 +7,10 @@
 //! - [`experiments`]: the Experiments panel (issue 16): a built-in, a seed
 //!   range, Run/Cancel, progress and ETA, charts with hover values and
 //!   table twins; a point opens its seed in the playground.
+//! - [`explore`]: the Explore panel (issue 15): a teaching case or a
+//!   built-in, bounds and properties, Run/Cancel in a worker, progress,
+//!   and each broken property's shortest counterexample opened in the
+//!   playground.
 //! - [`pool`]: the Web Workers the panel runs an experiment on.
 //!
 //! Shared with the playground through `wildling-web` (never copied): the
@@ -45,6 +49,7 @@
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
 mod experiments;
+mod explore;
 mod lab;
 mod pool;
 

@@ -1,0 +1,307 @@
+//! The Explore panel (issue 15): every interleaving of a small scenario
+//! within bounds, searched in a Web Worker, and the shortest run that
+//! breaks each property, opened in the playground as a normal session.
+//!
+//! The user picks a scenario — one of the explorer's teaching cases
+//! (`scenarios/explore/*.json`, compiled into the Lab: they are a few
+//! hundred bytes each and the Lab is itself loaded on first use) or a
+//! built-in scenario, which the worker knows by name — and the bounds and
+//! properties as the job names them. Run posts one `explore` job
+//! (`wildling_core::jobs`) to the panel's own [`Worker`]; each `progress`
+//! reply shows distinct states, the depth reached and distinct states per
+//! second since Run; the final `explored` reply shows why the search ended,
+//! the properties that hold, and each broken property with its findings and
+//! "Load the shortest counterexample", which hands the counterexample's
+//! session JSON to [`Props::open`]: the Lab dispatches it as `wildling:open`
+//! exactly as the Experiments panel opens a seed, and the playground rings
+//! the violating step. Cancel terminates the worker.
+//!
+//! Everything shown is the core's, computed in the worker: the panel reads
+//! replies only, so the main thread is never busy for more than a frame.
+//!
+//! CAVEATS
+//! - States per second is distinct states over wall-clock time since Run,
+//!   the worker's start-up (its wasm download) included on the first run.
+//! - A bound that is not a whole number is refused here, naming the field;
+//!   the worker checks the rest (its error names the job's field).
+//! - The worker's default memory and state caps apply (`jobs`): the panel
+//!   offers no field for them; a search that reaches them ends with
+//!   "bound reached" and the counts so far.
+
+use serde_json::{json, Value};
+use wildling_core::quoted::Quoted;
+use wildling_core::scenario::BUILTIN_NAMES;
+use yew::prelude::*;
+
+use wildling_web::event_value;
+use wildling_web::worker::{Answer, Worker};
+
+/// The explorer's teaching cases: their names and scenario text.
+const TEACHING: [(&str, &str); 4] = [
+    (
+        "explore/stale-write-lww",
+        include_str!("../../../scenarios/explore/stale-write-lww.json"),
+    ),
+    (
+        "explore/stale-write-dvvset",
+        include_str!("../../../scenarios/explore/stale-write-dvvset.json"),
+    ),
+    (
+        "explore/stale-write-server-vv",
+        include_str!("../../../scenarios/explore/stale-write-server-vv.json"),
+    ),
+    (
+        "explore/partition-siblings",
+        include_str!("../../../scenarios/explore/partition-siblings.json"),
+    ),
+];
+
+/// The fields, labelled by the job's names for them: three bounds, the
+/// fault menu (`wildling explore --faults`'s text) and the properties
+/// (comma-separated, as the CLI names them).
+const FIELDS: [&str; 5] = ["depth_max", "drops_max", "faults_max", "faults", "properties"];
+
+/// The panel's props: where a counterexample goes.
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// Open a counterexample in the playground: its session's JSON text.
+    pub open: Callback<String>,
+}
+
+/// What the panel hears.
+pub enum ExploreMsg {
+    /// Another scenario.
+    Scenario(String),
+    /// A field changed: its index in [`FIELDS`].
+    Field(usize, String),
+    /// Start a search.
+    Run,
+    /// Stop it.
+    Cancel,
+    /// A reply from the worker.
+    Answer(Answer),
+    /// Load the counterexample at this index.
+    Load(usize),
+}
+
+/// A broken property: its line (property, length, findings), its length
+/// and its counterexample's session JSON.
+struct Found {
+    line: String,
+    length: u64,
+    session: String,
+}
+
+/// The Explore panel.
+pub struct Explore {
+    worker: Worker,
+    scenario: String,
+    fields: [String; 5],
+    /// When the running search started (ms).
+    started: f64,
+    running: bool,
+    error: bool,
+    status: String,
+    found: Vec<Found>,
+}
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+fn text(v: &Value) -> &str {
+    v.as_str().unwrap_or_default()
+}
+
+impl Explore {
+    /// The job the fields describe, or why not (naming the field).
+    fn job(&self) -> Result<Value, String> {
+        let mut bounds = [0u32; 3];
+        for ((field, typed), n) in FIELDS.iter().zip(&self.fields).zip(&mut bounds) {
+            *n = typed
+                .trim()
+                .parse()
+                .map_err(|_| format!("{field}: a whole number, not {}", Quoted(typed)))?;
+        }
+        let scenario = match TEACHING.iter().find(|(n, _)| *n == self.scenario) {
+            Some((_, text)) => serde_json::from_str(text).map_err(|e| e.to_string())?,
+            None => Value::String(self.scenario.clone()),
+        };
+        let properties: Vec<&str> = self.fields[4]
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
+        Ok(json!({"explore": {
+            "scenario": scenario,
+            "depth_max": bounds[0],
+            "drops_max": bounds[1],
+            "faults_max": bounds[2],
+            "faults": self.fields[3].trim(),
+            "properties": properties,
+        }}))
+    }
+
+    /// The counts of a progress, and distinct states per second since Run.
+    fn counts(&self, progress: &Value) -> String {
+        let seconds = ((now_ms() - self.started) / 1000.0).max(0.001);
+        let distinct = progress["distinct_states"].as_u64().unwrap_or(0);
+        format!(
+            "{distinct} states, depth {}, {:.0} states/s",
+            progress["depth_reached"].as_u64().unwrap_or(0),
+            distinct as f64 / seconds
+        )
+    }
+
+    fn explored(&mut self, e: &Value) {
+        let holds: Vec<&str> = e["holds"].as_array().into_iter().flatten().map(text).collect();
+        self.status = format!(
+            "Ended: {}, {}. Holds: {}",
+            text(&e["ended"]),
+            self.counts(&e["progress"]),
+            if holds.is_empty() { "none".to_string() } else { holds.join(", ") }
+        );
+        self.found = e["violations"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|v| {
+                let length = v["length"].as_u64().unwrap_or(0);
+                let mut line = format!("{} broken in {length} steps:", text(&v["property"]));
+                for f in v["findings"].as_array().into_iter().flatten() {
+                    line.push(' ');
+                    line.push_str(text(f));
+                }
+                Found {
+                    line,
+                    length,
+                    session: text(&v["session"]).to_string(),
+                }
+            })
+            .collect();
+    }
+}
+
+impl Component for Explore {
+    type Message = ExploreMsg;
+    type Properties = Props;
+
+    fn create(_: &Context<Self>) -> Self {
+        Explore {
+            worker: Worker::new(),
+            scenario: TEACHING[0].0.to_string(),
+            fields: [
+                "20".into(),
+                "0".into(),
+                "0".into(),
+                String::new(),
+                "no-lost-write".into(),
+            ],
+            started: 0.0,
+            running: false,
+            error: false,
+            status: String::new(),
+            found: Vec::new(),
+        }
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: ExploreMsg) -> bool {
+        match msg {
+            ExploreMsg::Scenario(name) => self.scenario = name,
+            ExploreMsg::Field(i, typed) => self.fields[i] = typed,
+            ExploreMsg::Run => {
+                self.found.clear();
+                match self.job() {
+                    Ok(job) => {
+                        self.worker.cancel();
+                        self.started = now_ms();
+                        self.running = true;
+                        self.error = false;
+                        self.status = "starting the worker…".to_string();
+                        let link = ctx.link().clone();
+                        self.worker
+                            .ask(&job, move |a| link.send_message(ExploreMsg::Answer(a)));
+                    }
+                    Err(why) => (self.error, self.status) = (true, why),
+                }
+            }
+            ExploreMsg::Cancel => {
+                self.worker.cancel();
+                self.running = false;
+                (self.error, self.status) = (false, "cancelled".to_string());
+            }
+            ExploreMsg::Answer(Answer::Progress(body)) => {
+                if !self.running {
+                    return false;
+                }
+                self.status = self.counts(&body["progress"]["progress"]);
+            }
+            ExploreMsg::Answer(Answer::Done(body)) => {
+                self.running = false;
+                match body.get("explored") {
+                    Some(e) => self.explored(e),
+                    None => {
+                        (self.error, self.status) =
+                            (true, "the worker answered with something else".to_string())
+                    }
+                }
+            }
+            ExploreMsg::Answer(Answer::Failed(why)) => {
+                self.running = false;
+                (self.error, self.status) = (true, why);
+            }
+            ExploreMsg::Load(i) => {
+                if let Some(f) = self.found.get(i) {
+                    ctx.props().open.emit(f.session.clone());
+                }
+                return false;
+            }
+        }
+        true
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let running = self.running;
+        let names = TEACHING.iter().map(|(n, _)| *n).chain(BUILTIN_NAMES.iter().copied());
+        let fields = FIELDS.iter().enumerate().map(|(i, field)| {
+            let oninput = link.callback(move |e: InputEvent| ExploreMsg::Field(i, event_value(&e)));
+            html! {
+                <label>{ format!(" {field} ") }
+                    <input type="text" class={classes!((i < 3).then_some("narrow"))} value={self.fields[i].clone()}
+                        disabled={running} {oninput} data-testid={format!("explore-{field}")} />
+                </label>
+            }
+        });
+        let found = self.found.iter().enumerate().map(|(i, f)| {
+            html! {
+                <li class="mono small" data-testid="explore-violation" data-length={f.length.to_string()}>{ &f.line }{ " " }
+                    <button data-testid="explore-load" onclick={link.callback(move |_| ExploreMsg::Load(i))}>
+                        { "Load the shortest counterexample" }</button>
+                </li>
+            }
+        });
+        html! {
+            <section class="panel explore" data-testid="explore-panel" aria-labelledby="explore-title">
+                <h3 id="explore-title">{ "Explore: every interleaving, and the shortest run that breaks it" }</h3>
+                <div class="row small">
+                    <label>{ "Scenario " }
+                        <select data-testid="explore-scenario" disabled={running}
+                            onchange={link.callback(|e: Event| ExploreMsg::Scenario(event_value(&e)))}>
+                            { for names.map(|n| html! {
+                                <option value={n} selected={n == self.scenario}>{ n }</option>
+                            }) }
+                        </select>
+                    </label>
+                    { for fields }
+                    <button data-testid="explore-run" disabled={running} onclick={link.callback(|_| ExploreMsg::Run)}>{ "Run" }</button>
+                    <button data-testid="explore-cancel" disabled={!running} onclick={link.callback(|_| ExploreMsg::Cancel)}>{ "Cancel" }</button>
+                </div>
+                <span class={classes!("small", self.error.then_some("error"))} role="status" data-testid="explore-status">{ &self.status }</span>
+                <ul class="findings">{ for found }</ul>
+            </section>
+        }
+    }
+}
