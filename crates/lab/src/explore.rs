@@ -59,7 +59,13 @@ const TEACHING: [(&str, &str); 4] = [
 /// The fields, labelled by the job's names for them: three bounds, the
 /// fault menu (`wildling explore --faults`'s text) and the properties
 /// (comma-separated, as the CLI names them).
-const FIELDS: [&str; 5] = ["depth_max", "drops_max", "faults_max", "faults", "properties"];
+const FIELDS: [&str; 5] = [
+    "depth_max",
+    "drops_max",
+    "faults_max",
+    "faults",
+    "properties",
+];
 
 /// The panel's props: where a counterexample goes.
 #[derive(Properties, PartialEq)]
@@ -156,12 +162,21 @@ impl Explore {
     }
 
     fn explored(&mut self, e: &Value) {
-        let holds: Vec<&str> = e["holds"].as_array().into_iter().flatten().map(text).collect();
+        let holds: Vec<&str> = e["holds"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(text)
+            .collect();
         self.status = format!(
             "Ended: {}, {}. Holds: {}",
             text(&e["ended"]),
             self.counts(&e["progress"]),
-            if holds.is_empty() { "none".to_string() } else { holds.join(", ") }
+            if holds.is_empty() {
+                "none".to_string()
+            } else {
+                holds.join(", ")
+            }
         );
         self.found = e["violations"]
             .as_array()
@@ -265,7 +280,10 @@ impl Component for Explore {
     fn view(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
         let running = self.running;
-        let names = TEACHING.iter().map(|(n, _)| *n).chain(BUILTIN_NAMES.iter().copied());
+        let names = TEACHING
+            .iter()
+            .map(|(n, _)| *n)
+            .chain(BUILTIN_NAMES.iter().copied());
         let fields = FIELDS.iter().enumerate().map(|(i, field)| {
             let oninput = link.callback(move |e: InputEvent| ExploreMsg::Field(i, event_value(&e)));
             html! {

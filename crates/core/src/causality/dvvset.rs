@@ -729,9 +729,7 @@ impl<I: Ord, V> DvvSet<I, V> {
 }
 
 /// Entries without values for the `(id, counter)` pairs of a history.
-fn history<'a, I: Clone + 'a>(
-    counters: impl Iterator<Item = (&'a I, u64)>,
-) -> Vec<Slot<I>> {
+fn history<'a, I: Clone + 'a>(counters: impl Iterator<Item = (&'a I, u64)>) -> Vec<Slot<I>> {
     counters
         .map(|(id, counter)| Slot {
             id: id.clone(),

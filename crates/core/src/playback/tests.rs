@@ -46,14 +46,20 @@ fn hash(s: &Playback) -> u64 {
     s.cluster().sim().trace().hash()
 }
 
-#[test]
-fn scrubbing_back_and_forward_replays_the_same_run() {
+/// n3 cut off, a put on each side, played until quiet.
+fn partitioned_puts() -> Playback {
     let mut s = session();
     s.act(fault(Fault::Partition(vec![vec![NodeId(3)]])))
         .expect("valid");
     s.act(put(1, "eggs", 1)).expect("valid");
     s.act(put(2, "bread", 3)).expect("valid");
     quiet(&mut s);
+    s
+}
+
+#[test]
+fn scrubbing_back_and_forward_replays_the_same_run() {
+    let mut s = partitioned_puts();
     let (end, end_hash) = (s.position(), hash(&s));
     s.seek(end / 2).expect("replays");
     let middle_hash = hash(&s);
@@ -67,12 +73,7 @@ fn scrubbing_back_and_forward_replays_the_same_run() {
 
 #[test]
 fn a_sliced_seek_back_shows_the_current_state_until_it_arrives() {
-    let mut s = session();
-    s.act(fault(Fault::Partition(vec![vec![NodeId(3)]])))
-        .expect("valid");
-    s.act(put(1, "eggs", 1)).expect("valid");
-    s.act(put(2, "bread", 3)).expect("valid");
-    quiet(&mut s);
+    let mut s = partitioned_puts();
     let (end, end_hash, end_now) = (s.position(), hash(&s), s.now());
     let middle = end / 2;
     let mut whole = session_at(&s, middle);
