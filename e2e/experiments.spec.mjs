@@ -8,7 +8,7 @@
 // and opens that seed's run in the playground (`wildling:open`, read as an
 // imported file); Cancel stops the workers; bad seeds are a message naming
 // the field; Close and Escape hide the Lab and give the focus back; garbage
-// sent as `wildling:open` is refused as an import and the session is kept;
+// (or too much) sent as `wildling:open` is refused as an import and the session is kept;
 // a Lab that cannot load says so.
 import { test, expect } from "@playwright/test";
 import { readFileSync } from "node:fs";
@@ -180,6 +180,12 @@ test("garbage sent as wildling:open is refused as an import and the session is k
     await expect(page.getByTestId("position")).toHaveText(position);
   }
   await expect(page.getByTestId("import-error")).toHaveText("Import failed: the Lab sent no scenario text");
+  // Too long: refused by its length before it is copied into the wasm.
+  await page.evaluate(() => window.dispatchEvent(new CustomEvent("wildling:open", { detail: "x".repeat(3 << 20) })));
+  await expect(page.getByTestId("import-error")).toHaveText(
+    "Import failed: the Lab sent 3145728 characters; the limit is 1048576",
+  );
+  await expect(page.getByTestId("position")).toHaveText(position);
   // The markup in the detail stayed text.
   await expect(page.locator(".injected")).toHaveCount(0);
   expect(errors).toEqual([]);

@@ -15,12 +15,16 @@
 //! CAVEATS
 //! - Anything on the page may dispatch `wildling:open`: its detail is
 //!   untrusted text, which is why it goes through the import path and
-//!   nowhere else. A detail that is not a string is refused.
+//!   nowhere else. A detail that is not a string is refused, and so is one
+//!   longer than [`MAX_SCENARIO_BYTES`] UTF-16 units, measured before it is
+//!   copied into the wasm's memory (which a huge string could exhaust).
 //! - The Lab stays loaded once loaded; hiding it keeps its state.
 
 use gloo::events::EventListener;
 use wasm_bindgen::JsCast;
 use yew::Callback;
+
+use wildling_core::scenario::MAX_SCENARIO_BYTES;
 
 use crate::msg::{Msg, ShareMsg};
 
@@ -75,7 +79,17 @@ pub fn listen(on: &Callback<Msg>) {
     };
     let open = on.clone();
     EventListener::new(&window, "wildling:open", move |e| {
-        let text = detail(e).ok_or_else(|| "the Lab sent no scenario text".to_string());
+        let text = e
+            .dyn_ref::<web_sys::CustomEvent>()
+            .map(|e| e.detail())
+            .and_then(|d| d.dyn_into::<js_sys::JsString>().ok())
+            .ok_or_else(|| "the Lab sent no scenario text".to_string())
+            .and_then(|d| match d.length() as usize {
+                len if len > MAX_SCENARIO_BYTES => Err(format!(
+                    "the Lab sent {len} characters; the limit is {MAX_SCENARIO_BYTES}"
+                )),
+                _ => Ok(String::from(d)),
+            });
         open.emit(Msg::Share(ShareMsg::Import(text)));
     })
     .forget();
