@@ -17,6 +17,9 @@
 //!   bounded by the run (the scrubber never goes past its horizon).
 //! - Compare mode's second run is brought to the same time in the slice
 //!   that arrives, in one go.
+//! - A seek back holds two clusters until it arrives, the one shown and
+//!   the one replaying: at most twice what the run's budget lets one keep
+//!   (`sim/budget.rs`), and only for the seek's duration.
 
 use wildling_core::playback::{Goal, Playback, SEEK_EVENTS_MAX};
 
