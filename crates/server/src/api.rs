@@ -319,6 +319,14 @@ fn answer(outcome: Answer) -> (Response, &'static str) {
                 .into_response(),
             "refused",
         ),
+        Err(Refused::Stopped(why)) => (
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({ "error": format!("the cluster stopped and takes no more operations: {why}") })),
+            )
+                .into_response(),
+            "stopped",
+        ),
         Err(Refused::Disk(e)) => (
             (
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -30,6 +30,20 @@
 //! to `/events`; switching keeps the hash. There is no history: the loop
 //! learns outcomes from [`Simulator::take_completions`] instead, so memory
 //! stays bounded however long the server runs.
+//!
+//! # The budget
+//!
+//! A playground run stops at its budget of events ([`Budget`]), which
+//! bounds how long an untrusted scenario can keep a tab busy. A server is
+//! meant to run for as long as it is asked to, and with no history and the
+//! trace kept as its hash its memory does not grow with events, so the
+//! loop's budget has no event limit unless one is given
+//! (`ServeOptions::events_max`, for the tests). Should the cluster stop
+//! all the same (a limit given, or the trace's bytes while `/events` is
+//! read faster than it is drained), every waiting operation and every
+//! later request is answered with [`Refused::Stopped`] (503, naming the
+//! stop): a stopped cluster processes no events, and a request it took
+//! would otherwise wait for ever.
 
 use std::collections::HashMap;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
@@ -42,6 +56,7 @@ use wildling_core::cluster::Cluster;
 use wildling_core::ids::{OpId, Time};
 use wildling_core::node::{DurableChanges, Member, OpOutcome};
 use wildling_core::scenario::{Scenario, TimelineEntry};
+use wildling_core::sim::budget::Budget;
 use wildling_core::sim::trace::TraceMode;
 use wildling_core::sim::{SimOptions, Simulator};
 use wildling_core::view::{self, OpStatus};
@@ -79,6 +94,9 @@ pub enum Refused {
     /// `--data` cannot be written: what it ran into. The operation may
     /// have taken effect in memory; it is not on disk.
     Disk(String),
+    /// The cluster stopped (its budget ran out) and runs no more events:
+    /// the stop's sentence.
+    Stopped(String),
 }
 
 /// The answer to an operation that ended as `outcome`.
@@ -170,11 +188,13 @@ pub struct Engine {
 
 impl Engine {
     /// The loop over `scenario`'s cluster, restored from `disk` if given,
-    /// recording into `record` if given.
+    /// recording into `record` if given, stopping after `events_max`
+    /// events (`u64::MAX`: never; see "The budget" above).
     pub fn new(
         scenario: &Scenario,
         tick_ms: u64,
         waiting_max: usize,
+        events_max: u64,
         disk: Option<Disk>,
         record: Option<&std::path::Path>,
         events: broadcast::Sender<Arc<str>>,
@@ -182,6 +202,10 @@ impl Engine {
         let options = SimOptions {
             trace: TraceMode::HashOnly,
             history: false,
+            budget: Budget {
+                events_max,
+                ..Budget::default()
+            },
             ..SimOptions::default()
         };
         let mut cluster = Cluster::new(scenario, options).map_err(|e| e.to_string())?;
@@ -346,6 +370,10 @@ impl Engine {
     fn handle(&mut self, request: Request) -> bool {
         match request {
             Request::Op { entry, reply } => {
+                if let Some(stopped) = self.cluster.sim().stopped() {
+                    let _ = reply.send(Err(Refused::Stopped(stopped.to_string())));
+                    return false;
+                }
                 if self.disk_error.is_some() {
                     // The kept changes may go through now.
                     self.save();
@@ -369,6 +397,10 @@ impl Engine {
                 }
             }
             Request::Fault { entry, reply } => {
+                if let Some(stopped) = self.cluster.sim().stopped() {
+                    let _ = reply.send(Err(format!("the cluster stopped: {stopped}")));
+                    return false;
+                }
                 let now = self.cluster.sim().now();
                 let _ = reply.send(self.record(entry).map(|()| now));
             }
@@ -431,12 +463,11 @@ impl Engine {
         }
     }
 
-    /// Hand each completed operation to the handler waiting for it.
+    /// Hand each completed operation to the handler waiting for it; once
+    /// the cluster has stopped, refuse the rest, which would never complete.
     fn answer(&mut self) {
         let done = self.sim().take_completions();
-        if done.is_empty() {
-            return;
-        }
+        let any = !done.is_empty();
         for completion in done {
             if let Some(reply) = self.waiting.remove(&completion.op) {
                 let answer = match &self.disk_error {
@@ -446,6 +477,15 @@ impl Engine {
                 // The handler may have gone (its client hung up).
                 let _ = reply.send(answer);
             }
+        }
+        if let Some(stopped) = self.cluster.sim().stopped() {
+            let why = stopped.to_string();
+            for (_, reply) in self.waiting.drain() {
+                let _ = reply.send(Err(Refused::Stopped(why.clone())));
+            }
+        }
+        if !any {
+            return;
         }
         if self.waiting.is_empty() {
             self.idle_since = self.cluster.sim().now();

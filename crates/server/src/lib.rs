@@ -98,6 +98,10 @@ pub struct ServeOptions {
     /// A switch that makes every write to `data` fail, for the tests
     /// ([`data::WriteFault`]); off unless set.
     pub write_fault: data::WriteFault,
+    /// The most events the cluster runs before it stops and refuses every
+    /// operation with 503; `u64::MAX` (the default) for no limit
+    /// ([`engine`]'s "The budget": a server has no history to bound).
+    pub events_max: u64,
 }
 
 impl Default for ServeOptions {
@@ -109,6 +113,7 @@ impl Default for ServeOptions {
             data: None,
             record: None,
             write_fault: data::WriteFault::default(),
+            events_max: u64::MAX,
         }
     }
 }
@@ -175,7 +180,8 @@ impl Server {
         // The cluster is not `Send` (it shares clocks through `Rc`): it is
         // built on the thread that runs it, which says whether it could.
         let (built, ready) = std::sync::mpsc::channel();
-        let (tick_ms, record) = (options.tick_ms, options.record.clone());
+        let (tick_ms, record, events_max) =
+            (options.tick_ms, options.record.clone(), options.events_max);
         let (loop_scenario, loop_events) = (scenario.clone(), events.clone());
         let engine = std::thread::Builder::new()
             .name("cluster".into())
@@ -184,6 +190,7 @@ impl Server {
                     &loop_scenario,
                     tick_ms,
                     waiting_max,
+                    events_max,
                     disk,
                     record.as_deref(),
                     loop_events,

@@ -15,7 +15,7 @@ use crate::engine::Gauges;
 pub const KINDS: [&str; 3] = ["get", "put", "fault"];
 
 /// The outcomes counted: an HTTP answer's meaning.
-pub const OUTCOMES: [&str; 8] = [
+pub const OUTCOMES: [&str; 9] = [
     "ok",
     "not-found",
     "siblings",
@@ -24,6 +24,7 @@ pub const OUTCOMES: [&str; 8] = [
     "refused",
     "busy",
     "disk-failed",
+    "stopped",
 ];
 
 /// Upper bounds of the latency histogram's buckets, in microseconds.

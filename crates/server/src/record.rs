@@ -13,6 +13,10 @@
 //! [`MAX_SESSION_BYTES`] long, the size the playground opens; when the next
 //! request would pass it, recording stops there (the server goes on, and
 //! says so on stderr), and the file replays the run up to that point.
+//! Recording also stops once the run has had [`RECORD_EVENTS_MAX`] events:
+//! a replay runs under the playground's budget of events, which the
+//! server's own loop does not have, and a record past it would replay to a
+//! stop instead of to the run.
 //!
 //! # CAVEATS
 //!
@@ -29,6 +33,11 @@ use std::time::{Duration, Instant};
 use wildling_core::cluster::Cluster;
 use wildling_core::scenario::{Scenario, TimelineEntry};
 use wildling_core::share::{Session, UserInput, MAX_SESSION_BYTES};
+
+/// The most events a record covers: the replay's budget
+/// (`Budget::default().events_max`, 5,000,000) less a margin of 1,000,000
+/// for the rest of the tick the record ends at.
+pub const RECORD_EVENTS_MAX: u64 = 4_000_000;
 
 /// How often a changed record is written while the server runs.
 pub const WRITE_INTERVAL: Duration = Duration::from_secs(2);
@@ -67,6 +76,7 @@ impl Recorder {
         mut entry: TimelineEntry,
     ) -> Result<(), String> {
         entry.at = i64::try_from(cluster.sim().now()).unwrap_or(i64::MAX);
+        self.stop_at_the_replay_budget(cluster);
         if self.file.is_none() || self.full {
             return cluster.schedule(&entry).map_err(|e| e.to_string());
         }
@@ -94,9 +104,26 @@ impl Recorder {
         Ok(())
     }
 
+    /// Stop recording, at the current tick, once the run has had
+    /// [`RECORD_EVENTS_MAX`] events.
+    fn stop_at_the_replay_budget(&mut self, cluster: &Cluster) {
+        if self.file.is_none() || self.full || cluster.sim().stats().events < RECORD_EVENTS_MAX {
+            return;
+        }
+        self.full = true;
+        self.changed = true;
+        self.session.time_ticks = cluster.sim().now();
+        eprintln!(
+            "wildling: the run passed {RECORD_EVENTS_MAX} events, the most a replay runs; the \
+             record stops at tick {} (the server goes on)",
+            self.session.time_ticks
+        );
+    }
+
     /// Write the record if it changed and `WRITE_INTERVAL` has passed (or
     /// `now` is asked for), dated at the cluster's current time.
     pub fn write(&mut self, cluster: &Cluster, now: bool) -> Result<(), String> {
+        self.stop_at_the_replay_budget(cluster);
         let Some(file) = &self.file else {
             return Ok(());
         };
@@ -113,5 +140,21 @@ impl Recorder {
         self.changed = !self.full;
         self.written_at = Instant::now();
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use wildling_core::sim::budget::Budget;
+
+    use super::RECORD_EVENTS_MAX;
+
+    #[test]
+    fn a_record_ends_a_margin_below_the_replay_budget() {
+        assert_eq!(
+            RECORD_EVENTS_MAX + 1_000_000,
+            Budget::default().events_max,
+            "RECORD_EVENTS_MAX is the replay's budget less a tick's margin"
+        );
     }
 }

@@ -363,6 +363,50 @@ async fn bad_requests_get_a_4xx_naming_what_is_wrong() {
     server.stop().await.expect("stops cleanly");
 }
 
+/// A cluster that stops at its budget answers every operation 503, naming
+/// the stop, instead of leaving it to wait for ever (before the server had
+/// no event limit, the default 5,000,000-event budget stopped a busy
+/// server after a few seconds and every later request hung).
+#[tokio::test]
+async fn a_cluster_stopped_by_its_budget_answers_503_and_never_hangs() {
+    let scenario = Scenario::from_json(DEFAULT_SCENARIO).expect("valid");
+    let options = ServeOptions {
+        events_max: 2_000,
+        ..options(0)
+    };
+    let server = Server::start(&scenario, &options).await.expect("starts");
+    let mut c = Connection::open(server.addr()).await.expect("connects");
+    let mut stopped = None;
+    // A put is a few dozen events: 2,000 events are used within 200 puts.
+    for i in 0..200 {
+        let r = tokio::time::timeout(
+            Duration::from_secs(10),
+            put(&mut c, &format!("/keys/k{i}"), None, "v"),
+        )
+        .await
+        .expect("every request is answered");
+        if r.status != 204 {
+            stopped = Some(r);
+            break;
+        }
+    }
+    let r = stopped.expect("the budget stops the cluster within 200 puts");
+    assert_eq!(r.status, 503, "{}", r.text());
+    let error = json(&r)["error"].as_str().unwrap_or("").to_string();
+    assert!(
+        error.contains("the cluster stopped") && error.contains("budget of 2000 events"),
+        "{error}"
+    );
+    // Later requests are refused at once, gets as well as puts.
+    let r = tokio::time::timeout(Duration::from_secs(10), get(&mut c, "/keys/k0"))
+        .await
+        .expect("answered");
+    assert_eq!(r.status, 503, "{}", r.text());
+    let metrics = get(&mut c, "/metrics").await.text();
+    assert!(metrics.contains("outcome=\"stopped\"} 1\n"), "{metrics}");
+    server.stop().await.expect("stops cleanly");
+}
+
 #[tokio::test]
 async fn a_full_queue_answers_503_with_retry_after() {
     let scenario = Scenario::from_json(DEFAULT_SCENARIO).expect("valid");
