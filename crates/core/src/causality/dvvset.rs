@@ -53,23 +53,36 @@
 //!   `drain` or `insert` each. Rewriting the buffer in one pass instead
 //!   (compacting by swaps, or rebuilding the changed tail) was measured
 //!   and cost more on the reference's workload (docs/size.md).
-//! - Short of issue 20's goal (≤ 4.2 ms on the reference's workload, about
-//!   30 M instructions a replay): one replay is 43.8 M (`./dev
-//!   kernel-instructions`). Callgrind with each call kept out of line: a put
-//!   183 instructions (the context's entries matched against the slots, a
-//!   `drain` per cut entry in 31% of puts, an `insert` at the writer's
-//!   head), a sync 242 (a quarter return early; taking the newer side's
-//!   values, `replace_range`, is about 100 a call and 40% of syncs make
-//!   one), the copy for the second replica 85, a get 48, and the bench's
-//!   own loop about 5.7 M. By kind (self cost): this file's own code 35%,
-//!   the bench loop 15%, `Vec` insert/drain 6.5%, `memcpy`/`memmove` 6%
-//!   (a call per copy or shift of 1 to 10 values), slice iteration and
-//!   comparison 7%. Much of what is left is per-call overhead of generic
-//!   `Vec` operations on a handful of values: specialising them for `Copy`
-//!   values would need `unsafe` or a bound the simulator's `Rc<str>` values
-//!   do not meet. Not measured here: whether a put or sync written as one
-//!   pass into a second buffer swapped in afterwards beats the shifts now
-//!   that slot accesses are unchecked.
+//! - Short of issue 20's goal (≤ 4.2 ms on the reference's workload):
+//!   5.56 ms at load 0.4 (`kernel/dvvset-200k-ops`, 14.6–15.3× the
+//!   reference's 81–85 ms) at 43.8 M instructions a replay (`./dev
+//!   kernel-instructions`), about 3.0 instructions a cycle; 4.2 ms needs
+//!   about 33 M. Callgrind with line tables over the replay alone: this
+//!   file's own lines 14.8 M (a put's context pass 4.2 M, a sync's
+//!   anonymous check and entry loop 3.7 M, the copy's `clone_into` 2.5 M,
+//!   `event` 1.0 M), the bench's
+//!   loop 6.0 M (dispatch and a sync's pair: outside the kernel, and the
+//!   reference's time has its own), slice, pointer and iterator helpers
+//!   9.3 M, `replace_range` 4.2 M (40,400 calls a replay, 103 instructions
+//!   each with its `memcpy`: a sync taking the newer side's values, mostly
+//!   growing an entry by an `insert` or two), `Vec` insert, drain and push
+//!   3.6 M, comparisons 2.3 M, `memcpy`/`memmove` elsewhere 1.9 M
+//!   (168,000 calls, 11 instructions each), integer helpers 1.0 M. Per
+//!   call (each kept out of line, session 6): a put 183 instructions, a
+//!   sync 242, the copy for the second replica 85, a get 48. No part is
+//!   over a seventh; the workload is 79,759 puts, 60,297 gets and 59,944
+//!   syncs (25% between replicas already equal, 19% leaving the first
+//!   side's clock as it was, 19% giving exactly the second's, 37% a new
+//!   clock).
+//! - Tried in session 7 and measured worse, so not kept: shifting values
+//!   by chains of swaps instead of `Vec::insert`/`drain` (no `memmove`
+//!   call; 43.8 M to 51.4 M); `replace_range` forced inline (43.7 M, too
+//!   little for the code it copies into the app). Earlier tries are in
+//!   docs/size.md. Specialising the shifts for `Copy` values would need
+//!   `unsafe` or a bound the simulator's `Rc<str>` values do not meet.
+//!   Not measured: a put or sync written as one pass into a second buffer
+//!   swapped in afterwards (the clock would carry a spare buffer, one
+//!   more allocation per clock and a hand-written equality and hash).
 
 use std::fmt;
 use std::ops::{DerefMut, Range};
