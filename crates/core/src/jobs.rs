@@ -43,6 +43,17 @@
 //!   [`EXPLORE_SLICE_EXPANSIONS`] expansions, then one `explored` reply
 //!   with the counts, why it ended, and each broken property's shortest
 //!   counterexample as a session the playground opens.
+//! - `tutorial-candidates` — a playground session (its JSON text, as the
+//!   playground's Export session writes it) and optionally the scenario of
+//!   the tutorial being written → one `candidates` reply: the scenario the
+//!   session plays ([`crate::share::Session::played_scenario`]), its time,
+//!   whether it continues the draft's scenario (or why not, in words), and
+//!   the assertions the page can show there, each with its label
+//!   ([`crate::tutorial::authoring::candidates`]).
+//! - `tutorial-check` — a draft tutorial (its JSON text) → one `checked`
+//!   reply: each step's verdicts, why the draft is not a valid file (naming
+//!   the field) or the file and a share link's body carrying it
+//!   ([`crate::tutorial::authoring::check_draft`]).
 //!
 //! A message that is not a valid request (not JSON, too large, a wrong
 //! version, an unknown job, a bad field) gets an `error` reply naming the
@@ -75,7 +86,10 @@ use crate::explore::{
     DEPTH_MAX_LIMIT, STATES_MAX_DEFAULT,
 };
 use crate::measure::Measurements;
+use crate::playback::Playback;
 use crate::scenario::{builtin_scenario, read, Scenario, ScenarioError};
+use crate::share::{self, Session};
+use crate::tutorial::authoring::{self, Candidate, DraftCheck};
 use crate::view;
 use crate::NodeId;
 
@@ -142,6 +156,19 @@ pub enum Job {
     },
     /// An exploration.
     Explore(ExploreJob),
+    /// What the page can assert at a session's position.
+    TutorialCandidates {
+        /// The session's JSON text.
+        session: String,
+        /// The draft tutorial's scenario, if it has one yet.
+        #[serde(default)]
+        draft: Option<Value>,
+    },
+    /// A draft tutorial checked.
+    TutorialCheck {
+        /// The draft's JSON text.
+        tutorial: String,
+    },
 }
 
 /// An exploration's scenario and bounds (the CLI's `explore` options).
@@ -246,6 +273,28 @@ pub enum ReplyBody {
         /// The properties not broken (over the space, or the part searched
         /// when `ended` is a bound).
         holds: Vec<String>,
+    },
+    /// What the page can assert at a session's position.
+    Candidates {
+        /// The scenario the session plays: the user's actions in its timeline
+        /// (boxed: the other replies are small).
+        scenario: Box<Scenario>,
+        /// The session's time, in ticks: the step's position.
+        ticks: u64,
+        /// Why the session does not continue the draft's scenario, if it
+        /// does not.
+        #[serde(default)]
+        differs: Option<String>,
+        /// The assertions, each with its label.
+        candidates: Vec<Candidate>,
+    },
+    /// A draft tutorial checked.
+    Checked {
+        /// The verdicts, the error or the file.
+        check: DraftCheck,
+        /// A share link's body (`w1.…`) carrying the file, when valid.
+        #[serde(default)]
+        link: Option<String>,
     },
     /// The request could not be carried out.
     Error {
@@ -426,6 +475,8 @@ pub fn handle(text: &str, post: &mut dyn FnMut(Reply)) {
         Job::Explore(job) => explore(&job, &mut |progress| {
             post(Reply::new(id, ReplyBody::Progress { progress }));
         }),
+        Job::TutorialCandidates { session, draft } => tutorial_candidates(&session, draft.as_ref()),
+        Job::TutorialCheck { tutorial } => Ok(tutorial_check(&tutorial)),
     };
     post(match result {
         Ok(body) => Reply::new(id, body),
@@ -695,6 +746,40 @@ fn explore(job: &ExploreJob, progress: &mut dyn FnMut(Progress)) -> Result<Reply
         violations,
         holds,
     })
+}
+
+fn tutorial_candidates(session: &str, draft: Option<&Value>) -> Result<ReplyBody, JobError> {
+    const FIELD: &str = "job.tutorial-candidates";
+    let at_session = |e| JobError::within(&format!("{FIELD}.session"), e);
+    let session = Session::from_json(session).map_err(at_session)?;
+    // The playground's own replay: the same cluster it shows, and a seek
+    // bounded by SEEK_EVENTS_MAX events, so no session runs unbounded here.
+    let playback = Playback::from_share(&session).map_err(at_session)?;
+    let scenario = playback.scenario().clone();
+    let differs = match draft {
+        Some(draft) => {
+            let draft = Scenario::from_value(draft)
+                .map_err(|e| JobError::within(&format!("{FIELD}.draft"), e))?;
+            authoring::continues(&draft, &scenario).err()
+        }
+        None => None,
+    };
+    Ok(ReplyBody::Candidates {
+        candidates: authoring::candidates(playback.cluster()),
+        ticks: session.time_ticks,
+        scenario: Box::new(scenario),
+        differs,
+    })
+}
+
+fn tutorial_check(tutorial: &str) -> ReplyBody {
+    // The reader caps the text (MAX_TUTORIAL_BYTES) before parsing it.
+    let check = authoring::check_draft(tutorial);
+    let link = check
+        .text
+        .as_ref()
+        .map(|text| share::encode_payload(text.as_bytes()));
+    ReplyBody::Checked { check, link }
 }
 
 #[cfg(test)]

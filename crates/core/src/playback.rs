@@ -210,23 +210,8 @@ impl Playback {
     /// (by a tool that records mid-tick) are refused, since the playground
     /// could not rebuild them when scrubbing.
     pub fn from_share(shared: &share::Session) -> Result<Playback, ScenarioError> {
-        let mut scenario = shared.scenario.clone();
-        let scripted = scenario.timeline.len();
-        for (i, input) in shared.inputs.iter().enumerate() {
-            if input.after_events != 0 {
-                return Err(ScenarioError::Invalid {
-                    field: format!("inputs[{i}].after_events"),
-                    reason: format!(
-                        "{} events: the playground opens inputs added before the first event \
-                         only",
-                        input.after_events
-                    ),
-                });
-            }
-            scenario.timeline.push(input.entry.clone());
-        }
-        let mut session = Playback::new(scenario)?;
-        session.scripted = scripted;
+        let mut session = Playback::new(shared.played_scenario()?)?;
+        session.scripted = shared.scenario.timeline.len();
         session.seek_time(shared.time_ticks)?;
         Ok(session)
     }

@@ -307,6 +307,29 @@ impl Session {
         })
     }
 
+    /// The scenario the playground plays for this session: its timeline
+    /// followed by the user's inputs, each scheduled with the timeline
+    /// before the first event. Inputs added after some events (by a tool
+    /// that records mid-tick) are refused, naming the input: the
+    /// playground could not rebuild them when scrubbing.
+    pub fn played_scenario(&self) -> Result<Scenario, ScenarioError> {
+        let mut scenario = self.scenario.clone();
+        for (i, input) in self.inputs.iter().enumerate() {
+            if input.after_events != 0 {
+                return Err(ScenarioError::Invalid {
+                    field: format!("inputs[{i}].after_events"),
+                    reason: format!(
+                        "{} events: the playground opens inputs added before the first event \
+                         only",
+                        input.after_events
+                    ),
+                });
+            }
+            scenario.timeline.push(input.entry.clone());
+        }
+        Ok(scenario)
+    }
+
     /// Build the session's cluster, run it, adding each of the user's inputs
     /// after as many events as when it was added, and stop at the session's
     /// time: the state the user saw.

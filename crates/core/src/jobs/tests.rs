@@ -393,3 +393,122 @@ fn a_builtin_runs_over_other_seeds() {
         bad(serde_json::json!({"builtin": "staleness", "seed": 1})).starts_with("job.x.experiment")
     );
 }
+
+/// The built-in partition-siblings scenario played to tick 101 by a user
+/// whose last two timeline entries were actions: a session as the
+/// playground exports it.
+fn authored_session(ticks: u64) -> (Scenario, String) {
+    let whole = Scenario::from_json(builtin_scenario("partition-siblings").unwrap()).unwrap();
+    let scripted = whole.timeline.len() - 2;
+    let mut session = Session::new(Scenario {
+        timeline: whole.timeline[..scripted].to_vec(),
+        ..whole.clone()
+    });
+    session.inputs = whole.timeline[scripted..]
+        .iter()
+        .map(|entry| crate::share::UserInput {
+            after_events: 0,
+            entry: entry.clone(),
+        })
+        .collect();
+    session.time_ticks = ticks;
+    (whole, session.to_json())
+}
+
+#[test]
+fn tutorial_candidates_list_what_the_page_shows_at_the_sessions_time() {
+    let (whole, session) = authored_session(101);
+    let body = only(&request(
+        3,
+        Job::TutorialCandidates {
+            session: session.clone(),
+            draft: None,
+        },
+    ));
+    let ReplyBody::Candidates {
+        scenario,
+        ticks,
+        differs,
+        candidates,
+    } = body
+    else {
+        panic!("expected candidates, got {body:?}");
+    };
+    assert_eq!((ticks, differs), (101, None));
+    assert_eq!(*scenario, whole);
+    let labels: Vec<&str> = candidates.iter().map(|c| c.label.as_str()).collect();
+    assert!(
+        labels.contains(&"n1 cart: values [bread, eggs], 2 siblings"),
+        "{labels:?}"
+    );
+    // A draft on another seed does not continue: said in words.
+    let reseeded = serde_json::to_value(Scenario {
+        seed: whole.seed + 1,
+        ..whole.clone()
+    })
+    .unwrap();
+    let ReplyBody::Candidates { differs, .. } = only(&request(
+        4,
+        Job::TutorialCandidates {
+            session,
+            draft: Some(reseeded),
+        },
+    )) else {
+        panic!("expected candidates");
+    };
+    assert!(differs.unwrap().contains("seed"));
+    // A session that is not one names the field.
+    let ReplyBody::Error { field, .. } = only(&request(
+        5,
+        Job::TutorialCandidates {
+            session: "{\"scenario\": 3}".into(),
+            draft: None,
+        },
+    )) else {
+        panic!("expected an error");
+    };
+    assert_eq!(field, "job.tutorial-candidates.session.scenario.version");
+}
+
+#[test]
+fn tutorial_check_returns_verdicts_the_file_and_a_link_that_carries_it() {
+    let (whole, _) = authored_session(101);
+    let draft = |siblings: u64| {
+        serde_json::json!({
+            "tutorial_version": 1, "id": "mine", "title": "Mine", "scenario": whole,
+            "steps": [{ "title": "Two", "narration": "Two siblings.", "at": { "ticks": 101 },
+                "expect": [{ "replica": { "node": 1, "key": "cart", "siblings": siblings } }] }]
+        })
+        .to_string()
+    };
+    let ReplyBody::Checked { check, link } =
+        only(&request(6, Job::TutorialCheck { tutorial: draft(2) }))
+    else {
+        panic!("expected checked");
+    };
+    assert!(check.verdicts[0][0].passed);
+    let text = check.text.unwrap();
+    let carried = crate::share::decode_text(&link.unwrap()).unwrap();
+    assert_eq!(carried, text);
+    assert_eq!(
+        crate::tutorial::Tutorial::from_json(&text).unwrap().id,
+        "mine"
+    );
+    let ReplyBody::Checked { check, link } =
+        only(&request(7, Job::TutorialCheck { tutorial: draft(3) }))
+    else {
+        panic!("expected checked");
+    };
+    assert!(!check.verdicts[0][0].passed);
+    assert!(link.is_some(), "a failing assertion is still a valid file");
+    let ReplyBody::Checked { check, link } = only(&request(
+        8,
+        Job::TutorialCheck {
+            tutorial: "x".repeat(crate::tutorial::MAX_TUTORIAL_BYTES + 1),
+        },
+    )) else {
+        panic!("expected checked");
+    };
+    assert!(check.invalid.unwrap().starts_with("tutorial: "));
+    assert_eq!((check.text, link), (None, None));
+}

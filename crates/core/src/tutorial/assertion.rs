@@ -112,7 +112,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    fn of(outcome: &OpOutcome) -> Outcome {
+    pub(crate) fn of(outcome: &OpOutcome) -> Outcome {
         match outcome {
             OpOutcome::Got { .. } => Outcome::Got,
             OpOutcome::Put => Outcome::Put,
@@ -180,7 +180,8 @@ pub struct MessageExpect {
 
 /// An assertion's outcome at a step: what it expected and what the cluster
 /// shows, both as text.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Verdict {
     /// Whether the cluster shows what was expected.
     pub passed: bool,

@@ -80,6 +80,7 @@
 //!   given that scenario's fetched text.
 
 pub mod assertion;
+pub mod authoring;
 mod kernel;
 pub mod narration;
 
@@ -580,6 +581,20 @@ impl Tutorial {
         self.steps.get(step).map_or_else(Vec::new, |s| {
             s.expect.iter().map(|a| a.evaluate(cluster)).collect()
         })
+    }
+
+    /// Replay the scenario once, step by step, and evaluate every step's
+    /// assertions where it stands: each step's verdicts, in order (what
+    /// author mode shows green and red while the author writes).
+    pub fn all_verdicts(&self) -> Vec<Vec<Verdict>> {
+        let mut cluster = Cluster::new(&self.scenario, SimOptions::default())
+            .expect("a validated tutorial's scenario builds");
+        (0..self.steps.len())
+            .map(|i| {
+                cluster.sim_mut().run_until(self.steps[i].until_ticks);
+                self.verdicts(i, &cluster)
+            })
+            .collect()
     }
 
     /// Replay the scenario step by step and check every assertion where its
