@@ -59,8 +59,11 @@ fn search(c: &mut Criterion) {
             progress.distinct_states, STATES as u64,
             "the search reaches its state bound: {progress:?}"
         );
+        // Printed so that instruction counts (callgrind) can be taken per
+        // distinct state (`./dev explore-instructions`).
         eprintln!(
-            "{name}: {} transitions, depth {}, {} settled, ended {:?}",
+            "{name}: {} distinct states, {} transitions, depth {}, {} settled, ended {:?}",
+            progress.distinct_states,
             progress.states_explored,
             progress.depth_reached,
             progress.settled_states,
