@@ -3,8 +3,9 @@
 //! iframe may refuse `localStorage`, a page without a secure context has no
 //! clipboard, and a user may drop anything on the page.
 
-use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
+use wildling_web::page::settle;
+pub use wildling_web::page::{copy_text, download, page_address};
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
@@ -75,16 +76,6 @@ pub fn fragment() -> String {
         .unwrap_or_default()
 }
 
-/// The page's address without query or fragment.
-pub fn page_address() -> String {
-    web_sys::window()
-        .and_then(|w| {
-            let l = w.location();
-            Some(format!("{}{}", l.origin().ok()?, l.pathname().ok()?))
-        })
-        .unwrap_or_default()
-}
-
 /// Replace the URL fragment without adding a history entry (`""` removes it).
 pub fn set_fragment(fragment: &str) {
     let Some(window) = web_sys::window() else {
@@ -98,24 +89,6 @@ pub fn set_fragment(fragment: &str) {
     };
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
-    }
-}
-
-/// Put `text` on the clipboard; `done` hears whether it worked. Without a
-/// clipboard (no secure context, a sandbox, an old browser) `done(false)`.
-pub fn copy_text(text: &str, done: impl FnOnce(bool) + 'static) {
-    let write = web_sys::window()
-        .and_then(|w| Reflect::get(&w.navigator(), &"clipboard".into()).ok())
-        .filter(|c| c.is_object())
-        .and_then(|clipboard| {
-            let write = Reflect::get(&clipboard, &"writeText".into()).ok()?;
-            let write = write.dyn_into::<Function>().ok()?;
-            write.call1(&clipboard, &text.into()).ok()
-        })
-        .and_then(|p| p.dyn_into::<Promise>().ok());
-    match write {
-        Some(promise) => settle(promise, move |result| done(result.is_ok())),
-        None => done(false),
     }
 }
 
@@ -141,13 +114,6 @@ pub fn deflate_raw(bytes: &[u8], then: impl FnOnce(Option<Vec<u8>>) + 'static) {
         }),
         None => then(None),
     }
-}
-
-/// Call `then` once `promise` settles.
-fn settle(promise: Promise, then: impl FnOnce(Result<JsValue, JsValue>) + 'static) {
-    wasm_bindgen_futures::spawn_local(async move {
-        then(wasm_bindgen_futures::JsFuture::from(promise).await);
-    });
 }
 
 /// Fetch `path` (relative to the page: a file trunk copied into `dist/`)
@@ -222,31 +188,6 @@ pub fn read_file(
                 .ok_or_else(|| format!("{name} cannot be read as text")),
         )
     });
-}
-
-/// Offer `text` as a download called `name`, labelled with the media type
-/// `media_type` (`application/json`, `image/svg+xml`, …).
-pub fn download(name: &str, text: &str, media_type: &str) {
-    let _ = try_download(name, text, media_type);
-}
-
-fn try_download(name: &str, text: &str, media_type: &str) -> Option<()> {
-    let document = web_sys::window()?.document()?;
-    let parts = js_sys::Array::of1(&text.into());
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(media_type);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
-    let a = document
-        .create_element("a")
-        .ok()?
-        .dyn_into::<web_sys::HtmlAnchorElement>()
-        .ok()?;
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
-    Some(())
 }
 
 /// Whether the page runs inside a frame.

@@ -10,7 +10,10 @@
 //! (`ShareMsg::Import`: same validation, same message, the session kept
 //! when it is refused); `wildling:lab-failed` says why the Lab did not
 //! load, shown as an error notice. A script that fails to load says so the
-//! same way.
+//! same way. `wildling:session-request` (the Lab's author panel asking
+//! for the session shown) is answered by [`answer`] with
+//! `wildling:session`, whose detail is the session's JSON text, the very
+//! text Export session writes (its `time_ticks` is the position).
 //!
 //! CAVEATS
 //! - Anything on the page may dispatch `wildling:open`: its detail is
@@ -25,6 +28,7 @@ use wasm_bindgen::JsCast;
 use yew::Callback;
 
 use wildling_core::scenario::MAX_SCENARIO_BYTES;
+use wildling_web::page::event_text;
 
 use crate::msg::{Msg, ShareMsg};
 
@@ -79,18 +83,13 @@ pub fn listen(on: &Callback<Msg>) {
     };
     let open = on.clone();
     EventListener::new(&window, "wildling:open", move |e| {
-        let text = e
-            .dyn_ref::<web_sys::CustomEvent>()
-            .map(|e| e.detail())
-            .and_then(|d| d.dyn_into::<js_sys::JsString>().ok())
-            .ok_or_else(|| "the Lab sent no scenario text".to_string())
-            .and_then(|d| match d.length() as usize {
-                len if len > MAX_SCENARIO_BYTES => Err(format!(
-                    "the Lab sent {len} characters; the limit is {MAX_SCENARIO_BYTES}"
-                )),
-                _ => Ok(String::from(d)),
-            });
+        let text = event_text(e, "the Lab", "scenario text", MAX_SCENARIO_BYTES);
         open.emit(Msg::Share(ShareMsg::Import(text)));
+    })
+    .forget();
+    let asked = on.clone();
+    EventListener::new(&window, "wildling:session-request", move |_| {
+        asked.emit(Msg::Share(ShareMsg::SessionRequested))
     })
     .forget();
     let fail = on.clone();
@@ -98,4 +97,17 @@ pub fn listen(on: &Callback<Msg>) {
         failed(&fail, detail(e).unwrap_or_default())
     })
     .forget();
+}
+
+/// Tell the Lab the session shown: `wildling:session`, its detail the
+/// session's JSON text.
+pub fn answer(session: &str) {
+    let init = web_sys::CustomEventInit::new();
+    init.set_detail(&session.into());
+    if let (Some(window), Ok(event)) = (
+        web_sys::window(),
+        web_sys::CustomEvent::new_with_event_init_dict("wildling:session", &init),
+    ) {
+        let _ = window.dispatch_event(&event);
+    }
 }

@@ -136,6 +136,8 @@ pub enum ShareMsg {
     },
     /// A message event from the embedding page.
     Message(web_sys::MessageEvent),
+    /// The Lab asks for the session shown (`crate::lab::answer`).
+    SessionRequested,
 }
 
 /// Where a tutorial being read came from: where its errors are shown.

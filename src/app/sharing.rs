@@ -294,6 +294,7 @@ impl App {
                 read,
             } => self.tutorial_read(from, builtin, read),
             ShareMsg::Message(event) => self.message(&event),
+            ShareMsg::SessionRequested => crate::lab::answer(&self.shared().to_json()),
         }
     }
 

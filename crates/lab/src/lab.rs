@@ -1,5 +1,5 @@
 //! The Lab's frame: a heading, a Close button, and the panels (Experiments,
-//! then Explore). It lives in
+//! Explore, then Author). It lives in
 //! the page's `#lab` element, which the playground un-hides (and focuses)
 //! when its Experiments button is pressed; Close and Escape hide it again
 //! and give the focus back to that button. Escape is heard on `#lab`
@@ -7,7 +7,7 @@
 //! Lab opens, and yew only hands on events from inside its own tree.
 //!
 //! The Lab talks to the playground through the document only: opening a
-//! seed's run or a counterexample dispatches `wildling:open` on `window` with the scenario's
+//! seed's run, a counterexample or a previewed tutorial dispatches `wildling:open` on `window` with the scenario's
 //! JSON text as its `detail`, and hides the Lab. The playground reads that
 //! text as it reads an imported file (`src/lab.rs` there), so a malformed
 //! one is refused with the import's own message and the user's session is
@@ -22,6 +22,7 @@
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
+use crate::author::Author;
 use crate::experiments::Experiments;
 use crate::explore::Explore;
 
@@ -68,12 +69,13 @@ pub fn Lab() -> Html {
     html! {
         <div class="lab">
             <div class="lab-head">
-                <h2 id="lab-title">{ "The Lab: seed sweeps and exploration, in Web Workers" }</h2>
+                <h2 id="lab-title">{ "The Lab: seed sweeps, exploration and tutorial authoring, in Web Workers" }</h2>
                 <button data-testid="lab-close" aria-label="Close the Experiments lab"
                     onclick={Callback::from(|_| close())}>{ "Close" }</button>
             </div>
             <Experiments open={open.clone()} />
-            <Explore {open} />
+            <Explore open={open.clone()} />
+            <Author {open} />
         </div>
     }
 }

@@ -11,6 +11,10 @@
 //!   built-in, bounds and properties, Run/Cancel in a worker, progress,
 //!   and each broken property's shortest counterexample opened in the
 //!   playground.
+//! - [`author`]: the author panel (issue 17): a tutorial written from the
+//!   playground's session, step by step, its assertions picked from what
+//!   the page shows and checked live in a worker; Export, Copy link, Embed
+//!   snippet and Preview.
 //! - [`pool`]: the Web Workers the panel runs an experiment on.
 //!
 //! Shared with the playground through `wildling-web` (never copied): the
@@ -48,6 +52,7 @@
 
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
+mod author;
 mod experiments;
 mod explore;
 mod lab;

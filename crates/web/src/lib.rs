@@ -7,12 +7,15 @@
 //! - [`svg_html`]: the page's nodes for an SVG tree the core drew.
 //! - [`event_value`]: the value of the input or select an event came from.
 //! - [`worker`]: the page's client of the Web Worker (`crates/worker`).
+//! - [`page`]: the page's address, a download, the clipboard and the
+//!   embed's iframe snippet.
 //! - the global allocator (talc) of both modules.
 //!
 //! CAVEATS
 //! - Both modules link their own copy of what they use: shared source, not
 //!   shared code at run time (two wasm modules share no memory).
 
+pub mod page;
 pub mod worker;
 
 /// The allocator of both modules (any binary linking this crate): talc,

@@ -172,12 +172,4 @@ impl App {
     }
 }
 
-/// The iframe snippet for the page with `?embed=1` and then `rest` (more
-/// parameters, or the link's `#` part).
-pub(super) fn snippet(rest: &str) -> String {
-    format!(
-        "<iframe src=\"{}?embed=1{rest}\" sandbox=\"allow-scripts\" width=\"100%\" height=\"640\" \
-         style=\"border:0\" title=\"Wildling: a Dynamo playground\" loading=\"lazy\"></iframe>",
-        browser::page_address()
-    )
-}
+pub(super) use wildling_web::page::embed_snippet as snippet;
