@@ -31,11 +31,10 @@ async function addStep(page, steps) {
 async function write(step, { title, narration, label }) {
   await step.getByTestId("author-step-title").fill(title);
   await step.getByTestId("author-narration").fill(narration);
-  // Open the step's list of what the page shows (unless it is open already:
-  // the steps' list is not keyed, so an earlier step's open list may stand
-  // where this one is drawn).
+  // Open the step's list of what the page shows: a new step's is closed.
   const shows = step.getByTestId("author-candidates");
-  if ((await shows.getAttribute("open")) === null) await shows.locator("summary").click();
+  await expect(shows).not.toHaveAttribute("open");
+  await shows.locator("summary").click();
   await expect(shows).toHaveAttribute("open", "");
   await step.getByTestId("author-candidate").filter({ hasText: label }).first().click();
   const verdict = step.getByTestId("author-verdict");

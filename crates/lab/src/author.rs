@@ -219,6 +219,7 @@ impl Author {
                 title: format!("At t={ticks}"),
                 narration: String::new(),
                 ticks,
+                key: self.generation,
                 expect: Vec::new(),
                 candidates,
             },
@@ -288,7 +289,7 @@ impl Author {
         });
         let last = self.steps.len() - 1;
         html! {
-            <li class="author-step" data-testid="author-step">
+            <li class="author-step" data-testid="author-step" key={step.key}>
                 <h4 id={format!("author-step-{n}")}>{ format!("Step {n} · t={}", step.ticks) }</h4>
                 <div class="row small">
                     <label>{ "Title " }

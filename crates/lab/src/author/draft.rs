@@ -17,6 +17,10 @@ pub(super) struct DraftStep {
     pub(super) title: String,
     pub(super) narration: String,
     pub(super) ticks: u64,
+    /// The step's key in the page's list (the draft's generation when it
+    /// was added: unique, since every addition bumps it), so a step's DOM,
+    /// its open list of what the page shows, moves with it.
+    pub(super) key: u64,
     pub(super) expect: Vec<Picked>,
     pub(super) candidates: Vec<Picked>,
 }
