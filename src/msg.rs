@@ -15,6 +15,7 @@ use wildling_core::scenario::{ClusterConfig, TimelineEntry};
 use wildling_core::sim::network::Fault;
 use wildling_core::tutorial::Tutorial;
 use wildling_core::NodeId;
+use wildling_web::worker::Answer;
 use yew::prelude::*;
 
 /// What the user selected; shown highlighted in every panel.
@@ -112,6 +113,19 @@ pub enum ShareMsg {
     ExportHistory(Format),
     /// Download a drawing of the run as an SVG file.
     ExportDrawing(Drawing),
+    /// The Web Worker answered a download's request: the file's text, or
+    /// why not.
+    Exported {
+        /// The file's name.
+        file: String,
+        /// Its media type.
+        media_type: &'static str,
+        /// Whether it is a ShiViz log (a notice gives the regular
+        /// expression to paste with it).
+        shiviz: bool,
+        /// The worker's answer (`{"exported": {"text": ..., "note": ...}}`).
+        answer: Answer,
+    },
     /// Show the iframe snippet.
     ShowEmbed,
     /// A file's text, or why it could not be read.

@@ -61,6 +61,8 @@ pub struct Sharing {
     height: f64,
     /// Whether `ready` was posted (`state` follows it).
     ready: bool,
+    /// The Web Worker that writes the downloads (started on the first).
+    worker: wildling_web::worker::Worker,
     _messages: Option<EventListener>,
 }
 
@@ -192,6 +194,7 @@ impl Sharing {
             posted: None,
             height: 0.0,
             ready: false,
+            worker: wildling_web::worker::Worker::new(),
             _messages: messages,
         }
     }
@@ -265,6 +268,12 @@ impl App {
             ShareMsg::ExportScenario => self.export_scenario(),
             ShareMsg::ExportHistory(format) => self.export_history(format),
             ShareMsg::ExportDrawing(drawing) => self.export_drawing(drawing),
+            ShareMsg::Exported {
+                file,
+                media_type,
+                shiviz,
+                answer,
+            } => self.exported(&file, media_type, shiviz, answer),
             ShareMsg::ShowEmbed => self.show_embed(ctx),
             ShareMsg::EmbedLinkMade(body) => {
                 self.sharing.view.embed_snippet = Some(embed::snippet(&format!("#{body}")));

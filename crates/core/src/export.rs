@@ -79,6 +79,14 @@ impl Format {
         (Format::ShiViz, "shiviz"),
     ];
 
+    /// The format's name, as the CLI and the UI use it (`edn`).
+    pub fn name(self) -> &'static str {
+        Format::ALL
+            .iter()
+            .find(|(f, _)| *f == self)
+            .map_or("", |(_, n)| n)
+    }
+
     /// The format called `name`, or a message listing the names.
     pub fn parse(name: &str) -> Result<Format, String> {
         Format::ALL

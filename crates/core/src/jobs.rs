@@ -54,6 +54,15 @@
 //!   reply: each step's verdicts, why the draft is not a valid file (naming
 //!   the field) or the file and a share link's body carrying it
 //!   ([`crate::tutorial::authoring::check_draft`]).
+//! - `export` — a playground session (its JSON text), the position it
+//!   stands at (events run) and a format (`edn`, `porcupine`, `shiviz`,
+//!   `svg-diagram`, `svg-ring`: `wildling export`'s names) → one
+//!   `exported` reply with the file's text and, when the export was cut at
+//!   its bounds, a note. The session is replayed to the position and
+//!   written by the CLI's own calls ([`crate::export`],
+//!   [`crate::drawing::lamport_export`], [`crate::drawing::ring_export`]),
+//!   so the page's download is the CLI's file and its wasm carries none of
+//!   the writers.
 //!
 //! A message that is not a valid request (not JSON, too large, a wrong
 //! version, an unknown job, a bad field) gets an `error` reply naming the
@@ -85,6 +94,7 @@ use crate::explore::{
     parse_fault_menu, Ended, ExploreOptions, Explorer, Progress, Property, DEFAULT_PROPERTIES,
     DEPTH_MAX_LIMIT, STATES_MAX_DEFAULT,
 };
+use crate::export::{self, Format};
 use crate::measure::Measurements;
 use crate::playback::Playback;
 use crate::scenario::{builtin_scenario, read, Scenario, ScenarioError};
@@ -168,6 +178,21 @@ pub enum Job {
     TutorialCheck {
         /// The draft's JSON text.
         tutorial: String,
+    },
+    /// A download of a playground session's run: its history for another
+    /// tool, or a drawing, as `wildling export` writes it.
+    Export {
+        /// The session, as its JSON text ([`Session::to_json`]).
+        session: String,
+        /// Where the page stands, in events run: a step may stand in the
+        /// middle of a tick, which the session's time (a tick's end) does
+        /// not say.
+        position: u64,
+        /// What to write: a history format's name (`edn`, `porcupine`,
+        /// `shiviz`), `svg-diagram` or `svg-ring` (the ring with the
+        /// session's selected key, else the scenario's first key), the
+        /// CLI's `--format` names.
+        format: String,
     },
 }
 
@@ -295,6 +320,13 @@ pub enum ReplyBody {
         /// A share link's body (`w1.…`) carrying the file, when valid.
         #[serde(default)]
         link: Option<String>,
+    },
+    /// A download's file.
+    Exported {
+        /// The file's text.
+        text: String,
+        /// What was left out, when the export was cut at its bounds.
+        note: Option<String>,
     },
     /// The request could not be carried out.
     Error {
@@ -477,6 +509,11 @@ pub fn handle(text: &str, post: &mut dyn FnMut(Reply)) {
         }),
         Job::TutorialCandidates { session, draft } => tutorial_candidates(&session, draft.as_ref()),
         Job::TutorialCheck { tutorial } => Ok(tutorial_check(&tutorial)),
+        Job::Export {
+            session,
+            position,
+            format,
+        } => export_run(&session, position, &format),
     };
     post(match result {
         Ok(body) => Reply::new(id, body),
@@ -780,6 +817,52 @@ fn tutorial_check(tutorial: &str) -> ReplyBody {
         .as_ref()
         .map(|text| share::encode_payload(text.as_bytes()));
     ReplyBody::Checked { check, link }
+}
+
+/// A playground session (its JSON text) replayed to `position` (events
+/// run), where the page stands: its errors named under `field`.
+fn session_at(session: &str, position: u64, field: &str) -> Result<(Session, Playback), JobError> {
+    let shared = Session::from_json(session)
+        .map_err(|e| JobError::within(&format!("{field}.session"), e))?;
+    // Replayed from time 0 to the position: the session's own time may lie
+    // past it (a tick's end), and a seek never needs to come back.
+    let mut playback = Playback::from_share(&Session {
+        time_ticks: 0,
+        ..shared.clone()
+    })
+    .map_err(|e| JobError::within(&format!("{field}.session"), e))?;
+    playback
+        .seek(position)
+        .map_err(|e| JobError::within(&format!("{field}.position"), e))?;
+    Ok((shared, playback))
+}
+
+/// A session's run written for download: the session where the page
+/// stands ([`session_at`]), exported as the CLI's `--format` names it. The
+/// playground asks for it, so that the exporters are not in its wasm.
+fn export_run(session: &str, position: u64, format: &str) -> Result<ReplyBody, JobError> {
+    const FIELD: &str = "job.export";
+    let history = match format {
+        "svg-diagram" | "svg-ring" => None,
+        _ => Some(Format::parse(format).map_err(|e| JobError::new(format!("{FIELD}.format"), e))?),
+    };
+    let (shared, playback) = session_at(session, position, FIELD)?;
+    let cluster = playback.cluster();
+    let exported = match history {
+        Some(format) => export::export(cluster.sim().history(), format),
+        None if format == "svg-diagram" => drawing::lamport_export(cluster),
+        None => {
+            let key = shared
+                .selected_key
+                .or_else(|| shared.scenario.first_key().map(str::to_string))
+                .unwrap_or_default();
+            drawing::ring_export(cluster, &key, &|a: f64| (a.cos(), a.sin()))
+        }
+    };
+    Ok(ReplyBody::Exported {
+        text: exported.text,
+        note: exported.note,
+    })
 }
 
 #[cfg(test)]

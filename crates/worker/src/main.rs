@@ -1,10 +1,11 @@
 //! The playground's Web Worker: heavy jobs (experiment chunks,
-//! explorations) in a second wasm, loaded on first use so the main bundle
-//! carries none of them.
+//! explorations, the history and SVG downloads) in a second wasm, loaded on
+//! first use so the main bundle carries none of them.
 //!
 //! In a *Web Worker* ([`serve`]) it carries out jobs: it hands each
 //! message to [`wildling_core::jobs::handle`] and posts back every reply.
-//! (The Experiments panel that runs a pool of them is not built yet.)
+//! (The Lab runs a pool of them; the playground starts one for its
+//! downloads.)
 //!
 //! trunk builds it as a worker (index.html, `data-type="worker"`):
 //! wasm-bindgen's no-modules glue `wildling-worker.js`, the wasm

@@ -1,15 +1,38 @@
-//! Files: export the session or its scenario as JSON, and import a share
+//! Files: export the session or its scenario as JSON, download the run's
+//! history or drawings (written by the Web Worker), and import a share
 //! link, a session or a scenario from a file picked or dropped anywhere.
+//!
+//! The history formats and the SVG files are written by the core's
+//! exporters, which live in the worker's wasm (`crates/worker`, the
+//! `export` job of `wildling_core::jobs`) rather than in this one: the
+//! page posts the session and where it stands, the worker replays it and
+//! answers with the file, and the page saves it. The worker is started on
+//! the first download.
+//!
+//! CAVEATS
+//! - The first download waits for the worker's wasm to load (a second
+//!   download, fetched once), and every download for the session's replay
+//!   in the worker: longer runs take longer.
+//! - The file is saved when the answer comes, not within the click:
+//!   browsers that limit downloads without a recent click may ask first
+//!   when the worker is slow.
+//! - The session travels as its JSON text, so a session over
+//!   `share::MAX_SESSION_BYTES` (1 MiB: a scenario near its own limit plus
+//!   the user's actions) is refused by the worker, naming the limit, as
+//!   its file's import would be.
 
-use wildling_core::drawing;
-use wildling_core::export::{self, Format, SHIVIZ_REGEX};
+use serde_json::json;
+use wildling_core::drawing::MEDIA_TYPE as MEDIA_TYPE_SVG;
+use wildling_core::export::{Format, SHIVIZ_REGEX};
 use wildling_core::scenario::{Scenario, MAX_SCENARIO_BYTES};
 use wildling_core::share;
 use yew::prelude::*;
 
+use wildling_web::worker::Answer;
+
 use super::super::{App, Notice};
+use super::error_notice;
 use crate::browser;
-use crate::components::cos_sin;
 use crate::msg::{Drawing, Msg, ShareMsg};
 
 impl App {
@@ -27,40 +50,82 @@ impl App {
     }
 
     /// Download the run's history as Jepsen EDN, Porcupine JSON or a ShiViz
-    /// log; a history cut at the export's bound says so in a notice.
+    /// log, written by the Web Worker ([`App::export_run`]).
     pub(in crate::app) fn export_history(&mut self, format: Format) {
-        let exported = export::export(self.session.cluster().sim().history(), format);
-        let name = format!(
+        let file = format!(
             "{}.history.{}",
             file_stem(&self.scenario_name),
             format.extension()
         );
-        browser::download(&name, &exported.text, format.media_type());
-        self.notice = match (exported.note, format) {
-            (Some(note), _) => Some(Notice {
-                error: false,
-                text: note,
-            }),
-            (None, Format::ShiViz) => Some(Notice {
-                error: false,
-                text: format!("ShiViz: paste the log and this regular expression: {SHIVIZ_REGEX}"),
-            }),
-            (None, _) => None,
-        };
+        let shiviz = format == Format::ShiViz;
+        self.export_run(format.name(), file, format.media_type(), shiviz);
     }
 
     /// Download a drawing as SVG: the whole run's space-time diagram, or
     /// the ring with the inspected key placed, the same file as `wildling
     /// export RUN --format svg-diagram|svg-ring` writes for this run.
     pub(in crate::app) fn export_drawing(&mut self, what: Drawing) {
-        let cluster = self.session.cluster();
-        let (exported, suffix) = match what {
-            Drawing::Diagram => (drawing::lamport_export(cluster), "diagram"),
-            Drawing::Ring => (drawing::ring_export(cluster, &self.key, &cos_sin), "ring"),
+        let (format, suffix) = match what {
+            Drawing::Diagram => ("svg-diagram", "diagram"),
+            Drawing::Ring => ("svg-ring", "ring"),
         };
-        let name = format!("{}.{suffix}.svg", file_stem(&self.scenario_name));
-        browser::download(&name, &exported.text, drawing::MEDIA_TYPE);
-        self.notice = exported.note.map(|text| Notice { error: false, text });
+        let file = format!("{}.{suffix}.svg", file_stem(&self.scenario_name));
+        self.export_run(format, file, MEDIA_TYPE_SVG, false);
+    }
+
+    /// Ask the Web Worker for the file `format` names (the CLI's
+    /// `--format`), of the session replayed to where the page stands: the
+    /// exporters live in the worker's wasm, not in this one. The file
+    /// downloads as `file` when the answer comes ([`App::exported`]).
+    fn export_run(&mut self, format: &str, file: String, media_type: &'static str, shiviz: bool) {
+        let job = json!({"export": {
+            "session": self.shared().to_json(),
+            "position": self.session.position(),
+            "format": format,
+        }});
+        let on = self.on.clone();
+        self.sharing.worker.ask(&job, move |answer| {
+            on.emit(Msg::Share(ShareMsg::Exported {
+                file: file.clone(),
+                media_type,
+                shiviz,
+                answer,
+            }))
+        });
+    }
+
+    /// A download's file came from the worker: save it, and say what was
+    /// cut (or, for a ShiViz log, the expression to paste with it); or say
+    /// why there is no file.
+    pub(in crate::app) fn exported(
+        &mut self,
+        file: &str,
+        media_type: &str,
+        shiviz: bool,
+        answer: Answer,
+    ) {
+        let body = match answer {
+            Answer::Progress(_) => return,
+            Answer::Failed(why) => {
+                self.notice = Some(error_notice(format!("{file} could not be made: {why}")));
+                return;
+            }
+            Answer::Done(body) => body,
+        };
+        let exported = &body["exported"];
+        let Some(text) = exported["text"].as_str() else {
+            self.notice = Some(error_notice(format!(
+                "{file} could not be made: the worker sent no file"
+            )));
+            return;
+        };
+        browser::download(file, text, media_type);
+        let note = exported["note"].as_str().map(str::to_string).or_else(|| {
+            shiviz.then(|| {
+                format!("ShiViz: paste the log and this regular expression: {SHIVIZ_REGEX}")
+            })
+        });
+        self.notice = note.map(|text| Notice { error: false, text });
     }
 
     /// Files dropped anywhere on the page are imported.

@@ -250,6 +250,7 @@ fn the_shiviz_log_matches_its_regex_line_by_line_with_consistent_clocks() {
 fn format_names_round_trip_and_a_wrong_one_is_named() {
     for (format, name) in Format::ALL {
         assert_eq!(Format::parse(name), Ok(format));
+        assert_eq!(format.name(), name);
     }
     let error = Format::parse("csv").expect_err("unknown");
     assert!(

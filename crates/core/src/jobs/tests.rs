@@ -512,3 +512,84 @@ fn tutorial_check_returns_verdicts_the_file_and_a_link_that_carries_it() {
     assert!(check.invalid.unwrap().starts_with("tutorial: "));
     assert_eq!((check.text, link), (None, None));
 }
+
+#[test]
+fn an_export_is_the_clis_file_of_the_run_where_the_page_stands() {
+    use crate::cluster::Cluster;
+    use crate::sim::SimOptions;
+    let scenario = Scenario::from_json(builtin_scenario("session-guarantees").expect("built in"))
+        .expect("valid");
+    let key = "cart".to_string();
+    // The page stands in the middle of the run (half its events, which
+    // may fall inside a tick); its session says a later time.
+    let mut whole = Cluster::new(&scenario, SimOptions::default()).expect("builds");
+    while whole.sim_mut().step() {}
+    let position = whole.sim().stats().events / 2;
+    let mut cluster = Cluster::new(&scenario, SimOptions::default()).expect("builds");
+    for _ in 0..position {
+        assert!(cluster.sim_mut().step(), "the run is longer");
+    }
+    assert_eq!(cluster.sim().stats().events, position);
+    let session = Session {
+        time_ticks: cluster.sim().now() + 50,
+        selected_key: Some(key.clone()),
+        ..Session::new(scenario.clone())
+    };
+    let export = |format: &str| {
+        only(&request(
+            8,
+            Job::Export {
+                session: session.to_json(),
+                position,
+                format: format.to_string(),
+            },
+        ))
+    };
+    let exported = |e: export::Export| ReplyBody::Exported {
+        text: e.text,
+        note: e.note,
+    };
+    for (format, name) in Format::ALL {
+        assert_eq!(
+            export(name),
+            exported(export::export(cluster.sim().history(), format)),
+            "{name}"
+        );
+    }
+    assert_eq!(
+        export("svg-diagram"),
+        exported(drawing::lamport_export(&cluster))
+    );
+    assert_eq!(
+        export("svg-ring"),
+        exported(drawing::ring_export(&cluster, &key, &|a: f64| (
+            a.cos(),
+            a.sin()
+        )))
+    );
+    // Not the session's later time: the run stops where the page stands.
+    let ReplyBody::Exported { text, .. } = export("shiviz") else {
+        panic!("a file")
+    };
+    let later = Playback::from_share(&session).expect("replays");
+    assert!(later.position() > position);
+    assert_ne!(
+        text,
+        export::export(later.cluster().sim().history(), Format::ShiViz).text
+    );
+    // Bad requests name their field.
+    let error_of = |format: &str, session: &str| match only(&request(
+        9,
+        Job::Export {
+            session: session.to_string(),
+            position,
+            format: format.to_string(),
+        },
+    )) {
+        ReplyBody::Error { field, .. } => field,
+        other => panic!("an error: {other:?}"),
+    };
+    assert_eq!(error_of("png", &session.to_json()), "job.export.format");
+    assert!(error_of("edn", "{}").starts_with("job.export.session"));
+    assert!(error_of("edn", "not json").starts_with("job.export.session"));
+}
