@@ -8,6 +8,9 @@ import { load, open, playToQuiet, scrub } from "./helpers.mjs";
 async function facts(page, testid) {
   const details = page.getByTestId(testid);
   await details.locator("summary").click();
+  // The tables are drawn when the disclosure's `toggle` event comes, a task
+  // after the click (components/facts.rs): wait for them before reading.
+  await expect(details.locator("table").first()).toBeVisible();
   return (caption) => details.locator("table", { has: page.locator("caption", { hasText: caption }) });
 }
 
