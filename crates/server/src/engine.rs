@@ -319,9 +319,16 @@ impl Engine {
     }
 
     /// How long to wait for a request: not at all while there is work,
-    /// until the next event is due, or (`None`) until a request comes.
+    /// until the next event is due, or (`None`) until a request comes (and
+    /// always once the cluster has stopped).
     fn sleep(&self) -> Option<Duration> {
         let sim = self.cluster.sim();
+        if sim.stopped().is_some() {
+            // A stopped cluster runs nothing more (and its time stands
+            // still, so the idle bound below would never end a spin):
+            // wait for a request, which is refused at once.
+            return None;
+        }
         if self.tick_ms == 0 {
             let background = !sim.is_quiet() && sim.now() - self.idle_since < IDLE_TICKS_MAX;
             return (!self.waiting.is_empty() || background).then_some(Duration::ZERO);
