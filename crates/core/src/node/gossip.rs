@@ -33,6 +33,8 @@
 //! or a write a node routed by an old view to the old replicas, reaches the
 //! new ones.
 
+use std::rc::Rc;
+
 use super::{maintenance_delay_ticks, Member, Node, OpOutcome, Routes, Timer};
 use crate::ids::NodeId;
 use crate::ids::{Addr, OpId};
@@ -141,13 +143,13 @@ impl Node {
     /// mark for anti-entropy the partitions this node replicates whose
     /// preference list changed; and spread the news.
     fn adopt(&mut self, version: (u64, NodeId), ring: Ring, out: &mut Outbox<Member>) {
-        let old = std::mem::replace(&mut self.ring, ring);
+        let old = std::mem::replace(&mut self.ring, Rc::new(ring));
         self.ring_version = version;
         self.informed.clear();
         self.gossip_awaiting = false;
         self.gossip_failed_rounds = 0;
         let n = usize::from(self.settings.n);
-        self.routes = Routes::new(&self.ring, n);
+        self.routes = Rc::new(Routes::new(&self.ring, n));
         for p in (0..self.ring.partition_count()).map(PartitionId) {
             let was = old.preference_list_for_partition(p, n);
             let now = self.ring.preference_list_for_partition(p, n);
@@ -293,7 +295,7 @@ impl Node {
         Message::Peer(PeerMessage::Gossip {
             version,
             by,
-            ring: self.ring.clone(),
+            ring: Ring::clone(&self.ring),
         })
     }
 }

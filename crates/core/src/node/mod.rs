@@ -127,6 +127,7 @@ pub mod store;
 
 use crate::vec_map::{VecMap, VecSet};
 use std::fmt;
+use std::rc::Rc;
 
 use serde::Serialize;
 
@@ -209,9 +210,11 @@ pub struct NodeStats {
 pub struct Node {
     id: NodeId,
     settings: Settings,
-    ring: Ring,
+    /// Shared, as the routes below, with the copies of this node the
+    /// explorer's states hold ([`crate::explore`]) until the ring changes.
+    ring: Rc<Ring>,
     #[serde(skip)]
-    routes: Routes,
+    routes: Rc<Routes>,
     /// The ring's version and the node that made it: the greater pair wins.
     ring_version: (u64, NodeId),
     /// Nodes gossiped with besides the members.
@@ -265,8 +268,8 @@ impl Node {
             id,
             settings,
             seeds: ring.nodes().into_iter().take(1).collect(),
-            routes: Routes::new(&ring, usize::from(settings.n)),
-            ring,
+            routes: Rc::new(Routes::new(&ring, usize::from(settings.n))),
+            ring: Rc::new(ring),
             ring_version: (0, NodeId(0)),
             joining: None,
             join_rounds: 0,
@@ -350,7 +353,7 @@ impl Node {
         };
         match msg {
             Message::Request(request) => {
-                let partition = self.routes.partition_of(&self.ring, request.key());
+                let partition = Routes::partition_of(&mut self.routes, &self.ring, request.key());
                 self.coordinate(now, from, partition, request, out)
             }
             Message::Peer(PeerMessage::Forward {

@@ -1,6 +1,8 @@
 //! What a node derives from its ring for every request, kept until the ring
 //! changes.
 
+use std::rc::Rc;
+
 use crate::ids::NodeId;
 use crate::merkle;
 use crate::ring::{PartitionId, Ring};
@@ -34,11 +36,13 @@ impl Routes {
         }
     }
 
-    /// The partition of `key` on `ring` (the ring these routes were made for).
-    pub fn partition_of(&mut self, ring: &Ring, key: &str) -> PartitionId {
+    /// The partition of `key` on `ring` (the ring these routes were made
+    /// for). Routes shared with a copy of the node are copied only to
+    /// learn a key they do not know yet.
+    pub fn partition_of(routes: &mut Rc<Routes>, ring: &Ring, key: &str) -> PartitionId {
         let hash = merkle::key_hash(key);
-        let at = self.partitions.partition_point(|(h, ..)| *h < hash);
-        let known = self.partitions[at..]
+        let at = routes.partitions.partition_point(|(h, ..)| *h < hash);
+        let known = routes.partitions[at..]
             .iter()
             .take_while(|(h, ..)| *h == hash)
             .find(|(_, k, _)| k == key);
@@ -46,7 +50,9 @@ impl Routes {
             return *p;
         }
         let p = ring.partition_of(key.as_bytes());
-        self.partitions.insert(at, (hash, key.to_string(), p));
+        Rc::make_mut(routes)
+            .partitions
+            .insert(at, (hash, key.to_string(), p));
         p
     }
 

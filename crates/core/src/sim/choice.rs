@@ -50,6 +50,7 @@
 //! - Inputs and faults scheduled while a steered run plays (from the UI)
 //!   join the timeline; a scripted `next` takes them in time order.
 
+use std::cell::Cell;
 use std::fmt;
 use std::str::FromStr;
 
@@ -198,6 +199,10 @@ impl std::error::Error for ChoiceError {}
 pub(super) struct Steering<T> {
     /// Deliveries and timers, in the order they were created.
     pool: Vec<Entry<Event<T>>>,
+    /// The fingerprint of each entry of the pool, at the same index, once
+    /// a fingerprint asked: an entry never changes while it waits, and a
+    /// clone keeps what its parent computed.
+    known: Vec<Cell<Option<u128>>>,
     /// The faults a choice may apply.
     menu: Vec<Fault>,
     /// The choices [`Simulator::step`] takes, and how many it took.
@@ -213,6 +218,7 @@ impl<T> Steering<T> {
     pub(super) fn new(menu: Vec<Fault>, script: Vec<Choice>) -> Steering<T> {
         Steering {
             pool: Vec::new(),
+            known: Vec::new(),
             menu,
             script,
             played: 0,
@@ -231,6 +237,25 @@ impl<T> Steering<T> {
             }
         };
         self.pool.push(Entry { at, seq, event });
+        self.known.push(Cell::new(None));
+    }
+
+    /// Take the entry at `index` out of the pool.
+    fn take(&mut self, index: usize) -> Entry<Event<T>> {
+        self.known.remove(index);
+        self.pool.remove(index)
+    }
+
+    /// Keep only the entries `keep` says to.
+    fn retain(&mut self, keep: impl Fn(&Entry<Event<T>>) -> bool) {
+        let mut index = 0;
+        while index < self.pool.len() {
+            if keep(&self.pool[index]) {
+                index += 1;
+            } else {
+                self.take(index);
+            }
+        }
     }
 
     pub(super) fn pending(&self) -> impl Iterator<Item = &Entry<Event<T>>> {
@@ -383,7 +408,7 @@ impl<P: Process> Simulator<P> {
                 if matches!(choice, Choice::Drop(_)) && !between_nodes {
                     return Err(not_enabled);
                 }
-                let entry = steering.pool.remove(index);
+                let entry = steering.take(index);
                 self.begin_event();
                 let Event::Deliver {
                     id,
@@ -410,7 +435,7 @@ impl<P: Process> Simulator<P> {
                     .iter()
                     .position(|e| e.seq == seq && matches!(e.event, Event::Timer { .. }))
                     .ok_or(not_enabled)?;
-                let entry = steering.pool.remove(index);
+                let entry = steering.take(index);
                 self.begin_event();
                 self.now = self.now.max(entry.at);
                 let Event::Timer {
@@ -468,9 +493,7 @@ impl<P: Process> Simulator<P> {
         self.fault(fault);
         if let (Some(node), Some(steering)) = (crashed, self.steering.as_mut()) {
             let addr = Addr::Node(node);
-            steering
-                .pool
-                .retain(|e| !matches!(e.event, Event::Timer { at, .. } if at == addr));
+            steering.retain(|e| !matches!(e.event, Event::Timer { at, .. } if at == addr));
         }
     }
 
@@ -637,9 +660,21 @@ where
     /// it counts some twice), its history's records, and its own struct.
     pub fn fingerprint_and_size(&self) -> (u128, u64) {
         let mut fingerprint = Fingerprint::default();
+        // Words the processes' own fingerprints walked, for the estimate.
+        let mut walked: u64 = 0;
         for slot in self.nodes.iter().chain(&self.clients) {
             fingerprint.word(u64::from(slot.up));
-            fingerprint.add(&slot.process);
+            // A process a transition did not change keeps its fingerprint:
+            // a clone shares it with the process (`Slot::process_mut`).
+            let (process, words) = slot.fingerprint.get().unwrap_or_else(|| {
+                let mut one = Fingerprint::default();
+                one.add(&*slot.process);
+                let known = (one.value(), one.words());
+                slot.fingerprint.set(Some(known));
+                known
+            });
+            fingerprint.wide(process);
+            walked = walked.saturating_add(words);
         }
         fingerprint.add(&self.network.fingerprint_parts());
         fingerprint.word(self.now);
@@ -649,10 +684,8 @@ where
             fingerprint.add(&op.completed);
         }
         if let Some(steering) = &self.steering {
-            let mut pool: Vec<u128> = steering
-                .pool
-                .iter()
-                .map(|entry| self.entry_fingerprint(entry))
+            let mut pool: Vec<u128> = (0..steering.pool.len())
+                .map(|index| self.entry_fingerprint(steering, index))
                 .collect();
             crate::handwritten::sort::stable(&mut pool);
             fingerprint.word(pool.len() as u64);
@@ -664,16 +697,21 @@ where
             + std::mem::size_of_val(self.history.ops.as_slice());
         let bytes = fingerprint
             .words()
+            .saturating_add(walked)
             .saturating_mul(8)
             .saturating_add(records as u64)
             .saturating_add(std::mem::size_of::<Self>() as u64);
         (fingerprint.value(), bytes)
     }
 
-    /// The fingerprint of a message or timer in the pool: what it is, not
-    /// its id.
-    fn entry_fingerprint(&self, entry: &Entry<Event<P::Timer>>) -> u128 {
-        match &entry.event {
+    /// The fingerprint of the message or timer at `index` in the pool:
+    /// what it is, not its id. Computed once per entry.
+    fn entry_fingerprint(&self, steering: &Steering<P::Timer>, index: usize) -> u128 {
+        if let Some(known) = steering.known[index].get() {
+            return known;
+        }
+        let entry = &steering.pool[index];
+        let value = match &entry.event {
             Event::Deliver { from, to, msg, .. } => {
                 let mut one = Fingerprint::default();
                 one.add(&(0u8, from, to));
@@ -681,7 +719,9 @@ where
                 one.value()
             }
             Event::Timer { at, timer, .. } => Fingerprint::of(&(1u8, at, timer, entry.at)),
-        }
+        };
+        steering.known[index].set(Some(value));
+        value
     }
 
     /// The fingerprint of what a choice acts on, the same on every path
@@ -695,11 +735,15 @@ where
         match choice {
             Choice::Next => Fingerprint::of(&(2u8, self.external.len())),
             Choice::Fault(index) => Fingerprint::of(&(3u8, index)),
-            Choice::Deliver(_) | Choice::Drop(_) | Choice::Fire(_) => self
-                .steering
-                .as_ref()
-                .and_then(|s| s.pool.iter().find(acts_on))
-                .map_or(0, |entry| self.entry_fingerprint(entry)),
+            Choice::Deliver(_) | Choice::Drop(_) | Choice::Fire(_) => {
+                self.steering.as_ref().map_or(0, |steering| {
+                    steering
+                        .pool
+                        .iter()
+                        .position(|entry| acts_on(&entry))
+                        .map_or(0, |index| self.entry_fingerprint(steering, index))
+                })
+            }
         }
     }
 }

@@ -84,7 +84,8 @@
 //!   drops the answer of a handler that does not say it is idle), or a
 //!   network that loses messages by chance, run to the horizon.
 //! - A simulator lives on one thread: the cluster's messages share keys,
-//!   values and clocks through `Rc` ([`crate::message`]), so it is not `Send`.
+//!   values and clocks through `Rc` ([`crate::message`]), and a simulator's
+//!   clones share the processes neither changed, so it is not `Send`.
 //!   Parallel sweeps build one per seed inside each worker.
 
 pub mod budget;
@@ -97,7 +98,9 @@ mod queue;
 mod rng;
 pub mod trace;
 
+use std::cell::Cell;
 use std::collections::VecDeque;
+use std::rc::Rc;
 
 use serde::Serialize;
 
@@ -121,6 +124,10 @@ pub struct SimOptions {
     pub trace: TraceMode,
     /// Whether to record the history (messages and operations).
     pub history: bool,
+    /// Whether a history recorded keeps the messages too, or only the
+    /// operations: the explorer's checker reads only the operations, and
+    /// its states would otherwise copy every message sent so far.
+    pub history_messages: bool,
     /// How far past the last scheduled input or fault (or the current
     /// time, if later) [`Simulator::run_until_quiet`] goes at most.
     pub quiet_horizon_ticks: Time,
@@ -133,6 +140,7 @@ impl Default for SimOptions {
         SimOptions {
             trace: TraceMode::Full,
             history: true,
+            history_messages: true,
             quiet_horizon_ticks: 1_000_000,
             budget: Budget::default(),
         }
@@ -205,12 +213,69 @@ enum External<I> {
 }
 
 /// A process and its liveness.
-#[derive(Clone)]
+///
+/// The process is shared between a simulator and its clones (the
+/// explorer's states, `crate::explore`) until one of them changes it
+/// (`Slot::process_mut`): a clone copies a pointer per process, and a
+/// transition copies only the process it changes.
+///
+/// How to copy a shared process is set by the clone that shares it
+/// (`Slot::clone` sets `copy` to the process's own `clone`), not by
+/// [`Simulator::new`]. A program that never clones a simulator (the
+/// playground's page, which replays instead) then never links the
+/// processes' `clone`: `Rc::make_mut` would, and it cost the page 3,084 B
+/// gzip -9 (a node's stores, hints and ring; docs/size.md, session 8).
 struct Slot<P> {
-    process: P,
+    process: Rc<P>,
+    /// Copies the process before a change while a clone shares it.
+    copy: Cell<fn(&P) -> P>,
     up: bool,
     /// Bumped by each crash, so that timers set before a crash never fire.
     incarnation: u32,
+    /// The process's fingerprint and the words it walked, once a
+    /// fingerprint asked (`choice.rs`); forgotten when the process changes.
+    fingerprint: Cell<Option<(u128, u64)>>,
+}
+
+impl<P> Slot<P> {
+    fn new(process: P) -> Slot<P> {
+        Slot {
+            process: Rc::new(process),
+            copy: Cell::new(Slot::never_shared),
+            up: true,
+            incarnation: 0,
+            fingerprint: Cell::new(None),
+        }
+    }
+
+    /// The copier of a slot no clone has shared: its process has one owner.
+    fn never_shared(_: &P) -> P {
+        unreachable!("a slot's process is shared only by Slot::clone, which sets the copier")
+    }
+
+    /// The process, to change: copied first if a clone shares it.
+    #[inline]
+    fn process_mut(&mut self) -> &mut P {
+        self.fingerprint.set(None);
+        if Rc::get_mut(&mut self.process).is_none() {
+            self.process = Rc::new((self.copy.get())(&self.process));
+        }
+        Rc::get_mut(&mut self.process).expect("a process just copied has one owner")
+    }
+}
+
+impl<P: Clone> Clone for Slot<P> {
+    fn clone(&self) -> Slot<P> {
+        // Both slots now share the process: either copies it to change it.
+        self.copy.set(P::clone);
+        Slot {
+            process: Rc::clone(&self.process),
+            copy: self.copy.clone(),
+            up: self.up,
+            incarnation: self.incarnation,
+            fingerprint: self.fingerprint.clone(),
+        }
+    }
 }
 
 /// A message on the wire, as the UI animates it.
@@ -338,19 +403,14 @@ impl<P: Process> Simulator<P> {
         seed: u64,
         options: SimOptions,
     ) -> Simulator<P> {
-        let slot = |process| Slot {
-            process,
-            up: true,
-            incarnation: 0,
-        };
         Simulator {
             now: 0,
             queue: Queue::default(),
             external: VecDeque::new(),
             rng: SimRng::new(seed),
             network: Network::new(network),
-            nodes: nodes.into_iter().map(slot).collect(),
-            clients: clients.into_iter().map(slot).collect(),
+            nodes: nodes.into_iter().map(Slot::new).collect(),
+            clients: clients.into_iter().map(Slot::new).collect(),
             options,
             trace: Trace::new(options.trace),
             history: History::default(),
@@ -388,7 +448,7 @@ impl<P: Process> Simulator<P> {
         self.nodes
             .iter()
             .enumerate()
-            .map(|(i, s)| (NodeId(i as u16 + 1), &s.process, s.up))
+            .map(|(i, s)| (NodeId(i as u16 + 1), &*s.process, s.up))
     }
 
     /// The clients, in number order.
@@ -396,17 +456,17 @@ impl<P: Process> Simulator<P> {
         self.clients
             .iter()
             .enumerate()
-            .map(|(i, s)| (ClientId(i as u16 + 1), &s.process))
+            .map(|(i, s)| (ClientId(i as u16 + 1), &*s.process))
     }
 
     /// One node, if it exists.
     pub fn node(&self, id: NodeId) -> Option<&P> {
-        self.slot(Addr::Node(id)).map(|s| &s.process)
+        self.slot(Addr::Node(id)).map(|s| &*s.process)
     }
 
     /// One client, if it exists.
     pub fn client(&self, id: ClientId) -> Option<&P> {
-        self.slot(Addr::Client(id)).map(|s| &s.process)
+        self.slot(Addr::Client(id)).map(|s| &*s.process)
     }
 
     /// Whether a node exists and is up.
@@ -484,12 +544,12 @@ impl<P: Process> Simulator<P> {
     /// node's protocol state here is outside the model; nothing that the
     /// trace or a replay depends on may be touched.
     pub fn node_mut(&mut self, id: NodeId) -> Option<&mut P> {
-        self.slot_mut(Addr::Node(id)).map(|s| &mut s.process)
+        self.slot_mut(Addr::Node(id)).map(Slot::process_mut)
     }
 
     /// One client, to change outside the run, as [`Simulator::node_mut`].
     pub fn client_mut(&mut self, id: ClientId) -> Option<&mut P> {
-        self.slot_mut(Addr::Client(id)).map(|s| &mut s.process)
+        self.slot_mut(Addr::Client(id)).map(Slot::process_mut)
     }
 
     /// The time of the next event, if any.
@@ -762,7 +822,7 @@ impl<P: Process> Simulator<P> {
         self.set_fate(id, MessageFate::Delivered { at: now });
         self.stats.delivered += 1;
         self.handle(to, |slot, out| {
-            slot.process
+            slot.process_mut()
                 .on_message(now, Envelope { from, to, msg }, out)
         });
         self.changed |= !std::mem::take(&mut self.outbox.idle);
@@ -785,7 +845,9 @@ impl<P: Process> Simulator<P> {
         self.stats.timers += 1;
         self.in_retry_round = P::is_retry(&timer);
         self.changed |= !self.in_retry_round;
-        self.handle(addr, |slot, out| slot.process.on_timer(now, timer, out));
+        self.handle(addr, |slot, out| {
+            slot.process_mut().on_timer(now, timer, out)
+        });
         self.in_retry_round = false;
     }
 
@@ -802,7 +864,7 @@ impl<P: Process> Simulator<P> {
                 if let Some(slot) = self.slot_mut(Addr::Node(node)).filter(|s| s.up) {
                     slot.up = false;
                     slot.incarnation += 1;
-                    slot.process.on_crash(now);
+                    slot.process_mut().on_crash(now);
                 }
             }
             Fault::Restart(node) => {
@@ -810,7 +872,7 @@ impl<P: Process> Simulator<P> {
                 self.handle(addr, |slot, out| {
                     if !slot.up {
                         slot.up = true;
-                        slot.process.on_restart(now, out);
+                        slot.process_mut().on_restart(now, out);
                     }
                 });
             }
@@ -847,7 +909,9 @@ impl<P: Process> Simulator<P> {
             );
             return;
         }
-        self.handle(to, |slot, out| slot.process.on_input(now, op, input, out));
+        self.handle(to, |slot, out| {
+            slot.process_mut().on_input(now, op, input, out)
+        });
     }
 
     /// Let the process at `addr` (if it exists) handle an event into the
@@ -1018,7 +1082,7 @@ impl<P: Process> Simulator<P> {
         let id = MsgId(self.next_msg);
         self.next_msg += 1;
         self.stats.sent += 1;
-        if self.options.history {
+        if self.options.history && self.options.history_messages {
             let msg = self.outbox.wire.get(slot);
             self.history_bytes += P::Msg::RECORD_BYTES + msg.heap_bytes() as u64;
             self.history.messages.push(MessageRecord {

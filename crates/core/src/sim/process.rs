@@ -45,7 +45,9 @@ pub trait Message: Clone + fmt::Display {
 }
 
 /// A sans-IO state machine: a node or a client of the simulated cluster.
-pub trait Process {
+/// Cloneable: a simulator's clones share each process until one of them
+/// changes it (the explorer's states, [`crate::explore`]).
+pub trait Process: Clone {
     /// The messages processes exchange.
     type Msg: Message;
     /// The timers a process can set.

@@ -65,7 +65,9 @@ impl<E> Ord for Entry<E> {
 #[derive(Clone)]
 pub(super) struct Queue<E> {
     /// Bucket `at % WHEEL_TICKS` holds the events due at `at`, for `at` in
-    /// `base..base + WHEEL_TICKS`.
+    /// `base..base + WHEEL_TICKS`. Empty until the first event comes near:
+    /// a steered run's queue never holds one, and its clones (the
+    /// explorer's states) then copy no buckets.
     wheel: Vec<VecDeque<Entry<E>>>,
     /// Bit `i` is set when bucket `i` is not empty.
     occupied: u64,
@@ -81,7 +83,7 @@ pub(super) struct Queue<E> {
 impl<E> Default for Queue<E> {
     fn default() -> Self {
         Queue {
-            wheel: (0..WHEEL_TICKS).map(|_| VecDeque::new()).collect(),
+            wheel: Vec::new(),
             occupied: 0,
             far: BinaryHeap::new(),
             base: 0,
@@ -126,6 +128,20 @@ impl<E> Queue<E> {
     fn push_near(&mut self, entry: Entry<E>) {
         let bucket = (entry.at % WHEEL_TICKS as Time) as usize;
         self.occupied |= 1 << bucket;
+        // The bounds check every index makes is the test for the wheel's
+        // first event, which costs nothing more.
+        match self.wheel.get_mut(bucket) {
+            Some(events) => events.push_back(entry),
+            None => self.first_near(entry),
+        }
+    }
+
+    /// Make the wheel's buckets and put its first event in.
+    #[cold]
+    #[inline(never)]
+    fn first_near(&mut self, entry: Entry<E>) {
+        self.wheel = (0..WHEEL_TICKS).map(|_| VecDeque::new()).collect();
+        let bucket = (entry.at % WHEEL_TICKS as Time) as usize;
         self.wheel[bucket].push_back(entry);
     }
 

@@ -37,7 +37,7 @@ impl fmt::Display for Toy {
 
 /// A toy process: nodes answer pings (and note it with a timer); clients
 /// ping a node and give up after 20 ticks.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Pinger {
     pending: BTreeSet<OpId>,
 }
@@ -307,7 +307,7 @@ fn history_records_every_message_and_operation() {
 
 /// A node that pings n2 until it answers, retrying every 10 ticks with a
 /// retry timer; n2's answer changes nothing at n2.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Retrier {
     answered: bool,
 }
