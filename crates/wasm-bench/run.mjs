@@ -1,4 +1,4 @@
-// Runs the simulator benchmark compiled to wasm in Debian's headless
+// Runs the simulator and explorer benchmarks compiled to wasm in Debian's headless
 // Chromium and prints its JSON lines (see src/lib.rs). Usage:
 //   node crates/wasm-bench/run.mjs <dir with wildling_wasm_bench.js and _bg.wasm>
 // ./dev wasm-bench builds that directory and calls this. No server: the page's

@@ -8,43 +8,17 @@
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use wildling_core::cluster::Cluster;
-use wildling_core::explore::{ExploreOptions, Explorer, Property};
+use wildling_core::explore::Explorer;
 use wildling_core::node::Member;
-use wildling_core::scenario::{Scenario, Schedule};
+use wildling_core::scenario::Schedule;
 use wildling_core::sim::trace::TraceMode;
 use wildling_core::sim::{SimOptions, Simulator};
 
-/// Two clients write one key through different coordinators.
-const SCENARIO: &str = r#"{
-  "version": 1,
-  "name": "bench-two-puts",
-  "cluster": { "nodes": 3, "partitions": 8, "n": 3, "r": 2, "w": 2, "mode": "dvvset" },
-  "timeline": [
-    { "at": 0, "client": 1, "put": { "key": "cart", "value": "milk", "node": 1, "context": "none" } },
-    { "at": 1, "client": 2, "put": { "key": "cart", "value": "eggs", "node": 3, "context": "none" } }
-  ]
-}"#;
-
-/// Distinct states per search: enough that the start is a small part.
-const STATES: usize = 50_000;
-
-fn options(reduction: bool) -> ExploreOptions {
-    ExploreOptions {
-        depth_max: 200,
-        states_max: STATES,
-        properties: vec![
-            Property::NoLostWrite,
-            Property::Convergence,
-            Property::NoFalseConflict,
-        ],
-        stop_when_all_broken: false,
-        reduction,
-        ..ExploreOptions::default()
-    }
-}
+mod two_puts;
+use two_puts::{options, STATES};
 
 fn search(c: &mut Criterion) {
-    let scenario = Scenario::from_json(SCENARIO).expect("the bench scenario is valid");
+    let scenario = two_puts::scenario();
     let mut group = c.benchmark_group("explore");
     group.sample_size(10);
     group.throughput(Throughput::Elements(STATES as u64));
@@ -52,7 +26,7 @@ fn search(c: &mut Criterion) {
         ("distinct_states_3_nodes_2_clients", true),
         ("distinct_states_3_nodes_2_clients_no_reduction", false),
     ] {
-        let mut probe = Explorer::new(&scenario, options(reduction)).expect("valid");
+        let mut probe = Explorer::new(&scenario, options(STATES, reduction)).expect("valid");
         probe.run_to_end();
         let progress = probe.progress();
         assert_eq!(
@@ -71,7 +45,7 @@ fn search(c: &mut Criterion) {
         );
         group.bench_function(name, |b| {
             b.iter_batched(
-                || Explorer::new(&scenario, options(reduction)).expect("valid"),
+                || Explorer::new(&scenario, options(STATES, reduction)).expect("valid"),
                 |mut explorer| {
                     explorer.run_to_end();
                     explorer
@@ -87,7 +61,7 @@ fn search(c: &mut Criterion) {
 /// coordinator's replica requests went out: a typical state in the middle
 /// of the search, with messages in flight and timers set.
 fn halfway() -> Simulator<Member> {
-    let mut scenario = Scenario::from_json(SCENARIO).expect("valid");
+    let mut scenario = two_puts::scenario();
     scenario.schedule = Some(Schedule::default());
     let options = SimOptions {
         trace: TraceMode::Off,

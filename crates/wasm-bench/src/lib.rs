@@ -1,16 +1,21 @@
 //! The simulator benchmark's two cases (`crates/core/benches/steady_load`),
-//! run the same way natively and compiled to WebAssembly, so that their
-//! throughputs compare: each run builds the cluster untimed, times only
-//! `Cluster::run`, and drops the cluster untimed, as the criterion bench
-//! does.
+//! the explorer benchmark's two searches (`crates/core/benches/two_puts`)
+//! and the explorer's teaching cases (`scenarios/explore/`, with the CLI's
+//! options of the README's teaching row), run the same way natively and
+//! compiled to WebAssembly, so that their throughputs and times compare. A simulator run builds the cluster untimed, times
+//! only `Cluster::run`, and drops the cluster untimed; a search builds its
+//! explorer untimed and times `Explorer::run_to_end` to its bound of
+//! distinct states; as the criterion benches do.
 //!
 //! [`measure`] is the one loop: in the browser (`run.mjs`, driven by
 //! `./dev wasm-bench`) it times each run with `performance.now()`, natively
 //! (`src/main.rs`) with `Instant`. Each case gets [`Runs::BENCH`]: 3 runs
-//! to warm up, then 20 timed ones, about 1.5 M deliveries. `tests/smoke.rs`
-//! runs each case once ([`Runs::SMOKE`]) in Chromium and natively and holds
-//! both to the same deliveries, so `./dev test` keeps the bench working
-//! without timing anything.
+//! to warm up, then 20 timed ones (about 1.5 M deliveries, or 1 M distinct
+//! states; a teaching case searches its whole space, or to its first
+//! counterexample). `tests/smoke.rs` runs each case once ([`Runs::SMOKE`],
+//! every search cut at 2,000 states) in Chromium and natively and holds both to the
+//! same work (deliveries; a search's transitions), so `./dev test` keeps the
+//! bench working without timing anything.
 //!
 //! ## CAVEATS
 //!
@@ -18,12 +23,22 @@
 //!   `-Oz`); the figures are the compiler's code for each profile.
 //! - `performance.now()` is coarsened by the browser (to 100 µs or more without
 //!   cross-origin isolation); a run takes about 15 ms, so that is under 1%.
+//! - The searches run on the page's main thread here; the playground runs
+//!   them in a Web Worker built with the `web` profile, which is the same
+//!   code on another thread.
 
+use wildling_core::causality::CausalityMode;
 use wildling_core::cluster::Cluster;
+use wildling_core::explore::{ExploreOptions, Explorer, Property};
 use wildling_core::scenario::Scenario;
+use wildling_core::sim::network::Fault;
+use wildling_core::NodeId;
 
 #[path = "../../core/benches/steady_load/mod.rs"]
 mod steady_load;
+
+#[path = "../../core/benches/two_puts/mod.rs"]
+mod two_puts;
 
 /// How many times each case runs.
 #[derive(Clone, Copy, Debug)]
@@ -32,18 +47,24 @@ pub struct Runs {
     pub warmup: usize,
     /// Timed runs.
     pub timed: usize,
+    /// The distinct states every search stops at, or `None` for each
+    /// search's own bound.
+    pub states: Option<usize>,
 }
 
 impl Runs {
-    /// The benchmark: enough runs for a stable median at about 15 ms a run.
+    /// The benchmark: enough runs for a stable median at about 15 ms a
+    /// simulator run, the searches as large as the native bench's.
     pub const BENCH: Runs = Runs {
         warmup: 3,
         timed: 20,
+        states: None,
     };
-    /// The test command's smoke run: each case once.
+    /// The test command's smoke run: each case once, small searches.
     pub const SMOKE: Runs = Runs {
         warmup: 0,
         timed: 1,
+        states: Some(2_000),
     };
 }
 
@@ -52,25 +73,138 @@ impl Runs {
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-/// Runs case `case`: builds its cluster (untimed), runs it to its end
-/// timed by `timed`, which returns the seconds the call took, and drops it
-/// (untimed). Returns the deliveries and the seconds.
-fn run_case(case: &Scenario, timed: &mut impl FnMut(&mut dyn FnMut()) -> f64) -> (u64, f64) {
-    let mut cluster =
-        Cluster::new(case, steady_load::throughput_options()).expect("the bench scenario is valid");
-    let seconds = timed(&mut || cluster.run());
-    (cluster.sim().stats().delivered, seconds)
+/// A case: a simulator run or a search.
+enum Case {
+    /// A steady-load cluster, run to its end.
+    Sim(Scenario),
+    /// A search, to its own bound of distinct states.
+    Explore(Scenario, ExploreOptions),
 }
 
-/// The figures of one case: deliveries per run, and deliveries per second
-/// of every timed run.
+/// What one run of a case did.
+struct Done {
+    /// The work the rate counts (deliveries, or distinct states).
+    count: u64,
+    /// The same on every platform, or the run differs: deliveries, or a
+    /// search's transitions.
+    witness: u64,
+    /// Seconds the timed call took.
+    seconds: f64,
+}
+
+/// Runs `case` once: builds it (untimed), runs it to its end timed by
+/// `timed`, which returns the seconds the call took, and drops it (untimed).
+fn run_case(case: &Case, runs: Runs, timed: &mut impl FnMut(&mut dyn FnMut()) -> f64) -> Done {
+    match case {
+        Case::Sim(scenario) => {
+            let mut cluster = Cluster::new(scenario, steady_load::throughput_options())
+                .expect("the bench scenario is valid");
+            let seconds = timed(&mut || cluster.run());
+            let delivered = cluster.sim().stats().delivered;
+            Done {
+                count: delivered,
+                witness: delivered,
+                seconds,
+            }
+        }
+        Case::Explore(scenario, options) => {
+            let mut options = options.clone();
+            options.states_max = runs.states.unwrap_or(options.states_max);
+            let mut explorer =
+                Explorer::new(scenario, options).expect("the bench scenario is valid");
+            let seconds = timed(&mut || explorer.run_to_end());
+            let progress = explorer.progress();
+            Done {
+                count: progress.distinct_states,
+                witness: progress.states_explored,
+                seconds,
+            }
+        }
+    }
+}
+
+/// A teaching case's scenario, from `scenarios/explore/`, in `mode`.
+fn teaching(json: &str, mode: CausalityMode) -> Scenario {
+    let mut scenario = Scenario::from_json(json).expect("the teaching case is valid");
+    scenario.cluster.mode = mode;
+    scenario
+}
+
+/// Every case, named as its criterion bench names it (the teaching cases
+/// after their files, mode and property, as the README's teaching row
+/// runs them with the CLI).
+fn cases() -> Vec<(&'static str, &'static str, Case)> {
+    const STALE_WRITE: &str = include_str!("../../../scenarios/explore/stale-write-lww.json");
+    const AFTER_A_READ: &str =
+        include_str!("../../../scenarios/explore/stale-write-server-vv.json");
+    const PARTITION: &str = include_str!("../../../scenarios/explore/partition-siblings.json");
+    let no_lost_write = ExploreOptions {
+        properties: vec![Property::NoLostWrite],
+        ..ExploreOptions::default()
+    };
+    let mut partition = teaching(PARTITION, CausalityMode::DvvSet);
+    partition.cluster.mechanisms.hinted_handoff = false;
+    partition.cluster.mechanisms.anti_entropy = false;
+    let crash = ExploreOptions {
+        faults: vec![Fault::Crash(NodeId(3))],
+        faults_max: 1,
+        properties: vec![Property::Convergence],
+        ..ExploreOptions::default()
+    };
+    let sims = steady_load::cases()
+        .into_iter()
+        .map(|(name, scenario)| (name, "deliveries", Case::Sim(scenario)));
+    let searches = [
+        ("distinct_states_3_nodes_2_clients", true),
+        ("distinct_states_3_nodes_2_clients_no_reduction", false),
+    ]
+    .map(|(name, reduction)| {
+        let case = Case::Explore(
+            two_puts::scenario(),
+            two_puts::options(two_puts::STATES, reduction),
+        );
+        (name, "distinct states", case)
+    });
+    let teaching_cases = [
+        (
+            "teaching_stale_write_lww",
+            teaching(STALE_WRITE, CausalityMode::Lww),
+            no_lost_write.clone(),
+        ),
+        (
+            "teaching_stale_write_dvvset",
+            teaching(STALE_WRITE, CausalityMode::DvvSet),
+            no_lost_write.clone(),
+        ),
+        (
+            "teaching_after_a_read_server_vv",
+            teaching(AFTER_A_READ, CausalityMode::ServerVvSeparate),
+            no_lost_write.clone(),
+        ),
+        (
+            "teaching_after_a_read_dvvset",
+            teaching(AFTER_A_READ, CausalityMode::DvvSet),
+            no_lost_write,
+        ),
+        ("teaching_partition_siblings_crash", partition, crash),
+    ]
+    .map(|(name, scenario, options)| (name, "distinct states", Case::Explore(scenario, options)));
+    sims.chain(searches).chain(teaching_cases).collect()
+}
+
+/// The figures of one case: its work per run, and its rate in every timed
+/// run.
 pub struct Figures {
     /// The case's bench name.
     pub name: String,
-    /// Deliveries of one run (the same every run: the simulator is
+    /// What the rate counts: "deliveries" or "distinct states".
+    pub unit: &'static str,
+    /// The work of one run (the same every run: the simulator is
     /// deterministic).
-    pub deliveries: u64,
-    /// Deliveries per second, one per timed run, sorted.
+    pub count: u64,
+    /// Deliveries, or a search's transitions: equal on every platform.
+    pub witness: u64,
+    /// Work per second, one per timed run, sorted.
     pub rates: Vec<f64>,
 }
 
@@ -90,22 +224,24 @@ impl Figures {
 /// closure it is given and returning its seconds.
 pub fn measure(runs: Runs, mut timed: impl FnMut(&mut dyn FnMut()) -> f64) -> Vec<Figures> {
     assert!(runs.timed > 0, "a measure needs at least one timed run");
-    steady_load::cases()
+    cases()
         .into_iter()
-        .map(|(name, case)| {
+        .map(|(name, unit, case)| {
             let mut rates = Vec::with_capacity(runs.timed);
-            let mut deliveries = 0;
+            let (mut count, mut witness) = (0, 0);
             for n in 0..runs.warmup + runs.timed {
-                let (delivered, seconds) = run_case(&case, &mut timed);
-                deliveries = delivered;
+                let done = run_case(&case, runs, &mut timed);
+                (count, witness) = (done.count, done.witness);
                 if n >= runs.warmup {
-                    rates.push(delivered as f64 / seconds);
+                    rates.push(done.count as f64 / done.seconds);
                 }
             }
             rates.sort_by(f64::total_cmp);
             Figures {
                 name: name.to_string(),
-                deliveries,
+                unit,
+                count,
+                witness,
                 rates,
             }
         })
@@ -118,12 +254,15 @@ pub fn report(figures: &[Figures]) -> String {
         .iter()
         .map(|f| {
             format!(
-                "{{\"case\":\"{}\",\"deliveries\":{},\"runs\":{},\"median\":{:.0},\"best\":{:.0}}}\n",
+                "{{\"case\":\"{}\",\"unit\":\"{}\",\"count\":{},\"witness\":{},\"runs\":{},\"median\":{:.0},\"best\":{:.0},\"seconds\":{:.4}}}\n",
                 f.name,
-                f.deliveries,
+                f.unit,
+                f.count,
+                f.witness,
                 f.rates.len(),
                 f.median(),
-                f.best()
+                f.best(),
+                f.count as f64 / f.median()
             )
         })
         .collect()

@@ -1,7 +1,9 @@
-//! The test command's check that the simulator benchmark still runs, in
-//! Chromium (wasm32) and natively: each case once, timed the way the bench
-//! times it, delivering exactly the messages it delivers natively (the
-//! simulator is deterministic, so any other count is a platform difference).
+//! The test command's check that the simulator and explorer benchmarks still
+//! run, in Chromium (wasm32) and natively: each case once (the searches to
+//! 2,000 distinct states), timed the way the bench times it, delivering
+//! exactly the messages, and making exactly the transitions, it does
+//! natively (the simulator is deterministic, so any other count is a
+//! platform difference).
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -10,10 +12,60 @@ use wildling_wasm_bench::{Figures, Runs};
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Each case's deliveries in one run, natively (the README's simulator rows).
-const DELIVERIES: [(&str, u64); 2] = [
-    ("deliveries_5_nodes_steady_put_get", 79_078),
-    ("deliveries_5_nodes_steady_put_get_basic_path", 64_010),
+/// Each case's work in one smoke run, natively: its unit, its count, and
+/// its witness (the README's simulator rows; a search's transitions, cut at
+/// 2,000 distinct states; the stale write under LWW breaks at 401, and
+/// under DVVSet its whole space is 1,462, as the README's teaching row).
+const WORK: [(&str, &str, u64, u64); 9] = [
+    (
+        "deliveries_5_nodes_steady_put_get",
+        "deliveries",
+        79_078,
+        79_078,
+    ),
+    (
+        "deliveries_5_nodes_steady_put_get_basic_path",
+        "deliveries",
+        64_010,
+        64_010,
+    ),
+    (
+        "distinct_states_3_nodes_2_clients",
+        "distinct states",
+        2_000,
+        2_271,
+    ),
+    (
+        "distinct_states_3_nodes_2_clients_no_reduction",
+        "distinct states",
+        2_000,
+        2_388,
+    ),
+    ("teaching_stale_write_lww", "distinct states", 401, 466),
+    (
+        "teaching_stale_write_dvvset",
+        "distinct states",
+        1_462,
+        2_128,
+    ),
+    (
+        "teaching_after_a_read_server_vv",
+        "distinct states",
+        2_000,
+        3_101,
+    ),
+    (
+        "teaching_after_a_read_dvvset",
+        "distinct states",
+        2_000,
+        3_101,
+    ),
+    (
+        "teaching_partition_siblings_crash",
+        "distinct states",
+        2_000,
+        3_361,
+    ),
 ];
 
 #[cfg(target_arch = "wasm32")]
@@ -32,26 +84,27 @@ fn smoke_run() -> Vec<Figures> {
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-fn each_case_runs_once_with_the_native_deliveries() {
+fn each_case_runs_once_with_the_native_work() {
     let figures = smoke_run();
-    let seen: Vec<(&str, u64)> = figures
+    let seen: Vec<(&str, &str, u64, u64)> = figures
         .iter()
-        .map(|f| (f.name.as_str(), f.deliveries))
+        .map(|f| (f.name.as_str(), f.unit, f.count, f.witness))
         .collect();
-    assert_eq!(seen, DELIVERIES);
+    assert_eq!(seen, WORK);
     for f in &figures {
         assert_eq!(f.rates.len(), 1, "{}: one timed run", f.name);
         assert!(
             f.median().is_finite() && f.median() > 0.0,
-            "{}: a rate of {} deliveries/s",
+            "{}: a rate of {} {}/s",
             f.name,
-            f.median()
+            f.median(),
+            f.unit
         );
         let line = wildling_wasm_bench::report(std::slice::from_ref(f));
         assert!(
             line.starts_with(&format!(
-                "{{\"case\":\"{}\",\"deliveries\":{},\"runs\":1,",
-                f.name, f.deliveries
+                "{{\"case\":\"{}\",\"unit\":\"{}\",\"count\":{},\"witness\":{},\"runs\":1,",
+                f.name, f.unit, f.count, f.witness
             )),
             "{line}"
         );
