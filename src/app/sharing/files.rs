@@ -153,8 +153,10 @@ pub(super) fn parse_file(text: &str) -> Result<share::Session, String> {
     if trimmed.starts_with('w') || trimmed.starts_with("#w") {
         return share::decode_session(trimmed).map_err(|e| e.to_string());
     }
-    let is_session = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(trimmed)
-        .is_ok_and(|fields| fields.contains_key("scenario"));
+    // Read as a `Value`, as the tutorial check does: a second target type
+    // would be a second JSON reader in the shipped app.
+    let is_session = serde_json::from_str::<serde_json::Value>(trimmed)
+        .is_ok_and(|fields| fields.get("scenario").is_some());
     if is_session {
         share::Session::from_json(trimmed).map_err(|e| format!("not a valid session: {e}"))
     } else {
