@@ -145,8 +145,8 @@ pub enum ShareMsg {
         /// Whether it is a built-in, opened by id (the embed snippet names
         /// it so rather than carrying it).
         builtin: bool,
-        /// The tutorial, or why not.
-        read: Result<Rc<Tutorial>, String>,
+        /// The tutorial and the text it was read from, or why not.
+        read: Result<(Rc<Tutorial>, Rc<str>), String>,
     },
     /// A message event from the embedding page.
     Message(web_sys::MessageEvent),

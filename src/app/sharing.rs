@@ -246,11 +246,11 @@ impl App {
         Ok(())
     }
 
-    /// The text a link to what is shown carries: the open tutorial, whole,
-    /// or the session.
+    /// The text a link to what is shown carries: the open tutorial, whole
+    /// (the text it was read from), or the session.
     fn link_text(&self) -> String {
         match &self.sharing.tutorial {
-            Some(t) => t.tutorial.to_json(),
+            Some(t) => t.text.to_string(),
             None => self.shared().to_json(),
         }
     }

@@ -22,6 +22,9 @@ pub struct TutorialState {
     /// Whether it is a built-in opened by id (else it came as a file, a
     /// link or a postMessage, and links carry it whole).
     pub builtin: bool,
+    /// The text it was read from: what a link carries (the page keeps no
+    /// tutorial writer).
+    pub text: Rc<str>,
 }
 
 /// What the tutorial panel shows.

@@ -32,18 +32,18 @@ pub(super) fn tutorial_session(t: &Tutorial, step: usize) -> Result<share::Sessi
 /// Read a tutorial file's `text`, first fetching the built-in scenario it
 /// names, and send the tutorial (or why it cannot be opened) to `on`.
 pub(super) fn read_tutorial(on: Callback<Msg>, text: String, from: TutorialFrom, builtin: bool) {
-    let send = move |on: &Callback<Msg>, read: Result<Tutorial, String>| {
+    let send = move |on: &Callback<Msg>, text: &str, read: Result<Tutorial, String>| {
         on.emit(Msg::Share(ShareMsg::TutorialRead {
             from,
             builtin,
-            read: read.map(Rc::new),
+            read: read.map(|t| (Rc::new(t), Rc::from(text))),
         }))
     };
     let named = Tutorial::scenario_name_in(&text).filter(|n| BUILTIN_NAMES.contains(&n.as_str()));
     let Some(name) = named else {
         // Inline, or a name the reader will refuse: nothing to fetch.
         let read = Tutorial::from_json_with(&text, &|_| None).map_err(|e| e.to_string());
-        return send(&on, read);
+        return send(&on, &text, read);
     };
     let path = format!("scenarios/{name}.json");
     browser::fetch_text(&path, MAX_SCENARIO_BYTES, move |fetched| {
@@ -51,7 +51,7 @@ pub(super) fn read_tutorial(on: Callback<Msg>, text: String, from: TutorialFrom,
             Tutorial::from_json_with(&text, &|n| (n == name).then(|| scenario.clone()))
                 .map_err(|e| e.to_string())
         });
-        send(&on, read);
+        send(&on, &text, read);
     });
 }
 
@@ -81,14 +81,15 @@ impl App {
         &mut self,
         from: TutorialFrom,
         builtin: bool,
-        read: Result<Rc<Tutorial>, String>,
+        read: Result<(Rc<Tutorial>, Rc<str>), String>,
     ) {
         let at_startup = std::mem::take(&mut self.sharing.loading);
-        let opened = read.and_then(|tutorial| {
+        let opened = read.and_then(|(tutorial, text)| {
             let state = TutorialState {
                 tutorial,
                 step: 0,
                 builtin,
+                text,
             };
             let first = self.step_range(&state.tutorial).0;
             self.show_step(state, first)
