@@ -125,6 +125,12 @@ pub fn fetch_text(
     limit_bytes: usize,
     done: impl FnOnce(Result<String, String>) + 'static,
 ) {
+    fetch_text_boxed(path, limit_bytes, Box::new(done));
+}
+
+/// [`fetch_text`] for one type of `done`: the async body is the shipped
+/// app's code once, not once per caller.
+fn fetch_text_boxed(path: &str, limit_bytes: usize, done: Box<dyn FnOnce(Result<String, String>)>) {
     let Some(window) = web_sys::window() else {
         done(Err(format!("{path} cannot be fetched here")));
         return;
