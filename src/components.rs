@@ -142,6 +142,47 @@ pub fn inline_error(error: Option<&str>, testid: &'static str) -> Html {
     }
 }
 
+/// How a [`text_field`]'s input is typed.
+#[derive(Clone, Copy)]
+pub struct Input {
+    /// Its `type` (`text` when `None`).
+    pub kind: Option<&'static str>,
+    /// Its `inputmode`.
+    pub mode: Option<&'static str>,
+    /// Its placeholder.
+    pub placeholder: Option<&'static str>,
+    /// Its class.
+    pub class: Option<&'static str>,
+    /// Its `data-testid`.
+    pub testid: Option<&'static str>,
+}
+
+/// A plain text input: what each [`Input`] changes.
+pub const TEXT: Input = Input {
+    kind: None,
+    mode: None,
+    placeholder: None,
+    class: None,
+    testid: None,
+};
+
+/// A labelled text input bound to `state`, in a `<div>` of class `class`
+/// (`field`, `field wide`). Every form's fields are this one function: each
+/// field written out in `html!` is its own code in the shipped app.
+pub fn text_field(
+    class: &'static str,
+    id: &'static str,
+    label: &'static str,
+    state: &UseStateHandle<String>,
+    input: Input,
+) -> Html {
+    html! {
+        <div {class}><label for={id}>{ label }</label>
+            <input {id} type={input.kind.unwrap_or("text")} inputmode={input.mode} placeholder={input.placeholder}
+                class={input.class} value={(**state).clone()} oninput={bind(state)} data-testid={input.testid} /></div>
+    }
+}
+
 /// Options of a node `<select>`, with `selected` chosen.
 pub fn node_options(nodes: u16, selected: &str) -> Html {
     (1..=nodes)

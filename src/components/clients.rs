@@ -12,8 +12,8 @@ use wildling_core::NodeId;
 use yew::prelude::*;
 
 use super::{
-    bind, bind_select, click, inline_error, node_options, parse_number, parse_optional, use_error,
-    use_text,
+    bind_select, click, inline_error, node_options, parse_number, parse_optional, text_field,
+    use_error, use_text, Input, TEXT,
 };
 use crate::msg::{Msg, Selection};
 
@@ -44,6 +44,13 @@ const HOWTO: &str = "<details class=\"howto\" open><summary>How do I make siblin
 <li>As c1, put a value via n1; as c2, put another via n3.</li>\
 <li>Press Heal all, then Get as c1: two siblings come back.</li>\
 <li>Put as c1 with context \"last read\": one value is left.</li></ol></details>";
+
+/// A per-request quorum's input: empty means the cluster's.
+const QUORUM: Input = Input {
+    mode: Some("numeric"),
+    placeholder: Some("cluster's"),
+    ..TEXT
+};
 
 /// How many results are listed.
 const RESULTS: usize = 40;
@@ -202,12 +209,10 @@ pub fn clients_panel(props: &Props) -> Html {
             <div class="grid-fields">
                 <div class="field"><label for="op-client">{ "Client" }</label>
                     <select id="op-client" onchange={bind_select(&client)} data-testid="op-client">{ for client_options }</select></div>
-                <div class="field"><label for="op-key">{ "Key" }</label>
-                    <input id="op-key" type="text" value={(*key).clone()} oninput={bind(&key)} data-testid="op-key" /></div>
+                { text_field("field", "op-key", "Key", &key, Input { testid: Some("op-key"), ..TEXT }) }
             </div>
             <form class="grid-fields op-form" onsubmit={put} aria-label="Put">
-                <div class="field"><label for="put-value">{ "Value" }</label>
-                    <input id="put-value" type="text" value={(*value).clone()} oninput={bind(&value)} data-testid="put-value" /></div>
+                { text_field("field", "put-value", "Value", &value, Input { testid: Some("put-value"), ..TEXT }) }
                 <div class="field"><label for="put-node">{ "Coordinator" }</label>
                     <select id="put-node" onchange={bind_select(&put_node)} data-testid="put-node">{ node_options(props.nodes, &put_node) }</select></div>
                 <div class="field"><label for="put-context">{ "Context" }</label>
@@ -216,19 +221,17 @@ pub fn clients_panel(props: &Props) -> Html {
                         <option value="none" selected={*context == "none"}>{ "none (blind write)" }</option>
                         <option value="edited" selected={*context == "edited"}>{ "edited…" }</option>
                     </select></div>
-                <div class="field"><label for="put-w">{ "W (this put)" }</label>
-                    <input id="put-w" type="text" inputmode="numeric" placeholder="cluster's" value={(*w).clone()} oninput={bind(&w)} /></div>
+                { text_field("field", "put-w", "W (this put)", &w, QUORUM) }
                 if *context == "edited" {
-                    <div class="field wide"><label for="put-edited">{ "Edited context" }</label>
-                        <input id="put-edited" type="text" class="mono" placeholder="{n1:2, n3:1}" value={(*edited).clone()} oninput={bind(&edited)} /></div>
+                    { text_field("field wide", "put-edited", "Edited context", &edited,
+                        Input { class: Some("mono"), placeholder: Some("{n1:2, n3:1}"), ..TEXT }) }
                 }
                 <div class="field wide"><button type="submit" class="primary" data-testid="put">{ "Put" }</button></div>
             </form>
             <form class="grid-fields op-form" onsubmit={get} aria-label="Get">
                 <div class="field"><label for="get-node">{ "Get from" }</label>
                     <select id="get-node" onchange={bind_select(&get_node)} data-testid="get-node">{ node_options(props.nodes, &get_node) }</select></div>
-                <div class="field"><label for="get-r">{ "R (this get)" }</label>
-                    <input id="get-r" type="text" inputmode="numeric" placeholder="cluster's" value={(*r).clone()} oninput={bind(&r)} /></div>
+                { text_field("field", "get-r", "R (this get)", &r, QUORUM) }
                 <div class="field wide"><button type="submit" class="primary" data-testid="get">{ "Get" }</button></div>
             </form>
             { inline_error(error_text, "action-error") }

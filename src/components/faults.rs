@@ -8,8 +8,8 @@ use wildling_core::NodeId;
 use yew::prelude::*;
 
 use super::{
-    bind, bind_select, click, event_value, inline_error, node_options, parse_decimal, parse_number,
-    use_error, use_text,
+    bind_select, click, event_value, inline_error, node_options, parse_decimal, parse_number,
+    text_field, use_error, use_text, Input, TEXT,
 };
 use crate::msg::{Msg, Selection};
 
@@ -23,6 +23,18 @@ pub struct Props {
     /// Where user actions go.
     pub on: Callback<Msg>,
 }
+
+/// A percentage's input.
+const PERCENT: Input = Input {
+    mode: Some("decimal"),
+    ..TEXT
+};
+
+/// A latency's input, in ticks.
+const TICKS: Input = Input {
+    kind: Some("number"),
+    ..TEXT
+};
 
 fn fault(on: &Callback<Msg>, fault: Fault) -> Callback<MouseEvent> {
     click(on, Msg::ActAll(vec![fault]))
@@ -219,14 +231,10 @@ pub fn faults_panel(props: &Props) -> Html {
             { inline_error(split_error.as_deref(), "split-error") }
             { link }
             <form class="grid-fields" onsubmit={apply_network} aria-label="Network options">
-                <div class="field"><label for="net-drop">{ "Drop %" }</label>
-                    <input id="net-drop" type="text" inputmode="decimal" value={(*drop).clone()} oninput={bind(&drop)} /></div>
-                <div class="field"><label for="net-dup">{ "Duplicate %" }</label>
-                    <input id="net-dup" type="text" inputmode="decimal" value={(*duplicate).clone()} oninput={bind(&duplicate)} /></div>
-                <div class="field"><label for="net-lmin">{ "Latency min" }</label>
-                    <input id="net-lmin" type="number" value={(*latency_min).clone()} oninput={bind(&latency_min)} /></div>
-                <div class="field"><label for="net-lmax">{ "Latency max" }</label>
-                    <input id="net-lmax" type="number" value={(*latency_max).clone()} oninput={bind(&latency_max)} /></div>
+                { text_field("field", "net-drop", "Drop %", &drop, PERCENT) }
+                { text_field("field", "net-dup", "Duplicate %", &duplicate, PERCENT) }
+                { text_field("field", "net-lmin", "Latency min", &latency_min, TICKS) }
+                { text_field("field", "net-lmax", "Latency max", &latency_max, TICKS) }
                 <div class="field wide">
                     { inline_error(network_error.as_deref(), "network-error") }
                     <button type="submit">{ "Apply network options" }</button>
