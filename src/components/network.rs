@@ -51,6 +51,12 @@ fn dot(out: &mut String, (x, y): (f64, f64)) {
     let _ = write!(out, "M{}.{},{}.{}h0", x / 10, x % 10, y / 10, y % 10);
 }
 
+/// `v` to one decimal (`12.3`), as an SVG coordinate: one function for
+/// every coordinate the panel writes, not a formatting call at each.
+fn tenths(v: f64) -> String {
+    format!("{v:.1}")
+}
+
 fn lerp(a: (f64, f64), b: (f64, f64), t: f64) -> (f64, f64) {
     (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t)
 }
@@ -99,12 +105,7 @@ fn links(props: &LinksProps) -> Html {
                 (ab != ba).then_some("one-way"),
                 selected.then_some("selected")
             );
-            let (x1, y1, x2, y2) = (
-                format!("{:.1}", pa.0),
-                format!("{:.1}", pa.1),
-                format!("{:.1}", pb.0),
-                format!("{:.1}", pb.1),
-            );
+            let (x1, y1, x2, y2) = (tenths(pa.0), tenths(pa.1), tenths(pb.0), tenths(pb.1));
             let select = click(&props.on, Msg::Select(Selection::Link(a_id, b_id)));
             let label = format!("Link {a_id}–{b_id}");
             // A one-way cut is marked at the sender's end, where its messages die.
@@ -114,10 +115,10 @@ fn links(props: &LinksProps) -> Html {
                 } else {
                     lerp(pb, pa, 0.25)
                 };
-                html! { <text class="cut-mark" x={format!("{:.1}", at.0)} y={format!("{:.1}", at.1)}>{ "⊘" }</text> }
+                html! { <text class="cut-mark" x={tenths(at.0)} y={tenths(at.1)}>{ "⊘" }</text> }
             } else if ab && ba {
                 let at = lerp(pa, pb, 0.5);
-                html! { <text class="cut-mark" x={format!("{:.1}", at.0)} y={format!("{:.1}", at.1)}>{ "✂" }</text> }
+                html! { <text class="cut-mark" x={tenths(at.0)} y={tenths(at.1)}>{ "✂" }</text> }
             } else {
                 html! {}
             };
@@ -173,17 +174,17 @@ pub fn network_panel(props: &Props) -> Html {
             <g class={classes!("node", (!n.up).then_some("down"), suspected.then_some("suspected"), selected.then_some("selected"))} onclick={select} onkeydown={select_key} tabindex="0"
                 role="button" aria-label={label.clone()} data-testid={format!("node-{}", id.0)}>
                 <title>{ label }</title>
-                if suspected && n.up { <circle class="suspect-ring" cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={format!("{:.1}", radius + 3.0)} /> }
-                <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={format!("{radius:.1}")} fill={node_color(id, nodes)} />
+                if suspected && n.up { <circle class="suspect-ring" cx={tenths(x)} cy={tenths(y)} r={tenths(radius + 3.0)} /> }
+                <circle cx={tenths(x)} cy={tenths(y)} r={tenths(radius)} fill={node_color(id, nodes)} />
             </g>
             <g class="node-marks" aria-hidden="true">
-                <text x={format!("{x:.1}")} y={format!("{:.1}", y + 3.5)} class="node-name">{ id.to_string() }</text>
-                if !n.up { <text x={format!("{x:.1}")} y={format!("{:.1}", y - radius - 2.0)} class="down-mark">{ "crashed" }</text> }
-                if partitioned { <text x={format!("{x:.1}")} y={format!("{:.1}", y + radius + 10.0)} class="group-mark">{ format!("G{}", n.group) }</text> }
+                <text x={tenths(x)} y={tenths(y + 3.5)} class="node-name">{ id.to_string() }</text>
+                if !n.up { <text x={tenths(x)} y={tenths(y - radius - 2.0)} class="down-mark">{ "crashed" }</text> }
+                if partitioned { <text x={tenths(x)} y={tenths(y + radius + 10.0)} class="group-mark">{ format!("G{}", n.group) }</text> }
                 if !n.hints.is_empty() {
                     <g class="hint-badge" data-testid={format!("hint-badge-{}", id.0)}>
-                        <circle cx={format!("{:.1}", x + radius * 0.8)} cy={format!("{:.1}", y - radius * 0.8)} r="5.5" />
-                        <text x={format!("{:.1}", x + radius * 0.8)} y={format!("{:.1}", y - radius * 0.8 + 2.5)}>{ n.hints.len().to_string() }</text>
+                        <circle cx={tenths(x + radius * 0.8)} cy={tenths(y - radius * 0.8)} r="5.5" />
+                        <text x={tenths(x + radius * 0.8)} y={tenths(y - radius * 0.8 + 2.5)}>{ n.hints.len().to_string() }</text>
                     </g>
                 }
             </g>
@@ -194,8 +195,8 @@ pub fn network_panel(props: &Props) -> Html {
         let (x, y) = place(Addr::Client(*c), nodes, clients);
         html! {
             <g key={format!("c{}", c.0)} class="client">
-                <rect x={format!("{:.1}", x - 7.0)} y={format!("{:.1}", y - 7.0)} width="14" height="14" rx="3" />
-                <text x={format!("{x:.1}")} y={format!("{:.1}", y + 3.0)}>{ c.to_string() }</text>
+                <rect x={tenths(x - 7.0)} y={tenths(y - 7.0)} width="14" height="14" rx="3" />
+                <text x={tenths(x)} y={tenths(y + 3.0)}>{ c.to_string() }</text>
             </g>
         }
     });
@@ -249,7 +250,7 @@ pub fn network_panel(props: &Props) -> Html {
         .find(|(id, _)| props.selection == Selection::Message(*id))
         .map(|(_, (x, y))| {
             html! {
-                <circle class="msg-selected" cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="6" />
+                <circle class="msg-selected" cx={tenths(*x)} cy={tenths(*y)} r="6" />
             }
         });
     let pick = {
