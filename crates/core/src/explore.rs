@@ -106,10 +106,20 @@
 //!
 //! - Every mechanism on multiplies the space: the partition-siblings
 //!   timeline (`scenarios/explore/partition-siblings.json`) with one drop
-//!   passes 500,000 distinct states before depth 12 with no state settled,
-//!   so the default bounds give no verdict on it. One replica needs no
-//!   hinted handoff, read repair or anti-entropy, and the one-replica
-//!   teaching cases turn them off.
+//!   passes 2.7 million distinct states by depth 12 with no state settled
+//!   (a 12,000 MiB memory bound, 47 s; without drops, 536,000 by depth 11),
+//!   so no bound this machine can hold gives a verdict on it. Two causes,
+//!   seen by walking it: a timer may fire before the answers to its
+//!   process's messages arrive, so an anti-entropy round can time out its
+//!   exchanges, mark its partitions dirty and start another without end;
+//!   and, more costly, a round's many concurrent messages (replication to
+//!   three nodes, then Merkle roots, branches and keys between every pair)
+//!   interleave. Letting a timer fire only once its process's messages are
+//!   delivered or dropped was tried (session 8, not kept): 870,000 states
+//!   by depth 15, still none settled. A verdict needs a stronger reduction
+//!   (a Merkle exchange that changes nothing as one step; symmetry). One
+//!   replica needs no hinted handoff, read repair or anti-entropy, and the
+//!   one-replica teaching cases turn them off.
 //! - A client's timeline entries are invoked when chosen, not after its
 //!   previous operation's answer, so one client's operations overlap,
 //!   which the checker's client-id rule (a client is sequential) does not
