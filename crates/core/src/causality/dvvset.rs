@@ -539,33 +539,36 @@ impl<I: Ord, V> DvvSet<I, V> {
         let mut n = 0;
         let mut start = 0;
         for (cid, seen) in ctx {
-            while n < self.slots.len() && self.slots[n].id < *cid {
-                start += self.slots[n].live;
-                n += 1;
-            }
-            match self.slots.get_mut(n) {
-                Some(slot) if slot.id == *cid => {
-                    let keep = if seen >= slot.counter {
-                        slot.counter = seen;
-                        0
-                    } else {
-                        slot.live.min((slot.counter - seen) as usize)
-                    };
-                    if keep < slot.live {
-                        self.values.drain(start + keep..start + slot.live);
-                        slot.live = keep;
-                    }
-                    start += keep;
+            // Usually the context has the clock's entries, so ours at `n`
+            // has its id; otherwise skip ours it lacks, or add its entry.
+            if !(n < self.slots.len() && self.slots[n].id == *cid) {
+                while n < self.slots.len() && self.slots[n].id < *cid {
+                    start += self.slots[n].live;
+                    n += 1;
                 }
-                _ => self.slots.insert(
-                    n,
-                    Slot {
+                if !(n < self.slots.len() && self.slots[n].id == *cid) {
+                    let slot = Slot {
                         id: cid.clone(),
                         counter: seen,
                         live: 0,
-                    },
-                ),
+                    };
+                    self.slots.insert(n, slot);
+                    n += 1;
+                    continue;
+                }
             }
+            let slot = &mut self.slots[n];
+            let keep = if seen >= slot.counter {
+                slot.counter = seen;
+                0
+            } else {
+                slot.live.min((slot.counter - seen) as usize)
+            };
+            if keep < slot.live {
+                self.values.drain(start + keep..start + slot.live);
+                slot.live = keep;
+            }
+            start += keep;
             n += 1;
         }
         self.event(id, value);
@@ -602,48 +605,63 @@ impl<I: Ord, V> DvvSet<I, V> {
         if self.slots == other.slots {
             return;
         }
-        // merge/5 per entry both sides have; an entry only `other` has is
-        // copied over.
+        self.merge_entries(other);
+    }
+
+    /// merge/5 per entry both sides have; an entry only `other` has is
+    /// copied over.
+    #[inline(never)]
+    fn merge_entries(&mut self, other: &Self)
+    where
+        I: Clone,
+        V: Clone,
+    {
         let mut n = 0;
         let mut start = 0;
-        for (theirs, range) in other.slots.iter().zip(other.ranges()) {
-            let their_values = &other.values[range];
-            while n < self.slots.len() && self.slots[n].id < theirs.id {
-                start += self.slots[n].live;
-                n += 1;
-            }
-            match self.slots.get_mut(n) {
-                Some(mine) if mine.id == theirs.id => {
-                    let (n1, l1) = (mine.counter, mine.live as u64);
-                    let (n2, l2) = (theirs.counter, theirs.live as u64);
-                    if n1 >= n2 {
-                        // Ours is at least as new: keep our values, less
-                        // those `theirs` had already seen superseded.
-                        if n1 - l1 < n2 - l2 {
-                            let keep = (n1 - n2 + l2) as usize;
-                            self.values.drain(start + keep..start + mine.live);
-                            mine.live = keep;
-                        }
-                    } else {
-                        // Theirs is newer: take its values, less those we
-                        // had already seen superseded.
-                        let keep = (if n2 - l2 >= n1 - l1 { l2 } else { n2 - n1 + l1 }) as usize;
-                        mine.counter = n2;
-                        replace_range(
-                            &mut self.values,
-                            start..start + mine.live,
-                            &their_values[..keep],
-                        );
-                        mine.live = keep;
-                    }
-                    start += mine.live;
+        let mut their_start = 0;
+        for theirs in &other.slots {
+            let their_range = their_start..their_start + theirs.live;
+            their_start = their_range.end;
+            // Usually both clocks have the same entries, so ours at `n` has
+            // `theirs`'s id; otherwise skip ours that `other` lacks, or copy
+            // over an entry only `other` has.
+            if !(n < self.slots.len() && self.slots[n].id == theirs.id) {
+                while n < self.slots.len() && self.slots[n].id < theirs.id {
+                    start += self.slots[n].live;
+                    n += 1;
                 }
-                _ => {
+                if !(n < self.slots.len() && self.slots[n].id == theirs.id) {
                     self.slots.insert(n, theirs.clone());
-                    replace_range(&mut self.values, start..start, their_values);
+                    replace_range(&mut self.values, start..start, &other.values[their_range]);
                     start += theirs.live;
+                    n += 1;
+                    continue;
                 }
             }
+            let mine = &mut self.slots[n];
+            let (n1, l1) = (mine.counter, mine.live as u64);
+            let (n2, l2) = (theirs.counter, theirs.live as u64);
+            if n1 >= n2 {
+                // Ours is at least as new: keep our values, less those
+                // `theirs` had already seen superseded.
+                if n1 - l1 < n2 - l2 {
+                    let keep = (n1 - n2 + l2) as usize;
+                    self.values.drain(start + keep..start + mine.live);
+                    mine.live = keep;
+                }
+            } else {
+                // Theirs is newer: take its values, less those we had
+                // already seen superseded.
+                let keep = (if n2 - l2 >= n1 - l1 { l2 } else { n2 - n1 + l1 }) as usize;
+                mine.counter = n2;
+                replace_range(
+                    &mut self.values,
+                    start..start + mine.live,
+                    &other.values[their_range][..keep],
+                );
+                mine.live = keep;
+            }
+            start += mine.live;
             n += 1;
         }
     }
