@@ -90,11 +90,12 @@ fn op_result(op: &OpView, selection: Selection, on: &Callback<Msg>) -> Html {
 
 /// The submit handler of an operation form: build the timeline entry, then
 /// send it to the model and inspect its key, or show why it cannot be built.
+/// `build` is boxed so that both forms share this handler's code.
 fn submit(
     on: &Callback<Msg>,
     key: &UseStateHandle<String>,
     error: &UseStateHandle<Option<String>>,
-    build: impl Fn() -> Result<TimelineEntry, String> + 'static,
+    build: Box<dyn Fn() -> Result<TimelineEntry, String>>,
 ) -> Callback<SubmitEvent> {
     let (on, key, error) = (on.clone(), key.clone(), error.clone());
     Callback::from(move |e: SubmitEvent| {
@@ -140,40 +141,49 @@ pub fn clients_panel(props: &Props) -> Html {
             edited.clone(),
             w.clone(),
         );
-        submit(&props.on, &key.clone(), &error, move || {
-            let context = match context.as_str() {
-                "none" => ContextChoice::None,
-                "edited" => {
-                    client::parse_context(&edited).map_err(|e| format!("Edited context: {e}"))?
-                }
-                _ => ContextChoice::LastGet,
-            };
-            let spec = PutSpec {
-                key: (*key).clone(),
-                value: (*value).clone(),
-                node: NodeId(parse_number("Coordinator", &put_node)?),
-                context,
-                w: parse_optional("W", &w)?,
-            };
-            Ok(TimelineEntry {
-                put: Some(spec),
-                ..entry(&client)?
-            })
-        })
+        submit(
+            &props.on,
+            &key.clone(),
+            &error,
+            Box::new(move || {
+                let context = match context.as_str() {
+                    "none" => ContextChoice::None,
+                    "edited" => client::parse_context(&edited)
+                        .map_err(|e| format!("Edited context: {e}"))?,
+                    _ => ContextChoice::LastGet,
+                };
+                let spec = PutSpec {
+                    key: (*key).clone(),
+                    value: (*value).clone(),
+                    node: NodeId(parse_number("Coordinator", &put_node)?),
+                    context,
+                    w: parse_optional("W", &w)?,
+                };
+                Ok(TimelineEntry {
+                    put: Some(spec),
+                    ..entry(&client)?
+                })
+            }),
+        )
     };
     let get = {
         let (client, key, get_node, r) = (client.clone(), key.clone(), get_node.clone(), r.clone());
-        submit(&props.on, &key.clone(), &error, move || {
-            let spec = GetSpec {
-                key: (*key).clone(),
-                node: NodeId(parse_number("Node", &get_node)?),
-                r: parse_optional("R", &r)?,
-            };
-            Ok(TimelineEntry {
-                get: Some(spec),
-                ..entry(&client)?
-            })
-        })
+        submit(
+            &props.on,
+            &key.clone(),
+            &error,
+            Box::new(move || {
+                let spec = GetSpec {
+                    key: (*key).clone(),
+                    node: NodeId(parse_number("Node", &get_node)?),
+                    r: parse_optional("R", &r)?,
+                };
+                Ok(TimelineEntry {
+                    get: Some(spec),
+                    ..entry(&client)?
+                })
+            }),
+        )
     };
     let cards = props.clients.iter().map(|c| {
         let number = c.id.0.to_string();
