@@ -41,6 +41,12 @@ pub fn copy_text(text: &str, done: impl FnOnce(bool) + 'static) {
 
 /// Call `then` once `promise` settles.
 pub fn settle(promise: Promise, then: impl FnOnce(Result<JsValue, JsValue>) + 'static) {
+    settle_boxed(promise, Box::new(then));
+}
+
+/// [`settle`] for one type of `then`: the waiting is compiled once, not once
+/// per caller.
+fn settle_boxed(promise: Promise, then: Box<dyn FnOnce(Result<JsValue, JsValue>)>) {
     wasm_bindgen_futures::spawn_local(async move {
         then(wasm_bindgen_futures::JsFuture::from(promise).await);
     });
