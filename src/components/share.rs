@@ -35,6 +35,15 @@ pub struct Props {
     pub on: Callback<Msg>,
 }
 
+/// Import a file the user picked or dropped on the page: read it as text
+/// (refused over the scenario size cap) and send it as [`ShareMsg::Import`].
+pub fn import_file(on: &Callback<Msg>, file: web_sys::File) {
+    let on = on.clone();
+    browser::read_file(file, MAX_SCENARIO_BYTES, move |r| {
+        on.emit(Msg::Share(ShareMsg::Import(r)))
+    });
+}
+
 /// The share toolbar. A function, not a component: it is small, and a
 /// component costs the shipped app its own machinery.
 pub fn share_panel(props: &Props) -> Html {
@@ -47,10 +56,7 @@ pub fn share_panel(props: &Props) -> Html {
             let input: Option<web_sys::HtmlInputElement> = e.target_dyn_into();
             let Some(input) = input else { return };
             if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                let on = on.clone();
-                browser::read_file(file, MAX_SCENARIO_BYTES, move |r| {
-                    on.emit(Msg::Share(ShareMsg::Import(r)))
-                });
+                import_file(&on, file);
             }
             input.set_value("");
         })

@@ -24,7 +24,7 @@
 use serde_json::json;
 use wildling_core::drawing::MEDIA_TYPE as MEDIA_TYPE_SVG;
 use wildling_core::export::{Format, SHIVIZ_REGEX};
-use wildling_core::scenario::{Scenario, MAX_SCENARIO_BYTES};
+use wildling_core::scenario::Scenario;
 use wildling_core::share;
 use yew::prelude::*;
 
@@ -33,6 +33,7 @@ use wildling_web::worker::Answer;
 use super::super::{App, Notice};
 use super::error_notice;
 use crate::browser;
+use crate::components::share::import_file;
 use crate::msg::{Drawing, Msg, ShareMsg};
 
 impl App {
@@ -138,10 +139,7 @@ impl App {
                 .and_then(|d| d.files())
                 .and_then(|files| files.get(0));
             if let Some(file) = file {
-                let on = on.clone();
-                browser::read_file(file, MAX_SCENARIO_BYTES, move |r| {
-                    on.emit(Msg::Share(ShareMsg::Import(r)))
-                });
+                import_file(&on, file);
             }
         })
     }
