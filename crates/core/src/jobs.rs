@@ -38,7 +38,9 @@
 //!   ([`crate::drawing::chart`]) as a tree in [`crate::drawing::wire`]'s
 //!   JSON with its table twin ([`crate::view::Chart::table`]). The page
 //!   merges and draws nothing: it passes the chunks' sums along unread.
-//! - `explore` — a scenario (a built-in's name or a scenario object) and
+//! - `explore` — a scenario (a built-in's name or a scenario object), or
+//!   a playground session (its JSON text: the scenario it plays, as
+//!   `tutorial-candidates` reads it), and
 //!   the explorer's bounds → a `progress` reply after every slice of
 //!   [`EXPLORE_SLICE_EXPANSIONS`] expansions, then one `explored` reply
 //!   with the counts, why it ended, and each broken property's shortest
@@ -200,8 +202,16 @@ pub enum Job {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExploreJob {
-    /// A built-in scenario's name, or a scenario (or session's scenario) object.
+    /// A built-in scenario's name, or a scenario (or session's scenario)
+    /// object; null (left out) when `session` is given.
+    #[serde(default)]
     pub scenario: Value,
+    /// A playground session, as its JSON text (what Export session
+    /// writes): the scenario it plays is explored
+    /// ([`Session::played_scenario`]); one that has played nothing, or
+    /// more timeline entries than `depth_max`, is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
     /// The most choices on a path.
     #[serde(default = "default_depth")]
     pub depth_max: u32,
@@ -706,16 +716,52 @@ fn scenario_of(value: &Value, field: &str) -> Result<Scenario, JobError> {
     }
 }
 
+/// The scenario a playground session plays, for the explorer: its
+/// cluster, and its timeline with the user's actions appended as played
+/// ([`Session::played_scenario`], what the playground replays). A session
+/// that has played nothing, or more timeline entries than `depth_max`
+/// choices can reach (each entry is a choice, so no state would settle and
+/// no checker verdict be reached), is refused in words under `field`.
+fn session_scenario(text: &str, depth_max: u32, field: &str) -> Result<Scenario, JobError> {
+    let scenario = Session::from_json(text)
+        .and_then(|s| s.played_scenario())
+        .map_err(|e| JobError::within(field, e))?;
+    match scenario.timeline.len() {
+        0 => Err(JobError::new(
+            field,
+            "the session has played nothing yet: put, get or cut the network in the \
+             playground first",
+        )),
+        entries if entries > depth_max as usize => Err(JobError::new(
+            field,
+            format!(
+                "the session plays {entries} actions, more than depth_max ({depth_max}) \
+                 choices reach: raise depth_max or explore a shorter session"
+            ),
+        )),
+        _ => Ok(scenario),
+    }
+}
+
 fn explore(job: &ExploreJob, progress: &mut dyn FnMut(Progress)) -> Result<ReplyBody, JobError> {
     const FIELD: &str = "job.explore";
     let field = |name: &str| format!("{FIELD}.{name}");
-    let scenario = scenario_of(&job.scenario, &field("scenario"))?;
     if job.depth_max == 0 || job.depth_max > DEPTH_MAX_LIMIT {
         return Err(JobError::new(
             field("depth_max"),
             format!("{}; it is 1 to {DEPTH_MAX_LIMIT}", job.depth_max),
         ));
     }
+    let scenario = match &job.session {
+        Some(_) if !job.scenario.is_null() => {
+            return Err(JobError::new(
+                field("session"),
+                "a scenario or a session, not both",
+            ))
+        }
+        Some(session) => session_scenario(session, job.depth_max, &field("session"))?,
+        None => scenario_of(&job.scenario, &field("scenario"))?,
+    };
     if job.memory_max_bytes == 0 || job.memory_max_bytes > EXPLORE_MEMORY_LIMIT_BYTES {
         return Err(JobError::new(
             field("memory_max_bytes"),

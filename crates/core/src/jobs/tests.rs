@@ -121,20 +121,7 @@ fn an_exploration_reports_progress_and_the_shortest_lost_write() {
         "../../../../scenarios/explore/stale-write-lww.json"
     ))
     .expect("JSON");
-    let all = replies(&request(
-        9,
-        Job::Explore(ExploreJob {
-            scenario,
-            depth_max: 20,
-            drops_max: 0,
-            faults_max: 0,
-            faults: String::new(),
-            states_max: 100_000,
-            memory_max_bytes: EXPLORE_MEMORY_DEFAULT_BYTES,
-            properties: vec!["no-lost-write".into()],
-            reduction: true,
-        }),
-    ));
+    let all = replies(&request(9, lost_write_job(scenario, None, 20)));
     assert!(all.iter().all(|r| r.id == 9 && r.protocol == PROTOCOL));
     let (last, before) = all.split_last().expect("replies");
     assert!(before
@@ -399,7 +386,14 @@ fn a_builtin_runs_over_other_seeds() {
 /// playground exports it.
 fn authored_session(ticks: u64) -> (Scenario, String) {
     let whole = Scenario::from_json(builtin_scenario("partition-siblings").unwrap()).unwrap();
-    let scripted = whole.timeline.len() - 2;
+    let session = played(&whole, 2, ticks);
+    (whole, session)
+}
+
+/// `whole` as the playground exports it when a user played its last
+/// `actions` timeline entries, standing at `ticks`.
+fn played(whole: &Scenario, actions: usize, ticks: u64) -> String {
+    let scripted = whole.timeline.len() - actions;
     let mut session = Session::new(Scenario {
         timeline: whole.timeline[..scripted].to_vec(),
         ..whole.clone()
@@ -412,7 +406,7 @@ fn authored_session(ticks: u64) -> (Scenario, String) {
         })
         .collect();
     session.time_ticks = ticks;
-    (whole, session.to_json())
+    session.to_json()
 }
 
 #[test]
@@ -592,4 +586,119 @@ fn an_export_is_the_clis_file_of_the_run_where_the_page_stands() {
     assert_eq!(error_of("png", &session.to_json()), "job.export.format");
     assert!(error_of("edn", "{}").starts_with("job.export.session"));
     assert!(error_of("edn", "not json").starts_with("job.export.session"));
+}
+
+/// An exploration of `scenario` or `session` for a lost write, at most
+/// `depth_max` choices deep.
+fn lost_write_job(scenario: Value, session: Option<String>, depth_max: u32) -> Job {
+    Job::Explore(ExploreJob {
+        scenario,
+        session,
+        depth_max,
+        drops_max: 0,
+        faults_max: 0,
+        faults: String::new(),
+        states_max: 100_000,
+        memory_max_bytes: EXPLORE_MEMORY_DEFAULT_BYTES,
+        properties: vec!["no-lost-write".into()],
+        reduction: true,
+    })
+}
+
+/// [`lost_write_job`]'s final reply.
+fn explore_lost_write(scenario: Value, session: Option<String>, depth_max: u32) -> ReplyBody {
+    let mut all = replies(&request(12, lost_write_job(scenario, session, depth_max)));
+    all.pop().expect("a reply").reply
+}
+
+/// The teaching case: two blind puts on one LWW replica.
+fn stale_write_lww() -> Scenario {
+    Scenario::from_json(include_str!(
+        "../../../../scenarios/explore/stale-write-lww.json"
+    ))
+    .expect("valid")
+}
+
+#[test]
+fn a_playground_session_explores_the_scenario_it_plays() {
+    let lww = stale_write_lww();
+    let of_scenario = explore_lost_write(serde_json::to_value(&lww).unwrap(), None, 20);
+    // The same two puts, played by the user on an empty timeline, at
+    // whatever time the page stands: the same search, the same shortest
+    // lost write.
+    let of_session = explore_lost_write(Value::Null, Some(played(&lww, 2, 57)), 20);
+    let (
+        ReplyBody::Explored {
+            ended,
+            violations,
+            progress,
+            ..
+        },
+        ReplyBody::Explored {
+            violations: expected,
+            progress: progress_expected,
+            ..
+        },
+    ) = (&of_session, &of_scenario)
+    else {
+        panic!("explored: {of_session:?} and {of_scenario:?}")
+    };
+    assert_eq!(*ended, Ended::AllBroken);
+    assert_eq!(progress.distinct_states, progress_expected.distinct_states);
+    assert_eq!(violations.len(), 1);
+    assert_eq!(violations[0].length, expected[0].length);
+    assert_eq!(violations[0].findings, expected[0].findings);
+    // Only the user's part played, the scenario's first put scripted: the
+    // played scenario is the same.
+    let half = explore_lost_write(Value::Null, Some(played(&lww, 1, 0)), 20);
+    let ReplyBody::Explored { violations, .. } = &half else {
+        panic!("explored: {half:?}")
+    };
+    assert_eq!(violations[0].length, expected[0].length);
+}
+
+#[test]
+fn a_session_the_explorer_cannot_use_is_refused_in_words() {
+    let lww = stale_write_lww();
+    let error_of = |scenario: Value, session: &str, depth_max: u32| match explore_lost_write(
+        scenario,
+        Some(session.to_string()),
+        depth_max,
+    ) {
+        ReplyBody::Error { field, message } => (field, message),
+        other => panic!("an error for {session}: {other:?}"),
+    };
+    // Nothing played yet: an empty timeline and no inputs.
+    let empty = Session::new(Scenario {
+        timeline: Vec::new(),
+        ..lww.clone()
+    })
+    .to_json();
+    let (field, message) = error_of(Value::Null, &empty, 20);
+    assert_eq!(field, "job.explore.session");
+    assert!(message.contains("played nothing yet"), "{message}");
+    // More actions than the depth bound reaches: no state would settle.
+    let (field, message) = error_of(Value::Null, &played(&lww, 2, 0), 1);
+    assert_eq!(field, "job.explore.session");
+    assert_eq!(
+        message,
+        "the session plays 2 actions, more than depth_max (1) choices reach: raise depth_max \
+         or explore a shorter session"
+    );
+    // Not a session, a session recorded mid-tick, and both a scenario and
+    // a session: each names the field.
+    let (field, _) = error_of(Value::Null, "{\"scenario\": 3}", 20);
+    assert_eq!(field, "job.explore.session.scenario.version");
+    let (field, _) = error_of(Value::Null, "not json", 20);
+    assert!(field.starts_with("job.explore.session"), "{field}");
+    let mut mid_tick: Session = Session::from_json(&played(&lww, 1, 0)).unwrap();
+    mid_tick.inputs[0].after_events = 3;
+    let (field, message) = error_of(Value::Null, &mid_tick.to_json(), 20);
+    assert_eq!(field, "job.explore.session.inputs[0].after_events");
+    assert!(message.contains("before the first event"), "{message}");
+    let (field, message) = error_of(Value::String("quorum-success".into()), &empty, 20);
+    assert_eq!(
+        (field.as_str(), message.as_str()),
+        ("job.explore.session", "a scenario or a session, not both")
+    );
 }
