@@ -6,10 +6,14 @@
 // The Lab's Explore panel (crates/lab/src/explore.rs) does the same with
 // buttons: it runs the teaching case in its own worker, and "Load the
 // shortest counterexample" opens it through `wildling:open`, with the same
-// ringed step.
+// ringed step. "The playground's session" explores what the user built in
+// the playground (asked for through `wildling:session-request`): two blind
+// puts on one LWW replica, played through the UI only, lose a write; a
+// session that has played nothing, one with more actions than depth_max,
+// and a playground that does not answer each give their message.
 import { test, expect } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { open } from "./helpers.mjs";
+import { open, put } from "./helpers.mjs";
 
 const staleLww = JSON.parse(readFileSync("scenarios/explore/stale-write-lww.json", "utf8"));
 
@@ -136,5 +140,94 @@ test("an exploration in the Lab can be cancelled", async ({ page }) => {
   await expect(panel.getByTestId("explore-status")).toHaveText("cancelled");
   await expect(panel.getByTestId("explore-run")).toBeEnabled();
   await expect(panel.getByTestId("explore-violation")).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+/** Open the Lab's Explore panel on "The playground's session". */
+async function explorePlayground(page) {
+  await page.getByTestId("open-lab").click();
+  const panel = page.getByTestId("explore-panel");
+  await expect(panel).toBeVisible({ timeout: 30_000 });
+  await panel.getByTestId("explore-scenario").selectOption({ label: "The playground's session" });
+  await expect(panel.getByTestId("explore-scenario")).toHaveValue("playground-session");
+  return panel;
+}
+
+test("the Lab explores the playground's own session and loads its shortest lost write", async ({ page }) => {
+  const errors = await open(page);
+  // One replica under LWW, built in the settings, and two blind puts.
+  for (const [name, value] of [["nodes", "1"], ["n", "1"], ["r", "1"], ["w", "1"]]) {
+    await page.getByTestId(`setting-${name}`).fill(value);
+  }
+  await page.getByTestId("setting-mode").selectOption("lww");
+  await page.getByTestId("apply-settings").click();
+  await expect(page.getByTestId("setting-error")).toHaveCount(0);
+  await expect(page.getByTestId("node-2")).toHaveCount(0);
+  await put(page, { client: 1, value: "milk", node: 1, context: "none" });
+  await put(page, { client: 2, value: "eggs", node: 1, context: "none" });
+  const position = await page.getByTestId("position").textContent();
+
+  const panel = await explorePlayground(page);
+  // More actions than the depth bound reaches: the worker's words.
+  await panel.getByTestId("explore-depth_max").fill("1");
+  await panel.getByTestId("explore-run").click();
+  await expect(panel.getByTestId("explore-status")).toContainText(
+    "the session plays 2 actions, more than depth_max (1) choices reach", { timeout: 30_000 },
+  );
+  await expect(panel.getByTestId("explore-status")).toHaveClass(/error/);
+  await expect(panel.getByTestId("explore-run")).toBeEnabled();
+
+  await panel.getByTestId("explore-depth_max").fill("20");
+  await panel.getByTestId("explore-run").click();
+  const violation = panel.getByTestId("explore-violation");
+  await expect(violation).toHaveCount(1, { timeout: 30_000 });
+  await expect(panel.getByTestId("explore-status")).toHaveText(
+    /^Ended: all-broken, [0-9]+ states, depth [0-9]+, [0-9]+ states\/s\. Holds: none$/,
+  );
+  await expect(violation).toContainText("no-lost-write broken in");
+  await expect(violation).toContainText("milk");
+  const length = Number(await violation.getAttribute("data-length"));
+  expect(length).toBeGreaterThan(2);
+  // Asking changed nothing in the playground.
+  await expect(page.getByTestId("position")).toHaveText(position);
+
+  await expect(page.getByTestId("violating-step")).toHaveCount(0);
+  await violation.getByTestId("explore-load").click();
+  await expect(page.locator("#lab")).toBeHidden();
+  await expect(page.getByTestId("import-error")).toHaveCount(0);
+  await expect(page.getByTestId("finding-lost-write")).toContainText("milk");
+  const step = page.getByTestId("violating-step");
+  await expect(step).toHaveCount(1);
+  await expect(step).toHaveAttribute("data-index", String(length));
+  await expect(step.locator("title")).toContainText(`step ${length}: `);
+  await expect(step.locator("title")).toContainText("where the property broke");
+  expect(errors).toEqual([]);
+});
+
+test("an empty session, and a playground that does not answer, each give their message", async ({ page }) => {
+  const errors = await open(page);
+  const panel = await explorePlayground(page);
+  await panel.getByTestId("explore-run").click();
+  await expect(panel.getByTestId("explore-status")).toContainText(
+    "job.explore.session: the session has played nothing yet", { timeout: 30_000 },
+  );
+  await expect(panel.getByTestId("explore-status")).toHaveClass(/error/);
+  await expect(panel.getByTestId("explore-violation")).toHaveCount(0);
+
+  // The playground hears no request (it is swallowed on its way): the
+  // panel stops waiting, in words.
+  await page.evaluate(() => {
+    const dispatch = window.dispatchEvent.bind(window);
+    window.dispatchEvent = (e) => e.type === "wildling:session-request" || dispatch(e);
+  });
+  await panel.getByTestId("explore-run").click();
+  await expect(panel.getByTestId("explore-status")).toHaveText("asking the playground for its session…");
+  await expect(panel.getByTestId("explore-cancel")).toBeEnabled();
+  await expect(panel.getByTestId("explore-status")).toHaveText(
+    "the playground did not answer within 3 s: open the Lab from the playground", { timeout: 10_000 },
+  );
+  await expect(panel.getByTestId("explore-status")).toHaveClass(/error/);
+  await expect(panel.getByTestId("explore-run")).toBeEnabled();
+  await expect(page.getByTestId("position")).toHaveText(/^event 0\//);
   expect(errors).toEqual([]);
 });

@@ -43,24 +43,18 @@
 //! - The draft lives in the page only: reloading loses it (Export first).
 
 use serde_json::{json, Value};
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
-use wildling_core::scenario::MAX_SCENARIO_BYTES;
 use wildling_core::tutorial::{MAX_ASSERTIONS, MAX_STEPS};
 use yew::prelude::*;
 
 use wildling_web::event_value;
-use wildling_web::page::{copy_text, download, embed_snippet, event_text, page_address};
+use wildling_web::page::{copy_text, download, embed_snippet, page_address};
 use wildling_web::worker::{Answer, Worker};
 
 mod draft;
 
-use draft::{draft_text, Check, DraftStep, Picked};
+use crate::session;
 
-/// The event that asks the playground for its session.
-const SESSION_REQUEST: &str = "wildling:session-request";
-/// The playground's answer: its detail is the session's JSON text.
-const SESSION: &str = "wildling:session";
+use draft::{draft_text, Check, DraftStep, Picked};
 
 /// The panel's props: where a previewed tutorial goes.
 #[derive(Properties, PartialEq)]
@@ -136,7 +130,7 @@ pub struct Author {
     error: bool,
     link: Option<String>,
     snippet: Option<String>,
-    _listener: Option<Closure<dyn FnMut(web_sys::Event)>>,
+    _listener: session::Listener,
 }
 
 /// A textarea's value, for the narration.
@@ -144,25 +138,6 @@ fn area_value(e: &InputEvent) -> String {
     e.target_dyn_into::<web_sys::HtmlTextAreaElement>()
         .map(|t| t.value())
         .unwrap_or_default()
-}
-
-/// Hear the playground's `wildling:session` for the panel's life.
-fn listen(link: &yew::html::Scope<Author>) -> Option<Closure<dyn FnMut(web_sys::Event)>> {
-    let link = link.clone();
-    let listener = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
-        let session = event_text(&e, "the playground", "session text", MAX_SCENARIO_BYTES);
-        link.send_message(AuthorMsg::Session(session));
-    });
-    web_sys::window()?
-        .add_event_listener_with_callback(SESSION, listener.as_ref().unchecked_ref())
-        .ok()?;
-    Some(listener)
-}
-
-fn dispatch(name: &str) {
-    if let (Some(window), Ok(event)) = (web_sys::window(), web_sys::Event::new(name)) {
-        let _ = window.dispatch_event(&event);
-    }
 }
 
 impl Author {
@@ -336,7 +311,7 @@ impl Component for Author {
             error: false,
             link: None,
             snippet: None,
-            _listener: listen(ctx.link()),
+            _listener: session::listen(ctx.link(), AuthorMsg::Session),
         }
     }
 
@@ -345,7 +320,7 @@ impl Component for Author {
             AuthorMsg::AddStep => {
                 self.asking = true;
                 self.say(false, "asking the playground for its session…");
-                dispatch(SESSION_REQUEST);
+                session::ask();
             }
             AuthorMsg::Session(_) if !self.asking => return false,
             AuthorMsg::Session(Err(why)) => {

@@ -4,9 +4,25 @@
 //!
 //! The user picks a scenario — one of the explorer's teaching cases
 //! (`scenarios/explore/*.json`, compiled into the Lab: they are a few
-//! hundred bytes each and the Lab is itself loaded on first use) or a
-//! built-in scenario, which the worker knows by name — and the bounds and
-//! properties as the job names them. Run posts one `explore` job
+//! hundred bytes each and the Lab is itself loaded on first use), "The
+//! playground's session", or a built-in scenario, which the worker knows
+//! by name — and the bounds and properties as the job names them.
+//!
+//! "The playground's session" answers a learner's "can *this* lose a
+//! write, and what is the shortest way?" about the configuration they
+//! built: on Run the panel asks the playground for its session through
+//! the author panel's door ([`crate::session`]: `wildling:session-request`,
+//! answered with the Export-session JSON text) and passes the text on
+//! unread as the job's `session`; the worker explores the scenario that
+//! session plays, its cluster and its timeline with the user's puts, gets
+//! and faults as played (`Session::played_scenario` in the core). The
+//! panel computes nothing from it. No answer within [`ANSWER_WAIT_MS`] (no
+//! playground listening), an unreadable answer, a session that has played
+//! nothing yet, and one with more actions than `depth_max` reaches each end
+//! the Run with a message in the status (the last two are the worker's
+//! words); the playground's session is only read, never changed.
+//!
+//! Run posts one `explore` job
 //! (`wildling_core::jobs`) to the panel's own [`Worker`]; each `progress`
 //! reply shows distinct states, the depth reached and distinct states per
 //! second since Run; the final `explored` reply shows why the search ended,
@@ -24,6 +40,8 @@
 //!   the worker's start-up (its wasm download) included on the first run.
 //! - A bound that is not a whole number is refused here, naming the field;
 //!   the worker checks the rest (its error names the job's field).
+//! - The playground's session is the one it shows when Run is pressed: a
+//!   change made in the playground afterwards needs another Run.
 //! - The worker's default memory and state caps apply (`jobs`): the panel
 //!   offers no field for them; a search that reaches them ends with
 //!   "bound reached" and the counts so far.
@@ -35,6 +53,15 @@ use yew::prelude::*;
 
 use wildling_web::event_value;
 use wildling_web::worker::{Answer, Worker};
+
+use crate::session;
+
+/// The choice that explores the playground's session, and its label.
+const PLAYGROUND: (&str, &str) = ("playground-session", "The playground's session");
+/// How long the panel waits for the playground's session: it answers
+/// within a frame or two (its update writes the session's JSON text), so
+/// a few seconds mean no playground is listening, even on a busy machine.
+const ANSWER_WAIT_MS: i32 = 3000;
 
 /// The explorer's teaching cases: their names and scenario text.
 const TEACHING: [(&str, &str); 4] = [
@@ -88,6 +115,10 @@ pub enum ExploreMsg {
     Answer(Answer),
     /// Load the counterexample at this index.
     Load(usize),
+    /// The playground's session text, or why it could not be read.
+    Session(Result<String, String>),
+    /// The wait for the session asked for by this Run ended.
+    NoAnswer(u64),
 }
 
 /// A broken property: its line (property, length, findings), its length
@@ -109,6 +140,11 @@ pub struct Explore {
     error: bool,
     status: String,
     found: Vec<Found>,
+    /// Runs started, so that a late wait's end is told from the current one's.
+    runs: u64,
+    /// Whether Run waits for the playground's session.
+    asking: bool,
+    _listener: session::Listener,
 }
 
 fn now_ms() -> f64 {
@@ -122,8 +158,9 @@ fn text(v: &Value) -> &str {
 }
 
 impl Explore {
-    /// The job the fields describe, or why not (naming the field).
-    fn job(&self) -> Result<Value, String> {
+    /// The job the fields describe, or why not (naming the field); the
+    /// playground's session, when it is the choice, goes in as `session`.
+    fn job(&self, session: Option<&str>) -> Result<Value, String> {
         let mut bounds = [0u32; 3];
         for ((field, typed), n) in FIELDS.iter().zip(&self.fields).zip(&mut bounds) {
             *n = typed
@@ -132,6 +169,7 @@ impl Explore {
                 .map_err(|_| format!("{field}: a whole number, not {}", Quoted(typed)))?;
         }
         let scenario = match TEACHING.iter().find(|(n, _)| *n == self.scenario) {
+            _ if session.is_some() => Value::Null,
             Some((_, text)) => serde_json::from_str(text).map_err(|e| e.to_string())?,
             None => Value::String(self.scenario.clone()),
         };
@@ -140,14 +178,35 @@ impl Explore {
             .map(str::trim)
             .filter(|p| !p.is_empty())
             .collect();
-        Ok(json!({"explore": {
+        let mut job = json!({
             "scenario": scenario,
             "depth_max": bounds[0],
             "drops_max": bounds[1],
             "faults_max": bounds[2],
             "faults": self.fields[3].trim(),
             "properties": properties,
-        }}))
+        });
+        if let Some(session) = session {
+            job["session"] = Value::from(session);
+        }
+        Ok(json!({ "explore": job }))
+    }
+
+    /// Post `job` to the worker: the search starts.
+    fn start(&mut self, ctx: &Context<Self>, job: &Value) {
+        self.worker.cancel();
+        self.running = true;
+        self.error = false;
+        self.status = "starting the worker…".to_string();
+        let link = ctx.link().clone();
+        self.worker
+            .ask(job, move |a| link.send_message(ExploreMsg::Answer(a)));
+    }
+
+    /// The search ends, or never starts, with `why`.
+    fn fail(&mut self, why: String) {
+        (self.running, self.asking) = (false, false);
+        (self.error, self.status) = (true, why);
     }
 
     /// The counts of a progress, and distinct states per second since Run.
@@ -203,7 +262,7 @@ impl Component for Explore {
     type Message = ExploreMsg;
     type Properties = Props;
 
-    fn create(_: &Context<Self>) -> Self {
+    fn create(ctx: &Context<Self>) -> Self {
         Explore {
             worker: Worker::new(),
             scenario: TEACHING[0].0.to_string(),
@@ -219,6 +278,9 @@ impl Component for Explore {
             error: false,
             status: String::new(),
             found: Vec::new(),
+            runs: 0,
+            asking: false,
+            _listener: session::listen(ctx.link(), ExploreMsg::Session),
         }
     }
 
@@ -228,23 +290,39 @@ impl Component for Explore {
             ExploreMsg::Field(i, typed) => self.fields[i] = typed,
             ExploreMsg::Run => {
                 self.found.clear();
-                match self.job() {
-                    Ok(job) => {
-                        self.worker.cancel();
-                        self.started = now_ms();
-                        self.running = true;
-                        self.error = false;
-                        self.status = "starting the worker…".to_string();
-                        let link = ctx.link().clone();
-                        self.worker
-                            .ask(&job, move |a| link.send_message(ExploreMsg::Answer(a)));
+                self.runs += 1;
+                self.started = now_ms();
+                let playground = self.scenario == PLAYGROUND.0;
+                // The fields are checked before the playground is asked.
+                match self.job(playground.then_some("")) {
+                    Err(why) => self.fail(why),
+                    Ok(_) if playground => {
+                        (self.running, self.asking) = (true, true);
+                        (self.error, self.status) =
+                            (false, "asking the playground for its session…".to_string());
+                        session::ask();
+                        session::after(ctx.link(), ANSWER_WAIT_MS, ExploreMsg::NoAnswer(self.runs));
                     }
-                    Err(why) => (self.error, self.status) = (true, why),
+                    Ok(job) => self.start(ctx, &job),
                 }
             }
+            ExploreMsg::Session(_) if !self.asking => return false,
+            ExploreMsg::Session(Err(why)) => self.fail(why),
+            ExploreMsg::Session(Ok(text)) => {
+                self.asking = false;
+                match self.job(Some(&text)) {
+                    Ok(job) => self.start(ctx, &job),
+                    Err(why) => self.fail(why),
+                }
+            }
+            ExploreMsg::NoAnswer(run) if self.asking && run == self.runs => self.fail(format!(
+                "the playground did not answer within {} s: open the Lab from the playground",
+                ANSWER_WAIT_MS / 1000
+            )),
+            ExploreMsg::NoAnswer(_) => return false,
             ExploreMsg::Cancel => {
                 self.worker.cancel();
-                self.running = false;
+                (self.running, self.asking) = (false, false);
                 (self.error, self.status) = (false, "cancelled".to_string());
             }
             ExploreMsg::Answer(Answer::Progress(body)) => {
@@ -282,8 +360,9 @@ impl Component for Explore {
         let running = self.running;
         let names = TEACHING
             .iter()
-            .map(|(n, _)| *n)
-            .chain(BUILTIN_NAMES.iter().copied());
+            .map(|(n, _)| (*n, *n))
+            .chain([PLAYGROUND])
+            .chain(BUILTIN_NAMES.iter().map(|n| (*n, *n)));
         let fields = FIELDS.iter().enumerate().map(|(i, field)| {
             let oninput = link.callback(move |e: InputEvent| ExploreMsg::Field(i, event_value(&e)));
             html! {
@@ -308,8 +387,8 @@ impl Component for Explore {
                     <label>{ "Scenario " }
                         <select data-testid="explore-scenario" disabled={running}
                             onchange={link.callback(|e: Event| ExploreMsg::Scenario(event_value(&e)))}>
-                            { for names.map(|n| html! {
-                                <option value={n} selected={n == self.scenario}>{ n }</option>
+                            { for names.map(|(n, label)| html! {
+                                <option value={n} selected={n == self.scenario}>{ label }</option>
                             }) }
                         </select>
                     </label>

@@ -7,8 +7,9 @@
 //! - [`experiments`]: the Experiments panel (issue 16): a built-in, a seed
 //!   range, Run/Cancel, progress and ETA, charts with hover values and
 //!   table twins; a point opens its seed in the playground.
-//! - [`explore`]: the Explore panel (issue 15): a teaching case or a
-//!   built-in, bounds and properties, Run/Cancel in a worker, progress,
+//! - [`explore`]: the Explore panel (issue 15): a teaching case, a
+//!   built-in or the playground's own session, bounds and properties,
+//!   Run/Cancel in a worker, progress,
 //!   and each broken property's shortest counterexample opened in the
 //!   playground.
 //! - [`author`]: the author panel (issue 17): a tutorial written from the
@@ -16,6 +17,8 @@
 //!   the page shows and checked live in a worker; Export, Copy link, Embed
 //!   snippet and Preview.
 //! - [`pool`]: the Web Workers the panel runs an experiment on.
+//! - [`session`]: the playground's session, asked for on `window` (the
+//!   author and Explore panels' shared door).
 //!
 //! Shared with the playground through `wildling-web` (never copied): the
 //! SVG nodes of a core drawing, the input helpers and the worker client.
@@ -57,6 +60,7 @@ mod experiments;
 mod explore;
 mod lab;
 mod pool;
+mod session;
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
