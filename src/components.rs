@@ -79,10 +79,12 @@ pub fn use_text(initial: String) -> UseStateHandle<String> {
     use_state(move || initial)
 }
 
-/// An inline error's state, starting empty; one hook for all, as [`use_text`].
-#[hook]
-pub fn use_error() -> UseStateHandle<Option<String>> {
-    use_state(|| None)
+/// The message an inline error's state holds, if any. The forms keep their
+/// errors in a [`use_text`] state that starts empty, empty meaning no error
+/// (no message is empty): one state type for the fields and the errors,
+/// since each state type is its own hook code in the shipped app.
+pub fn shown_error(error: &UseStateHandle<String>) -> Option<&str> {
+    Some(error.as_str()).filter(|text| !text.is_empty())
 }
 
 /// A click handler that sends `msg`. Every button that sends a fixed message

@@ -12,8 +12,8 @@ use wildling_core::NodeId;
 use yew::prelude::*;
 
 use super::{
-    bind_select, click, inline_error, node_options, parse_number, parse_optional, text_field,
-    use_error, use_text, Input, TEXT,
+    bind_select, click, inline_error, node_options, parse_number, parse_optional, shown_error,
+    text_field, use_text, Input, TEXT,
 };
 use crate::msg::{Msg, Selection};
 
@@ -94,7 +94,7 @@ fn op_result(op: &OpView, selection: Selection, on: &Callback<Msg>) -> Html {
 fn submit(
     on: &Callback<Msg>,
     key: &UseStateHandle<String>,
-    error: &UseStateHandle<Option<String>>,
+    error: &UseStateHandle<String>,
     build: Box<dyn Fn() -> Result<TimelineEntry, String>>,
 ) -> Callback<SubmitEvent> {
     let (on, key, error) = (on.clone(), key.clone(), error.clone());
@@ -102,11 +102,11 @@ fn submit(
         e.prevent_default();
         match build() {
             Ok(entry) => {
-                error.set(None);
+                error.set(String::new());
                 on.emit(Msg::InspectKey((*key).clone()));
                 on.emit(Msg::Act(entry));
             }
-            Err(text) => error.set(Some(text)),
+            Err(text) => error.set(text),
         }
     })
 }
@@ -123,7 +123,7 @@ pub fn clients_panel(props: &Props) -> Html {
     let w = use_text(String::new());
     let get_node = use_text("1".to_string());
     let r = use_text(String::new());
-    let error = use_error();
+    let error = use_text(String::new());
 
     let entry = |client: &str| -> Result<TimelineEntry, String> {
         Ok(TimelineEntry {
@@ -210,7 +210,7 @@ pub fn clients_panel(props: &Props) -> Html {
         let v = c.id.0.to_string();
         html! { <option value={v.clone()} selected={*client == v}>{ c.id.to_string() }</option> }
     });
-    let error_text = error.as_deref().or(props.error.as_deref());
+    let error_text = shown_error(&error).or(props.error.as_deref());
     html! {
         <section class="panel clients" aria-labelledby="clients-title">
             <h2 id="clients-title">{ "Clients" }</h2>

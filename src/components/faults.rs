@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use super::{
     bind_select, click, event_value, inline_error, node_options, parse_decimal, parse_number,
-    text_field, use_error, use_text, Input, TEXT,
+    shown_error, text_field, use_text, Input, TEXT,
 };
 use crate::msg::{Msg, Selection};
 
@@ -69,13 +69,13 @@ pub fn faults_panel(props: &Props) -> Html {
     let on = &props.on;
     let count = view.nodes.len();
     let groups = use_state(|| vec![1u8; count]);
-    let split_error = use_error();
+    let split_error = use_text(String::new());
     let o = &view.options;
     let drop = use_text((f64::from(o.drop_per_million) / 10_000.0).to_string());
     let duplicate = use_text((f64::from(o.duplicate_per_million) / 10_000.0).to_string());
     let latency_min = use_text(o.latency_ticks_min.to_string());
     let latency_max = use_text(o.latency_ticks_max.to_string());
-    let network_error = use_error();
+    let network_error = use_text(String::new());
     let link_a = use_text("1".to_string());
     let link_b = use_text("2".to_string());
     let nodes = u16::try_from(count).unwrap_or(u16::MAX);
@@ -130,12 +130,11 @@ pub fn faults_panel(props: &Props) -> Html {
                 .filter(|p| !p.is_empty())
                 .collect();
             if parts.len() < 2 {
-                split_error.set(Some(
-                    "Put at least one node in another group (G2 or G3), then split.".into(),
-                ));
+                split_error
+                    .set("Put at least one node in another group (G2 or G3), then split.".into());
                 return;
             }
-            split_error.set(None);
+            split_error.set(String::new());
             on.emit(Msg::ActAll(vec![Fault::Partition(parts)]));
         })
     };
@@ -170,13 +169,13 @@ pub fn faults_panel(props: &Props) -> Html {
         Callback::from(
             move |_: MouseEvent| match (link_a.parse::<u16>(), link_b.parse::<u16>()) {
                 (Ok(a), Ok(b)) if a != b => {
-                    split_error.set(None);
+                    split_error.set(String::new());
                     on.emit(Msg::Select(Selection::Link(
                         NodeId(a.min(b)),
                         NodeId(a.max(b)),
                     )));
                 }
-                _ => split_error.set(Some("A link joins two different nodes.".into())),
+                _ => split_error.set("A link joins two different nodes.".into()),
             },
         )
     };
@@ -203,10 +202,10 @@ pub fn faults_panel(props: &Props) -> Html {
             })();
             match parsed {
                 Ok(faults) => {
-                    network_error.set(None);
+                    network_error.set(String::new());
                     on.emit(Msg::ActAll(faults));
                 }
-                Err(text) => network_error.set(Some(text)),
+                Err(text) => network_error.set(text),
             }
         })
     };
@@ -228,7 +227,7 @@ pub fn faults_panel(props: &Props) -> Html {
                     <select aria-label="Link to node" onchange={bind_select(&link_b)}>{ node_options(nodes, &link_b) }</select></label>
                 <button onclick={pick_link} data-testid="pick-link">{ "Select link" }</button>
             </div>
-            { inline_error(split_error.as_deref(), "split-error") }
+            { inline_error(shown_error(&split_error), "split-error") }
             { link }
             <form class="grid-fields" onsubmit={apply_network} aria-label="Network options">
                 { text_field("field", "net-drop", "Drop %", &drop, PERCENT) }
@@ -236,7 +235,7 @@ pub fn faults_panel(props: &Props) -> Html {
                 { text_field("field", "net-lmin", "Latency min", &latency_min, TICKS) }
                 { text_field("field", "net-lmax", "Latency max", &latency_max, TICKS) }
                 <div class="field wide">
-                    { inline_error(network_error.as_deref(), "network-error") }
+                    { inline_error(shown_error(&network_error), "network-error") }
                     <button type="submit">{ "Apply network options" }</button>
                 </div>
             </form>

@@ -11,7 +11,7 @@ use wildling_core::scenario::{ClusterConfig, ScenarioError};
 use wildling_core::view::mechanism_notes;
 use yew::prelude::*;
 
-use super::{bind, bind_select, event_value, inline_error, parse_number, use_error, use_text};
+use super::{bind, bind_select, event_value, inline_error, parse_number, shown_error, use_text};
 use crate::msg::Msg;
 use crate::presets;
 
@@ -139,7 +139,7 @@ pub fn settings_panel(props: &Props) -> Html {
         c.vv_prune_threshold
             .map_or(String::new(), |t| t.to_string()),
     );
-    let parse_error = use_error();
+    let parse_error = use_text(String::new());
 
     // The model names the field it refuses (`cluster.r`); show it there.
     let (field_name, reason) = match &props.error {
@@ -217,10 +217,10 @@ pub fn settings_panel(props: &Props) -> Html {
             })();
             match parsed {
                 Ok((config, seed)) => {
-                    parse_error.set(None);
+                    parse_error.set(String::new());
                     on.emit(Msg::Reconfigure(config, seed));
                 }
-                Err(text) => parse_error.set(Some(text)),
+                Err(text) => parse_error.set(text),
             }
         })
     };
@@ -264,7 +264,7 @@ pub fn settings_panel(props: &Props) -> Html {
                 { field("Anti-entropy interval (ticks)", "anti_entropy_interval_ticks", &anti_entropy, error_for("cluster.anti_entropy_interval_ticks")) }
                 { field("Seed", "seed", &seed, None) }
                 <div class="field wide">
-                    { inline_error(parse_error.as_deref(), "setting-error") }
+                    { inline_error(shown_error(&parse_error), "setting-error") }
                     { inline_error(general.as_deref(), "setting-error") }
                     <button type="submit" data-testid="apply-settings">{ "Apply settings" }</button>
                     <p class="muted small">{ "Applying replays your recorded actions under the new settings, up to the current time." }</p>
