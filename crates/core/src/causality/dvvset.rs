@@ -54,35 +54,38 @@
 //!   (compacting by swaps, or rebuilding the changed tail) was measured
 //!   and cost more on the reference's workload (docs/size.md).
 //! - Short of issue 20's goal (≤ 4.2 ms on the reference's workload):
-//!   5.56 ms at load 0.4 (`kernel/dvvset-200k-ops`, 14.6–15.3× the
-//!   reference's 81–85 ms) at 43.8 M instructions a replay (`./dev
-//!   kernel-instructions`), about 3.0 instructions a cycle; 4.2 ms needs
-//!   about 33 M. Callgrind with line tables over the replay alone: this
-//!   file's own lines 14.8 M (a put's context pass 4.2 M, a sync's
-//!   anonymous check and entry loop 3.7 M, the copy's `clone_into` 2.5 M,
-//!   `event` 1.0 M), the bench's
-//!   loop 6.0 M (dispatch and a sync's pair: outside the kernel, and the
-//!   reference's time has its own), slice, pointer and iterator helpers
-//!   9.3 M, `replace_range` 4.2 M (40,400 calls a replay, 103 instructions
-//!   each with its `memcpy`: a sync taking the newer side's values, mostly
-//!   growing an entry by an `insert` or two), `Vec` insert, drain and push
-//!   3.6 M, comparisons 2.3 M, `memcpy`/`memmove` elsewhere 1.9 M
-//!   (168,000 calls, 11 instructions each), integer helpers 1.0 M. Per
-//!   call (each kept out of line, session 6): a put 183 instructions, a
-//!   sync 242, the copy for the second replica 85, a get 48. No part is
-//!   over a seventh; the workload is 79,759 puts, 60,297 gets and 59,944
-//!   syncs (25% between replicas already equal, 19% leaving the first
-//!   side's clock as it was, 19% giving exactly the second's, 37% a new
-//!   clock).
-//! - Tried in session 7 and measured worse, so not kept: shifting values
-//!   by chains of swaps instead of `Vec::insert`/`drain` (no `memmove`
-//!   call; 43.8 M to 51.4 M); `replace_range` forced inline (43.7 M, too
-//!   little for the code it copies into the app). Earlier tries are in
-//!   docs/size.md. Specialising the shifts for `Copy` values would need
-//!   `unsafe` or a bound the simulator's `Rc<str>` values do not meet.
-//!   Not measured: a put or sync written as one pass into a second buffer
-//!   swapped in afterwards (the clock would carry a spare buffer, one
-//!   more allocation per clock and a hand-written equality and hash).
+//!   5.56 ms at load 0.4 at 43.8 M instructions a replay (session 7,
+//!   `kernel/dvvset-200k-ops`, 14.6–15.3× the reference's 81–85 ms, about
+//!   3.0 instructions a cycle); 4.2 ms needs about 33 M. Session 8: 40.5 M
+//!   (callgrind over the replay alone), with `sync` kept out of line and
+//!   both entry passes trying the same position first. Where they go:
+//!   `sync` 13.6 M (59,944 calls, 228 each with its early exits, of which
+//!   `replace_range` 4.2 M: 40,425 calls, 103 each with its `memcpy`), the
+//!   puts 14.5 M (79,759, 182 each when kept out of line), the copies for
+//!   the second replica 5.1 M (84.5 each, out of line), and about 7 M for
+//!   the 60,297 gets and the bench's dispatch (which the reference's time
+//!   has too); `memcpy`/`memmove` calls are 2.6 M of all this (272,644
+//!   calls, 9.6 each). Callgrind's branch simulator counts 813 K
+//!   mispredicted branches a replay (the dispatch on the randomly ordered
+//!   operations, `memcpy`'s size classes, a put's keep-or-cut and the
+//!   writer's scan, a sync's newer side): its predictor is cruder than the
+//!   CPU's and no hardware counter was available, but at 15 cycles a miss
+//!   every 100 K real misses is 0.6 ms. docs/size.md has the breakdown.
+//! - Measured worse and not kept: shifting values by chains of swaps
+//!   instead of `Vec::insert`/`drain` (51.4 M against 43.8 M, session 7);
+//!   a sync written once into a spare buffer swapped in afterwards (48.4 M
+//!   against 43.6 M: a `memcpy` call per entry costs more than the one or
+//!   two shifts it replaces, and the spare field needs a hand-written
+//!   equality, hash and `Debug`); a put kept out of line (41.0 M against
+//!   40.5 M); the writer's entry found by a branch-free scan (46.9 M
+//!   against 43.6 M) or noted during the context pass (45.7 M against
+//!   42.6 M); `replace_range` forced inline (−0.1 M) and `clone_from` kept
+//!   out of line (−0.2 M), too little for their cost in the app. Earlier
+//!   tries are in docs/size.md. Specialising the shifts for `Copy` values
+//!   would need `unsafe` or a bound the simulator's `Rc<str>` values do
+//!   not meet. Not tried: each entry's values apart, in a ring, so that a
+//!   put's new value and cuts shift nothing else (a new layout for the
+//!   whole file).
 
 use std::fmt;
 use std::ops::{DerefMut, Range};
@@ -576,6 +579,11 @@ impl<I: Ord, V> DvvSet<I, V> {
 
     /// `sync/2`: merges `other` into `self`. Values one side has seen
     /// superseded by the other are dropped; concurrent ones are kept.
+    // Never inlined: inlined into a caller's loop (a replica's, or the
+    // kernel bench's replay of puts, gets and syncs), its entry loop kept
+    // reloading the caller's spilled registers; out of line the reference
+    // workload's replay takes 40.45 M instructions instead of 42.57 M.
+    #[inline(never)]
     pub fn sync(&mut self, other: &Self)
     where
         I: Clone,
@@ -610,7 +618,6 @@ impl<I: Ord, V> DvvSet<I, V> {
 
     /// merge/5 per entry both sides have; an entry only `other` has is
     /// copied over.
-    #[inline(never)]
     fn merge_entries(&mut self, other: &Self)
     where
         I: Clone,
