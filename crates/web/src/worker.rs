@@ -222,6 +222,14 @@ impl Worker {
     pub fn cancel(&self) {
         let mut inner = self.inner.borrow_mut();
         if let Some(thread) = inner.thread.take() {
+            // A reply the worker posted before it was terminated can still be
+            // queued for this page: with the handlers cleared it finds none,
+            // rather than the closures dropped here ("closure invoked
+            // recursively or after being dropped", seen once when the Lab's
+            // Cancel stopped its workers mid-run).
+            thread.worker.set_onmessage(None);
+            thread.worker.set_onerror(None);
+            thread.worker.set_onmessageerror(None);
             thread.worker.terminate();
         }
         inner.ready = false;
