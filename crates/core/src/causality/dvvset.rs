@@ -57,8 +57,9 @@
 //!   5.56 ms at load 0.4 at 43.8 M instructions a replay (session 7,
 //!   `kernel/dvvset-200k-ops`, 14.6–15.3× the reference's 81–85 ms, about
 //!   3.0 instructions a cycle); 4.2 ms needs about 33 M. Session 8: 40.5 M
-//!   (callgrind over the replay alone), with `sync` kept out of line and
-//!   both entry passes trying the same position first. Where they go:
+//!   (callgrind over the replay alone) and 5.23–5.26 ms at load 1.8–2.9,
+//!   with `sync` kept out of line and both entry passes trying the same
+//!   position first. Where the instructions go:
 //!   `sync` 13.6 M (59,944 calls, 228 each with its early exits, of which
 //!   `replace_range` 4.2 M: 40,425 calls, 103 each with its `memcpy`), the
 //!   puts 14.5 M (79,759, 182 each when kept out of line), the copies for
