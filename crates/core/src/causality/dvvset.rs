@@ -72,6 +72,10 @@
 //!   writer's scan, a sync's newer side): its predictor is cruder than the
 //!   CPU's and no hardware counter was available, but at 15 cycles a miss
 //!   every 100 K real misses is 0.6 ms. docs/size.md has the breakdown.
+//!   So a put notes the writer's entry during its context pass instead of
+//!   scanning for it again (the writer's place is random in the workload):
+//!   3.2 M more instructions, 62 K fewer simulated misses, and 3–9% less
+//!   time back to back at load 1.1.
 //! - Measured worse and not kept: shifting values by chains of swaps
 //!   instead of `Vec::insert`/`drain` (51.4 M against 43.8 M, session 7);
 //!   a sync written once into a spare buffer swapped in afterwards (48.4 M
@@ -79,14 +83,13 @@
 //!   two shifts it replaces, and the spare field needs a hand-written
 //!   equality, hash and `Debug`); a put kept out of line (41.0 M against
 //!   40.5 M); the writer's entry found by a branch-free scan (46.9 M
-//!   against 43.6 M) or noted during the context pass (45.7 M against
-//!   42.6 M); `replace_range` forced inline (−0.1 M) and `clone_from` kept
-//!   out of line (−0.2 M), too little for their cost in the app. Earlier
-//!   tries are in docs/size.md. Specialising the shifts for `Copy` values
-//!   would need `unsafe` or a bound the simulator's `Rc<str>` values do
-//!   not meet. Not tried: each entry's values apart, in a ring, so that a
-//!   put's new value and cuts shift nothing else (a new layout for the
-//!   whole file).
+//!   against 43.6 M); `replace_range` forced inline (−0.1 M) and
+//!   `clone_from` kept out of line (−0.2 M), too little for their cost in
+//!   the app. Earlier tries are in docs/size.md. Specialising the shifts
+//!   for `Copy` values would need `unsafe` or a bound the simulator's
+//!   `Rc<str>` values do not meet. Not tried: each entry's values apart,
+//!   in a ring, so that a put's new value and cuts shift nothing else (a
+//!   new layout for the whole file).
 
 use std::fmt;
 use std::ops::{DerefMut, Range};
@@ -540,6 +543,9 @@ impl<I: Ord, V> DvvSet<I, V> {
         }
         // merge/5 with the client's side holding no values: each entry the
         // context has seen keeps only its values newer than what was seen.
+        // Where the writer's entry is, if the context has it (it usually
+        // does), so that its event needs no second scan.
+        let mut writer = None;
         let mut n = 0;
         let mut start = 0;
         for (cid, seen) in ctx {
@@ -557,6 +563,9 @@ impl<I: Ord, V> DvvSet<I, V> {
                         live: 0,
                     };
                     self.slots.insert(n, slot);
+                    if *cid == id {
+                        writer = Some((n, start));
+                    }
                     n += 1;
                     continue;
                 }
@@ -572,10 +581,22 @@ impl<I: Ord, V> DvvSet<I, V> {
                 self.values.drain(start + keep..start + slot.live);
                 slot.live = keep;
             }
+            if *cid == id {
+                writer = Some((n, start));
+            }
             start += keep;
             n += 1;
         }
-        self.event(id, value);
+        match writer {
+            // event/3 on the entry found above.
+            Some((n, start)) => {
+                let slot = &mut self.slots[n];
+                slot.counter += 1;
+                slot.live += 1;
+                self.values.insert(start, value);
+            }
+            None => self.event(id, value),
+        }
     }
 
     /// `sync/2`: merges `other` into `self`. Values one side has seen
