@@ -46,6 +46,7 @@
 //!   offers no field for them; a search that reaches them ends with
 //!   "bound reached" and the counts so far.
 
+use gloo::timers::callback::Timeout;
 use serde_json::{json, Value};
 use wildling_core::quoted::Quoted;
 use wildling_core::scenario::BUILTIN_NAMES;
@@ -61,7 +62,7 @@ const PLAYGROUND: (&str, &str) = ("playground-session", "The playground's sessio
 /// How long the panel waits for the playground's session: it answers
 /// within a frame or two (its update writes the session's JSON text), so
 /// a few seconds mean no playground is listening, even on a busy machine.
-const ANSWER_WAIT_MS: i32 = 3000;
+const ANSWER_WAIT_MS: u32 = 3000;
 
 /// The explorer's teaching cases: their names and scenario text.
 const TEACHING: [(&str, &str); 4] = [
@@ -301,7 +302,11 @@ impl Component for Explore {
                         (self.error, self.status) =
                             (false, "asking the playground for its session…".to_string());
                         session::ask();
-                        session::after(ctx.link(), ANSWER_WAIT_MS, ExploreMsg::NoAnswer(self.runs));
+                        let (link, run) = (ctx.link().clone(), self.runs);
+                        Timeout::new(ANSWER_WAIT_MS, move || {
+                            link.send_message(ExploreMsg::NoAnswer(run))
+                        })
+                        .forget();
                     }
                     Ok(job) => self.start(ctx, &job),
                 }

@@ -7,8 +7,7 @@
 //! panel hears every answer for its life ([`listen`]) and keeps only the
 //! one it asked for; reading it changes nothing in the playground. A
 //! detail that is not text, or longer than the largest session the core
-//! reads, is the panel's error, not a crash. [`after`] is the panel's
-//! clock for giving up on an answer that never comes.
+//! reads, is the panel's error, not a crash.
 //!
 //! CAVEATS
 //! - Answers are not numbered: two panels asking at once each take the
@@ -51,15 +50,5 @@ pub fn listen<C: Component>(
 pub fn ask() {
     if let (Some(window), Ok(event)) = (web_sys::window(), web_sys::Event::new(SESSION_REQUEST)) {
         let _ = window.dispatch_event(&event);
-    }
-}
-
-/// Send the panel `message` after `ms` milliseconds.
-pub fn after<C: Component>(link: &Scope<C>, ms: i32, message: C::Message) {
-    let link = link.clone();
-    let callback = Closure::once_into_js(move || link.send_message(message));
-    if let Some(window) = web_sys::window() {
-        let _ = window
-            .set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms);
     }
 }
