@@ -680,7 +680,7 @@ impl Component for App {
                 }
                 { self.link_banner() }
                 { tutorial_panel(&tutorial::Props {
-                    loading: self.sharing.loading,
+                    loading: self.sharing.loading || self.sharing.reading,
                     state: self.sharing.tutorial.clone(),
                     verdicts: self
                         .sharing

@@ -51,6 +51,8 @@ pub struct Sharing {
     /// Whether what the address names is being fetched: the autosave is
     /// held and the embed's `ready` waits until it is shown (or failed).
     pub loading: bool,
+    /// Whether a tutorial is being fetched or read (the panel says so).
+    pub reading: bool,
     /// What `reset` goes back to.
     pub initial: Option<share::Session>,
     /// What was last autosaved: time, actions, generation, key.
@@ -61,7 +63,8 @@ pub struct Sharing {
     height: f64,
     /// Whether `ready` was posted (`state` follows it).
     ready: bool,
-    /// The Web Worker that writes the downloads (started on the first).
+    /// The Web Worker that writes the downloads and reads the tutorials
+    /// (started on the first).
     worker: wildling_web::worker::Worker,
     _messages: Option<EventListener>,
 }
@@ -188,6 +191,7 @@ impl Sharing {
             link_error: opening.link_error.clone(),
             tutorial: None,
             loading: false,
+            reading: false,
             initial: opening.shared.clone(),
             embed,
             saved: None,
@@ -234,7 +238,7 @@ impl App {
             Payload::Json(json) if Tutorial::is_tutorial_text(&json) => json,
             Payload::Json(json) => return self.open_session(parse_file(&json)?),
         };
-        tutorials::read_tutorial(self.on.clone(), text, from, false);
+        self.read_tutorial(text, from);
         Ok(())
     }
 
@@ -314,9 +318,7 @@ impl App {
         self.sharing.loading = true;
         match pending {
             Pending::Tutorial(id) => self.open_tutorial(&id, TutorialFrom::Address),
-            Pending::TutorialText(text) => {
-                tutorials::read_tutorial(self.on.clone(), text, TutorialFrom::Address, false)
-            }
+            Pending::TutorialText(text) => self.read_tutorial(text, TutorialFrom::Address),
             Pending::Scenario(name) => self.load(&name),
         }
     }

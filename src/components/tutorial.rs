@@ -29,7 +29,8 @@ pub struct TutorialState {
 
 /// What the tutorial panel shows.
 pub struct Props {
-    /// Whether the tutorial the address names is being fetched.
+    /// Whether a tutorial (the one the address names, or one asked for) is
+    /// being fetched or read.
     pub loading: bool,
     /// The open tutorial, if any.
     pub state: Option<TutorialState>,

@@ -56,6 +56,13 @@
 //!   reply: each step's verdicts, why the draft is not a valid file (naming
 //!   the field) or the file and a share link's body carrying it
 //!   ([`crate::tutorial::authoring::check_draft`]).
+//! - `tutorial-read` — a tutorial file (its JSON text) and, when it names
+//!   a built-in scenario, that scenario's text (the page fetches both) →
+//!   one `tutorial-read` reply: the tutorial read and validated as the CLI
+//!   reads it ([`Tutorial::from_json_with`]), in
+//!   [`crate::tutorial::wire`]'s form, or the reader's error in its own
+//!   words (naming the field), which the page shows as it is. The page
+//!   links no tutorial reader.
 //! - `export` — a playground session (its JSON text), the position it
 //!   stands at (events run) and a format (`edn`, `porcupine`, `shiviz`,
 //!   `svg-diagram`, `svg-ring`: `wildling export`'s names) → one
@@ -102,6 +109,7 @@ use crate::playback::Playback;
 use crate::scenario::{builtin_scenario, read, Scenario, ScenarioError};
 use crate::share::{self, Session};
 use crate::tutorial::authoring::{self, Candidate, DraftCheck};
+use crate::tutorial::{wire as tutorial_wire, Tutorial};
 use crate::view;
 use crate::NodeId;
 
@@ -180,6 +188,15 @@ pub enum Job {
     TutorialCheck {
         /// The draft's JSON text.
         tutorial: String,
+    },
+    /// A tutorial file read for the page.
+    TutorialRead {
+        /// The file's JSON text.
+        tutorial: String,
+        /// The text of the built-in scenario the file names, if it names
+        /// one (the page fetched `scenarios/NAME.json` for that name).
+        #[serde(default)]
+        scenario: Option<String>,
     },
     /// A download of a playground session's run: its history for another
     /// tool, or a drawing, as `wildling export` writes it.
@@ -330,6 +347,16 @@ pub enum ReplyBody {
         /// A share link's body (`w1.…`) carrying the file, when valid.
         #[serde(default)]
         link: Option<String>,
+    },
+    /// A tutorial read, or why it cannot be.
+    TutorialRead {
+        /// The tutorial in [`crate::tutorial::wire`]'s form, when it is
+        /// valid.
+        #[serde(default)]
+        wire: Option<Value>,
+        /// The reader's error (`steps[0].title: is empty`), when it is not.
+        #[serde(default)]
+        error: Option<String>,
     },
     /// A download's file.
     Exported {
@@ -519,6 +546,7 @@ pub fn handle(text: &str, post: &mut dyn FnMut(Reply)) {
         }),
         Job::TutorialCandidates { session, draft } => tutorial_candidates(&session, draft.as_ref()),
         Job::TutorialCheck { tutorial } => Ok(tutorial_check(&tutorial)),
+        Job::TutorialRead { tutorial, scenario } => Ok(tutorial_read(&tutorial, scenario)),
         Job::Export {
             session,
             position,
@@ -863,6 +891,24 @@ fn tutorial_check(tutorial: &str) -> ReplyBody {
         .as_ref()
         .map(|text| share::encode_payload(text.as_bytes()));
     ReplyBody::Checked { check, link }
+}
+
+/// A tutorial file read and validated, its named scenario's text given:
+/// the page's tutorial, or the reader's error.
+fn tutorial_read(tutorial: &str, scenario: Option<String>) -> ReplyBody {
+    // The reader caps the text (MAX_TUTORIAL_BYTES) before parsing it, and
+    // asks for the scenario only by the name in the file, the one the page
+    // fetched.
+    match Tutorial::from_json_with(tutorial, &|_| scenario.clone()) {
+        Ok(read) => ReplyBody::TutorialRead {
+            wire: Some(tutorial_wire::to_wire(&read)),
+            error: None,
+        },
+        Err(e) => ReplyBody::TutorialRead {
+            wire: None,
+            error: Some(e.to_string()),
+        },
+    }
 }
 
 /// A playground session (its JSON text) replayed to `position` (events

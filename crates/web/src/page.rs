@@ -60,11 +60,7 @@ pub fn download(name: &str, text: &str, media_type: &str) {
 
 fn try_download(name: &str, text: &str, media_type: &str) -> Option<()> {
     let document = web_sys::window()?.document()?;
-    let parts = js_sys::Array::of1(&text.into());
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(media_type);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    let url = blob_url(text, media_type)?;
     let a = document
         .create_element("a")
         .ok()?
@@ -75,6 +71,15 @@ fn try_download(name: &str, text: &str, media_type: &str) -> Option<()> {
     a.click();
     let _ = web_sys::Url::revoke_object_url(&url);
     Some(())
+}
+
+/// A `blob:` address of `text`, labelled with `media_type`.
+pub fn blob_url(text: &str, media_type: &str) -> Option<String> {
+    let parts = js_sys::Array::of1(&text.into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(media_type);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+    web_sys::Url::create_object_url_with_blob(&blob).ok()
 }
 
 /// The iframe snippet for this page with `?embed=1` and then `rest` (more

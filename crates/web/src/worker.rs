@@ -43,6 +43,12 @@
 //!   means the two sides disagree, and every pending request fails with it.
 //! - Terminating kills every request on that thread: a pool that wants to
 //!   cancel one chunk runs it on its own `Worker`.
+//! - In a sandboxed iframe (`sandbox="allow-scripts"`, an opaque origin)
+//!   `new Worker(LOADER)` is refused; the thread then starts from a `blob:`
+//!   script doing what the loader does with absolute addresses (the host
+//!   must send `Access-Control-Allow-Origin` for the wasm, as for the
+//!   page's own). The blob's address is never revoked: a few bytes per
+//!   thread started.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -56,6 +62,9 @@ use wasm_bindgen::{JsCast, JsValue};
 pub const PROTOCOL: u64 = 1;
 /// The worker's script: trunk's loader shim for `crates/worker`.
 pub const LOADER: &str = "./wildling-worker_loader.js";
+/// The worker's glue and wasm, as the loader shim names them.
+const SCRIPT: &str = "./wildling-worker.js";
+const WASM: &str = "./wildling-worker_bg.wasm";
 /// The largest reply read (`wildling_core::jobs::MAX_REPLY_BYTES`).
 pub const MAX_REPLY_BYTES: usize = 64 << 20;
 
@@ -133,6 +142,20 @@ pub fn route(text: &str) -> Routed {
         (0, Answer::Failed(message)) => Routed::All(message),
         (id, answer) => Routed::To(id, answer),
     }
+}
+
+/// A `blob:` script that does what trunk's loader shim ([`LOADER`]) does,
+/// with the page's absolute addresses: a worker started from a blob
+/// resolves relative ones against the blob's.
+fn blob_loader() -> Option<String> {
+    let page = web_sys::window()?.location().href().ok()?;
+    let at = |file: &str| Some(web_sys::Url::new_with_base(file, &page).ok()?.href());
+    let script = format!(
+        "importScripts({:?});wasm_bindgen({:?});",
+        at(SCRIPT)?,
+        at(WASM)?
+    );
+    crate::page::blob_url(&script, "text/javascript")
 }
 
 /// A request's JSON text: the job with this page's protocol and the id.
@@ -240,6 +263,14 @@ impl Worker {
 
     fn start(&self) -> Result<(), String> {
         let worker = web_sys::Worker::new(LOADER)
+            .or_else(|direct| {
+                // A sandboxed iframe (an opaque origin) may not start a
+                // worker from the server's address, but may from a blob it
+                // made itself.
+                blob_loader()
+                    .and_then(|url| web_sys::Worker::new(&url).ok())
+                    .ok_or(direct)
+            })
             .map_err(|e| format!("the worker ({LOADER}) could not be started: {}", words(&e)))?;
         let weak = Rc::downgrade(&self.inner);
         let on_message =

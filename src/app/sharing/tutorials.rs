@@ -3,18 +3,28 @@
 //! focus selected and its comparison on.
 //!
 //! The wasm holds only the built-ins' ids and titles
-//! (`tutorial::BUILTIN_INDEX`): opening one fetches `tutorials/ID.json`,
-//! and, when it names a built-in scenario, `scenarios/NAME.json`, then the
-//! core reads both. Until a tutorial is read, the session shown stays as it
-//! was; a tutorial that cannot be fetched or read leaves it so, with a
-//! message naming the file or the field.
+//! (`tutorial::BUILTIN_INDEX`) and no tutorial reader: opening one fetches
+//! `tutorials/ID.json`, and, when it names a built-in scenario,
+//! `scenarios/NAME.json`, then the Web Worker reads and validates both
+//! (the `tutorial-read` job) and posts the tutorial back in
+//! `tutorial::wire`'s form, which the page takes apart without serde's
+//! visitors. Until a tutorial is read, the session shown stays as it was
+//! and the panel says "Loading…"; a tutorial that cannot be fetched or read
+//! leaves it so, with a message naming the file or the field.
+//!
+//! CAVEATS
+//! - The first tutorial opened waits for the worker's wasm too (the
+//!   downloads' worker, 0.28 MB gzip -9), once per page; an embed or a
+//!   `?tutorial=` link opens after it.
 
 use std::rc::Rc;
 
+use serde_json::json;
 use wildling_core::quoted::Quoted;
 use wildling_core::scenario::{BUILTIN_NAMES, MAX_SCENARIO_BYTES};
 use wildling_core::share;
-use wildling_core::tutorial::{Focus, Tutorial, BUILTIN_INDEX, MAX_TUTORIAL_BYTES};
+use wildling_core::tutorial::{wire, Focus, Tutorial, BUILTIN_INDEX, MAX_TUTORIAL_BYTES};
+use wildling_web::worker::{Answer, Worker};
 use yew::Callback;
 
 use super::super::App;
@@ -29,30 +39,73 @@ pub(super) fn tutorial_session(t: &Tutorial, step: usize) -> Result<share::Sessi
         .ok_or_else(|| format!("{} has no step {}", t.id, step + 1))
 }
 
-/// Read a tutorial file's `text`, first fetching the built-in scenario it
-/// names, and send the tutorial (or why it cannot be opened) to `on`.
-pub(super) fn read_tutorial(on: Callback<Msg>, text: String, from: TutorialFrom, builtin: bool) {
-    let send = move |on: &Callback<Msg>, text: &str, read: Result<Tutorial, String>| {
-        on.emit(Msg::Share(ShareMsg::TutorialRead {
-            from,
-            builtin,
-            read: read.map(|t| (Rc::new(t), Rc::from(text))),
-        }))
-    };
+/// Read a tutorial file's `text` in the worker, first fetching the
+/// built-in scenario it names, and send the tutorial (or why it cannot be
+/// opened) to `on`.
+pub(super) fn read_tutorial(
+    on: Callback<Msg>,
+    worker: Worker,
+    text: String,
+    from: TutorialFrom,
+    builtin: bool,
+) {
     let named = Tutorial::scenario_name_in(&text).filter(|n| BUILTIN_NAMES.contains(&n.as_str()));
     let Some(name) = named else {
         // Inline, or a name the reader will refuse: nothing to fetch.
-        let read = Tutorial::from_json_with(&text, &|_| None).map_err(|e| e.to_string());
-        return send(&on, &text, read);
+        return ask_worker(on, &worker, text, None, from, builtin);
     };
     let path = format!("scenarios/{name}.json");
-    browser::fetch_text(&path, MAX_SCENARIO_BYTES, move |fetched| {
-        let read = fetched.and_then(|scenario| {
-            Tutorial::from_json_with(&text, &|n| (n == name).then(|| scenario.clone()))
-                .map_err(|e| e.to_string())
-        });
-        send(&on, &text, read);
+    browser::fetch_text(&path, MAX_SCENARIO_BYTES, move |fetched| match fetched {
+        Ok(scenario) => ask_worker(on, &worker, text, Some(scenario), from, builtin),
+        Err(e) => read(&on, from, builtin, Err(e)),
     });
+}
+
+/// Ask the worker to read `text` (with its named scenario's text).
+fn ask_worker(
+    on: Callback<Msg>,
+    worker: &Worker,
+    text: String,
+    scenario: Option<String>,
+    from: TutorialFrom,
+    builtin: bool,
+) {
+    let job = json!({"tutorial-read": {"tutorial": text, "scenario": scenario}});
+    let text: Rc<str> = Rc::from(text);
+    worker.ask(&job, move |answer| {
+        let tutorial = match answer {
+            Answer::Progress(_) => return,
+            Answer::Failed(why) => Err(why),
+            Answer::Done(body) => {
+                let body = &body["tutorial-read"];
+                match body["error"].as_str() {
+                    Some(e) => Err(e.to_string()),
+                    None => wire::from_wire(&body["wire"])
+                        .ok_or_else(|| "the worker sent no tutorial".to_string()),
+                }
+            }
+        };
+        read(
+            &on,
+            from,
+            builtin,
+            tutorial.map(|t| (Rc::new(t), text.clone())),
+        );
+    });
+}
+
+/// Send a tutorial read (or why not) to `on`.
+fn read(
+    on: &Callback<Msg>,
+    from: TutorialFrom,
+    builtin: bool,
+    read: Result<(Rc<Tutorial>, Rc<str>), String>,
+) {
+    on.emit(Msg::Share(ShareMsg::TutorialRead {
+        from,
+        builtin,
+        read,
+    }))
 }
 
 impl App {
@@ -63,16 +116,21 @@ impl App {
             return self
                 .tutorial_failed(from, format!("there is no tutorial called {}", Quoted(id)));
         }
-        let on = self.on.clone();
+        self.sharing.reading = true;
+        let (on, worker) = (self.on.clone(), self.sharing.worker.clone());
         let path = format!("tutorials/{id}.json");
         browser::fetch_text(&path, MAX_TUTORIAL_BYTES, move |fetched| match fetched {
-            Ok(text) => read_tutorial(on, text, from, true),
-            Err(e) => on.emit(Msg::Share(ShareMsg::TutorialRead {
-                from,
-                builtin: true,
-                read: Err(e),
-            })),
+            Ok(text) => read_tutorial(on, worker, text, from, true),
+            Err(e) => read(&on, from, true, Err(e)),
         });
+    }
+
+    /// Read a tutorial file's `text` (a file, a link or a postMessage
+    /// carried it), then show it.
+    pub(in crate::app) fn read_tutorial(&mut self, text: String, from: TutorialFrom) {
+        self.sharing.reading = true;
+        let (on, worker) = (self.on.clone(), self.sharing.worker.clone());
+        read_tutorial(on, worker, text, from, false);
     }
 
     /// A tutorial was read (or not): show its first step (the embed's first
@@ -84,6 +142,7 @@ impl App {
         read: Result<(Rc<Tutorial>, Rc<str>), String>,
     ) {
         let at_startup = std::mem::take(&mut self.sharing.loading);
+        self.sharing.reading = false;
         let opened = read.and_then(|(tutorial, text)| {
             let state = TutorialState {
                 tutorial,

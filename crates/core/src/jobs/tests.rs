@@ -702,3 +702,45 @@ fn a_session_the_explorer_cannot_use_is_refused_in_words() {
         ("job.explore.session", "a scenario or a session, not both")
     );
 }
+
+/// A tutorial read for the page is the CLI's reading of the same file,
+/// given the named scenario's text; an invalid one is the reader's own
+/// error, word for word.
+#[test]
+fn a_tutorial_is_read_for_the_page_as_the_cli_reads_it() {
+    let (_, text) = crate::tutorial::BUILTIN_TUTORIALS[0];
+    let name = Tutorial::scenario_name_in(text).expect("names a built-in");
+    let ask = |tutorial: &str, scenario: Option<&str>| {
+        only(&request(
+            3,
+            Job::TutorialRead {
+                tutorial: tutorial.to_string(),
+                scenario: scenario.map(str::to_string),
+            },
+        ))
+    };
+    let ReplyBody::TutorialRead {
+        wire: Some(wire),
+        error: None,
+    } = ask(text, builtin_scenario(&name))
+    else {
+        panic!("a built-in tutorial is read");
+    };
+    assert_eq!(
+        tutorial_wire::from_wire(&wire),
+        Some(Tutorial::from_json(text).expect("valid"))
+    );
+    let broken = text.replacen("\"title\"", "\"titel\"", 1);
+    assert_eq!(
+        ask(&broken, builtin_scenario(&name)),
+        ReplyBody::TutorialRead {
+            wire: None,
+            error: Some(Tutorial::from_json(&broken).unwrap_err().to_string()),
+        }
+    );
+    // Without the named scenario's text, the reader says there is none.
+    let ReplyBody::TutorialRead { error: Some(e), .. } = ask(text, None) else {
+        panic!("no scenario, no tutorial");
+    };
+    assert!(e.contains("there is no built-in scenario called"), "{e}");
+}

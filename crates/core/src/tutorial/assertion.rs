@@ -123,6 +123,21 @@ impl Outcome {
         }
     }
 
+    /// Every outcome, in declaration order.
+    const ALL: [Outcome; 6] = [
+        Outcome::Got,
+        Outcome::Put,
+        Outcome::QuorumFailed,
+        Outcome::Timeout,
+        Outcome::Ring,
+        Outcome::Refused,
+    ];
+
+    /// The outcome called `name` (as the file names it).
+    pub(crate) fn named(name: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.name() == name)
+    }
+
     fn name(self) -> &'static str {
         match self {
             Outcome::Got => "got",

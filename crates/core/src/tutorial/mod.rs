@@ -75,14 +75,17 @@
 //! - The built-in tutorials are compiled in with `include_str!` only under
 //!   the `builtins` feature (the CLI, the server, the tests). The web app
 //!   builds without it, keeps [`BUILTIN_INDEX`] (ids and titles, which a
-//!   test holds to the files) and fetches a file on use; a file that names
-//!   a built-in scenario is then read with [`Tutorial::from_json_with`],
-//!   given that scenario's fetched text.
+//!   test holds to the files) and fetches a file on use; the Web Worker
+//!   reads it with [`Tutorial::from_json_with`], given the fetched text of
+//!   the built-in scenario it names (`jobs`' `tutorial-read`), and the page
+//!   takes the result apart with [`wire::from_wire`]: the page links no
+//!   tutorial reader.
 
 pub mod assertion;
 pub mod authoring;
 mod kernel;
 pub mod narration;
+pub mod wire;
 
 use serde::{Deserialize, Serialize};
 

@@ -360,3 +360,98 @@ fn a_named_scenario_is_read_from_what_the_reader_is_given() {
     assert_eq!(Tutorial::scenario_name_in(&inline), None);
     assert_eq!(Tutorial::scenario_name_in("not json"), None);
 }
+
+/// What the worker posts is what the page reads back: every built-in
+/// tutorial, and a file with every kind of assertion, focus and position,
+/// cross the wire (as text, as `postMessage` carries it) unchanged.
+#[test]
+fn a_tutorial_crosses_the_wire_unchanged() {
+    let mut all = tutorials();
+    let mut every_kind = valid();
+    every_kind["steps"][0]["kernel"] = json!({
+        "operation": "event({}, S, n1)", "result": "(n1,1)", "dvv": "{}", "dvvset": "[]"
+    });
+    every_kind["compare_mode"] = json!("lww");
+    let first = every_kind["steps"][0].clone();
+    every_kind["steps"][0]["at"] = json!({ "action": 3 });
+    for (at, focus) in [
+        (json!({ "ticks": 120 }), json!({ "node": 2 })),
+        (json!({ "ticks": 130 }), json!({ "op": 1 })),
+    ] {
+        let mut step = first.clone();
+        step["at"] = at;
+        step["focus"] = focus;
+        step["expect"] = json!([{ "last_result": {
+            "client": 2, "outcome": "quorum-failed"
+        } }, { "replica": { "node": 2, "key": "cart", "clock": "[(n1,1,[bread])]" } },
+           { "checker": { "false_conflicts": 1, "non_converged": 0, "stale_reads": 0,
+                          "session_violations": 0, "lost_writes": 0 } }]);
+        every_kind["steps"].as_array_mut().unwrap().push(step);
+    }
+    all.push(Tutorial::from_json(&every_kind.to_string()).expect("valid"));
+    let mut inline = valid();
+    inline["scenario"] =
+        serde_json::from_str(builtin_scenario("partition-siblings").unwrap()).unwrap();
+    all.push(Tutorial::from_json(&inline.to_string()).expect("valid"));
+    for t in all {
+        let text = wire::to_wire(&t).to_string();
+        let value: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(wire::from_wire(&value).as_ref(), Some(&t), "{}", t.id);
+    }
+}
+
+/// Anything that is not the wire's form reads as nothing, never a panic:
+/// each field of a wire tutorial removed or replaced by a value of another
+/// type, at every depth.
+#[test]
+fn what_is_not_the_wire_form_reads_as_nothing() {
+    fn mutations(v: &Value, out: &mut Vec<Value>, rebuild: &dyn Fn(Value) -> Value) {
+        match v {
+            Value::Object(map) => {
+                for (k, field) in map {
+                    let mut removed = map.clone();
+                    removed.remove(k);
+                    out.push(rebuild(Value::Object(removed)));
+                    for other in [json!(null), json!(-1), json!("x"), json!([]), json!({})] {
+                        let mut changed = map.clone();
+                        changed.insert(k.clone(), other);
+                        out.push(rebuild(Value::Object(changed)));
+                    }
+                    let (map, k) = (map.clone(), k.clone());
+                    mutations(field, out, &|inner| {
+                        let mut m = map.clone();
+                        m.insert(k.clone(), inner);
+                        rebuild(Value::Object(m))
+                    });
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let items = items.clone();
+                    mutations(item, out, &|inner| {
+                        let mut a = items.clone();
+                        a[i] = inner;
+                        rebuild(Value::Array(a))
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    let t = Tutorial::from_json(&valid().to_string()).unwrap();
+    let mut wire_value = wire::to_wire(&t);
+    wire_value["scenario"] = json!({}); // the scenario reader has its own tests
+    let mut all = Vec::new();
+    mutations(&wire_value, &mut all, &|v| v);
+    assert!(all.len() > 100);
+    for v in &all {
+        // Read, or refused: either way no panic; a change that is still
+        // the form (an optional field removed) reads as a tutorial.
+        let _ = wire::from_wire(v);
+    }
+    assert_eq!(wire::from_wire(&json!({})), None);
+    assert_eq!(wire::from_wire(&json!([1, 2])), None);
+    let mut short = wire::to_wire(&t);
+    short["until_ticks"] = json!([]);
+    assert_eq!(wire::from_wire(&short), None);
+}
