@@ -48,8 +48,13 @@
 //!   page that needs every event should pause and `step`.
 //! - `seek` goes to the end of the tick, and processes at most
 //!   [`wildling_core::playback::SEEK_EVENTS_MAX`] events.
+//! - A message is read as the JSON text the browser writes for it
+//!   (`JSON.stringify`): what JSON cannot hold is gone before it is read
+//!   (an `undefined` field is left out, `NaN` is null), and a message it
+//!   cannot write (a cycle, a `BigInt`) is dropped as not JSON.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 use wasm_bindgen::JsValue;
 use wildling_core::ids::Time;
 use wildling_core::quoted::Quoted;
@@ -61,6 +66,11 @@ use crate::browser;
 
 /// The protocol version, the value of every message's `wildling` field.
 pub const PROTOCOL: u32 = 1;
+/// The longest message read, in characters of its JSON text: the largest
+/// payload ([`MAX_SCENARIO_BYTES`], a tutorial's is the same) twice over,
+/// since a payload sent as text is escaped once more. Each payload's own
+/// cap applies after.
+pub const MAX_MESSAGE_CHARS: usize = 2 * MAX_SCENARIO_BYTES + 1024;
 
 /// What the page's address asks for.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -157,8 +167,12 @@ impl EmbedOptions {
         if !browser::in_frame() {
             return;
         }
-        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-        match body.serialize(&serializer) {
+        // Written as JSON text by serde_json (which the app carries anyway)
+        // and made an object by the browser's `JSON.parse`.
+        let message = serde_json::to_string(&body)
+            .map_err(|e| e.to_string())
+            .and_then(|text| js_sys::JSON::parse(&text).map_err(|_| "not JSON".to_string()));
+        match message {
             Ok(message) => {
                 // The envelope's version joins the body's fields here: a
                 // flattened envelope struct would be serde's most generic
@@ -217,42 +231,49 @@ impl Command {
         if !data.is_object() {
             return Err("it is not an object".into());
         }
-        let version = js_sys::Reflect::get(data, &"wildling".into()).unwrap_or_default();
-        if version.as_f64() != Some(f64::from(PROTOCOL)) {
+        // The browser writes the object as JSON text (`JSON.stringify`),
+        // refused by its length before it is copied into the wasm, and
+        // serde_json reads it as a `Value`, whose fields are looked up: no
+        // reader of JavaScript values of its own in the shipped app.
+        let text = js_sys::JSON::stringify(data).map_err(|_| "it cannot be written as JSON")?;
+        let chars = text.length() as usize;
+        if chars > MAX_MESSAGE_CHARS {
+            return Err(format!(
+                "it is {chars} characters as JSON; the limit is {MAX_MESSAGE_CHARS}"
+            ));
+        }
+        let message: Value =
+            serde_json::from_str(&String::from(text)).map_err(|_| "it cannot be read as JSON")?;
+        if message.get("wildling").and_then(Value::as_u64) != Some(u64::from(PROTOCOL)) {
             return Err(format!(
                 "its \"wildling\" field is not the protocol version {PROTOCOL}"
             ));
         }
-        // The type is read first and each command's fields after, by
-        // serde-wasm-bindgen: an internally tagged enum would buffer the
-        // whole message through serde's generic content first.
-        let kind = js_sys::Reflect::get(data, &"type".into())
-            .ok()
-            .and_then(|kind| kind.as_string())
+        let kind = message
+            .get("type")
+            .and_then(Value::as_str)
             .ok_or("its \"type\" field is not a string")?;
-        fn fields<T: serde::de::DeserializeOwned>(data: &JsValue) -> Result<T, String> {
-            serde_wasm_bindgen::from_value(data.clone()).map_err(|e| e.to_string())
-        }
-        Ok(match kind.as_str() {
-            "load" => {
-                let LoadFields {
-                    link,
-                    scenario,
-                    tutorial,
-                } = fields(data)?;
-                Command::Load {
-                    link,
-                    scenario,
-                    tutorial,
-                }
-            }
+        // A field left out or null is none.
+        let field = |name: &str| message.get(name).filter(|v| !v.is_null()).cloned();
+        Ok(match kind {
+            "load" => Command::Load {
+                link: match field("link") {
+                    None => None,
+                    Some(Value::String(link)) => Some(link),
+                    Some(_) => return Err("its \"link\" field is not a string".into()),
+                },
+                scenario: field("scenario"),
+                tutorial: field("tutorial"),
+            },
             "play" => Command::Play,
             "pause" => Command::Pause,
             "step" => Command::Step,
-            "seek" => {
-                let SeekFields { ticks } = fields(data)?;
-                Command::Seek { ticks }
-            }
+            "seek" => Command::Seek {
+                ticks: message
+                    .get("ticks")
+                    .and_then(Value::as_u64)
+                    .ok_or("its \"ticks\" field is not a whole number")?,
+            },
             "reset" => Command::Reset,
             other => {
                 return Err(format!(
@@ -268,7 +289,6 @@ impl Command {
         scenario: Option<serde_json::Value>,
         tutorial: Option<serde_json::Value>,
     ) -> Result<Payload, String> {
-        use serde_json::Value;
         let payload = match (link, scenario, tutorial) {
             (Some(link), None, None) => Payload::Link(link),
             (None, Some(Value::String(text)), None) => Payload::Json(text),
@@ -301,20 +321,6 @@ impl Command {
         }
         Ok(payload)
     }
-}
-
-/// The fields of a `load` command ([`Command::Load`]).
-#[derive(Deserialize)]
-struct LoadFields {
-    link: Option<String>,
-    scenario: Option<serde_json::Value>,
-    tutorial: Option<serde_json::Value>,
-}
-
-/// The fields of a `seek` command ([`Command::Seek`]).
-#[derive(Deserialize)]
-struct SeekFields {
-    ticks: Time,
 }
 
 /// What the embed tells the embedding page.
