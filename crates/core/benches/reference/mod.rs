@@ -234,7 +234,7 @@ impl Replica for DvvSet<String, u32> {
 
 /// Replays `ops` from three empty clocks and returns them.
 #[inline(always)]
-fn run<R: Replica>(ops: &[Op]) -> [R; REPLICAS] {
+pub fn run<R: Replica>(ops: &[Op]) -> [R; REPLICAS] {
     let mut replicas: [R; REPLICAS] = std::array::from_fn(|_| R::empty());
     let mut contexts: [R::Context; CLIENTS] = Default::default();
     for op in ops {
