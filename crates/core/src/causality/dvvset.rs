@@ -54,29 +54,23 @@
 //!   (compacting by swaps, or rebuilding the changed tail) was measured
 //!   and cost more on the reference's workload (docs/size.md).
 //! - Short of issue 20's goal (≤ 4.2 ms on the reference's workload):
-//!   5.56 ms at load 0.4 at 43.8 M instructions a replay (session 7,
-//!   `kernel/dvvset-200k-ops`, 14.6–15.3× the reference's 81–85 ms, about
-//!   3.0 instructions a cycle); 4.2 ms needs about 33 M. Session 8: 40.5 M
-//!   (callgrind over the replay alone) and 5.23–5.26 ms at load 1.8–2.9,
-//!   with `sync` kept out of line and both entry passes trying the same
-//!   position first. Where the instructions go:
-//!   `sync` 13.6 M (59,944 calls, 228 each with its early exits, of which
-//!   `replace_range` 4.2 M: 40,425 calls, 103 each with its `memcpy`), the
-//!   puts 14.5 M (79,759, 182 each when kept out of line), the copies for
-//!   the second replica 5.1 M (84.5 each, out of line), and about 7 M for
-//!   the 60,297 gets and the bench's dispatch (which the reference's time
-//!   has too); `memcpy`/`memmove` calls are 2.6 M of all this (272,644
-//!   calls, 9.6 each). Callgrind's branch simulator counts 813 K
-//!   mispredicted branches a replay (the dispatch on the randomly ordered
-//!   operations, `memcpy`'s size classes, a put's keep-or-cut and the
-//!   writer's scan, a sync's newer side): its predictor is cruder than the
-//!   CPU's and no hardware counter was available, but at 15 cycles a miss
-//!   every 100 K real misses is 0.6 ms. docs/size.md has the breakdown.
-//!   So a put notes the writer's entry during its context pass instead of
-//!   scanning for it again (the writer's place is random in the workload):
-//!   3.2 M more instructions, 62 K fewer simulated misses, and 3–9% less
-//!   time back to back at load 1.1: 43.7 M and 5.25 ms at load 1.1–1.2 on
-//!   922b66f (15.4–16.2× the reference).
+//!   43.7 M instructions a replay (`./dev kernel-instructions`), 4.85–4.91
+//!   ms in a quiet moment at load 2.95 (session 9, `kernel/dvvset-200k-ops`,
+//!   16.5–17.5× the reference's 81–85 ms). Of that, the replay's own loop
+//!   (reading the 200,000 operations, branching on their kind) is 4.5 M
+//!   and 1.09–1.12 ms (`kernel_parts`, the reference pays one too); per
+//!   call, a put 203 instructions, a sync 228, the second replica's copy
+//!   85, a get 48. The least work the semantics ask of this workload
+//!   (entries compared and cut, values copied, counted on the workload)
+//!   priced at what straight-line code needs is about 9 M instructions, so
+//!   a replay's floor is about 2 ms: the goal is not out of reach, and
+//!   the 30 M over that floor are this implementation's overhead, spread
+//!   over every part: a `memmove` or `memcpy` call per shift or copy of
+//!   one to six values (272,644 calls a replay), `Vec`'s checks, and the
+//!   entry loops' fallbacks. docs/size.md has the profile and the
+//!   arithmetic. Callgrind's branch simulator counts 759 K mispredicted
+//!   branches a replay (its predictor is cruder than the CPU's; no
+//!   hardware counters here), 150 K of them in the loop alone.
 //! - Measured worse and not kept: shifting values by chains of swaps
 //!   instead of `Vec::insert`/`drain` (51.4 M against 43.8 M, session 7);
 //!   a sync written once into a spare buffer swapped in afterwards (48.4 M
@@ -86,11 +80,17 @@
 //!   40.5 M); the writer's entry found by a branch-free scan (46.9 M
 //!   against 43.6 M); `replace_range` forced inline (−0.1 M) and
 //!   `clone_from` kept out of line (−0.2 M), too little for their cost in
-//!   the app. Earlier tries are in docs/size.md. Specialising the shifts
-//!   for `Copy` values would need `unsafe` or a bound the simulator's
-//!   `Rc<str>` values do not meet. Not tried: each entry's values apart,
-//!   in a ring, so that a put's new value and cuts shift nothing else (a
-//!   new layout for the whole file).
+//!   the app. Session 9: each entry's values with free places before them,
+//!   a new value written into its entry's free place and a cut leaving its
+//!   places to the next entry, so that neither shifts other entries'
+//!   values (branch `kernel-gaps`): 48.1 M against 43.7 M, with fewer
+//!   simulated mispredicts (650 K against 751 K) but half the new values
+//!   still shifted (the first entry has none before it to leave it
+//!   places) and the free places' bookkeeping paid in every entry pass.
+//!   Earlier tries are in docs/size.md. Specialising the shifts for `Copy`
+//!   values would need `unsafe` or a bound the simulator's `Rc<str>`
+//!   values do not meet, and so would values that never move (a fixed
+//!   room per entry needs filler values or uninitialised places).
 
 use std::fmt;
 use std::ops::{DerefMut, Range};
