@@ -58,7 +58,7 @@ use serde_json::Value;
 use wasm_bindgen::JsValue;
 use wildling_core::ids::Time;
 use wildling_core::quoted::Quoted;
-use wildling_core::scenario::MAX_SCENARIO_BYTES;
+use wildling_core::scenario::{json_text, MAX_SCENARIO_BYTES};
 use wildling_core::share::MAX_LINK_CHARS;
 use wildling_core::tutorial::{MAX_ID_BYTES, MAX_TUTORIAL_BYTES};
 
@@ -292,13 +292,13 @@ impl Command {
         let payload = match (link, scenario, tutorial) {
             (Some(link), None, None) => Payload::Link(link),
             (None, Some(Value::String(text)), None) => Payload::Json(text),
-            (None, Some(value), None) => Payload::Json(value.to_string()),
+            (None, Some(value), None) => Payload::Json(json_text(&value)),
             (None, None, Some(Value::String(text))) if !text.trim_start().starts_with('{') => {
                 Payload::Tutorial(text)
             }
             (None, None, Some(Value::String(text))) => Payload::TutorialJson(text),
             (None, None, Some(value @ Value::Object(_))) => {
-                Payload::TutorialJson(value.to_string())
+                Payload::TutorialJson(json_text(&value))
             }
             (None, None, Some(_)) => return Err(
                 "\"tutorial\" must be a built-in tutorial's id or a tutorial file (text or object)"

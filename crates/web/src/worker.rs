@@ -56,6 +56,7 @@ use std::rc::Rc;
 use serde_json::{json, Value};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
+use wildling_core::scenario::json_text;
 
 /// The protocol version this page speaks (`wildling_core::jobs::PROTOCOL`;
 /// a native test holds them equal).
@@ -160,7 +161,7 @@ fn blob_loader() -> Option<String> {
 
 /// A request's JSON text: the job with this page's protocol and the id.
 pub fn request_text(id: u64, job: &Value) -> String {
-    json!({"protocol": PROTOCOL, "id": id, "job": job}).to_string()
+    json_text(&json!({"protocol": PROTOCOL, "id": id, "job": job}))
 }
 
 type OnAnswer = Box<dyn FnMut(Answer)>;
