@@ -11,7 +11,7 @@
 use wildling_core::view::MessageView;
 use yew::prelude::*;
 
-use super::click;
+use super::{click, use_text};
 use crate::msg::{Msg, Selection};
 
 /// The most rows a table lists; it says how many it left out. A busy
@@ -33,19 +33,26 @@ pub struct Props {
 /// The disclosure holding a diagram's tables.
 #[function_component(Facts)]
 pub fn facts(props: &Props) -> Html {
-    let open = use_state(|| false);
+    // Open when it holds any text: a `use_text` state, not a state of its
+    // own type (each state type is its own hook code in the shipped app).
+    let open = use_text(String::new());
     let toggle = {
         let open = open.clone();
         Callback::from(move |e: Event| {
             if let Some(details) = e.target_dyn_into::<web_sys::Element>() {
-                open.set(details.has_attribute("open"));
+                let shown = if details.has_attribute("open") {
+                    "open"
+                } else {
+                    ""
+                };
+                open.set(shown.to_string());
             }
         })
     };
     html! {
         <details class="facts small" data-testid={props.testid} ontoggle={toggle}>
             <summary>{ props.summary }</summary>
-            if *open { { props.tables.emit(()) } }
+            if !open.is_empty() { { props.tables.emit(()) } }
         </details>
     }
 }
