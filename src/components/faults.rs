@@ -68,7 +68,10 @@ pub fn faults_panel(props: &Props) -> Html {
     let view = &props.network;
     let on = &props.on;
     let count = view.nodes.len();
-    let groups = use_state(|| vec![1u8; count]);
+    // Each node's group as a digit ('1' to '3'), one per node in order: a
+    // `use_text` state, not a state of its own type (each state type is its
+    // own hook code in the shipped app).
+    let groups = use_text("1".repeat(count));
     let split_error = use_text(String::new());
     let o = &view.options;
     let drop = use_text((f64::from(o.drop_per_million) / 10_000.0).to_string());
@@ -85,13 +88,17 @@ pub fn faults_panel(props: &Props) -> Html {
         let set_group = {
             let groups = groups.clone();
             Callback::from(move |e: Event| {
-                let mut next = (*groups).clone();
-                next.resize(count, 1);
-                next[i] = event_value(&e).parse().unwrap_or(1);
-                groups.set(next);
+                let mut next = groups.as_bytes().to_vec();
+                next.resize(count, b'1');
+                next[i] = match event_value(&e).as_str() {
+                    "2" => b'2',
+                    "3" => b'3',
+                    _ => b'1',
+                };
+                groups.set(String::from_utf8(next).unwrap_or_default());
             })
         };
-        let group = groups.get(i).copied().unwrap_or(1);
+        let group = groups.as_bytes().get(i).map_or(1, |digit| digit - b'0');
         html! {
             <tr key={id.0} class={classes!((props.selection == Selection::Node(id)).then_some("selected"))}>
                 <th scope="row">{ id.to_string() }</th>
@@ -122,8 +129,8 @@ pub fn faults_panel(props: &Props) -> Html {
                 .map(|g| {
                     nodes
                         .iter()
-                        .zip(groups.iter())
-                        .filter(|(_, x)| **x == g)
+                        .zip(groups.bytes())
+                        .filter(|(_, digit)| *digit == b'0' + g)
                         .map(|(n, _)| *n)
                         .collect::<Vec<_>>()
                 })
