@@ -92,20 +92,41 @@ const SWITCHES: [Switch; 5] = [
     ("durable", "Durable storage", "The store and the hints survive a crash; off, a crash wipes them.", |m| &mut m.durable),
 ];
 
-fn switches(state: &UseStateHandle<Mechanisms>) -> Html {
+/// `base` with each switch as `flags` has it: a digit per entry of
+/// [`SWITCHES`], in order, `1` on. The panel keeps the switches as such a
+/// text in a `use_text` state, not a state of its own type (each state type
+/// is its own hook code in the shipped app).
+fn switched(base: Mechanisms, flags: &str) -> Mechanisms {
+    let mut mechanisms = base;
+    for (k, &(.., field)) in SWITCHES.iter().enumerate() {
+        *field(&mut mechanisms) = flags.as_bytes().get(k) == Some(&b'1');
+    }
+    mechanisms
+}
+
+/// The switches of `mechanisms` as [`switched`] reads them.
+fn flags(mut mechanisms: Mechanisms) -> String {
     SWITCHES
         .iter()
-        .map(|&(name, label, help, field)| {
+        .map(|&(.., field)| if *field(&mut mechanisms) { '1' } else { '0' })
+        .collect()
+}
+
+fn switches(state: &UseStateHandle<String>) -> Html {
+    SWITCHES
+        .iter()
+        .enumerate()
+        .map(|(k, &(name, label, help, _))| {
             let id = format!("mechanism-{name}");
-            let mut current = **state;
-            let checked = *field(&mut current);
+            let checked = state.as_bytes().get(k) == Some(&b'1');
             let toggle = {
                 let state = state.clone();
                 Callback::from(move |_: Event| {
-                    let mut next = *state;
-                    let flag = field(&mut next);
-                    *flag = !*flag;
-                    state.set(next);
+                    let mut next = state.as_bytes().to_vec();
+                    if let Some(flag) = next.get_mut(k) {
+                        *flag = if *flag == b'1' { b'0' } else { b'1' };
+                    }
+                    state.set(String::from_utf8(next).unwrap_or_default());
                 })
             };
             html! {
@@ -132,7 +153,7 @@ pub fn settings_panel(props: &Props) -> Html {
     let clients = use_text(c.clients.to_string());
     let mode = use_text(c.mode.name().to_string());
     let seed = use_text(props.seed.to_string());
-    let mechanisms = use_state(|| c.mechanisms);
+    let mechanisms = use_text(flags(c.mechanisms));
     let handoff = use_text(c.hint_handoff_interval_ticks.to_string());
     let anti_entropy = use_text(c.anti_entropy_interval_ticks.to_string());
     let prune = use_text(
@@ -200,7 +221,7 @@ pub fn settings_panel(props: &Props) -> Html {
                     w: parse_number("W", &w)?,
                     clients: parse_number("Clients", &clients)?,
                     mode: mode.parse::<CausalityMode>().map_err(|e| e.to_string())?,
-                    mechanisms: *mechanisms,
+                    mechanisms: switched(base.mechanisms, &mechanisms),
                     hint_handoff_interval_ticks: parse_number("Hint handoff interval", &handoff)?,
                     anti_entropy_interval_ticks: parse_number(
                         "Anti-entropy interval",
@@ -256,7 +277,7 @@ pub fn settings_panel(props: &Props) -> Html {
                 <fieldset class="field wide mechanisms" data-testid="mechanisms">
                     <legend>{ "Mechanisms" }</legend>
                     { switches(&mechanisms) }
-                    { for mechanism_notes(&mechanisms).into_iter().map(|note| html! {
+                    { for mechanism_notes(&switched(c.mechanisms, &mechanisms)).into_iter().map(|note| html! {
                         <p class="note small" role="note" data-testid="mechanism-note">{ note }</p>
                     }) }
                 </fieldset>
