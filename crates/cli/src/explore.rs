@@ -188,7 +188,7 @@ impl Report<'_> {
         } = *self;
         let config = &scenario.cluster;
         outln!(
-        "explore {}: {} nodes, N={} R={} W={}, mode {}; depth <= {}, drops <= {}, faults <= {} of {}{}",
+        "explore {}: {} nodes, N={} R={} W={}, mode {}; depth <= {}, drops <= {}, faults <= {} of {}{}{}",
         clean(&scenario.name),
         config.nodes,
         config.n,
@@ -199,7 +199,8 @@ impl Report<'_> {
         bounds.drops_max,
         bounds.faults_max,
         bounds.faults.len(),
-        if bounds.reduction { "" } else { ", no reduction" }
+        if bounds.reduction { "" } else { ", no reduction" },
+        if bounds.relative_times { "" } else { ", absolute times" }
     );
         outln!(
         "states explored {}, distinct {}, settled {}, depth reached {}, time {seconds:.2} s ({:.0} distinct states/s)",
@@ -251,6 +252,19 @@ impl Report<'_> {
                 "over the whole bounded space"
             };
             outln!("\nholds {scope}: {}", names.join(", "));
+            // The checker's verdicts need a settled state: say so when none was.
+            let unchecked: Vec<String> = holds
+                .iter()
+                .filter(|p| !matches!(p, Property::SiblingsAtMost(_)))
+                .map(ToString::to_string)
+                .collect();
+            if p.settled_states == 0 && !unchecked.is_empty() {
+                outln!(
+                    "no state within the bounds settled, so {} (checked at settled states) \
+                     were checked at none",
+                    unchecked.join(", ")
+                );
+            }
         }
     }
 

@@ -199,6 +199,10 @@ enum Command {
         /// Explore every order of independent deliveries (no sleep sets), to compare.
         #[arg(long)]
         no_reduction: bool,
+        /// Count states that differ only in when things happened (the clock, timers' and
+        /// suspicions' times) or in the nodes' counters as different, to compare.
+        #[arg(long)]
+        absolute_times: bool,
         /// The directory the counterexamples' session files are written to.
         #[arg(long, default_value = ".")]
         out: std::path::PathBuf,
@@ -385,6 +389,7 @@ fn main() -> ExitCode {
             max_states,
             max_memory_mib,
             no_reduction,
+            absolute_times,
             out,
             json,
         } => {
@@ -411,6 +416,7 @@ fn main() -> ExitCode {
                         property
                     },
                     reduction: !no_reduction,
+                    relative_times: !absolute_times,
                     ..ExploreOptions::default()
                 };
                 explore::explore(&s, options, &out, json)

@@ -1,7 +1,10 @@
 //! The explorer's throughput: distinct states per second for a 3-node,
 //! 2-client cluster (N=3, R=2, W=2, DVVSet, every mechanism on), the
 //! first `STATES` distinct states of its space breadth first, with and
-//! without the sleep-set reduction; and its hot path taken apart, the state
+//! without the sleep-set reduction (times absolute, the space measured
+//! since the first figures), and with times relative to the clock (the
+//! explorer's default: each state a class of states equal up to a shift of
+//! the clock, so more transitions per distinct state); and its hot path taken apart, the state
 //! fingerprint (`Simulator::fingerprint_and_size`) and the clone of a
 //! state (`Simulator::clone`), each on a state halfway through the two
 //! puts. Run: `cargo bench -p wildling-core --bench explore`.
@@ -15,18 +18,25 @@ use wildling_core::sim::trace::TraceMode;
 use wildling_core::sim::{SimOptions, Simulator};
 
 mod two_puts;
-use two_puts::{options, STATES};
+use two_puts::{options, relative_options, STATES};
 
 fn search(c: &mut Criterion) {
     let scenario = two_puts::scenario();
     let mut group = c.benchmark_group("explore");
     group.sample_size(10);
     group.throughput(Throughput::Elements(STATES as u64));
-    for (name, reduction) in [
-        ("distinct_states_3_nodes_2_clients", true),
-        ("distinct_states_3_nodes_2_clients_no_reduction", false),
+    for (name, options) in [
+        ("distinct_states_3_nodes_2_clients", options(STATES, true)),
+        (
+            "distinct_states_3_nodes_2_clients_no_reduction",
+            options(STATES, false),
+        ),
+        (
+            "distinct_states_3_nodes_2_clients_relative_times",
+            relative_options(STATES, true),
+        ),
     ] {
-        let mut probe = Explorer::new(&scenario, options(STATES, reduction)).expect("valid");
+        let mut probe = Explorer::new(&scenario, options.clone()).expect("valid");
         probe.run_to_end();
         let progress = probe.progress();
         assert_eq!(
@@ -45,7 +55,7 @@ fn search(c: &mut Criterion) {
         );
         group.bench_function(name, |b| {
             b.iter_batched(
-                || Explorer::new(&scenario, options(STATES, reduction)).expect("valid"),
+                || Explorer::new(&scenario, options.clone()).expect("valid"),
                 |mut explorer| {
                     explorer.run_to_end();
                     explorer

@@ -23,6 +23,41 @@
 //! split one state into many. The set is a `HashMap` looked up, never
 //! iterated, so nothing observable depends on its order.
 //!
+//! # Times relative to the clock
+//!
+//! A state holds times: the clock, when each timer is set for, when each
+//! suspicion began, when each operation was invoked and completed. Two
+//! runs that did the same things at different moments (a timer fired
+//! early on one, late on the other) reach states equal but for those
+//! times, and counted as two they multiply the space for nothing. With
+//! [`ExploreOptions::relative_times`] (on by default) the fingerprint
+//! takes every time relative to the clock ([`Times::Relative`]): a timer
+//! by the ticks it has left (none once due), a timeline entry likewise, a
+//! suspicion by the ticks it has left ([`crate::node::Node::suspected`]),
+//! and the clock itself not at all; the nodes' counters (`stats`), which
+//! nothing reads, are left out too. The operations' times count, as how
+//! long ago, only when a property reads them (no-stale-read compares
+//! them); the others read outcomes alone.
+//!
+//! Why that is sound: a steered run reads the clock only through
+//! differences. A timer is set for now plus a delay and, fired, moves the
+//! clock to its time or leaves it if later; a timeline entry likewise; a
+//! node asks whether a suspicion is younger than
+//! [`crate::node::Node::suspicion_ticks`]; the checker compares operations'
+//! times with each other. No node or client holds any other time, except
+//! where the causality mode stores one: LWW stamps each write with the
+//! clock, and client-id vectors their entries (for pruning). So two states
+//! equal up to a shift of every time have the same futures, shifted, and
+//! the same verdicts; under LWW and client-id vectors times stay absolute
+//! ([`Explorer::times`]). A transition is named with its timer's time
+//! relative too, so that a state merged with another shifted one matches
+//! the sleep set it was stored with; a sleep set is carried only across
+//! deliveries and drops, which do not move the clock, so the names it
+//! carries stay valid. The brute-force test checks it on a tiny cluster
+//! with every mechanism on: every state it reaches, keyed with relative
+//! times, is visited, and no two states merged differ in being settled, in
+//! the checker's findings or in siblings.
+//!
 //! # The reduction
 //!
 //! Two deliveries to different processes commute: each changes only its
@@ -132,10 +167,19 @@
 //!   where only the clock moves between two events (which LWW timestamps
 //!   and the failure detector's suspicions could tell apart) is explored
 //!   only when a live timer or the timeline moves it.
-//! - A state holds path-dependent numbers the fingerprint cannot ignore: a
-//!   coordinator's request ids, LWW timestamps, and the clock. Two states
-//!   equal up to them count as two. There is no symmetry reduction
-//!   (renaming nodes or clients).
+//! - A state holds path-dependent numbers the fingerprint does not ignore:
+//!   a coordinator's request ids and exchange ids, and under LWW and
+//!   client-id vectors the clock and the stamps. Two states equal up to
+//!   them count as two. Renaming the ids canonically would merge little:
+//!   on the partition-siblings timeline, breadth first to depth 9 without
+//!   drops, about 3% of the states left once times are relative (session
+//!   9, a scratch enumeration comparing stripped JSON of the states, not
+//!   kept). There is no symmetry reduction (renaming nodes or clients).
+//! - The nodes' counters are left out of the fingerprint by field name
+//!   (`stats`, and `suspects`, folded in relative instead), at any depth
+//!   of a process ([`crate::sim::Process::FIELDS_NOT_FOLDED_RELATIVE`]): a
+//!   field of that name added later to a node or client would be left out
+//!   too.
 //! - A run whose nodes keep retrying (hint handoff or anti-entropy towards
 //!   a node that stays down) never settles, so its checker verdicts are not
 //!   checked; restart the node through the fault menu to reach its end.
@@ -165,6 +209,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::{Deserialize, Serialize};
 
+use crate::causality::CausalityMode;
 use crate::cluster::{check_run, nodes_of, Cluster};
 use crate::node::Member;
 use crate::quoted::Quoted;
@@ -172,7 +217,7 @@ use crate::scenario::{Scenario, ScenarioError, Schedule};
 use crate::share::Session;
 use crate::sim::network::Fault;
 use crate::sim::trace::TraceMode;
-use crate::sim::{Choice, Enabled, Fingerprint, Scope, SimOptions, Simulator};
+use crate::sim::{Choice, Enabled, Fingerprint, Scope, SimOptions, Simulator, Times};
 
 /// The most distinct states a search visits by default.
 pub const STATES_MAX_DEFAULT: usize = 1_000_000;
@@ -367,6 +412,11 @@ pub struct ExploreOptions {
     pub properties: Vec<Property>,
     /// Prune independent orders with sleep sets.
     pub reduction: bool,
+    /// Count two states equal up to a shift of the clock, and up to the
+    /// nodes' counters, as one, where the causality mode lets that be
+    /// sound ([`Explorer::times`]; the essay's "Times relative to the
+    /// clock").
+    pub relative_times: bool,
     /// Stop once every property has a counterexample.
     pub stop_when_all_broken: bool,
 }
@@ -382,6 +432,7 @@ impl Default for ExploreOptions {
             memory_max_bytes: MEMORY_MAX_DEFAULT_BYTES,
             properties: DEFAULT_PROPERTIES.to_vec(),
             reduction: true,
+            relative_times: true,
             stop_when_all_broken: true,
         }
     }
@@ -554,6 +605,8 @@ struct Seen {
 pub struct Explorer {
     scenario: Scenario,
     options: ExploreOptions,
+    /// How states' fingerprints take times.
+    times: Times,
     frontier: VecDeque<Item>,
     visited: HashMap<u128, Seen, BuildHasherDefault<Identity>>,
     /// The path tree: each state's parent and the choice that led to it.
@@ -636,9 +689,11 @@ impl Explorer {
         };
         let cluster = Cluster::new(&scenario, sim_options).map_err(ExploreError::Scenario)?;
         let sim = cluster.into_sim();
+        let times = Explorer::times(&scenario, &options);
         let mut explorer = Explorer {
             scenario,
             options,
+            times,
             frontier: VecDeque::new(),
             visited: HashMap::default(),
             tree: Vec::new(),
@@ -711,6 +766,24 @@ impl Explorer {
         &self.scenario
     }
 
+    /// How a search over `scenario` with `options` takes the times of its
+    /// states: relative to the clock when the options ask for it and the
+    /// causality mode stores no time (LWW stamps its writes, and client-id
+    /// vectors their entries, with the clock), and then the operations'
+    /// times only when a property reads them (stale reads compare them).
+    pub fn times(scenario: &Scenario, options: &ExploreOptions) -> Times {
+        let stores_times = matches!(
+            scenario.cluster.mode,
+            CausalityMode::Lww | CausalityMode::ClientVv
+        );
+        if !options.relative_times || stores_times {
+            return Times::Absolute;
+        }
+        Times::Relative {
+            history: options.properties.contains(&Property::NoStaleRead),
+        }
+    }
+
     /// The transitions out of `sim` within the bounds, one per distinct effect.
     fn transitions(&self, sim: &Simulator<Member>, drops: u32, faults: u32) -> Vec<Transition> {
         let mut transitions: Vec<Transition> = Vec::new();
@@ -729,7 +802,7 @@ impl Explorer {
             {
                 continue;
             }
-            let event = sim.choice_fingerprint(choice);
+            let event = sim.choice_fingerprint(choice, self.times);
             let key = Fingerprint::of(&(event, is_drop));
             if transitions.iter().any(|t| t.key == key) {
                 continue;
@@ -822,7 +895,7 @@ impl Explorer {
         faults: u32,
         sleep: Vec<Transition>,
     ) {
-        let (fingerprint, sim_bytes) = sim.fingerprint_and_size();
+        let (fingerprint, sim_bytes) = sim.fingerprint_and_size_with(self.times);
         let mut key = Fingerprint::default();
         key.wide(fingerprint);
         key.word(u64::from(drops));

@@ -826,6 +826,7 @@ fn explore(job: &ExploreJob, progress: &mut dyn FnMut(Progress)) -> Result<Reply
         properties,
         reduction: job.reduction,
         stop_when_all_broken: true,
+        ..ExploreOptions::default()
     };
     let mut explorer = Explorer::new(&scenario, options).map_err(|e| match e {
         crate::explore::ExploreError::Option { name, reason } => JobError::new(field(name), reason),

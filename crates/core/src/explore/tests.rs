@@ -1,14 +1,14 @@
 //! The explorer's tests: completeness against a brute-force enumeration,
 //! the reduction's effect, and the teaching cases.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use super::{Ended, ExploreOptions, Explorer, Property};
-use crate::cluster::Cluster;
+use crate::cluster::{check_run, nodes_of, Cluster};
 use crate::node::Member;
 use crate::scenario::{Scenario, Schedule};
 use crate::sim::network::Fault;
-use crate::sim::{Fingerprint, SimOptions, Simulator};
+use crate::sim::{Fingerprint, SimOptions, Simulator, Times};
 use crate::NodeId;
 
 /// One node holding the only replica; two clients write the same key, the
@@ -47,6 +47,17 @@ const ONE_PUT: &str = r#"{
   ]
 }"#;
 
+/// The same with anti-entropy, hinted handoff and read repair on: timers
+/// that come back, suspicions, and states that differ only in when.
+const ONE_PUT_MAINTAINED: &str = r#"{
+  "version": 1,
+  "name": "one-put-maintained",
+  "cluster": { "nodes": 3, "partitions": 8, "n": 3, "r": 2, "w": 2, "mode": "dvvset" },
+  "timeline": [
+    { "at": 0, "client": 1, "put": { "key": "cart", "value": "milk", "node": 1, "context": "none" } }
+  ]
+}"#;
+
 fn scenario(json: &str, mode: &str) -> Scenario {
     Scenario::from_json(&json.replace("MODE", mode)).expect("a valid scenario")
 }
@@ -57,9 +68,20 @@ fn explore(scenario: &Scenario, options: ExploreOptions) -> Explorer {
     explorer
 }
 
+/// What the brute-force enumeration knows of one state (by its key with
+/// times as they are): its key with times relative to the clock, whether
+/// it is settled, and what the checker and the sibling count say there.
+#[derive(Clone, Debug, PartialEq)]
+struct Reached {
+    relative: u128,
+    settled: bool,
+    verdicts: Vec<String>,
+}
+
 /// Every state reachable within the bounds, by trying every choice
-/// sequence (no visited set, no reduction): the keys the explorer uses.
-fn brute_force(scenario: &Scenario, options: &ExploreOptions) -> HashSet<u128> {
+/// sequence (no visited set, no reduction), by the key the explorer uses
+/// with times as they are.
+fn brute_force(scenario: &Scenario, options: &ExploreOptions) -> HashMap<u128, Reached> {
     let mut scenario = scenario.clone();
     scenario.schedule = Some(Schedule {
         faults: options.faults.clone(),
@@ -69,46 +91,95 @@ fn brute_force(scenario: &Scenario, options: &ExploreOptions) -> HashSet<u128> {
         trace: crate::sim::trace::TraceMode::Off,
         ..SimOptions::default()
     };
+    let relative = Explorer::times(
+        &scenario,
+        &ExploreOptions {
+            relative_times: true,
+            ..options.clone()
+        },
+    );
+    assert_ne!(relative, Times::Absolute, "a case for relative times");
     let root = Cluster::new(&scenario, sim_options)
         .expect("valid")
         .into_sim();
-    let mut seen = HashSet::new();
-    fn walk(
-        sim: &Simulator<Member>,
-        depth: u32,
-        drops: u32,
-        faults: u32,
-        options: &ExploreOptions,
-        seen: &mut HashSet<u128>,
-    ) {
-        let mut key = Fingerprint::default();
-        key.wide(sim.fingerprint());
-        key.word(u64::from(drops));
-        key.word(u64::from(faults));
-        seen.insert(key.value());
-        if depth == options.depth_max {
+    let mut seen = HashMap::new();
+    struct Walk<'a> {
+        scenario: &'a Scenario,
+        options: &'a ExploreOptions,
+        relative: Times,
+        seen: &'a mut HashMap<u128, Reached>,
+    }
+    fn walk(at: &mut Walk, sim: &Simulator<Member>, depth: u32, drops: u32, faults: u32) {
+        let key = |times| {
+            let mut key = Fingerprint::default();
+            key.wide(sim.fingerprint_and_size_with(times).0);
+            key.word(u64::from(drops));
+            key.word(u64::from(faults));
+            key.value()
+        };
+        let report = check_run(&at.scenario.cluster, sim);
+        let mut verdicts: Vec<String> = [
+            &report
+                .lost_writes
+                .iter()
+                .map(|f| f.to_string())
+                .collect::<Vec<_>>(),
+            &report
+                .non_converged
+                .iter()
+                .map(|f| f.to_string())
+                .collect::<Vec<_>>(),
+            &report
+                .false_conflicts
+                .iter()
+                .map(|f| f.to_string())
+                .collect::<Vec<_>>(),
+        ]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+        for (id, node, _) in nodes_of(sim) {
+            for (_, key, clock) in node.store().iter() {
+                verdicts.push(format!("{id} {key} {}", clock.sibling_count()));
+            }
+        }
+        at.seen.insert(
+            key(Times::Absolute),
+            Reached {
+                relative: key(at.relative),
+                settled: sim.is_settled(),
+                verdicts,
+            },
+        );
+        if depth == at.options.depth_max {
             return;
         }
         for enabled in sim.enabled() {
             if enabled.is_spent
-                || (enabled.is_drop && drops >= options.drops_max)
-                || (enabled.is_fault && faults >= options.faults_max)
+                || (enabled.is_drop && drops >= at.options.drops_max)
+                || (enabled.is_fault && faults >= at.options.faults_max)
             {
                 continue;
             }
             let mut next = sim.clone();
             next.choose(enabled.choice).expect("enabled");
             walk(
+                at,
                 &next,
                 depth + 1,
                 drops + u32::from(enabled.is_drop),
                 faults + u32::from(enabled.is_fault),
-                options,
-                seen,
             );
         }
     }
-    walk(&root, 0, 0, 0, options, &mut seen);
+    let mut at = Walk {
+        scenario: &scenario,
+        options,
+        relative,
+        seen: &mut seen,
+    };
+    walk(&mut at, &root, 0, 0, 0);
     seen
 }
 
@@ -123,7 +194,10 @@ fn the_explorer_visits_exactly_the_states_a_brute_force_enumeration_reaches() {
             0,
             vec![Fault::Crash(NodeId(3)), Fault::Restart(NodeId(3))],
         ),
+        (ONE_PUT_MAINTAINED, 8, 1, Vec::new()),
     ];
+    // Settled states merged (relative to the clock), over all cases.
+    let mut settled = 0;
     for (json, depth_max, drops_max, faults) in cases {
         let scenario = scenario(json, "dvvset");
         let options = ExploreOptions {
@@ -134,24 +208,51 @@ fn the_explorer_visits_exactly_the_states_a_brute_force_enumeration_reaches() {
             properties: vec![Property::SiblingsAtMost(usize::MAX)],
             ..ExploreOptions::default()
         };
-        let expected = brute_force(&scenario, &options).len() as u64;
+        let reached = brute_force(&scenario, &options);
+        let expected = reached.len() as u64;
         assert!(expected > 50, "too small a case: {expected} states");
-        for reduction in [false, true] {
+        // Times relative to the clock merge states only where nothing a
+        // property reads tells them apart, and the settled ones stay.
+        let mut classes: HashMap<u128, &Reached> = HashMap::new();
+        for one in reached.values() {
+            let first = classes.entry(one.relative).or_insert(one);
+            assert_eq!(
+                (first.settled, &first.verdicts),
+                (one.settled, &one.verdicts),
+                "depth {depth_max}, drops {drops_max}: states merged that differ"
+            );
+        }
+        let relative = classes.len() as u64;
+        assert!(
+            relative < expected,
+            "{relative} of {expected}: nothing merged"
+        );
+        settled += classes.values().filter(|r| r.settled).count();
+        eprintln!(
+            "depth {depth_max}, drops {drops_max}: {expected} states, {relative} relative to the clock"
+        );
+        for (relative_times, reduction) in
+            [(false, false), (false, true), (true, false), (true, true)]
+        {
             let explorer = explore(
                 &scenario,
                 ExploreOptions {
                     reduction,
+                    relative_times,
                     ..options.clone()
                 },
             );
             assert_eq!(explorer.ended(), Some(Ended::Complete));
+            let progress = explorer.progress();
             assert_eq!(
-                explorer.progress().distinct_states,
-                expected,
-                "depth {depth_max}, drops {drops_max}, reduction {reduction}"
+                progress.distinct_states,
+                if relative_times { relative } else { expected },
+                "depth {depth_max}, drops {drops_max}, reduction {reduction}, \
+                 relative times {relative_times}"
             );
         }
     }
+    assert!(settled > 0, "no settled state to compare");
 }
 
 #[test]

@@ -11,7 +11,7 @@
 //! maintenance rounds at one interval and gossip.
 
 use crate::ids::{NodeId, Time};
-use crate::sim::Outbox;
+use crate::sim::{Fingerprint, Outbox};
 use crate::vec_map::VecMap;
 
 use super::{Member, Node};
@@ -55,6 +55,20 @@ impl Node {
         self.arm_handoff(out);
         self.arm_anti_entropy(out);
         self.spread(out);
+    }
+
+    /// Fold the suspicions into a state fingerprint taken relative to the
+    /// clock: each suspected peer with the ticks its suspicion has left at
+    /// `now`, none once it has run out. That is all of a suspicion's time
+    /// anything reads: [`Node::suspected`] compares it with the clock, and
+    /// a suspicion run out still counts as one for [`Node::seen_again`].
+    pub(super) fn fold_suspicions(&self, now: Time, fingerprint: &mut Fingerprint) {
+        fingerprint.word(self.suspects.len() as u64);
+        for (peer, since) in &self.suspects {
+            fingerprint.word(u64::from(peer.0));
+            let ends = since.saturating_add(self.suspicion_ticks());
+            fingerprint.word(ends.saturating_sub(now));
+        }
     }
 
     pub(super) fn suspect(&mut self, peer: NodeId, now: Time) {

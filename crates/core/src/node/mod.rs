@@ -134,7 +134,7 @@ use serde::Serialize;
 use crate::ids::{Addr, NodeId, OpId, Time};
 use crate::message::{Clock, Message, PeerMessage, ReqId, SharedClock};
 use crate::ring::{PartitionId, Ring};
-use crate::sim::{Envelope, Outbox, Process};
+use crate::sim::{Envelope, Fingerprint, Outbox, Process};
 use routes::Routes;
 
 pub use client::{Client, ClientOp, ContextChoice, OpOutcome};
@@ -628,6 +628,17 @@ impl Process for Member {
             (Member::Client(client), Timer::Client(op)) => !client.is_waiting(*op),
             (Member::Node(node), Timer::Request(req)) => node.pending.get(*req).is_none(),
             _ => false,
+        }
+    }
+
+    /// A node's counters (`stats`: written, never read), and its
+    /// suspicions, whose times [`Process::fold_times`] folds in relative.
+    /// No other field of a node or a client holds a time.
+    const FIELDS_NOT_FOLDED_RELATIVE: &'static [&'static str] = &["stats", "suspects"];
+
+    fn fold_times(&self, now: Time, fingerprint: &mut Fingerprint) {
+        if let Member::Node(node) = self {
+            node.fold_suspicions(now, fingerprint);
         }
     }
 }

@@ -655,10 +655,19 @@ where
         self.fingerprint_and_size().0
     }
 
-    /// The fingerprint, and an upper estimate of the bytes the simulator
-    /// holds: the words the fingerprint walked (clones share messages, so
-    /// it counts some twice), its history's records, and its own struct.
+    /// The fingerprint with its times as they are, and an upper estimate of
+    /// the bytes the simulator holds.
     pub fn fingerprint_and_size(&self) -> (u128, u64) {
+        self.fingerprint_and_size_with(Times::Absolute)
+    }
+
+    /// The fingerprint with its times taken as `times` says, and an upper
+    /// estimate of the bytes the simulator holds: the words the
+    /// fingerprint walked (clones share messages, so it counts some
+    /// twice), its history's records, and its own struct.
+    pub fn fingerprint_and_size_with(&self, times: Times) -> (u128, u64) {
+        let relative = times != Times::Absolute;
+        let now = self.now;
         let mut fingerprint = Fingerprint::default();
         // Words the processes' own fingerprints walked, for the estimate.
         let mut walked: u64 = 0;
@@ -666,26 +675,57 @@ where
             fingerprint.word(u64::from(slot.up));
             // A process a transition did not change keeps its fingerprint:
             // a clone shares it with the process (`Slot::process_mut`).
-            let (process, words) = slot.fingerprint.get().unwrap_or_else(|| {
-                let mut one = Fingerprint::default();
-                one.add(&*slot.process);
-                let known = (one.value(), one.words());
-                slot.fingerprint.set(Some(known));
-                known
-            });
+            let (process, words) = match slot.fingerprint.get() {
+                Some((was_relative, value, words)) if was_relative == relative => (value, words),
+                _ => {
+                    let mut one = if relative {
+                        Fingerprint::leaving_out(P::FIELDS_NOT_FOLDED_RELATIVE)
+                    } else {
+                        Fingerprint::default()
+                    };
+                    one.add(&*slot.process);
+                    slot.fingerprint
+                        .set(Some((relative, one.value(), one.words())));
+                    (one.value(), one.words())
+                }
+            };
             fingerprint.wide(process);
+            if relative {
+                slot.process.fold_times(now, &mut fingerprint);
+            }
             walked = walked.saturating_add(words);
         }
         fingerprint.add(&self.network.fingerprint_parts());
-        fingerprint.word(self.now);
         fingerprint.add(&self.rng.state());
         fingerprint.word(self.external.len() as u64);
-        for op in &self.history.ops {
-            fingerprint.add(&op.completed);
+        match times {
+            Times::Absolute => {
+                fingerprint.word(now);
+                for op in &self.history.ops {
+                    fingerprint.add(&op.completed);
+                }
+            }
+            Times::Relative { history } => {
+                // An entry of the timeline runs at its time or now, if later.
+                for entry in &self.external {
+                    fingerprint.word(entry.at.saturating_sub(now));
+                }
+                for op in &self.history.ops {
+                    match (&op.completed, history) {
+                        (Some((at, outcome)), true) => {
+                            fingerprint.add(&(now - op.invoked_at, now - at, outcome))
+                        }
+                        (None, true) => fingerprint.add(&(now - op.invoked_at, None::<()>)),
+                        (completed, false) => {
+                            fingerprint.add(&completed.as_ref().map(|(_, outcome)| outcome))
+                        }
+                    }
+                }
+            }
         }
         if let Some(steering) = &self.steering {
             let mut pool: Vec<u128> = (0..steering.pool.len())
-                .map(|index| self.entry_fingerprint(steering, index))
+                .map(|index| self.entry_key(steering, index, times))
                 .collect();
             crate::handwritten::sort::stable(&mut pool);
             fingerprint.word(pool.len() as u64);
@@ -705,7 +745,29 @@ where
     }
 
     /// The fingerprint of the message or timer at `index` in the pool:
-    /// what it is, not its id. Computed once per entry.
+    /// what it is, not its id, and for a timer when it is set for, as
+    /// `times` says (relative: the ticks left, none once due, since firing
+    /// it moves the clock to that time or leaves it if later).
+    fn entry_key(&self, steering: &Steering<P::Timer>, index: usize, times: Times) -> u128 {
+        let what = self.entry_fingerprint(steering, index);
+        let entry = &steering.pool[index];
+        match entry.event {
+            Event::Deliver { .. } => what,
+            Event::Timer { .. } => {
+                let at = match times {
+                    Times::Absolute => entry.at,
+                    Times::Relative { .. } => entry.at.saturating_sub(self.now),
+                };
+                let mut one = Fingerprint::default();
+                one.wide(what);
+                one.word(at);
+                one.value()
+            }
+        }
+    }
+
+    /// The fingerprint of what the message or timer at `index` in the pool
+    /// is, without any time: computed once per entry.
     fn entry_fingerprint(&self, steering: &Steering<P::Timer>, index: usize) -> u128 {
         if let Some(known) = steering.known[index].get() {
             return known;
@@ -718,15 +780,16 @@ where
                 one.add(self.outbox.wire.get(*msg));
                 one.value()
             }
-            Event::Timer { at, timer, .. } => Fingerprint::of(&(1u8, at, timer, entry.at)),
+            Event::Timer { at, timer, .. } => Fingerprint::of(&(1u8, at, timer)),
         };
         steering.known[index].set(Some(value));
         value
     }
 
     /// The fingerprint of what a choice acts on, the same on every path
-    /// that offers it: the message or timer, the menu fault, the timeline.
-    pub fn choice_fingerprint(&self, choice: Choice) -> u128 {
+    /// that offers it: the message or timer (with its time as `times` says),
+    /// the menu fault, the timeline.
+    pub fn choice_fingerprint(&self, choice: Choice, times: Times) -> u128 {
         let acts_on = |entry: &&Entry<Event<P::Timer>>| match (choice, &entry.event) {
             (Choice::Deliver(msg) | Choice::Drop(msg), Event::Deliver { id, .. }) => *id == msg,
             (Choice::Fire(seq), Event::Timer { .. }) => entry.seq == seq,
@@ -741,11 +804,33 @@ where
                         .pool
                         .iter()
                         .position(|entry| acts_on(&entry))
-                        .map_or(0, |index| self.entry_fingerprint(steering, index))
+                        .map_or(0, |index| self.entry_key(steering, index, times))
                 })
             }
         }
     }
+}
+
+/// How a state fingerprint takes the clock and the times a state holds
+/// ([`Simulator::fingerprint_and_size_with`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Times {
+    /// As they are: the clock, each timer's time, each suspicion's, and
+    /// when each operation was invoked and completed.
+    #[default]
+    Absolute,
+    /// Relative to the clock: a timer by the ticks it has left, the
+    /// timeline's entries likewise, each process's times as it folds them
+    /// ([`Process::fold_times`]), leaving out its counters; with `history`,
+    /// each operation's invocation and completion by how long ago they
+    /// were, without it not at all (only their outcomes count). Two states
+    /// equal up to a shift of the clock then count as one. Sound only for
+    /// processes whose behaviour reads the clock through differences alone
+    /// and that hold no other time (the explorer's essay says when).
+    Relative {
+        /// Whether the operations' times count.
+        history: bool,
+    },
 }
 
 #[cfg(test)]

@@ -112,7 +112,7 @@ use process::WireSlot;
 use queue::{Entry, Queue};
 use trace::{Lanes, Trace, TraceKind, TraceMode};
 
-pub use choice::{Choice, ChoiceError, Enabled, Scope, MAX_CHOICES, MAX_MENU_FAULTS};
+pub use choice::{Choice, ChoiceError, Enabled, Scope, Times, MAX_CHOICES, MAX_MENU_FAULTS};
 pub use fingerprint::Fingerprint;
 pub use process::{Envelope, Message, Outbox, Process};
 pub use rng::SimRng;
@@ -233,8 +233,9 @@ struct Slot<P> {
     /// Bumped by each crash, so that timers set before a crash never fire.
     incarnation: u32,
     /// The process's fingerprint and the words it walked, once a
-    /// fingerprint asked (`choice.rs`); forgotten when the process changes.
-    fingerprint: Cell<Option<(u128, u64)>>,
+    /// fingerprint asked (`choice.rs`), and whether it was taken relative
+    /// to the clock ([`Times`]); forgotten when the process changes.
+    fingerprint: Cell<Option<(bool, u128, u64)>>,
 }
 
 impl<P> Slot<P> {

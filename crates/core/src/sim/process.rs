@@ -12,6 +12,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use super::Fingerprint;
 use crate::ids::{Addr, OpId, Time};
 
 /// A message in transit: who sent it, to whom, and what it says.
@@ -99,6 +100,19 @@ pub trait Process: Clone {
     fn is_spent(&self, _timer: &Self::Timer) -> bool {
         false
     }
+
+    /// Struct fields (by name, at any depth) that the state fingerprint
+    /// taken relative to the clock leaves out of the process
+    /// ([`super::Times::Relative`]): counters the process never reads, and
+    /// the times it holds, which [`Process::fold_times`] folds in relative
+    /// to the clock instead. None by default.
+    const FIELDS_NOT_FOLDED_RELATIVE: &'static [&'static str] = &[];
+
+    /// Fold in the times this process holds, relative to `now`, as far as
+    /// they decide what it does next (a suspicion by how long it has left
+    /// to run). Only with [`Process::FIELDS_NOT_FOLDED_RELATIVE`] naming
+    /// where they are. Nothing by default.
+    fn fold_times(&self, _now: Time, _fingerprint: &mut Fingerprint) {}
 }
 
 /// The effects a process asks for while handling one event.
