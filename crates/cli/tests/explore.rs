@@ -107,6 +107,34 @@ fn a_search_stopped_by_its_bound_exits_3_with_its_counts() {
 }
 
 #[test]
+fn a_depth_bound_before_any_state_settles_says_the_checker_checked_none() {
+    let out = Scratch::new("explore-unsettled");
+    let file = scenario("partition-siblings");
+    let bounded = wildling(&[
+        "explore",
+        file.to_str().unwrap(),
+        "--max-depth",
+        "6",
+        "--out",
+        out.arg(),
+    ]);
+    let stdout = text(&bounded.stdout);
+    assert!(stdout.contains("settled 0,"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "no state within the bounds settled, so no-lost-write, convergence, \
+             no-false-conflict (checked at settled states) were checked at none"
+        ),
+        "{stdout}"
+    );
+    // Every state that settles is checked: the sentence is not said then.
+    let file = scenario("stale-write-dvvset");
+    let settled = wildling(&["explore", file.to_str().unwrap(), "--out", out.arg()]);
+    let stdout = text(&settled.stdout);
+    assert!(!stdout.contains("were checked at none"), "{stdout}");
+}
+
+#[test]
 fn bad_input_exits_2_naming_what_is_wrong() {
     let file = scenario("stale-write-lww");
     let file = file.to_str().unwrap();

@@ -135,24 +135,65 @@
 //! 0.16 µs. Under callgrind a distinct state costs 20,408 instructions,
 //! against 62,127 before. Sleep sets cut transitions, not states:
 //! 13% on `stale-write-server-vv` under DVVSet (359,313 against 413,789
-//! for the same 158,468 states).
+//! for the same 158,468 states). Those figures take times as they are
+//! (the bench's first two searches still do). Relative to the clock,
+//! the same space has fewer distinct states, each reached by more
+//! transitions: the bench's third search visits its first 50,000 by
+//! 90,813 transitions against 68,025, at 232,000 classes/s against
+//! 273,000 states/s and 300,000 without sleep sets for the absolute
+//! searches in the same run (session 9, load 4.9–6.0: not comparable
+//! with the figures above; fingerprint 0.18 µs, clone 0.35 µs). What it
+//! buys, with `wildling explore FILE --property no-lost-write` (release,
+//! load 5.3, against `--absolute-times`): `stale-write-dvvset` 234
+//! states against 1,462; `stale-write-server-vv` 16,948 against 74,639
+//! (0.20 s against 0.78 s, eggs lost in 12 choices either way); the same
+//! under DVVSet 23,274 against 158,468 (0.26 s against 1.21 s, holds,
+//! 684 settled classes against 7,674 settled states); the
+//! partition-siblings crash case (`--faults "crash 3" --property
+//! convergence`, handoff and anti-entropy off) 32,360 against 61,421
+//! (0.37 s against 0.61 s, non-convergence in 12 choices either way).
+//! LWW keeps absolute times: `stale-write-lww` is 401 states either way.
 //!
 //! # CAVEATS
 //!
-//! - Every mechanism on multiplies the space: the partition-siblings
+//! - Every mechanism on multiplies the space, and the partition-siblings
 //!   timeline (`scenarios/explore/partition-siblings.json`) with one drop
-//!   passes 2.7 million distinct states by depth 12 with no state settled
-//!   (a 12,000 MiB memory bound, 47 s; without drops, 536,000 by depth 11),
-//!   so no bound this machine can hold gives a verdict on it. Two causes,
-//!   seen by walking it: a timer may fire before the answers to its
-//!   process's messages arrive, so an anti-entropy round can time out its
-//!   exchanges, mark its partitions dirty and start another without end;
-//!   and, more costly, a round's many concurrent messages (replication to
-//!   three nodes, then Merkle roots, branches and keys between every pair)
-//!   interleave. Letting a timer fire only once its process's messages are
+//!   has no verdict yet. `wildling explore
+//!   scenarios/explore/partition-siblings.json --drops 1 --max-depth D
+//!   --max-states 20000000 --max-memory-mib 12000` (release, load 2.7–3.5,
+//!   session 9) covers depth 10 in 1.51 s (128,374 distinct states;
+//!   340,813 in 4.31 s with `--absolute-times`) and depth 11 in 8.23 s
+//!   (601,439 states, 3.3 GB resident; 2,061,542 in 42.81 s and 10.4 GB
+//!   with absolute times), with no state settled at either, so the
+//!   checker's properties are checked at none (the CLI says so); depth 12
+//!   stops at an 8,000 MiB bound after 1,359,222 states (load 3.9). Before
+//!   relative times: 2.7 million states by depth 12 at a 12,000 MiB bound,
+//!   47 s. Measured with a scratch enumeration over
+//!   [`Simulator::enabled`] (session 9, not kept; no drops, no sleep
+//!   sets): of the choices open at depth 9, anti-entropy rounds firing
+//!   are 24%, client and request timeouts 22%, Merkle roots delivered 15%;
+//!   a run that delivers every message before firing a timer settles only
+//!   after 37 choices. The space has no end at all: a round that fires
+//!   before its exchanges' answers counts them failed, marks the
+//!   partitions dirty and sends new roots while the old ones are still in
+//!   flight, so the pool grows without bound, and only a depth bound ends
+//!   a search. Letting a timer fire only once its process's messages are
 //!   delivered or dropped was tried (session 8, not kept): 870,000 states
-//!   by depth 15, still none settled. A verdict needs a stronger reduction
-//!   (a Merkle exchange that changes nothing as one step; symmetry). One
+//!   by depth 15, none settled. Firing timers in the order of their times,
+//!   never past a message that must have arrived by then (sent plus the
+//!   link's largest latency, 3 ticks), was measured in session 9 with the
+//!   same scratch enumeration (times absolute): without drops the whole
+//!   space ends, 6,326,532 states, the deepest at 64 choices, 9,743
+//!   settled (the first at 24); with one drop 4.8 times as many states by
+//!   depth 26. That is a narrower model than the steered simulator's (a
+//!   timeout never beats a message a latency bound says has arrived), and
+//!   still beyond the 10 s bound; a verdict within it needs a reduction
+//!   that prunes states (persistent sets: the order in which one node
+//!   receives its messages is what they would keep) or a Merkle exchange
+//!   that changes nothing taken as one step. A per-state "no acknowledged
+//!   write left the cluster" would say nothing on this timeline: under
+//!   DVVSet two blind puts are kept as siblings, nothing covers them and
+//!   nothing crashes, so no replica ever loses a value it held. One
 //!   replica needs no hinted handoff, read repair or anti-entropy, and the
 //!   one-replica teaching cases turn them off.
 //! - A client's timeline entries are invoked when chosen, not after its

@@ -21,6 +21,9 @@
 //!   a collision would make the explorer skip a state it has not seen.
 //! - Field names are not folded in, only positions: two values of different
 //!   types may share a fingerprint. The explorer compares states of one type.
+//! - [`Fingerprint::leaving_out`] matches struct fields by name at any depth
+//!   of the value walked: a field of the same name in a nested struct is
+//!   left out too.
 
 use serde::ser::{self, Serialize};
 
