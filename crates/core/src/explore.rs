@@ -142,7 +142,13 @@
 //! 90,813 transitions against 68,025, at 232,000 classes/s against
 //! 273,000 states/s and 300,000 without sleep sets for the absolute
 //! searches in the same run (session 9, load 4.9–6.0: not comparable
-//! with the figures above; fingerprint 0.18 µs, clone 0.35 µs). What it
+//! with the figures above; fingerprint 0.18 µs, clone 0.35 µs). Under
+//! callgrind (the bench's first search, times absolute, 40 s of it) a
+//! distinct state costs 21,476 instructions against 20,588 on main
+//! ce4f8ad before relative times (+4%: a timer's time is now added to its
+//! cached fingerprint for each state rather than folded in once); `./dev
+//! wasm-bench`'s native run of the same search, 326,000 states/s at load
+//! 3.6–4.8. What it
 //! buys, with `wildling explore FILE --property no-lost-write` (release,
 //! load 5.3, against `--absolute-times`): `stale-write-dvvset` 234
 //! states against 1,462; `stale-write-server-vv` 16,948 against 74,639
