@@ -139,10 +139,10 @@
 //! (the bench's first two searches still do). Relative to the clock,
 //! the same space has fewer distinct states, each reached by more
 //! transitions: the bench's third search visits its first 50,000 by
-//! 90,813 transitions against 68,025, at 232,000 classes/s against
-//! 273,000 states/s and 300,000 without sleep sets for the absolute
-//! searches in the same run (session 9, load 4.9–6.0: not comparable
-//! with the figures above; fingerprint 0.18 µs, clone 0.35 µs). Under
+//! 90,813 transitions against 68,025, at 233,600 classes/s against
+//! 314,800 states/s and 329,200 without sleep sets for the absolute
+//! searches in the same run (session 9, main 4507341, load 1.2–2.1;
+//! fingerprint 0.19 µs, clone 0.35 µs). Under
 //! callgrind (the bench's first search, times absolute, 40 s of it) a
 //! distinct state costs 21,476 instructions against 20,588 on main
 //! ce4f8ad before relative times (+4%: a timer's time is now added to its
