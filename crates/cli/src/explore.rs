@@ -23,8 +23,10 @@ pub(crate) enum Verdict {
     Holds,
     /// A property is broken: 1.
     Violated,
-    /// The search stopped at its state or memory bound before covering the
-    /// space, and found nothing broken: 3.
+    /// Nothing broken, but nothing decided either: the search stopped at
+    /// its state or memory bound before covering the space, or no state
+    /// within the bounds settled, so a property checked at settled states
+    /// was checked at none: 3.
     Inconclusive,
 }
 
@@ -80,12 +82,7 @@ pub(crate) fn explore(
         written.push(write_session(scenario, violation, out)?);
     }
     let violations = explorer.violations();
-    let holds: Vec<Property> = explorer
-        .properties()
-        .iter()
-        .copied()
-        .filter(|p| !violations.iter().any(|v| v.property == *p))
-        .collect();
+    let (holds, unchecked) = explorer.unbroken();
     let report = Report {
         scenario,
         bounds: &bounds,
@@ -95,6 +92,7 @@ pub(crate) fn explore(
         violations: &violations,
         written: &written,
         holds: &holds,
+        unchecked: &unchecked,
     };
     if json {
         report.print_json();
@@ -103,7 +101,7 @@ pub(crate) fn explore(
     }
     Ok(if !violations.is_empty() {
         Verdict::Violated
-    } else if ended.is_bound() {
+    } else if ended.is_bound() || !unchecked.is_empty() {
         Verdict::Inconclusive
     } else {
         Verdict::Holds
@@ -172,6 +170,9 @@ struct Report<'a> {
     /// Each violation's session file.
     written: &'a [PathBuf],
     holds: &'a [Property],
+    /// The properties checked at settled states, when no state settled:
+    /// neither held nor broken.
+    unchecked: &'a [Property],
 }
 
 impl Report<'_> {
@@ -185,6 +186,7 @@ impl Report<'_> {
             violations,
             written,
             holds,
+            unchecked,
         } = *self;
         let config = &scenario.cluster;
         outln!(
@@ -252,19 +254,15 @@ impl Report<'_> {
                 "over the whole bounded space"
             };
             outln!("\nholds {scope}: {}", names.join(", "));
-            // The checker's verdicts need a settled state: say so when none was.
-            let unchecked: Vec<String> = holds
-                .iter()
-                .filter(|p| !matches!(p, Property::SiblingsAtMost(_)))
-                .map(ToString::to_string)
-                .collect();
-            if p.settled_states == 0 && !unchecked.is_empty() {
-                outln!(
-                    "no state within the bounds settled, so {} (checked at settled states) \
-                     were checked at none",
-                    unchecked.join(", ")
-                );
-            }
+        }
+        // The checker's verdicts need a settled state: say so when none was.
+        if !unchecked.is_empty() {
+            let names: Vec<String> = unchecked.iter().map(ToString::to_string).collect();
+            outln!(
+                "\nno state within the bounds settled, so {} (checked at settled states) \
+                 were checked at none",
+                names.join(", ")
+            );
         }
     }
 
@@ -278,6 +276,7 @@ impl Report<'_> {
             violations,
             written,
             holds,
+            unchecked,
         } = *self;
         let violated: Vec<_> = violations
             .iter()
@@ -309,6 +308,7 @@ impl Report<'_> {
             "seconds": seconds,
             "violations": violated,
             "holds": holds.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "unchecked": unchecked.iter().map(ToString::to_string).collect::<Vec<_>>(),
         });
         outln!(
             "{}",

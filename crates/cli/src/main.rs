@@ -167,7 +167,9 @@ enum Command {
         svg: Option<std::path::PathBuf>,
     },
     /// Search every interleaving of a scenario's run within bounds, and
-    /// print the shortest run that breaks each property.
+    /// print the shortest run that breaks each property. Exit 1 if one
+    /// breaks, 0 if all hold over the whole bounded space, 2 on bad input,
+    /// 3 with no verdict (a state or memory bound, or no state settled).
     Explore {
         /// A scenario file, or the name of a built-in scenario.
         scenario: String,

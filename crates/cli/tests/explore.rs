@@ -93,6 +93,8 @@ fn a_search_stopped_by_its_bound_exits_3_with_its_counts() {
         file.to_str().unwrap(),
         "--max-states",
         "10",
+        "--property",
+        "siblings<=2,no-lost-write",
         "--out",
         out.arg(),
     ]);
@@ -103,7 +105,16 @@ fn a_search_stopped_by_its_bound_exits_3_with_its_counts() {
         stdout.contains("bound reached: the most distinct states"),
         "{stdout}"
     );
-    assert!(stdout.contains("holds in the states searched"), "{stdout}");
+    // Siblings are checked at every state searched; the lost write at
+    // none of them, since none settled within 10 states.
+    assert!(
+        stdout.contains("holds in the states searched: siblings<=2\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("so no-lost-write (checked at settled states) were checked at none"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -127,11 +138,31 @@ fn a_depth_bound_before_any_state_settles_says_the_checker_checked_none() {
         ),
         "{stdout}"
     );
+    // Checked nowhere is not holding: the run decides nothing, exit 3.
+    assert!(!stdout.contains("holds over"), "{stdout}");
+    assert_eq!(bounded.status.code(), Some(3), "{stdout}");
+    let json = wildling(&[
+        "explore",
+        file.to_str().unwrap(),
+        "--max-depth",
+        "6",
+        "--json",
+        "--out",
+        out.arg(),
+    ]);
+    assert_eq!(json.status.code(), Some(3));
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert_eq!(
+        json["unchecked"],
+        serde_json::json!(["no-lost-write", "convergence", "no-false-conflict"])
+    );
+    assert_eq!(json["holds"], serde_json::json!([]));
     // Every state that settles is checked: the sentence is not said then.
     let file = scenario("stale-write-dvvset");
     let settled = wildling(&["explore", file.to_str().unwrap(), "--out", out.arg()]);
     let stdout = text(&settled.stdout);
     assert!(!stdout.contains("were checked at none"), "{stdout}");
+    assert_eq!(settled.status.code(), Some(0), "{stdout}");
 }
 
 #[test]

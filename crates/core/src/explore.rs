@@ -171,10 +171,10 @@
 //!   340,813 in 4.31 s with `--absolute-times`) and depth 11 in 8.23 s
 //!   (601,439 states, 3.3 GB resident; 2,061,542 in 42.81 s and 10.4 GB
 //!   with absolute times), with no state settled at either, so the
-//!   checker's properties are checked at none (the CLI says so); depth 12
-//!   stops at an 8,000 MiB bound after 1,359,222 states (load 3.9). Before
-//!   relative times: 2.7 million states by depth 12 at a 12,000 MiB bound,
-//!   47 s. Measured with a scratch enumeration over
+//!   checker's properties are checked at none (the CLI says so and exits
+//!   3, no verdict); depth 12 stops at an 8,000 MiB bound after 1,359,222
+//!   states (load 3.9). Before relative times: 2.7 million states by
+//!   depth 12 at a 12,000 MiB bound, 47 s. Measured with a scratch enumeration over
 //!   [`Simulator::enabled`] (session 9, not kept; no drops, no sleep
 //!   sets): of the choices open at depth 9, anti-entropy rounds firing
 //!   are 24%, client and request timeouts 22%, Merkle roots delivered 15%;
@@ -397,6 +397,14 @@ pub enum Property {
     NoStaleRead,
     /// No two siblings are causally ordered (settled states).
     NoFalseConflict,
+}
+
+impl Property {
+    /// Whether the property is the checker's, checked only at settled
+    /// states (every other is checked at every state).
+    pub fn needs_settled_state(self) -> bool {
+        !matches!(self, Property::SiblingsAtMost(_))
+    }
 }
 
 impl fmt::Display for Property {
@@ -808,6 +816,21 @@ impl Explorer {
         &self.options.properties
     }
 
+    /// The properties not broken so far, in the order of the options, split
+    /// in two: those that hold (over the whole bounded space, or over the
+    /// states searched when the search ended at a bound), and those checked
+    /// at settled states when no state settled, which were checked at none
+    /// and so neither hold nor break.
+    pub fn unbroken(&self) -> (Vec<Property>, Vec<Property>) {
+        let nothing_settled = self.progress.settled_states == 0;
+        self.options
+            .properties
+            .iter()
+            .copied()
+            .filter(|p| !self.violations.iter().any(|v| v.property == *p))
+            .partition(|p| !(nothing_settled && p.needs_settled_state()))
+    }
+
     /// The scenario explored, with its fault menu as its schedule.
     pub fn scenario(&self) -> &Scenario {
         &self.scenario
@@ -1046,11 +1069,7 @@ impl Explorer {
             return;
         }
         let settled = sim.is_settled();
-        let report = if settled
-            && open
-                .iter()
-                .any(|p| !matches!(p, Property::SiblingsAtMost(_)))
-        {
+        let report = if settled && open.iter().any(|p| p.needs_settled_state()) {
             self.progress.settled_states += 1;
             Some(check_run(&self.scenario.cluster, sim))
         } else {

@@ -325,6 +325,10 @@ pub enum ReplyBody {
         /// The properties not broken (over the space, or the part searched
         /// when `ended` is a bound).
         holds: Vec<String>,
+        /// The properties checked at settled states when no state settled:
+        /// checked at none, so neither held nor broken
+        /// ([`crate::explore::Explorer::unbroken`]).
+        unchecked: Vec<String>,
     },
     /// What the page can assert at a session's position.
     Candidates {
@@ -846,17 +850,14 @@ fn explore(job: &ExploreJob, progress: &mut dyn FnMut(Progress)) -> Result<Reply
             session: v.session().to_json(),
         })
         .collect();
-    let holds = explorer
-        .properties()
-        .iter()
-        .map(ToString::to_string)
-        .filter(|p| !violations.iter().any(|v| &v.property == p))
-        .collect();
+    let (holds, unchecked) = explorer.unbroken();
+    let names = |properties: Vec<Property>| properties.iter().map(ToString::to_string).collect();
     Ok(ReplyBody::Explored {
         ended: explorer.ended().expect("the search has ended"),
         progress: explorer.progress(),
         violations,
-        holds,
+        holds: names(holds),
+        unchecked: names(unchecked),
     })
 }
 

@@ -222,12 +222,15 @@ impl Explore {
     }
 
     fn explored(&mut self, e: &Value) {
-        let holds: Vec<&str> = e["holds"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(text)
-            .collect();
+        let names = |field: &str| -> Vec<&str> {
+            e[field]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(text)
+                .collect()
+        };
+        let (holds, unchecked) = (names("holds"), names("unchecked"));
         self.status = format!(
             "Ended: {}, {}. Holds: {}",
             text(&e["ended"]),
@@ -238,6 +241,10 @@ impl Explore {
                 holds.join(", ")
             }
         );
+        if !unchecked.is_empty() {
+            // Checked at settled states, of which there was none.
+            self.status += &format!(". Not checked, no state settled: {}", unchecked.join(", "));
+        }
         self.found = e["violations"]
             .as_array()
             .into_iter()

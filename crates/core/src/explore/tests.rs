@@ -515,3 +515,39 @@ fn options_out_of_range_are_refused_by_name() {
         }
     }
 }
+
+#[test]
+fn a_property_checked_at_settled_states_holds_nowhere_when_none_settled() {
+    let json = include_str!("../../../../scenarios/explore/partition-siblings.json");
+    let properties = vec![Property::SiblingsAtMost(2), Property::NoLostWrite];
+    let shallow = ExploreOptions {
+        depth_max: 6,
+        properties: properties.clone(),
+        ..ExploreOptions::default()
+    };
+    let searched = explore(&scenario(json, "dvvset"), shallow);
+    assert_eq!(searched.ended(), Some(Ended::Complete));
+    assert_eq!(searched.progress().settled_states, 0);
+    assert_eq!(
+        searched.unbroken(),
+        (
+            vec![Property::SiblingsAtMost(2)],
+            vec![Property::NoLostWrite]
+        )
+    );
+    // Once a state settles, every property not broken holds.
+    let json = include_str!("../../../../scenarios/explore/stale-write-dvvset.json");
+    let settling = ExploreOptions {
+        properties,
+        ..ExploreOptions::default()
+    };
+    let searched = explore(&scenario(json, "dvvset"), settling);
+    assert!(searched.progress().settled_states > 0);
+    assert_eq!(
+        searched.unbroken(),
+        (
+            vec![Property::SiblingsAtMost(2), Property::NoLostWrite],
+            vec![]
+        )
+    );
+}

@@ -132,13 +132,14 @@ fn an_exploration_reports_progress_and_the_shortest_lost_write() {
         progress,
         violations,
         holds,
+        unchecked,
     } = &last.reply
     else {
         panic!("explored: {last:?}")
     };
     assert_eq!(*ended, Ended::AllBroken);
     assert!(progress.distinct_states > 1);
-    assert!(holds.is_empty());
+    assert!(holds.is_empty() && unchecked.is_empty());
     assert_eq!(violations.len(), 1);
     let v = &violations[0];
     assert_eq!(v.property, "no-lost-write");
