@@ -347,7 +347,7 @@ impl Playback {
         let client = entry.client;
         entry
             .action(&self.scenario.cluster, "action")
-            .map_err(|e| match e {
+            .map_err(|e| match *e {
                 // Name the field as the form does: `put.value`, not `action.put.value`.
                 ScenarioError::Invalid { field, reason } => ScenarioError::Invalid {
                     field: field.trim_start_matches("action.").to_string(),

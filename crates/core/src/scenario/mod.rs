@@ -68,11 +68,11 @@ pub enum ScenarioError {
 }
 
 impl ScenarioError {
-    fn invalid(field: impl Into<String>, reason: impl Into<String>) -> ScenarioError {
-        ScenarioError::Invalid {
+    fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Box<ScenarioError> {
+        Box::new(ScenarioError::Invalid {
             field: field.into(),
             reason: reason.into(),
-        }
+        })
     }
 }
 
@@ -96,6 +96,15 @@ impl fmt::Display for ScenarioError {
 }
 
 impl std::error::Error for ScenarioError {}
+
+impl From<Box<ScenarioError>> for ScenarioError {
+    fn from(error: Box<ScenarioError>) -> ScenarioError {
+        *error
+    }
+}
+
+/// A check's outcome inside this module: the error boxed, one pointer.
+type Checked<T = ()> = Result<T, Box<ScenarioError>>;
 
 /// A whole scenario: what to build and what happens to it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -343,6 +352,10 @@ impl Scenario {
     /// Read and validate a scenario already parsed as JSON: what
     /// [`Scenario::from_json`] does after parsing.
     pub fn from_value(value: &serde_json::Value) -> Result<Scenario, ScenarioError> {
+        Scenario::checked_from_value(value).map_err(|e| *e)
+    }
+
+    fn checked_from_value(value: &serde_json::Value) -> Checked<Scenario> {
         match value.get("version") {
             None => {
                 return Err(ScenarioError::invalid(
@@ -361,8 +374,8 @@ impl Scenario {
             }
             Some(_) => {}
         }
-        let scenario: Scenario = read::from_value(value)?;
-        scenario.validate()?;
+        let scenario: Scenario = read::from_value(value).map_err(Box::new)?;
+        scenario.check()?;
         Ok(scenario)
     }
 
@@ -403,6 +416,10 @@ impl Scenario {
 
     /// Check everything serde cannot: ranges, node numbers, quorum sizes.
     pub fn validate(&self) -> Result<(), ScenarioError> {
+        self.check().map_err(|e| *e)
+    }
+
+    fn check(&self) -> Checked {
         if self.version != SCENARIO_VERSION {
             return Err(ScenarioError::invalid(
                 "version",
@@ -457,7 +474,7 @@ impl Scenario {
 }
 
 impl Scenario {
-    fn validate_schedule(&self, schedule: &Schedule) -> Result<(), ScenarioError> {
+    fn validate_schedule(&self, schedule: &Schedule) -> Checked {
         if schedule.faults.len() > MAX_MENU_FAULTS {
             return Err(ScenarioError::invalid(
                 "schedule.faults",
@@ -503,7 +520,7 @@ impl Scenario {
 }
 
 impl ClusterConfig {
-    fn validate(&self) -> Result<(), ScenarioError> {
+    fn validate(&self) -> Checked {
         let nodes = self.nodes;
         if nodes == 0 || nodes > MAX_NODES {
             return Err(ScenarioError::invalid(
@@ -546,14 +563,14 @@ impl ClusterConfig {
         }
         self.validate_pruning()?;
         self.validate_membership()?;
-        self.ring().map(|_| ())
+        self.ring().map(|_| ()).map_err(Box::new)
     }
 
     /// A prune threshold keeps at least the write's own entry, and only
     /// client-id vectors have entries per client to prune. Set under another
     /// mode it would do nothing, and a scenario that asks for pruning it
     /// does not get is refused rather than silently run without it.
-    fn validate_pruning(&self) -> Result<(), ScenarioError> {
+    fn validate_pruning(&self) -> Checked {
         let field = "cluster.vv_prune_threshold";
         match self.vv_prune_threshold {
             None => Ok(()),
@@ -619,10 +636,10 @@ impl ClusterConfig {
     /// The cluster's initial ring.
     pub fn ring(&self) -> Result<Ring, ScenarioError> {
         Ring::new(self.partitions, &self.member_ids(), usize::from(self.n))
-            .map_err(|e| ScenarioError::invalid("cluster.partitions", e.to_string()))
+            .map_err(|e| *ScenarioError::invalid("cluster.partitions", e.to_string()))
     }
 
-    fn validate_membership(&self) -> Result<(), ScenarioError> {
+    fn validate_membership(&self) -> Checked {
         let members = self.member_ids();
         for (field, nodes) in [
             ("cluster.members", &members),
@@ -659,7 +676,7 @@ impl ClusterConfig {
         field: &str,
         at: Time,
         action: &Action,
-    ) -> Result<(), ScenarioError> {
+    ) -> Checked {
         match action {
             Action::Join(node) => match members.binary_search(node) {
                 Ok(_) => Err(ScenarioError::invalid(
@@ -693,7 +710,7 @@ impl ClusterConfig {
         }
     }
 
-    fn check_node(&self, field: &str, node: NodeId) -> Result<(), ScenarioError> {
+    fn check_node(&self, field: &str, node: NodeId) -> Checked {
         if node.0 == 0 || node.0 > self.nodes {
             return Err(ScenarioError::invalid(
                 field,
@@ -769,7 +786,7 @@ pub(crate) fn indent_json(compact: &str) -> String {
     out
 }
 
-fn check_quorum(field: &str, name: &str, value: u8, n: u8) -> Result<(), ScenarioError> {
+fn check_quorum(field: &str, name: &str, value: u8, n: u8) -> Checked {
     if value == 0 || value > n {
         return Err(ScenarioError::invalid(
             field,
@@ -779,7 +796,7 @@ fn check_quorum(field: &str, name: &str, value: u8, n: u8) -> Result<(), Scenari
     Ok(())
 }
 
-fn check_probability(field: &str, per_million: u32) -> Result<(), ScenarioError> {
+fn check_probability(field: &str, per_million: u32) -> Checked {
     if per_million > 1_000_000 {
         return Err(ScenarioError::invalid(
             field,
@@ -789,7 +806,7 @@ fn check_probability(field: &str, per_million: u32) -> Result<(), ScenarioError>
     Ok(())
 }
 
-fn check_latency(field: &str, min: Time, max: Time) -> Result<(), ScenarioError> {
+fn check_latency(field: &str, min: Time, max: Time) -> Checked {
     if max > MAX_INTERVAL_TICKS {
         return Err(ScenarioError::invalid(
             format!("{field}.latency_ticks_max"),
@@ -805,7 +822,7 @@ fn check_latency(field: &str, min: Time, max: Time) -> Result<(), ScenarioError>
     Ok(())
 }
 
-fn validate_network(network: &NetworkOptions, nodes: u16) -> Result<(), ScenarioError> {
+fn validate_network(network: &NetworkOptions, nodes: u16) -> Checked {
     check_latency(
         "network",
         network.latency_ticks_min,
@@ -832,7 +849,7 @@ fn validate_network(network: &NetworkOptions, nodes: u16) -> Result<(), Scenario
     Ok(())
 }
 
-fn check_text(field: &str, text: &str) -> Result<(), ScenarioError> {
+fn check_text(field: &str, text: &str) -> Checked {
     if text.is_empty() || text.len() > MAX_TEXT_BYTES {
         return Err(ScenarioError::invalid(
             field,
@@ -862,7 +879,7 @@ impl TimelineEntry {
         &self,
         cluster: &ClusterConfig,
         field: &str,
-    ) -> Result<(Time, Action), ScenarioError> {
+    ) -> Result<(Time, Action), Box<ScenarioError>> {
         let at = Time::try_from(self.at).map_err(|_| {
             ScenarioError::invalid(format!("{field}.at"), format!("negative time {}", self.at))
         })?;
@@ -953,7 +970,7 @@ impl TimelineEntry {
     }
 }
 
-fn validate_fault(field: &str, fault: &Fault) -> Result<(), ScenarioError> {
+fn validate_fault(field: &str, fault: &Fault) -> Checked {
     match fault {
         Fault::Partition(groups) => {
             let mut seen: Vec<NodeId> = groups.iter().flatten().copied().collect();
