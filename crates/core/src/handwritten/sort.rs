@@ -17,7 +17,11 @@
 use std::cmp::Ordering;
 
 /// Sort `items` stably by `compare`, as `sort_by` does.
-pub(crate) fn stable_by<T>(items: &mut [T], mut compare: impl FnMut(&T, &T) -> Ordering) {
+#[expect(
+    clippy::ptr_arg,
+    reason = "a `&mut Vec` made the shipped app 247 B (gzip) smaller than a slice (docs/size.md, session 9)"
+)]
+pub(crate) fn stable_by<T>(items: &mut Vec<T>, mut compare: impl FnMut(&T, &T) -> Ordering) {
     let order = sorted_positions(items.len(), &mut |a, b| compare(&items[a], &items[b]));
     permute(&order, &mut |a, b| items.swap(a, b));
 }
@@ -48,12 +52,12 @@ fn permute(order: &[usize], swap: &mut dyn FnMut(usize, usize)) {
 }
 
 /// Sort `items` stably by the key `key` gives, as `sort_by_key` does.
-pub(crate) fn stable_by_key<T, K: Ord>(items: &mut [T], mut key: impl FnMut(&T) -> K) {
+pub(crate) fn stable_by_key<T, K: Ord>(items: &mut Vec<T>, mut key: impl FnMut(&T) -> K) {
     stable_by(items, |a, b| key(a).cmp(&key(b)));
 }
 
 /// Sort `items` in their own order, as `sort` does.
-pub(crate) fn stable<T: Ord>(items: &mut [T]) {
+pub(crate) fn stable<T: Ord>(items: &mut Vec<T>) {
     stable_by(items, T::cmp);
 }
 
