@@ -79,6 +79,18 @@ test("an embed in a sandboxed iframe posts ready, state and resize, and obeys pl
   await expect.poll(async () => (await messages(page, "error")).length).toBe(1);
   expect((await messages(page, "error"))[0].message).toContain("corrupted");
   await expect.poll(() => warnings.filter((w) => w.includes("wildling: ignoring a message")).length).toBe(4);
+  // A message too long as JSON, or one JSON cannot hold (a cycle, a BigInt), is refused in words too.
+  await page.evaluate(() => {
+    const frame = document.getElementById("driven").contentWindow;
+    frame.postMessage({ wildling: 1, type: "load", link: "x".repeat(2_100_000) }, "*");
+    const cyclic = { wildling: 1, type: "play" };
+    cyclic.self = cyclic;
+    frame.postMessage(cyclic, "*");
+    frame.postMessage({ wildling: 1, type: "seek", ticks: 10n }, "*");
+  });
+  await expect.poll(() => warnings.filter((w) => w.includes("wildling: ignoring a message")).length).toBe(7);
+  expect(warnings.filter((w) => w.includes("characters as JSON; the limit is 2098176")).length).toBe(1);
+  expect(warnings.filter((w) => w.includes("because it cannot be written as JSON")).length).toBe(2);
   expect((await lastState(page)).playing).toBe(false);
   expect((await messages(page)).length).toBeGreaterThan(before);
 
