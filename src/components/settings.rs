@@ -122,11 +122,17 @@ fn switches(state: &UseStateHandle<String>) -> Html {
             let toggle = {
                 let state = state.clone();
                 Callback::from(move |_: Event| {
-                    let mut next = state.as_bytes().to_vec();
-                    if let Some(flag) = next.get_mut(k) {
-                        *flag = if *flag == b'1' { b'0' } else { b'1' };
-                    }
-                    state.set(String::from_utf8(next).unwrap_or_default());
+                    // The k-th digit of `flags`' text flipped.
+                    let next = state
+                        .chars()
+                        .enumerate()
+                        .map(|(i, c)| match (i == k, c) {
+                            (false, c) => c,
+                            (true, '1') => '0',
+                            (true, _) => '1',
+                        })
+                        .collect();
+                    state.set(next);
                 })
             };
             html! {

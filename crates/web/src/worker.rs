@@ -151,6 +151,9 @@ pub fn route(text: &str) -> Routed {
 fn blob_loader() -> Option<String> {
     let page = web_sys::window()?.location().href().ok()?;
     let at = |file: &str| Some(web_sys::Url::new_with_base(file, &page).ok()?.href());
+    // `{:?}` quotes each address as a JavaScript string would: a URL's
+    // `href` is percent-encoded ASCII, so it holds no character the two
+    // languages escape differently.
     let script = format!(
         "importScripts({:?});wasm_bindgen({:?});",
         at(SCRIPT)?,

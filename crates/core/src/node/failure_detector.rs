@@ -38,7 +38,12 @@ impl Node {
     pub fn suspected(&self, peer: NodeId, now: Time) -> bool {
         self.suspects
             .get(&peer)
-            .is_some_and(|since| now < since.saturating_add(self.suspicion_ticks()))
+            .is_some_and(|&since| now < self.suspicion_ends(since))
+    }
+
+    /// When a suspicion begun at `since` runs out.
+    fn suspicion_ends(&self, since: Time) -> Time {
+        since.saturating_add(self.suspicion_ticks())
     }
 
     /// How long a suspicion lasts without a new missed answer: five request
@@ -66,8 +71,7 @@ impl Node {
         fingerprint.word(self.suspects.len() as u64);
         for (peer, since) in &self.suspects {
             fingerprint.word(u64::from(peer.0));
-            let ends = since.saturating_add(self.suspicion_ticks());
-            fingerprint.word(ends.saturating_sub(now));
+            fingerprint.word(self.suspicion_ends(*since).saturating_sub(now));
         }
     }
 

@@ -712,10 +712,14 @@ where
                 }
                 for op in &self.history.ops {
                     match (&op.completed, history) {
-                        (Some((at, outcome)), true) => {
-                            fingerprint.add(&(now - op.invoked_at, now - at, outcome))
+                        (Some((at, outcome)), true) => fingerprint.add(&(
+                            now.saturating_sub(op.invoked_at),
+                            now.saturating_sub(*at),
+                            outcome,
+                        )),
+                        (None, true) => {
+                            fingerprint.add(&(now.saturating_sub(op.invoked_at), None::<()>))
                         }
-                        (None, true) => fingerprint.add(&(now - op.invoked_at, None::<()>)),
                         (completed, false) => {
                             fingerprint.add(&completed.as_ref().map(|(_, outcome)| outcome))
                         }
