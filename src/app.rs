@@ -22,7 +22,6 @@ use yew::prelude::*;
 
 use crate::browser;
 use crate::components::checker::{self, checker_panel};
-use crate::components::click;
 use crate::components::clients::ClientsPanel;
 use crate::components::compare::{self, compare_panel};
 use crate::components::faults::FaultsPanel;
@@ -34,6 +33,7 @@ use crate::components::settings::SettingsPanel;
 use crate::components::share::{self, share_panel};
 use crate::components::timebar::{self, time_bar};
 use crate::components::tutorial::{self, tutorial_panel};
+use crate::components::{class_list, click};
 use crate::msg::{Msg, Selection};
 use crate::presets;
 use wildling_core::playback::Playback;
@@ -658,11 +658,11 @@ impl Component for App {
         let on = self.on.clone();
         let dismiss = click(&self.on, Msg::Dismiss);
         let embed = &self.sharing.embed;
-        let root = classes!(
-            "app",
+        let root = class_list(&[
+            Some("app"),
             embed.embed.then_some("embed"),
-            embed.hide_controls.then_some("hide-controls")
-        );
+            embed.hide_controls.then_some("hide-controls"),
+        ]);
         let tutorial_range = self
             .sharing
             .tutorial
@@ -703,7 +703,7 @@ impl Component for App {
                     <div class="banner error" role="status" data-testid="stopped">{ &stopped.text }</div>
                 }
                 if let Some(notice) = &self.notice {
-                    <div class={classes!("banner", notice.error.then_some("error"))} role="status" data-testid="notice">
+                    <div class={class_list(&[Some("banner"), notice.error.then_some("error")])} role="status" data-testid="notice">
                         <span>{ &notice.text }</span>
                         <button onclick={dismiss} aria-label="Dismiss notice">{ "×" }</button>
                     </div>

@@ -26,6 +26,22 @@ pub use wildling_core::drawing::colour::{kind_color, node_color};
 pub use wildling_core::drawing::path::cross_path;
 pub use wildling_web::{event_value, svg_html};
 
+/// A `class` attribute from its parts, the `None` ones left out, and no
+/// attribute when every part is `None`, as yew's `classes!` gives: every
+/// class list goes through this one function, since `classes!` builds a
+/// hashed set (`yew::html::Classes`) at each use, which is its own code in
+/// the shipped app.
+pub fn class_list(parts: &[Option<&str>]) -> Option<AttrValue> {
+    let mut list = String::new();
+    for part in parts.iter().flatten() {
+        if !list.is_empty() {
+            list.push(' ');
+        }
+        list.push_str(part);
+    }
+    (!list.is_empty()).then(|| AttrValue::from(list))
+}
+
 /// Where a click fell in the coordinates of the SVG (its viewBox is
 /// `width` by `height`) that holds the clicked element.
 pub fn svg_point(e: &MouseEvent, width: f64, height: f64) -> Option<(f64, f64)> {
@@ -213,6 +229,19 @@ mod tests {
             })
             .map(|(i, line)| format!("line {}: {}", i + 1, line.trim()))
             .collect()
+    }
+
+    /// A class list holds the parts given, in order, and is no attribute
+    /// at all when none is given (as yew's `classes!` was).
+    #[test]
+    fn a_class_list_joins_the_parts_given() {
+        let list = super::class_list(&[Some("op"), None, Some("ok"), Some("selected")]);
+        assert_eq!(list.as_deref(), Some("op ok selected"));
+        assert_eq!(
+            super::class_list(&[None, Some("down")]).as_deref(),
+            Some("down")
+        );
+        assert_eq!(super::class_list(&[None, None]), None);
     }
 
     /// A panel reports through `crate::msg` and draws its props: it names

@@ -11,7 +11,7 @@ use std::rc::Rc;
 use wildling_core::view::{CheckView, Finding, FindingKind};
 use yew::prelude::*;
 
-use super::click;
+use super::{class_list, click};
 use crate::msg::{Msg, Selection};
 
 /// What the checker panel shows.
@@ -42,7 +42,7 @@ fn finding(f: &Finding, selection: Selection, on: &Callback<Msg>) -> Html {
     let show = f.pair.map(|(at, missed)| {
         let pair = Selection::Violation { at, missed };
         html! {
-            <button class={classes!("show-pair", (selection == pair).then_some("selected"))} onclick={click(on, Msg::Select(pair))}
+            <button class={class_list(&[Some("show-pair"), (selection == pair).then_some("selected")])} onclick={click(on, Msg::Select(pair))}
                 aria-label={format!("show on diagram: {at} and the write it missed, {missed}")}
                 aria-pressed={(selection == pair).to_string()} data-testid="finding-show">{ "show on diagram" }</button>
         }
@@ -50,12 +50,12 @@ fn finding(f: &Finding, selection: Selection, on: &Callback<Msg>) -> Html {
     let ops = f.ops.iter().map(|&op| {
         let select = click(on, Msg::Select(Selection::Op(op)));
         html! {
-            <button class={classes!("op-link", (selection == Selection::Op(op)).then_some("selected"))} onclick={select}
+            <button class={class_list(&[Some("op-link"), (selection == Selection::Op(op)).then_some("selected")])} onclick={select}
                 aria-label={format!("Select operation {op}")} data-testid="finding-op">{ op.to_string() }</button>
         }
     });
     html! {
-        <li class={classes!("finding", f.kind.name(), selected.then_some("selected"))} data-testid={format!("finding-{}", f.kind.name())}>
+        <li class={class_list(&[Some("finding"), Some(f.kind.name()), selected.then_some("selected")])} data-testid={format!("finding-{}", f.kind.name())}>
             <span class="mono small">{ f.text.clone() }</span>{ " " }{ for ops }{ for show }
         </li>
     }
@@ -81,7 +81,7 @@ fn verdict(
         .iter()
         .any(|f| f.kind != FindingKind::StaleRead);
     html! {
-        <div class={classes!("verdict", bad.then_some("bad"))} data-testid={testid}>
+        <div class={class_list(&[Some("verdict"), bad.then_some("bad")])} data-testid={testid}>
             <p class="small">
                 <b>{ view.mode.name() }</b>{ ": " }
                 <span data-testid="check-counts">{ counts.join(" · ") }</span>

@@ -12,8 +12,8 @@ use wildling_core::NodeId;
 use yew::prelude::*;
 
 use super::{
-    bind_select, click, inline_error, node_options, parse_number, parse_optional, shown_error,
-    text_field, use_text, Input, TEXT,
+    bind_select, class_list, click, inline_error, node_options, parse_number, parse_optional,
+    shown_error, text_field, use_text, Input, TEXT,
 };
 use crate::msg::{Msg, Selection};
 
@@ -76,10 +76,10 @@ fn op_result(op: &OpView, selection: Selection, on: &Callback<Msg>) -> Html {
         _ => html! {},
     };
     html! {
-        <li key={id.0} class={classes!("op", class, (selection == Selection::Op(id)).then_some("selected"))}
+        <li key={id.0} class={class_list(&[Some("op"), Some(class), (selection == Selection::Op(id)).then_some("selected")])}
             onclick={select} data-testid="op-result" data-status={class}>
             <div><b>{ op.by.to_string() }</b>{ format!(" {} · t={} · ", op.input, op.invoked_at) }
-                <span class={classes!("outcome", class)} data-testid="op-outcome">{ op.outcome_text() }</span></div>
+                <span class={class_list(&[Some("outcome"), Some(class)])} data-testid="op-outcome">{ op.outcome_text() }</span></div>
             if let Some(ctx) = op.sent_context.as_ref().filter(|_| op.is_put) {
                 <div class="mono small muted">{ format!("sent context {ctx}") }</div>
             }
@@ -194,7 +194,7 @@ pub fn clients_panel(props: &Props) -> Html {
         };
         let last = props.ops.iter().rev().find(|o| o.by == Addr::Client(c.id));
         html! {
-            <li key={c.id.0} class={classes!("client-card", active.then_some("active"))}>
+            <li key={c.id.0} class={class_list(&[Some("client-card"), active.then_some("active")])}>
                 <button class="link-button" onclick={choose} aria-pressed={active.to_string()} aria-label={format!("Act as client {}", c.id)}>
                     <b>{ c.id.to_string() }</b>
                 </button>

@@ -8,7 +8,7 @@ use wildling_core::causality::CausalityMode;
 use wildling_core::view::{CompareRow, KeyView};
 use yew::prelude::*;
 
-use super::event_value;
+use super::{class_list, event_value};
 use crate::msg::Msg;
 
 /// What the compare panel shows.
@@ -52,7 +52,7 @@ pub fn compare_panel(props: &Props) -> Html {
                     <thead><tr><th>{ "Operation" }</th><th>{ props.mode.name() }</th><th>{ other.name() }</th></tr></thead>
                     <tbody>
                         { for rows.iter().map(|r| html! {
-                            <tr key={r.op.0} class={classes!(r.differs.then_some("differs"))} data-testid={if r.differs { "compare-differs" } else { "compare-row" }}>
+                            <tr key={r.op.0} class={class_list(&[r.differs.then_some("differs")])} data-testid={if r.differs { "compare-differs" } else { "compare-row" }}>
                                 <td>{ format!("{} {} {}", r.op, r.by, r.input) }</td>
                                 <td class="mono">{ r.left.clone() }</td>
                                 <td class="mono">{ r.right.clone() }</td>

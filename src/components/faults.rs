@@ -8,8 +8,8 @@ use wildling_core::NodeId;
 use yew::prelude::*;
 
 use super::{
-    bind_select, click, event_value, inline_error, node_options, parse_decimal, parse_number,
-    shown_error, text_field, use_text, Input, TEXT,
+    bind_select, class_list, click, event_value, inline_error, node_options, parse_decimal,
+    parse_number, shown_error, text_field, use_text, Input, TEXT,
 };
 use crate::msg::{Msg, Selection};
 
@@ -100,7 +100,7 @@ pub fn faults_panel(props: &Props) -> Html {
         };
         let group = groups.as_bytes().get(i).map_or(1, |digit| digit - b'0');
         html! {
-            <tr key={id.0} class={classes!((props.selection == Selection::Node(id)).then_some("selected"))}>
+            <tr key={id.0} class={class_list(&[(props.selection == Selection::Node(id)).then_some("selected")])}>
                 <th scope="row">{ id.to_string() }</th>
                 <td class={if up { "ok" } else { "bad" }}>{ if up { "up" } else { "crashed" } }
                     if partitioned { <span class="muted">{ format!(" · in G{in_group}") }</span> }</td>

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use wildling_core::view::KeyView;
 use yew::prelude::*;
 
-use super::click;
+use super::{class_list, click};
 use crate::msg::{Msg, Selection};
 
 /// What the inspector shows.
@@ -26,7 +26,7 @@ pub fn inspector(props: &Props) -> Html {
     let v = &props.view;
     let replicas = v.replicas.iter().map(|r| {
         html! {
-            <tr key={r.node.0} class={classes!((!r.up).then_some("down"))}>
+            <tr key={r.node.0} class={class_list(&[(!r.up).then_some("down")])}>
                 <th scope="row">{ r.node.to_string() }{ if r.primary { "" } else { " (fallback)" } }
                     if r.stale { <span class="badge bad" title="another replica holds a write this one lacks" data-testid={format!("stale-{}", r.node.0)}>{ "stale" }</span> }</th>
                 <td class="mono clock" data-testid={format!("clock-{}", r.node.0)}>{ r.clock.clone().unwrap_or_else(|| "—".into()) }</td>
@@ -54,7 +54,7 @@ pub fn inspector(props: &Props) -> Html {
             version.coordinator.map(|c| format!(" via {c}")).unwrap_or_default()
         );
         html! {
-            <g key={op.0} class={classes!("dag-node", if version.live { "live" } else { "superseded" })} onclick={select}>
+            <g key={op.0} class={class_list(&[Some("dag-node"), Some(if version.live { "live" } else { "superseded" })])} onclick={select}>
                 <title>{ format!("{op}: context {}{}", version.context, if version.live { ", live" } else { ", superseded" }) }</title>
                 <rect x="36" y={format!("{y:.0}")} width="360" height="24" rx="5" />
                 <text x="44" y={format!("{:.0}", y + 11.0)} class="dag-value">{ label }</text>

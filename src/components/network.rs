@@ -15,7 +15,9 @@ use wildling_core::NodeId;
 use yew::prelude::*;
 
 use super::facts::{messages, row, table, Facts, MESSAGE_HEADERS};
-use super::{click, cross_path, kind_color, kind_legend, node_color, on_circle, svg_point};
+use super::{
+    class_list, click, cross_path, kind_color, kind_legend, node_color, on_circle, svg_point,
+};
 use crate::msg::{Msg, Selection};
 
 /// With more messages than this in flight the cluster is busy: its dots are
@@ -98,13 +100,13 @@ fn links(props: &LinksProps) -> Html {
             let ba = props.cut.contains(&(b_id, a_id));
             let partitioned = a_group != b_group;
             let selected = props.selection == Selection::Link(a_id, b_id);
-            let class = classes!(
-                "link",
+            let class = class_list(&[
+                Some("link"),
                 partitioned.then_some("partitioned"),
                 (ab && ba).then_some("cut"),
                 (ab != ba).then_some("one-way"),
-                selected.then_some("selected")
-            );
+                selected.then_some("selected"),
+            ]);
             let (x1, y1, x2, y2) = (tenths(pa.0), tenths(pa.1), tenths(pb.0), tenths(pb.1));
             let select = click(&props.on, Msg::Select(Selection::Link(a_id, b_id)));
             let label = format!("Link {a_id}–{b_id}");
@@ -171,7 +173,7 @@ pub fn network_panel(props: &Props) -> Html {
         // the button's name is its label alone; clicks pass through them.
         html! {
             <g key={id.0}>
-            <g class={classes!("node", (!n.up).then_some("down"), suspected.then_some("suspected"), selected.then_some("selected"))} onclick={select} onkeydown={select_key} tabindex="0"
+            <g class={class_list(&[Some("node"), (!n.up).then_some("down"), suspected.then_some("suspected"), selected.then_some("selected")])} onclick={select} onkeydown={select_key} tabindex="0"
                 role="button" aria-label={label.clone()} data-testid={format!("node-{}", id.0)}>
                 <title>{ label }</title>
                 if suspected && n.up { <circle class="suspect-ring" cx={tenths(x)} cy={tenths(y)} r={tenths(radius + 3.0)} /> }
@@ -286,7 +288,7 @@ pub fn network_panel(props: &Props) -> Html {
                 </svg>
                 // The messages move on every frame: drawn over the links on a
                 // layer of their own, so that the links are never repainted.
-                <svg viewBox="0 0 300 300" class={classes!("messages-svg", (view.in_flight.len() > BUSY_IN_FLIGHT).then_some("busy"))} role="group" aria-label="Messages in flight">
+                <svg viewBox="0 0 300 300" class={class_list(&[Some("messages-svg"), (view.in_flight.len() > BUSY_IN_FLIGHT).then_some("busy")])} role="group" aria-label="Messages in flight">
                     <g class="messages" onclick={pick} data-testid="messages">
                         { for paths.into_iter().filter(|(_, d)| !d.is_empty()).map(|(kind, d)| html! {
                             <path key={kind} class="msg dot" {d} stroke={kind_color(kind)} data-kind={kind} />
@@ -371,11 +373,11 @@ fn views(nodes: &[NodeView]) -> Html {
                     { for nodes.iter().map(|n| html! { <th scope="col">{ n.id.to_string() }</th> }) }</tr></thead>
                 <tbody>
                     { for nodes.iter().map(|o| html! {
-                        <tr key={o.id.0} class={classes!((!o.up).then_some("down"))}>
+                        <tr key={o.id.0} class={class_list(&[(!o.up).then_some("down")])}>
                             <th scope="row">{ o.id.to_string() }{ if o.up { "" } else { " (crashed)" } }</th>
                             { for nodes.iter().map(|m| {
                                 let suspects = o.suspects.contains(&m.id);
-                                html! { <td class={classes!(suspects.then_some("suspects"))} data-testid={format!("fd-{}-{}", o.id.0, m.id.0)}
+                                html! { <td class={class_list(&[suspects.then_some("suspects")])} data-testid={format!("fd-{}-{}", o.id.0, m.id.0)}
                                     title={format!("{} {} {}", o.id, if suspects { "suspects" } else { "believes up" }, m.id)}>
                                     { if suspects { "✕" } else { "✓" } }</td> }
                             }) }

@@ -11,7 +11,7 @@ use wildling_core::NodeId;
 use yew::prelude::*;
 
 use super::facts::{row, table, Facts};
-use super::{click, cos_sin, event_value, node_color, svg_html};
+use super::{class_list, click, cos_sin, event_value, node_color, svg_html};
 use crate::msg::{Msg, Selection};
 
 /// The ring panel's props.
@@ -58,7 +58,7 @@ pub fn ring_panel(props: &Props) -> Html {
                         let holds = k.holders.contains(&p.node);
                         let hinted: Vec<String> = k.hints.iter().filter(|(h, _)| *h == p.node).map(|(_, to)| to.to_string()).collect();
                         html! {
-                            <li class={classes!(p.fallback_for.map(|_| "fallback"))}>
+                            <li class={class_list(&[p.fallback_for.map(|_| "fallback")])}>
                                 <span class="swatch" style={format!("background:{}", node_color(p.node, count))}></span>
                                 <b>{ p.node.to_string() }</b>{ format!(" {role}") }
                                 if holds { <span class="badge ok">{ "holds a copy" }</span> }

@@ -11,7 +11,9 @@ use wildling_core::scenario::{ClusterConfig, ScenarioError};
 use wildling_core::view::mechanism_notes;
 use yew::prelude::*;
 
-use super::{bind, bind_select, event_value, inline_error, parse_number, shown_error, use_text};
+use super::{
+    bind, bind_select, class_list, event_value, inline_error, parse_number, shown_error, use_text,
+};
 use crate::msg::Msg;
 use crate::presets;
 
@@ -52,7 +54,7 @@ fn explained_field(
     let help_id = format!("{id}-help");
     let disabled = help.as_ref().is_some_and(|(_, applies)| !applies);
     html! {
-        <div class={classes!("field", help.is_some().then_some("wide"))}>
+        <div class={class_list(&[Some("field"), help.is_some().then_some("wide")])}>
             <label for={id.clone()}>{ label }</label>
             <input id={id} type="text" inputmode="numeric" value={(**state).clone()} oninput={bind(state)}
                 {disabled} aria-describedby={help.as_ref().map(|_| help_id.clone())}
