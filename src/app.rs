@@ -33,7 +33,7 @@ use crate::components::settings::SettingsPanel;
 use crate::components::share::{self, share_panel};
 use crate::components::timebar::{self, time_bar};
 use crate::components::tutorial::{self, tutorial_panel};
-use crate::components::{class_list, click};
+use crate::components::{class_list, click, markup};
 use crate::msg::{Msg, Selection};
 use crate::presets;
 use wildling_core::playback::Playback;
@@ -70,6 +70,15 @@ const BUSY_SLOW_EVERY_FRAMES: u64 = 60;
 /// While playing, the consistency checker re-runs on every this many
 /// refreshes of the still panels, on a frame that is slow anyway.
 const CHECK_EVERY_REFRESHES: u64 = 2;
+
+/// The page's header, as [`markup`]: the model crate's version is the
+/// workspace's, which this crate shares (`the_header_names_the_model_version`).
+const HEADER: &str = concat!(
+    "<header><h1>Wildling</h1><span class=\"tagline\">a Dynamo playground: partition it, \
+     write on both sides, watch the siblings</span><span class=\"core-version\">wildling-core ",
+    env!("CARGO_PKG_VERSION"),
+    "</span></header>"
+);
 
 /// The checker's verdicts: the session's run, and the compared run's.
 type Verdicts = (Rc<view::CheckView>, Option<Rc<view::CheckView>>);
@@ -670,11 +679,7 @@ impl Component for App {
             .map_or((0, 0), |t| self.step_range(&t.tutorial));
         html! {
             <div class={root} ondragover={Callback::from(|e: DragEvent| e.prevent_default())} ondrop={self.on_drop()}>
-                <header>
-                    <h1>{ "Wildling" }</h1>
-                    <span class="tagline">{ "a Dynamo playground: partition it, write on both sides, watch the siblings" }</span>
-                    <span class="core-version">{ format!("wildling-core {}", wildling_core::VERSION) }</span>
-                </header>
+                { markup(HEADER) }
                 if !embed.embed {
                     { share_panel(&share::Props { view: self.sharing.view.clone(), on: on.clone() }) }
                 }
@@ -741,5 +746,15 @@ impl Component for App {
                 </div>
             </div>
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The header names the model crate's own version.
+    #[test]
+    fn the_header_names_the_model_version() {
+        let shown = format!("wildling-core {}</span>", wildling_core::VERSION);
+        assert!(super::HEADER.contains(&shown), "{}", super::HEADER);
     }
 }

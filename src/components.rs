@@ -87,6 +87,14 @@ pub fn cos_sin(angle: f64) -> (f64, f64) {
     (js_sys::Math::cos(angle), js_sys::Math::sin(angle))
 }
 
+/// Constant markup, which the browser parses: the same elements and text
+/// as `html!` would build, but each element written in `html!` is its own
+/// code in the shipped app, and a constant costs its text only. Only ever
+/// for constants of the app, never for text from a user, a file or a link.
+pub fn markup(html: &'static str) -> Html {
+    Html::from_html_unchecked(AttrValue::Static(html))
+}
+
 /// A text field's state, starting at `initial` (used on the first render
 /// only). Every text field goes through this one hook: each `use_state`
 /// closure is its own copy of the hook's code in the shipped app.

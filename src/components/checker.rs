@@ -11,7 +11,7 @@ use std::rc::Rc;
 use wildling_core::view::{CheckView, Finding, FindingKind};
 use yew::prelude::*;
 
-use super::{class_list, click};
+use super::{class_list, click, markup};
 use crate::msg::{Msg, Selection};
 
 /// What the checker panel shows.
@@ -103,8 +103,9 @@ fn verdict(
 pub fn checker_panel(props: &Props) -> Html {
     html! {
         <section class="panel checker" aria-labelledby="checker-title">
-            <h2 id="checker-title">{ "Consistency checker" }</h2>
-            <p class="muted small">{ "The model's checker over the history and the replicas' clocks. Click an operation to select it everywhere." }</p>
+            { markup("<h2 id=\"checker-title\">Consistency checker</h2>\
+                <p class=\"muted small\">The model's checker over the history and the replicas' clocks. \
+                Click an operation to select it everywhere.</p>") }
             { verdict(&props.view, props.selection, &props.on, "check-verdict") }
             if let Some(shadow) = &props.shadow {
                 { verdict(shadow, props.selection, &props.on, "check-verdict-compare") }

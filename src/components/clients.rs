@@ -12,8 +12,8 @@ use wildling_core::NodeId;
 use yew::prelude::*;
 
 use super::{
-    bind_select, class_list, click, inline_error, node_options, parse_number, parse_optional,
-    shown_error, text_field, use_text, Input, TEXT,
+    bind_select, class_list, click, inline_error, markup, node_options, parse_number,
+    parse_optional, shown_error, text_field, use_text, Input, TEXT,
 };
 use crate::msg::{Msg, Selection};
 
@@ -36,10 +36,8 @@ pub struct Props {
     pub on: Callback<Msg>,
 }
 
-/// How to make siblings, as static markup: the browser parses it, so it
-/// costs the shipped app its text and no code (as the fault panel's
-/// shortcuts).
-const HOWTO: &str = "<details class=\"howto\" open><summary>How do I make siblings?</summary>\
+/// The panel's title and how to make siblings, as [`markup`].
+const HOWTO: &str = "<h2 id=\"clients-title\">Clients</h2><details class=\"howto\" open><summary>How do I make siblings?</summary>\
 <ol class=\"small\"><li>Faults: put n3 in G2 and press Split into groups.</li>\
 <li>As c1, put a value via n1; as c2, put another via n3.</li>\
 <li>Press Heal all, then Get as c1: two siblings come back.</li>\
@@ -213,8 +211,7 @@ pub fn clients_panel(props: &Props) -> Html {
     let error_text = shown_error(&error).or(props.error.as_deref());
     html! {
         <section class="panel clients" aria-labelledby="clients-title">
-            <h2 id="clients-title">{ "Clients" }</h2>
-            { Html::from_html_unchecked(AttrValue::Static(HOWTO)) }
+            { markup(HOWTO) }
             <ul class="client-cards">{ for cards }</ul>
             <div class="grid-fields">
                 <div class="field"><label for="op-client">{ "Client" }</label>
@@ -245,11 +242,11 @@ pub fn clients_panel(props: &Props) -> Html {
                 <div class="field wide"><button type="submit" class="primary" data-testid="get">{ "Get" }</button></div>
             </form>
             { inline_error(error_text, "action-error") }
-            <h3>{ "Results" }</h3>
+            { markup("<h3>Results</h3>") }
             <ol class="results" aria-label="Operation results" reversed=true>
                 { for props.ops.iter().rev().take(RESULTS).map(|op| op_result(op, props.selection, &props.on)) }
             </ol>
-            if props.ops.is_empty() { <p class="muted small">{ "No operation yet." }</p> }
+            if props.ops.is_empty() { { markup("<p class=\"muted small\">No operation yet.</p>") } }
         </section>
     }
 }

@@ -8,7 +8,7 @@ use wildling_core::causality::CausalityMode;
 use wildling_core::view::{CompareRow, KeyView};
 use yew::prelude::*;
 
-use super::{class_list, event_value};
+use super::{class_list, event_value, markup};
 use crate::msg::Msg;
 
 /// What the compare panel shows.
@@ -37,7 +37,7 @@ pub fn compare_panel(props: &Props) -> Html {
         .map_or(0, |rows| rows.iter().filter(|r| r.differs).count());
     html! {
         <section class="panel compare" aria-labelledby="compare-title">
-            <h2 id="compare-title">{ "Compare mode" }</h2>
+            { markup("<h2 id=\"compare-title\">Compare mode</h2>") }
             <label class="inline">{ format!("Run the same history under {} and ", props.mode) }
                 <select aria-label="Compare with causality mode" onchange={choose} data-testid="compare-mode">
                     <option value="" selected={props.other.is_none()}>{ "(off)" }</option>

@@ -8,7 +8,7 @@ use wildling_core::NodeId;
 use yew::prelude::*;
 
 use super::{
-    bind_select, class_list, click, event_value, inline_error, node_options, parse_decimal,
+    bind_select, class_list, click, event_value, inline_error, markup, node_options, parse_decimal,
     parse_number, shown_error, text_field, use_text, Input, TEXT,
 };
 use crate::msg::{Msg, Selection};
@@ -49,8 +49,7 @@ fn per_million(label: &str, text: &str) -> Result<u32, String> {
     Ok((percent * 10_000.0).round() as u32)
 }
 
-/// The keyboard shortcuts, as static markup: the browser parses it, so it
-/// costs the shipped app its text and no code.
+/// The keyboard shortcuts, as [`markup`].
 const SHORTCUTS: &str =
     "<details class=\"shortcuts\" open><summary>Keyboard shortcuts</summary><dl class=\"small\">\
 <dt><kbd>Space</kbd></dt><dd>play / pause</dd>\
@@ -167,7 +166,7 @@ pub fn faults_panel(props: &Props) -> Html {
             }
         }
         _ => {
-            html! { <p class="muted small">{ "Click a link in the cluster view to cut it (both ways or one way), or pick its ends here." }</p> }
+            markup("<p class=\"muted small\">Click a link in the cluster view to cut it (both ways or one way), or pick its ends here.</p>")
         }
     };
     let pick_link = {
@@ -218,7 +217,7 @@ pub fn faults_panel(props: &Props) -> Html {
     };
     html! {
         <section class="panel faults" aria-labelledby="faults-title">
-            <h2 id="faults-title">{ "Faults" }</h2>
+            { markup("<h2 id=\"faults-title\">Faults</h2>") }
             <table class="nodes-table">
                 <thead><tr><th>{ "Node" }</th><th>{ "State" }</th><th><span class="sr-only">{ "Crash or restart" }</span></th><th>{ "Group" }</th></tr></thead>
                 <tbody>{ for rows }</tbody>
@@ -246,7 +245,7 @@ pub fn faults_panel(props: &Props) -> Html {
                     <button type="submit">{ "Apply network options" }</button>
                 </div>
             </form>
-            { Html::from_html_unchecked(AttrValue::Static(SHORTCUTS)) }
+            { markup(SHORTCUTS) }
         </section>
     }
 }

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use wildling_core::view::KeyView;
 use yew::prelude::*;
 
-use super::{class_list, click};
+use super::{class_list, click, markup};
 use crate::msg::{Msg, Selection};
 
 /// What the inspector shows.
@@ -72,20 +72,18 @@ pub fn inspector(props: &Props) -> Html {
                 <thead><tr><th>{ "Replica" }</th><th>{ "Clock (kernel text form)" }</th><th>{ "Siblings" }</th></tr></thead>
                 <tbody>{ for replicas }</tbody>
             </table>
-            <h3>{ "Versions" }</h3>
             if v.versions.is_empty() {
-                <p class="muted small">{ "No put of this key yet." }</p>
+                { markup("<h3>Versions</h3><p class=\"muted small\">No put of this key yet.</p>") }
             } else {
+                { markup("<h3>Versions</h3>") }
                 <svg class="dag" viewBox={format!("0 0 400 {height:.0}")} role="group" aria-label="Version DAG: each write points to the writes its context superseded">
-                    <defs>
-                        <marker id="dag-arrow" viewBox="0 0 6 6" refX="5" refY="3" markerWidth="5" markerHeight="5" orient="auto">
-                            <path d="M0,0 L6,3 L0,6 z" />
-                        </marker>
-                    </defs>
+                    { markup("<defs><marker id=\"dag-arrow\" viewBox=\"0 0 6 6\" refX=\"5\" refY=\"3\" \
+                        markerWidth=\"5\" markerHeight=\"5\" orient=\"auto\"><path d=\"M0,0 L6,3 L0,6 z\"></path></marker></defs>") }
                     { for edges }
                     { for boxes }
                 </svg>
-                <p class="muted small">{ "Arrows go from a write to the writes whose dot its context contains (which it superseded). Green: still a sibling on some replica." }</p>
+                { markup("<p class=\"muted small\">Arrows go from a write to the writes whose dot its context contains \
+                    (which it superseded). Green: still a sibling on some replica.</p>") }
             }
         </section>
     }

@@ -16,7 +16,8 @@ use yew::prelude::*;
 
 use super::facts::{messages, row, table, Facts, MESSAGE_HEADERS};
 use super::{
-    class_list, click, cross_path, kind_color, kind_legend, node_color, on_circle, svg_point,
+    class_list, click, cross_path, kind_color, kind_legend, markup, node_color, on_circle,
+    svg_point,
 };
 use crate::msg::{Msg, Selection};
 
@@ -276,7 +277,7 @@ pub fn network_panel(props: &Props) -> Html {
     };
     html! {
         <section class="panel network" aria-labelledby="network-title">
-            <h2 id="network-title">{ "Cluster and network" }</h2>
+            { markup("<h2 id=\"network-title\">Cluster and network</h2>") }
             <p class="muted small">{ format!("{} in flight · latency {}–{} ticks · drop {}‰ · duplicate {}‰",
                 view.in_flight.len(), view.options.latency_ticks_min, view.options.latency_ticks_max,
                 view.options.drop_per_million / 1000, view.options.duplicate_per_million / 1000) }</p>
@@ -367,7 +368,7 @@ fn names(ids: &[NodeId]) -> String {
 fn views(nodes: &[NodeView]) -> Html {
     html! {
         <details class="fd-views" data-testid="fd-views">
-            <summary class="small">{ "Who each node believes is up (its failure detector)" }</summary>
+            { markup("<summary class=\"small\">Who each node believes is up (its failure detector)</summary>") }
             <table class="fd-matrix small" aria-label="Failure detector views: rows are observers, columns are members">
                 <thead><tr><th scope="col">{ "sees →" }</th>
                     { for nodes.iter().map(|n| html! { <th scope="col">{ n.id.to_string() }</th> }) }</tr></thead>
@@ -401,9 +402,10 @@ pub struct DetailProps {
 /// small, and a component costs the shipped app its own machinery.
 pub fn message_inspector(props: &DetailProps) -> Html {
     let Some(d) = &props.detail else {
-        return html! {
-            <p class="panel hint muted small">{ "Click a message (a moving dot, a ✕, or an arrow in the space-time diagram) to see what it carries." }</p>
-        };
+        return markup(
+            "<p class=\"panel hint muted small\">Click a message (a moving dot, a ✕, or an arrow in the \
+             space-time diagram) to see what it carries.</p>",
+        );
     };
     let m = &d.message;
     let close = click(&props.on, Msg::Select(Selection::None));

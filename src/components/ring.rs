@@ -11,7 +11,7 @@ use wildling_core::NodeId;
 use yew::prelude::*;
 
 use super::facts::{row, table, Facts};
-use super::{class_list, click, cos_sin, event_value, node_color, svg_html};
+use super::{class_list, click, cos_sin, event_value, markup, node_color, svg_html};
 use crate::msg::{Msg, Selection};
 
 /// The ring panel's props.
@@ -82,7 +82,7 @@ pub fn ring_panel(props: &Props) -> Html {
     };
     html! {
         <section class="panel ring" aria-labelledby="ring-title">
-            <h2 id="ring-title">{ "Ring" }</h2>
+            { markup("<h2 id=\"ring-title\">Ring</h2>") }
             <label class="inline">{ "Key " }
                 <input type="text" value={view.key.as_ref().map(|k| k.key.clone()).unwrap_or_default()}
                     onchange={set_key} aria-label="Key to inspect" data-testid="inspect-key" />

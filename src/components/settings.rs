@@ -12,7 +12,8 @@ use wildling_core::view::mechanism_notes;
 use yew::prelude::*;
 
 use super::{
-    bind, bind_select, class_list, event_value, inline_error, parse_number, shown_error, use_text,
+    bind, bind_select, class_list, event_value, inline_error, markup, parse_number, shown_error,
+    use_text,
 };
 use crate::msg::Msg;
 use crate::presets;
@@ -257,7 +258,7 @@ pub fn settings_panel(props: &Props) -> Html {
     let set_mode = bind_select(&mode);
     html! {
         <section class="panel settings" aria-labelledby="settings-title">
-            <h2 id="settings-title">{ "Settings" }</h2>
+            { markup("<h2 id=\"settings-title\">Settings</h2>") }
             <div class="field wide" data-testid="scenario-loaded" data-scenario={props.scenario.clone()}>
                 <label for="scenario-picker">{ "Scenario" }</label>
                 <select id="scenario-picker" onchange={load} data-testid="scenario-picker">
@@ -296,7 +297,7 @@ pub fn settings_panel(props: &Props) -> Html {
                     { inline_error(shown_error(&parse_error), "setting-error") }
                     { inline_error(general.as_deref(), "setting-error") }
                     <button type="submit" data-testid="apply-settings">{ "Apply settings" }</button>
-                    <p class="muted small">{ "Applying replays your recorded actions under the new settings, up to the current time." }</p>
+                    { markup("<p class=\"muted small\">Applying replays your recorded actions under the new settings, up to the current time.</p>") }
                 </div>
             </form>
         </section>

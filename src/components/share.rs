@@ -8,7 +8,7 @@ use wildling_core::scenario::MAX_SCENARIO_BYTES;
 use wildling_core::share::LINK_WARN_CHARS;
 use yew::prelude::*;
 
-use super::click;
+use super::{click, markup};
 use crate::browser;
 use crate::msg::{Drawing, Msg, ShareMsg};
 
@@ -71,14 +71,14 @@ pub fn share_panel(props: &Props) -> Html {
             <button onclick={send(|| ShareMsg::CopyLink)} data-testid="copy-link">{ "Copy link" }</button>
             <button onclick={send(|| ShareMsg::Export)} data-testid="export-session">{ "Export session" }</button>
             <span class="export-history" role="group" aria-label="Download the run's history for other tools">
-                <span class="muted small">{ "History:" }</span>
+                { markup("<span class=\"muted small\">History:</span>") }
                 { for Format::ALL.iter().map(|&(format, name)| html! {
                     <button onclick={click(on, Msg::Share(ShareMsg::ExportHistory(format)))}
                         data-testid={format!("export-{name}")}>{ format.title() }</button>
                 }) }
             </span>
             <span class="export-history" role="group" aria-label="Download the run's drawings as SVG">
-                <span class="muted small">{ "SVG:" }</span>
+                { markup("<span class=\"muted small\">SVG:</span>") }
                 <button onclick={click(on, Msg::Share(ShareMsg::ExportDrawing(Drawing::Diagram)))}
                     data-testid="export-svg-diagram">{ "Space-time diagram" }</button>
                 <button onclick={click(on, Msg::Share(ShareMsg::ExportDrawing(Drawing::Ring)))}
@@ -90,7 +90,7 @@ pub fn share_panel(props: &Props) -> Html {
             <button onclick={send(|| ShareMsg::ShowEmbed)} data-testid="embed-button">{ "Embed" }</button>
             <button id="open-lab" onclick={let on = on.clone(); Callback::from(move |_| crate::lab::open(&on))}
                 data-testid="open-lab">{ "Experiments" }</button>
-            <span class="muted small">{ "or drop a scenario or session file anywhere" }</span>
+            { markup("<span class=\"muted small\">or drop a scenario or session file anywhere</span>") }
             if let Some(link) = &v.link {
                 <div class="share-output">
                     <input type="text" readonly=true value={link.clone()} aria-label="Share link" data-testid="share-link"
