@@ -33,7 +33,7 @@ use crate::components::settings::SettingsPanel;
 use crate::components::share::{self, share_panel};
 use crate::components::timebar::{self, time_bar};
 use crate::components::tutorial::{self, tutorial_panel};
-use crate::components::{class_list, click, markup};
+use crate::components::{class_list, click, markup, Shared};
 use crate::msg::{Msg, Selection};
 use crate::presets;
 use wildling_core::playback::Playback;
@@ -725,12 +725,12 @@ impl Component for App {
                     </aside>
                     <main class="column center">
                         <div class="views">
-                            <RingPanel view={ring} selection={self.selection} on={on.clone()} />
+                            <RingPanel view={Shared(ring)} selection={self.selection} on={on.clone()} />
                             { network_panel(&network::Props { view: network.clone(), clock, selection: self.selection, on: on.clone() }) }
                         </div>
                         { inspector(&inspector::Props { view: key_view, on: on.clone() }) }
                         { message_inspector(&network::DetailProps { detail, on: on.clone() }) }
-                        <Lamport view={lamport} from={lamport_from} to={lamport_to} now={lamport_now}
+                        <Lamport view={Shared(lamport)} from={lamport_from} to={lamport_to} now={lamport_now}
                             selection={self.selection} on={on.clone()} />
                         <details class="panel trace">
                             <summary>{ format!("Trace: the last {} events", trace.len()) }</summary>
@@ -739,7 +739,7 @@ impl Component for App {
                         { compare_panel(&compare::Props { mode: config.mode, other: self.compare, rows: compare, inspected: compare_key, on: on.clone() }) }
                     </main>
                     <aside class="column right" aria-label="Clients and checker">
-                        <ClientsPanel clients={clients} ops={ops} nodes={config.nodes} inspected={self.key.clone()}
+                        <ClientsPanel clients={Shared(clients)} ops={Shared(ops)} nodes={config.nodes} inspected={self.key.clone()}
                             error={self.action_error.clone()} selection={self.selection} on={on.clone()} />
                         { checker_panel(&checker::Props { view: check, shadow: check_shadow, selection: self.selection, on }) }
                     </aside>

@@ -17,6 +17,8 @@ pub mod share;
 pub mod timebar;
 pub mod tutorial;
 
+use std::rc::Rc;
+
 use wildling_core::message::KINDS;
 use yew::prelude::*;
 
@@ -85,6 +87,33 @@ pub fn on_circle(index: usize, count: usize, radius: f64, cx: f64, cy: f64) -> (
 /// would add their argument reduction (kilobytes) to the shipped app.
 pub fn cos_sin(angle: f64) -> (f64, f64) {
     (js_sys::Math::cos(angle), js_sys::Math::sin(angle))
+}
+
+/// A view the App hands a component panel, equal to another only when it is
+/// the same allocation: the panel's props check compares a pointer, not the
+/// view's contents (each view type's derived `PartialEq`, field by field,
+/// is its own code in the shipped app). The App makes a view anew only when
+/// it refreshes the panels (`Slow` in `app.rs`), so the panel re-renders on
+/// those refreshes and on changes of its other props.
+pub struct Shared<T>(pub Rc<T>);
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
 }
 
 /// Constant markup, which the browser parses: the same elements and text
@@ -250,6 +279,16 @@ mod tests {
             Some("down")
         );
         assert_eq!(super::class_list(&[None, None]), None);
+    }
+
+    /// A shared view equals its clones only: equal contents in another
+    /// allocation are a new view, which the panel re-renders.
+    #[test]
+    fn a_shared_view_equals_its_clones_only() {
+        let view = super::Shared(std::rc::Rc::new(vec![1, 2]));
+        assert!(view == view.clone());
+        assert!(view != super::Shared(std::rc::Rc::new(vec![1, 2])));
+        assert_eq!(view.len(), 2, "it reads as the view");
     }
 
     /// A panel reports through `crate::msg` and draws its props: it names

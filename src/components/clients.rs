@@ -2,8 +2,6 @@
 //! last get; Put and Get with a coordinator, a context and per-request R/W;
 //! and every operation's outcome as the model reports it.
 
-use std::rc::Rc;
-
 use wildling_core::ids::Addr;
 use wildling_core::node::{client, ContextChoice};
 use wildling_core::scenario::{GetSpec, PutSpec, TimelineEntry};
@@ -13,7 +11,7 @@ use yew::prelude::*;
 
 use super::{
     bind_select, class_list, click, inline_error, markup, node_options, parse_number,
-    parse_optional, shown_error, text_field, use_text, Input, TEXT,
+    parse_optional, shown_error, text_field, use_text, Input, Shared, TEXT,
 };
 use crate::msg::{Msg, Selection};
 
@@ -21,9 +19,9 @@ use crate::msg::{Msg, Selection};
 #[derive(Properties, PartialEq)]
 pub struct Props {
     /// The clients and their contexts for the inspected key.
-    pub clients: Rc<Vec<ClientView>>,
+    pub clients: Shared<Vec<ClientView>>,
     /// Every operation so far.
-    pub ops: Rc<Vec<OpView>>,
+    pub ops: Shared<Vec<OpView>>,
     /// How many nodes the cluster has.
     pub nodes: u16,
     /// The inspected key.

@@ -8,14 +8,14 @@ use wildling_core::view::LamportView;
 use yew::prelude::*;
 
 use super::facts::{messages, row, table, Facts, MESSAGE_HEADERS};
-use super::{svg_html, svg_point};
+use super::{svg_html, svg_point, Shared};
 use crate::msg::{Msg, Selection};
 
 /// The diagram's props.
 #[derive(Properties, PartialEq)]
 pub struct Props {
     /// What to draw.
-    pub view: Rc<LamportView>,
+    pub view: Shared<LamportView>,
     /// The window's start, in ticks.
     pub from: u64,
     /// The window's end, in ticks.

@@ -3,22 +3,20 @@
 //! coordinator's failure detector sees it, the nodes holding a copy, and
 //! which fallback holds a hint for which primary.
 
-use std::rc::Rc;
-
 use wildling_core::drawing::ring::ring as draw;
 use wildling_core::view::RingView;
 use wildling_core::NodeId;
 use yew::prelude::*;
 
 use super::facts::{row, table, Facts};
-use super::{class_list, click, cos_sin, event_value, markup, node_color, svg_html};
+use super::{class_list, click, cos_sin, event_value, markup, node_color, svg_html, Shared};
 use crate::msg::{Msg, Selection};
 
 /// The ring panel's props.
 #[derive(Properties, PartialEq)]
 pub struct Props {
     /// The ring and the inspected key.
-    pub view: Rc<RingView>,
+    pub view: Shared<RingView>,
     /// What is selected.
     pub selection: Selection,
     /// Where user actions go.
