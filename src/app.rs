@@ -665,7 +665,7 @@ impl Component for App {
         drop(checked);
         let config = cluster.scenario().cluster.clone();
         let on = self.on.clone();
-        let dismiss = click(&self.on, Msg::Dismiss);
+        let dismiss = click(&self.on, |()| Msg::Dismiss, ());
         let embed = &self.sharing.embed;
         let root = class_list(&[
             Some("app"),

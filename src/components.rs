@@ -140,11 +140,16 @@ pub fn shown_error(error: &UseStateHandle<String>) -> Option<&str> {
     Some(error.as_str()).filter(|text| !text.is_empty())
 }
 
-/// A click handler that sends `msg`. Every button that sends a fixed message
-/// goes through this one closure: each closure is its own code in the
-/// shipped app.
-pub fn click(on: &Callback<Msg>, msg: Msg) -> Callback<MouseEvent> {
-    on.reform(move |_: MouseEvent| msg.clone())
+/// A click handler that sends `make(value)`, the message made anew on each
+/// click. Every button goes through this one closure per type of `value`
+/// (`()` for a fixed message): keeping a whole `Msg` to clone on each click
+/// would link `Msg`'s clone, every variant's payload, into the shipped app.
+pub fn click<T: Clone + 'static>(
+    on: &Callback<Msg>,
+    make: fn(T) -> Msg,
+    value: T,
+) -> Callback<MouseEvent> {
+    on.reform(move |_: MouseEvent| make(value.clone()))
 }
 
 /// A callback that stores a text input's value into a state handle as the user types.

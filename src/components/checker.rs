@@ -42,13 +42,13 @@ fn finding(f: &Finding, selection: Selection, on: &Callback<Msg>) -> Html {
     let show = f.pair.map(|(at, missed)| {
         let pair = Selection::Violation { at, missed };
         html! {
-            <button class={class_list(&[Some("show-pair"), (selection == pair).then_some("selected")])} onclick={click(on, Msg::Select(pair))}
+            <button class={class_list(&[Some("show-pair"), (selection == pair).then_some("selected")])} onclick={click(on, Msg::Select, pair)}
                 aria-label={format!("show on diagram: {at} and the write it missed, {missed}")}
                 aria-pressed={(selection == pair).to_string()} data-testid="finding-show">{ "show on diagram" }</button>
         }
     });
     let ops = f.ops.iter().map(|&op| {
-        let select = click(on, Msg::Select(Selection::Op(op)));
+        let select = click(on, Msg::Select, Selection::Op(op));
         html! {
             <button class={class_list(&[Some("op-link"), (selection == Selection::Op(op)).then_some("selected")])} onclick={select}
                 aria-label={format!("Select operation {op}")} data-testid="finding-op">{ op.to_string() }</button>

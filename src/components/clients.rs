@@ -53,7 +53,7 @@ const RESULTS: usize = 40;
 
 fn op_result(op: &OpView, selection: Selection, on: &Callback<Msg>) -> Html {
     let id = op.id;
-    let select = click(on, Msg::Select(Selection::Op(id)));
+    let select = click(on, Msg::Select, Selection::Op(id));
     let class = match op.status {
         OpStatus::Pending => "pending",
         OpStatus::Got { .. } | OpStatus::Put => "ok",

@@ -98,7 +98,7 @@ pub fn messages<'a>(
     on: &'a Callback<Msg>,
 ) -> impl ExactSizeIterator<Item = Html> + 'a {
     list.iter().map(move |m| {
-        let select = click(on, Msg::Select(Selection::Message(m.id)));
+        let select = click(on, Msg::Select, Selection::Message(m.id));
         row(
             html! { <button class="link-button" onclick={select}>{ m.id.to_string() }</button> },
             &[

@@ -37,7 +37,7 @@ const TICKS: Input = Input {
 };
 
 fn fault(on: &Callback<Msg>, fault: Fault) -> Callback<MouseEvent> {
-    click(on, Msg::ActAll(vec![fault]))
+    click(on, Msg::ActAll, vec![fault])
 }
 
 fn per_million(label: &str, text: &str) -> Result<u32, String> {
@@ -160,7 +160,7 @@ pub fn faults_panel(props: &Props) -> Html {
                     <button onclick={fault(on, Fault::Cut { a, b })} data-testid="cut-link">{ "Cut both ways" }</button>
                     <button onclick={fault(on, Fault::OneWay { from: a, to: b })}>{ format!("Cut {a}→{b}") }</button>
                     <button onclick={fault(on, Fault::OneWay { from: b, to: a })}>{ format!("Cut {b}→{a}") }</button>
-                    <button onclick={click(on, Msg::ActAll(view.restore_link(a, b)))}
+                    <button onclick={click(on, Msg::ActAll, view.restore_link(a, b))}
                         disabled={!ab && !ba} data-testid="restore-link">{ "Restore" }</button>
                 </div>
             }

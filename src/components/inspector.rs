@@ -45,7 +45,7 @@ pub fn inspector(props: &Props) -> Html {
     let boxes = v.versions.iter().enumerate().map(|(i, version)| {
         let y = i as f64 * ROW + 6.0;
         let op = version.op;
-        let select = click(&props.on, Msg::Select(Selection::Op(op)));
+        let select = click(&props.on, Msg::Select, Selection::Op(op));
         let label = format!(
             "{} {} · {}{}",
             version.value,

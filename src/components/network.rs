@@ -109,7 +109,7 @@ fn links(props: &LinksProps) -> Html {
                 selected.then_some("selected"),
             ]);
             let (x1, y1, x2, y2) = (tenths(pa.0), tenths(pa.1), tenths(pb.0), tenths(pb.1));
-            let select = click(&props.on, Msg::Select(Selection::Link(a_id, b_id)));
+            let select = click(&props.on, Msg::Select, Selection::Link(a_id, b_id));
             let label = format!("Link {a_id}–{b_id}");
             // A one-way cut is marked at the sender's end, where its messages die.
             let marker = if ab != ba {
@@ -149,7 +149,7 @@ pub fn network_panel(props: &Props) -> Html {
     let node_marks = view.nodes.iter().map(|n| {
         let (x, y) = place(Addr::Node(n.id), nodes, clients);
         let id = n.id;
-        let select = click(&props.on, Msg::Select(Selection::Node(id)));
+        let select = click(&props.on, Msg::Select, Selection::Node(id));
         // Enter selects a focused node, as a click does.
         let select_key = {
             let on = props.on.clone();
@@ -408,7 +408,7 @@ pub fn message_inspector(props: &DetailProps) -> Html {
         );
     };
     let m = &d.message;
-    let close = click(&props.on, Msg::Select(Selection::None));
+    let close = click(&props.on, Msg::Select, Selection::None);
     html! {
         <section class="panel message-detail" aria-label="Selected message" data-testid="message-detail">
             <header>

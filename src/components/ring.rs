@@ -35,7 +35,7 @@ pub fn ring_panel(props: &Props) -> Html {
     // The core draws the ring; a node's label, clicked, selects the node.
     let svg = svg_html(&draw(view, selected, &cos_sin), &|e| {
         let id = e.get("data-node")?.parse().ok()?;
-        Some(click(&props.on, Msg::Select(Selection::Node(NodeId(id)))))
+        Some(click(&props.on, Msg::Select, Selection::Node(NodeId(id))))
     });
     let set_key = props.on.reform(|e: Event| Msg::InspectKey(event_value(&e)));
     let list = view.key.as_ref().map(|k| {

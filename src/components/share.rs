@@ -49,7 +49,7 @@ pub fn import_file(on: &Callback<Msg>, file: web_sys::File) {
 pub fn share_panel(props: &Props) -> Html {
     let on = &props.on;
     let v = &props.view;
-    let send = |m: fn() -> ShareMsg| click(on, Msg::Share(m()));
+    let send = |m: fn() -> ShareMsg| click(on, |m: fn() -> ShareMsg| Msg::Share(m()), m);
     let pick = {
         let on = on.clone();
         Callback::from(move |e: Event| {
@@ -73,15 +73,15 @@ pub fn share_panel(props: &Props) -> Html {
             <span class="export-history" role="group" aria-label="Download the run's history for other tools">
                 { markup("<span class=\"muted small\">History:</span>") }
                 { for Format::ALL.iter().map(|&(format, name)| html! {
-                    <button onclick={click(on, Msg::Share(ShareMsg::ExportHistory(format)))}
+                    <button onclick={click(on, |f| Msg::Share(ShareMsg::ExportHistory(f)), format)}
                         data-testid={format!("export-{name}")}>{ format.title() }</button>
                 }) }
             </span>
             <span class="export-history" role="group" aria-label="Download the run's drawings as SVG">
                 { markup("<span class=\"muted small\">SVG:</span>") }
-                <button onclick={click(on, Msg::Share(ShareMsg::ExportDrawing(Drawing::Diagram)))}
+                <button onclick={click(on, |()| Msg::Share(ShareMsg::ExportDrawing(Drawing::Diagram)), ())}
                     data-testid="export-svg-diagram">{ "Space-time diagram" }</button>
-                <button onclick={click(on, Msg::Share(ShareMsg::ExportDrawing(Drawing::Ring)))}
+                <button onclick={click(on, |()| Msg::Share(ShareMsg::ExportDrawing(Drawing::Ring)), ())}
                     data-testid="export-svg-ring">{ "Ring" }</button>
             </span>
             <label class="button file-button">{ "Import…" }

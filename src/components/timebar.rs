@@ -36,13 +36,13 @@ pub fn time_bar(props: &Props) -> Html {
     let p = &props.position;
     let on = &props.on;
     let max = props.horizon.max(p.events);
-    let toggle = click(on, Msg::TogglePlay);
-    let step = click(on, Msg::Step);
+    let toggle = click(on, |()| Msg::TogglePlay, ());
+    let step = click(on, |()| Msg::Step, ());
     let events = p.events;
     // The scrubber stays where the user let go while a seek gets there.
     let shown = props.seeking.flatten().unwrap_or(events);
-    let back = click(on, Msg::Seek(events.saturating_sub(1)));
-    let forward = click(on, Msg::Seek(events + 1));
+    let back = click(on, Msg::Seek, events.saturating_sub(1));
+    let forward = click(on, Msg::Seek, events + 1);
     let seek = on.reform(move |e: InputEvent| {
         let e: Event = e.into();
         Msg::Seek(event_value(&e).parse().unwrap_or(events))

@@ -77,9 +77,13 @@ pub fn tutorial_panel(props: &Props) -> Html {
     };
     let (lo, hi) = props.range;
     let at = state.step;
-    let back = click(on, Msg::Share(ShareMsg::TutorialStep(at.saturating_sub(1))));
-    let next = click(on, Msg::Share(ShareMsg::TutorialStep(at + 1)));
-    let close = click(on, Msg::Share(ShareMsg::Tutorial(None)));
+    let back = click(
+        on,
+        |n| Msg::Share(ShareMsg::TutorialStep(n)),
+        at.saturating_sub(1),
+    );
+    let next = click(on, |n| Msg::Share(ShareMsg::TutorialStep(n)), at + 1);
+    let close = click(on, |()| Msg::Share(ShareMsg::Tutorial(None)), ());
     html! {
         <section class="panel tutorial" aria-labelledby="tutorial-title" data-testid="tutorial">
             <div class="tutorial-head">

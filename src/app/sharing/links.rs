@@ -44,8 +44,8 @@ impl App {
         let Some(error) = &self.sharing.link_error else {
             return html! {};
         };
-        let restore = click(&self.on, Msg::Share(ShareMsg::RestoreAutosave));
-        let dismiss = click(&self.on, Msg::Share(ShareMsg::DismissLinkError));
+        let restore = click(&self.on, |()| Msg::Share(ShareMsg::RestoreAutosave), ());
+        let dismiss = click(&self.on, |()| Msg::Share(ShareMsg::DismissLinkError), ());
         let has_autosave = !self.sharing.embed.embed && browser::autosaved().is_some();
         html! {
             <div class="banner error" role="alert" data-testid="link-banner">
