@@ -681,7 +681,7 @@ impl Component for App {
             <div class={root} ondragover={Callback::from(|e: DragEvent| e.prevent_default())} ondrop={self.on_drop()}>
                 { markup(HEADER) }
                 if !embed.embed {
-                    { share_panel(&share::Props { view: self.sharing.view.clone(), on: on.clone() }) }
+                    { share_panel(&share::Props { view: &self.sharing.view, on: on.clone() }) }
                 }
                 { self.link_banner() }
                 { tutorial_panel(&tutorial::Props {
@@ -696,7 +696,7 @@ impl Component for App {
                     on: on.clone(),
                 }) }
                 { time_bar(&timebar::Props {
-                    position: position.clone(),
+                    position: &position,
                     horizon: self.session.horizon(),
                     playing: self.playing,
                     speed: self.speed,

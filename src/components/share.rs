@@ -28,9 +28,9 @@ pub struct ShareView {
 }
 
 /// What the share toolbar shows.
-pub struct Props {
+pub struct Props<'a> {
     /// What to show.
-    pub view: ShareView,
+    pub view: &'a ShareView,
     /// Where user actions go.
     pub on: Callback<Msg>,
 }

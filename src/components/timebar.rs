@@ -8,9 +8,9 @@ use super::{click, event_value, parse_decimal};
 use crate::msg::Msg;
 
 /// What the time bar shows.
-pub struct Props {
+pub struct Props<'a> {
     /// Where the run stands.
-    pub position: PositionView,
+    pub position: &'a PositionView,
     /// The furthest position reached.
     pub horizon: u64,
     /// Whether the simulation plays.
