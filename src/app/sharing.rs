@@ -100,7 +100,9 @@ pub enum Pending {
 pub fn opening(embed: &EmbedOptions, default_name: &str) -> Opening {
     let default = || {
         let scenario = presets::preset(default_name).expect("the default is a preset");
-        Playback::new(scenario).expect("the default preset builds")
+        // Its message in words (`Display`): `expect` would link
+        // `ScenarioError`'s `Debug` into the shipped app for this one panic.
+        Playback::new(scenario).unwrap_or_else(|e| panic!("the default preset builds: {e}"))
     };
     let mut link_error = None;
     let mut pending = None;
