@@ -25,8 +25,9 @@ pub(crate) enum Verdict {
     Violated,
     /// Nothing broken, but nothing decided either: the search stopped at
     /// its state or memory bound before covering the space, or no state
-    /// within the bounds settled, so a property checked at settled states
-    /// was checked at none: 3.
+    /// within the bounds settled, so a property checked only at settled
+    /// states was checked at none: 3. (No-lost-write is checked at every
+    /// state too, so a depth-bounded space decides it: 0 when it holds.)
     Inconclusive,
 }
 
@@ -254,6 +255,9 @@ impl Report<'_> {
                 "over the whole bounded space"
             };
             outln!("\nholds {scope}: {}", names.join(", "));
+            for checked in holds.iter().filter_map(|h| h.checked(p, ended)) {
+                outln!("  {checked}");
+            }
         }
         // The checker's verdicts need a settled state: say so when none was.
         if !unchecked.is_empty() {
@@ -308,6 +312,7 @@ impl Report<'_> {
             "seconds": seconds,
             "violations": violated,
             "holds": holds.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "checked": holds.iter().filter_map(|h| h.checked(p, ended)).collect::<Vec<_>>(),
             "unchecked": unchecked.iter().map(ToString::to_string).collect::<Vec<_>>(),
         });
         outln!(

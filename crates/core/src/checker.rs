@@ -14,6 +14,10 @@
 //! - **Lost writes**: an acknowledged put whose value is missing on some live
 //!   replica of its key and that no put covers. LWW loses concurrent writes
 //!   this way; server-id vector modes lose one of two concurrent writes.
+//!   Its per-state form, **vanished writes** (`checker/vanished.rs`), needs
+//!   no end: an acknowledged put whose value no place of the cluster holds
+//!   any more, and that no put covers or can still cover, is lost for good
+//!   at that state already; the explorer checks it at every state.
 //! - **False conflicts**: two siblings (on a replica at the end, or in a get's
 //!   answer) where one value's put covered the other's: causally ordered,
 //!   yet kept as concurrent. One merged server-id vector per key makes them,
@@ -44,13 +48,15 @@ use serde::Serialize;
 
 use crate::ids::NodeId;
 use crate::ids::OpId;
-use crate::message::{Clock, Value};
+use crate::message::{clock_holds, Clock, Value};
 use crate::node::{ClientOp, ContextChoice, OpOutcome};
 use crate::ring::PartitionId;
 use crate::sim::history::OpRecord;
 
 mod sessions;
+mod vanished;
 pub use sessions::{Guarantee, SessionViolation};
+pub use vanished::{vanished, VanishedWrite, Whereabouts};
 
 /// The final clocks of one key at each of its live primary replicas.
 #[derive(Clone, Debug, PartialEq)]
@@ -443,7 +449,7 @@ pub fn check(
         let missing_on: Vec<NodeId> = replicas
             .replicas
             .iter()
-            .filter(|(_, clock)| !clock.values().iter().any(|v| &***v == p.value))
+            .filter(|(_, clock)| !clock_holds(clock, p.value))
             .map(|(node, _)| *node)
             .collect();
         if !missing_on.is_empty() && facts.covered_by[i].is_empty() {

@@ -16,7 +16,7 @@
 
 use serde::Serialize;
 
-use crate::checker::{self, CheckReport, KeyReplicas};
+use crate::checker::{self, CheckReport, KeyReplicas, VanishedWrite};
 use crate::message::Clock;
 use crate::sim::faults::{random_faults, FaultOptions};
 use crate::sim::network::Fault;
@@ -383,6 +383,63 @@ pub fn check_run(config: &ClusterConfig, sim: &Simulator<Member>) -> CheckReport
         })
         .collect();
     checker::check(&history.ops, &based_on, &follows, &finals)
+}
+
+/// The acknowledged writes that have vanished from `sim`'s cluster at its
+/// state now ([`checker::vanished`]): what the explorer checks at every
+/// state. Needs the history (`SimOptions::history`).
+pub fn vanished_run(sim: &Simulator<Member>) -> Vec<VanishedWrite> {
+    checker::vanished(&sim.history().ops, || contexts_of(sim), &Whereabouts(sim))
+}
+
+/// A simulator's state, as [`checker::vanished`] asks about it.
+struct Whereabouts<'a>(&'a Simulator<Member>);
+
+impl checker::Whereabouts for Whereabouts<'_> {
+    fn holds(&self, key: &str, value: &str) -> bool {
+        let sim = self.0;
+        let ops = &sim.history().ops;
+        // A get's answer names its operation: is that a get of `key`?
+        let answers_key = |op: OpId| {
+            ops.get(op.0 as usize).is_some_and(
+                |record| matches!(&record.input, ClientOp::Get { key: k, .. } if &**k == key),
+            )
+        };
+        // Every node, up or down: a crashed node's store is either kept
+        // (durable) and comes back, or already cleared.
+        nodes_of(sim).any(|(_, node, _)| node.holds(key, value))
+            || sim
+                .in_flight()
+                .iter()
+                .any(|m| m.msg.carries(key, value, answers_key))
+            || sim.inputs_left().any(|(_, input)| {
+                matches!(input, ClientOp::Put { key: k, value: v, .. } if &**k == key && &**v == value)
+            })
+    }
+
+    fn writers_left(&self, key: &str) -> Vec<(Addr, Option<OpId>)> {
+        let sim = self.0;
+        let mut writers: Vec<(Addr, Option<OpId>)> = Vec::new();
+        for (to, input) in sim.inputs_left() {
+            let ClientOp::Put { key: k, .. } = input else {
+                continue;
+            };
+            let Addr::Client(number) = to else {
+                continue;
+            };
+            if &**k != key || writers.iter().any(|(w, _)| *w == to) {
+                continue;
+            }
+            // A later get may change the context, but its answer is
+            // gathered from what the state holds.
+            let get = match sim.client(number) {
+                Some(Member::Client(client)) => client.last_get(key),
+                _ => None,
+            };
+            writers.push((to, get));
+        }
+        writers
+    }
 }
 
 /// Run a scenario's text with its own seed and return its trace hash: the

@@ -257,7 +257,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use serde::{Deserialize, Serialize};
 
 use crate::causality::CausalityMode;
-use crate::cluster::{check_run, nodes_of, Cluster};
+use crate::cluster::{check_run, nodes_of, vanished_run, Cluster};
 use crate::node::Member;
 use crate::quoted::Quoted;
 use crate::scenario::{Scenario, ScenarioError, Schedule};
@@ -387,7 +387,9 @@ fn parse_fault(item: &str) -> Result<Fault, String> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Property {
-    /// No acknowledged write is lost (checked at settled states).
+    /// No acknowledged write is lost: checked at every state in its
+    /// per-state form (no write vanished from the cluster,
+    /// [`crate::checker::vanished`]), and in full at settled states.
     NoLostWrite,
     /// Every key's live replicas agree once the run settles.
     Convergence,
@@ -400,10 +402,41 @@ pub enum Property {
 }
 
 impl Property {
-    /// Whether the property is the checker's, checked only at settled
-    /// states (every other is checked at every state).
+    /// Whether the property is checked only at settled states, so that a
+    /// search in which no state settled checked it at none: the checker's
+    /// end-state verdicts. At-most-K-siblings and no-lost-write are checked
+    /// at every state.
     pub fn needs_settled_state(self) -> bool {
+        !matches!(self, Property::SiblingsAtMost(_) | Property::NoLostWrite)
+    }
+
+    /// Whether the checker's report at a settled state decides it: every
+    /// property but the sibling count (no-lost-write in full there).
+    fn checked_at_settled_states(self) -> bool {
         !matches!(self, Property::SiblingsAtMost(_))
+    }
+
+    /// What a search that ended as `ended` with counts `progress`, and did
+    /// not break this property, checked of it, in words, where that needs
+    /// saying: no-lost-write is checked in two forms, at every state and
+    /// in full at settled ones, and a search where nothing settled decides
+    /// only the first (the CLI and the Lab print this).
+    pub fn checked(self, progress: &Progress, ended: Ended) -> Option<String> {
+        if self != Property::NoLostWrite {
+            return None;
+        }
+        let bound = if ended.is_bound() {
+            " (the search stopped at a bound)"
+        } else if progress.depth_bound_hit {
+            " (depth bound reached)"
+        } else {
+            ""
+        };
+        Some(format!(
+            "no acknowledged write left the cluster in {} states up to depth {}{bound}; \
+             {} settled states checked in full",
+            progress.distinct_states, progress.depth_reached, progress.settled_states
+        ))
     }
 }
 
@@ -1069,7 +1102,7 @@ impl Explorer {
             return;
         }
         let settled = sim.is_settled();
-        let report = if settled && open.iter().any(|p| p.needs_settled_state()) {
+        let report = if settled && open.iter().any(|p| p.checked_at_settled_states()) {
             self.progress.settled_states += 1;
             Some(check_run(&self.scenario.cluster, sim))
         } else {
@@ -1087,10 +1120,15 @@ impl Explorer {
                             })
                     })
                     .collect(),
-                (_, None) => continue,
-                (Property::NoLostWrite, Some(r)) => {
-                    r.lost_writes.iter().map(|f| f.to_string()).collect()
+                // In full where the state settled, and else (or when that
+                // found nothing) in its per-state form.
+                (Property::NoLostWrite, r) => {
+                    match r.as_ref().filter(|r| !r.lost_writes.is_empty()) {
+                        Some(r) => r.lost_writes.iter().map(|f| f.to_string()).collect(),
+                        None => vanished_run(sim).iter().map(|f| f.to_string()).collect(),
+                    }
                 }
+                (_, None) => continue,
                 (Property::Convergence, Some(r)) => {
                     r.non_converged.iter().map(|f| f.to_string()).collect()
                 }

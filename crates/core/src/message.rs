@@ -436,6 +436,64 @@ pub enum PeerMessage {
     },
 }
 
+/// Whether `clock` holds `value` as one of its siblings.
+pub fn clock_holds(clock: &Clock, value: &str) -> bool {
+    clock.values().iter().any(|v| &***v == value)
+}
+
+impl Message {
+    /// Whether this message carries `value` as a value of `key`: a put's
+    /// value, a sibling of a clock it carries, or a value a get's answer
+    /// returns (an answer names its operation, not its key: `answers_key`
+    /// says whether an operation is of `key`). Delivered, such a message
+    /// can put the value back into a store or into a client's context;
+    /// what the explorer's per-state no-lost-write reads
+    /// ([`crate::checker::vanished`]). Every variant is named, so a new
+    /// one must say what it carries.
+    pub fn carries(&self, key: &str, value: &str, answers_key: impl Fn(OpId) -> bool) -> bool {
+        let keyed = |k: &str, clock: &SharedClock| k == key && clock_holds(clock, value);
+        let any_keyed =
+            |clocks: &[(String, SharedClock)]| clocks.iter().any(|(k, clock)| keyed(k, clock));
+        let request = |request: &ClientRequest| match request {
+            ClientRequest::Put {
+                key: k, value: v, ..
+            } => &**k == key && &**v == value,
+            ClientRequest::Get { .. } => false,
+        };
+        match self {
+            Message::Request(r) => request(r),
+            Message::Reply(ClientReply::GetOk { op, values, .. }) => {
+                values.iter().any(|v| &**v == value) && answers_key(*op)
+            }
+            Message::Reply(ClientReply::PutOk { .. } | ClientReply::QuorumFailed { .. }) => false,
+            Message::Peer(peer) => match peer {
+                PeerMessage::Forward { request: r, .. } => request(r),
+                PeerMessage::Replicate { key: k, clock, .. }
+                | PeerMessage::Hint { key: k, clock, .. }
+                | PeerMessage::Repair { key: k, clock, .. } => keyed(k, clock),
+                PeerMessage::HintHandoff { key: k, clock, .. } => keyed(k, clock),
+                // A reply names its request, not its key: a value of any
+                // key counts (checked workloads write distinct values).
+                PeerMessage::ReadReply { clock, .. } => clock_holds(clock, value),
+                PeerMessage::MerkleSync { clocks, .. }
+                | PeerMessage::MerkleSyncReply { clocks, .. }
+                | PeerMessage::Handoff { clocks, .. } => any_keyed(clocks),
+                PeerMessage::ReplicateAck { .. }
+                | PeerMessage::Read { .. }
+                | PeerMessage::HintAck { .. }
+                | PeerMessage::MerkleRoot { .. }
+                | PeerMessage::MerkleInSync { .. }
+                | PeerMessage::MerkleBranches { .. }
+                | PeerMessage::MerkleLeaves { .. }
+                | PeerMessage::Alive
+                | PeerMessage::Gossip { .. }
+                | PeerMessage::GossipAck { .. }
+                | PeerMessage::Join => false,
+            },
+        }
+    }
+}
+
 /// Every kind of message ([`sim::Message::kind`]), in the order a legend
 /// lists them: the client's path first, then the Get/Put path between
 /// nodes, then the mechanisms that repair it, then membership. The UI colours

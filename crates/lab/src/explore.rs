@@ -48,6 +48,7 @@
 
 use gloo::timers::callback::Timeout;
 use serde_json::{json, Value};
+use wildling_core::explore::{Ended, Progress, Property};
 use wildling_core::quoted::Quoted;
 use wildling_core::scenario::BUILTIN_NAMES;
 use yew::prelude::*;
@@ -241,6 +242,20 @@ impl Explore {
                 holds.join(", ")
             }
         );
+        // What was checked of a property that holds, where the core says
+        // it needs saying (no-lost-write: at every state, and in full at
+        // the settled ones).
+        let progress = serde_json::from_value::<Progress>(e["progress"].clone());
+        let ended = serde_json::from_value::<Ended>(e["ended"].clone());
+        if let (Ok(progress), Ok(ended)) = (progress, ended) {
+            for checked in holds
+                .iter()
+                .filter_map(|name| name.parse::<Property>().ok())
+                .filter_map(|property| property.checked(&progress, ended))
+            {
+                self.status += &format!(". {checked}");
+            }
+        }
         if !unchecked.is_empty() {
             // Checked at settled states, of which there was none.
             self.status += &format!(". Not checked, no state settled: {}", unchecked.join(", "));

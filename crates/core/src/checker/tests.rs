@@ -18,7 +18,7 @@ mod sessions;
 
 /// One operation of a hand-built history.
 #[derive(Clone, Debug)]
-enum Op {
+pub(super) enum Op {
     /// `Put(value, invoked, acked_at)`.
     Put(&'static str, u64, Option<u64>),
     /// `Get(values, invoked, completed)`.
@@ -96,7 +96,7 @@ fn check_records(
 }
 
 /// The history records of `ops` on key `k`, each by its client in `clients`.
-fn records(ops: &[Op], clients: &[u16]) -> Vec<OpRecord<ClientOp, OpOutcome>> {
+pub(super) fn records(ops: &[Op], clients: &[u16]) -> Vec<OpRecord<ClientOp, OpOutcome>> {
     assert_eq!(ops.len(), clients.len(), "one client per operation");
     ops.iter()
         .zip(clients)

@@ -242,6 +242,12 @@ impl Client {
         self.contexts.get(key).map(|(context, _)| context)
     }
 
+    /// The get whose context this client would send for `key` with
+    /// "last-get": what a later put of the key would be based on.
+    pub fn last_get(&self, key: &str) -> Option<OpId> {
+        self.contexts.get(key).map(|(_, get)| *get)
+    }
+
     /// For each put this client sent with a "last-get" context, or with an
     /// explicit context equal to it, the get whose context it carried, in
     /// put order: the checker's record of what a put saw.

@@ -328,6 +328,36 @@ impl Node {
         &self.dirty
     }
 
+    /// Whether this node holds `value` as a value of `key` anywhere it can
+    /// hand it on from: its store, its hints, or a get it coordinates (the
+    /// replies merged so far, which answer the client and repair replicas).
+    /// A put it coordinates holds its value in the store already. What the
+    /// explorer's per-state no-lost-write reads ([`crate::checker::vanished`]);
+    /// a crashed node that keeps its store (`durable`) holds it too.
+    pub fn holds(&self, key: &str, value: &str) -> bool {
+        use crate::message::clock_holds;
+        self.store
+            .iter()
+            .any(|(_, k, clock)| k == key && clock_holds(clock, value))
+            || self
+                .hints
+                .iter()
+                .any(|((_, _, k), hint)| k == key && clock_holds(&hint.clock, value))
+            || self.pending.iter().any(|(_, pending)| match pending {
+                Pending::Get {
+                    key: k,
+                    merged,
+                    primaries,
+                    ..
+                } => {
+                    &**k == key
+                        && (clock_holds(merged, value)
+                            || primaries.iter().any(|(_, c)| clock_holds(c, value)))
+                }
+                Pending::Put { .. } => false,
+            })
+    }
+
     /// What the mechanisms did at this node.
     pub fn stats(&self) -> NodeStats {
         self.stats

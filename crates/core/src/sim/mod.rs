@@ -620,6 +620,15 @@ impl<P: Process> Simulator<P> {
             .collect()
     }
 
+    /// The inputs (client operations) scheduled and not yet invoked, in
+    /// the order they will be, each with its process.
+    pub fn inputs_left(&self) -> impl Iterator<Item = (Addr, &P::Input)> {
+        self.external.iter().filter_map(|e| match &e.event {
+            External::Input { to, input } => Some((*to, input)),
+            External::Fault(_) => None,
+        })
+    }
+
     /// Schedule a fault at `at` (not before now).
     pub fn schedule_fault(&mut self, at: Time, fault: Fault) {
         self.schedule_external(at.max(self.now), External::Fault(fault));
