@@ -76,7 +76,10 @@ async function expectRinged(page, session) {
   await expect(step.locator("title")).toHaveText(
     `step ${choices.length}: ${choices[choices.length - 1]} at t=${session.time_ticks}, where the property broke`,
   );
-  await expect(step.locator("circle, line").first()).toBeVisible();
+  // The ring (or, on no lane, the line across them), drawn last: the
+  // step's arrow before it has no width when the message arrived at the
+  // tick it was sent (the LWW counterexample's last delivery).
+  await expect(step.locator("circle, line").last()).toBeVisible();
 }
 
 test("the Lab's Explore panel finds the stale write and loads its shortest counterexample", async ({ page }) => {
