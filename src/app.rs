@@ -686,7 +686,7 @@ impl Component for App {
                 { self.link_banner() }
                 { tutorial_panel(&tutorial::Props {
                     loading: self.sharing.loading || self.sharing.reading,
-                    state: self.sharing.tutorial.clone(),
+                    state: self.sharing.tutorial.as_ref(),
                     verdicts: self
                         .sharing
                         .tutorial

@@ -28,12 +28,12 @@ pub struct TutorialState {
 }
 
 /// What the tutorial panel shows.
-pub struct Props {
+pub struct Props<'a> {
     /// Whether a tutorial (the one the address names, or one asked for) is
     /// being fetched or read.
     pub loading: bool,
     /// The open tutorial, if any.
-    pub state: Option<TutorialState>,
+    pub state: Option<&'a TutorialState>,
     /// The verdicts of the open step's assertions on the cluster shown,
     /// from the core (`Tutorial::verdicts`).
     pub verdicts: Vec<Verdict>,
@@ -51,7 +51,7 @@ pub fn tutorial_panel(props: &Props) -> Html {
         let id = event_value(&e);
         Msg::Share(ShareMsg::Tutorial((!id.is_empty()).then_some(id)))
     });
-    let open = props.state.as_ref().map_or("", |s| s.tutorial.id.as_str());
+    let open = props.state.map_or("", |s| s.tutorial.id.as_str());
     let picker = html! {
         <select onchange={pick} aria-label="Guided tutorial" data-testid="tutorial-picker">
             <option value="" selected={open.is_empty()}>{ "Guided tutorials…" }</option>
@@ -68,7 +68,7 @@ pub fn tutorial_panel(props: &Props) -> Html {
             </section>
         };
     }
-    let Some(state) = &props.state else {
+    let Some(state) = props.state else {
         return html! { <section class="tutorial-picker" aria-label="Guided tutorials">{ picker }</section> };
     };
     let t = &state.tutorial;
