@@ -169,7 +169,9 @@ enum Command {
     /// Search every interleaving of a scenario's run within bounds, and
     /// print the shortest run that breaks each property. Exit 1 if one
     /// breaks, 0 if all hold over the whole bounded space, 2 on bad input,
-    /// 3 with no verdict (a state or memory bound, or no state settled).
+    /// 3 with no verdict (a state or memory bound, or no state settled for
+    /// a property checked only at settled states; no-lost-write is
+    /// checked at every state too).
     Explore {
         /// A scenario file, or the name of a built-in scenario.
         scenario: String,

@@ -325,7 +325,8 @@ pub enum ReplyBody {
         /// The properties not broken (over the space, or the part searched
         /// when `ended` is a bound).
         holds: Vec<String>,
-        /// The properties checked at settled states when no state settled:
+        /// The properties checked only at settled states when no state
+        /// settled (not no-lost-write, checked at every state too):
         /// checked at none, so neither held nor broken
         /// ([`crate::explore::Explorer::unbroken`]).
         unchecked: Vec<String>,
