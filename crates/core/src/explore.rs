@@ -194,11 +194,15 @@
 //!   has a verdict for no-lost-write's per-state form only, and only to
 //!   depth 10: `wildling explore scenarios/explore/partition-siblings.json
 //!   --drops 1 --max-depth 10 --property no-lost-write` (release, session
-//!   10, load 6.0–6.2) visits 128,374 distinct states in 2.5–3.6 s (625 MB
-//!   peak resident set, under the default 1 GiB bound the Lab's worker
-//!   uses too; not run in the browser) and finds no write vanished: exit
-//!   0, "no acknowledged write left the cluster in 128374 states up to
-//!   depth 10 (depth bound reached); 0 settled states checked in full".
+//!   10) visits 128,374 distinct states in 1.1–1.2 s of CPU (3.6–6.2 s
+//!   wall at load 4.9–5.6 on a shared machine; 1.0–1.3 s with `--property
+//!   convergence`, which checks nothing per state, in the same
+//!   alternating runs), 625 MB peak resident set, under the default 1 GiB
+//!   bound the Lab's worker uses too (not run in the browser), and finds
+//!   no write vanished: exit 0, "no acknowledged write left the cluster in
+//!   128374 states up to depth 10 (depth bound reached); 0 settled states
+//!   checked in full". Depth 11 (`--max-memory-mib 6000`) holds too:
+//!   601,439 states, 32.8 s wall at load 5.1–5.7, 3.3 GB, past the 10 s.
 //!   Depth 10 is the least at which a run has both puts acknowledged after
 //!   the heal (the four timeline entries; eggs' request, replication, ack
 //!   and answer; bread's request and answer), which the teaching-case test
