@@ -242,7 +242,9 @@ impl Session {
 
     /// The session as compact JSON (what [`Session::from_json`] reads back).
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("a session always serializes")
+        // The reason in words (`Display`): `expect` would link serde_json's
+        // `Debug` of its error into the playground for this one panic.
+        serde_json::to_string(self).unwrap_or_else(|e| panic!("a session always serializes: {e}"))
     }
 
     /// Parse and validate a session, checking the scenario exactly as

@@ -411,7 +411,11 @@ impl Scenario {
     /// compact and indented by `indent_json`: one serializer instead of
     /// two keeps the shipped app smaller.
     pub fn to_json(&self) -> String {
-        indent_json(&serde_json::to_string(self).expect("a scenario always serializes"))
+        // The reason in words, as `Session::to_json` gives it.
+        indent_json(
+            &serde_json::to_string(self)
+                .unwrap_or_else(|e| panic!("a scenario always serializes: {e}")),
+        )
     }
 
     /// Check everything serde cannot: ranges, node numbers, quorum sizes.
