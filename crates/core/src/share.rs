@@ -49,15 +49,18 @@
 //!   scenario file, and is validated as one.
 //! - Links over [`LINK_WARN_CHARS`] may be cut by chat programs and some
 //!   browsers; the UI warns and offers a scenario file instead.
-//! - Only errors in the session's own fields give a line and column; the
-//!   scenario and each input are read as parsed JSON values, like a scenario
-//!   file, so their errors give the path (`inputs[2].entry.at`) alone, and a
-//!   syntax error inside one names the field that holds it.
+//! - Only text that is not JSON, or names a key twice, gives a line and
+//!   column: the session is read into a JSON value first, as a scenario
+//!   file is, and its fields, scenario and inputs are then taken from that
+//!   value, so their errors give the path (`time_ticks`,
+//!   `inputs[2].entry.at`) alone. (The session's own fields were read
+//!   straight from the text until session 10, with a position, which kept
+//!   serde_json's typed reader and `f64`'s `Display` in the shipped app:
+//!   docs/size.md.)
 
 use std::fmt;
 
-use serde::de::{Error as _, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer as _, Serialize};
+use serde::{Deserialize, Serialize};
 
 use crate::cluster::Cluster;
 use crate::handwritten::inflate::{inflate, InflateError};
@@ -254,27 +257,27 @@ impl Session {
         if text.len() > MAX_SESSION_BYTES {
             return Err(ScenarioError::TooLarge { bytes: text.len() });
         }
-        let mut json = serde_json::Deserializer::from_str(text);
-        let mut key = KeyRead::NotYet;
-        let fields = json
-            .deserialize_map(FieldsVisitor { key: &mut key })
-            .map_err(|e| ScenarioError::Json {
-                field: match key {
-                    KeyRead::NotYet => String::new(),
-                    KeyRead::Unreadable => "?".to_string(),
-                    KeyRead::Whole => ".".to_string(),
-                    KeyRead::Key(key) => key,
-                },
-                reason: e.to_string(),
-            })?;
-        json.end().map_err(|e| ScenarioError::Json {
-            field: String::new(),
-            reason: e.to_string(),
-        })?;
-        let scenario = Scenario::from_value(&fields.scenario).map_err(|e| within("scenario", e))?;
-        let mut inputs = Vec::with_capacity(fields.inputs.len());
+        let value = read::parse_unique_keys(text)?;
+        let fields = read::object(&value, "a session", FIELDS)?;
+        let scenario = fields
+            .get("scenario")
+            .ok_or_else(|| read::missing("scenario"))?;
+        let time_ticks: Time = match fields.get("time_ticks") {
+            Some(v) => read::from_value(v).map_err(|e| within("time_ticks", e))?,
+            None => 0,
+        };
+        let selected_key: Option<String> = match fields.get("selected_key") {
+            Some(v) => read::from_value(v).map_err(|e| within("selected_key", e))?,
+            None => None,
+        };
+        let inputs = match fields.get("inputs") {
+            Some(v) => read::array(v, "inputs")?,
+            None => &[],
+        };
+        let scenario = Scenario::from_value(scenario).map_err(|e| within("scenario", e))?;
+        let mut inputs_read = Vec::with_capacity(inputs.len());
         let mut after_events = 0;
-        for (i, input) in fields.inputs.iter().enumerate() {
+        for (i, input) in inputs.iter().enumerate() {
             let field = format!("inputs[{i}]");
             let input: UserInput = read::from_value(input).map_err(|e| within(&field, e))?;
             if input.after_events < after_events {
@@ -291,9 +294,9 @@ impl Session {
             input
                 .entry
                 .action(&scenario.cluster, &format!("{field}.entry"))?;
-            inputs.push(input);
+            inputs_read.push(input);
         }
-        if let Some(key) = &fields.selected_key {
+        if let Some(key) = &selected_key {
             if key.is_empty() || key.len() > MAX_TEXT_BYTES {
                 return Err(ScenarioError::Invalid {
                     field: "selected_key".into(),
@@ -303,9 +306,9 @@ impl Session {
         }
         Ok(Session {
             scenario,
-            inputs,
-            time_ticks: fields.time_ticks,
-            selected_key: fields.selected_key,
+            inputs: inputs_read,
+            time_ticks,
+            selected_key,
         })
     }
 
@@ -347,19 +350,6 @@ impl Session {
     }
 }
 
-/// Read the next value into `slot`, unless a value was read there before;
-/// whether it was the first.
-fn read_once<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
-    map: &mut A,
-    slot: &mut Option<T>,
-) -> Result<bool, A::Error> {
-    if slot.is_some() {
-        return Ok(false);
-    }
-    *slot = Some(map.next_value()?);
-    Ok(true)
-}
-
 /// An error of a part of the session (`scenario`, `inputs[2]`) as an error
 /// of the session: `cluster.r` becomes `scenario.cluster.r`, and the part
 /// itself (`.` or empty) the part's name.
@@ -373,115 +363,8 @@ pub(crate) fn within(part: &str, mut error: ScenarioError) -> ScenarioError {
     error
 }
 
-/// The session's fields, with the scenario and the inputs still JSON values:
-/// they go through the scenario reader, whose errors name their paths.
-struct Fields {
-    scenario: serde_json::Value,
-    inputs: Vec<serde_json::Value>,
-    time_ticks: Time,
-    selected_key: Option<String>,
-}
-
 /// The session's field names, in the order serde's messages list them.
 const FIELDS: &[&str] = &["scenario", "inputs", "time_ticks", "selected_key"];
-
-/// How far reading the session's fields got: where an error points.
-enum KeyRead {
-    /// Not into the object yet: the error is in the whole text.
-    NotYet,
-    /// A key could not be read (`?`, as in a path whose key is unknown).
-    Unreadable,
-    /// Between fields: the object as a whole (`.`).
-    Whole,
-    /// In this field.
-    Key(String),
-}
-
-/// Reads the session's object straight from the text, so that its errors
-/// keep serde_json's line and column, and records where it is in `key`.
-struct FieldsVisitor<'a> {
-    key: &'a mut KeyRead,
-}
-
-impl FieldsVisitor<'_> {
-    /// Read the value of the key just read, named `part`, refusing a key
-    /// repeated in any of its objects (the error names its path).
-    fn read_unique_keys<'de, A: MapAccess<'de>>(
-        &mut self,
-        map: &mut A,
-        part: &str,
-    ) -> Result<serde_json::Value, A::Error> {
-        let failed_at = std::cell::Cell::new(None);
-        map.next_value_seed(read::UniqueKeys::root(&failed_at))
-            .inspect_err(|_| {
-                if let Some(path) = failed_at.take() {
-                    let dot = if path.starts_with('[') { "" } else { "." };
-                    *self.key = KeyRead::Key(format!("{part}{dot}{path}"));
-                }
-            })
-    }
-}
-
-impl<'de> Visitor<'de> for FieldsVisitor<'_> {
-    type Value = Fields;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("struct Fields")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Fields, A::Error> {
-        let mut scenario = None;
-        let mut inputs = None;
-        let mut time_ticks = None;
-        let mut selected_key = None;
-        loop {
-            *self.key = KeyRead::Unreadable;
-            let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? else {
-                break;
-            };
-            *self.key = KeyRead::Key(key.to_string());
-            let new = match FIELDS.iter().position(|f| *f == key) {
-                Some(0) if scenario.is_none() => {
-                    scenario = Some(self.read_unique_keys(&mut map, "scenario")?);
-                    true
-                }
-                Some(1) if inputs.is_none() => {
-                    inputs = Some(match self.read_unique_keys(&mut map, "inputs")? {
-                        serde_json::Value::Array(items) => items,
-                        other => {
-                            return Err(A::Error::invalid_type(
-                                crate::scenario::read::unexpected(&other),
-                                &"a sequence",
-                            ))
-                        }
-                    });
-                    true
-                }
-                Some(0 | 1) => false,
-                Some(2) => read_once(&mut map, &mut time_ticks)?,
-                Some(_) => read_once(&mut map, &mut selected_key)?,
-                None => return Err(A::Error::unknown_field(&key, FIELDS)),
-            };
-            if !new {
-                *self.key = KeyRead::Whole;
-                return Err(A::Error::duplicate_field(
-                    FIELDS
-                        .iter()
-                        .find(|f| **f == key)
-                        .copied()
-                        .unwrap_or_default(),
-                ));
-            }
-        }
-        *self.key = KeyRead::Whole;
-        Ok(Fields {
-            scenario: scenario.ok_or_else(|| A::Error::missing_field("scenario"))?,
-            inputs: inputs.unwrap_or_default(),
-            time_ticks: time_ticks.unwrap_or_default(),
-            selected_key: selected_key.unwrap_or_default(),
-        })
-    }
-}
 
 /// The link to `session`, in the current format ([`LINK_VERSION`]).
 pub fn encode_session(session: &Session) -> String {

@@ -25,7 +25,11 @@
 //! Its [`Error`] is serde's message with the input it quotes (an unknown
 //! field or variant, a string of the wrong type) passed through
 //! [`Quoted`], and keys in paths likewise: a stranger's key may be a
-//! megabyte long or hold a terminal escape.
+//! megabyte long or hold a terminal escape. The value a type did not expect
+//! is described here, in serde's words, rather than by serde's `Unexpected`,
+//! whose `Display` writes a float with `f64`'s and so would keep that in the
+//! shipped app; a float is written as serde_json writes it (docs/size.md,
+//! session 10).
 //!
 //! CAVEATS:
 //!
@@ -67,18 +71,57 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// serde's messages, as its default methods write them.
+/// serde's messages, as its default methods write them (those that quote
+/// no value: an unknown field's and variant's names go through [`name`]
+/// first).
 type Plain = serde::de::value::Error;
 
-/// `make`'s message for `unexp`, a string among them quoted and capped.
-fn quoting(unexp: Unexpected<'_>, make: impl FnOnce(Unexpected<'_>) -> Plain) -> Error {
-    let message = match unexp {
-        Unexpected::Str(s) if !Quoted(s).is_plain() => {
-            make(Unexpected::Other(&format!("string {}", Quoted(s))))
+/// `message: {unexp}, expected {exp}`, as serde's default `invalid_type` and
+/// `invalid_value` write it, but with `unexp` written by [`write_unexpected`]
+/// rather than by serde's `Display`.
+fn unexpected_error(message: &str, unexp: Unexpected<'_>, exp: &dyn Expected) -> Error {
+    let mut text = String::from(message);
+    write_unexpected(&mut text, unexp);
+    let _ = write!(text, ", expected {exp}");
+    Error(Box::new(text))
+}
+
+/// `unexp` in serde's words (`integer \`3\``, `sequence`), with two
+/// differences: a string is [`Quoted`] (escaped and capped), and a float is
+/// written by serde_json's number formatter (the shortest text that reads
+/// back, as serde_json's own messages write it: `1.5`, `1e+300`), not by
+/// `f64`'s `Display`, which serde's `Unexpected` formats with and which
+/// would otherwise be in the shipped app for this one message
+/// (docs/size.md, session 10).
+fn write_unexpected(text: &mut String, unexp: Unexpected<'_>) {
+    let _ = match unexp {
+        Unexpected::Bool(b) => write!(text, "boolean `{b}`"),
+        Unexpected::Unsigned(u) => write!(text, "integer `{u}`"),
+        Unexpected::Signed(i) => write!(text, "integer `{i}`"),
+        Unexpected::Float(v) => {
+            let shown = match serde_json::Number::from_f64(v) {
+                Some(n) => n.to_string(),
+                None if v.is_nan() => "NaN".into(),
+                None if v < 0.0 => "-inf".into(),
+                None => "inf".into(),
+            };
+            write!(text, "floating point `{shown}`")
         }
-        other => make(other),
+        Unexpected::Char(c) => write!(text, "character `{c}`"),
+        Unexpected::Str(s) => write!(text, "string {}", Quoted(s)),
+        Unexpected::Bytes(_) => text.write_str("byte array"),
+        Unexpected::Unit => text.write_str("unit value"),
+        Unexpected::Option => text.write_str("Option value"),
+        Unexpected::NewtypeStruct => text.write_str("newtype struct"),
+        Unexpected::Seq => text.write_str("sequence"),
+        Unexpected::Map => text.write_str("map"),
+        Unexpected::Enum => text.write_str("enum"),
+        Unexpected::UnitVariant => text.write_str("unit variant"),
+        Unexpected::NewtypeVariant => text.write_str("newtype variant"),
+        Unexpected::TupleVariant => text.write_str("tuple variant"),
+        Unexpected::StructVariant => text.write_str("struct variant"),
+        Unexpected::Other(other) => text.write_str(other),
     };
-    Error(Box::new(message.to_string()))
 }
 
 impl serde::de::Error for Error {
@@ -87,11 +130,11 @@ impl serde::de::Error for Error {
     }
 
     fn invalid_type(unexp: Unexpected<'_>, exp: &dyn Expected) -> Self {
-        quoting(unexp, |u| Plain::invalid_type(u, exp))
+        unexpected_error("invalid type: ", unexp, exp)
     }
 
     fn invalid_value(unexp: Unexpected<'_>, exp: &dyn Expected) -> Self {
-        quoting(unexp, |u| Plain::invalid_value(u, exp))
+        unexpected_error("invalid value: ", unexp, exp)
     }
 
     fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
@@ -120,6 +163,52 @@ pub(crate) fn from_value<'de, T: Deserialize<'de>>(value: &'de Value) -> Result<
         field: failed_at.take().unwrap_or_else(|| ".".to_string()),
         reason: e.to_string(),
     })
+}
+
+/// `value` as an object of `fields`, for a reader that takes it apart by
+/// lookups rather than through a visitor (the session's own fields): serde's
+/// "invalid type" at `.` when it is not an object, "unknown field" at the
+/// first key not among `fields`.
+pub(crate) fn object<'v>(
+    value: &'v Value,
+    expecting: &str,
+    fields: &'static [&'static str],
+) -> Result<&'v Map<String, Value>, ScenarioError> {
+    match value {
+        Value::Object(map) => match map.keys().find(|key| !fields.contains(&key.as_str())) {
+            Some(key) => Err(json_error(&name(key), Error::unknown_field(key, fields))),
+            None => Ok(map),
+        },
+        other => Err(json_error(
+            ".",
+            Error::invalid_type(unexpected(other), &expecting),
+        )),
+    }
+}
+
+/// serde's "missing field" for an object read by lookups ([`object`]).
+pub(crate) fn missing(field: &'static str) -> ScenarioError {
+    json_error(".", Error::missing_field(field))
+}
+
+/// `error` at `field`.
+fn json_error(field: &str, error: Error) -> ScenarioError {
+    ScenarioError::Json {
+        field: field.to_string(),
+        reason: error.to_string(),
+    }
+}
+
+/// `value` as an array, for a reader that takes it apart by lookups; serde's
+/// "invalid type" at `field` when it is not one.
+pub(crate) fn array<'v>(value: &'v Value, field: &str) -> Result<&'v [Value], ScenarioError> {
+    match value {
+        Value::Array(items) => Ok(items),
+        other => Err(json_error(
+            field,
+            Error::invalid_type(unexpected(other), &"a sequence"),
+        )),
+    }
 }
 
 /// Where a value sits: a chain of keys and indices up to the root.
@@ -251,6 +340,17 @@ pub(crate) fn unexpected(value: &Value) -> Unexpected<'_> {
     }
 }
 
+/// Hand `n` to `visitor` as serde_json's `Number` does (an unsigned, a
+/// negative integer or a float), but with this reader's [`Error`]: serde_json's
+/// own would write an unexpected number through serde's `Unexpected`.
+fn number<'de, V: Visitor<'de>>(n: &serde_json::Number, visitor: V) -> Result<V::Value, Error> {
+    match (n.as_u64(), n.as_i64()) {
+        (Some(u), _) => visitor.visit_u64(u),
+        (None, Some(i)) => visitor.visit_i64(i),
+        (None, None) => visitor.visit_f64(n.as_f64().unwrap_or(f64::NAN)),
+    }
+}
+
 impl<'de> Deserializer<'de> for Walker<'_, 'de> {
     type Error = Error;
 
@@ -258,7 +358,7 @@ impl<'de> Deserializer<'de> for Walker<'_, 'de> {
         match self.value {
             Value::Null => visitor.visit_unit(),
             Value::Bool(b) => visitor.visit_bool(*b),
-            Value::Number(n) => n.deserialize_any(visitor).map_err(Error::custom),
+            Value::Number(n) => number(n, visitor),
             Value::String(s) => visitor.visit_borrowed_str(s),
             Value::Array(items) => self.seq(items, visitor),
             Value::Object(map) => self.map(map, visitor),
@@ -368,7 +468,7 @@ impl<'de> Deserializer<'de> for Walker<'_, 'de> {
 
     fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.value {
-            Value::Number(n) => n.deserialize_any(visitor).map_err(Error::custom),
+            Value::Number(n) => number(n, visitor),
             _ => Err(self.invalid(&visitor)),
         }
         .map_err(|e| self.note(e))
@@ -579,14 +679,14 @@ pub(crate) fn parse_unique_keys(text: &str) -> Result<Value, ScenarioError> {
 
 /// Reads any JSON into a [`Value`] as serde_json does, but fails on a key
 /// repeated in one object, recording the key's path in `failed_at`.
-pub(crate) struct UniqueKeys<'a> {
+struct UniqueKeys<'a> {
     path: Path<'a>,
     failed_at: &'a Cell<Option<String>>,
 }
 
 impl<'a> UniqueKeys<'a> {
     /// A reader of the whole value, recording a repeated key in `failed_at`.
-    pub(crate) fn root(failed_at: &'a Cell<Option<String>>) -> UniqueKeys<'a> {
+    fn root(failed_at: &'a Cell<Option<String>>) -> UniqueKeys<'a> {
         UniqueKeys {
             path: Path::Root,
             failed_at,

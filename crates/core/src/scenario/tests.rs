@@ -265,6 +265,17 @@ fn json_errors_name_the_path() {
         r#""seed": "x", "cluster": {"#,
         "seed: invalid type: string \"x\", expected u64",
     );
+    // A float is written as serde_json writes it (read.rs's `write_unexpected`).
+    check(
+        r#""cluster": {"#,
+        r#""seed": 2.0, "cluster": {"#,
+        "seed: invalid type: floating point `2.0`, expected u64",
+    );
+    check(
+        r#""mode": "dvvset""#,
+        r#""mode": -1.25e-7"#,
+        "cluster.mode: invalid type: floating point `-1.25e-7`, expected a string",
+    );
 }
 
 #[test]
