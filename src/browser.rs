@@ -179,9 +179,12 @@ pub fn read_file(
 ) {
     let size = file.size();
     if size > limit_bytes as f64 {
+        // A file's size is a whole number of bytes: written as an integer,
+        // not through f64's Display (docs/size.md, session 10).
         done(Err(format!(
-            "{} is {size} bytes; the limit is {limit_bytes}",
-            file.name()
+            "{} is {} bytes; the limit is {limit_bytes}",
+            file.name(),
+            size as u64
         )));
         return;
     }

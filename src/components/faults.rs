@@ -12,6 +12,7 @@ use super::{
     parse_number, shown_error, text_field, use_text, Input, TEXT,
 };
 use crate::msg::{Msg, Selection};
+use wildling_core::fixed_point::short;
 
 /// The fault panel's props.
 #[derive(Properties, PartialEq)]
@@ -44,7 +45,10 @@ fn per_million(label: &str, text: &str) -> Result<u32, String> {
     let percent = parse_decimal(text)
         .ok_or_else(|| format!("{label}: \"{}\" is not a number", text.trim()))?;
     if !(0.0..=100.0).contains(&percent) {
-        return Err(format!("{label}: {percent}% is not between 0 and 100"));
+        return Err(format!(
+            "{label}: {}% is not between 0 and 100",
+            text.trim()
+        ));
     }
     Ok((percent * 10_000.0).round() as u32)
 }
@@ -73,8 +77,8 @@ pub fn faults_panel(props: &Props) -> Html {
     let groups = use_text("1".repeat(count));
     let split_error = use_text(String::new());
     let o = &view.options;
-    let drop = use_text((f64::from(o.drop_per_million) / 10_000.0).to_string());
-    let duplicate = use_text((f64::from(o.duplicate_per_million) / 10_000.0).to_string());
+    let drop = use_text(short(f64::from(o.drop_per_million) / 10_000.0, 4));
+    let duplicate = use_text(short(f64::from(o.duplicate_per_million) / 10_000.0, 4));
     let latency_min = use_text(o.latency_ticks_min.to_string());
     let latency_max = use_text(o.latency_ticks_max.to_string());
     let network_error = use_text(String::new());

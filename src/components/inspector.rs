@@ -9,6 +9,7 @@ use yew::prelude::*;
 
 use super::{class_list, click, markup};
 use crate::msg::{Msg, Selection};
+use wildling_core::fixed_point::fixed;
 
 /// What the inspector shows.
 pub struct Props {
@@ -39,7 +40,7 @@ pub fn inspector(props: &Props) -> Html {
         version.supersedes.iter().map(move |&j| {
             let (y0, y1) = (i as f64 * ROW + 18.0, j as f64 * ROW + 18.0);
             let bend = 4.0 + (i - j.min(i)) as f64 * 7.0;
-            html! { <path class="dag-edge" d={format!("M34,{y0:.0} C{:.0},{y0:.0} {:.0},{y1:.0} 34,{y1:.0}", 34.0 - bend, 34.0 - bend)} marker-end="url(#dag-arrow)" /> }
+            html! { <path class="dag-edge" d={format!("M34,{y0} C{b},{y0} {b},{y1} 34,{y1}", y0 = fixed(y0, 0), y1 = fixed(y1, 0), b = fixed(34.0 - bend, 0))} marker-end="url(#dag-arrow)" /> }
         })
     });
     let boxes = v.versions.iter().enumerate().map(|(i, version)| {
@@ -56,9 +57,9 @@ pub fn inspector(props: &Props) -> Html {
         html! {
             <g key={op.0} class={class_list(&[Some("dag-node"), Some(if version.live { "live" } else { "superseded" })])} onclick={select}>
                 <title>{ format!("{op}: context {}{}", version.context, if version.live { ", live" } else { ", superseded" }) }</title>
-                <rect x="36" y={format!("{y:.0}")} width="360" height="24" rx="5" />
-                <text x="44" y={format!("{:.0}", y + 11.0)} class="dag-value">{ label }</text>
-                <text x="44" y={format!("{:.0}", y + 21.0)} class="dag-ctx">{ format!("ctx {}", version.context) }</text>
+                <rect x="36" y={fixed(y, 0)} width="360" height="24" rx="5" />
+                <text x="44" y={fixed(y + 11.0, 0)} class="dag-value">{ label }</text>
+                <text x="44" y={fixed(y + 21.0, 0)} class="dag-ctx">{ format!("ctx {}", version.context) }</text>
             </g>
         }
     });
@@ -76,7 +77,7 @@ pub fn inspector(props: &Props) -> Html {
                 { markup("<h3>Versions</h3><p class=\"muted small\">No put of this key yet.</p>") }
             } else {
                 { markup("<h3>Versions</h3>") }
-                <svg class="dag" viewBox={format!("0 0 400 {height:.0}")} role="group" aria-label="Version DAG: each write points to the writes its context superseded">
+                <svg class="dag" viewBox={format!("0 0 400 {}", fixed(height, 0))} role="group" aria-label="Version DAG: each write points to the writes its context superseded">
                     { markup("<defs><marker id=\"dag-arrow\" viewBox=\"0 0 6 6\" refX=\"5\" refY=\"3\" \
                         markerWidth=\"5\" markerHeight=\"5\" orient=\"auto\"><path d=\"M0,0 L6,3 L0,6 z\"></path></marker></defs>") }
                     { for edges }

@@ -57,7 +57,7 @@ fn dot(out: &mut String, (x, y): (f64, f64)) {
 /// `v` to one decimal (`12.3`), as an SVG coordinate: one function for
 /// every coordinate the panel writes, not a formatting call at each.
 fn tenths(v: f64) -> String {
-    format!("{v:.1}")
+    wildling_core::fixed_point::fixed(v, 1)
 }
 
 fn lerp(a: (f64, f64), b: (f64, f64), t: f64) -> (f64, f64) {

@@ -11,6 +11,7 @@ use yew::prelude::*;
 use super::facts::{row, table, Facts};
 use super::{class_list, click, cos_sin, event_value, markup, node_color, svg_html, Shared};
 use crate::msg::{Msg, Selection};
+use wildling_core::fixed_point::fixed;
 
 /// The ring panel's props.
 #[derive(Properties, PartialEq)]
@@ -41,7 +42,7 @@ pub fn ring_panel(props: &Props) -> Html {
     let list = view.key.as_ref().map(|k| {
         html! {
             <div class="preference-list">
-                <p class="mono small">{ format!("hash at {:.3} of the ring → {}", k.position, k.partition) }</p>
+                <p class="mono small">{ format!("hash at {} of the ring → {}", fixed(k.position, 3), k.partition) }</p>
                 <p class="muted small">{ match k.coordinator {
                     Some(c) => format!("Where {c} would write it now, by its failure detector:"),
                     None => "Every primary is down:".to_string(),
@@ -100,7 +101,7 @@ fn ring_table(view: &RingView) -> Html {
         &mut view.arcs.iter().map(|a| {
             row(
                 html! { a.partition.to_string() },
-                &[a.owner.to_string(), format!("{:.3}", a.start), format!("{:.3}", a.end)],
+                &[a.owner.to_string(), fixed(a.start, 3), fixed(a.end, 3)],
             )
         }),
         "the ring has no members",

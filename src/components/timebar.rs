@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use super::{click, event_value, parse_decimal};
 use crate::msg::Msg;
+use wildling_core::fixed_point::short;
 
 /// What the time bar shows.
 pub struct Props<'a> {
@@ -65,7 +66,7 @@ pub fn time_bar(props: &Props) -> Html {
             <label class="speed">{ "Speed " }
                 <select aria-label="Speed (ticks per second)" onchange={speed}>
                     { for SPEEDS.iter().map(|s| html! {
-                        <option value={s.to_string()} selected={(*s - props.speed).abs() < 1e-9}>{ if *s == TOP_SPEED { "max".into() } else { format!("{s} t/s") } }</option>
+                        <option value={short(*s, 1)} selected={(*s - props.speed).abs() < 1e-9}>{ if *s == TOP_SPEED { "max".into() } else { format!("{} t/s", short(*s, 1)) } }</option>
                     }) }
                 </select>
             </label>

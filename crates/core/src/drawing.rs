@@ -44,6 +44,7 @@ pub mod wire;
 
 use crate::cluster::Cluster;
 use crate::export::Export;
+use crate::fixed_point::fixed;
 use crate::ids::NodeId;
 use crate::view::{self, LamportView, RingView};
 use lamport::{Frame, Highlight};
@@ -192,8 +193,10 @@ pub fn ring_document(v: &RingView, selected: Option<NodeId>, cos_sin: CosSin<'_>
     if let Some(k) = &v.key {
         let _ = write!(
             desc,
-            "key {:?} hashes to {:.3} of the ring, {}; written to [",
-            k.key, k.position, k.partition
+            "key {:?} hashes to {} of the ring, {}; written to [",
+            k.key,
+            fixed(k.position, 3),
+            k.partition
         );
         for (i, p) in k.placements.iter().enumerate() {
             let _ = write!(desc, "{}{}", if i == 0 { "" } else { ", " }, p.node);
@@ -203,8 +206,11 @@ pub fn ring_document(v: &RingView, selected: Option<NodeId>, cos_sin: CosSin<'_>
     for a in &v.arcs {
         let _ = writeln!(
             desc,
-            "{} owned by {}, {:.3} to {:.3}",
-            a.partition, a.owner, a.start, a.end
+            "{} owned by {}, {} to {}",
+            a.partition,
+            a.owner,
+            fixed(a.start, 3),
+            fixed(a.end, 3)
         );
     }
     document(

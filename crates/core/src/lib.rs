@@ -77,6 +77,7 @@ pub mod drawing;
 pub mod experiment;
 pub mod explore;
 pub mod export;
+pub mod fixed_point;
 pub mod fuzzing;
 pub mod jobs;
 pub mod measure;

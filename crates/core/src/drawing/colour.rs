@@ -13,7 +13,7 @@
 pub fn node_color(id: crate::NodeId, count: usize) -> String {
     let count = count.max(1) as f64;
     let hue = (f64::from(id.0.saturating_sub(1)) * 360.0 / count + 205.0) % 360.0;
-    format!("hsl({hue:.0}, 62%, 52%)")
+    format!("hsl({}, 62%, 52%)", crate::fixed_point::fixed(hue, 0))
 }
 
 /// The colour of a message kind (one of [`crate::message::KINDS`]);

@@ -21,6 +21,7 @@ use std::fmt::Write;
 use super::colour::kind_color;
 use super::path::{cross_path, distance, dot_path, Point};
 use super::svg::Element;
+use crate::fixed_point::{fixed, push_fixed, short};
 use crate::ids::{Addr, MsgId, OpId, Time};
 use crate::sim::history::MessageFate;
 use crate::view::{LamportView, MarkKind, StepView};
@@ -112,7 +113,7 @@ impl LamportDrawing {
 
 /// A number as the drawing writes it: one decimal.
 fn f1(v: f64) -> String {
-    format!("{v:.1}")
+    fixed(v, 1)
 }
 
 /// A line from `a` to `b`.
@@ -127,7 +128,7 @@ fn line(class: &'static str, a: Point, b: Point) -> Element {
 
 /// The lanes, one of `h` per address.
 fn lanes(lanes: &[Addr], h: f64) -> impl Iterator<Item = Element> + '_ {
-    let font = format!("{:.0}", (h * 0.7).clamp(6.0, 11.0));
+    let font = fixed((h * 0.7).clamp(6.0, 11.0), 0);
     lanes.iter().enumerate().map(move |(i, lane)| {
         let y = i as f64 * h + h / 2.0 + 4.0;
         let class = if matches!(lane, Addr::Client(_)) {
@@ -146,8 +147,8 @@ fn lanes(lanes: &[Addr], h: f64) -> impl Iterator<Item = Element> + '_ {
             )
             .child(
                 Element::new("line")
-                    .attr("x1", LEFT.to_string())
-                    .attr("x2", WIDTH.to_string())
+                    .attr("x1", short(LEFT, 1))
+                    .attr("x2", short(WIDTH, 1))
                     .attr("y1", f1(y))
                     .attr("y2", f1(y)),
             )
@@ -328,7 +329,10 @@ pub fn lamport(v: &LamportView, frame: Frame, highlight: Highlight) -> LamportDr
             }
         };
         let path = &mut batches[index].d;
-        let _ = write!(path, "M{:.1},{:.1}L{:.1},{:.1}", a.0, a.1, b.0, b.1);
+        for (mark, v) in [('M', a.0), (',', a.1), ('L', b.0), (',', b.1)] {
+            path.push(mark);
+            push_fixed(path, v, 1);
+        }
         if state == "lost" {
             cross_path(path, b, 2.5);
         } else {
@@ -415,7 +419,7 @@ pub fn lamport(v: &LamportView, frame: Frame, highlight: Highlight) -> LamportDr
     if let Some(s) = &v.step {
         group = group.children(step(s, v, &arrows, frame, &x, &lane_y, height - 12.0));
     }
-    let bottom = format!("{:.0}", height - 12.0);
+    let bottom = fixed(height - 12.0, 0);
     let faults = v.faults.iter().map(|(at, text)| {
         let fx = x(*at as f64);
         Element::new("g")
@@ -431,13 +435,16 @@ pub fn lamport(v: &LamportView, frame: Frame, highlight: Highlight) -> LamportDr
             .child(
                 Element::new("text")
                     .attr("x", f1(fx + 2.0))
-                    .attr("y", format!("{:.0}", height - 2.0))
+                    .attr("y", fixed(height - 2.0, 0))
                     .text(text.clone()),
             )
     });
     let now_x = f1(x(frame.now.min(frame.to as f64)));
     let svg = Element::new("svg")
-        .attr("viewBox", format!("0 0 {WIDTH} {height:.0}"))
+        .attr(
+            "viewBox",
+            format!("0 0 {} {}", short(WIDTH, 1), fixed(height, 0)),
+        )
         .attr("class", "lamport-svg")
         .attr("role", "group")
         .attr(

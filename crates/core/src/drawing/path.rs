@@ -9,35 +9,38 @@
 //! - Coordinates are written to a tenth of a unit: enough for a drawing a
 //!   few hundred units wide.
 
-use std::fmt::Write;
+use crate::fixed_point::{push_fixed, short};
 
 /// A point in a drawing's coordinates.
 pub type Point = (f64, f64);
 
-/// Appends to `out` a dot of radius `r` at `(x, y)`.
+/// Appends to `out` a dot of radius `r` (written to a tenth, as `{r}`
+/// writes it) at `(x, y)`.
 pub fn dot_path(out: &mut String, (x, y): Point, r: f64) {
-    let _ = write!(
-        out,
-        "M{:.1},{y:.1}a{r},{r} 0 1 0 {},0a{r},{r} 0 1 0 -{},0",
-        x - r,
-        2.0 * r,
-        2.0 * r
-    );
+    let (radius, d) = (short(r, 1), short(2.0 * r, 1));
+    out.push('M');
+    push_fixed(out, x - r, 1);
+    out.push(',');
+    push_fixed(out, y, 1);
+    for part in [
+        "a", &radius, ",", &radius, " 0 1 0 ", &d, ",0a", &radius, ",", &radius, " 0 1 0 -", &d,
+        ",0",
+    ] {
+        out.push_str(part);
+    }
 }
 
-/// Appends to `out` a cross of half-size `r` at `(x, y)`.
+/// Appends to `out` a cross of half-size `r` (written to a tenth) at
+/// `(x, y)`.
 pub fn cross_path(out: &mut String, (x, y): Point, r: f64) {
-    let _ = write!(
-        out,
-        "M{:.1},{:.1}l{},{}m0,-{}l-{},{}",
-        x - r,
-        y - r,
-        2.0 * r,
-        2.0 * r,
-        2.0 * r,
-        2.0 * r,
-        2.0 * r
-    );
+    let d = short(2.0 * r, 1);
+    out.push('M');
+    push_fixed(out, x - r, 1);
+    out.push(',');
+    push_fixed(out, y - r, 1);
+    for part in ["l", &d, ",", &d, "m0,-", &d, "l-", &d, ",", &d] {
+        out.push_str(part);
+    }
 }
 
 /// The distance from `p` to the segment `a`-`b`.

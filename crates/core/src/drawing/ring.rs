@@ -16,6 +16,7 @@ use std::f64::consts::{FRAC_PI_2, TAU};
 
 use super::colour::node_color;
 use super::svg::Element;
+use crate::fixed_point::{fixed, short};
 use crate::ids::NodeId;
 use crate::view::RingView;
 
@@ -52,7 +53,10 @@ pub fn ring(view: &RingView, selected: Option<NodeId>, cos_sin: CosSin<'_>) -> E
         Element::new("path")
             .attr("class", class)
             .attr("d", format!(
-                "M{x0:.2},{y0:.2} A{R_OUT},{R_OUT} 0 {large} 1 {x1:.2},{y1:.2} L{x2:.2},{y2:.2} A{R_IN},{R_IN} 0 {large} 0 {x3:.2},{y3:.2} Z"
+                "M{},{} A{r_out},{r_out} 0 {large} 1 {},{} L{},{} A{r_in},{r_in} 0 {large} 0 {},{} Z",
+                fixed(x0, 2), fixed(y0, 2), fixed(x1, 2), fixed(y1, 2),
+                fixed(x2, 2), fixed(y2, 2), fixed(x3, 2), fixed(y3, 2),
+                r_out = short(R_OUT, 1), r_in = short(R_IN, 1),
             ))
             .attr("fill", node_color(arc.owner, count))
             .child(Element::new("title").text(format!("{} owned by {}", arc.partition, arc.owner)))
@@ -67,8 +71,8 @@ pub fn ring(view: &RingView, selected: Option<NodeId>, cos_sin: CosSin<'_>) -> E
         };
         Some(
             Element::new("text")
-                .attr("x", format!("{x:.1}"))
-                .attr("y", format!("{y:.1}"))
+                .attr("x", fixed(x, 1))
+                .attr("y", fixed(y, 1))
                 .attr("class", class)
                 .attr("data-node", node.0.to_string())
                 .attr("fill", node_color(*node, count))
@@ -83,21 +87,21 @@ pub fn ring(view: &RingView, selected: Option<NodeId>, cos_sin: CosSin<'_>) -> E
             .attr("data-testid", "key-mark")
             .child(
                 Element::new("line")
-                    .attr("x1", format!("{x0:.1}"))
-                    .attr("y1", format!("{y0:.1}"))
-                    .attr("x2", format!("{x1:.1}"))
-                    .attr("y2", format!("{y1:.1}")),
+                    .attr("x1", fixed(x0, 1))
+                    .attr("y1", fixed(y0, 1))
+                    .attr("x2", fixed(x1, 1))
+                    .attr("y2", fixed(y1, 1)),
             )
             .child(
                 Element::new("circle")
-                    .attr("cx", format!("{x0:.1}"))
-                    .attr("cy", format!("{y0:.1}"))
+                    .attr("cx", fixed(x0, 1))
+                    .attr("cy", fixed(y0, 1))
                     .attr("r", "3.5"),
             )
             .child(
                 Element::new("text")
-                    .attr("x", C.to_string())
-                    .attr("y", (C + 4.0).to_string())
+                    .attr("x", short(C, 1))
+                    .attr("y", short(C + 4.0, 1))
                     .attr("class", "key-name")
                     .text(k.key.clone()),
             )
