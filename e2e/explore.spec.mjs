@@ -76,10 +76,13 @@ async function expectRinged(page, session) {
   await expect(step.locator("title")).toHaveText(
     `step ${choices.length}: ${choices[choices.length - 1]} at t=${session.time_ticks}, where the property broke`,
   );
-  // The ring (or, on no lane, the line across them), drawn last: the
-  // step's arrow before it has no width when the message arrived at the
-  // tick it was sent (the LWW counterexample's last delivery).
-  await expect(step.locator("circle, line").last()).toBeVisible();
+  // The LWW counterexample's last choice is a delivery: its arrow is drawn
+  // over (attached, not asserted visible: it is vertical and of no width
+  // when the message arrived at the tick it was sent, which Playwright
+  // calls hidden) and its end is ringed.
+  await expect(step.locator("line")).toHaveCount(1);
+  await expect(step.locator("circle")).toHaveCount(1);
+  await expect(step.locator("circle")).toBeVisible();
 }
 
 test("the Lab's Explore panel finds the stale write and loads its shortest counterexample", async ({ page }) => {

@@ -171,7 +171,8 @@ enum Command {
     /// breaks, 0 if all hold over the whole bounded space, 2 on bad input,
     /// 3 with no verdict (a state or memory bound, or no state settled for
     /// a property checked only at settled states; no-lost-write is
-    /// checked at every state too).
+    /// checked at every state too, and with no state settled it holds in
+    /// that per-state form alone, which its `checked` line says).
     Explore {
         /// A scenario file, or the name of a built-in scenario.
         scenario: String,

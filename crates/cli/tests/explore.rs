@@ -120,7 +120,9 @@ fn a_search_stopped_by_its_bound_exits_3_with_its_counts() {
     assert!(
         stdout.contains(
             "no acknowledged write left the cluster in 10 states up to depth 3 \
-             (the search stopped at a bound); 0 settled states checked in full"
+             (the search stopped at a bound); 0 settled states checked in full, \
+             so only the first form was checked (a write missing on one replica \
+             while another still holds it is judged at settled states only)"
         ),
         "{stdout}"
     );
@@ -154,7 +156,9 @@ fn a_depth_bound_before_any_state_settles_says_the_checker_checked_none_but_no_l
         stdout.contains(
             "holds over the whole bounded space: no-lost-write\n  \
              no acknowledged write left the cluster in 258 states up to depth 6 \
-             (depth bound reached); 0 settled states checked in full"
+             (depth bound reached); 0 settled states checked in full, \
+             so only the first form was checked (a write missing on one replica \
+             while another still holds it is judged at settled states only)"
         ),
         "{stdout}"
     );
@@ -179,7 +183,9 @@ fn a_depth_bound_before_any_state_settles_says_the_checker_checked_none_but_no_l
         json["checked"],
         serde_json::json!([
             "no acknowledged write left the cluster in 258 states up to depth 6 \
-             (depth bound reached); 0 settled states checked in full"
+             (depth bound reached); 0 settled states checked in full, \
+             so only the first form was checked (a write missing on one replica \
+             while another still holds it is judged at settled states only)"
         ])
     );
     // No-lost-write alone is decided over the depth-bounded space: exit 0.

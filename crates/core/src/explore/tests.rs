@@ -560,7 +560,9 @@ fn the_partition_siblings_case_without_handoff_or_anti_entropy_does_not_converge
 /// (the test below checks it is the least). An anti-entropy exchange after
 /// the heal takes 3 choices more (the round, its root, the answer), and
 /// the space to depth 13 is beyond the 10 s a teaching case may take
-/// (depth 11 alone is 601,439 states, 8.2 s and 3.3 GB): the verdict stops
+/// (depth 11 alone is 601,439 states and 3.3 GB: 8.2 s at load 2.7–3.5 in
+/// session 9 checking convergence only, 32.8 s at load 5.1–5.7 in session
+/// 10 with the per-state no-lost-write): the verdict stops
 /// short of it, and the explorer's essay says so.
 const PARTITION_SIBLINGS_DEPTH: u32 = 10;
 
