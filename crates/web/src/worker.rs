@@ -53,7 +53,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wildling_core::scenario::json_text;
@@ -164,7 +164,24 @@ fn blob_loader() -> Option<String> {
 
 /// A request's JSON text: the job with this page's protocol and the id.
 pub fn request_text(id: u64, job: &Value) -> String {
-    json_text(&json!({"protocol": PROTOCOL, "id": id, "job": job}))
+    json_text(&object(vec![
+        ("protocol", PROTOCOL.into()),
+        ("id", id.into()),
+        ("job", job.clone()),
+    ]))
+}
+
+/// The JSON object of `fields`, as `json!` builds it but without its
+/// `to_value(…).unwrap()` per field, which links serde_json's `Debug` of its
+/// error into the page for a panic that cannot happen. The fields are
+/// inserted one by one: collecting the map would sort the fields with the
+/// standard library's sort, kilobytes more in the page.
+pub fn object(fields: Vec<(&str, Value)>) -> Value {
+    let mut object = serde_json::Map::new();
+    for (name, value) in fields {
+        object.insert(name.to_string(), value);
+    }
+    Value::Object(object)
 }
 
 type OnAnswer = Box<dyn FnMut(Answer)>;
@@ -376,6 +393,22 @@ fn words(e: &JsValue) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    /// A request's text is what `json!` wrote before it: the same fields,
+    /// in the same order.
+    #[test]
+    fn a_request_is_the_job_with_the_protocol_and_its_id() {
+        let job = json!({"tutorial-read": {"tutorial": "{}", "scenario": null}});
+        assert_eq!(
+            request_text(7, &job),
+            json_text(&json!({"protocol": PROTOCOL, "id": 7, "job": job}))
+        );
+        assert_eq!(
+            object(vec![("b", 1.into()), ("a", Value::Null)]),
+            json!({"a": null, "b": 1})
+        );
+    }
 
     #[test]
     fn replies_are_routed_to_their_request() {

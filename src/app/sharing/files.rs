@@ -21,14 +21,13 @@
 //!   the user's actions) is refused by the worker, naming the limit, as
 //!   its file's import would be.
 
-use serde_json::json;
 use wildling_core::drawing::MEDIA_TYPE as MEDIA_TYPE_SVG;
 use wildling_core::export::{Format, SHIVIZ_REGEX};
 use wildling_core::scenario::Scenario;
 use wildling_core::share;
 use yew::prelude::*;
 
-use wildling_web::worker::Answer;
+use wildling_web::worker::{object, Answer};
 
 use super::super::{App, Notice};
 use super::error_notice;
@@ -79,11 +78,14 @@ impl App {
     /// exporters live in the worker's wasm, not in this one. The file
     /// downloads as `file` when the answer comes ([`App::exported`]).
     fn export_run(&mut self, format: &str, file: String, media_type: &'static str, shiviz: bool) {
-        let job = json!({"export": {
-            "session": self.shared().to_json(),
-            "position": self.session.position(),
-            "format": format,
-        }});
+        let job = object(vec![(
+            "export",
+            object(vec![
+                ("session", self.shared().to_json().into()),
+                ("position", self.session.position().into()),
+                ("format", format.into()),
+            ]),
+        )]);
         let on = self.on.clone();
         self.sharing.worker.ask(&job, move |answer| {
             on.emit(Msg::Share(ShareMsg::Exported {

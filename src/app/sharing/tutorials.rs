@@ -19,12 +19,11 @@
 
 use std::rc::Rc;
 
-use serde_json::json;
 use wildling_core::quoted::Quoted;
 use wildling_core::scenario::{BUILTIN_NAMES, MAX_SCENARIO_BYTES};
 use wildling_core::share;
 use wildling_core::tutorial::{wire, Focus, Tutorial, BUILTIN_INDEX, MAX_TUTORIAL_BYTES};
-use wildling_web::worker::{Answer, Worker};
+use wildling_web::worker::{object, Answer, Worker};
 use yew::Callback;
 
 use super::super::App;
@@ -70,7 +69,13 @@ fn ask_worker(
     from: TutorialFrom,
     builtin: bool,
 ) {
-    let job = json!({"tutorial-read": {"tutorial": text, "scenario": scenario}});
+    let job = object(vec![(
+        "tutorial-read",
+        object(vec![
+            ("tutorial", text.clone().into()),
+            ("scenario", scenario.into()),
+        ]),
+    )]);
     let text: Rc<str> = Rc::from(text);
     worker.ask(&job, move |answer| {
         let tutorial = match answer {
