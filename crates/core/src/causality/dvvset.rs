@@ -54,13 +54,14 @@
 //!   (compacting by swaps, or rebuilding the changed tail) was measured
 //!   and cost more on the reference's workload (docs/size.md).
 //! - Short of issue 20's goal (≤ 4.2 ms on the reference's workload):
-//!   43.7 M instructions a replay (`./dev kernel-instructions`), 4.85–4.91
-//!   ms in a quiet moment at load 2.95 (session 9, `kernel/dvvset-200k-ops`,
-//!   16.5–17.5× the reference's 81–85 ms). Of that, the replay's own loop
-//!   (reading the 200,000 operations, branching on their kind) is 4.5 M
-//!   and 1.09–1.12 ms (`kernel_parts`, the reference pays one too); per
-//!   call, a put 203 instructions, a sync 228, the second replica's copy
-//!   85, a get 48. The least work the semantics ask of this workload
+//!   43.2 M instructions a replay (`./dev kernel-instructions`, session
+//!   10); session 9's 43.7 M took 4.85–4.91 ms in a quiet moment at load
+//!   2.95 (`kernel/dvvset-200k-ops`, 16.5–17.5× the reference's 81–85 ms).
+//!   Of that, the replay's own loop (reading the 200,000 operations,
+//!   branching on their kind) is 4.5 M and 1.09–1.12 ms (`kernel_parts`,
+//!   the reference pays one too); per call, a put 203 instructions, a sync
+//!   219 (228 before its entries were compared once for both equality and
+//!   the same ids), the second replica's copy 85, a get 48. The least work the semantics ask of this workload
 //!   (entries compared and cut, values copied, counted on the workload)
 //!   priced at what straight-line code needs is about 9 M instructions, so
 //!   a replay's floor is about 2 ms: the goal is not out of reach, and
@@ -87,10 +88,22 @@
 //!   simulated mispredicts (650 K against 751 K) but half the new values
 //!   still shifted (the first entry has none before it to leave it
 //!   places) and the free places' bookkeeping paid in every entry pass.
-//!   Earlier tries are in docs/size.md. Specialising the shifts for `Copy`
-//!   values would need `unsafe` or a bound the simulator's `Rc<str>`
-//!   values do not meet, and so would values that never move (a fixed
-//!   room per entry needs filler values or uninitialised places).
+//!   Earlier tries are in docs/size.md. Session 10 (branch
+//!   `kernel-shift`): the shifts done inline instead of a `memmove` call
+//!   each (the calls fell from 264 K to 141 K a replay), as two
+//!   overlapping fixed-size block moves through `unsafe`, valid for any
+//!   `V` since a move is bitwise: 44.8 M against 43.7 M (a put 205
+//!   instructions against 203, a sync 240 against 228); as a loop carrying
+//!   each value to the next place, 46.9 M (LLVM vectorised the loops). A
+//!   `memmove` of a few values costs about 10 instructions inside the
+//!   call, which an inline dispatch on the length does not beat, and the
+//!   put's spills around its shifts stay. A put whose context names
+//!   exactly the clock's ids (checked in a first pass, then no id compared
+//!   in the cutting pass): 42.6 M against 43.2 M in the replay, but the put
+//!   out of line 219 instructions against 203 and the `KeyClock` replay
+//!   77.5 M against 76.1 M, so the simulator's path would lose; not kept.
+//!   Values that never move need a fixed room per entry, so filler values
+//!   or uninitialised places.
 
 use std::fmt;
 use std::ops::{DerefMut, Range};
@@ -633,10 +646,28 @@ impl<I: Ord, V> DvvSet<I, V> {
         // Two replicas already in sync (a quarter of the syncs of the
         // reference's workload) have nothing to merge: with the same
         // counters and value counts, merge/5 keeps every entry as it is.
-        if self.slots == other.slots {
-            return;
+        // Usually the two have the same entries otherwise: then each of
+        // ours merges with theirs in the same place, no id to look for.
+        match alike(&self.slots, &other.slots) {
+            Alike::Equal => {}
+            Alike::SameIds => self.merge_same_ids(other),
+            Alike::Neither => self.merge_entries(other),
         }
-        self.merge_entries(other);
+    }
+
+    /// merge/5 per entry, when `other` has exactly our entries' ids.
+    fn merge_same_ids(&mut self, other: &Self)
+    where
+        V: Clone,
+    {
+        let mut start = 0;
+        let mut their_start = 0;
+        for (mine, theirs) in self.slots.iter_mut().zip(&other.slots) {
+            let their_range = their_start..their_start + theirs.live;
+            their_start = their_range.end;
+            let their_values = &other.values[their_range];
+            start += merge_entry(&mut self.values, start, mine, theirs, their_values);
+        }
     }
 
     /// merge/5 per entry both sides have; an entry only `other` has is
@@ -668,30 +699,8 @@ impl<I: Ord, V> DvvSet<I, V> {
                     continue;
                 }
             }
-            let mine = &mut self.slots[n];
-            let (n1, l1) = (mine.counter, mine.live as u64);
-            let (n2, l2) = (theirs.counter, theirs.live as u64);
-            if n1 >= n2 {
-                // Ours is at least as new: keep our values, less those
-                // `theirs` had already seen superseded.
-                if n1 - l1 < n2 - l2 {
-                    let keep = (n1 - n2 + l2) as usize;
-                    self.values.drain(start + keep..start + mine.live);
-                    mine.live = keep;
-                }
-            } else {
-                // Theirs is newer: take its values, less those we had
-                // already seen superseded.
-                let keep = (if n2 - l2 >= n1 - l1 { l2 } else { n2 - n1 + l1 }) as usize;
-                mine.counter = n2;
-                replace_range(
-                    &mut self.values,
-                    start..start + mine.live,
-                    &other.values[their_range][..keep],
-                );
-                mine.live = keep;
-            }
-            start += mine.live;
+            let (mine, their_values) = (&mut self.slots[n], &other.values[their_range]);
+            start += merge_entry(&mut self.values, start, mine, theirs, their_values);
             n += 1;
         }
     }
@@ -842,6 +851,70 @@ fn newer_sides<'a, 'b, I: Ord + 'a + 'b>(
             return (true, true);
         }
     }
+}
+
+/// How two clocks' entries compare.
+enum Alike {
+    /// The same ids, counters and value counts (merge/5 changes nothing).
+    Equal,
+    /// The same ids, in the same order.
+    SameIds,
+    /// Not the same ids.
+    Neither,
+}
+
+/// Compares two clocks' entries in one pass.
+fn alike<I: PartialEq>(mine: &[Slot<I>], theirs: &[Slot<I>]) -> Alike {
+    if mine.len() != theirs.len() {
+        return Alike::Neither;
+    }
+    let mut equal = true;
+    for (a, b) in mine.iter().zip(theirs) {
+        if a.id != b.id {
+            return Alike::Neither;
+        }
+        equal &= a.counter == b.counter && a.live == b.live;
+    }
+    if equal {
+        Alike::Equal
+    } else {
+        Alike::SameIds
+    }
+}
+
+/// merge/5 of our entry `mine`, whose values start at `start` in `values`,
+/// with `theirs`, whose values are `their_values`: `mine` and its values
+/// become the merged entry. Returns its number of values.
+// Inlined into both entry loops: as a call per merged entry (135,000 a
+// replay of the reference's workload) it cost about 3 M instructions a
+// replay (45.5 M against 42.6 M, callgrind, session 10).
+#[inline(always)]
+fn merge_entry<I, V: Clone>(
+    values: &mut Vec<V>,
+    start: usize,
+    mine: &mut Slot<I>,
+    theirs: &Slot<I>,
+    their_values: &[V],
+) -> usize {
+    let (n1, l1) = (mine.counter, mine.live as u64);
+    let (n2, l2) = (theirs.counter, theirs.live as u64);
+    if n1 >= n2 {
+        // Ours is at least as new: keep our values, less those `theirs`
+        // had already seen superseded.
+        if n1 - l1 < n2 - l2 {
+            let keep = (n1 - n2 + l2) as usize;
+            values.drain(start + keep..start + mine.live);
+            mine.live = keep;
+        }
+    } else {
+        // Theirs is newer: take its values, less those we had already seen
+        // superseded.
+        let keep = (if n2 - l2 >= n1 - l1 { l2 } else { n2 - n1 + l1 }) as usize;
+        mine.counter = n2;
+        replace_range(values, start..start + mine.live, &their_values[..keep]);
+        mine.live = keep;
+    }
+    mine.live
 }
 
 /// Replaces `values[range]` by copies of `with`, reusing the places both
