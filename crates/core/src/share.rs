@@ -53,7 +53,10 @@
 //!   column: the session is read into a JSON value first, as a scenario
 //!   file is, and its fields, scenario and inputs are then taken from that
 //!   value, so their errors give the path (`time_ticks`,
-//!   `inputs[2].entry.at`) alone. (The session's own fields were read
+//!   `inputs[2].entry.at`) alone. Text that is not JSON gives its line and
+//!   column but no field: a value cut short inside `scenario` or `inputs`
+//!   says where in the text it broke, not which field holds it (it named
+//!   the field until session 10). (The session's own fields were read
 //!   straight from the text until session 10, with a position, which kept
 //!   serde_json's typed reader and `f64`'s `Display` in the shipped app:
 //!   docs/size.md.)

@@ -775,12 +775,12 @@ fn session_errors_name_the_path() {
         (
             r#""scenario": 1"#,
             "scenario",
-            "the key `scenario` appears twice; a scenario names each field once at line 1 column 106",
+            "the key `scenario` appears twice; each key may appear once at line 1 column 106",
         ),
         (
             r#""inputs": [{"after_events": 0, "after_events": 1}]"#,
             "inputs[0].after_events",
-            "the key `after_events` appears twice; a scenario names each field once at line 1 column 141",
+            "the key `after_events` appears twice; each key may appear once at line 1 column 141",
         ),
     ];
     for (field, path, reason) in cases {
@@ -810,5 +810,25 @@ fn session_errors_name_the_path() {
             }),
             "{json}"
         );
+    }
+}
+
+/// A session nested deeper than serde_json's recursion limit (128) is
+/// refused in words, not by a stack overflow: the session is read into a
+/// JSON value first, and that reader keeps the limit.
+#[test]
+fn a_session_nested_too_deep_is_refused_in_words() {
+    for field in ["inputs", "scenario", "selected_key"] {
+        let json = format!(r#"{{"{field}": {}}}"#, "[".repeat(100_000));
+        assert!(json.len() <= wildling_core::share::MAX_SESSION_BYTES);
+        match Session::from_json(&json) {
+            Err(ScenarioError::Json { reason, .. }) => {
+                assert!(
+                    reason.contains("recursion limit exceeded"),
+                    "{field}: {reason}"
+                )
+            }
+            other => panic!("{field}: {other:?}"),
+        }
     }
 }
