@@ -55,11 +55,14 @@
 //!   and cost more on the reference's workload (docs/size.md).
 //! - Short of issue 20's goal (≤ 4.2 ms on the reference's workload):
 //!   43.2 M instructions a replay (`./dev kernel-instructions`, session
-//!   10); session 9's 43.7 M took 4.85–4.91 ms in a quiet moment at load
-//!   2.95 (`kernel/dvvset-200k-ops`, 16.5–17.5× the reference's 81–85 ms).
-//!   Of that, the replay's own loop (reading the 200,000 operations,
-//!   branching on their kind) is 4.5 M and 1.09–1.12 ms (`kernel_parts`,
-//!   the reference pays one too); per call, a put 203 instructions, a sync
+//!   10), 5.42–5.45 ms at load 0.5–0.8 (`kernel/dvvset-200k-ops`, main
+//!   784d1e5 on an idle machine, 15–16× the reference's 81–85 ms; the
+//!   kernel before the sync change below, 43.7 M, 5.23–5.40 ms minutes
+//!   later, so those instructions bought no time; session 9 timed 43.7 M
+//!   at 4.85–4.91 ms). At about 8 instructions a nanosecond the goal needs
+//!   about 33.5 M. Of that, the replay's own loop (reading the 200,000
+//!   operations, branching on their kind) is 4.5 M and 1.10 ms
+//!   (`kernel_parts`, the reference pays one too); per call, a put 203 instructions, a sync
 //!   219 (228 before its entries were compared once for both equality and
 //!   the same ids), the second replica's copy 85, a get 48. The least work the semantics ask of this workload
 //!   (entries compared and cut, values copied, counted on the workload)
@@ -103,7 +106,12 @@
 //!   out of line 219 instructions against 203 and the `KeyClock` replay
 //!   77.5 M against 76.1 M, so the simulator's path would lose; not kept.
 //!   Values that never move need a fixed room per entry, so filler values
-//!   or uninitialised places.
+//!   or uninitialised places. A put's context pass split in two at the
+//!   writer's entry, so neither pass carries the writer's place (branch
+//!   `kernel-put-split`): 41.0 M against 43.2 M, `KeyClock` 74.9 M against
+//!   76.1 M, a put 191 instructions against 203, but the app 111–138 B
+//!   larger (over its ceiling) and no faster by the clock (5.63 ms at load
+//!   1.3–1.4 against 5.42–5.45 ms at 0.5–0.8); not kept.
 
 use std::fmt;
 use std::ops::{DerefMut, Range};
