@@ -775,12 +775,12 @@ fn session_errors_name_the_path() {
         (
             r#""scenario": 1"#,
             "scenario",
-            "the key `scenario` appears twice; each key may appear once at line 1 column 106",
+            "the key `scenario` appears twice at line 1 column 106",
         ),
         (
             r#""inputs": [{"after_events": 0, "after_events": 1}]"#,
             "inputs[0].after_events",
-            "the key `after_events` appears twice; each key may appear once at line 1 column 141",
+            "the key `after_events` appears twice at line 1 column 141",
         ),
     ];
     for (field, path, reason) in cases {

@@ -766,7 +766,7 @@ impl<'de> Visitor<'de> for UniqueKeys<'_> {
             if entries.contains_key(&key) {
                 self.failed_at.set(Some(path.render()));
                 return Err(A::Error::custom(format_args!(
-                    "the key `{}` appears twice; each key may appear once",
+                    "the key `{}` appears twice",
                     name(&key)
                 )));
             }

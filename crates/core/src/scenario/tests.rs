@@ -371,16 +371,16 @@ fn a_key_named_twice_is_refused_with_its_path() {
     check(
         r#""nodes": 3,"#,
         r#""nodes": 3, "nodes": 5,"#,
-        "cluster.nodes: the key `nodes` appears twice; each key may appear once at line 3 column 34",
+        "cluster.nodes: the key `nodes` appears twice at line 3 column 34",
     );
     check(
         r#""key": "k", "value": "v""#,
         r#""key": "k", "value": "v", "key": "j""#,
-        "timeline[0].put.key: the key `key` appears twice; each key may appear once at line 5 column 68",
+        "timeline[0].put.key: the key `key` appears twice at line 5 column 68",
     );
     check(
         r#""version": 1,"#,
         r#""version": 1, "version": 1,"#,
-        "version: the key `version` appears twice; each key may appear once at line 2 column 25",
+        "version: the key `version` appears twice at line 2 column 25",
     );
 }
