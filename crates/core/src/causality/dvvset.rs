@@ -54,17 +54,16 @@
 //!   (compacting by swaps, or rebuilding the changed tail) was measured
 //!   and cost more on the reference's workload (docs/size.md).
 //! - Short of issue 20's goal (≤ 4.2 ms on the reference's workload):
-//!   43.2 M instructions a replay (`./dev kernel-instructions`, session
-//!   10), 5.42–5.45 ms at load 0.5–0.8 (`kernel/dvvset-200k-ops`, main
-//!   784d1e5 on an idle machine, 15–16× the reference's 81–85 ms; the
-//!   kernel before the sync change below, 43.7 M, 5.23–5.40 ms minutes
-//!   later, so those instructions bought no time; session 9 timed 43.7 M
-//!   at 4.85–4.91 ms). At about 8 instructions a nanosecond the goal needs
-//!   about 33.5 M. Of that, the replay's own loop (reading the 200,000
-//!   operations, branching on their kind) is 4.5 M and 1.10 ms
-//!   (`kernel_parts`, the reference pays one too); per call, a put 203 instructions, a sync
-//!   219 (228 before its entries were compared once for both equality and
-//!   the same ids), the second replica's copy 85, a get 48. The least work the semantics ask of this workload
+//!   41.7 M instructions a replay (`./dev kernel-instructions`, session
+//!   11; 43.2 M before a put's pass carried its value instead of the
+//!   writer's place, below), 5.42–5.45 ms at 43.2 M and load 0.5–0.8
+//!   (`kernel/dvvset-200k-ops`, main 784d1e5 on an idle machine, 15–16×
+//!   the reference's 81–85 ms). At about 8 instructions a nanosecond the
+//!   goal needs about 33.5 M. Of that, the replay's own loop (reading the
+//!   200,000 operations, branching on their kind) is 4.6 M and 1.10 ms
+//!   (`kernel_parts`, the reference pays one too); per call, a put 190
+//!   instructions (203 before), a sync 219, the second replica's copy 85,
+//!   a get 48. The least work the semantics ask of this workload
 //!   (entries compared and cut, values copied, counted on the workload)
 //!   priced at what straight-line code needs is about 9 M instructions, so
 //!   a replay's floor is about 2 ms: the goal is not out of reach, and
@@ -107,11 +106,12 @@
 //!   77.5 M against 76.1 M, so the simulator's path would lose; not kept.
 //!   Values that never move need a fixed room per entry, so filler values
 //!   or uninitialised places. A put's context pass split in two at the
-//!   writer's entry, so neither pass carries the writer's place (branch
-//!   `kernel-put-split`): 41.0 M against 43.2 M, `KeyClock` 74.9 M against
-//!   76.1 M, a put 191 instructions against 203, but the app 111–138 B
-//!   larger (over its ceiling) and no faster by the clock (5.63 ms at load
-//!   1.3–1.4 against 5.42–5.45 ms at 0.5–0.8); not kept.
+//!   writer's entry (branch `kernel-put-split`): 41.0 M, a put 191, but
+//!   the app 111–138 B larger; kept instead (session 11): one pass that
+//!   does the writer's event when it reaches the writer's entry, carrying
+//!   the value rather than the writer's place, 41.7 M against 43.2 M,
+//!   `KeyClock` 75.3 M against 76.1 M, a put 190 against 203, and the app
+//!   37 B smaller.
 
 use std::fmt;
 use std::ops::{DerefMut, Range};
@@ -565,9 +565,10 @@ impl<I: Ord, V> DvvSet<I, V> {
         }
         // merge/5 with the client's side holding no values: each entry the
         // context has seen keeps only its values newer than what was seen.
-        // Where the writer's entry is, if the context has it (it usually
-        // does), so that its event needs no second scan.
-        let mut writer = None;
+        // The writer's event goes into its entry as the pass reaches it (the
+        // context usually has it), so that the pass carries only the value,
+        // not the writer's place.
+        let mut value = Some(value);
         let mut n = 0;
         let mut start = 0;
         for (cid, seen) in ctx {
@@ -585,11 +586,6 @@ impl<I: Ord, V> DvvSet<I, V> {
                         live: 0,
                     };
                     self.slots.insert(n, slot);
-                    if *cid == id {
-                        writer = Some((n, start));
-                    }
-                    n += 1;
-                    continue;
                 }
             }
             let slot = &mut self.slots[n];
@@ -603,21 +599,20 @@ impl<I: Ord, V> DvvSet<I, V> {
                 self.values.drain(start + keep..start + slot.live);
                 slot.live = keep;
             }
-            if *cid == id {
-                writer = Some((n, start));
-            }
             start += keep;
             n += 1;
-        }
-        match writer {
-            // event/3 on the entry found above.
-            Some((n, start)) => {
-                let slot = &mut self.slots[n];
-                slot.counter += 1;
-                slot.live += 1;
-                self.values.insert(start, value);
+            if *cid == id {
+                // event/3 on this entry.
+                if let Some(value) = value.take() {
+                    slot.counter += 1;
+                    slot.live += 1;
+                    self.values.insert(start - keep, value);
+                    start += 1;
+                }
             }
-            None => self.event(id, value),
+        }
+        if let Some(value) = value {
+            self.event(id, value);
         }
     }
 
