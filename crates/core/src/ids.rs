@@ -175,5 +175,8 @@ pub(crate) fn write_decimal(f: &mut impl fmt::Write, n: u64) -> fmt::Result {
             break;
         }
     }
-    f.write_str(std::str::from_utf8(&digits[at..]).expect("digits are ASCII"))
+    // Digits are ASCII, so this never fails; were it to, it is a formatting
+    // error rather than a panic, whose message would link `Utf8Error`'s
+    // `Debug` into the shipped app for it (docs/size.md, session 11).
+    std::str::from_utf8(&digits[at..]).map_or(Err(fmt::Error), |digits| f.write_str(digits))
 }
