@@ -54,26 +54,21 @@
 //!   (compacting by swaps, or rebuilding the changed tail) was measured
 //!   and cost more on the reference's workload (docs/size.md).
 //! - Short of issue 20's goal (≤ 4.2 ms on the reference's workload):
-//!   41.7 M instructions a replay (`./dev kernel-instructions`, session
-//!   11; 43.2 M before a put's pass carried its value instead of the
-//!   writer's place, below), 5.42–5.45 ms at 43.2 M and load 0.5–0.8
-//!   (`kernel/dvvset-200k-ops`, main 784d1e5 on an idle machine, 15–16×
-//!   the reference's 81–85 ms). At about 8 instructions a nanosecond the
-//!   goal needs about 33.5 M. Of that, the replay's own loop (reading the
-//!   200,000 operations, branching on their kind) is 4.6 M and 1.10 ms
-//!   (`kernel_parts`, the reference pays one too); per call, a put 190
-//!   instructions (203 before), a sync 219, the second replica's copy 85,
-//!   a get 48. The least work the semantics ask of this workload
-//!   (entries compared and cut, values copied, counted on the workload)
-//!   priced at what straight-line code needs is about 9 M instructions, so
-//!   a replay's floor is about 2 ms: the goal is not out of reach, and
-//!   the 30 M over that floor are this implementation's overhead, spread
-//!   over every part: a `memmove` or `memcpy` call per shift or copy of
-//!   one to six values (272,644 calls a replay), `Vec`'s checks, and the
-//!   entry loops' fallbacks. docs/size.md has the profile and the
-//!   arithmetic. Callgrind's branch simulator counts 759 K mispredicted
-//!   branches a replay (its predictor is cruder than the CPU's; no
-//!   hardware counters here), 150 K of them in the loop alone.
+//!   4.8–4.9 ms a replay (`kernel/dvvset-200k-ops`, session 11, other
+//!   builds paused, 17–18× the reference's 81–85 ms), 44.7 M instructions
+//!   (`./dev kernel-instructions`). Instructions do not predict the time
+//!   here: mispredicted branches do. The workload decides at random
+//!   whether a put cuts an entry, which entry is the writer's, and which
+//!   side of a sync is newer, and each mispredict costs about 15–20
+//!   cycles. A put's keep-or-cut as a max and a min instead of a branch
+//!   took 0.3–0.4 ms off with no fewer instructions; session 10's sync
+//!   (fewer instructions, one more unpredictable three-way branch) and a
+//!   put doing the writer's event as its pass reaches it (41.7 M against
+//!   43.2 M, landed in a8eef26) were each 0.2–0.5 ms slower and are
+//!   undone. The replay's own loop (reading the 200,000 operations,
+//!   branching on their kind) is 4.6 M and about 1.1 ms of it
+//!   (`kernel_parts`; the reference pays one too). docs/size.md has the
+//!   profile, the floor arithmetic (about 2 ms) and every try.
 //! - Measured worse and not kept: shifting values by chains of swaps
 //!   instead of `Vec::insert`/`drain` (51.4 M against 43.8 M, session 7);
 //!   a sync written once into a spare buffer swapped in afterwards (48.4 M
@@ -106,12 +101,9 @@
 //!   77.5 M against 76.1 M, so the simulator's path would lose; not kept.
 //!   Values that never move need a fixed room per entry, so filler values
 //!   or uninitialised places. A put's context pass split in two at the
-//!   writer's entry (branch `kernel-put-split`): 41.0 M, a put 191, but
-//!   the app 111–138 B larger; kept instead (session 11): one pass that
-//!   does the writer's event when it reaches the writer's entry, carrying
-//!   the value rather than the writer's place, 41.7 M against 43.2 M,
-//!   `KeyClock` 75.3 M against 76.1 M, a put 190 against 203, and the app
-//!   37 B smaller.
+//!   writer's entry (branch `kernel-put-split`): 41.0 M, but the app
+//!   111–138 B larger and slower by the clock, as the one-pass form of
+//!   the same idea above.
 
 use std::fmt;
 use std::ops::{DerefMut, Range};
@@ -176,7 +168,7 @@ impl<I: Clone, V: Clone> Clone for DvvSet<I, V> {
 
     fn clone_from(&mut self, source: &Self) {
         clone_into(&mut self.slots, &source.slots);
-        clone_into(&mut self.values, &source.values);
+        self.values.clone_from(&source.values);
         clone_into(&mut self.anonymous, &source.anonymous);
     }
 }
@@ -565,10 +557,9 @@ impl<I: Ord, V> DvvSet<I, V> {
         }
         // merge/5 with the client's side holding no values: each entry the
         // context has seen keeps only its values newer than what was seen.
-        // The writer's event goes into its entry as the pass reaches it (the
-        // context usually has it), so that the pass carries only the value,
-        // not the writer's place.
-        let mut value = Some(value);
+        // Where the writer's entry is, if the context has it (it usually
+        // does), so that its event needs no second scan.
+        let mut writer = None;
         let mut n = 0;
         let mut start = 0;
         for (cid, seen) in ctx {
@@ -586,33 +577,39 @@ impl<I: Ord, V> DvvSet<I, V> {
                         live: 0,
                     };
                     self.slots.insert(n, slot);
+                    if *cid == id {
+                        writer = Some((n, start));
+                    }
+                    n += 1;
+                    continue;
                 }
             }
             let slot = &mut self.slots[n];
-            let keep = if seen >= slot.counter {
-                slot.counter = seen;
-                0
-            } else {
-                slot.live.min((slot.counter - seen) as usize)
-            };
+            // Keep the values newer than `seen` (none when it covers the
+            // entry). As a max and a min, not a branch: which way an entry
+            // goes is random on the workload, and a mispredicted branch per
+            // entry cost more time than its instructions save.
+            slot.counter = slot.counter.max(seen);
+            let keep = slot.live.min((slot.counter - seen) as usize);
             if keep < slot.live {
                 self.values.drain(start + keep..start + slot.live);
                 slot.live = keep;
             }
+            if *cid == id {
+                writer = Some((n, start));
+            }
             start += keep;
             n += 1;
-            if *cid == id {
-                // event/3 on this entry.
-                if let Some(value) = value.take() {
-                    slot.counter += 1;
-                    slot.live += 1;
-                    self.values.insert(start - keep, value);
-                    start += 1;
-                }
-            }
         }
-        if let Some(value) = value {
-            self.event(id, value);
+        match writer {
+            // event/3 on the entry found above.
+            Some((n, start)) => {
+                let slot = &mut self.slots[n];
+                slot.counter += 1;
+                slot.live += 1;
+                self.values.insert(start, value);
+            }
+            None => self.event(id, value),
         }
     }
 
@@ -649,27 +646,8 @@ impl<I: Ord, V> DvvSet<I, V> {
         // Two replicas already in sync (a quarter of the syncs of the
         // reference's workload) have nothing to merge: with the same
         // counters and value counts, merge/5 keeps every entry as it is.
-        // Usually the two have the same entries otherwise: then each of
-        // ours merges with theirs in the same place, no id to look for.
-        match alike(&self.slots, &other.slots) {
-            Alike::Equal => {}
-            Alike::SameIds => self.merge_same_ids(other),
-            Alike::Neither => self.merge_entries(other),
-        }
-    }
-
-    /// merge/5 per entry, when `other` has exactly our entries' ids.
-    fn merge_same_ids(&mut self, other: &Self)
-    where
-        V: Clone,
-    {
-        let mut start = 0;
-        let mut their_start = 0;
-        for (mine, theirs) in self.slots.iter_mut().zip(&other.slots) {
-            let their_range = their_start..their_start + theirs.live;
-            their_start = their_range.end;
-            let their_values = &other.values[their_range];
-            start += merge_entry(&mut self.values, start, mine, theirs, their_values);
+        if self.slots != other.slots {
+            self.merge_entries(other);
         }
     }
 
@@ -856,39 +834,10 @@ fn newer_sides<'a, 'b, I: Ord + 'a + 'b>(
     }
 }
 
-/// How two clocks' entries compare.
-enum Alike {
-    /// The same ids, counters and value counts (merge/5 changes nothing).
-    Equal,
-    /// The same ids, in the same order.
-    SameIds,
-    /// Not the same ids.
-    Neither,
-}
-
-/// Compares two clocks' entries in one pass.
-fn alike<I: PartialEq>(mine: &[Slot<I>], theirs: &[Slot<I>]) -> Alike {
-    if mine.len() != theirs.len() {
-        return Alike::Neither;
-    }
-    let mut equal = true;
-    for (a, b) in mine.iter().zip(theirs) {
-        if a.id != b.id {
-            return Alike::Neither;
-        }
-        equal &= a.counter == b.counter && a.live == b.live;
-    }
-    if equal {
-        Alike::Equal
-    } else {
-        Alike::SameIds
-    }
-}
-
 /// merge/5 of our entry `mine`, whose values start at `start` in `values`,
 /// with `theirs`, whose values are `their_values`: `mine` and its values
 /// become the merged entry. Returns its number of values.
-// Inlined into both entry loops: as a call per merged entry (135,000 a
+// Inlined into the entry loop: as a call per merged entry (135,000 a
 // replay of the reference's workload) it cost about 3 M instructions a
 // replay (45.5 M against 42.6 M, callgrind, session 10).
 #[inline(always)]
