@@ -160,6 +160,16 @@ impl fmt::Display for OpId {
     }
 }
 
+/// `value` as the integer type `T`, which the model knows it fits (a ring's
+/// partition count and indices, a process's waiting messages); a panic that
+/// says `why` when it does not. `expect` would say the same with the error
+/// appended, but its message formats `TryFromIntError` with `Debug`, which
+/// nothing else puts in the shipped app (docs/size.md, session 11).
+#[track_caller]
+pub(crate) fn narrow<T: TryFrom<U>, U>(value: U, why: &str) -> T {
+    T::try_from(value).unwrap_or_else(|_| panic!("{why}"))
+}
+
 /// Writes `n` in decimal, as `{}` does, without the formatting machinery
 /// and whatever width or precision the formatter carries. Ids and counters
 /// are written for every traced message and every Merkle leaf.

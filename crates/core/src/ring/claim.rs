@@ -4,6 +4,8 @@
 //! algorithms never look at node names and never iterate a hash map. `t` is the effective
 //! target: `min(target_n, node count)`, the most distinct owners a window can have.
 
+use crate::ids::narrow;
+
 /// Partitions whose owner owns one of the next `t - 1` partitions too (cyclically).
 /// riak_core calls these tail violations; zero means every window of `t` is distinct.
 pub(crate) fn tail_violations(owners: &[usize], t: usize) -> u32 {
@@ -11,7 +13,7 @@ pub(crate) fn tail_violations(owners: &[usize], t: usize) -> u32 {
     let count = (0..q)
         .filter(|&p| (1..t).any(|j| owners[(p + j) % q] == owners[p]))
         .count();
-    u32::try_from(count).expect("a ring has at most 1024 partitions")
+    narrow(count, "a ring has at most 1024 partitions")
 }
 
 /// Partitions owned by each of the `s` nodes.
@@ -104,7 +106,7 @@ pub(crate) fn improve(owners: &mut [usize], s: usize, t: usize) {
 
 fn fix_violations(owners: &mut [usize], s: usize, t: usize) {
     let q = owners.len();
-    let cap = u32::try_from(q.div_ceil(s)).expect("small ring");
+    let cap = narrow(q.div_ceil(s), "small ring");
     loop {
         let mut changed = false;
         for p in 0..q {
@@ -202,7 +204,7 @@ pub(crate) fn align(fresh: &[usize], old: &[Option<usize>], s: usize) -> Vec<usi
 /// it cannot avoid are left to [`repair_by_swaps`].
 pub(crate) fn hand_off_orphans(old: &[Option<usize>], s: usize, t: usize) -> Vec<usize> {
     let q = old.len();
-    let cap = u32::try_from(q.div_ceil(s)).expect("small ring");
+    let cap = narrow(q.div_ceil(s), "small ring");
     let mut owners = old.to_vec();
     let mut c = vec![0u32; s];
     for o in owners.iter().flatten() {
@@ -250,7 +252,7 @@ fn violations_near(owners: &[usize], changed: &[usize], t: usize) -> u32 {
         .into_iter()
         .filter(|&x| (1..t).any(|j| owners[(x + j) % q] == owners[x]))
         .count();
-    u32::try_from(count).expect("a ring has at most 1024 partitions")
+    narrow(count, "a ring has at most 1024 partitions")
 }
 
 /// One repair step: partition `p` to node `to`, or the owners of `p` and `u` exchanged.
@@ -358,7 +360,7 @@ impl Repairer<'_> {
                 .max()
                 .unwrap_or(0);
             let key = (
-                usize::try_from(moved + 2).expect("a step moves at most two partitions"),
+                narrow(moved + 2, "a step moves at most two partitions"),
                 std::cmp::Reverse(removed),
                 distance,
             );
@@ -393,7 +395,7 @@ impl Repairer<'_> {
                 .collect();
             for x in touched {
                 if let Some(((moved2, _, _), second)) = self.best_step(x, 1 - removed) {
-                    let total = usize::try_from(moved + 2).expect("small") + moved2;
+                    let total = narrow::<usize, _>(moved + 2, "small") + moved2;
                     if best.as_ref().is_none_or(|(b, _, _)| total < *b) {
                         best = Some((total, first, second));
                     }
@@ -426,7 +428,7 @@ pub(crate) fn repair_by_swaps(owners: &mut [usize], old: &[Option<usize>], s: us
     if !distinct_windows_possible(q, s, t) {
         return;
     }
-    let cap = u32::try_from(q.div_ceil(s)).expect("small ring");
+    let cap = narrow(q.div_ceil(s), "small ring");
     let mut repairer = Repairer {
         owners,
         old,

@@ -99,6 +99,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::ids::narrow;
 use crate::NodeId;
 
 /// The default ring size Q.
@@ -331,7 +332,7 @@ impl Ring {
 
     /// The ring size Q.
     pub fn partition_count(&self) -> u32 {
-        u32::try_from(self.owners.len()).expect("Q is at most 1024")
+        narrow(self.owners.len(), "Q is at most 1024")
     }
 
     /// The target N the ring was claimed for.
@@ -406,7 +407,7 @@ impl Ring {
             .map(|c| claim::tail_violations(c, t))
             .min()
             .expect("there is always a candidate claim");
-        let cap = u32::try_from(q.div_ceil(s) + 1).expect("small ring");
+        let cap = narrow(q.div_ceil(s) + 1, "small ring");
         let keeps_promise = |owners: &[usize]| {
             claim::tail_violations(owners, t) <= promised
                 && claim::counts(owners, s).iter().all(|&c| c <= cap)
@@ -428,7 +429,7 @@ impl Ring {
         let transfers = (0..q)
             .filter(|&p| self.owners[p] != ring.owners[p])
             .map(|p| Transfer {
-                partition: PartitionId(u32::try_from(p).expect("small ring")),
+                partition: PartitionId(narrow(p, "small ring")),
                 from: self.owners[p],
                 to: ring.owners[p],
             })

@@ -13,7 +13,7 @@ use std::fmt;
 use serde::Serialize;
 
 use super::Fingerprint;
-use crate::ids::{Addr, OpId, Time};
+use crate::ids::{narrow, Addr, OpId, Time};
 
 /// A message in transit: who sent it, to whom, and what it says.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -222,7 +222,7 @@ impl<M> Wire<M> {
                 slot
             }
             None => {
-                let slot = u32::try_from(self.slots.len()).expect("fewer than 2^32 messages wait");
+                let slot = narrow(self.slots.len(), "fewer than 2^32 messages wait");
                 self.slots.push(Some(msg));
                 WireSlot(slot)
             }
