@@ -54,9 +54,9 @@
 //!   (compacting by swaps, or rebuilding the changed tail) was measured
 //!   and cost more on the reference's workload (docs/size.md).
 //! - Short of issue 20's goal (≤ 4.2 ms on the reference's workload):
-//!   4.8–4.9 ms a replay (`kernel/dvvset-200k-ops`, session 11, other
-//!   builds paused, 17–18× the reference's 81–85 ms), 44.7 M instructions
-//!   (`./dev kernel-instructions`). Instructions do not predict the time
+//!   about 4.9–5.3 ms a replay (`kernel/dvvset-200k-ops`, session 11,
+//!   other builds paused, 16–17× the reference's 81–85 ms), 44.7 M
+//!   instructions (`./dev kernel-instructions`). Instructions do not predict the time
 //!   here: mispredicted branches do. The workload decides at random
 //!   whether a put cuts an entry, which entry is the writer's, and which
 //!   side of a sync is newer, and each mispredict costs about 15–20
@@ -67,8 +67,12 @@
 //!   43.2 M, landed in a8eef26) were each 0.2–0.5 ms slower and are
 //!   undone. The replay's own loop (reading the 200,000 operations,
 //!   branching on their kind) is 4.6 M and about 1.1 ms of it
-//!   (`kernel_parts`; the reference pays one too). docs/size.md has the
-//!   profile, the floor arithmetic (about 2 ms) and every try.
+//!   (`kernel_parts`; the reference pays one too). About 2 ms of a replay
+//!   is irreducible (that loop, and the least work the semantics ask,
+//!   about 0.9 ms); the other 3 ms are this implementation's instructions
+//!   over that floor (a `memmove` or `memcpy` call per shift or copy of a
+//!   few values) and its unpredictable branches. docs/size.md has the
+//!   table per part, the floor arithmetic and every try.
 //! - Measured worse and not kept: shifting values by chains of swaps
 //!   instead of `Vec::insert`/`drain` (51.4 M against 43.8 M, session 7);
 //!   a sync written once into a spare buffer swapped in afterwards (48.4 M
