@@ -105,6 +105,28 @@ test("invalid settings are explained inline and not applied", async ({ page }) =
   expect(errors).toEqual([]);
 });
 
+test("a drop percentage out of range or not a number is refused inline, its text quoted and capped", async ({ page }) => {
+  const errors = await open(page);
+  const drop = page.locator("#net-drop");
+  const apply = page.getByRole("button", { name: "Apply network options" });
+  const error = page.getByTestId("network-error");
+  await drop.fill("150");
+  await apply.click();
+  await expect(error).toHaveText('Drop: "150" is not a percentage from 0 to 100');
+  // However much is pasted, the message quotes 64 characters of it.
+  await drop.fill("9".repeat(100));
+  await apply.click();
+  await expect(error).toHaveText(`Drop: "${"9".repeat(64)}"… (100 bytes) is not a percentage from 0 to 100`);
+  await drop.fill("lots");
+  await apply.click();
+  await expect(error).toHaveText('Drop: "lots" is not a number');
+  await drop.fill("12.5");
+  await apply.click();
+  await expect(error).toHaveCount(0);
+  await expect(page.locator(".network p.muted").first()).toContainText("drop 125‰");
+  expect(errors).toEqual([]);
+});
+
 /** Play `scenario` at `speed`, wait `warmupMs`, then record requestAnimationFrame deltas for `ms`. */
 async function frameTimes(page, scenario, speed, warmupMs, ms) {
   await load(page, scenario);

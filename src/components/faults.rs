@@ -13,6 +13,7 @@ use super::{
 };
 use crate::msg::{Msg, Selection};
 use wildling_core::fixed_point::short;
+use wildling_core::quoted::Quoted;
 
 /// The fault panel's props.
 #[derive(Properties, PartialEq)]
@@ -41,13 +42,15 @@ fn fault(on: &Callback<Msg>, fault: Fault) -> Callback<MouseEvent> {
     click(on, Msg::ActAll, vec![fault])
 }
 
+/// A percentage typed into `label`'s field, in parts per million. Either
+/// refusal echoes the text [`Quoted`]: escaped, and capped however much
+/// was typed or pasted.
 fn per_million(label: &str, text: &str) -> Result<u32, String> {
-    let percent = parse_decimal(text)
-        .ok_or_else(|| format!("{label}: \"{}\" is not a number", text.trim()))?;
+    let typed = Quoted(text.trim());
+    let percent = parse_decimal(text).ok_or_else(|| format!("{label}: {typed} is not a number"))?;
     if !(0.0..=100.0).contains(&percent) {
         return Err(format!(
-            "{label}: {}% is not between 0 and 100",
-            text.trim()
+            "{label}: {typed} is not a percentage from 0 to 100"
         ));
     }
     Ok((percent * 10_000.0).round() as u32)
