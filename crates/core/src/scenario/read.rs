@@ -329,10 +329,10 @@ pub(crate) fn unexpected(value: &Value) -> Unexpected<'_> {
     match value {
         Value::Null => Unexpected::Unit,
         Value::Bool(b) => Unexpected::Bool(*b),
-        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
-            (Some(u), _) => Unexpected::Unsigned(u),
-            (None, Some(i)) => Unexpected::Signed(i),
-            (None, None) => Unexpected::Float(n.as_f64().unwrap_or(f64::NAN)),
+        Value::Number(n) => match split(n) {
+            Split::Unsigned(u) => Unexpected::Unsigned(u),
+            Split::Signed(i) => Unexpected::Signed(i),
+            Split::Float(v) => Unexpected::Float(v),
         },
         Value::String(s) => Unexpected::Str(s),
         Value::Array(_) => Unexpected::Seq,
@@ -340,14 +340,35 @@ pub(crate) fn unexpected(value: &Value) -> Unexpected<'_> {
     }
 }
 
-/// Hand `n` to `visitor` as serde_json's `Number` does (an unsigned, a
-/// negative integer or a float), but with this reader's [`Error`]: serde_json's
-/// own would write an unexpected number through serde's `Unexpected`.
-fn number<'de, V: Visitor<'de>>(n: &serde_json::Number, visitor: V) -> Result<V::Value, Error> {
+/// A JSON number as serde_json's `Number` splits it.
+enum Split {
+    /// A non-negative integer.
+    Unsigned(u64),
+    /// A negative integer.
+    Signed(i64),
+    /// Any other number.
+    Float(f64),
+}
+
+/// `n` split: the one place both [`unexpected`] and [`number`] look inside
+/// a number.
+fn split(n: &serde_json::Number) -> Split {
     match (n.as_u64(), n.as_i64()) {
-        (Some(u), _) => visitor.visit_u64(u),
-        (None, Some(i)) => visitor.visit_i64(i),
-        (None, None) => visitor.visit_f64(n.as_f64().unwrap_or(f64::NAN)),
+        (Some(u), _) => Split::Unsigned(u),
+        (None, Some(i)) => Split::Signed(i),
+        (None, None) => Split::Float(n.as_f64().unwrap_or(f64::NAN)),
+    }
+}
+
+/// Hand `n` to `visitor` as serde_json's `Number` does (an unsigned, a
+/// negative integer or a float: [`split`]), but with this reader's
+/// [`Error`]: serde_json's own would write an unexpected number through
+/// serde's `Unexpected`.
+fn number<'de, V: Visitor<'de>>(n: &serde_json::Number, visitor: V) -> Result<V::Value, Error> {
+    match split(n) {
+        Split::Unsigned(u) => visitor.visit_u64(u),
+        Split::Signed(i) => visitor.visit_i64(i),
+        Split::Float(v) => visitor.visit_f64(v),
     }
 }
 
