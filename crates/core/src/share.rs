@@ -265,14 +265,8 @@ impl Session {
         let scenario = fields
             .get("scenario")
             .ok_or_else(|| read::missing("scenario"))?;
-        let time_ticks: Time = match fields.get("time_ticks") {
-            Some(v) => read::from_value(v).map_err(|e| within("time_ticks", e))?,
-            None => 0,
-        };
-        let selected_key: Option<String> = match fields.get("selected_key") {
-            Some(v) => read::from_value(v).map_err(|e| within("selected_key", e))?,
-            None => None,
-        };
+        let time_ticks: Time = optional(fields, "time_ticks")?;
+        let selected_key: Option<String> = optional(fields, "selected_key")?;
         let inputs = match fields.get("inputs") {
             Some(v) => read::array(v, "inputs")?,
             None => &[],
@@ -350,6 +344,18 @@ impl Session {
         }
         cluster.sim_mut().run_until(self.time_ticks);
         Ok(cluster)
+    }
+}
+
+/// A session's optional field `name` read as a `T` (its path in errors),
+/// or `T`'s default when the session leaves it out.
+fn optional<'v, T: Deserialize<'v> + Default>(
+    fields: &'v serde_json::Map<String, serde_json::Value>,
+    name: &str,
+) -> Result<T, ScenarioError> {
+    match fields.get(name) {
+        Some(value) => read::from_value(value).map_err(|e| within(name, e)),
+        None => Ok(T::default()),
     }
 }
 
