@@ -9,12 +9,69 @@
 //!
 //! The flat layout of `causality/dvvset.rs` shifts values in one buffer; this
 //! is the test that says it still computes what the reference computes.
+//! The same histories run again with values that count themselves
+//! (`Counted`, of two sizes, so that the kernel's shifts take both their
+//! block and their one-by-one paths): after every step exactly as many are
+//! alive as the replicas hold, so a value dropped twice or never is caught.
+//!
 //! The one deliberate difference: the reference's `sets:to_list` leaves the
 //! anonymous values of a concurrent sync in no fixed order, which Wildling
 //! fixes as first occurrences in order (`V1 ++ V2`, repeats dropped).
 
+use std::cell::Cell;
+
 use proptest::prelude::*;
 use wildling_core::causality::{DvvSet, VersionVector};
+
+/// What the replicas hold in a [`World`]: the values of a history are
+/// numbered 1, 2, 3, … and each kind of value carries its number.
+trait Value: Clone + PartialEq + std::fmt::Debug {
+    fn new(n: u32) -> Self;
+    fn number(&self) -> u32;
+}
+
+impl Value for u32 {
+    fn new(n: u32) -> u32 {
+        n
+    }
+    fn number(&self) -> u32 {
+        *self
+    }
+}
+
+thread_local! {
+    /// How many `Counted` values this thread has alive.
+    static ALIVE: Cell<i64> = const { Cell::new(0) };
+}
+
+/// A value that counts how many of it are alive, `4 + 4 * PAD` bytes.
+#[derive(Debug, PartialEq)]
+struct Counted<const PAD: usize> {
+    n: u32,
+    pad: [u32; PAD],
+}
+
+impl<const PAD: usize> Value for Counted<PAD> {
+    fn new(n: u32) -> Self {
+        ALIVE.with(|a| a.set(a.get() + 1));
+        Counted { n, pad: [n; PAD] }
+    }
+    fn number(&self) -> u32 {
+        self.n
+    }
+}
+
+impl<const PAD: usize> Clone for Counted<PAD> {
+    fn clone(&self) -> Self {
+        Self::new(self.n)
+    }
+}
+
+impl<const PAD: usize> Drop for Counted<PAD> {
+    fn drop(&mut self) {
+        ALIVE.with(|a| a.set(a.get() - 1));
+    }
+}
 
 type Set = DvvSet<u8, u32>;
 
@@ -172,29 +229,41 @@ fn history() -> impl Strategy<Value = Vec<Step>> {
 }
 
 /// Replicas and clients, under `DvvSet` and the model in lockstep.
-#[derive(Default)]
-struct World {
-    sets: [Set; 4],
+struct World<T> {
+    sets: [DvvSet<u8, T>; 4],
     models: [Model; 4],
     contexts: [VersionVector<u8>; 4],
     model_contexts: [Vec<(u8, u64)>; 4],
     next_value: u32,
 }
 
-impl World {
+impl<T> Default for World<T> {
+    fn default() -> Self {
+        World {
+            sets: Default::default(),
+            models: Default::default(),
+            contexts: Default::default(),
+            model_contexts: Default::default(),
+            next_value: 0,
+        }
+    }
+}
+
+impl<T: Value> World<T> {
     fn step(&mut self, (kind, client, r, other): Step) {
         self.next_value += 1;
         let v = self.next_value;
+        let value = T::new(v);
         let id = r as u8;
         match kind {
             // A put in place.
             0..=3 => {
-                self.sets[r].put(&self.contexts[client], id, v);
+                self.sets[r].put(&self.contexts[client], id, value);
                 self.models[r] = update(&self.model_contexts[client], v, &self.models[r], id);
             }
             // A put in the reference's call shape.
             4 => {
-                let client_clock = DvvSet::with_context(&self.contexts[client], v);
+                let client_clock = DvvSet::with_context(&self.contexts[client], value);
                 self.sets[r] = client_clock.update_against(&self.sets[r], id);
                 self.models[r] = update(&self.model_contexts[client], v, &self.models[r], id);
             }
@@ -221,19 +290,19 @@ impl World {
             }
             // The other side syncs into this one.
             7..=10 => {
-                let client_clock = DvvSet::list_with_context(&self.contexts[client], vec![v]);
+                let client_clock = DvvSet::list_with_context(&self.contexts[client], vec![value]);
                 self.sets[r].sync(&client_clock);
                 let model_clock = new_with(&self.model_contexts[client], vec![v]);
                 self.models[r] = sync(&self.models[r], &model_clock);
             }
             // A reconcile: one anonymous value over the whole history.
             11 => {
-                self.sets[r] = self.sets[r].reconcile(|_| v);
+                self.sets[r] = self.sets[r].reconcile(|_| value);
                 self.models[r] = new_with(&join(&self.models[r]), vec![v]);
             }
             // A client clock with values but no context, synced in.
             _ => {
-                let client_clock = DvvSet::new_list(vec![v, v % 3]);
+                let client_clock = DvvSet::new_list(vec![value, T::new(v % 3)]);
                 self.sets[r].sync(&client_clock);
                 let model_clock = new_with(&[], vec![v, v % 3]);
                 self.models[r] = sync(&self.models[r], &model_clock);
@@ -242,25 +311,79 @@ impl World {
     }
 }
 
+/// Runs `steps` on a [`World`] of `T` values, checking each replica against
+/// the reference after every step through `check`.
+fn run<T: Value>(
+    steps: &[Step],
+    mut check: impl FnMut(&World<T>, usize, Step) -> Result<(), TestCaseError>,
+) -> Result<(), TestCaseError> {
+    let mut w = World::<T>::default();
+    for (n, &step) in steps.iter().enumerate() {
+        w.step(step);
+        for r in 0..4 {
+            let got = w.sets[r].clone().map(|v| v.number());
+            let want = as_set(&w.models[r]);
+            prop_assert_eq!(
+                &got,
+                &want,
+                "replica {} after step {} {:?}: {} but the reference gives {}",
+                r,
+                n,
+                step,
+                got,
+                want
+            );
+            let ctx: Vec<(u8, u64)> = w.sets[r].join().iter().map(|(i, n)| (*i, n)).collect();
+            prop_assert_eq!(ctx, join(&w.models[r]));
+        }
+        check(&w, n, step)?;
+    }
+    Ok(())
+}
+
+/// Runs `steps` with [`Counted`] values, checking after every step that
+/// exactly the values the replicas hold are alive, and none once they go.
+fn run_counted<const PAD: usize>(steps: &[Step]) -> Result<(), TestCaseError> {
+    let alive = || ALIVE.with(Cell::get);
+    let before = alive();
+    run::<Counted<PAD>>(steps, |w, n, step| {
+        let held: usize = w.sets.iter().map(DvvSet::size).sum();
+        prop_assert_eq!(
+            alive() - before,
+            held as i64,
+            "after step {} {:?} the replicas hold {} values",
+            n,
+            step,
+            held
+        );
+        Ok(())
+    })?;
+    prop_assert_eq!(
+        alive(),
+        before,
+        "values still alive after the replicas went"
+    );
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
     #[test]
     fn dvvset_computes_what_the_reference_computes(steps in history()) {
-        let mut w = World::default();
-        for (n, &step) in steps.iter().enumerate() {
-            w.step(step);
+        run::<u32>(&steps, |w, _, _| {
             for r in 0..4 {
-                let want = as_set(&w.models[r]);
-                prop_assert_eq!(
-                    &w.sets[r], &want,
-                    "replica {} after step {} {:?}: {} but the reference gives {}",
-                    r, n, step, w.sets[r], want
-                );
-                prop_assert_eq!(w.sets[r].to_string(), want.to_string());
-                let ctx: Vec<(u8, u64)> = w.sets[r].join().iter().map(|(i, n)| (*i, n)).collect();
-                prop_assert_eq!(ctx, join(&w.models[r]));
+                prop_assert_eq!(w.sets[r].to_string(), as_set(&w.models[r]).to_string());
             }
-        }
+            Ok(())
+        })?;
+    }
+
+    /// Values of 8 bytes, shifted as blocks of several, and of 56 bytes,
+    /// shifted one by one: each alive exactly as long as a replica holds it.
+    #[test]
+    fn dvvset_drops_each_value_once(steps in history()) {
+        run_counted::<1>(&steps)?;
+        run_counted::<13>(&steps)?;
     }
 }

@@ -50,13 +50,25 @@
 //!   it: linear in the number of entries, which is the number of replicas
 //!   that coordinated a write to the key, never large.
 //! - Cutting and lengthening entries shifts the values after them, one
-//!   `drain` or `insert` each. Rewriting the buffer in one pass instead
-//!   (compacting by swaps, or rebuilding the changed tail) was measured
-//!   and cost more on the reference's workload (docs/size.md).
+//!   move each (`cut_values`, `insert_value`): as one fixed block of 64
+//!   bytes when they fit in one, so that no branch depends on how many
+//!   there are, and by `ptr::copy` of their number otherwise; the buffer
+//!   keeps a block's room past its end. These moves are the kernel's only
+//!   `unsafe`, for a measured reason (session 11, against `Vec::insert`
+//!   and `drain`, whose `memmove` dispatches on the length): 47.2 M
+//!   instructions a replay against 44.7 M, but 579 K simulated
+//!   mispredicted branches against 700 K, and 5.02–5.13 ms against
+//!   5.28–5.49 ms (four alternating rounds, other builds paused; a series
+//!   before it 4.69–4.82 against 4.81–5.01 ms); the `KeyClock` replay,
+//!   whose values are larger, the same within the noise. `tests/dvvset_model.rs`
+//!   counts every value alive after every step, with values that take the
+//!   block and the one-by-one paths. Rewriting the buffer in one pass
+//!   instead (compacting by swaps, or rebuilding the changed tail) was
+//!   measured and cost more on the reference's workload (docs/size.md).
 //! - Short of issue 20's goal (≤ 4.2 ms on the reference's workload):
-//!   about 4.9–5.3 ms a replay (`kernel/dvvset-200k-ops`, session 11,
-//!   other builds paused, 16–17× the reference's 81–85 ms), 44.7 M
-//!   instructions (`./dev kernel-instructions`). Instructions do not predict the time
+//!   about 4.7–5.1 ms a replay (`kernel/dvvset-200k-ops`, session 11,
+//!   other builds paused, 16–18× the reference's 81–85 ms), 47.2 M
+//!   instructions. Instructions do not predict the time
 //!   here: mispredicted branches do. The workload decides at random
 //!   whether a put cuts an entry, which entry is the writer's, and which
 //!   side of a sync is newer, and each mispredict costs about 15–20
@@ -97,8 +109,9 @@
 //!   instructions against 203, a sync 240 against 228); as a loop carrying
 //!   each value to the next place, 46.9 M (LLVM vectorised the loops). A
 //!   `memmove` of a few values costs about 10 instructions inside the
-//!   call, which an inline dispatch on the length does not beat, and the
-//!   put's spills around its shifts stay. A put whose context names
+//!   call, which an inline dispatch on the length does not beat in
+//!   instructions (session 11's single fixed block, with no dispatch at
+//!   all, beats it by the clock: see above). A put whose context names
 //!   exactly the clock's ids (checked in a first pass, then no id compared
 //!   in the cutting pass): 42.6 M against 43.2 M in the replay, but the put
 //!   out of line 219 instructions against 203 and the `KeyClock` replay
@@ -483,7 +496,7 @@ impl<I: Ord, V> DvvSet<I, V> {
                 },
             ),
         }
-        self.values.insert(start, value);
+        insert_value(&mut self.values, start, value);
     }
 
     /// Takes the single anonymous value of a client clock made by `new/1` or
@@ -596,7 +609,7 @@ impl<I: Ord, V> DvvSet<I, V> {
             slot.counter = slot.counter.max(seen);
             let keep = slot.live.min((slot.counter - seen) as usize);
             if keep < slot.live {
-                self.values.drain(start + keep..start + slot.live);
+                cut_values(&mut self.values, start + keep..start + slot.live);
                 slot.live = keep;
             }
             if *cid == id {
@@ -611,7 +624,7 @@ impl<I: Ord, V> DvvSet<I, V> {
                 let slot = &mut self.slots[n];
                 slot.counter += 1;
                 slot.live += 1;
-                self.values.insert(start, value);
+                insert_value(&mut self.values, start, value);
             }
             None => self.event(id, value),
         }
@@ -859,7 +872,7 @@ fn merge_entry<I, V: Clone>(
         // had already seen superseded.
         if n1 - l1 < n2 - l2 {
             let keep = (n1 - n2 + l2) as usize;
-            values.drain(start + keep..start + mine.live);
+            cut_values(values, start + keep..start + mine.live);
             mine.live = keep;
         }
     } else {
@@ -879,13 +892,96 @@ fn replace_range<V: Clone>(values: &mut Vec<V>, range: Range<usize>, with: &[V])
     let common = range.len().min(with.len());
     values[range.start..range.start + common].clone_from_slice(&with[..common]);
     if common < range.len() {
-        values.drain(range.start + common..range.end);
+        cut_values(values, range.start + common..range.end);
     } else {
         // Inserting one at a time: `splice` costs over a hundred
         // instructions a call, and a sync adds a value or two to an entry.
         for (k, v) in with[common..].iter().enumerate() {
-            values.insert(range.end + k, v.clone());
+            insert_value(values, range.end + k, v.clone());
         }
+    }
+}
+
+/// How many values a shift moves as one fixed-size block: 64 bytes' worth.
+/// A shift of a few values through `memmove` pays the call and its
+/// dispatch on the length, whose branches the workload's random lengths
+/// mispredict; a block of a size known when compiling is a few vector
+/// loads and stores with no branch. The buffer keeps a block of spare
+/// places past its end so that the block never leaves it.
+const fn block_len<V>() -> usize {
+    let size = std::mem::size_of::<V>();
+    if size == 0 || size > 64 {
+        1
+    } else {
+        64 / size
+    }
+}
+
+/// Moves `count` values within `values`' allocation from place `from` to
+/// place `to` (the ranges may overlap), as one block of [`block_len`]
+/// values when `count` fits in one, or by `ptr::copy` of `count`.
+///
+/// # Safety
+/// Both `from` and `to` plus the larger of `count` and the block length
+/// must be within the allocation's capacity. The places moved past
+/// `count` hold whatever was there (spare capacity, or values the caller
+/// treats as moved out).
+#[inline(always)]
+unsafe fn move_block<V>(values: &mut Vec<V>, from: usize, to: usize, count: usize) {
+    let base = values.as_mut_ptr();
+    // SAFETY: the caller keeps both ranges within the allocation; a move
+    // is a bitwise copy for every `V`, so copying places past `count`
+    // (uninitialised or stale) creates no value and drops nothing.
+    unsafe {
+        if count <= block_len::<V>() {
+            std::ptr::copy(base.add(from), base.add(to), block_len::<V>());
+        } else {
+            std::ptr::copy(base.add(from), base.add(to), count);
+        }
+    }
+}
+
+/// `values.insert(at, value)`, shifting by [`move_block`].
+#[inline]
+fn insert_value<V>(values: &mut Vec<V>, at: usize, value: V) {
+    let len = values.len();
+    assert!(at <= len, "insert_value: a place past the values' end");
+    values.reserve(block_len::<V>() + 1);
+    // SAFETY: `reserve` leaves room for `len + 1 + block` values, so both
+    // `at..` and `at + 1..`, a block or `len - at` long, are inside the
+    // allocation; place `at` is then written before the length grows.
+    unsafe {
+        move_block(values, at, at + 1, len - at);
+        std::ptr::write(values.as_mut_ptr().add(at), value);
+        values.set_len(len + 1);
+    }
+}
+
+/// `values.drain(range)`, shifting by [`move_block`].
+#[inline]
+// The lint reads `reserve` then `set_len` as exposing the new room; here
+// `set_len` only ever shortens, so no place past the values becomes one.
+#[allow(clippy::uninit_vec)]
+fn cut_values<V>(values: &mut Vec<V>, range: Range<usize>) {
+    let len = values.len();
+    assert!(
+        range.start <= range.end && range.end <= len,
+        "cut_values: a range outside the values"
+    );
+    values.reserve(block_len::<V>());
+    // SAFETY: the length is cut to `range.start` first, so a panicking
+    // drop leaks the tail rather than dropping anything twice; the cut
+    // values are dropped once, then the tail, `len - range.end` values, is
+    // moved down (the block from `range.end` stays inside the room
+    // `reserve` left) and the length set to cover exactly it.
+    unsafe {
+        values.set_len(range.start);
+        let cut =
+            std::ptr::slice_from_raw_parts_mut(values.as_mut_ptr().add(range.start), range.len());
+        std::ptr::drop_in_place(cut);
+        let tail = len - range.end;
+        move_block(values, range.end, range.start, tail);
+        values.set_len(range.start + tail);
     }
 }
 
