@@ -50,77 +50,25 @@
 //!   it: linear in the number of entries, which is the number of replicas
 //!   that coordinated a write to the key, never large.
 //! - Cutting and lengthening entries shifts the values after them, one
-//!   move each (`cut_values`, `insert_value`): as one fixed block of 64
-//!   bytes when they fit in one, so that no branch depends on how many
-//!   there are, and by `ptr::copy` of their number otherwise; the buffer
-//!   keeps a block's room past its end. These moves are the kernel's only
-//!   `unsafe`, for a measured reason (session 11, against `Vec::insert`
-//!   and `drain`, whose `memmove` dispatches on the length): 47.2 M
-//!   instructions a replay against 44.7 M, but 579 K simulated
-//!   mispredicted branches against 700 K, and 5.02–5.13 ms against
-//!   5.28–5.49 ms (four alternating rounds, other builds paused; a series
-//!   before it 4.69–4.82 against 4.81–5.01 ms); the `KeyClock` replay,
-//!   whose values are larger, the same within the noise. `tests/dvvset_model.rs`
-//!   counts every value alive after every step, with values that take the
-//!   block and the one-by-one paths. Rewriting the buffer in one pass
-//!   instead (compacting by swaps, or rebuilding the changed tail) was
-//!   measured and cost more on the reference's workload (docs/size.md).
+//!   move each (`cut_values`, `insert_value`): one fixed block of 64 bytes
+//!   when they fit in one, `ptr::copy` of their number otherwise, with a
+//!   block's room kept past the buffer's end. These moves are the kernel's
+//!   only `unsafe`, for a measured reason: `Vec::insert` and `drain` call
+//!   `memmove`, which dispatches on the length, which the workload makes
+//!   random; a block of a size known when compiling has no such branch
+//!   (session 11: 579 K simulated mispredicted branches a replay against
+//!   700 K, 5.02–5.13 ms against 5.28–5.49 ms, for 47.2 M instructions
+//!   against 44.7 M). `tests/dvvset_model.rs` counts every value alive
+//!   after every step, through both paths.
 //! - Short of issue 20's goal (≤ 4.2 ms on the reference's workload):
 //!   about 4.7–5.1 ms a replay (`kernel/dvvset-200k-ops`, session 11,
-//!   other builds paused, 16–18× the reference's 81–85 ms), 47.2 M
-//!   instructions. Instructions do not predict the time
-//!   here: mispredicted branches do. The workload decides at random
-//!   whether a put cuts an entry, which entry is the writer's, and which
-//!   side of a sync is newer, and each mispredict costs about 15–20
-//!   cycles. A put's keep-or-cut as a max and a min instead of a branch
-//!   took 0.3–0.4 ms off with no fewer instructions; session 10's sync
-//!   (fewer instructions, one more unpredictable three-way branch) and a
-//!   put doing the writer's event as its pass reaches it (41.7 M against
-//!   43.2 M, landed in a8eef26) were each 0.2–0.5 ms slower and are
-//!   undone. The replay's own loop (reading the 200,000 operations,
-//!   branching on their kind) is 4.6 M and about 1.1 ms of it
-//!   (`kernel_parts`; the reference pays one too). About 2 ms of a replay
-//!   is irreducible (that loop, and the least work the semantics ask,
-//!   about 0.9 ms); the other 3 ms are this implementation's instructions
-//!   over that floor (a `memmove` or `memcpy` call per shift or copy of a
-//!   few values) and its unpredictable branches. docs/size.md has the
-//!   table per part, the floor arithmetic and every try.
-//! - Measured worse and not kept: shifting values by chains of swaps
-//!   instead of `Vec::insert`/`drain` (51.4 M against 43.8 M, session 7);
-//!   a sync written once into a spare buffer swapped in afterwards (48.4 M
-//!   against 43.6 M: a `memcpy` call per entry costs more than the one or
-//!   two shifts it replaces, and the spare field needs a hand-written
-//!   equality, hash and `Debug`); a put kept out of line (41.0 M against
-//!   40.5 M); the writer's entry found by a branch-free scan (46.9 M
-//!   against 43.6 M); `replace_range` forced inline (−0.1 M) and
-//!   `clone_from` kept out of line (−0.2 M), too little for their cost in
-//!   the app. Session 9: each entry's values with free places before them,
-//!   a new value written into its entry's free place and a cut leaving its
-//!   places to the next entry, so that neither shifts other entries'
-//!   values (branch `kernel-gaps`): 48.1 M against 43.7 M, with fewer
-//!   simulated mispredicts (650 K against 751 K) but half the new values
-//!   still shifted (the first entry has none before it to leave it
-//!   places) and the free places' bookkeeping paid in every entry pass.
-//!   Earlier tries are in docs/size.md. Session 10 (branch
-//!   `kernel-shift`): the shifts done inline instead of a `memmove` call
-//!   each (the calls fell from 264 K to 141 K a replay), as two
-//!   overlapping fixed-size block moves through `unsafe`, valid for any
-//!   `V` since a move is bitwise: 44.8 M against 43.7 M (a put 205
-//!   instructions against 203, a sync 240 against 228); as a loop carrying
-//!   each value to the next place, 46.9 M (LLVM vectorised the loops). A
-//!   `memmove` of a few values costs about 10 instructions inside the
-//!   call, which an inline dispatch on the length does not beat in
-//!   instructions (session 11's single fixed block, with no dispatch at
-//!   all, beats it by the clock: see above). A put whose context names
-//!   exactly the clock's ids (checked in a first pass, then no id compared
-//!   in the cutting pass): 42.6 M against 43.2 M in the replay, but the put
-//!   out of line 219 instructions against 203 and the `KeyClock` replay
-//!   77.5 M against 76.1 M, so the simulator's path would lose; not kept.
-//!   Values that never move need a fixed room per entry, so filler values
-//!   or uninitialised places. A put's context pass split in two at the
-//!   writer's entry (branch `kernel-put-split`): 41.0 M, but the app
-//!   111–138 B larger and slower by the clock, as the one-pass form of
-//!   the same idea above.
+//!   16–18× the reference's 81–85 ms). Mispredicted branches, not
+//!   instructions, decide here (the workload makes a put's cut, the
+//!   writer's entry and a sync's newer side random), and about 2 ms of a
+//!   replay is irreducible: the loop's 1.1 ms and the semantics' least
+//!   work, 0.9 ms.
+//! - The tries measured and rejected, the profile and the floor:
+//!   docs/size.md, "The kernel on the reference's workload".
 
 use std::fmt;
 use std::ops::{DerefMut, Range};
