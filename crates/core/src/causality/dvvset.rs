@@ -51,8 +51,9 @@
 //!   that coordinated a write to the key, never large.
 //! - Cutting and lengthening entries shifts the values after them, one
 //!   move each (`cut_values`, `insert_value`): one fixed block of 64 bytes
-//!   when they fit in one, `ptr::copy` of their number otherwise, with a
-//!   block's room kept past the buffer's end. These moves are the kernel's
+//!   when they fit in one and the block stays inside the allocation,
+//!   `ptr::copy` of their number otherwise (the buffer grows only as `Vec`
+//!   grows it, never for a block). These moves are the kernel's
 //!   only `unsafe`, for a measured reason: `Vec::insert` and `drain` call
 //!   `memmove`, which dispatches on the length, which the workload makes
 //!   random; a block of a size known when compiling has no such branch
@@ -854,8 +855,7 @@ fn replace_range<V: Clone>(values: &mut Vec<V>, range: Range<usize>, with: &[V])
 /// A shift of a few values through `memmove` pays the call and its
 /// dispatch on the length, whose branches the workload's random lengths
 /// mispredict; a block of a size known when compiling is a few vector
-/// loads and stores with no branch. The buffer keeps a block of spare
-/// places past its end so that the block never leaves it.
+/// loads and stores with no branch.
 const fn block_len<V>() -> usize {
     let size = std::mem::size_of::<V>();
     if size == 0 || size > 64 {
@@ -866,26 +866,31 @@ const fn block_len<V>() -> usize {
 }
 
 /// Moves `count` values within `values`' allocation from place `from` to
-/// place `to` (the ranges may overlap), as one block of [`block_len`]
-/// values when `count` fits in one, or by `ptr::copy` of `count`.
+/// place `to` (the ranges may overlap): as one block of [`block_len`]
+/// values when `count` fits in one and the block stays inside the
+/// allocation, by `ptr::copy` of `count` otherwise. The buffer is never
+/// grown for a block: a clock copied fresh (its capacity its length)
+/// shifts value by value until it grows as `Vec` grows it.
 ///
 /// # Safety
-/// Both `from` and `to` plus the larger of `count` and the block length
-/// must be within the allocation's capacity. The places moved past
-/// `count` hold whatever was there (spare capacity, or values the caller
-/// treats as moved out).
+/// `from + count` and `to + count` must be within the allocation's
+/// capacity. Places past `count` that a block moves hold whatever was
+/// there (spare capacity, or values the caller treats as moved out).
 #[inline(always)]
 unsafe fn move_block<V>(values: &mut Vec<V>, from: usize, to: usize, count: usize) {
+    let block = block_len::<V>();
+    let fits = count <= block && from.max(to) + block <= values.capacity();
     let base = values.as_mut_ptr();
-    // SAFETY: the caller keeps both ranges within the allocation; a move
-    // is a bitwise copy for every `V`, so copying places past `count`
-    // (uninitialised or stale) creates no value and drops nothing.
+    // SAFETY: either the block, checked above, or the caller's `count` is
+    // inside the allocation; a move is a bitwise copy for every `V`, so
+    // copying places past `count` (uninitialised or stale) creates no
+    // value and drops nothing.
     unsafe {
-        if count <= block_len::<V>() {
-            std::ptr::copy(base.add(from), base.add(to), block_len::<V>());
-        } else {
-            std::ptr::copy(base.add(from), base.add(to), count);
-        }
+        std::ptr::copy(
+            base.add(from),
+            base.add(to),
+            if fits { block } else { count },
+        )
     }
 }
 
@@ -894,10 +899,10 @@ unsafe fn move_block<V>(values: &mut Vec<V>, from: usize, to: usize, count: usiz
 fn insert_value<V>(values: &mut Vec<V>, at: usize, value: V) {
     let len = values.len();
     assert!(at <= len, "insert_value: a place past the values' end");
-    values.reserve(block_len::<V>() + 1);
-    // SAFETY: `reserve` leaves room for `len + 1 + block` values, so both
-    // `at..` and `at + 1..`, a block or `len - at` long, are inside the
-    // allocation; place `at` is then written before the length grows.
+    values.reserve(1);
+    // SAFETY: `reserve` leaves room for `len + 1` values, so `at..len`
+    // moved to `at + 1..` stays inside the allocation; place `at` is then
+    // written before the length grows.
     unsafe {
         move_block(values, at, at + 1, len - at);
         std::ptr::write(values.as_mut_ptr().add(at), value);
@@ -907,21 +912,16 @@ fn insert_value<V>(values: &mut Vec<V>, at: usize, value: V) {
 
 /// `values.drain(range)`, shifting by [`move_block`].
 #[inline]
-// The lint reads `reserve` then `set_len` as exposing the new room; here
-// `set_len` only ever shortens, so no place past the values becomes one.
-#[allow(clippy::uninit_vec)]
 fn cut_values<V>(values: &mut Vec<V>, range: Range<usize>) {
     let len = values.len();
     assert!(
         range.start <= range.end && range.end <= len,
         "cut_values: a range outside the values"
     );
-    values.reserve(block_len::<V>());
     // SAFETY: the length is cut to `range.start` first, so a panicking
     // drop leaks the tail rather than dropping anything twice; the cut
     // values are dropped once, then the tail, `len - range.end` values, is
-    // moved down (the block from `range.end` stays inside the room
-    // `reserve` left) and the length set to cover exactly it.
+    // moved down and the length set to cover exactly it.
     unsafe {
         values.set_len(range.start);
         let cut =
