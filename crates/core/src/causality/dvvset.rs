@@ -57,13 +57,13 @@
 //!   only `unsafe`, for a measured reason: `Vec::insert` and `drain` call
 //!   `memmove`, which dispatches on the length, which the workload makes
 //!   random; a block of a size known when compiling has no such branch
-//!   (session 11: 579 K simulated mispredicted branches a replay against
-//!   700 K, 5.02–5.13 ms against 5.28–5.49 ms, for 47.2 M instructions
-//!   against 44.7 M). `tests/dvvset_model.rs` counts every value alive
+//!   (session 11: 566 K simulated mispredicted branches a replay against
+//!   700 K, for 48.2 M instructions against 44.7 M; 5.02–5.13 ms against
+//!   5.28–5.49 ms in alternating rounds). `tests/dvvset_model.rs` counts every value alive
 //!   after every step, through both paths.
 //! - Short of issue 20's goal (≤ 4.2 ms on the reference's workload):
-//!   about 4.7–5.1 ms a replay (`kernel/dvvset-200k-ops`, session 11,
-//!   16–18× the reference's 81–85 ms). Mispredicted branches, not
+//!   about 4.6–5.1 ms a replay (`kernel/dvvset-200k-ops`, session 11, on
+//!   an idle machine, 16–18× the reference's 81–85 ms). Mispredicted branches, not
 //!   instructions, decide here (the workload makes a put's cut, the
 //!   writer's entry and a sync's newer side random), and about 2 ms of a
 //!   replay is irreducible: the loop's 1.1 ms and the semantics' least
