@@ -384,3 +384,18 @@ fn a_blind_put_after_a_read_modify_write_is_concurrent_in_both_exact_modes() {
         );
     }
 }
+
+/// `clone_from` gives a clock equal to its source, within a mode (a
+/// DVVSet's buffers reused) and across modes (copied fresh).
+#[test]
+fn clone_from_gives_the_source_in_every_mode_pair() {
+    for to in CausalityMode::ALL {
+        for from in CausalityMode::ALL {
+            let mut copy: KeyClock<String> = KeyClock::new(to);
+            let source = concurrent_writes_at_one_server(from).clock;
+            copy.clone_from(&source);
+            assert_eq!(copy, source, "{to:?} cloned from {from:?}");
+            assert_eq!(copy.clone(), source, "{from:?} cloned");
+        }
+    }
+}

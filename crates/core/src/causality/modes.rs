@@ -232,7 +232,7 @@ pub struct VvSibling<I, V> {
 ///   with pruning each client entry shows when it was last updated,
 ///   `[{c1:2@40, c2:1@12}=v3]`;
 /// - `ServerVvMerged`: the key's vector then its values, `{n1:3}[v1, v2, v3]`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[serde(bound(deserialize = "V: Deserialize<'de>"))]
 pub enum KeyClock<V> {
@@ -251,6 +251,31 @@ pub enum KeyClock<V> {
         /// The siblings, oldest first.
         values: Vec<V>,
     },
+}
+
+/// `clone_from` reuses a DVVSet's buffers, as [`DvvSet`]'s own does (a
+/// replica left equal to its peer after a sync copies into what it has);
+/// the other modes, and a change of mode, copy fresh.
+impl<V: Clone> Clone for KeyClock<V> {
+    fn clone(&self) -> Self {
+        match self {
+            KeyClock::DvvSet(set) => KeyClock::DvvSet(set.clone()),
+            KeyClock::Lww(write) => KeyClock::Lww(write.clone()),
+            KeyClock::ClientVv(siblings) => KeyClock::ClientVv(siblings.clone()),
+            KeyClock::ServerVvSeparate(siblings) => KeyClock::ServerVvSeparate(siblings.clone()),
+            KeyClock::ServerVvMerged { vv, values } => KeyClock::ServerVvMerged {
+                vv: vv.clone(),
+                values: values.clone(),
+            },
+        }
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        match (self, source) {
+            (KeyClock::DvvSet(mine), KeyClock::DvvSet(theirs)) => mine.clone_from(theirs),
+            (this, _) => *this = source.clone(),
+        }
+    }
 }
 
 impl<V: Clone + PartialEq> KeyClock<V> {
