@@ -6,13 +6,14 @@
 #![allow(clippy::disallowed_methods)]
 
 use std::fmt;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::str::FromStr;
 
 use wildling_core::causality::{DvvSet, ParseError, VersionVector};
 
 /// An Erlang term used as an id: atoms order before lists, as in Erlang, so
 /// the reference's id `[a]` sorts after every atom. Written `a` or `[a]`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Id {
     Atom(String),
     List(String),
@@ -42,7 +43,7 @@ fn id(s: &str) -> Id {
 }
 
 /// A clock written as the reference's term.
-fn clock<V: FromStr>(term: &str) -> DvvSet<Id, V>
+fn clock<V: FromStr + Clone>(term: &str) -> DvvSet<Id, V>
 where
     V::Err: fmt::Display,
 {
@@ -54,13 +55,39 @@ fn vv(text: &str) -> VersionVector<Id> {
     text.parse().unwrap()
 }
 
+/// A hash of `value` (the standard library's, seeded the same every time).
+fn hash(value: &impl Hash) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
 /// The one check helper: `actual` must be exactly the clock `expected`, and
-/// print as it.
+/// print as it. It must also equal, hash and debug-print as the same clock
+/// rebuilt fresh from its entries: whatever stale values its regions hold
+/// after the operations that made it must not show.
 #[track_caller]
-fn check<V: FromStr + fmt::Display + fmt::Debug + PartialEq>(actual: &DvvSet<Id, V>, expected: &str)
+fn check<V>(actual: &DvvSet<Id, V>, expected: &str)
 where
+    V: FromStr + fmt::Display + fmt::Debug + PartialEq + Clone + Hash,
     V::Err: fmt::Display,
 {
+    let entries = actual.entries();
+    let rebuilt = DvvSet::from_parts(
+        entries
+            .map(|e| (e.id.clone(), e.counter, e.values.to_vec()))
+            .collect(),
+        actual.anonymous().to_vec(),
+    )
+    .expect("a clock's own entries rebuild it");
+    assert_eq!(*actual, rebuilt, "{actual} rebuilt fresh");
+    assert_eq!(
+        hash(actual),
+        hash(&rebuilt),
+        "{actual}: hash of the rebuilt clock"
+    );
+    assert_eq!(format!("{actual:?}"), format!("{rebuilt:?}"));
+    assert!(actual.stored_len() >= actual.size());
     assert_eq!(
         *actual,
         clock::<V>(expected),
@@ -159,7 +186,7 @@ fn event() {
 }
 
 /// A value with a timestamp, the reference's `{Value, Timestamp}` tuple.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Hash)]
 struct Stamped(u32, u64);
 
 impl FromStr for Stamped {
@@ -381,4 +408,56 @@ fn serde_round_trip_and_validation() {
     let v: VersionVector<String> = "{a:2, b:1}".parse().unwrap();
     assert_eq!(serde_json::to_string(&v).unwrap(), r#"[["a",2],["b",1]]"#);
     assert!(serde_json::from_str::<VersionVector<String>>(r#"[["b",2],["a",1]]"#).is_err());
+}
+
+/// A clock's regions are as long as its longest entry needs, so a clock of
+/// many empty entries and one long one would take entries × that length
+/// places: refused with a message when that is past the limit, whatever
+/// form it comes in, while a clock of the same entries without the long one,
+/// and a long entry among a few, are read as written.
+#[test]
+fn a_clock_too_large_to_lay_out_is_refused() {
+    let entries = |count: usize, long: usize| {
+        let mut parts: Vec<(u32, u64, Vec<u32>)> =
+            (0..count as u32).map(|n| (n, 1, Vec::new())).collect();
+        parts[0] = (0, long as u64, (0..long as u32).collect());
+        parts
+    };
+    let err = DvvSet::from_parts(entries(4_000, 4_000), Vec::new()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid clock: 4000 entries with up to 4000 values each would take more than the 512000 places a clock of this size may hold"
+    );
+    let text = DvvSet::from_parts(entries(10, 4_000), Vec::new())
+        .expect("a long entry among a few")
+        .to_string();
+    let hostile = text.replacen(
+        "],[]}",
+        &format!(
+            "{}],[]}}",
+            (10..4_000)
+                .map(|n| format!(",{{{n},1,[]}}"))
+                .collect::<String>()
+        ),
+        1,
+    );
+    assert!(matches!(
+        hostile.parse::<DvvSet<u32, u32>>(),
+        Err(ParseError::Invalid { .. })
+    ));
+    let json = serde_json::to_string(&DvvSet::from_parts(entries(4_000, 0), Vec::new()).unwrap())
+        .unwrap()
+        .replacen(
+            r#""counter":0,"values":[]"#,
+            &format!(
+                r#""counter":4000,"values":{:?}"#,
+                (0..4_000).collect::<Vec<u32>>()
+            ),
+            1,
+        );
+    assert!(serde_json::from_str::<DvvSet<u32, u32>>(&json).is_err());
+    let fine: DvvSet<u32, u32> =
+        DvvSet::from_parts(entries(4_000, 1), Vec::new()).expect("one value each at most");
+    assert_eq!(fine.size(), 1);
+    assert_eq!(fine.stored_len(), 4_000 * 16);
 }

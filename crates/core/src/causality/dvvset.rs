@@ -16,63 +16,75 @@
 //! - `slots`: per entry its id, counter and the number of its live values,
 //!   sorted by id, in a plain `Vec` (a clock has one entry per replica that
 //!   coordinated a write: 3 for N = 3, rarely more than 5 with fallbacks);
-//! - `values`: every entry's live values in one buffer, entry after entry,
-//!   each entry's newest first. Entry `k`'s values start after the values of
-//!   the entries before it, so walking the entries in order keeps a running
-//!   offset; there are few entries, and no operation looks one up at random.
+//! - `values`: one buffer cut into one *region* per entry, all of the same
+//!   length (`region_len`, a power of two of at least 64 bytes' worth of
+//!   values: 16 `u32`s, 4 `Rc<str>`s). Entry `k`'s live values are the first
+//!   `live` places of region `k`, newest first; the places after them hold
+//!   *stale* values, ones the entry held before, or copies of a value put
+//!   there to fill the region. Nothing reads a stale place as a value.
 //!
-//! The buffer is in `values/1` order already (after the anonymous values),
-//! so `size/1` is two lengths and `values/1` one chain. Cutting an entry's
-//! values (a put's context covering them, a sync dropping what the other side
-//! superseded) removes a range and shifts the values after it, a few words;
-//! a new event inserts at its entry's start. `clone_from` copies into the
-//! buffers a clock already has, so a replica left equal to its peer after a
-//! sync allocates nothing once its buffers are large enough; a fresh copy of
-//! a clock makes two allocations (its slots and its values).
+//! What each operation then does to the values:
 //!
-//! The slots were a `SmallVec` inline up to four entries, which saved that
-//! fresh copy's second allocation; but every access to them then checks
-//! whether they are inline or on the heap, and a put, a sync and a copy
-//! walk them several times. On the reference's workload those checks were
-//! 18% of the replay (53.2 M to 43.8 M instructions with a `Vec`), while the
-//! replays and the simulator's replicas keep their clocks and reuse them.
+//! - a put's context, or a sync, cutting an entry's values lowers its count:
+//!   the cut values stay where they are, stale, and nothing moves;
+//! - a new event shifts its entry's region one place on (the last, stale
+//!   place dropped) and writes the value first: a move of a fixed length,
+//!   one block for the usual one-block region, whatever the counts are;
+//! - a sync taking the newer side's values copies that entry's whole region
+//!   over ours (for `Copy` values one fixed-length copy), stale places
+//!   included, rather than the number it keeps;
+//! - a clock left equal to its peer after a sync (`clone_from`) copies the
+//!   slots and the buffer into the ones it has: no allocation once its
+//!   buffers are large enough.
 //!
-//! The representation is canonical: two clocks with the same entries and
-//! values have the same slots and buffers, so equality and hashing are the
-//! fields'. The text and serde forms are the reference's nested ones; the
-//! flat layout never shows outside this file ([`Entry`] is a borrowed view).
+//! The regions grow (to the next power of two, every region at once) when an
+//! event finds its entry's region full, or a sync meets longer regions; an
+//! entry is inserted with a region of its own. Both lay the buffer out
+//! again, the only times values move between regions. Regions never shrink.
+//!
+//! This layout exists for one measured reason: on the reference's workload
+//! the time went to branches the workload makes random (how many values a
+//! cut leaves, how many a shift moves, which side of a sync is newer), not
+//! to instructions. With counts lowered in place and moves of a fixed
+//! length, a put and a sync decide almost nothing per value; the replay
+//! went from 4.7 ms to 3.5 ms (issue 20, session 12: docs/size.md, "The
+//! kernel on the reference's workload").
+//!
+//! Equality, hashing, `Debug`, the text and serde forms see the live values
+//! only: two clocks with the same entries, live values and anonymous values
+//! are equal whatever their stale places and region lengths hold. The flat
+//! layout never shows outside this file ([`Entry`] is a borrowed view).
 //!
 //! ## CAVEATS
 //!
-//! - A fresh copy of a clock (`clone`, not `clone_from`) allocates its
-//!   slots and its values apart.
-//! - An entry's values are found by summing the counts of the entries before
-//!   it: linear in the number of entries, which is the number of replicas
-//!   that coordinated a write to the key, never large.
-//! - Cutting and lengthening entries shifts the values after them, one
-//!   move each (`cut_values`, `insert_value`): one fixed block of 64 bytes
-//!   when they fit in one and the block stays inside the allocation,
-//!   `ptr::copy` of their number otherwise (the buffer grows only as `Vec`
-//!   grows it, never for a block). These moves are the kernel's
-//!   only `unsafe`, for a measured reason: `Vec::insert` and `drain` call
-//!   `memmove`, which dispatches on the length, which the workload makes
-//!   random; a block of a size known when compiling has no such branch
-//!   (session 11: 566 K simulated mispredicted branches a replay against
-//!   700 K, for 48.2 M instructions against 44.7 M; 5.02–5.13 ms against
-//!   5.28–5.49 ms in alternating rounds). `tests/dvvset_model.rs` counts every value alive
-//!   after every step, through both paths.
-//! - Short of issue 20's goal (≤ 4.2 ms on the reference's workload):
-//!   about 4.6–5.1 ms a replay (`kernel/dvvset-200k-ops`, session 11, on
-//!   an idle machine, 16–18× the reference's 81–85 ms). Mispredicted branches, not
-//!   instructions, decide here (the workload makes a put's cut, the
-//!   writer's entry and a sync's newer side random), and about 2 ms of a
-//!   replay is irreducible: the loop's 1.1 ms and the semantics' least
-//!   work, 0.9 ms.
+//! - A stale value is kept alive until its place is overwritten or the
+//!   clock goes: memory is entries × `region_len` values a clock, not its
+//!   [`size`](DvvSet::size) (`stored_len` counts it), and an `Rc<str>`
+//!   value cut from a clock keeps its text until then. Regions never
+//!   shrink, so one entry that once held 100 siblings keeps every entry's
+//!   region 128 places long while the clock lives.
+//! - So that a hostile clock cannot ask for entries × a long region,
+//!   [`from_parts`](DvvSet::from_parts) (which text and serde go through)
+//!   refuses a clock that would take more than 64 places per entry and
+//!   value given, or 65,536, whichever is more. Clocks grown by operations
+//!   are not capped here: their entries are the replicas that coordinated a
+//!   write, and their values at most one per put that made a sibling.
+//! - A new entry, or longer regions, lay every region out again: linear in
+//!   the buffer, rare (an entry is added once per replica and key).
+//! - The shift of a region is the kernel's only `unsafe` (`shift_in`): a
+//!   `ptr::read` of the last place, one `ptr::copy` of the others, a
+//!   `ptr::write` of the new value. `rotate_right` and `Vec::insert`
+//!   dispatch on the length at run time, which the workload makes random.
+//!   `tests/dvvset_model.rs` counts every value alive after every step,
+//!   with values of two sizes (one-block and longer regions).
+//! - `values/1`, `size/1` and `map/2` walk the entries (few) rather than
+//!   reading one buffer.
 //! - The tries measured and rejected, the profile and the floor:
 //!   docs/size.md, "The kernel on the reference's workload".
 
 use std::fmt;
-use std::ops::{DerefMut, Range};
+use std::hash::{Hash, Hasher};
+use std::ops::DerefMut;
 use std::str::FromStr;
 
 use serde::ser::SerializeStruct;
@@ -95,7 +107,7 @@ pub struct Entry<'a, I, V> {
     pub values: &'a [V],
 }
 
-/// An entry as stored: its values are the next `live` of the buffer.
+/// An entry as stored: its values are the first `live` places of its region.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Slot<I> {
     id: I,
@@ -110,14 +122,19 @@ struct Slot<I> {
 /// Text form (Display / FromStr), the Erlang term of the reference:
 /// `{[{a,4,[5,2]},{b,1,[]}],[10]}`. Serde form: `{"entries": [{"id": "a",
 /// "counter": 4, "values": [5, 2]}, ...], "anonymous": [10]}`.
-#[derive(Debug, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Deserialize)]
 #[serde(try_from = "RawDvvSet<I, V>")]
-#[serde(bound(deserialize = "I: Ord + Deserialize<'de>, V: Deserialize<'de>"))]
+#[serde(bound(deserialize = "I: Ord + Deserialize<'de>, V: Clone + Deserialize<'de>"))]
 pub struct DvvSet<I, V> {
     /// The entries, sorted by id.
     slots: Vec<Slot<I>>,
-    /// The entries' live values, entry after entry, each newest first.
+    /// One region of `region_len` places per entry, in entry order: entry
+    /// `k`'s live values are the first `slots[k].live` places of its region,
+    /// newest first; the places after them hold stale values.
     values: Vec<V>,
+    /// The places of each entry's region: 0 while no entry has ever held a
+    /// value, else a power of two of at least [`block_len`] places.
+    region_len: usize,
     /// The values without a dot.
     anonymous: Vec<V>,
 }
@@ -128,6 +145,7 @@ impl<I: Clone, V: Clone> Clone for DvvSet<I, V> {
         DvvSet {
             slots: self.slots.clone(),
             values: self.values.clone(),
+            region_len: self.region_len,
             anonymous: self.anonymous.clone(),
         }
     }
@@ -135,6 +153,7 @@ impl<I: Clone, V: Clone> Clone for DvvSet<I, V> {
     fn clone_from(&mut self, source: &Self) {
         clone_into(&mut self.slots, &source.slots);
         self.values.clone_from(&source.values);
+        self.region_len = source.region_len;
         clone_into(&mut self.anonymous, &source.anonymous);
     }
 }
@@ -143,10 +162,9 @@ impl<I: Clone, V: Clone> Clone for DvvSet<I, V> {
 /// copying a clock of its own shape (as many entries, as many anonymous
 /// values): each element cloned over its place, skipping the general
 /// truncate-and-extend path, which costs several times more on a few
-/// elements. The values buffer does not take it: its length changes with
-/// most syncs, so the branch on equal lengths is the workload's coin toss,
-/// and `Vec::clone_from` (one `memcpy` for `Copy` values) timed about
-/// 0.1 ms a replay faster (session 11).
+/// elements. The values buffer takes `Vec::clone_from` (one `memcpy` for
+/// `Copy` values): its length is the regions', the same for both clocks of
+/// a sync once their regions are laid out alike.
 fn clone_into<T: Clone, C: DerefMut<Target = [T]> + Clone>(to: &mut C, from: &C) {
     if to.len() == from.len() {
         // Both empty (the anonymous lists of stored clocks): no copy call.
@@ -156,6 +174,55 @@ fn clone_into<T: Clone, C: DerefMut<Target = [T]> + Clone>(to: &mut C, from: &C)
         to.clone_from_slice(from);
     } else {
         to.clone_from(from);
+    }
+}
+
+/// Equal clocks have the same entries, live values and anonymous values;
+/// the stale places and the regions' length are not compared.
+impl<I: PartialEq, V: PartialEq> PartialEq for DvvSet<I, V> {
+    fn eq(&self, other: &Self) -> bool {
+        self.slots == other.slots
+            && self.anonymous == other.anonymous
+            && (0..self.slots.len()).all(|k| self.live(k) == other.live(k))
+    }
+}
+
+impl<I: Eq, V: Eq> Eq for DvvSet<I, V> {}
+
+/// Hashes what [`PartialEq`] compares.
+impl<I: Hash, V: Hash> Hash for DvvSet<I, V> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.slots.hash(state);
+        for k in 0..self.slots.len() {
+            self.live(k).hash(state);
+        }
+        self.anonymous.hash(state);
+    }
+}
+
+/// `DvvSet { entries: [Entry { .. }, ..], anonymous: [..] }`: the live
+/// values only.
+impl<I: fmt::Debug, V: fmt::Debug> fmt::Debug for DvvSet<I, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DvvSet")
+            .field("entries", &Entries(self))
+            .field("anonymous", &self.anonymous)
+            .finish()
+    }
+}
+
+/// A clock's entries as a sequence of [`Entry`], for serde and `Debug`.
+struct Entries<'a, I, V>(&'a DvvSet<I, V>);
+
+impl<I: Serialize, V: Serialize> Serialize for Entries<'_, I, V> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.entries())
+    }
+}
+
+impl<I: fmt::Debug, V: fmt::Debug> fmt::Debug for Entries<'_, I, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.0.entries()).finish()
     }
 }
 
@@ -174,7 +241,7 @@ struct RawDvvSet<I, V> {
     anonymous: Vec<V>,
 }
 
-impl<I: Ord, V> TryFrom<RawDvvSet<I, V>> for DvvSet<I, V> {
+impl<I: Ord, V: Clone> TryFrom<RawDvvSet<I, V>> for DvvSet<I, V> {
     type Error = ParseError;
     fn try_from(raw: RawDvvSet<I, V>) -> Result<Self, ParseError> {
         let entries = raw.entries.into_iter().map(|e| (e.id, e.counter, e.values));
@@ -184,13 +251,6 @@ impl<I: Ord, V> TryFrom<RawDvvSet<I, V>> for DvvSet<I, V> {
 
 impl<I: Serialize, V: Serialize> Serialize for DvvSet<I, V> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        /// The entries as a sequence of [`Entry`].
-        struct Entries<'a, I, V>(&'a DvvSet<I, V>);
-        impl<I: Serialize, V: Serialize> Serialize for Entries<'_, I, V> {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.collect_seq(self.0.entries())
-            }
-        }
         let mut set = serializer.serialize_struct("DvvSet", 2)?;
         set.serialize_field("entries", &Entries(self))?;
         set.serialize_field("anonymous", &self.anonymous)?;
@@ -205,6 +265,7 @@ impl<I, V> Default for DvvSet<I, V> {
         DvvSet {
             slots: Vec::new(),
             values: Vec::new(),
+            region_len: 0,
             anonymous: Vec::new(),
         }
     }
@@ -217,27 +278,41 @@ enum Winner {
     Anonymous(usize),
 }
 
+/// The most places a clock built from its parts may lay out: 64 per entry
+/// and value of the parts, or 65,536, whichever is more. Regions are as
+/// long as the longest entry, so a hostile clock of many empty entries and
+/// one long one (a few kilobytes of text) would otherwise ask for a region
+/// per entry as long as that one, gigabytes; a clock the simulator or a
+/// server keeps is far inside both bounds.
+fn places_allowed(entries: usize, values: usize) -> usize {
+    entries
+        .saturating_add(values)
+        .saturating_mul(64)
+        .max(1 << 16)
+}
+
+/// The region length that holds `live` values: the next power of two, at
+/// least one [`block_len`]; `usize::MAX` past it (which no buffer reaches,
+/// and [`DvvSet::from_parts`] refuses).
+fn region_len_for<V>(live: usize) -> usize {
+    live.checked_next_power_of_two()
+        .map_or(usize::MAX, |len| len.max(block_len::<V>()))
+}
+
 impl<I, V> DvvSet<I, V> {
     /// The entries, sorted by id.
     pub fn entries(&self) -> impl ExactSizeIterator<Item = Entry<'_, I, V>> + Clone + '_ {
-        self.slots
-            .iter()
-            .zip(self.ranges())
-            .map(move |(slot, range)| Entry {
-                id: &slot.id,
-                counter: slot.counter,
-                values: &self.values[range],
-            })
+        self.slots.iter().enumerate().map(move |(k, slot)| Entry {
+            id: &slot.id,
+            counter: slot.counter,
+            values: self.live(k),
+        })
     }
 
-    /// Each entry's range in the values buffer, in entry order.
-    fn ranges(&self) -> impl ExactSizeIterator<Item = Range<usize>> + Clone + '_ {
-        let mut start = 0;
-        self.slots.iter().map(move |slot| {
-            let range = start..start + slot.live;
-            start = range.end;
-            range
-        })
+    /// Entry `k`'s live values, newest first.
+    fn live(&self, k: usize) -> &[V] {
+        let start = k * self.region_len;
+        &self.values[start..start + self.slots[k].live]
     }
 
     /// The `(id, counter)` pairs of the entries: the version vector of the
@@ -253,6 +328,13 @@ impl<I, V> DvvSet<I, V> {
 
     /// `size/1`: the number of values, anonymous ones included.
     pub fn size(&self) -> usize {
+        self.slots.iter().map(|s| s.live).sum::<usize>() + self.anonymous.len()
+    }
+
+    /// How many values the clock keeps alive: the anonymous ones and every
+    /// place of the entries' regions, stale ones included (at least
+    /// [`size`](Self::size); see the module docs).
+    pub fn stored_len(&self) -> usize {
         self.values.len() + self.anonymous.len()
     }
 
@@ -264,18 +346,14 @@ impl<I, V> DvvSet<I, V> {
     /// `values/1`: the anonymous values, then each entry's values (newest
     /// first), entries in id order.
     pub fn values(&self) -> Vec<&V> {
-        self.anonymous.iter().chain(&self.values).collect()
-    }
-
-    /// `map/2`: applies `f` to every value, keeping the causal history
-    /// (entries' values first, in `values/1` order, then the anonymous ones).
-    pub fn map<W>(self, mut f: impl FnMut(V) -> W) -> DvvSet<I, W> {
-        let values = self.values.into_iter().map(&mut f).collect();
-        DvvSet {
-            slots: self.slots,
-            values,
-            anonymous: self.anonymous.into_iter().map(f).collect(),
+        // A loop, not a chain of iterators collected: the chain's
+        // `size_hint` and `next` cost the app over 700 bytes (twiggy).
+        let mut all = Vec::with_capacity(self.size());
+        all.extend(&self.anonymous);
+        for k in 0..self.slots.len() {
+            all.extend(self.live(k));
         }
+        all
     }
 
     /// `find_entry/2` of the reference: the greatest value under
@@ -283,11 +361,12 @@ impl<I, V> DvvSet<I, V> {
     /// anonymous value; on ties the later one wins.
     fn find_winner(&self, less_or_equal: &impl Fn(&V, &V) -> bool) -> Option<Winner> {
         let heads = self
-            .ranges()
+            .slots
+            .iter()
             .enumerate()
-            .filter(|(_, range)| !range.is_empty())
-            .map(|(slot, range)| {
-                let value = range.start;
+            .filter(|(_, slot)| slot.live > 0)
+            .map(|(slot, _)| {
+                let value = slot * self.region_len;
                 (Winner::Entry { value, slot }, &self.values[value])
             });
         let anonymous = self
@@ -318,10 +397,110 @@ impl<I, V> DvvSet<I, V> {
     }
 }
 
-impl<I: Ord, V> DvvSet<I, V> {
+impl<I, V: Clone> DvvSet<I, V> {
+    /// `map/2`: applies `f` to every value, keeping the causal history
+    /// (entries' values first, in `values/1` order, then the anonymous ones).
+    pub fn map<W: Clone>(self, mut f: impl FnMut(V) -> W) -> DvvSet<I, W> {
+        let DvvSet {
+            slots,
+            values,
+            region_len,
+            anonymous,
+        } = self;
+        // Only the live places: a stale value is never shown to `f`.
+        let live = values
+            .into_iter()
+            .enumerate()
+            .filter(|(place, _)| place % region_len < slots[place / region_len].live)
+            .map(|(_, v)| f(v))
+            .collect();
+        DvvSet::laid_out(slots, live, anonymous.into_iter().map(f).collect())
+    }
+
+    /// A clock of `slots` whose live values are `live`, entry after entry,
+    /// each newest first, in regions as long as the longest entry needs.
+    fn laid_out(slots: Vec<Slot<I>>, live: Vec<V>, anonymous: Vec<V>) -> Self {
+        assert!(
+            slots.iter().map(|s| s.live).sum::<usize>() == live.len(),
+            "laid_out: the entries' counts must add up to the live values"
+        );
+        let mut set = DvvSet {
+            slots,
+            anonymous,
+            ..DvvSet::default()
+        };
+        let Some(filler) = live.first().cloned() else {
+            return set;
+        };
+        let longest = set.slots.iter().map(|s| s.live).max().unwrap_or(0);
+        set.region_len = region_len_for::<V>(longest);
+        set.values.reserve_exact(set.slots.len() * set.region_len);
+        let mut live = live.into_iter();
+        for (k, slot) in set.slots.iter().enumerate() {
+            set.values.extend(live.by_ref().take(slot.live));
+            set.values.resize((k + 1) * set.region_len, filler.clone());
+        }
+        set
+    }
+
+    /// Lays the regions out again, `region_len` places each, with an empty
+    /// region for the entry just inserted at `inserted`, if any; new places
+    /// hold copies of `filler`.
+    fn lay_out_again(&mut self, region_len: usize, inserted: Option<usize>, filler: &V) {
+        assert!(
+            region_len >= self.region_len,
+            "lay_out_again: regions never shrink"
+        );
+        let old_len = self.region_len;
+        self.values
+            .resize(self.slots.len() * region_len, filler.clone());
+        // From the last region down, each value moves only up (to a place
+        // at least its own), so no value still to move is overwritten.
+        let moved = self.slots.len() - usize::from(inserted.is_some());
+        for k in (0..moved).rev() {
+            let to = k + usize::from(inserted.is_some_and(|n| n <= k));
+            for j in (0..self.slots[to].live).rev() {
+                self.values.swap(k * old_len + j, to * region_len + j);
+            }
+        }
+        self.region_len = region_len;
+    }
+
+    /// Inserts `slot` (with no live value) at `n`, with an empty region
+    /// whose places hold copies of `filler` or, without one, of a value of
+    /// the clock's (a clock with regions of no entry, in the middle of a
+    /// sync, has none).
+    fn insert_slot(&mut self, n: usize, slot: Slot<I>, filler: Option<&V>) {
+        assert!(slot.live == 0, "insert_slot: a new entry starts empty");
+        self.slots.insert(n, slot);
+        if self.region_len > 0 {
+            let filler = filler
+                .or(self.values.first())
+                .expect("insert_slot: a value to fill the new region with")
+                .clone();
+            self.lay_out_again(self.region_len, Some(n), &filler);
+        }
+    }
+
+    /// Puts `value` at the head of entry `k`'s values (its new newest),
+    /// growing the regions first when the entry's is full.
+    fn push_head(&mut self, k: usize, value: V) {
+        let live = self.slots[k].live;
+        if live == self.region_len {
+            self.lay_out_again(region_len_for::<V>(live + 1), None, &value);
+        }
+        let start = k * self.region_len;
+        shift_in(&mut self.values[start..start + self.region_len], value);
+        self.slots[k].live = live + 1;
+    }
+}
+
+impl<I: Ord, V: Clone> DvvSet<I, V> {
     /// Builds a clock from its parts, `(id, counter, values newest first)`
-    /// per entry, checking the representation: ids strictly increasing, and
-    /// no entry with more values than its counter.
+    /// per entry, checking the representation: ids strictly increasing, no
+    /// entry with more values than its counter, and, laid out, no more
+    /// places than 64 per entry and value given, or 65,536 (see the module
+    /// docs' CAVEATS).
     pub fn from_parts(
         entries: Vec<(I, u64, Vec<V>)>,
         anonymous: Vec<V>,
@@ -343,21 +522,36 @@ impl<I: Ord, V> DvvSet<I, V> {
             );
             return Err(ParseError::Invalid { reason });
         }
-        let mut set = DvvSet {
-            anonymous,
-            ..DvvSet::default()
+        let total: usize = entries.iter().map(|(_, _, values)| values.len()).sum();
+        let longest = entries.iter().map(|(_, _, values)| values.len()).max();
+        let places = match longest {
+            Some(longest) if total > 0 => region_len_for::<V>(longest).checked_mul(entries.len()),
+            _ => Some(0),
         };
+        let allowed = places_allowed(entries.len(), total);
+        if places.is_none_or(|places| places > allowed) {
+            let reason = format!(
+                "{} entries with up to {} values each would take more than the {allowed} places a clock of this size may hold",
+                entries.len(),
+                longest.unwrap_or(0),
+            );
+            return Err(ParseError::Invalid { reason });
+        }
+        let mut slots = Vec::with_capacity(entries.len());
+        let mut live = Vec::with_capacity(total);
         for (id, counter, values) in entries {
-            set.slots.push(Slot {
+            slots.push(Slot {
                 id,
                 counter,
                 live: values.len(),
             });
-            set.values.extend(values);
+            live.extend(values);
         }
-        Ok(set)
+        Ok(Self::laid_out(slots, live, anonymous))
     }
+}
 
+impl<I: Ord, V> DvvSet<I, V> {
     /// `new/1`: one value, no causal history (goes to the anonymous list).
     pub fn new(value: V) -> Self {
         Self::new_list(vec![value])
@@ -387,8 +581,8 @@ impl<I: Ord, V> DvvSet<I, V> {
     {
         DvvSet {
             slots: history(vv.iter()),
-            values: Vec::new(),
             anonymous: values,
+            ..DvvSet::default()
         }
     }
 
@@ -425,33 +619,6 @@ impl<I: Ord, V> DvvSet<I, V> {
         self.slots == other.slots
     }
 
-    /// `event/3` (private in the reference): a new event by `id` carrying
-    /// `value`, without discarding anything.
-    pub fn event(&mut self, id: I, value: V) {
-        // One entry per replica: a short linear scan.
-        let mut start = 0;
-        let mut n = 0;
-        while n < self.slots.len() && self.slots[n].id < id {
-            start += self.slots[n].live;
-            n += 1;
-        }
-        match self.slots.get_mut(n) {
-            Some(slot) if slot.id == id => {
-                slot.counter += 1;
-                slot.live += 1;
-            }
-            _ => self.slots.insert(
-                n,
-                Slot {
-                    id,
-                    counter: 1,
-                    live: 1,
-                },
-            ),
-        }
-        insert_value(&mut self.values, start, value);
-    }
-
     /// Takes the single anonymous value of a client clock made by `new/1` or
     /// `new/2`.
     fn take_client_value(&mut self) -> V {
@@ -461,6 +628,84 @@ impl<I: Ord, V> DvvSet<I, V> {
             self.anonymous.len()
         );
         self.anonymous.pop().expect("length checked above")
+    }
+
+    /// Whether [`sync`](Self::sync)ing `other` into `self` gives exactly
+    /// `other`: every entry of `self` is in `other` with a counter no larger
+    /// and no value `other` has dropped, and neither side has anonymous
+    /// values (a replica that holds nothing newer can take `other` as it is).
+    /// False says nothing: the sync may still give `other`.
+    pub fn covered_by(&self, other: &Self) -> bool
+    where
+        V: PartialEq,
+    {
+        if !(self.anonymous.is_empty() && other.anonymous.is_empty()) {
+            return false;
+        }
+        let mut theirs = other.entries();
+        self.entries().all(|mine| {
+            // Entries only `other` has are copied over as they are.
+            let Some(t) = theirs.find(|t| t.id >= mine.id) else {
+                return false;
+            };
+            let (n1, l1) = (mine.counter, mine.values.len() as u64);
+            let (n2, l2) = (t.counter, t.values.len() as u64);
+            // merge/5: with n1 == n2 the result keeps `mine`'s values cut
+            // to `t`'s length; with n1 < n2 it keeps all of `t`'s exactly
+            // when `t` reaches as far back as `mine`.
+            t.id == mine.id
+                && match n1.cmp(&n2) {
+                    std::cmp::Ordering::Equal => {
+                        l1 >= l2 && mine.values[..l2 as usize] == *t.values
+                    }
+                    std::cmp::Ordering::Less => n2 - l2 >= n1 - l1,
+                    std::cmp::Ordering::Greater => false,
+                }
+        })
+    }
+
+    /// `reconcile/2`: replaces all values by `f(values)`, an anonymous value
+    /// over the same causal history.
+    pub fn reconcile(&self, f: impl FnOnce(Vec<&V>) -> V) -> Self
+    where
+        I: Clone,
+    {
+        self.with_only_anonymous(f(self.values()))
+    }
+
+    /// `new(join(C), V)`: the same history, every value replaced by `value`.
+    fn with_only_anonymous(&self, value: V) -> Self
+    where
+        I: Clone,
+    {
+        DvvSet {
+            slots: history(self.counters()),
+            anonymous: vec![value],
+            ..DvvSet::default()
+        }
+    }
+}
+
+impl<I: Ord, V: Clone> DvvSet<I, V> {
+    /// `event/3` (private in the reference): a new event by `id` carrying
+    /// `value`, without discarding anything.
+    pub fn event(&mut self, id: I, value: V) {
+        // One entry per replica: a short linear scan.
+        let n = self
+            .slots
+            .iter()
+            .position(|s| s.id >= id)
+            .unwrap_or(self.slots.len());
+        if self.slots.get(n).is_none_or(|s| s.id != id) {
+            let slot = Slot {
+                id,
+                counter: 0,
+                live: 0,
+            };
+            self.insert_slot(n, slot, None);
+        }
+        self.slots[n].counter += 1;
+        self.push_head(n, value);
     }
 
     /// `update/2`: turns a client clock (from [`new`](Self::new) or
@@ -485,7 +730,7 @@ impl<I: Ord, V> DvvSet<I, V> {
     pub fn update_against(mut self, server: &Self, id: I) -> Self
     where
         I: Clone,
-        V: Clone + PartialEq,
+        V: PartialEq,
     {
         let value = self.take_client_value();
         self.sync(server);
@@ -531,13 +776,11 @@ impl<I: Ord, V> DvvSet<I, V> {
         // does), so that its event needs no second scan.
         let mut writer = None;
         let mut n = 0;
-        let mut start = 0;
         for (cid, seen) in ctx {
             // Usually the context has the clock's entries, so ours at `n`
             // has its id; otherwise skip ours it lacks, or add its entry.
             if !(n < self.slots.len() && self.slots[n].id == *cid) {
                 while n < self.slots.len() && self.slots[n].id < *cid {
-                    start += self.slots[n].live;
                     n += 1;
                 }
                 if !(n < self.slots.len() && self.slots[n].id == *cid) {
@@ -546,9 +789,9 @@ impl<I: Ord, V> DvvSet<I, V> {
                         counter: seen,
                         live: 0,
                     };
-                    self.slots.insert(n, slot);
+                    self.insert_slot(n, slot, None);
                     if *cid == id {
-                        writer = Some((n, start));
+                        writer = Some(n);
                     }
                     n += 1;
                     continue;
@@ -556,28 +799,22 @@ impl<I: Ord, V> DvvSet<I, V> {
             }
             let slot = &mut self.slots[n];
             // Keep the values newer than `seen` (none when it covers the
-            // entry). As a max and a min, not a branch: which way an entry
-            // goes is random on the workload, and a mispredicted branch per
-            // entry cost more time than its instructions save.
+            // entry): the cut values stay in their places, stale. As a max
+            // and a min, not a branch: which way an entry goes is random on
+            // the workload, and a mispredicted branch per entry cost more
+            // time than its instructions save.
             slot.counter = slot.counter.max(seen);
-            let keep = slot.live.min((slot.counter - seen) as usize);
-            if keep < slot.live {
-                cut_values(&mut self.values, start + keep..start + slot.live);
-                slot.live = keep;
-            }
+            slot.live = (slot.live as u64).min(slot.counter - seen) as usize;
             if *cid == id {
-                writer = Some((n, start));
+                writer = Some(n);
             }
-            start += keep;
             n += 1;
         }
         match writer {
             // event/3 on the entry found above.
-            Some((n, start)) => {
-                let slot = &mut self.slots[n];
-                slot.counter += 1;
-                slot.live += 1;
-                insert_value(&mut self.values, start, value);
+            Some(n) => {
+                self.slots[n].counter += 1;
+                self.push_head(n, value);
             }
             None => self.event(id, value),
         }
@@ -593,7 +830,7 @@ impl<I: Ord, V> DvvSet<I, V> {
     pub fn sync(&mut self, other: &Self)
     where
         I: Clone,
-        V: Clone + PartialEq,
+        V: PartialEq,
     {
         // With no anonymous values on either side, every branch of the
         // reference leaves none: skip comparing the clocks.
@@ -626,75 +863,49 @@ impl<I: Ord, V> DvvSet<I, V> {
     fn merge_entries(&mut self, other: &Self)
     where
         I: Clone,
-        V: Clone,
     {
+        // Regions at least as long as `other`'s, so that every merged
+        // entry fits in its region.
+        if other.region_len > self.region_len {
+            let filler = other.values[0].clone();
+            self.lay_out_again(other.region_len, None, &filler);
+        }
         let mut n = 0;
-        let mut start = 0;
-        let mut their_start = 0;
-        for theirs in &other.slots {
-            let their_range = their_start..their_start + theirs.live;
-            their_start = their_range.end;
+        for (t, theirs) in other.slots.iter().enumerate() {
+            let their_region = &other.values[t * other.region_len..(t + 1) * other.region_len];
             // Usually both clocks have the same entries, so ours at `n` has
             // `theirs`'s id; otherwise skip ours that `other` lacks, or copy
             // over an entry only `other` has.
             if !(n < self.slots.len() && self.slots[n].id == theirs.id) {
                 while n < self.slots.len() && self.slots[n].id < theirs.id {
-                    start += self.slots[n].live;
                     n += 1;
                 }
                 if !(n < self.slots.len() && self.slots[n].id == theirs.id) {
-                    self.slots.insert(n, theirs.clone());
-                    replace_range(&mut self.values, start..start, &other.values[their_range]);
-                    start += theirs.live;
+                    let slot = Slot {
+                        id: theirs.id.clone(),
+                        counter: theirs.counter,
+                        live: 0,
+                    };
+                    self.insert_slot(n, slot, other.values.first());
+                    let region = n * self.region_len..(n + 1) * self.region_len;
+                    copy_region(&mut self.values[region], their_region, theirs.live);
+                    self.slots[n].live = theirs.live;
                     n += 1;
                     continue;
                 }
             }
-            let (mine, their_values) = (&mut self.slots[n], &other.values[their_range]);
-            start += merge_entry(&mut self.values, start, mine, theirs, their_values);
+            let region = n * self.region_len..(n + 1) * self.region_len;
+            let mine = &mut self.slots[n];
+            merge_entry(mine, &mut self.values[region], theirs, their_region);
             n += 1;
         }
-    }
-
-    /// Whether [`sync`](Self::sync)ing `other` into `self` gives exactly
-    /// `other`: every entry of `self` is in `other` with a counter no larger
-    /// and no value `other` has dropped, and neither side has anonymous
-    /// values (a replica that holds nothing newer can take `other` as it is).
-    /// False says nothing: the sync may still give `other`.
-    pub fn covered_by(&self, other: &Self) -> bool
-    where
-        V: PartialEq,
-    {
-        if !(self.anonymous.is_empty() && other.anonymous.is_empty()) {
-            return false;
-        }
-        let mut theirs = other.entries();
-        self.entries().all(|mine| {
-            // Entries only `other` has are copied over as they are.
-            let Some(t) = theirs.find(|t| t.id >= mine.id) else {
-                return false;
-            };
-            let (n1, l1) = (mine.counter, mine.values.len() as u64);
-            let (n2, l2) = (t.counter, t.values.len() as u64);
-            // merge/5: with n1 == n2 the result keeps `mine`'s values cut
-            // to `t`'s length; with n1 < n2 it keeps all of `t`'s exactly
-            // when `t` reaches as far back as `mine`.
-            t.id == mine.id
-                && match n1.cmp(&n2) {
-                    std::cmp::Ordering::Equal => {
-                        l1 >= l2 && mine.values[..l2 as usize] == *t.values
-                    }
-                    std::cmp::Ordering::Less => n2 - l2 >= n1 - l1,
-                    std::cmp::Ordering::Greater => false,
-                }
-        })
     }
 
     /// `sync/1`: syncs a list of clocks; the empty list gives the empty clock.
     pub fn sync_list<'a>(clocks: impl IntoIterator<Item = &'a Self>) -> Self
     where
         I: Clone + 'a,
-        V: Clone + PartialEq + 'a,
+        V: PartialEq + 'a,
     {
         let mut all = Self::default();
         for clock in clocks {
@@ -710,7 +921,6 @@ impl<I: Ord, V> DvvSet<I, V> {
     pub fn lww(&self, less_or_equal: impl Fn(&V, &V) -> bool) -> Self
     where
         I: Clone,
-        V: Clone,
     {
         match self.find_winner(&less_or_equal) {
             None => self.clone(),
@@ -718,33 +928,8 @@ impl<I: Ord, V> DvvSet<I, V> {
             Some(Winner::Entry { value, slot }) => {
                 let mut slots = history(self.counters());
                 slots[slot].live = 1;
-                DvvSet {
-                    slots,
-                    values: vec![self.values[value].clone()],
-                    anonymous: Vec::new(),
-                }
+                DvvSet::laid_out(slots, vec![self.values[value].clone()], Vec::new())
             }
-        }
-    }
-
-    /// `reconcile/2`: replaces all values by `f(values)`, an anonymous value
-    /// over the same causal history.
-    pub fn reconcile(&self, f: impl FnOnce(Vec<&V>) -> V) -> Self
-    where
-        I: Clone,
-    {
-        self.with_only_anonymous(f(self.values()))
-    }
-
-    /// `new(join(C), V)`: the same history, every value replaced by `value`.
-    fn with_only_anonymous(&self, value: V) -> Self
-    where
-        I: Clone,
-    {
-        DvvSet {
-            slots: history(self.counters()),
-            values: Vec::new(),
-            anonymous: vec![value],
         }
     }
 }
@@ -804,62 +989,58 @@ fn newer_sides<'a, 'b, I: Ord + 'a + 'b>(
     }
 }
 
-/// merge/5 of our entry `mine`, whose values start at `start` in `values`,
-/// with `theirs`, whose values are `their_values`: `mine` and its values
-/// become the merged entry. Returns its number of values.
+/// merge/5 of our entry `mine`, whose region is `region`, with `theirs`,
+/// whose region is `their_region` (no longer than ours): `mine` and its
+/// region become the merged entry. Only a newer `theirs` moves values; a
+/// cut of ours lowers its count, leaving the cut values stale.
 // Inlined into the entry loop: as a call per merged entry (135,000 a
 // replay of the reference's workload) it cost about 3 M instructions a
 // replay (45.5 M against 42.6 M, callgrind, session 10).
 #[inline(always)]
 fn merge_entry<I, V: Clone>(
-    values: &mut Vec<V>,
-    start: usize,
     mine: &mut Slot<I>,
+    region: &mut [V],
     theirs: &Slot<I>,
-    their_values: &[V],
-) -> usize {
+    their_region: &[V],
+) {
     let (n1, l1) = (mine.counter, mine.live as u64);
     let (n2, l2) = (theirs.counter, theirs.live as u64);
     if n1 >= n2 {
         // Ours is at least as new: keep our values, less those `theirs`
-        // had already seen superseded.
-        if n1 - l1 < n2 - l2 {
-            let keep = (n1 - n2 + l2) as usize;
-            cut_values(values, start + keep..start + mine.live);
-            mine.live = keep;
-        }
+        // had already seen superseded (`l2 <= n2`, so no overflow).
+        mine.live = l1.min(n1 - n2 + l2) as usize;
     } else {
         // Theirs is newer: take its values, less those we had already seen
         // superseded.
-        let keep = (if n2 - l2 >= n1 - l1 { l2 } else { n2 - n1 + l1 }) as usize;
+        let keep = l2.min(n2 - n1 + l1) as usize;
         mine.counter = n2;
-        replace_range(values, start..start + mine.live, &their_values[..keep]);
+        copy_region(region, their_region, keep);
         mine.live = keep;
     }
-    mine.live
 }
 
-/// Replaces `values[range]` by copies of `with`, reusing the places both
-/// have and shifting the values after the range once.
-fn replace_range<V: Clone>(values: &mut Vec<V>, range: Range<usize>, with: &[V]) {
-    let common = range.len().min(with.len());
-    values[range.start..range.start + common].clone_from_slice(&with[..common]);
-    if common < range.len() {
-        cut_values(values, range.start + common..range.end);
+/// Copies at least the first `keep` places of `from` over `to` (at least
+/// as long). Two regions of the same length are copied whole, places past
+/// `keep` included: a length that changes only when the regions grow, and
+/// one fixed when it is one block, where a copy of `keep` values would
+/// branch on the workload's random counts.
+#[inline(always)]
+fn copy_region<V: Clone>(to: &mut [V], from: &[V], keep: usize) {
+    let block = block_len::<V>();
+    if to.len() == block && from.len() == block {
+        to[..block].clone_from_slice(&from[..block]);
+    } else if to.len() == from.len() {
+        to.clone_from_slice(from);
     } else {
-        // Inserting one at a time: `splice` costs over a hundred
-        // instructions a call, and a sync adds a value or two to an entry.
-        for (k, v) in with[common..].iter().enumerate() {
-            insert_value(values, range.end + k, v.clone());
-        }
+        to[..keep].clone_from_slice(&from[..keep]);
     }
 }
 
-/// How many values a shift moves as one fixed-size block: 64 bytes' worth.
-/// A shift of a few values through `memmove` pays the call and its
-/// dispatch on the length, whose branches the workload's random lengths
-/// mispredict; a block of a size known when compiling is a few vector
-/// loads and stores with no branch.
+/// The shortest region: 64 bytes' worth of values. A move of a few values
+/// through `memmove` pays the call and its dispatch on the length, whose
+/// branches the workload's random lengths mispredict; a region of a length
+/// known when compiling moves as a few vector loads and stores with no
+/// branch.
 const fn block_len<V>() -> usize {
     let size = std::mem::size_of::<V>();
     if size == 0 || size > 64 {
@@ -869,71 +1050,33 @@ const fn block_len<V>() -> usize {
     }
 }
 
-/// Moves `count` values within `values`' allocation from place `from` to
-/// place `to` (the ranges may overlap): as one block of [`block_len`]
-/// values when `count` fits in one and the block stays inside the
-/// allocation, by `ptr::copy` of `count` otherwise. The buffer is never
-/// grown for a block: a clock copied fresh (its capacity its length)
-/// shifts value by value until it grows as `Vec` grows it.
+/// Puts `value` first in `region`, moving every place one on and dropping
+/// the value of the last place (stale: the caller leaves room).
 ///
-/// # Safety
-/// `from + count` and `to + count` must be within the allocation's
-/// capacity. Places past `count` that a block moves hold whatever was
-/// there (spare capacity, or values the caller treats as moved out).
+/// The kernel's only `unsafe`, for a measured reason: a region is shifted
+/// by one `ptr::copy` of its length less one, a length known when
+/// compiling for the common one-block region; `rotate_right` or
+/// `Vec::insert` dispatch on the length at run time, a branch the
+/// workload's random counts mispredict (see the module docs).
 #[inline(always)]
-unsafe fn move_block<V>(values: &mut Vec<V>, from: usize, to: usize, count: usize) {
+fn shift_in<V>(region: &mut [V], value: V) {
+    let len = region.len();
+    assert!(len > 0, "shift_in: an empty region");
     let block = block_len::<V>();
-    let fits = count <= block && from.max(to) + block <= values.capacity();
-    let base = values.as_mut_ptr();
-    // SAFETY: either the block, checked above, or the caller's `count` is
-    // inside the allocation; a move is a bitwise copy for every `V`, so
-    // copying places past `count` (uninitialised or stale) creates no
-    // value and drops nothing.
+    let base = region.as_mut_ptr();
+    // SAFETY: every place of `region` is initialised. The last one is read
+    // out first, so that the copy of places `0..len - 1` to `1..len` (a
+    // bitwise move within the slice) overwrites nothing that is not also
+    // somewhere else; place 0, then a duplicate of place 1, is overwritten
+    // by `value` without a drop, and the read-out value is dropped once,
+    // after every place holds a value again (a panicking drop leaves the
+    // region whole).
     unsafe {
-        std::ptr::copy(
-            base.add(from),
-            base.add(to),
-            if fits { block } else { count },
-        )
-    }
-}
-
-/// `values.insert(at, value)`, shifting by [`move_block`].
-#[inline]
-fn insert_value<V>(values: &mut Vec<V>, at: usize, value: V) {
-    let len = values.len();
-    assert!(at <= len, "insert_value: a place past the values' end");
-    values.reserve(1);
-    // SAFETY: `reserve` leaves room for `len + 1` values, so `at..len`
-    // moved to `at + 1..` stays inside the allocation; place `at` is then
-    // written before the length grows.
-    unsafe {
-        move_block(values, at, at + 1, len - at);
-        std::ptr::write(values.as_mut_ptr().add(at), value);
-        values.set_len(len + 1);
-    }
-}
-
-/// `values.drain(range)`, shifting by [`move_block`].
-#[inline]
-fn cut_values<V>(values: &mut Vec<V>, range: Range<usize>) {
-    let len = values.len();
-    assert!(
-        range.start <= range.end && range.end <= len,
-        "cut_values: a range outside the values"
-    );
-    // SAFETY: the length is cut to `range.start` first, so a panicking
-    // drop leaks the tail rather than dropping anything twice; the cut
-    // values are dropped once, then the tail, `len - range.end` values, is
-    // moved down and the length set to cover exactly it.
-    unsafe {
-        values.set_len(range.start);
-        let cut =
-            std::ptr::slice_from_raw_parts_mut(values.as_mut_ptr().add(range.start), range.len());
-        std::ptr::drop_in_place(cut);
-        let tail = len - range.end;
-        move_block(values, range.end, range.start, tail);
-        values.set_len(range.start + tail);
+        let last = std::ptr::read(base.add(len - 1));
+        let count = if len == block { block - 1 } else { len - 1 };
+        std::ptr::copy(base, base.add(1), count);
+        std::ptr::write(base, value);
+        drop(last);
     }
 }
 
@@ -989,7 +1132,7 @@ impl<I, V> FromStr for DvvSet<I, V>
 where
     I: FromStr + Ord,
     I::Err: fmt::Display,
-    V: FromStr,
+    V: FromStr + Clone,
     V::Err: fmt::Display,
 {
     type Err = ParseError;

@@ -234,7 +234,7 @@ pub struct VvSibling<I, V> {
 /// - `ServerVvMerged`: the key's vector then its values, `{n1:3}[v1, v2, v3]`.
 #[derive(Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-#[serde(bound(deserialize = "V: Deserialize<'de>"))]
+#[serde(bound(deserialize = "V: Clone + Deserialize<'de>"))]
 pub enum KeyClock<V> {
     /// Dotted version vector set over replicas.
     DvvSet(DvvSet<NodeId, V>),
