@@ -97,6 +97,10 @@ test("invalid settings are explained inline and not applied", async ({ page }) =
   await page.getByTestId("setting-nodes").fill("lots");
   await page.getByTestId("apply-settings").click();
   await expect(page.getByTestId("setting-error").filter({ hasText: "Nodes" })).toHaveText('Nodes: "lots" is not a whole number in range');
+  // Pasted text is echoed escaped and capped, however long.
+  await page.getByTestId("setting-nodes").fill(`${"x".repeat(99)}\u0007`);
+  await page.getByTestId("apply-settings").click();
+  await expect(page.getByTestId("setting-error").filter({ hasText: "Nodes" })).toHaveText(`Nodes: "${"x".repeat(64)}"… (100 bytes) is not a whole number in range`);
   // An empty value is refused by the model's own validation.
   await page.getByTestId("put-value").fill("");
   await page.getByTestId("put").click();

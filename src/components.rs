@@ -20,6 +20,7 @@ pub mod tutorial;
 use std::rc::Rc;
 
 use wildling_core::message::KINDS;
+use wildling_core::quoted::Quoted;
 use yew::prelude::*;
 
 use crate::msg::Msg;
@@ -164,14 +165,13 @@ pub fn bind_select(state: &UseStateHandle<String>) -> Callback<Event> {
     Callback::from(move |e: Event| state.set(event_value(&e)))
 }
 
-/// Parse a whole number a user typed, naming the field when it is not one.
+/// Parse a whole number a user typed, naming the field when it is not one
+/// and echoing the text [`Quoted`]: escaped, and capped however much was
+/// typed or pasted.
 pub fn parse_number<T: std::str::FromStr>(label: &str, text: &str) -> Result<T, String> {
-    text.trim().parse().map_err(|_| {
-        format!(
-            "{label}: \"{}\" is not a whole number in range",
-            text.trim()
-        )
-    })
+    let text = text.trim();
+    text.parse()
+        .map_err(|_| format!("{label}: {} is not a whole number in range", Quoted(text)))
 }
 
 /// A decimal number a user typed (`12.5`, `1e-2`), or `None` for text that
