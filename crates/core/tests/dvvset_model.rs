@@ -389,8 +389,9 @@ proptest! {
         })?;
     }
 
-    /// Values of 8 bytes, in regions of 8 places or more, and of 56 bytes,
-    /// in regions of 1, 2, 4, … places: each alive exactly as long as a
+    /// Values of 8 bytes (a block is 8 places, so most regions move by the
+    /// length path) and of 56 bytes (a block is one place, so regions of
+    /// one move by the block path): each alive exactly as long as a
     /// replica stores it.
     #[test]
     fn dvvset_drops_each_value_once(steps in history()) {

@@ -17,8 +17,8 @@
 //!   sorted by id, in a plain `Vec` (a clock has one entry per replica that
 //!   coordinated a write: 3 for N = 3, rarely more than 5 with fallbacks);
 //! - `values`: one buffer cut into one *region* per entry, all of the same
-//!   length (`region_len`, a power of two of at least 64 bytes' worth of
-//!   values: 16 `u32`s, 4 `Rc<str>`s). Entry `k`'s live values are the first
+//!   length (`region_len`, a power of two: as many places as the longest
+//!   entry has needed, rounded up). Entry `k`'s live values are the first
 //!   `live` places of region `k`, newest first; the places after them hold
 //!   *stale* values, ones the entry held before, or copies of a value put
 //!   there to fill the region. Nothing reads a stale place as a value.
@@ -28,11 +28,10 @@
 //! - a put's context, or a sync, cutting an entry's values lowers its count:
 //!   the cut values stay where they are, stale, and nothing moves;
 //! - a new event shifts its entry's region one place on (the last, stale
-//!   place dropped) and writes the value first: a move of a fixed length,
-//!   one block for the usual one-block region, whatever the counts are;
+//!   place dropped) and writes the value first: a move of the region's
+//!   length, whatever the counts are (a constant for a region of 64 bytes);
 //! - a sync taking the newer side's values copies that entry's whole region
-//!   over ours (for `Copy` values one fixed-length copy), stale places
-//!   included, rather than the number it keeps;
+//!   over ours, stale places included, rather than the number it keeps;
 //! - a clock left equal to its peer after a sync (`clone_from`) copies the
 //!   slots and the buffer into the ones it has: no allocation once its
 //!   buffers are large enough.
@@ -47,8 +46,8 @@
 //! cut leaves, how many a shift moves, which side of a sync is newer), not
 //! to instructions. With counts lowered in place and moves of a fixed
 //! length, a put and a sync decide almost nothing per value; the replay
-//! went from 4.7 ms to 3.5 ms (issue 20, session 12: docs/size.md, "The
-//! kernel on the reference's workload").
+//! went from about 4.6 ms to 3.4 ms (issue 20, session 12: docs/size.md,
+//! "The kernel on the reference's workload").
 //!
 //! Equality, hashing, `Debug`, the text and serde forms see the live values
 //! only: two clocks with the same entries, live values and anonymous values
@@ -76,7 +75,7 @@
 //!   `ptr::write` of the new value. `rotate_right` and `Vec::insert`
 //!   dispatch on the length at run time, which the workload makes random.
 //!   `tests/dvvset_model.rs` counts every value alive after every step,
-//!   with values of two sizes (one-block and longer regions).
+//!   with values of two sizes (regions of one block and of other lengths).
 //! - `values/1`, `size/1` and `map/2` walk the entries (few) rather than
 //!   reading one buffer.
 //! - The tries measured and rejected, the profile and the floor:
@@ -133,7 +132,7 @@ pub struct DvvSet<I, V> {
     /// newest first; the places after them hold stale values.
     values: Vec<V>,
     /// The places of each entry's region: 0 while no entry has ever held a
-    /// value, else a power of two of at least [`block_len`] places.
+    /// value, else a power of two, as many as the longest entry has needed.
     region_len: usize,
     /// The values without a dot.
     anonymous: Vec<V>,
@@ -291,12 +290,16 @@ fn places_allowed(entries: usize, values: usize) -> usize {
         .max(1 << 16)
 }
 
-/// The region length that holds `live` values: the next power of two, at
-/// least one [`block_len`]; `usize::MAX` past it (which no buffer reaches,
-/// and [`DvvSet::from_parts`] refuses).
-fn region_len_for<V>(live: usize) -> usize {
-    live.checked_next_power_of_two()
-        .map_or(usize::MAX, |len| len.max(block_len::<V>()))
+/// The region length that holds `live` values: the next power of two;
+/// `usize::MAX` past it (which no buffer reaches, and
+/// [`DvvSet::from_parts`] refuses). No longer than that: every place is a
+/// live value, a stale one or a filler copy, kept alive, and for `Rc<str>`
+/// values counted on every copy and drop of the clock. (Regions of at
+/// least one 64-byte block, four places for an `Rc<str>`, kept four values
+/// an entry where the simulator's clocks hold about one, for no gain in the
+/// kernel bench, whose regions reach 16 `u32`s anyway: session 12.)
+fn region_len_for(live: usize) -> usize {
+    live.checked_next_power_of_two().unwrap_or(usize::MAX)
 }
 
 impl<I, V> DvvSet<I, V> {
@@ -433,7 +436,7 @@ impl<I, V: Clone> DvvSet<I, V> {
             return set;
         };
         let longest = set.slots.iter().map(|s| s.live).max().unwrap_or(0);
-        set.region_len = region_len_for::<V>(longest);
+        set.region_len = region_len_for(longest);
         set.values.reserve_exact(set.slots.len() * set.region_len);
         let mut live = live.into_iter();
         for (k, slot) in set.slots.iter().enumerate() {
@@ -487,7 +490,7 @@ impl<I, V: Clone> DvvSet<I, V> {
     fn push_head(&mut self, k: usize, value: V) {
         let live = self.slots[k].live;
         if live == self.region_len {
-            self.lay_out_again(region_len_for::<V>(live + 1), None, &value);
+            self.lay_out_again(region_len_for(live + 1), None, &value);
         }
         let start = k * self.region_len;
         shift_in(&mut self.values[start..start + self.region_len], value);
@@ -525,7 +528,7 @@ impl<I: Ord, V: Clone> DvvSet<I, V> {
         let total: usize = entries.iter().map(|(_, _, values)| values.len()).sum();
         let longest = entries.iter().map(|(_, _, values)| values.len()).max();
         let places = match longest {
-            Some(longest) if total > 0 => region_len_for::<V>(longest).checked_mul(entries.len()),
+            Some(longest) if total > 0 => region_len_for(longest).checked_mul(entries.len()),
             _ => Some(0),
         };
         let allowed = places_allowed(entries.len(), total);
@@ -1021,8 +1024,8 @@ fn merge_entry<I, V: Clone>(
 
 /// Copies at least the first `keep` places of `from` over `to` (at least
 /// as long). Two regions of the same length are copied whole, places past
-/// `keep` included: a length that changes only when the regions grow, and
-/// one fixed when it is one block, where a copy of `keep` values would
+/// `keep` included: a length that changes only when the regions grow (a
+/// constant for one [`block_len`]), where a copy of `keep` values would
 /// branch on the workload's random counts.
 #[inline(always)]
 fn copy_region<V: Clone>(to: &mut [V], from: &[V], keep: usize) {
@@ -1036,11 +1039,12 @@ fn copy_region<V: Clone>(to: &mut [V], from: &[V], keep: usize) {
     }
 }
 
-/// The shortest region: 64 bytes' worth of values. A move of a few values
-/// through `memmove` pays the call and its dispatch on the length, whose
-/// branches the workload's random lengths mispredict; a region of a length
-/// known when compiling moves as a few vector loads and stores with no
-/// branch.
+/// 64 bytes' worth of values (16 `u32`s, the length the kernel bench's
+/// regions reach): a region of this length is shifted and copied with a
+/// length known when compiling, a few vector loads and stores with no
+/// branch. Other regions move by `ptr::copy` of their length, which a clock
+/// keeps until its regions grow, so `memmove`'s dispatch on it predicts
+/// well; it is moves of the workload's random counts that mispredict.
 const fn block_len<V>() -> usize {
     let size = std::mem::size_of::<V>();
     if size == 0 || size > 64 {
@@ -1054,10 +1058,10 @@ const fn block_len<V>() -> usize {
 /// the value of the last place (stale: the caller leaves room).
 ///
 /// The kernel's only `unsafe`, for a measured reason: a region is shifted
-/// by one `ptr::copy` of its length less one, a length known when
-/// compiling for the common one-block region; `rotate_right` or
-/// `Vec::insert` dispatch on the length at run time, a branch the
-/// workload's random counts mispredict (see the module docs).
+/// by one `ptr::copy` of its length less one (known when compiling for a
+/// one-[`block_len`] region), never of its live count; `rotate_right` or
+/// `Vec::insert` move the live values, a count the workload makes random
+/// (see the module docs).
 #[inline(always)]
 fn shift_in<V>(region: &mut [V], value: V) {
     let len = region.len();
