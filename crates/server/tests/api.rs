@@ -188,6 +188,15 @@ type Case<'a> = (
 async fn bad_requests_get_a_4xx_naming_what_is_wrong() {
     let (server, mut c) = start(0).await;
     let long_key = "k".repeat(257);
+    // A context naming far more actors than a cluster has (each would be an
+    // entry of the key's clock): refused, not stored.
+    let wide_context = format!(
+        "{{{}}}",
+        (1..=1000)
+            .map(|n| format!("n{n}:1"))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
     let cases: Vec<Case> = vec![
         (
             "GET",
@@ -286,6 +295,14 @@ async fn bad_requests_get_a_4xx_naming_what_is_wrong() {
             b"v".to_vec(),
             400,
             "beyond any counter",
+        ),
+        (
+            "PUT",
+            "/keys/k".into(),
+            vec![("x-wildling-context", wide_context.as_str())],
+            b"v".to_vec(),
+            400,
+            "at most 256 replicas and clients, this one 1000",
         ),
         ("DELETE", "/keys/k".into(), vec![], vec![], 405, "no delete"),
         (

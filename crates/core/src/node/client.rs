@@ -45,15 +45,37 @@ impl fmt::Display for ContextChoice {
     }
 }
 
+/// The most entries a context a put carries may name: twice the replicas
+/// and clients a cluster has at once (`scenario::MAX_NODES` and
+/// `MAX_CLIENTS`, 64 each; `scenario/tests.rs` checks the relation, since
+/// the scenario imports this module), for ids that left and others that
+/// joined since. Each entry a put's context names becomes an entry of the
+/// key's clock, and a DVVSet lays out a region per entry as long as its
+/// longest one (`causality/dvvset.rs`), so an uncapped context from a file,
+/// a link or an HTTP request could make one key's clock entries × siblings
+/// long.
+pub const CONTEXT_ENTRIES_MAX: usize = 256;
+
 impl FromStr for ContextChoice {
     type Err = String;
     fn from_str(text: &str) -> Result<ContextChoice, String> {
         match text.trim() {
             "last-get" => Ok(ContextChoice::LastGet),
             "none" => Ok(ContextChoice::None),
-            other => other.parse().map(ContextChoice::Explicit).map_err(|e| {
-                format!("{e} (expected \"last-get\", \"none\" or a context such as \"{{n1:2}}\")")
-            }),
+            other => {
+                let context: Context = other.parse().map_err(|e| {
+                    format!(
+                        "{e} (expected \"last-get\", \"none\" or a context such as \"{{n1:2}}\")"
+                    )
+                })?;
+                let entries = context.vv.len();
+                if entries > CONTEXT_ENTRIES_MAX {
+                    return Err(format!(
+                        "a context names at most {CONTEXT_ENTRIES_MAX} replicas and clients, this one {entries}"
+                    ));
+                }
+                Ok(ContextChoice::Explicit(context))
+            }
         }
     }
 }
@@ -445,5 +467,27 @@ mod tests {
         assert!(parse_context("{n1:").is_err());
         let error = parse_context("{n1:18446744073709551615}").expect_err("too large");
         assert!(error.contains("n1:18446744073709551615"), "{error}");
+    }
+
+    #[test]
+    fn a_context_naming_more_actors_than_a_cluster_can_have_is_refused() {
+        let context = |entries: usize| {
+            let pairs: Vec<String> = (1..=entries).map(|n| format!("n{n}:1")).collect();
+            format!("{{{}}}", pairs.join(", "))
+        };
+        assert!(matches!(
+            parse_context(&context(CONTEXT_ENTRIES_MAX)),
+            Ok(ContextChoice::Explicit(_))
+        ));
+        let error = parse_context(&context(5_000)).expect_err("too many entries");
+        assert_eq!(
+            error,
+            "a context names at most 256 replicas and clients, this one 5000"
+        );
+        // The same limit for a scenario's put, which reads the same text.
+        assert!("{n1:1}".parse::<ContextChoice>().is_ok());
+        assert!(context(CONTEXT_ENTRIES_MAX + 1)
+            .parse::<ContextChoice>()
+            .is_err());
     }
 }

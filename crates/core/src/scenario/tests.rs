@@ -1,7 +1,11 @@
 //! Scenario validation, through one `check` helper: a change to a valid
 //! scenario, and the error it must produce.
 
-use super::{builtin_scenarios, indent_json, Scenario, ScenarioError, MAX_SCENARIO_BYTES};
+use super::{
+    builtin_scenarios, indent_json, Scenario, ScenarioError, MAX_CLIENTS, MAX_NODES,
+    MAX_SCENARIO_BYTES,
+};
+use crate::node::client::CONTEXT_ENTRIES_MAX;
 
 const VALID: &str = r#"{
   "version": 1,
@@ -192,6 +196,12 @@ fn timeline_errors() {
     );
     check(r#""node": 1 }"#, r#""node": 1, "context": "{n1:x}" }"#, "timeline[0].put.context: at byte 4: \"x\" is not a valid counter: invalid digit found in string (expected \"last-get\", \"none\" or a context such as \"{n1:2}\")");
     check(r#""node": 1 }"#, r#""node": 1, "context": "{n1:2}" }"#, "");
+    let wide: Vec<String> = (1..=300).map(|n| format!("n{n}:1")).collect();
+    check(
+        r#""node": 1 }"#,
+        &format!(r#""node": 1, "context": "{{{}}}" }}"#, wide.join(", ")),
+        "timeline[0].put.context: a context names at most 256 replicas and clients, this one 300",
+    );
     check(
         r#"{ "at": 5, "fault""#,
         r#"{ "at": 5, "client": 1, "get": { "key": "k", "node": 1 }, "fault""#,
@@ -382,5 +392,16 @@ fn a_key_named_twice_is_refused_with_its_path() {
         r#""version": 1,"#,
         r#""version": 1, "version": 1,"#,
         "version: the key `version` appears twice at line 2 column 25",
+    );
+}
+
+/// A put's context may name twice the replicas and clients a cluster can
+/// have (`node::client`, which cannot import this module, states it as a
+/// number).
+#[test]
+fn a_context_may_name_twice_the_actors_a_cluster_can_have() {
+    assert_eq!(
+        CONTEXT_ENTRIES_MAX,
+        2 * (usize::from(MAX_NODES) + usize::from(MAX_CLIENTS))
     );
 }
