@@ -67,7 +67,9 @@
 //!   refuses a clock that would take more than 64 places per entry and
 //!   value given, or 65,536, whichever is more. Clocks grown by operations
 //!   are not capped here: their entries are the replicas that coordinated a
-//!   write, and their values at most one per put that made a sibling.
+//!   write and those a put's context named (at most
+//!   `node::client::CONTEXT_ENTRIES_MAX` a put), and their values at most
+//!   one per put that made a sibling.
 //! - A new entry, or longer regions, lay every region out again: linear in
 //!   the buffer, rare (an entry is added once per replica and key).
 //! - The shift of a region is the kernel's only `unsafe` (`shift_in`): a
